@@ -1,0 +1,221 @@
+import { describe, expect, it } from '@jest/globals'
+import { Secret } from '../src/secret.ts'
+import { VastClient, type CallOptions } from '../src/vast/client.ts'
+import { VastApiError } from '../src/vast/errors.ts'
+import { backoffDelay, parseRetryAfter, parseThreshold } from '../src/vast/retry.ts'
+import type { FetchLike } from '../src/vast/transport.ts'
+
+// These tests drive the retry loop with scripted answers and a fake clock: no real waiting. The
+// same client is exercised over real HTTP against the emulator in the end-to-end tests.
+
+type Answer = Response | Error
+const KEY = 'k'.repeat(64)
+
+function harness(answers: Answer[], options: { maxAttempts?: number; deadline?: number } = {}) {
+  let clock = 1_000_000
+  const sleeps: number[] = []
+  const requests: { url: string; init: RequestInit }[] = []
+  const fetch: FetchLike = (url, init) => {
+    requests.push({ url, init })
+    const answer = answers.shift()
+    if (!answer) throw new Error('no more scripted answers')
+    return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer)
+  }
+  const client = new VastClient({
+    baseUrl: 'https://vast.test/prefix',
+    apiKey: new Secret(KEY),
+    requestTimeoutMs: 5000,
+    retry: { maxAttempts: options.maxAttempts ?? 5, baseDelayMs: 1000, maxDelayMs: 30_000 },
+    fetch,
+    ...(options.deadline ? { deadline: options.deadline } : {}),
+    now: () => clock,
+    random: () => 0.5,
+    sleep: (ms) => {
+      sleeps.push(ms)
+      clock += ms
+      return Promise.resolve()
+    },
+  })
+  return { client, sleeps, requests }
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers })
+const networkError = (code: string) =>
+  Object.assign(new TypeError('fetch failed'), { cause: { code } })
+
+const get: CallOptions = {
+  operation: 'List API keys',
+  method: 'GET',
+  path: '/auth/apikeys/',
+  idempotent: true,
+}
+const create: CallOptions = {
+  operation: 'Create API key',
+  method: 'POST',
+  path: '/auth/apikeys/',
+  body: { name: 'n' },
+  idempotent: false,
+}
+
+async function failure(promise: Promise<unknown>): Promise<VastApiError> {
+  try {
+    await promise
+  } catch (error) {
+    if (error instanceof VastApiError) return error
+    throw error
+  }
+  throw new Error('expected a VastApiError')
+}
+
+describe('VastClient', () => {
+  it('sends the key as a Bearer header only, to the prefixed URL, never following redirects', async () => {
+    const { client, requests } = harness([json(200, { apikeys: [] })])
+    await client.call(get)
+    const [request] = requests
+    expect(request?.url).toBe('https://vast.test/prefix/api/v0/auth/apikeys/')
+    expect(request?.url).not.toContain('api_key')
+    expect((request?.init.headers as Record<string, string>).Authorization).toBe(`Bearer ${KEY}`)
+    expect(request?.init.redirect).toBe('manual')
+  })
+
+  it('sends {} with DELETE, as the official CLI does', async () => {
+    const { client, requests } = harness([json(200, 'Successfully Deleted API Key')])
+    await client.call({
+      operation: 'Delete',
+      method: 'DELETE',
+      path: '/auth/apikeys/1/',
+      idempotent: true,
+    })
+    expect(requests[0]?.init.body).toBe('{}')
+  })
+
+  it('retries 5xx and network errors with growing, jittered waits', async () => {
+    const { client, sleeps } = harness([
+      json(502, { msg: 'bad gateway' }),
+      networkError('ECONNRESET'),
+      json(503, {}),
+      json(200, { ok: 1 }),
+    ])
+    await expect(client.call(get)).resolves.toEqual({ status: 200, data: { ok: 1 } })
+    expect(sleeps).toEqual([500, 1000, 2000])
+  })
+
+  it('honours Retry-After and the threshold a plain-text 429 names', async () => {
+    const { client, sleeps } = harness([
+      new Response('slow down', { status: 429, headers: { 'Retry-After': '3' } }),
+      new Response('API requests too frequent endpoint threshold=2.0', { status: 429 }),
+      json(200, {}),
+    ])
+    await client.call(get)
+    expect(sleeps).toEqual([3000 + 750, 2000 + 500])
+  })
+
+  it('never retries another 4xx, and reports the API message', async () => {
+    const { client, requests } = harness([
+      json(400, { success: false, msg: 'Invalid permission format' }),
+    ])
+    const error = await failure(client.call(get))
+    expect(requests).toHaveLength(1)
+    expect(error.message).toBe('List API keys failed: HTTP 400: Invalid permission format')
+  })
+
+  it('gives up after max-attempts, counting the first', async () => {
+    const { client, requests } = harness([json(500, {}), json(500, {}), json(500, {})], {
+      maxAttempts: 3,
+    })
+    const error = await failure(client.call(get))
+    expect(requests).toHaveLength(3)
+    expect(error.status).toBe(500)
+  })
+
+  it('stops before a wait that would pass the deadline', async () => {
+    const { client, requests } = harness([json(500, {}), json(500, {}), json(200, {})], {
+      deadline: 1_000_000 + 1200,
+    })
+    await failure(client.call(get))
+    // first wait 500 ms fits, the second (1000 ms) would end past the deadline
+    expect(requests).toHaveLength(2)
+  })
+
+  it('asks before sending a non-idempotent request again after an ambiguous failure', async () => {
+    const seen: string[] = []
+    const { client, requests } = harness([networkError('ECONNRESET'), json(200, { id: 1 })])
+    await client.call({
+      ...create,
+      onAmbiguous: (error) => {
+        seen.push(error.kind)
+        return Promise.resolve('retry')
+      },
+    })
+    expect(seen).toEqual(['network'])
+    expect(requests).toHaveLength(2)
+
+    const stopped = harness([json(504, {})])
+    const error = await failure(
+      stopped.client.call({ ...create, onAmbiguous: () => Promise.resolve('stop') }),
+    )
+    expect(error.ambiguous).toBe(true)
+    expect(stopped.requests).toHaveLength(1)
+  })
+
+  it('retries a refused connection without asking: nothing was sent', async () => {
+    let asked = 0
+    const { client } = harness([networkError('ECONNREFUSED'), json(200, {})])
+    await client.call({
+      ...create,
+      onAmbiguous: () => {
+        asked++
+        return Promise.resolve('stop')
+      },
+    })
+    expect(asked).toBe(0)
+  })
+
+  it('treats a 200 that is not JSON as ambiguous', async () => {
+    const { client } = harness([new Response('<html>gateway</html>', { status: 200 })], {
+      maxAttempts: 1,
+    })
+    const error = await failure(client.call(create))
+    expect(error).toMatchObject({ kind: 'invalid-response', ambiguous: true })
+  })
+
+  it('does not follow a redirect', async () => {
+    const { client, requests } = harness([
+      new Response(null, { status: 302, headers: { Location: 'https://evil.test/' } }),
+    ])
+    const error = await failure(client.call(get))
+    expect(requests).toHaveLength(1)
+    expect(error.message).toMatch(/HTTP 302.*redirect.*api-url/)
+  })
+
+  it('scrubs the key from an API message that echoes it', async () => {
+    const { client } = harness([json(401, { msg: `bad key ${KEY}` })])
+    const error = await failure(client.call(get))
+    expect(error.message).not.toContain(KEY)
+    expect(error.message).toContain('bad key ***')
+  })
+})
+
+describe('retry helpers', () => {
+  it('parses Retry-After as seconds or a date', () => {
+    expect(parseRetryAfter('2', 0)).toBe(2000)
+    expect(parseRetryAfter('0.5', 0)).toBe(500)
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4000)).toBe(6000)
+    expect(parseRetryAfter('soon', 0)).toBeUndefined()
+    expect(parseRetryAfter(null, 0)).toBeUndefined()
+  })
+
+  it('reads the threshold of a plain-text 429', () => {
+    expect(parseThreshold('API requests too frequent endpoint threshold=2.0')).toBe(2000)
+    expect(parseThreshold('{"detail":"slow"}')).toBeUndefined()
+  })
+
+  it('caps exponential waits and spreads them over [0, ceiling)', () => {
+    const policy = { baseDelayMs: 1000, maxDelayMs: 8000 }
+    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy, () => 0.999))).toEqual([
+      999, 1998, 3996, 7992, 7992,
+    ])
+    expect(backoffDelay(3, policy, () => 0)).toBe(0)
+  })
+})

@@ -1,0 +1,179 @@
+import { describe, expect, it } from '@jest/globals'
+import { parse as parseYaml } from 'yaml'
+import { InputError, parseInputs } from '../src/inputs.ts'
+
+const KEY = 'a'.repeat(64)
+const ENV = {
+  GITHUB_REPOSITORY: 'octo-org/gpu-trainer',
+  GITHUB_RUN_ID: '42',
+  GITHUB_RUN_ATTEMPT: '2',
+  GITHUB_JOB: 'train',
+}
+
+async function parse(inputs: Record<string, string>, env: NodeJS.ProcessEnv = ENV) {
+  const masked: string[] = []
+  let yamlLoaded = false
+  const settings = await parseInputs(
+    { getInput: (name) => (inputs[name] ?? '').trim(), env },
+    {
+      onSecret: (value) => masked.push(value),
+      loadYaml: () => {
+        yamlLoaded = true
+        return Promise.resolve(parseYaml)
+      },
+    },
+  )
+  return { settings: settings, masked, yamlLoaded }
+}
+
+async function problems(inputs: Record<string, string>): Promise<string[]> {
+  try {
+    await parse(inputs)
+  } catch (error) {
+    if (error instanceof InputError) return error.problems
+    throw error
+  }
+  throw new Error('expected an InputError')
+}
+
+const valid = { 'admin-api-key': KEY, permissions: 'instance_read' }
+
+describe('parseInputs', () => {
+  it('applies the documented defaults', async () => {
+    const { settings, masked } = await parse(valid)
+    expect(masked).toEqual([KEY])
+    expect(settings.adminKey.reveal()).toBe(KEY)
+    expect(String(settings.adminKey)).toBe('***')
+    expect(settings).toMatchObject({
+      mode: 'create',
+      apiUrl: 'https://console.vast.ai',
+      ttlMs: 6 * 3_600_000,
+      revoke: 'post',
+      cleanupFailure: 'warn',
+      exportEnv: false,
+      maxAttempts: 5,
+      requestTimeoutMs: 30_000,
+      label: 'gha-train',
+      context: { repository: 'octo-org/gpu-trainer', runId: '42', runAttempt: '2', job: 'train' },
+      permissions: { api: { instance_read: {} } },
+    })
+  })
+
+  it('reads every input', async () => {
+    const { settings } = await parse({
+      ...valid,
+      'key-name': 'nightly eval',
+      ttl: '1h30m',
+      revoke: 'never',
+      'api-url': 'https://vast.example.com/prefix/',
+      'cleanup-failure': 'fail',
+      'export-env': 'TRUE',
+      'max-attempts': '3',
+      'request-timeout': '500ms',
+    })
+    expect(settings).toMatchObject({
+      label: 'nightly eval',
+      ttlMs: 90 * 60_000,
+      revoke: 'never',
+      apiUrl: 'https://vast.example.com/prefix',
+      cleanupFailure: 'fail',
+      exportEnv: true,
+      maxAttempts: 3,
+      requestTimeoutMs: 500,
+    })
+  })
+
+  it('masks the parent key before it reports anything else', async () => {
+    const masked: string[] = []
+    await expect(
+      parseInputs(
+        { getInput: (n) => ({ 'admin-api-key': KEY, ttl: 'soon' })[n] ?? '', env: ENV },
+        { onSecret: (v) => masked.push(v), loadYaml: () => Promise.reject(new Error('no')) },
+      ),
+    ).rejects.toThrow(InputError)
+    expect(masked).toEqual([KEY])
+  })
+
+  it.each([
+    [{ 'admin-api-key': '' }, 'admin-api-key', /empty.*fork/s],
+    [{ 'admin-api-key': 'abc def' }, 'admin-api-key', /whitespace/],
+    [{ mode: 'explode' }, 'mode', /'explode' is not a mode; use one of: create/],
+    [{ permissions: '' }, 'permissions', /required.*inherit/],
+    [{ permissions: '{"api":' }, 'permissions', /not valid JSON/],
+    [{ permissions: 'instance_reed' }, 'permissions', /unknown category 'instance_reed'/],
+    [{ permissions: 'instance-manger' }, 'permissions', /not a preset/],
+    [{ permissions: 'user_write' }, 'permissions', /mint and delete API keys.*allow-sensitive/],
+    [
+      { permissions: '{"api":{"instance_read":{"x":{"constraints":{"id":{"in":[1]}}}}}}' },
+      'permissions',
+      /only eq, lte and gte/,
+    ],
+    [{ ttl: '6 hours' }, 'ttl', /not a duration; write it like 30s/],
+    [{ ttl: '10s' }, 'ttl', /out of range; use from 30s to 365d/],
+    [{ ttl: '400d' }, 'ttl', /out of range/],
+    [{ revoke: 'always' }, 'revoke', /use one of: post, never/],
+    [{ 'cleanup-failure': 'ignore' }, 'cleanup-failure', /use one of: warn, fail/],
+    [{ 'export-env': 'yes' }, 'export-env', /not a boolean/],
+    [{ 'allow-sensitive-permissions': '1' }, 'allow-sensitive-permissions', /not a boolean/],
+    [{ 'max-attempts': '0' }, 'max-attempts', /whole number from 1 to 100/],
+    [{ 'max-attempts': '2.5' }, 'max-attempts', /whole number/],
+    [{ 'request-timeout': '0ms' }, 'request-timeout', /out of range/],
+    [
+      { 'api-url': 'http://vast.example.com' },
+      'api-url',
+      /plain http is only allowed to a loopback/,
+    ],
+    [{ 'api-url': 'ftp://127.0.0.1' }, 'api-url', /not supported/],
+    [{ 'api-url': 'console.vast.ai' }, 'api-url', /not a URL/],
+    [{ 'api-url': 'https://u:p@console.vast.ai' }, 'api-url', /credentials/],
+    [{ 'key-name': 'x'.repeat(101) }, 'key-name', /at most 100/],
+    [{ 'key-name': 'a\u0007b' }, 'key-name', /control characters/],
+  ])('refuses %j, naming %s', async (override, input, message) => {
+    const found = await problems({ ...valid, ...override })
+    expect(found).toHaveLength(1)
+    expect(found[0]).toMatch(new RegExp(`^Input '${input}': `))
+    expect(found[0]).toMatch(message)
+  })
+
+  it('reports every bad input at once', async () => {
+    const found = await problems({ ...valid, ttl: 'x', revoke: 'y', 'max-attempts': 'z' })
+    expect(found.map((p) => /'([^']+)'/.exec(p)?.[1])).toEqual(['max-attempts', 'ttl', 'revoke'])
+  })
+
+  it('allows sensitive categories only when asked to', async () => {
+    const { settings } = await parse({
+      ...valid,
+      permissions: 'user_read,user_write',
+      'allow-sensitive-permissions': 'true',
+    })
+    expect(Object.keys(settings.permissions.api)).toEqual(['user_read', 'user_write'])
+  })
+
+  it('accepts plain http to loopback hosts only', async () => {
+    for (const url of ['http://127.0.0.1:8080', 'http://localhost:1', 'http://[::1]:9']) {
+      const { settings } = await parse({ ...valid, 'api-url': url })
+      expect(settings.apiUrl).toBe(url)
+    }
+  })
+
+  it('loads the YAML parser only for a YAML mapping', async () => {
+    expect((await parse({ ...valid, permissions: '{"api":{"misc":{}}}' })).yamlLoaded).toBe(false)
+    expect((await parse({ ...valid, permissions: 'instance-manager' })).yamlLoaded).toBe(false)
+    const yaml = await parse({
+      ...valid,
+      permissions: 'api:\n  instance_read: {}\n  instance_write: {}',
+    })
+    expect(yaml.yamlLoaded).toBe(true)
+    expect(yaml.settings.permissions).toEqual({ api: { instance_read: {}, instance_write: {} } })
+  })
+
+  it('falls back to placeholders outside a runner', async () => {
+    const { settings } = await parse(valid, {})
+    expect(settings.context).toEqual({
+      repository: 'local/local',
+      runId: '0',
+      runAttempt: '1',
+      job: 'local',
+    })
+  })
+})

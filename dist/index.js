@@ -1,0 +1,1436 @@
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ var __webpack_modules__ = ({
+
+/***/ 718:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   nE: () => (/* binding */ isoSeconds),
+/* harmony export */   rn: () => (/* binding */ MAX_LABEL_LENGTH),
+/* harmony export */   vN: () => (/* binding */ deadlineFrom),
+/* harmony export */   yv: () => (/* binding */ formatKeyName)
+/* harmony export */ });
+/* unused harmony exports MAX_NAME_LENGTH, parseKeyName */
+/**
+ * The managed key name: the only place a Vast key can carry its owner and deadline, since the API
+ * has no expiry and its list shows no creation time. A later sweep reads it back.
+ *
+ *   gha-train [vsk1 exp=20261122T150000Z repo=octo-org/gpu-trainer run=1234567890-1 job=train n=3fa9c2]
+ *
+ * The human part comes first so the Vast dashboard stays readable; the bracket is parsed from the
+ * end, so the human part may hold any printable text.
+ */
+const MAX_NAME_LENGTH = 255;
+const MAX_LABEL_LENGTH = 100;
+const TAIL = / \[vsk1 exp=(\d{8}T\d{6}Z) repo=([^\s\]]+) run=(\d+)-(\d+) job=([^\s\]]+) n=([0-9a-f]+)\]$/;
+function compactTime(date) {
+    return date
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z')
+        .replace(/[-:]/g, '');
+}
+function parseCompactTime(text) {
+    const iso = `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}T${text.slice(9, 11)}:${text.slice(11, 13)}:${text.slice(13, 15)}Z`;
+    return new Date(iso);
+}
+/** Replaces characters that would make the name unreadable or unparseable. */
+function clean(text, pattern) {
+    return text.replace(pattern, '-');
+}
+function formatKeyName(fields) {
+    const repository = clean(fields.repository, /[^\w.\-/]/g);
+    const tail = (job) => ` [vsk1 exp=${compactTime(fields.expiresAt)} repo=${repository} run=${fields.runId}-${fields.runAttempt} job=${job} n=${fields.nonce}]`;
+    // Keep within Vast's 255 characters: shorten the job id first (it is informational), then the
+    // label; never the fields a sweep matches on.
+    const room = MAX_NAME_LENGTH - tail('').length;
+    let label = clean(fields.label, /[\p{Cc}\p{Cf}]/gu);
+    let job = clean(fields.job, /[^\w.-]/g) || 'job';
+    if (label.length + job.length > room)
+        job = job.slice(0, Math.max(1, room - label.length));
+    if (label.length + job.length > room)
+        label = label.slice(0, Math.max(0, room - job.length));
+    return `${label}${tail(job)}`;
+}
+function parseKeyName(name) {
+    const match = TAIL.exec(name);
+    if (!match)
+        return undefined;
+    const [, exp, repository, runId, runAttempt, job, nonce] = match;
+    const expiresAt = parseCompactTime(exp ?? '');
+    if (Number.isNaN(expiresAt.getTime()))
+        return undefined;
+    return {
+        label: name.slice(0, match.index),
+        expiresAt,
+        repository: repository ?? '',
+        runId: runId ?? '',
+        runAttempt: runAttempt ?? '',
+        job: job ?? '',
+        nonce: nonce ?? '',
+    };
+}
+/** ISO 8601 without milliseconds: the deadline as the name stores it. */
+function isoSeconds(date) {
+    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+/** The deadline at whole seconds, as it can be read back from the name. */
+function deadlineFrom(now, ttlMs) {
+    return new Date(Math.ceil((now.getTime() + ttlMs) / 1000) * 1000);
+}
+
+
+/***/ }),
+
+/***/ 331:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FU: () => (/* binding */ permissionsJson),
+/* harmony export */   LA: () => (/* binding */ PermissionsError),
+/* harmony export */   cv: () => (/* binding */ parsePermissions),
+/* harmony export */   vU: () => (/* binding */ sensitiveCategories)
+/* harmony export */ });
+/* unused harmony exports CATEGORIES, SENSITIVE_CATEGORIES, PRESETS, validatePermissions */
+/**
+ * Vast.ai key permissions: presets, parsing, validation and the sensitive-scope guard.
+ * Shape (vast-api.md): {"api": {"<category>": {} | {"<action>": {} | {"constraints": {...}}}}}.
+ */
+const CATEGORIES = [
+    'misc',
+    'user_read',
+    'user_write',
+    'instance_read',
+    'instance_write',
+    'billing_read',
+    'billing_write',
+    'machine_read',
+    'machine_write',
+    'team_read',
+    'team_write',
+    'agents_read',
+    'agents_write',
+];
+/** Categories that let a CI key mint keys, spend money or change the team. */
+const SENSITIVE_CATEGORIES = ['user_write', 'billing_write', 'team_write'];
+const OPERATORS = new Set(['eq', 'lte', 'gte']);
+const PRESETS = {
+    'instance-manager': {
+        description: 'search offers, create, manage and destroy instances',
+        categories: ['misc', 'instance_read', 'instance_write'],
+    },
+    'instance-reader': {
+        description: 'search offers and read instances',
+        categories: ['misc', 'instance_read'],
+    },
+    'read-only': {
+        description: 'read instances and machines, search offers',
+        categories: ['misc', 'instance_read', 'machine_read'],
+    },
+    'machine-manager': {
+        description: 'hosts: read and manage machines',
+        categories: ['misc', 'machine_read', 'machine_write'],
+    },
+};
+class PermissionsError extends Error {
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+const CATEGORY_LIST = /^[a-z_]+(?:\s*[,\s]\s*[a-z_]+)*$/;
+/**
+ * Reads the `permissions` input: a preset name, a list of categories (`instance_read,
+ * instance_write`), JSON, or (through `parseYaml`) a YAML mapping. The `api` wrapper may be left
+ * out. The result is validated and normalised (sorted keys).
+ */
+function parsePermissions(text, parseYaml) {
+    const value = text.trim();
+    if (!value)
+        throw new PermissionsError('it is empty; a key with no permissions is refused');
+    const preset = PRESETS[value];
+    if (preset)
+        return fromCategories(preset.categories);
+    if (CATEGORY_LIST.test(value) && !value.includes(':')) {
+        return fromCategories(value.split(/[\s,]+/).filter(Boolean));
+    }
+    let parsed;
+    if (value.startsWith('{')) {
+        try {
+            parsed = JSON.parse(value);
+        }
+        catch (error) {
+            throw new PermissionsError(`it is not valid JSON (${error.message})`);
+        }
+    }
+    else if (parseYaml) {
+        try {
+            parsed = parseYaml(value);
+        }
+        catch (error) {
+            throw new PermissionsError(`it is neither a preset, a category list, JSON nor a YAML mapping (${firstLine(error)})`);
+        }
+    }
+    if (!isObject(parsed)) {
+        if (/^[\w-]+$/.test(value)) {
+            throw new PermissionsError(`'${value}' is not a preset (${Object.keys(PRESETS).join(', ')}) nor a category`);
+        }
+        throw new PermissionsError(`expected a preset (${Object.keys(PRESETS).join(', ')}), a list of categories, or a mapping such as {"api":{"instance_read":{}}}`);
+    }
+    return validatePermissions(parsed);
+}
+function firstLine(error) {
+    return String(error?.message ?? error).split('\n')[0] ?? '';
+}
+function fromCategories(categories) {
+    return validatePermissions({ api: Object.fromEntries(categories.map((c) => [c, {}])) });
+}
+/** Checks the shape against vast-api.md and returns a normalised copy. */
+function validatePermissions(input) {
+    const keys = Object.keys(input);
+    const api = keys.length === 1 && keys[0] === 'api' ? input.api : input;
+    if (!isObject(api))
+        throw new PermissionsError('"api" must be a mapping of categories');
+    const categories = Object.keys(api).sort();
+    if (categories.length === 0)
+        throw new PermissionsError('it grants no category');
+    const result = {};
+    for (const category of categories) {
+        if (!CATEGORIES.includes(category)) {
+            throw new PermissionsError(`unknown category '${category}'; known: ${CATEGORIES.join(', ')}`);
+        }
+        result[category] = validateCategory(category, api[category]);
+    }
+    return { api: result };
+}
+function validateCategory(category, rule) {
+    if (!isObject(rule)) {
+        throw new PermissionsError(`'${category}' must be {} (whole category) or a mapping of actions`);
+    }
+    const result = {};
+    for (const action of Object.keys(rule).sort()) {
+        const actionRule = rule[action];
+        if (!isObject(actionRule)) {
+            throw new PermissionsError(`'${category}.${action}' must be {} or {"constraints": {...}}`);
+        }
+        const extra = Object.keys(actionRule).filter((k) => k !== 'constraints');
+        if (extra.length > 0) {
+            throw new PermissionsError(`'${category}.${action}' has '${extra[0]}'; only "constraints" is allowed`);
+        }
+        result[action] =
+            actionRule.constraints === undefined
+                ? {}
+                : { constraints: validateConstraints(`${category}.${action}`, actionRule.constraints) };
+    }
+    return result;
+}
+function validateConstraints(where, constraints) {
+    if (!isObject(constraints)) {
+        throw new PermissionsError(`'${where}.constraints' must be a mapping of fields`);
+    }
+    const result = {};
+    for (const field of Object.keys(constraints).sort()) {
+        const ops = constraints[field];
+        if (!isObject(ops) || Object.keys(ops).length === 0) {
+            throw new PermissionsError(`constraint '${where}.${field}' must be like {"eq": 1227}`);
+        }
+        const constraint = {};
+        for (const op of Object.keys(ops).sort()) {
+            const operand = ops[op];
+            if (!OPERATORS.has(op)) {
+                throw new PermissionsError(`constraint '${where}.${field}' uses '${op}'; only eq, lte and gte exist`);
+            }
+            if (typeof operand !== 'number' && typeof operand !== 'string') {
+                throw new PermissionsError(`constraint '${where}.${field}.${op}' must be a number or a string`);
+            }
+            constraint[op] = operand;
+        }
+        result[field] = constraint;
+    }
+    return result;
+}
+function sensitiveCategories(permissions) {
+    return SENSITIVE_CATEGORIES.filter((c) => c in permissions.api);
+}
+/** Canonical JSON (keys sorted at every level by construction). */
+function permissionsJson(permissions) {
+    return JSON.stringify(permissions);
+}
+
+
+/***/ }),
+
+/***/ 7355:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   z: () => (/* binding */ Secret)
+/* harmony export */ });
+const inspect = Symbol.for('nodejs.util.inspect.custom');
+/**
+ * A secret value that cannot be printed by accident: its string, JSON and inspect forms are `***`.
+ * Only `reveal()` gives the value, and only the HTTP client and the runner's masking call it.
+ */
+class Secret {
+    #value;
+    constructor(value) {
+        this.#value = value;
+    }
+    reveal() {
+        return this.#value;
+    }
+    toString() {
+        return '***';
+    }
+    toJSON() {
+        return '***';
+    }
+    [inspect]() {
+        return 'Secret(***)';
+    }
+}
+
+
+/***/ }),
+
+/***/ 2895:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   h: () => (/* binding */ VastApiError)
+/* harmony export */ });
+/**
+ * An error from the Vast API, built only from the operation, the HTTP status and the API's own
+ * message: never from headers or request bodies, so it cannot carry a key.
+ */
+class VastApiError extends Error {
+    operation;
+    kind;
+    status;
+    apiMessage;
+    /** Worth another attempt (429, 5xx, network, timeout). */
+    retryable;
+    /**
+     * The request may have been applied although no usable answer came back (a reset or timeout after
+     * sending, a 5xx from the edge, a 200 that cannot be read). A non-idempotent call must find out
+     * before it is sent again.
+     */
+    ambiguous;
+    /** How long the API asked us to wait (Retry-After, or the interval a 429 body names). */
+    retryAfterMs;
+    constructor(fields) {
+        const status = fields.status === undefined ? '' : `HTTP ${fields.status}`;
+        const said = fields.apiMessage ? `: ${fields.apiMessage}` : '';
+        const detail = fields.detail ?? '';
+        super(`${fields.operation} failed: ${[status, detail].filter(Boolean).join(', ')}${said}`);
+        this.name = 'VastApiError';
+        this.operation = fields.operation;
+        this.kind = fields.kind;
+        this.status = fields.status;
+        this.apiMessage = fields.apiMessage;
+        this.retryable = fields.retryable;
+        this.ambiguous = fields.ambiguous;
+        this.retryAfterMs = fields.retryAfterMs;
+    }
+}
+
+
+/***/ }),
+
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 99:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 7830:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/web");
+
+/***/ }),
+
+/***/ 7997:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 932:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		id: moduleId,
+/******/ 		loaded: false,
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Flag the module as loaded
+/******/ 	module.loaded = true;
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/node module decorator */
+/******/ (() => {
+/******/ 	__nccwpck_require__.nmd = (module) => {
+/******/ 		module.paths = [];
+/******/ 		if (!module.children) module.children = [];
+/******/ 		return module;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  i: () => (/* reexport */ main),
+  b: () => (/* reexport */ post)
+});
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/api-url.ts
+/**
+ * The Vast API base URL. The parent key goes wherever this points, so it is checked before any
+ * request: https anywhere, plain http only to this machine (the emulator, a local tunnel).
+ */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return (host === 'localhost' ||
+        host.endsWith('.localhost') ||
+        host === '::1' ||
+        /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host));
+}
+/** Returns the normalised base (no trailing slash, path prefix kept) or a reason it is refused. */
+function checkApiUrl(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return { problem: `'${text}' is not a URL; use https://console.vast.ai or another https URL` };
+    }
+    if (url.username || url.password) {
+        return { problem: 'it must not carry credentials; the parent key goes in admin-api-key' };
+    }
+    if (url.search || url.hash)
+        return { problem: 'it must not have a query string or a fragment' };
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+        return {
+            problem: `plain http is only allowed to a loopback host (127.0.0.1, ::1, localhost); use https://${url.host}${url.pathname === '/' ? '' : url.pathname}`,
+        };
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        return { problem: `'${url.protocol}' is not supported; use https://` };
+    }
+    return { url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
+}
+
+;// CONCATENATED MODULE: ./src/duration.ts
+const UNIT_MS = {
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+    d: 86_400_000,
+};
+const DURATION = /^(?:\d+(?:ms|s|m|h|d))+$/;
+const PART = /(\d+)(ms|s|m|h|d)/g;
+/** Parses `30s`, `15m`, `6h`, `2d`, `1h30m` or `500ms` into milliseconds; undefined when malformed. */
+function parseDuration(text) {
+    const value = text.trim().toLowerCase();
+    if (!DURATION.test(value))
+        return undefined;
+    let total = 0;
+    for (const [, amount, unit] of value.matchAll(PART)) {
+        total += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
+    }
+    return Number.isSafeInteger(total) ? total : undefined;
+}
+/** Formats milliseconds the way users write them: `6h`, `1h30m`, `45s`, `250ms`. */
+function formatDuration(ms) {
+    if (ms <= 0)
+        return '0s';
+    const parts = [];
+    let rest = ms;
+    for (const unit of ['d', 'h', 'm', 's', 'ms']) {
+        const size = UNIT_MS[unit] ?? 1;
+        const amount = Math.floor(rest / size);
+        if (amount > 0) {
+            parts.push(`${amount}${unit}`);
+            rest -= amount * size;
+        }
+    }
+    return parts.join('');
+}
+
+// EXTERNAL MODULE: ./src/key-name.ts
+var key_name = __nccwpck_require__(718);
+// EXTERNAL MODULE: ./src/permissions.ts
+var src_permissions = __nccwpck_require__(331);
+// EXTERNAL MODULE: ./src/secret.ts
+var secret = __nccwpck_require__(7355);
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+
+
+/**
+ * Every input of action.yml is read and validated here, into one readonly value per mode. Every
+ * message a user sees about a bad input is written in this file. It sends nothing anywhere.
+ */
+const MODES = ['create'];
+const DEFAULTS = {
+    mode: 'create',
+    ttl: '6h',
+    revoke: 'post',
+    apiUrl: 'https://console.vast.ai',
+    cleanupFailure: 'warn',
+    maxAttempts: '5',
+    requestTimeout: '30s',
+};
+const TTL_RANGE_MS = { min: 30_000, max: 365 * 86_400_000 };
+const REQUEST_TIMEOUT_RANGE_MS = { min: 100, max: 300_000 };
+const MAX_ATTEMPTS_RANGE = { min: 1, max: 100 };
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.length === 1
+            ? (problems[0] ?? '')
+            : `${problems.length} inputs are wrong:\n- ${problems.join('\n- ')}`);
+        this.problems = problems;
+    }
+}
+const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
+const BOOLEAN_FALSE = ['false', 'False', 'FALSE'];
+/** Reads the inputs; throws InputError naming every bad input at once. */
+async function parseInputs(source, options) {
+    const rawKey = source.getInput('admin-api-key');
+    if (rawKey)
+        options.onSecret(rawKey);
+    const problems = [];
+    const problem = (input, text) => problems.push(`Input '${input}': ${text}`);
+    const read = (name, fallback) => source.getInput(name) || fallback;
+    const choice = (name, allowed, fallback) => {
+        const value = read(name, fallback);
+        if (allowed.includes(value))
+            return value;
+        problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}`);
+        return fallback;
+    };
+    const boolean = (name, fallback) => {
+        const value = source.getInput(name);
+        if (!value)
+            return fallback;
+        if (BOOLEAN_TRUE.includes(value))
+            return true;
+        if (BOOLEAN_FALSE.includes(value))
+            return false;
+        problem(name, `'${value}' is not a boolean; use true or false`);
+        return fallback;
+    };
+    const duration = (name, fallback, range) => {
+        const value = read(name, fallback);
+        const ms = parseDuration(value);
+        if (ms === undefined) {
+            problem(name, `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d`);
+        }
+        else if (ms < range.min || ms > range.max) {
+            problem(name, `'${value}' is out of range; use from ${formatDuration(range.min)} to ${formatDuration(range.max)}`);
+        }
+        else {
+            return ms;
+        }
+        return parseDuration(fallback) ?? 0;
+    };
+    const integer = (name, fallback, range) => {
+        const value = read(name, fallback);
+        const number = /^\d+$/.test(value) ? Number(value) : NaN;
+        if (!Number.isSafeInteger(number) || number < range.min || number > range.max) {
+            problem(name, `'${value}' must be a whole number from ${range.min} to ${range.max}`);
+            return Number(fallback);
+        }
+        return number;
+    };
+    if (!rawKey) {
+        problem('admin-api-key', 'it is empty. Pass the parent Vast.ai key from a secret, e.g. `admin-api-key: ${{ secrets.VAST_ADMIN_API_KEY }}`. ' +
+            'Secrets are empty in workflows triggered from a fork (pull_request from a fork, or Dependabot), ' +
+            'and when the secret is not defined in this repository, environment or organisation.');
+    }
+    else if (/[\s\p{Cc}]/u.test(rawKey)) {
+        problem('admin-api-key', 'it contains whitespace or control characters; check the secret');
+    }
+    const modeValue = read('mode', DEFAULTS.mode);
+    if (!MODES.includes(modeValue)) {
+        problem('mode', `'${modeValue}' is not a mode; use one of: ${MODES.join(', ')}`);
+    }
+    const apiUrlText = read('api-url', DEFAULTS.apiUrl);
+    const apiUrl = checkApiUrl(apiUrlText);
+    if ('problem' in apiUrl)
+        problem('api-url', apiUrl.problem);
+    const maxAttempts = integer('max-attempts', DEFAULTS.maxAttempts, MAX_ATTEMPTS_RANGE);
+    const requestTimeoutMs = duration('request-timeout', DEFAULTS.requestTimeout, REQUEST_TIMEOUT_RANGE_MS);
+    const ttlMs = duration('ttl', DEFAULTS.ttl, TTL_RANGE_MS);
+    const revoke = choice('revoke', ['post', 'never'], DEFAULTS.revoke);
+    const cleanupFailure = choice('cleanup-failure', ['warn', 'fail'], DEFAULTS.cleanupFailure);
+    const exportEnv = boolean('export-env', false);
+    const allowSensitive = boolean('allow-sensitive-permissions', false);
+    const context = readContext(source.env);
+    const label = source.getInput('key-name') || `gha-${context.job}`;
+    if (label.length > key_name/* MAX_LABEL_LENGTH */.rn) {
+        problem('key-name', `it is ${label.length} characters long; use at most ${key_name/* MAX_LABEL_LENGTH */.rn}`);
+    }
+    else if (/[\p{Cc}\p{Cf}]/u.test(label)) {
+        problem('key-name', 'it contains control characters; use printable text');
+    }
+    let permissions;
+    const permissionsText = source.getInput('permissions');
+    if (!permissionsText) {
+        problem('permissions', 'it is required: a new key never silently inherits the parent key\'s rights. Use a preset such as `instance-manager`, a list such as `instance_read, instance_write`, or JSON such as {"api":{"instance_read":{}}}');
+    }
+    else {
+        try {
+            const needsYaml = !permissionsText.startsWith('{') && /[:\n]/.test(permissionsText);
+            const parseYaml = needsYaml ? await options.loadYaml() : undefined;
+            permissions = (0,src_permissions/* parsePermissions */.cv)(permissionsText, parseYaml);
+            const sensitive = (0,src_permissions/* sensitiveCategories */.vU)(permissions);
+            if (sensitive.length > 0 && !allowSensitive) {
+                problem('permissions', `${sensitive.join(', ')} would let a CI key ${describeSensitive(sensitive)}; remove it, or set allow-sensitive-permissions: true if this job really needs it`);
+            }
+        }
+        catch (error) {
+            if (!(error instanceof src_permissions/* PermissionsError */.LA))
+                throw error;
+            problem('permissions', error.message);
+        }
+    }
+    if (problems.length > 0 || !permissions || 'problem' in apiUrl)
+        throw new InputError(problems);
+    return {
+        mode: 'create',
+        adminKey: new secret/* Secret */.z(rawKey),
+        apiUrl: apiUrl.url,
+        maxAttempts,
+        requestTimeoutMs,
+        context,
+        permissions,
+        label,
+        ttlMs,
+        revoke,
+        cleanupFailure,
+        exportEnv,
+    };
+}
+function describeSensitive(categories) {
+    const what = {
+        user_write: 'mint and delete API keys',
+        billing_write: 'spend money',
+        team_write: 'change the team',
+    };
+    return categories.map((c) => what[c] ?? c).join(', ');
+}
+/** The run identity that goes into key names; placeholders when run outside a runner. */
+function readContext(env) {
+    return {
+        repository: env.GITHUB_REPOSITORY || 'local/local',
+        runId: /^\d+$/.test(env.GITHUB_RUN_ID ?? '') ? env.GITHUB_RUN_ID : '0',
+        runAttempt: /^\d+$/.test(env.GITHUB_RUN_ATTEMPT ?? '')
+            ? env.GITHUB_RUN_ATTEMPT
+            : '1',
+        job: env.GITHUB_JOB || 'local',
+    };
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: ./src/vast/errors.ts
+var errors = __nccwpck_require__(2895);
+;// CONCATENATED MODULE: ./src/vast/retry.ts
+/**
+ * When to try a Vast request again, and how long to wait. Pure functions: the clock and the random
+ * source are arguments, so tests need no real sleeping.
+ */
+const DEFAULT_RETRY = {
+    baseDelayMs: 1000,
+    maxDelayMs: 30_000,
+};
+/** 429 and 5xx are worth another try; every other 4xx is final. */
+function isRetryableStatus(status) {
+    return status === 429 || (status >= 500 && status <= 599);
+}
+/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+function parseRetryAfter(value, nowMs) {
+    if (!value)
+        return undefined;
+    const text = value.trim();
+    if (/^\d+(\.\d+)?$/.test(text))
+        return Math.round(Number(text) * 1000);
+    const date = Date.parse(text);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - nowMs);
+}
+/** Vast's plain-text 429 names its interval: "API requests too frequent endpoint threshold=2.0". */
+function parseThreshold(body) {
+    const match = /threshold\s*=\s*(\d+(?:\.\d+)?)/i.exec(body);
+    return match ? Math.round(Number(match[1]) * 1000) : undefined;
+}
+/**
+ * The wait before attempt `attempt + 1`, after `attempt` failed attempts. Exponential with full
+ * jitter; when the API named a wait, never less than that, plus a jitter of up to half of it so
+ * that a matrix of jobs told the same wait does not come back all at once.
+ */
+function backoffDelay(attempt, policy, random, retryAfterMs) {
+    if (retryAfterMs !== undefined) {
+        return Math.min(retryAfterMs + random() * (retryAfterMs / 2), Math.max(policy.maxDelayMs, retryAfterMs));
+    }
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return random() * ceiling;
+}
+
+;// CONCATENATED MODULE: ./src/vast/client.ts
+
+
+
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+const realSleep = (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, signal ? { signal } : undefined);
+/** The one HTTP client for the Vast API: timeouts, retries with backoff, and its error type. */
+class VastClient {
+    #options;
+    #now;
+    #random;
+    #sleep;
+    /** How many requests went out, by operation (for the demo and the tests). */
+    sent = new Map();
+    constructor(options) {
+        this.#options = options;
+        this.#now = options.now ?? Date.now;
+        this.#random = options.random ?? Math.random;
+        this.#sleep = options.sleep ?? realSleep;
+    }
+    async call(options) {
+        const { maxAttempts } = this.#options.retry;
+        for (let attempt = 1;; attempt++) {
+            let error;
+            try {
+                return await this.#send(options, attempt);
+            }
+            catch (caught) {
+                if (!(caught instanceof errors/* VastApiError */.h))
+                    throw caught;
+                error = caught;
+            }
+            if (!error.retryable || attempt >= maxAttempts)
+                throw error;
+            if (error.ambiguous && !options.idempotent) {
+                if (!options.onAmbiguous || (await options.onAmbiguous(error)) === 'stop')
+                    throw error;
+            }
+            const wait = backoffDelay(attempt, this.#options.retry, this.#random, error.retryAfterMs);
+            if (this.#remaining() < wait) {
+                this.#debug(`${options.operation}: no time left for another attempt`);
+                throw error;
+            }
+            this.#debug(`${options.operation}: attempt ${attempt}/${maxAttempts} failed (${error.status ?? error.kind}); retrying in ${Math.round(wait)} ms`);
+            try {
+                await this.#sleep(wait, this.#options.signal);
+            }
+            catch {
+                throw this.#aborted(options.operation);
+            }
+        }
+    }
+    #remaining() {
+        const { deadline } = this.#options;
+        return deadline === undefined ? Infinity : deadline - this.#now();
+    }
+    #debug(message) {
+        this.#options.debug?.(message);
+    }
+    #aborted(operation) {
+        return new errors/* VastApiError */.h({
+            operation,
+            kind: 'aborted',
+            retryable: false,
+            ambiguous: true,
+            detail: 'the step was cancelled',
+        });
+    }
+    async #send(options, attempt) {
+        const { operation, method, path } = options;
+        const remaining = this.#remaining();
+        if (remaining <= 0) {
+            throw new errors/* VastApiError */.h({
+                operation,
+                kind: 'budget',
+                retryable: false,
+                ambiguous: false,
+                detail: 'the time budget ran out before the request was sent',
+            });
+        }
+        if (this.#options.signal?.aborted)
+            throw this.#aborted(operation);
+        const timeoutMs = Math.min(this.#options.requestTimeoutMs, remaining);
+        const timeout = AbortSignal.timeout(timeoutMs);
+        const signal = this.#options.signal ? AbortSignal.any([timeout, this.#options.signal]) : timeout;
+        const url = `${this.#options.baseUrl}/api/v0${path}`;
+        const started = this.#now();
+        this.sent.set(operation, (this.sent.get(operation) ?? 0) + 1);
+        this.#debug(`${method} ${new URL(url).pathname} (attempt ${attempt})`);
+        let response;
+        let text;
+        try {
+            response = await this.#options.fetch(url, {
+                method,
+                headers: {
+                    Authorization: `Bearer ${this.#options.apiKey.reveal()}`,
+                    Accept: 'application/json',
+                    ...(method === 'GET' ? {} : { 'Content-Type': 'application/json' }),
+                },
+                // Vast's CLI sends {} with DELETE; a redirect is never followed with the key attached.
+                body: method === 'GET' ? undefined : JSON.stringify(options.body ?? {}),
+                redirect: 'manual',
+                signal,
+            });
+            text = await response.text();
+        }
+        catch (caught) {
+            if (this.#options.signal?.aborted)
+                throw this.#aborted(operation);
+            if (timeout.aborted) {
+                throw new errors/* VastApiError */.h({
+                    operation,
+                    kind: 'timeout',
+                    retryable: true,
+                    ambiguous: true,
+                    detail: `no answer within ${timeoutMs} ms`,
+                });
+            }
+            const code = networkCode(caught);
+            throw new errors/* VastApiError */.h({
+                operation,
+                kind: 'network',
+                retryable: true,
+                ambiguous: !NOT_SENT_CODES.has(code),
+                detail: `network error ${code}`,
+            });
+        }
+        this.#debug(`${method} ${new URL(url).pathname} -> ${response.status} in ${this.#now() - started} ms`);
+        return this.#interpret(operation, response, text);
+    }
+    #interpret(operation, response, text) {
+        const { status } = response;
+        const data = parseJson(text);
+        if (status >= 200 && status < 300) {
+            if (data === undefined) {
+                throw new errors/* VastApiError */.h({
+                    operation,
+                    kind: 'invalid-response',
+                    status,
+                    retryable: true,
+                    ambiguous: true,
+                    detail: 'the answer is not JSON',
+                });
+            }
+            return { status, data };
+        }
+        if (status >= 300 && status < 400) {
+            throw new errors/* VastApiError */.h({
+                operation,
+                kind: 'http',
+                status,
+                retryable: false,
+                ambiguous: false,
+                detail: 'a redirect, not followed so the key is not sent elsewhere; check api-url',
+            });
+        }
+        const apiMessage = this.#scrub(messageOf(data, text));
+        const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.#now()) ??
+            (status === 429 ? parseThreshold(text) : undefined);
+        return this.#throw(operation, status, apiMessage, retryAfterMs);
+    }
+    #throw(operation, status, apiMessage, retryAfterMs) {
+        throw new errors/* VastApiError */.h({
+            operation,
+            kind: 'http',
+            status,
+            ...(apiMessage ? { apiMessage } : {}),
+            ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+            retryable: isRetryableStatus(status),
+            // 429 is refused before anything happens; a 5xx may come from an edge after the backend acted.
+            ambiguous: status >= 500,
+        });
+    }
+    /** An API message is shown to users; make sure it cannot echo the key back. */
+    #scrub(message) {
+        const key = this.#options.apiKey.reveal();
+        return message && key ? message.split(key).join('***') : message;
+    }
+}
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Vast errors carry `msg`, sometimes `message`, `detail` or `error`; a 429 may be plain text. */
+function messageOf(data, text) {
+    if (typeof data === 'object' && data !== null) {
+        const record = data;
+        for (const field of ['msg', 'message', 'detail', 'error']) {
+            const value = record[field];
+            if (typeof value === 'string' && value)
+                return value.slice(0, 300);
+        }
+        return undefined;
+    }
+    if (typeof data === 'string')
+        return data.slice(0, 300);
+    const plain = text.trim();
+    return plain && !plain.startsWith('<') ? plain.split('\n')[0]?.slice(0, 300) : undefined;
+}
+function networkCode(error) {
+    let current = error;
+    for (let depth = 0; depth < 4 && current; depth++) {
+        const code = current.code;
+        if (typeof code === 'string')
+            return code;
+        current = current.cause;
+    }
+    return 'unknown';
+}
+
+;// CONCATENATED MODULE: ./src/vast/transport.ts
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+function proxyConfigured(env) {
+    return PROXY_VARIABLES.some((name) => Boolean(env[name]));
+}
+async function createFetch(env = process.env) {
+    if (!proxyConfigured(env))
+        return (url, init) => fetch(url, init);
+    const undici = await __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4371, 19));
+    const dispatcher = new undici.EnvHttpProxyAgent({
+        httpProxy: env.http_proxy || env.HTTP_PROXY,
+        httpsProxy: env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY,
+        noProxy: env.no_proxy ?? env.NO_PROXY,
+    });
+    return (url, init) => undici.fetch(url, { ...init, dispatcher });
+}
+
+;// CONCATENATED MODULE: ./src/action.ts
+
+
+
+
+
+
+
+/** The post step must end within 60 s whatever the API does; leave room for start-up. */
+const POST_BUDGET_MS = 50_000;
+async function makeClient(settings, environment, deadline) {
+    const { runner } = environment;
+    return new VastClient({
+        baseUrl: settings.apiUrl,
+        apiKey: settings.adminKey,
+        requestTimeoutMs: settings.requestTimeoutMs,
+        retry: { ...DEFAULT_RETRY, maxAttempts: settings.maxAttempts },
+        fetch: await createFetch(environment.env),
+        ...(deadline === undefined ? {} : { deadline }),
+        debug: (message) => runner.debug(message),
+    });
+}
+async function runMain(environment) {
+    const { runner } = environment;
+    const now = environment.now ?? (() => new Date());
+    try {
+        const settings = await parseInputs({ getInput: (name) => runner.getInput(name), env: environment.env }, {
+            onSecret: (value) => runner.setSecret(value),
+            loadYaml: async () => (await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19))).parse,
+        });
+        const client = await makeClient(settings, environment);
+        const { runCreate } = await __nccwpck_require__.e(/* import() */ 51).then(__nccwpck_require__.bind(__nccwpck_require__, 2051));
+        await runCreate(settings, { runner, client, now, nonce: () => (0,external_node_crypto_.randomBytes)(4).toString('hex') });
+    }
+    catch (error) {
+        fail(runner, error);
+    }
+}
+async function runPost(environment) {
+    const { runner } = environment;
+    try {
+        const mode = runner.getState('mode');
+        if (!mode) {
+            runner.info('Nothing to clean up: the main step stopped before it did anything.');
+            return;
+        }
+        const { runCreatePost } = await __nccwpck_require__.e(/* import() */ 51).then(__nccwpck_require__.bind(__nccwpck_require__, 2051));
+        const deadline = Date.now() + POST_BUDGET_MS;
+        await runCreatePost({
+            runner,
+            makeClient: async (state) => {
+                const adminKey = runner.getInput('admin-api-key');
+                runner.setSecret(adminKey);
+                if (!adminKey) {
+                    throw new Error("input 'admin-api-key' is empty in the post step");
+                }
+                return makeClient({ ...state, adminKey: new secret/* Secret */.z(adminKey) }, environment, deadline);
+            },
+        });
+    }
+    catch (error) {
+        fail(runner, error);
+    }
+}
+/** Expected failures (bad input, API errors) show their message only; others add a debug stack. */
+function fail(runner, error) {
+    const message = error instanceof Error ? error.message : String(error);
+    runner.setFailed(message);
+    const expected = error instanceof InputError || error instanceof errors/* VastApiError */.h;
+    if (!expected && error instanceof Error && error.stack)
+        runner.debug(error.stack);
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/runner.ts
+
+
+
+const defaultIo = {
+    env: process.env,
+    write: (line) => process.stdout.write(line + external_node_os_namespaceObject.EOL),
+    appendFile: (path, text) => (0,external_node_fs_namespaceObject.appendFileSync)(path, text, { encoding: 'utf8' }),
+    setExitCode: (code) => {
+        process.exitCode = code;
+    },
+};
+function escapeData(value) {
+    return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function escapeProperty(value) {
+    return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+function inputEnvName(name) {
+    return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+function createRunner(io = defaultIo) {
+    const command = (name, message, properties = {}) => {
+        const props = Object.entries(properties)
+            .map(([key, value]) => `${key}=${escapeProperty(value)}`)
+            .join(',');
+        io.write(`::${name}${props ? ' ' + props : ''}::${escapeData(message)}`);
+    };
+    // File commands use the heredoc form with a random delimiter, so no value can end its own entry.
+    const fileCommand = (variable, name, value) => {
+        const path = io.env[variable];
+        if (!path) {
+            command('debug', `${variable} is not set; '${name}' was not written (not running under a runner?)`);
+            return;
+        }
+        const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
+        if (name.includes(delimiter) || value.includes(delimiter)) {
+            throw new Error(`Unexpected delimiter in the value of '${name}'`);
+        }
+        io.appendFile(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`);
+    };
+    const isDebug = () => io.env.RUNNER_DEBUG === '1';
+    return {
+        getInput: (name) => (io.env[inputEnvName(name)] ?? '').trim(),
+        getState: (name) => io.env[`STATE_${name}`] ?? '',
+        setSecret: (value) => {
+            if (value)
+                command('add-mask', value);
+        },
+        setOutput: (name, value) => fileCommand('GITHUB_OUTPUT', name, value),
+        saveState: (name, value) => fileCommand('GITHUB_STATE', name, value),
+        exportVariable: (name, value) => {
+            io.env[name] = value;
+            fileCommand('GITHUB_ENV', name, value);
+        },
+        appendSummary: (markdown) => {
+            const path = io.env.GITHUB_STEP_SUMMARY;
+            if (path)
+                io.appendFile(path, markdown.endsWith(external_node_os_namespaceObject.EOL) ? markdown : markdown + external_node_os_namespaceObject.EOL);
+        },
+        isDebug,
+        debug: (message) => command('debug', message),
+        info: (message) => io.write(message),
+        notice: (message) => command('notice', message),
+        warning: (message) => command('warning', message),
+        error: (message) => command('error', message),
+        setFailed: (message) => {
+            io.setExitCode(1);
+            command('error', message);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+/** The main step: the real runner and environment, nothing else. */
+async function main() {
+    await runMain({ runner: createRunner(), env: process.env });
+}
+
+;// CONCATENATED MODULE: ./src/post.ts
+
+
+/** The post step: the real runner and environment, nothing else. */
+async function post() {
+    await runPost({ runner: createRunner(), env: process.env });
+}
+
+;// CONCATENATED MODULE: ./src/index.ts
+// The bundle's root. dist/main.js and dist/post.js (written by scripts/build.mjs) each call one.
+
+
+
+var __webpack_exports__main = __webpack_exports__.i;
+var __webpack_exports__post = __webpack_exports__.b;
+export { __webpack_exports__main as main, __webpack_exports__post as post };

@@ -1,0 +1,18 @@
+import { defineConfig } from 'eslint/config'
+import tseslint from 'typescript-eslint'
+import prettier from 'eslint-config-prettier'
+
+export default defineConfig(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '*.config.js', 'scripts/*.mjs'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  prettier,
+)

@@ -1,0 +1,191 @@
+/**
+ * Vast.ai key permissions: presets, parsing, validation and the sensitive-scope guard.
+ * Shape (vast-api.md): {"api": {"<category>": {} | {"<action>": {} | {"constraints": {...}}}}}.
+ */
+
+export type Constraint = Partial<Record<'eq' | 'lte' | 'gte', number | string>>
+export interface ActionRule {
+  constraints?: Record<string, Constraint>
+}
+export type CategoryRule = Record<string, ActionRule>
+export interface Permissions {
+  api: Record<string, CategoryRule>
+}
+
+export const CATEGORIES = [
+  'misc',
+  'user_read',
+  'user_write',
+  'instance_read',
+  'instance_write',
+  'billing_read',
+  'billing_write',
+  'machine_read',
+  'machine_write',
+  'team_read',
+  'team_write',
+  'agents_read',
+  'agents_write',
+] as const
+
+/** Categories that let a CI key mint keys, spend money or change the team. */
+export const SENSITIVE_CATEGORIES = ['user_write', 'billing_write', 'team_write'] as const
+
+const OPERATORS = new Set(['eq', 'lte', 'gte'])
+
+export const PRESETS: Record<string, { description: string; categories: string[] }> = {
+  'instance-manager': {
+    description: 'search offers, create, manage and destroy instances',
+    categories: ['misc', 'instance_read', 'instance_write'],
+  },
+  'instance-reader': {
+    description: 'search offers and read instances',
+    categories: ['misc', 'instance_read'],
+  },
+  'read-only': {
+    description: 'read instances and machines, search offers',
+    categories: ['misc', 'instance_read', 'machine_read'],
+  },
+  'machine-manager': {
+    description: 'hosts: read and manage machines',
+    categories: ['misc', 'machine_read', 'machine_write'],
+  },
+}
+
+export class PermissionsError extends Error {}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+const CATEGORY_LIST = /^[a-z_]+(?:\s*[,\s]\s*[a-z_]+)*$/
+
+/**
+ * Reads the `permissions` input: a preset name, a list of categories (`instance_read,
+ * instance_write`), JSON, or (through `parseYaml`) a YAML mapping. The `api` wrapper may be left
+ * out. The result is validated and normalised (sorted keys).
+ */
+export function parsePermissions(text: string, parseYaml?: (text: string) => unknown): Permissions {
+  const value = text.trim()
+  if (!value) throw new PermissionsError('it is empty; a key with no permissions is refused')
+  const preset = PRESETS[value]
+  if (preset) return fromCategories(preset.categories)
+  if (CATEGORY_LIST.test(value) && !value.includes(':')) {
+    return fromCategories(value.split(/[\s,]+/).filter(Boolean))
+  }
+  let parsed: unknown
+  if (value.startsWith('{')) {
+    try {
+      parsed = JSON.parse(value)
+    } catch (error) {
+      throw new PermissionsError(`it is not valid JSON (${(error as Error).message})`)
+    }
+  } else if (parseYaml) {
+    try {
+      parsed = parseYaml(value)
+    } catch (error) {
+      throw new PermissionsError(
+        `it is neither a preset, a category list, JSON nor a YAML mapping (${firstLine(error)})`,
+      )
+    }
+  }
+  if (!isObject(parsed)) {
+    if (/^[\w-]+$/.test(value)) {
+      throw new PermissionsError(
+        `'${value}' is not a preset (${Object.keys(PRESETS).join(', ')}) nor a category`,
+      )
+    }
+    throw new PermissionsError(
+      `expected a preset (${Object.keys(PRESETS).join(', ')}), a list of categories, or a mapping such as {"api":{"instance_read":{}}}`,
+    )
+  }
+  return validatePermissions(parsed)
+}
+
+function firstLine(error: unknown): string {
+  return String((error as Error)?.message ?? error).split('\n')[0] ?? ''
+}
+
+function fromCategories(categories: string[]): Permissions {
+  return validatePermissions({ api: Object.fromEntries(categories.map((c) => [c, {}])) })
+}
+
+/** Checks the shape against vast-api.md and returns a normalised copy. */
+export function validatePermissions(input: Record<string, unknown>): Permissions {
+  const keys = Object.keys(input)
+  const api = keys.length === 1 && keys[0] === 'api' ? input.api : input
+  if (!isObject(api)) throw new PermissionsError('"api" must be a mapping of categories')
+  const categories = Object.keys(api).sort()
+  if (categories.length === 0) throw new PermissionsError('it grants no category')
+  const result: Record<string, CategoryRule> = {}
+  for (const category of categories) {
+    if (!(CATEGORIES as readonly string[]).includes(category)) {
+      throw new PermissionsError(`unknown category '${category}'; known: ${CATEGORIES.join(', ')}`)
+    }
+    result[category] = validateCategory(category, api[category])
+  }
+  return { api: result }
+}
+
+function validateCategory(category: string, rule: unknown): CategoryRule {
+  if (!isObject(rule)) {
+    throw new PermissionsError(`'${category}' must be {} (whole category) or a mapping of actions`)
+  }
+  const result: CategoryRule = {}
+  for (const action of Object.keys(rule).sort()) {
+    const actionRule = rule[action]
+    if (!isObject(actionRule)) {
+      throw new PermissionsError(`'${category}.${action}' must be {} or {"constraints": {...}}`)
+    }
+    const extra = Object.keys(actionRule).filter((k) => k !== 'constraints')
+    if (extra.length > 0) {
+      throw new PermissionsError(
+        `'${category}.${action}' has '${extra[0]}'; only "constraints" is allowed`,
+      )
+    }
+    result[action] =
+      actionRule.constraints === undefined
+        ? {}
+        : { constraints: validateConstraints(`${category}.${action}`, actionRule.constraints) }
+  }
+  return result
+}
+
+function validateConstraints(where: string, constraints: unknown): Record<string, Constraint> {
+  if (!isObject(constraints)) {
+    throw new PermissionsError(`'${where}.constraints' must be a mapping of fields`)
+  }
+  const result: Record<string, Constraint> = {}
+  for (const field of Object.keys(constraints).sort()) {
+    const ops = constraints[field]
+    if (!isObject(ops) || Object.keys(ops).length === 0) {
+      throw new PermissionsError(`constraint '${where}.${field}' must be like {"eq": 1227}`)
+    }
+    const constraint: Constraint = {}
+    for (const op of Object.keys(ops).sort()) {
+      const operand = ops[op]
+      if (!OPERATORS.has(op)) {
+        throw new PermissionsError(
+          `constraint '${where}.${field}' uses '${op}'; only eq, lte and gte exist`,
+        )
+      }
+      if (typeof operand !== 'number' && typeof operand !== 'string') {
+        throw new PermissionsError(
+          `constraint '${where}.${field}.${op}' must be a number or a string`,
+        )
+      }
+      constraint[op as 'eq'] = operand
+    }
+    result[field] = constraint
+  }
+  return result
+}
+
+export function sensitiveCategories(permissions: Permissions): string[] {
+  return SENSITIVE_CATEGORIES.filter((c) => c in permissions.api)
+}
+
+/** Canonical JSON (keys sorted at every level by construction). */
+export function permissionsJson(permissions: Permissions): string {
+  return JSON.stringify(permissions)
+}

@@ -1,0 +1,266 @@
+import { setTimeout as delay } from 'node:timers/promises'
+import type { Secret } from '../secret.ts'
+import { VastApiError } from './errors.ts'
+import {
+  backoffDelay,
+  isRetryableStatus,
+  parseRetryAfter,
+  parseThreshold,
+  type RetryPolicy,
+} from './retry.ts'
+import type { FetchLike } from './transport.ts'
+
+export interface ClientOptions {
+  /** Base URL without /api/v0 (a path prefix is kept). */
+  baseUrl: string
+  apiKey: Secret
+  requestTimeoutMs: number
+  retry: RetryPolicy
+  fetch: FetchLike
+  /** Nothing is sent, and no wait is started, past this moment (epoch ms). */
+  deadline?: number
+  /** Aborts waits and requests in flight (cancellation). */
+  signal?: AbortSignal
+  debug?: (message: string) => void
+  now?: () => number
+  random?: () => number
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+}
+
+export interface CallOptions {
+  operation: string
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  /** Under /api/v0, e.g. `/auth/apikeys/`. */
+  path: string
+  body?: unknown
+  /**
+   * false for requests that must not be sent twice blindly (create). An ambiguous failure is then
+   * handed to `onAmbiguous`, which finds out whether it was applied and says whether to go on.
+   */
+  idempotent: boolean
+  onAmbiguous?: (error: VastApiError) => Promise<'retry' | 'stop'>
+}
+
+export interface ApiResponse {
+  status: number
+  data: unknown
+}
+
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'])
+
+const realSleep = (ms: number, signal?: AbortSignal) =>
+  delay(ms, undefined, signal ? { signal } : undefined)
+
+/** The one HTTP client for the Vast API: timeouts, retries with backoff, and its error type. */
+export class VastClient {
+  readonly #options: ClientOptions
+  readonly #now: () => number
+  readonly #random: () => number
+  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** How many requests went out, by operation (for the demo and the tests). */
+  readonly sent = new Map<string, number>()
+
+  constructor(options: ClientOptions) {
+    this.#options = options
+    this.#now = options.now ?? Date.now
+    this.#random = options.random ?? Math.random
+    this.#sleep = options.sleep ?? realSleep
+  }
+
+  async call(options: CallOptions): Promise<ApiResponse> {
+    const { maxAttempts } = this.#options.retry
+    for (let attempt = 1; ; attempt++) {
+      let error: VastApiError
+      try {
+        return await this.#send(options, attempt)
+      } catch (caught) {
+        if (!(caught instanceof VastApiError)) throw caught
+        error = caught
+      }
+      if (!error.retryable || attempt >= maxAttempts) throw error
+      if (error.ambiguous && !options.idempotent) {
+        if (!options.onAmbiguous || (await options.onAmbiguous(error)) === 'stop') throw error
+      }
+      const wait = backoffDelay(attempt, this.#options.retry, this.#random, error.retryAfterMs)
+      if (this.#remaining() < wait) {
+        this.#debug(`${options.operation}: no time left for another attempt`)
+        throw error
+      }
+      this.#debug(
+        `${options.operation}: attempt ${attempt}/${maxAttempts} failed (${error.status ?? error.kind}); retrying in ${Math.round(wait)} ms`,
+      )
+      try {
+        await this.#sleep(wait, this.#options.signal)
+      } catch {
+        throw this.#aborted(options.operation)
+      }
+    }
+  }
+
+  #remaining(): number {
+    const { deadline } = this.#options
+    return deadline === undefined ? Infinity : deadline - this.#now()
+  }
+
+  #debug(message: string): void {
+    this.#options.debug?.(message)
+  }
+
+  #aborted(operation: string): VastApiError {
+    return new VastApiError({
+      operation,
+      kind: 'aborted',
+      retryable: false,
+      ambiguous: true,
+      detail: 'the step was cancelled',
+    })
+  }
+
+  async #send(options: CallOptions, attempt: number): Promise<ApiResponse> {
+    const { operation, method, path } = options
+    const remaining = this.#remaining()
+    if (remaining <= 0) {
+      throw new VastApiError({
+        operation,
+        kind: 'budget',
+        retryable: false,
+        ambiguous: false,
+        detail: 'the time budget ran out before the request was sent',
+      })
+    }
+    if (this.#options.signal?.aborted) throw this.#aborted(operation)
+    const timeoutMs = Math.min(this.#options.requestTimeoutMs, remaining)
+    const timeout = AbortSignal.timeout(timeoutMs)
+    const signal = this.#options.signal ? AbortSignal.any([timeout, this.#options.signal]) : timeout
+    const url = `${this.#options.baseUrl}/api/v0${path}`
+    const started = this.#now()
+    this.sent.set(operation, (this.sent.get(operation) ?? 0) + 1)
+    this.#debug(`${method} ${new URL(url).pathname} (attempt ${attempt})`)
+
+    let response: Response
+    let text: string
+    try {
+      response = await this.#options.fetch(url, {
+        method,
+        headers: {
+          Authorization: `Bearer ${this.#options.apiKey.reveal()}`,
+          Accept: 'application/json',
+          ...(method === 'GET' ? {} : { 'Content-Type': 'application/json' }),
+        },
+        // Vast's CLI sends {} with DELETE; a redirect is never followed with the key attached.
+        body: method === 'GET' ? undefined : JSON.stringify(options.body ?? {}),
+        redirect: 'manual',
+        signal,
+      })
+      text = await response.text()
+    } catch (caught) {
+      if (this.#options.signal?.aborted) throw this.#aborted(operation)
+      if (timeout.aborted) {
+        throw new VastApiError({
+          operation,
+          kind: 'timeout',
+          retryable: true,
+          ambiguous: true,
+          detail: `no answer within ${timeoutMs} ms`,
+        })
+      }
+      const code = networkCode(caught)
+      throw new VastApiError({
+        operation,
+        kind: 'network',
+        retryable: true,
+        ambiguous: !NOT_SENT_CODES.has(code),
+        detail: `network error ${code}`,
+      })
+    }
+    this.#debug(
+      `${method} ${new URL(url).pathname} -> ${response.status} in ${this.#now() - started} ms`,
+    )
+    return this.#interpret(operation, response, text)
+  }
+
+  #interpret(operation: string, response: Response, text: string): ApiResponse {
+    const { status } = response
+    const data = parseJson(text)
+    if (status >= 200 && status < 300) {
+      if (data === undefined) {
+        throw new VastApiError({
+          operation,
+          kind: 'invalid-response',
+          status,
+          retryable: true,
+          ambiguous: true,
+          detail: 'the answer is not JSON',
+        })
+      }
+      return { status, data }
+    }
+    if (status >= 300 && status < 400) {
+      throw new VastApiError({
+        operation,
+        kind: 'http',
+        status,
+        retryable: false,
+        ambiguous: false,
+        detail: 'a redirect, not followed so the key is not sent elsewhere; check api-url',
+      })
+    }
+    const apiMessage = this.#scrub(messageOf(data, text))
+    const retryAfterMs =
+      parseRetryAfter(response.headers.get('retry-after'), this.#now()) ??
+      (status === 429 ? parseThreshold(text) : undefined)
+    return this.#throw(operation, status, apiMessage, retryAfterMs)
+  }
+
+  #throw(operation: string, status: number, apiMessage?: string, retryAfterMs?: number): never {
+    throw new VastApiError({
+      operation,
+      kind: 'http',
+      status,
+      ...(apiMessage ? { apiMessage } : {}),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      retryable: isRetryableStatus(status),
+      // 429 is refused before anything happens; a 5xx may come from an edge after the backend acted.
+      ambiguous: status >= 500,
+    })
+  }
+
+  /** An API message is shown to users; make sure it cannot echo the key back. */
+  #scrub(message: string | undefined): string | undefined {
+    const key = this.#options.apiKey.reveal()
+    return message && key ? message.split(key).join('***') : message
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return undefined
+  }
+}
+
+/** Vast errors carry `msg`, sometimes `message`, `detail` or `error`; a 429 may be plain text. */
+function messageOf(data: unknown, text: string): string | undefined {
+  if (typeof data === 'object' && data !== null) {
+    const record = data as Record<string, unknown>
+    for (const field of ['msg', 'message', 'detail', 'error']) {
+      const value = record[field]
+      if (typeof value === 'string' && value) return value.slice(0, 300)
+    }
+    return undefined
+  }
+  if (typeof data === 'string') return data.slice(0, 300)
+  const plain = text.trim()
+  return plain && !plain.startsWith('<') ? plain.split('\n')[0]?.slice(0, 300) : undefined
+}
+
+function networkCode(error: unknown): string {
+  let current: unknown = error
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code === 'string') return code
+    current = (current as { cause?: unknown }).cause
+  }
+  return 'unknown'
+}

@@ -1,0 +1,117 @@
+import type { Permissions } from '../permissions.ts'
+import { Secret } from '../secret.ts'
+import type { VastClient } from './client.ts'
+import { VastApiError } from './errors.ts'
+
+/** The API-key endpoints of vast-api.md (E1, E2, E4, E6), typed, and nothing else. */
+
+export interface CreatedKey {
+  id: number
+  key: Secret
+}
+
+export interface KeyInfo {
+  id: number
+  name: string
+}
+
+function invalid(operation: string, status: number, detail: string): VastApiError {
+  return new VastApiError({
+    operation,
+    kind: 'invalid-response',
+    status,
+    retryable: false,
+    ambiguous: true,
+    detail,
+  })
+}
+
+/**
+ * E1. A create whose answer was lost may have made the key: before sending it again, look the
+ * key up by its unique name and delete what is found, so neither an orphan nor a duplicate stays.
+ */
+export async function createKey(
+  client: VastClient,
+  request: { name: string; permissions: Permissions },
+  onAmbiguous: (error: VastApiError) => Promise<'retry' | 'stop'>,
+): Promise<CreatedKey> {
+  const operation = 'Create API key'
+  const { status, data } = await client.call({
+    operation,
+    method: 'POST',
+    path: '/auth/apikeys/',
+    body: { name: request.name, permissions: request.permissions },
+    idempotent: false,
+    onAmbiguous,
+  })
+  const record = (data ?? {}) as Record<string, unknown>
+  const id = record.id
+  const key = record.key
+  if (typeof key !== 'string' || !key || (typeof id !== 'number' && typeof id !== 'string')) {
+    throw invalid(operation, status, 'the answer has no key id or key value')
+  }
+  const numericId = Number(id)
+  if (!Number.isSafeInteger(numericId))
+    throw invalid(operation, status, 'the key id is not a number')
+  return { id: numericId, key: new Secret(key) }
+}
+
+/** E2. The answer is `{"apikeys": [...]}`; a bare array is accepted too. */
+export async function listKeys(client: VastClient): Promise<KeyInfo[]> {
+  const operation = 'List API keys'
+  const { status, data } = await client.call({
+    operation,
+    method: 'GET',
+    path: '/auth/apikeys/',
+    idempotent: true,
+  })
+  const items = Array.isArray(data) ? data : (data as { apikeys?: unknown })?.apikeys
+  if (!Array.isArray(items)) throw invalid(operation, status, 'the answer has no "apikeys" list')
+  const keys: KeyInfo[] = []
+  for (const item of items as unknown[]) {
+    const { id, name } = (item ?? {}) as { id?: unknown; name?: unknown }
+    const numericId = Number(id)
+    if (Number.isSafeInteger(numericId)) {
+      keys.push({ id: numericId, name: typeof name === 'string' ? name : '' })
+    }
+  }
+  return keys
+}
+
+/** E4. 404 means the key is already gone, which is what we wanted. */
+export async function deleteKey(
+  client: VastClient,
+  id: number,
+): Promise<'deleted' | 'already-gone'> {
+  try {
+    await client.call({
+      operation: `Delete API key ${id}`,
+      method: 'DELETE',
+      path: `/auth/apikeys/${id}/`,
+      idempotent: true,
+    })
+    return 'deleted'
+  } catch (error) {
+    if (error instanceof VastApiError && error.status === 404) return 'already-gone'
+    throw error
+  }
+}
+
+/** E6. Only the calling key's id is kept: the body may echo the key itself. */
+export async function currentKeyId(client: VastClient): Promise<number | undefined> {
+  const { data } = await client.call({
+    operation: 'Read the current user',
+    method: 'GET',
+    path: '/users/current',
+    idempotent: true,
+  })
+  const keyId = Number((data as { key_id?: unknown })?.key_id)
+  return Number.isSafeInteger(keyId) ? keyId : undefined
+}
+
+/** Deletes every live key with exactly this name; returns how many went. */
+export async function deleteKeysNamed(client: VastClient, name: string): Promise<number> {
+  const matches = (await listKeys(client)).filter((key) => key.name === name)
+  for (const key of matches) await deleteKey(client, key.id)
+  return matches.length
+}
