@@ -3,7 +3,16 @@ import tseslint from 'typescript-eslint'
 import prettier from 'eslint-config-prettier'
 
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '*.config.js', 'scripts/*.mjs'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      '*.config.js',
+      'scripts/*.mjs',
+      '__tests__/fixtures/',
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

@@ -162,8 +162,10 @@ async function runCreate(settings, deps) {
     runner.saveState(STATE.mode, 'create');
     runner.saveState(STATE.create, JSON.stringify(state));
     let created;
+    let uncertain = false;
     try {
         created = await createKey(client, { name, permissions: settings.permissions }, async (error) => {
+            uncertain = true;
             runner.saveState(STATE.ambiguous, 'true');
             const removed = await deleteKeysNamed(client, name);
             runner.info(`${error.message}; the request may have been applied: ${removed > 0 ? `deleted the ${removed} key(s) it made` : 'no key was made'}. Trying again.`);
@@ -171,10 +173,11 @@ async function runCreate(settings, deps) {
         });
     }
     catch (error) {
-        if (error instanceof errors/* VastApiError */.h && error.ambiguous) {
+        if (error instanceof errors/* VastApiError */.h && error.ambiguous)
+            uncertain = true;
+        if (uncertain)
             runner.saveState(STATE.ambiguous, 'true');
-        }
-        throw explainCreateError(error);
+        throw explainCreateError(error, uncertain);
     }
     runner.setSecret(created.key.reveal());
     runner.saveState(STATE.keyId, String(created.id));
@@ -202,15 +205,15 @@ async function runCreate(settings, deps) {
             ],
         ]));
 }
-function explainCreateError(error) {
+function explainCreateError(error, uncertain) {
     if (!(error instanceof errors/* VastApiError */.h))
         return error;
-    if (error.status === 401 || error.status === 403) {
+    if (uncertain) {
+        return new Error(`${error.message}. A create request may have made the key; the post step looks for it by name and deletes it.`);
+    }
+    if (error.operation.startsWith('Create') && (error.status === 401 || error.status === 403)) {
         return new Error(`${error.message}. The parent key (admin-api-key) was refused: it is wrong or deleted, lacks user_write, ` +
             'or does not hold every permission asked for (a key cannot grant more than it holds).');
-    }
-    if (error.ambiguous) {
-        return new Error(`${error.message}. The key may have been made; the post step looks for it by name and deletes it.`);
     }
     return error;
 }

@@ -9,10 +9,14 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const dist = join(root, 'dist')
 rmSync(dist, { recursive: true, force: true })
-execFileSync(join(root, 'node_modules', '.bin', 'ncc'), ['build', 'src/index.ts', '-o', 'dist', '--quiet'], {
-  cwd: root,
-  stdio: 'inherit',
-})
+execFileSync(
+  join(root, 'node_modules', '.bin', 'ncc'),
+  ['build', 'src/index.ts', '-o', 'dist', '--quiet'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+)
 for (const phase of ['main', 'post']) {
   writeFileSync(
     join(dist, `${phase}.js`),

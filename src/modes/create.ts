@@ -55,11 +55,13 @@ export async function runCreate(settings: CreateSettings, deps: CreateDeps): Pro
   runner.saveState(STATE.create, JSON.stringify(state))
 
   let created
+  let uncertain = false
   try {
     created = await createKey(
       client,
       { name, permissions: settings.permissions },
       async (error) => {
+        uncertain = true
         runner.saveState(STATE.ambiguous, 'true')
         const removed = await deleteKeysNamed(client, name)
         runner.info(
@@ -69,10 +71,9 @@ export async function runCreate(settings: CreateSettings, deps: CreateDeps): Pro
       },
     )
   } catch (error) {
-    if (error instanceof VastApiError && error.ambiguous) {
-      runner.saveState(STATE.ambiguous, 'true')
-    }
-    throw explainCreateError(error)
+    if (error instanceof VastApiError && error.ambiguous) uncertain = true
+    if (uncertain) runner.saveState(STATE.ambiguous, 'true')
+    throw explainCreateError(error, uncertain)
   }
 
   runner.setSecret(created.key.reveal())
@@ -110,17 +111,17 @@ export async function runCreate(settings: CreateSettings, deps: CreateDeps): Pro
   )
 }
 
-function explainCreateError(error: unknown): unknown {
+function explainCreateError(error: unknown, uncertain: boolean): unknown {
   if (!(error instanceof VastApiError)) return error
-  if (error.status === 401 || error.status === 403) {
+  if (uncertain) {
+    return new Error(
+      `${error.message}. A create request may have made the key; the post step looks for it by name and deletes it.`,
+    )
+  }
+  if (error.operation.startsWith('Create') && (error.status === 401 || error.status === 403)) {
     return new Error(
       `${error.message}. The parent key (admin-api-key) was refused: it is wrong or deleted, lacks user_write, ` +
         'or does not hold every permission asked for (a key cannot grant more than it holds).',
-    )
-  }
-  if (error.ambiguous) {
-    return new Error(
-      `${error.message}. The key may have been made; the post step looks for it by name and deletes it.`,
     )
   }
   return error

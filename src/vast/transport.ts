@@ -19,6 +19,5 @@ export async function createFetch(env: NodeJS.ProcessEnv = process.env): Promise
     httpsProxy: env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY,
     noProxy: env.no_proxy ?? env.NO_PROXY,
   })
-  return (url, init) =>
-    undici.fetch(url, { ...(init as object), dispatcher })
+  return (url, init) => undici.fetch(url, { ...(init as object), dispatcher })
 }

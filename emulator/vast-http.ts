@@ -1,0 +1,103 @@
+// The answers the emulator sends, as plain values so that handlers stay free of node:http, and
+// the few node:http chores around them.
+
+import type { IncomingMessage, ServerResponse } from 'node:http'
+
+export interface Reply {
+  status: number
+  headers: Record<string, string>
+  body: string
+}
+
+export function json(status: number, value: unknown, headers: Record<string, string> = {}): Reply {
+  return {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(value),
+  }
+}
+
+export function text(
+  status: number,
+  body: string,
+  contentType = 'text/plain; charset=utf-8',
+  headers: Record<string, string> = {},
+): Reply {
+  return { status, headers: { 'content-type': contentType, ...headers }, body }
+}
+
+/** The usual Vast error envelope. */
+export function vastError(status: number, error: string, msg: string): Reply {
+  return json(status, { success: false, error, msg })
+}
+
+export type TooManyForm = 'text' | 'json' | 'retry-after'
+
+/**
+ * A 429 in one of the forms Vast is known to use: plain text (the main docs), JSON `detail`, or
+ * the token-bucket form of an unmerged docs branch with `Retry-After` and `X-RateLimit-*`.
+ * `intervalMs` only feeds the `threshold=` text, as Vast prints its interval there.
+ */
+export function tooManyRequests(
+  form: TooManyForm,
+  intervalMs: number,
+  retryAfterSeconds: number,
+): Reply {
+  const message = `API requests too frequent endpoint threshold=${formatSeconds(intervalMs)}`
+  if (form === 'text') return text(429, message)
+  if (form === 'json') return json(429, { detail: message })
+  const seconds = Math.max(0, Math.ceil(retryAfterSeconds))
+  return json(
+    429,
+    { detail: message },
+    {
+      'retry-after': String(seconds),
+      'x-ratelimit-limit': '1',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(seconds),
+    },
+  )
+}
+
+function formatSeconds(ms: number): string {
+  const seconds = ms / 1000
+  return Number.isInteger(seconds) ? seconds.toFixed(1) : String(seconds)
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** The parsed value, or undefined when the text is empty or not JSON. */
+export function parseJson(raw: string): unknown {
+  if (raw.trim() === '') return undefined
+  try {
+    return JSON.parse(raw) as unknown
+  } catch {
+    return undefined
+  }
+}
+
+const MAX_BODY_BYTES = 1024 * 1024
+
+/** The whole request body as text; null when it exceeds 1 MiB. */
+export async function readBody(req: IncomingMessage): Promise<string | null> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk)
+  }
+  return size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8')
+}
+
+/** Sends a reply unless the socket is gone; returns whether it was sent. */
+export function writeReply(res: ServerResponse, reply: Reply): boolean {
+  if (res.destroyed || res.headersSent || res.socket?.destroyed === true) return false
+  res.writeHead(reply.status, {
+    ...reply.headers,
+    'content-length': String(Buffer.byteLength(reply.body)),
+  })
+  res.end(reply.body)
+  return true
+}

@@ -1,0 +1,64 @@
+// Vast's documented rate limits: a minimum interval per route and per caller identity, measured
+// from the last call the limiter let through (a refused call does not reset the clock).
+
+import type { RouteName } from './vast-faults.ts'
+import type { TooManyForm } from './vast-http.ts'
+
+export type RateLimitSettings =
+  | boolean
+  | {
+      /** Multiplies every interval (0.01 turns 2 s into 20 ms). */
+      scale?: number
+      /** Overrides the documented intervals (before scaling). */
+      intervalsMs?: Partial<Record<RouteName, number>>
+      form?: TooManyForm
+      /** Whose clock a call runs on: the calling key's (default) or its user's. */
+      identity?: 'key' | 'user'
+    }
+
+export const DOCUMENTED_INTERVALS_MS: Readonly<Partial<Record<RouteName, number>>> = {
+  list: 1000,
+  create: 2000,
+  show: 2000,
+  delete: 2000,
+  reset: 3000,
+  current: 2000,
+}
+
+export type RateDecision =
+  { ok: true } | { ok: false; intervalMs: number; waitMs: number; form: TooManyForm }
+
+export class RateLimiter {
+  readonly enabled: boolean
+  readonly identity: 'key' | 'user'
+  readonly #intervals: Partial<Record<RouteName, number>>
+  readonly #form: TooManyForm
+  readonly #lastAccepted = new Map<string, number>()
+
+  constructor(settings: RateLimitSettings | undefined) {
+    const options = typeof settings === 'object' ? settings : {}
+    this.enabled = settings !== undefined && settings !== false
+    this.identity = options.identity ?? 'key'
+    this.#form = options.form ?? 'text'
+    const scale = options.scale ?? 1
+    if (!(scale >= 0 && Number.isFinite(scale))) throw new RangeError(`bad scale ${scale}`)
+    const base = { ...DOCUMENTED_INTERVALS_MS, ...options.intervalsMs }
+    this.#intervals = {}
+    for (const [route, ms] of Object.entries(base)) {
+      this.#intervals[route as RouteName] = ms * scale
+    }
+  }
+
+  /** Decides one call; an accepted call starts the route's clock for that identity. */
+  check(route: RouteName, identity: string, now: number): RateDecision {
+    const intervalMs = this.#intervals[route]
+    if (!this.enabled || intervalMs === undefined || intervalMs <= 0) return { ok: true }
+    const slot = `${route}\u0000${identity}`
+    const last = this.#lastAccepted.get(slot)
+    if (last !== undefined && now - last < intervalMs) {
+      return { ok: false, intervalMs, waitMs: intervalMs - (now - last), form: this.#form }
+    }
+    this.#lastAccepted.set(slot, now)
+    return { ok: true }
+  }
+}
