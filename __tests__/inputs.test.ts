@@ -10,6 +10,12 @@ const ENV = {
   GITHUB_JOB: 'train',
 }
 
+async function parseCreate(inputs: Record<string, string>, env: NodeJS.ProcessEnv = ENV) {
+  const result = await parse(inputs, env)
+  if (result.settings.mode !== 'create') throw new Error('expected create settings')
+  return { ...result, settings: result.settings }
+}
+
 async function parse(inputs: Record<string, string>, env: NodeJS.ProcessEnv = ENV) {
   const masked: string[] = []
   let yamlLoaded = false
@@ -40,7 +46,7 @@ const valid = { 'admin-api-key': KEY, permissions: 'instance_read' }
 
 describe('parseInputs', () => {
   it('applies the documented defaults', async () => {
-    const { settings, masked } = await parse(valid)
+    const { settings, masked } = await parseCreate(valid)
     expect(masked).toEqual([KEY])
     expect(settings.adminKey.reveal()).toBe(KEY)
     expect(String(settings.adminKey)).toBe('***')
@@ -51,6 +57,7 @@ describe('parseInputs', () => {
       revoke: 'post',
       cleanupFailure: 'warn',
       exportEnv: false,
+      exportConfig: false,
       maxAttempts: 5,
       requestTimeoutMs: 30_000,
       label: 'gha-train',
@@ -60,7 +67,7 @@ describe('parseInputs', () => {
   })
 
   it('reads every input', async () => {
-    const { settings } = await parse({
+    const { settings } = await parseCreate({
       ...valid,
       'key-name': 'nightly eval',
       ttl: '1h30m',
@@ -97,7 +104,7 @@ describe('parseInputs', () => {
   it.each([
     [{ 'admin-api-key': '' }, 'admin-api-key', /empty.*fork/s],
     [{ 'admin-api-key': 'abc def' }, 'admin-api-key', /whitespace/],
-    [{ mode: 'explode' }, 'mode', /'explode' is not a mode; use one of: create/],
+    [{ mode: 'explode' }, 'mode', /'explode' is not a mode; use one of: create, delete, sweep/],
     [{ permissions: '' }, 'permissions', /required.*inherit/],
     [{ permissions: '{"api":' }, 'permissions', /not valid JSON/],
     [{ permissions: 'instance_reed' }, 'permissions', /unknown category 'instance_reed'/],
@@ -141,7 +148,7 @@ describe('parseInputs', () => {
   })
 
   it('allows sensitive categories only when asked to', async () => {
-    const { settings } = await parse({
+    const { settings } = await parseCreate({
       ...valid,
       permissions: 'user_read,user_write',
       'allow-sensitive-permissions': 'true',
@@ -159,7 +166,7 @@ describe('parseInputs', () => {
   it('loads the YAML parser only for a YAML mapping', async () => {
     expect((await parse({ ...valid, permissions: '{"api":{"misc":{}}}' })).yamlLoaded).toBe(false)
     expect((await parse({ ...valid, permissions: 'instance-manager' })).yamlLoaded).toBe(false)
-    const yaml = await parse({
+    const yaml = await parseCreate({
       ...valid,
       permissions: 'api:\n  instance_read: {}\n  instance_write: {}',
     })
@@ -175,5 +182,63 @@ describe('parseInputs', () => {
       runAttempt: '1',
       job: 'local',
     })
+  })
+})
+
+describe('parseInputs, delete and sweep modes', () => {
+  it('reads delete mode without permissions', async () => {
+    const { settings } = await parse({ 'admin-api-key': KEY, mode: 'delete', 'key-id': '1227' })
+    expect(settings).toMatchObject({ mode: 'delete', keyId: 1227 })
+  })
+
+  it.each([
+    [{ 'key-id': '' }, /required in delete mode/],
+    [{ 'key-id': 'abc' }, /'abc' is not a key id/],
+    [{ 'key-id': '0' }, /'0' is not a key id/],
+    [{ 'key-id': '12.5' }, /not a key id/],
+  ])('refuses delete mode with %j', async (override, message) => {
+    const found = await problems({ 'admin-api-key': KEY, mode: 'delete', ...override })
+    expect(found).toEqual([expect.stringMatching(/^Input 'key-id': /)])
+    expect(found[0]).toMatch(message)
+  })
+
+  it('reads sweep mode with its defaults', async () => {
+    const { settings } = await parse({ 'admin-api-key': KEY, mode: 'sweep' })
+    expect(settings).toMatchObject({
+      mode: 'sweep',
+      scope: 'repository',
+      graceMs: 0,
+      dryRun: false,
+      budgetMs: 600_000,
+    })
+  })
+
+  it('reads every sweep input', async () => {
+    const { settings } = await parse({
+      'admin-api-key': KEY,
+      mode: 'sweep',
+      'sweep-scope': 'account',
+      grace: '1h',
+      'dry-run': 'true',
+      'sweep-budget': '2m',
+    })
+    expect(settings).toMatchObject({
+      scope: 'account',
+      graceMs: 3_600_000,
+      dryRun: true,
+      budgetMs: 120_000,
+    })
+  })
+
+  it.each([
+    [{ 'sweep-scope': 'org' }, 'sweep-scope', /use one of: repository, account/],
+    [{ grace: 'later' }, 'grace', /not a duration/],
+    [{ 'dry-run': 'maybe' }, 'dry-run', /not a boolean/],
+    [{ 'sweep-budget': '0s' }, 'sweep-budget', /out of range/],
+  ])('refuses sweep mode with %j', async (override, input, message) => {
+    const found = await problems({ 'admin-api-key': KEY, mode: 'sweep', ...override })
+    expect(found).toHaveLength(1)
+    expect(found[0]).toMatch(new RegExp(`^Input '${input}': `))
+    expect(found[0]).toMatch(message)
   })
 })

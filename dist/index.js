@@ -1,6 +1,139 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 4660:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   X7: () => (/* binding */ removeConfigFile),
+/* harmony export */   ks: () => (/* binding */ configFilePath),
+/* harmony export */   o5: () => (/* binding */ writeConfigFile),
+/* harmony export */   rV: () => (/* binding */ checkConfigFileFree)
+/* harmony export */ });
+/* unused harmony export ConfigFileError */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+
+
+
+/**
+ * The file where the official Vast CLI and Python SDK look for a key when none is given:
+ * `$XDG_CONFIG_HOME/vastai/vast_api_key`, else `~/.config/vastai/vast_api_key`.
+ */
+function configFilePath(env) {
+    const base = env.XDG_CONFIG_HOME || (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(env.HOME || (0,node_os__WEBPACK_IMPORTED_MODULE_1__.homedir)(), '.config');
+    return (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(base, 'vastai', 'vast_api_key');
+}
+function identity(stat) {
+    return {
+        dev: String(stat.dev),
+        ino: String(stat.ino),
+        born: String(stat.birthtimeNs || stat.ctimeNs),
+    };
+}
+class ConfigFileError extends Error {
+}
+/** Checked before the key is made, so a blocked path fails the step with nothing created. */
+function checkConfigFileFree(path) {
+    const dir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path);
+    if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(dir, { throwIfNoEntry: false })?.isSymbolicLink()) {
+        throw new ConfigFileError(`${dir} is a symbolic link; refusing to write the key through it`);
+    }
+    const existing = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(path, { throwIfNoEntry: false });
+    if (existing) {
+        throw new ConfigFileError(`${path} already exists${existing.isSymbolicLink() ? ' as a symbolic link' : ''} and was not written by this step; ` +
+            'refusing to overwrite it. Remove it first, or use export-env: true instead');
+    }
+}
+/**
+ * Writes the key with mode 0600. Never follows a symlink and never replaces an existing file: the
+ * file may be a developer's own key, or a link planted to make us write the key elsewhere.
+ */
+function writeConfigFile(path, key) {
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path), { recursive: true, mode: 0o700 });
+    checkConfigFileFree(path);
+    let fd;
+    try {
+        fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(path, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_WRONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_CREAT | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_EXCL | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOFOLLOW, 0o600);
+    }
+    catch (error) {
+        throw new ConfigFileError(`cannot create ${path}: ${error.code}`);
+    }
+    try {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeSync)(fd, key.reveal());
+    }
+    finally {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(fd);
+    }
+    return { path, ...identity((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(path, { bigint: true })) };
+}
+/** Removes the file if it is still the one written in main. */
+function removeConfigFile(file) {
+    const stat = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(file.path, { bigint: true, throwIfNoEntry: false });
+    if (!stat)
+        return 'gone';
+    const now = identity(stat);
+    if (!stat.isFile() || now.dev !== file.dev || now.ino !== file.ino || now.born !== file.born) {
+        return 'replaced';
+    }
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.unlinkSync)(file.path);
+    return 'removed';
+}
+
+
+/***/ }),
+
+/***/ 7607:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseDuration),
+/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */ });
+const UNIT_MS = {
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+    d: 86_400_000,
+};
+const DURATION = /^(?:\d+(?:ms|s|m|h|d))+$/;
+const PART = /(\d+)(ms|s|m|h|d)/g;
+/** Parses `30s`, `15m`, `6h`, `2d`, `1h30m` or `500ms` into milliseconds; undefined when malformed. */
+function parseDuration(text) {
+    const value = text.trim().toLowerCase();
+    if (!DURATION.test(value))
+        return undefined;
+    let total = 0;
+    for (const [, amount, unit] of value.matchAll(PART)) {
+        total += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
+    }
+    return Number.isSafeInteger(total) ? total : undefined;
+}
+/** Formats milliseconds the way users write them: `6h`, `1h30m`, `45s`, `250ms`. */
+function formatDuration(ms) {
+    if (ms <= 0)
+        return '0s';
+    const parts = [];
+    let rest = ms;
+    for (const unit of ['d', 'h', 'm', 's', 'ms']) {
+        const size = UNIT_MS[unit] ?? 1;
+        const amount = Math.floor(rest / size);
+        if (amount > 0) {
+            parts.push(`${amount}${unit}`);
+            rest -= amount * size;
+        }
+    }
+    return parts.join('');
+}
+
+
+/***/ }),
+
 /***/ 718:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -8,9 +141,10 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   nE: () => (/* binding */ isoSeconds),
 /* harmony export */   rn: () => (/* binding */ MAX_LABEL_LENGTH),
 /* harmony export */   vN: () => (/* binding */ deadlineFrom),
+/* harmony export */   wN: () => (/* binding */ parseKeyName),
 /* harmony export */   yv: () => (/* binding */ formatKeyName)
 /* harmony export */ });
-/* unused harmony exports MAX_NAME_LENGTH, parseKeyName */
+/* unused harmony export MAX_NAME_LENGTH */
 /**
  * The managed key name: the only place a Vast key can carry its owner and deadline, since the API
  * has no expiry and its list shows no creation time. A later sweep reads it back.
@@ -398,6 +532,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 1455:
 /***/ ((module) => {
 
@@ -423,6 +564,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 
@@ -565,6 +713,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
 /******/ 
 /******/ /* webpack/runtime/create fake namespace object */
 /******/ (() => {
@@ -729,6 +889,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/config-file.ts
+var config_file = __nccwpck_require__(4660);
 ;// CONCATENATED MODULE: ./src/api-url.ts
 /**
  * The Vast API base URL. The parent key goes wherever this points, so it is checked before any
@@ -766,44 +928,8 @@ function checkApiUrl(text) {
     return { url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
 }
 
-;// CONCATENATED MODULE: ./src/duration.ts
-const UNIT_MS = {
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000,
-    d: 86_400_000,
-};
-const DURATION = /^(?:\d+(?:ms|s|m|h|d))+$/;
-const PART = /(\d+)(ms|s|m|h|d)/g;
-/** Parses `30s`, `15m`, `6h`, `2d`, `1h30m` or `500ms` into milliseconds; undefined when malformed. */
-function parseDuration(text) {
-    const value = text.trim().toLowerCase();
-    if (!DURATION.test(value))
-        return undefined;
-    let total = 0;
-    for (const [, amount, unit] of value.matchAll(PART)) {
-        total += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
-    }
-    return Number.isSafeInteger(total) ? total : undefined;
-}
-/** Formats milliseconds the way users write them: `6h`, `1h30m`, `45s`, `250ms`. */
-function formatDuration(ms) {
-    if (ms <= 0)
-        return '0s';
-    const parts = [];
-    let rest = ms;
-    for (const unit of ['d', 'h', 'm', 's', 'ms']) {
-        const size = UNIT_MS[unit] ?? 1;
-        const amount = Math.floor(rest / size);
-        if (amount > 0) {
-            parts.push(`${amount}${unit}`);
-            rest -= amount * size;
-        }
-    }
-    return parts.join('');
-}
-
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __nccwpck_require__(7607);
 // EXTERNAL MODULE: ./src/key-name.ts
 var key_name = __nccwpck_require__(718);
 // EXTERNAL MODULE: ./src/permissions.ts
@@ -820,7 +946,7 @@ var secret = __nccwpck_require__(7355);
  * Every input of action.yml is read and validated here, into one readonly value per mode. Every
  * message a user sees about a bad input is written in this file. It sends nothing anywhere.
  */
-const MODES = ['create'];
+const MODES = ['create', 'delete', 'sweep'];
 const DEFAULTS = {
     mode: 'create',
     ttl: '6h',
@@ -829,9 +955,14 @@ const DEFAULTS = {
     cleanupFailure: 'warn',
     maxAttempts: '5',
     requestTimeout: '30s',
+    sweepScope: 'repository',
+    grace: '0s',
+    sweepBudget: '10m',
 };
 const TTL_RANGE_MS = { min: 30_000, max: 365 * 86_400_000 };
 const REQUEST_TIMEOUT_RANGE_MS = { min: 100, max: 300_000 };
+const GRACE_RANGE_MS = { min: 0, max: 365 * 86_400_000 };
+const SWEEP_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
 const MAX_ATTEMPTS_RANGE = { min: 1, max: 100 };
 class InputError extends Error {
     problems;
@@ -844,122 +975,169 @@ class InputError extends Error {
 }
 const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
 const BOOLEAN_FALSE = ['false', 'False', 'FALSE'];
+/** Reads raw inputs into typed values, collecting a message per bad input. */
+class Reader {
+    problems = [];
+    #source;
+    constructor(source) {
+        this.#source = source;
+    }
+    raw(name) {
+        return this.#source.getInput(name);
+    }
+    problem(input, text) {
+        this.problems.push(`Input '${input}': ${text}`);
+    }
+    text(name, fallback) {
+        return this.raw(name) || fallback;
+    }
+    choice(name, allowed, fallback) {
+        const value = this.text(name, fallback);
+        if (allowed.includes(value))
+            return value;
+        this.problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}`);
+        return fallback;
+    }
+    boolean(name) {
+        const value = this.raw(name);
+        if (!value || BOOLEAN_FALSE.includes(value))
+            return false;
+        if (BOOLEAN_TRUE.includes(value))
+            return true;
+        this.problem(name, `'${value}' is not a boolean; use true or false`);
+        return false;
+    }
+    duration(name, fallback, range) {
+        const value = this.text(name, fallback);
+        const ms = (0,duration/* parseDuration */.E)(value);
+        if (ms === undefined) {
+            this.problem(name, `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d`);
+        }
+        else if (ms < range.min || ms > range.max) {
+            this.problem(name, `'${value}' is out of range; use from ${(0,duration/* formatDuration */.a)(range.min)} to ${(0,duration/* formatDuration */.a)(range.max)}`);
+        }
+        else {
+            return ms;
+        }
+        return (0,duration/* parseDuration */.E)(fallback) ?? 0;
+    }
+    integer(name, fallback, range) {
+        const value = this.text(name, fallback);
+        const number = /^\d+$/.test(value) ? Number(value) : NaN;
+        if (!Number.isSafeInteger(number) || number < range.min || number > range.max) {
+            this.problem(name, `'${value}' must be a whole number from ${range.min} to ${range.max}`);
+            return Number(fallback) || range.min;
+        }
+        return number;
+    }
+}
 /** Reads the inputs; throws InputError naming every bad input at once. */
 async function parseInputs(source, options) {
     const rawKey = source.getInput('admin-api-key');
     if (rawKey)
         options.onSecret(rawKey);
-    const problems = [];
-    const problem = (input, text) => problems.push(`Input '${input}': ${text}`);
-    const read = (name, fallback) => source.getInput(name) || fallback;
-    const choice = (name, allowed, fallback) => {
-        const value = read(name, fallback);
-        if (allowed.includes(value))
-            return value;
-        problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}`);
-        return fallback;
-    };
-    const boolean = (name, fallback) => {
-        const value = source.getInput(name);
-        if (!value)
-            return fallback;
-        if (BOOLEAN_TRUE.includes(value))
-            return true;
-        if (BOOLEAN_FALSE.includes(value))
-            return false;
-        problem(name, `'${value}' is not a boolean; use true or false`);
-        return fallback;
-    };
-    const duration = (name, fallback, range) => {
-        const value = read(name, fallback);
-        const ms = parseDuration(value);
-        if (ms === undefined) {
-            problem(name, `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d`);
-        }
-        else if (ms < range.min || ms > range.max) {
-            problem(name, `'${value}' is out of range; use from ${formatDuration(range.min)} to ${formatDuration(range.max)}`);
-        }
-        else {
-            return ms;
-        }
-        return parseDuration(fallback) ?? 0;
-    };
-    const integer = (name, fallback, range) => {
-        const value = read(name, fallback);
-        const number = /^\d+$/.test(value) ? Number(value) : NaN;
-        if (!Number.isSafeInteger(number) || number < range.min || number > range.max) {
-            problem(name, `'${value}' must be a whole number from ${range.min} to ${range.max}`);
-            return Number(fallback);
-        }
-        return number;
-    };
+    const read = new Reader(source);
     if (!rawKey) {
-        problem('admin-api-key', 'it is empty. Pass the parent Vast.ai key from a secret, e.g. `admin-api-key: ${{ secrets.VAST_ADMIN_API_KEY }}`. ' +
+        read.problem('admin-api-key', 'it is empty. Pass the parent Vast.ai key from a secret, e.g. `admin-api-key: ${{ secrets.VAST_ADMIN_API_KEY }}`. ' +
             'Secrets are empty in workflows triggered from a fork (pull_request from a fork, or Dependabot), ' +
             'and when the secret is not defined in this repository, environment or organisation.');
     }
     else if (/[\s\p{Cc}]/u.test(rawKey)) {
-        problem('admin-api-key', 'it contains whitespace or control characters; check the secret');
+        read.problem('admin-api-key', 'it contains whitespace or control characters; check the secret');
     }
-    const modeValue = read('mode', DEFAULTS.mode);
-    if (!MODES.includes(modeValue)) {
-        problem('mode', `'${modeValue}' is not a mode; use one of: ${MODES.join(', ')}`);
-    }
-    const apiUrlText = read('api-url', DEFAULTS.apiUrl);
-    const apiUrl = checkApiUrl(apiUrlText);
+    const modeValue = read.text('mode', DEFAULTS.mode);
+    const mode = MODES.includes(modeValue) ? modeValue : undefined;
+    if (!mode)
+        read.problem('mode', `'${modeValue}' is not a mode; use one of: ${MODES.join(', ')}`);
+    const apiUrl = checkApiUrl(read.text('api-url', DEFAULTS.apiUrl));
     if ('problem' in apiUrl)
-        problem('api-url', apiUrl.problem);
-    const maxAttempts = integer('max-attempts', DEFAULTS.maxAttempts, MAX_ATTEMPTS_RANGE);
-    const requestTimeoutMs = duration('request-timeout', DEFAULTS.requestTimeout, REQUEST_TIMEOUT_RANGE_MS);
-    const ttlMs = duration('ttl', DEFAULTS.ttl, TTL_RANGE_MS);
-    const revoke = choice('revoke', ['post', 'never'], DEFAULTS.revoke);
-    const cleanupFailure = choice('cleanup-failure', ['warn', 'fail'], DEFAULTS.cleanupFailure);
-    const exportEnv = boolean('export-env', false);
-    const allowSensitive = boolean('allow-sensitive-permissions', false);
-    const context = readContext(source.env);
-    const label = source.getInput('key-name') || `gha-${context.job}`;
+        read.problem('api-url', apiUrl.problem);
+    const common = {
+        adminKey: new secret/* Secret */.z(rawKey),
+        apiUrl: 'url' in apiUrl ? apiUrl.url : '',
+        maxAttempts: read.integer('max-attempts', DEFAULTS.maxAttempts, MAX_ATTEMPTS_RANGE),
+        requestTimeoutMs: read.duration('request-timeout', DEFAULTS.requestTimeout, REQUEST_TIMEOUT_RANGE_MS),
+        context: readContext(source.env),
+    };
+    let settings;
+    if (mode === 'create')
+        settings = await createSettings(read, common, options);
+    else if (mode === 'delete')
+        settings = deleteSettings(read, common);
+    else if (mode === 'sweep')
+        settings = sweepSettings(read, common);
+    if (read.problems.length > 0 || !settings)
+        throw new InputError(read.problems);
+    return settings;
+}
+async function createSettings(read, common, options) {
+    const ttlMs = read.duration('ttl', DEFAULTS.ttl, TTL_RANGE_MS);
+    const revoke = read.choice('revoke', ['post', 'never'], DEFAULTS.revoke);
+    const cleanupFailure = read.choice('cleanup-failure', ['warn', 'fail'], DEFAULTS.cleanupFailure);
+    const exportEnv = read.boolean('export-env');
+    const exportConfig = read.boolean('export-config');
+    const allowSensitive = read.boolean('allow-sensitive-permissions');
+    const label = read.raw('key-name') || `gha-${common.context.job}`;
     if (label.length > key_name/* MAX_LABEL_LENGTH */.rn) {
-        problem('key-name', `it is ${label.length} characters long; use at most ${key_name/* MAX_LABEL_LENGTH */.rn}`);
+        read.problem('key-name', `it is ${label.length} characters long; use at most ${key_name/* MAX_LABEL_LENGTH */.rn}`);
     }
     else if (/[\p{Cc}\p{Cf}]/u.test(label)) {
-        problem('key-name', 'it contains control characters; use printable text');
+        read.problem('key-name', 'it contains control characters; use printable text');
     }
-    let permissions;
-    const permissionsText = source.getInput('permissions');
-    if (!permissionsText) {
-        problem('permissions', 'it is required: a new key never silently inherits the parent key\'s rights. Use a preset such as `instance-manager`, a list such as `instance_read, instance_write`, or JSON such as {"api":{"instance_read":{}}}');
+    let permissions = { api: {} };
+    const text = read.raw('permissions');
+    if (!text) {
+        read.problem('permissions', 'it is required: a new key never silently inherits the parent key\'s rights. Use a preset such as `instance-manager`, a list such as `instance_read, instance_write`, or JSON such as {"api":{"instance_read":{}}}');
     }
     else {
         try {
-            const needsYaml = !permissionsText.startsWith('{') && /[:\n]/.test(permissionsText);
-            const parseYaml = needsYaml ? await options.loadYaml() : undefined;
-            permissions = (0,src_permissions/* parsePermissions */.cv)(permissionsText, parseYaml);
+            const needsYaml = !text.startsWith('{') && /[:\n]/.test(text);
+            permissions = (0,src_permissions/* parsePermissions */.cv)(text, needsYaml ? await options.loadYaml() : undefined);
             const sensitive = (0,src_permissions/* sensitiveCategories */.vU)(permissions);
             if (sensitive.length > 0 && !allowSensitive) {
-                problem('permissions', `${sensitive.join(', ')} would let a CI key ${describeSensitive(sensitive)}; remove it, or set allow-sensitive-permissions: true if this job really needs it`);
+                read.problem('permissions', `${sensitive.join(', ')} would let a CI key ${describeSensitive(sensitive)}; remove it, or set allow-sensitive-permissions: true if this job really needs it`);
             }
         }
         catch (error) {
             if (!(error instanceof src_permissions/* PermissionsError */.LA))
                 throw error;
-            problem('permissions', error.message);
+            read.problem('permissions', error.message);
         }
     }
-    if (problems.length > 0 || !permissions || 'problem' in apiUrl)
-        throw new InputError(problems);
     return {
+        ...common,
         mode: 'create',
-        adminKey: new secret/* Secret */.z(rawKey),
-        apiUrl: apiUrl.url,
-        maxAttempts,
-        requestTimeoutMs,
-        context,
         permissions,
         label,
         ttlMs,
         revoke,
         cleanupFailure,
         exportEnv,
+        exportConfig,
+    };
+}
+function deleteSettings(read, common) {
+    const text = read.raw('key-id');
+    let keyId = 0;
+    if (!text) {
+        read.problem('key-id', 'it is required in delete mode: the id of the key to delete, e.g. ${{ needs.setup.outputs.key-id }}');
+    }
+    else if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) {
+        read.problem('key-id', `'${text}' is not a key id; use the whole number from the key-id output`);
+    }
+    else {
+        keyId = Number(text);
+    }
+    return { ...common, mode: 'delete', keyId };
+}
+function sweepSettings(read, common) {
+    return {
+        ...common,
+        mode: 'sweep',
+        scope: read.choice('sweep-scope', ['repository', 'account'], DEFAULTS.sweepScope),
+        graceMs: read.duration('grace', DEFAULTS.grace, GRACE_RANGE_MS),
+        dryRun: read.boolean('dry-run'),
+        budgetMs: read.duration('sweep-budget', DEFAULTS.sweepBudget, SWEEP_BUDGET_RANGE_MS),
     };
 }
 function describeSensitive(categories) {
@@ -972,12 +1150,11 @@ function describeSensitive(categories) {
 }
 /** The run identity that goes into key names; placeholders when run outside a runner. */
 function readContext(env) {
+    const digits = (value, fallback) => value && /^\d+$/.test(value) ? value : fallback;
     return {
         repository: env.GITHUB_REPOSITORY || 'local/local',
-        runId: /^\d+$/.test(env.GITHUB_RUN_ID ?? '') ? env.GITHUB_RUN_ID : '0',
-        runAttempt: /^\d+$/.test(env.GITHUB_RUN_ATTEMPT ?? '')
-            ? env.GITHUB_RUN_ATTEMPT
-            : '1',
+        runId: digits(env.GITHUB_RUN_ID, '0'),
+        runAttempt: digits(env.GITHUB_RUN_ATTEMPT, '1'),
         job: env.GITHUB_JOB || 'local',
     };
 }
@@ -1033,6 +1210,20 @@ function backoffDelay(attempt, policy, random, retryAfterMs) {
 
 
 
+/**
+ * Vast's documented minimum interval between calls, per route and caller (vast-api.md). Used once
+ * a route has answered 429 without saying how long to wait.
+ */
+const DOCUMENTED_INTERVAL_MS = {
+    'POST /auth/apikeys/': 2000,
+    'GET /auth/apikeys/': 1000,
+    'GET /auth/apikeys/{id}/': 2000,
+    'DELETE /auth/apikeys/{id}/': 2000,
+    'GET /users/current': 2000,
+};
+function routeOf(method, path) {
+    return `${method} ${path.replace(/\/\d+\//g, '/{id}/')}`;
+}
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 const realSleep = (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, signal ? { signal } : undefined);
 /** The one HTTP client for the Vast API: timeouts, retries with backoff, and its error type. */
@@ -1041,8 +1232,11 @@ class VastClient {
     #now;
     #random;
     #sleep;
-    /** How many requests went out, by operation (for the demo and the tests). */
-    sent = new Map();
+    /**
+     * Intervals learned from 429 answers, per route: later calls on that route are spaced out
+     * instead of being refused (a sweep deleting hundreds of keys, say).
+     */
+    #pace = new Map();
     constructor(options) {
         this.#options = options;
         this.#now = options.now ?? Date.now;
@@ -1051,9 +1245,11 @@ class VastClient {
     }
     async call(options) {
         const { maxAttempts } = this.#options.retry;
+        const route = routeOf(options.method, options.path);
         for (let attempt = 1;; attempt++) {
             let error;
             try {
+                await this.#waitForSlot(route, options.operation);
                 return await this.#send(options, attempt);
             }
             catch (caught) {
@@ -1061,6 +1257,8 @@ class VastClient {
                     throw caught;
                 error = caught;
             }
+            if (error.status === 429)
+                this.#learn(route, error.retryAfterMs);
             if (!error.retryable || attempt >= maxAttempts)
                 throw error;
             if (error.ambiguous && !options.idempotent) {
@@ -1080,6 +1278,41 @@ class VastClient {
                 throw this.#aborted(options.operation);
             }
         }
+    }
+    /** Waits until the route's learned interval has passed since its last call. */
+    async #waitForSlot(route, operation) {
+        const pace = this.#pace.get(route);
+        if (!pace)
+            return;
+        const now = this.#now();
+        const wait = pace.nextAt - now;
+        pace.nextAt = Math.max(now, pace.nextAt) + pace.intervalMs;
+        if (wait <= 0)
+            return;
+        if (wait > this.#remaining()) {
+            throw new errors/* VastApiError */.h({
+                operation,
+                kind: 'budget',
+                retryable: false,
+                ambiguous: false,
+                detail: 'the time budget ran out waiting for the rate limit',
+            });
+        }
+        try {
+            await this.#sleep(wait, this.#options.signal);
+        }
+        catch {
+            throw this.#aborted(operation);
+        }
+    }
+    #learn(route, hintMs) {
+        // What the API says beats what its documentation says; 5% over it absorbs clock skew.
+        const intervalMs = (hintMs || DOCUMENTED_INTERVAL_MS[route] || 1000) * 1.05;
+        const pace = this.#pace.get(route);
+        if (pace)
+            pace.intervalMs = Math.max(pace.intervalMs, intervalMs);
+        else
+            this.#pace.set(route, { intervalMs, nextAt: 0 });
     }
     #remaining() {
         const { deadline } = this.#options;
@@ -1116,7 +1349,6 @@ class VastClient {
         const signal = this.#options.signal ? AbortSignal.any([timeout, this.#options.signal]) : timeout;
         const url = `${this.#options.baseUrl}/api/v0${path}`;
         const started = this.#now();
-        this.sent.set(operation, (this.sent.get(operation) ?? 0) + 1);
         this.#debug(`${method} ${new URL(url).pathname} (attempt ${attempt})`);
         let response;
         let text;
@@ -1268,9 +1500,12 @@ async function createFetch(env = process.env) {
 
 
 
+
 /** The post step must end within 60 s whatever the API does; leave room for start-up. */
 const POST_BUDGET_MS = 50_000;
-async function makeClient(settings, environment, deadline) {
+/** After a cancel, the runner sends SIGTERM 7.5 s after SIGINT: clean up within that. */
+const CANCEL_CLEANUP_BUDGET_MS = 5_000;
+async function makeClient(settings, environment, limits = {}) {
     const { runner } = environment;
     return new VastClient({
         baseUrl: settings.apiUrl,
@@ -1278,35 +1513,63 @@ async function makeClient(settings, environment, deadline) {
         requestTimeoutMs: settings.requestTimeoutMs,
         retry: { ...DEFAULT_RETRY, maxAttempts: settings.maxAttempts },
         fetch: await createFetch(environment.env),
-        ...(deadline === undefined ? {} : { deadline }),
+        ...limits,
         debug: (message) => runner.debug(message),
     });
 }
 async function runMain(environment) {
     const { runner } = environment;
-    const now = environment.now ?? (() => new Date());
     try {
         const settings = await parseInputs({ getInput: (name) => runner.getInput(name), env: environment.env }, {
             onSecret: (value) => runner.setSecret(value),
             loadYaml: async () => (await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19))).parse,
         });
-        const client = await makeClient(settings, environment);
-        const { runCreate } = await __nccwpck_require__.e(/* import() */ 51).then(__nccwpck_require__.bind(__nccwpck_require__, 2051));
-        await runCreate(settings, { runner, client, now, nonce: () => (0,external_node_crypto_.randomBytes)(4).toString('hex') });
+        await runMode(settings, environment);
     }
     catch (error) {
         fail(runner, error);
     }
 }
+async function runMode(settings, environment) {
+    const { runner, signal } = environment;
+    const now = environment.now ?? (() => new Date());
+    switch (settings.mode) {
+        case 'create': {
+            const { runCreate } = await __nccwpck_require__.e(/* import() */ 338).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
+            return runCreate(settings, {
+                runner,
+                client: await makeClient(settings, environment, signal ? { signal } : {}),
+                now,
+                nonce: () => (0,external_node_crypto_.randomBytes)(4).toString('hex'),
+                configFilePath: (0,config_file/* configFilePath */.ks)(environment.env),
+                cleanupClient: () => makeClient(settings, environment, { deadline: Date.now() + CANCEL_CLEANUP_BUDGET_MS }),
+            });
+        }
+        case 'delete': {
+            const { runDelete } = await __nccwpck_require__.e(/* import() */ 993).then(__nccwpck_require__.bind(__nccwpck_require__, 993));
+            const client = await makeClient(settings, environment, signal ? { signal } : {});
+            return runDelete(settings, { runner, client });
+        }
+        case 'sweep': {
+            const { runSweep } = await __nccwpck_require__.e(/* import() */ 196).then(__nccwpck_require__.bind(__nccwpck_require__, 2196));
+            const deadline = Date.now() + settings.budgetMs;
+            const client = await makeClient(settings, environment, {
+                deadline,
+                ...(signal ? { signal } : {}),
+            });
+            return runSweep(settings, { runner, client, now, ...(signal ? { signal } : {}) });
+        }
+    }
+}
 async function runPost(environment) {
-    const { runner } = environment;
+    const { runner, signal } = environment;
     try {
         const mode = runner.getState('mode');
-        if (!mode) {
-            runner.info('Nothing to clean up: the main step stopped before it did anything.');
+        if (mode !== 'create') {
+            runner.info('Nothing to clean up: the main step made no key to delete.');
             return;
         }
-        const { runCreatePost } = await __nccwpck_require__.e(/* import() */ 51).then(__nccwpck_require__.bind(__nccwpck_require__, 2051));
+        const { runCreatePost } = await __nccwpck_require__.e(/* import() */ 338).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
         const deadline = Date.now() + POST_BUDGET_MS;
         await runCreatePost({
             runner,
@@ -1316,7 +1579,10 @@ async function runPost(environment) {
                 if (!adminKey) {
                     throw new Error("input 'admin-api-key' is empty in the post step");
                 }
-                return makeClient({ ...state, adminKey: new secret/* Secret */.z(adminKey) }, environment, deadline);
+                return makeClient({ ...state, adminKey: new secret/* Secret */.z(adminKey) }, environment, {
+                    deadline,
+                    ...(signal ? { signal } : {}),
+                });
             },
         });
     }
@@ -1333,18 +1599,18 @@ function fail(runner, error) {
         runner.debug(error.stack);
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./src/runner.ts
 
 
 
 const defaultIo = {
     env: process.env,
-    write: (line) => process.stdout.write(line + external_node_os_namespaceObject.EOL),
-    appendFile: (path, text) => (0,external_node_fs_namespaceObject.appendFileSync)(path, text, { encoding: 'utf8' }),
+    write: (line) => process.stdout.write(line + external_node_os_.EOL),
+    appendFile: (path, text) => (0,external_node_fs_.appendFileSync)(path, text, { encoding: 'utf8' }),
     setExitCode: (code) => {
         process.exitCode = code;
     },
@@ -1376,7 +1642,7 @@ function createRunner(io = defaultIo) {
         if (name.includes(delimiter) || value.includes(delimiter)) {
             throw new Error(`Unexpected delimiter in the value of '${name}'`);
         }
-        io.appendFile(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`);
+        io.appendFile(path, `${name}<<${delimiter}${external_node_os_.EOL}${value}${external_node_os_.EOL}${delimiter}${external_node_os_.EOL}`);
     };
     const isDebug = () => io.env.RUNNER_DEBUG === '1';
     return {
@@ -1395,7 +1661,7 @@ function createRunner(io = defaultIo) {
         appendSummary: (markdown) => {
             const path = io.env.GITHUB_STEP_SUMMARY;
             if (path)
-                io.appendFile(path, markdown.endsWith(external_node_os_namespaceObject.EOL) ? markdown : markdown + external_node_os_namespaceObject.EOL);
+                io.appendFile(path, markdown.endsWith(external_node_os_.EOL) ? markdown : markdown + external_node_os_.EOL);
         },
         isDebug,
         debug: (message) => command('debug', message),
@@ -1410,20 +1676,46 @@ function createRunner(io = defaultIo) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/signals.ts
+/**
+ * Cancellation as the runner does it: SIGINT, then SIGTERM 7.5 s later, then a kill. The first
+ * signal aborts what is in flight so the step can clean up quickly; a second one ends the process.
+ */
+function cancellationSignal(onCancel = () => { }, target = process) {
+    const controller = new AbortController();
+    const handle = (signal) => {
+        if (controller.signal.aborted) {
+            target.exit(1);
+            return;
+        }
+        onCancel(signal);
+        controller.abort(new Error(`received ${signal}`));
+    };
+    target.on('SIGINT', handle);
+    target.on('SIGTERM', handle);
+    return controller.signal;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
-/** The main step: the real runner and environment, nothing else. */
+
+/** The main step: the real runner, environment and cancellation signal, nothing else. */
 async function main() {
-    await runMain({ runner: createRunner(), env: process.env });
+    const runner = createRunner();
+    const signal = cancellationSignal((name) => runner.info(`Received ${name}: stopping.`));
+    await runMain({ runner, env: process.env, signal });
 }
 
 ;// CONCATENATED MODULE: ./src/post.ts
 
 
-/** The post step: the real runner and environment, nothing else. */
+
+/** The post step: the real runner, environment and cancellation signal, nothing else. */
 async function post() {
-    await runPost({ runner: createRunner(), env: process.env });
+    const runner = createRunner();
+    const signal = cancellationSignal((name) => runner.info(`Received ${name}: stopping.`));
+    await runPost({ runner, env: process.env, signal });
 }
 
 ;// CONCATENATED MODULE: ./src/index.ts

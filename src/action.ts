@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { InputError, parseInputs, type CommonSettings } from './inputs.ts'
+import { configFilePath } from './config-file.ts'
+import { InputError, parseInputs, type CommonSettings, type Settings } from './inputs.ts'
 import type { Runner } from './runner.ts'
 import { Secret } from './secret.ts'
 import { VastClient } from './vast/client.ts'
@@ -15,11 +16,15 @@ import { createFetch } from './vast/transport.ts'
 export interface Environment {
   runner: Runner
   env: NodeJS.ProcessEnv
+  /** Fires when the runner cancels the step (SIGINT/SIGTERM). */
+  signal?: AbortSignal
   now?: () => Date
 }
 
 /** The post step must end within 60 s whatever the API does; leave room for start-up. */
 export const POST_BUDGET_MS = 50_000
+/** After a cancel, the runner sends SIGTERM 7.5 s after SIGINT: clean up within that. */
+export const CANCEL_CLEANUP_BUDGET_MS = 5_000
 
 type ClientSettings = Pick<
   CommonSettings,
@@ -29,7 +34,7 @@ type ClientSettings = Pick<
 async function makeClient(
   settings: ClientSettings,
   environment: Environment,
-  deadline?: number,
+  limits: { deadline?: number; signal?: AbortSignal } = {},
 ): Promise<VastClient> {
   const { runner } = environment
   return new VastClient({
@@ -38,14 +43,13 @@ async function makeClient(
     requestTimeoutMs: settings.requestTimeoutMs,
     retry: { ...DEFAULT_RETRY, maxAttempts: settings.maxAttempts },
     fetch: await createFetch(environment.env),
-    ...(deadline === undefined ? {} : { deadline }),
+    ...limits,
     debug: (message) => runner.debug(message),
   })
 }
 
 export async function runMain(environment: Environment): Promise<void> {
   const { runner } = environment
-  const now = environment.now ?? (() => new Date())
   try {
     const settings = await parseInputs(
       { getInput: (name) => runner.getInput(name), env: environment.env },
@@ -54,20 +58,51 @@ export async function runMain(environment: Environment): Promise<void> {
         loadYaml: async () => (await import('yaml')).parse,
       },
     )
-    const client = await makeClient(settings, environment)
-    const { runCreate } = await import('./modes/create.ts')
-    await runCreate(settings, { runner, client, now, nonce: () => randomBytes(4).toString('hex') })
+    await runMode(settings, environment)
   } catch (error) {
     fail(runner, error)
   }
 }
 
+async function runMode(settings: Settings, environment: Environment): Promise<void> {
+  const { runner, signal } = environment
+  const now = environment.now ?? (() => new Date())
+  switch (settings.mode) {
+    case 'create': {
+      const { runCreate } = await import('./modes/create.ts')
+      return runCreate(settings, {
+        runner,
+        client: await makeClient(settings, environment, signal ? { signal } : {}),
+        now,
+        nonce: () => randomBytes(4).toString('hex'),
+        configFilePath: configFilePath(environment.env),
+        cleanupClient: () =>
+          makeClient(settings, environment, { deadline: Date.now() + CANCEL_CLEANUP_BUDGET_MS }),
+      })
+    }
+    case 'delete': {
+      const { runDelete } = await import('./modes/delete.ts')
+      const client = await makeClient(settings, environment, signal ? { signal } : {})
+      return runDelete(settings, { runner, client })
+    }
+    case 'sweep': {
+      const { runSweep } = await import('./modes/sweep.ts')
+      const deadline = Date.now() + settings.budgetMs
+      const client = await makeClient(settings, environment, {
+        deadline,
+        ...(signal ? { signal } : {}),
+      })
+      return runSweep(settings, { runner, client, now, ...(signal ? { signal } : {}) })
+    }
+  }
+}
+
 export async function runPost(environment: Environment): Promise<void> {
-  const { runner } = environment
+  const { runner, signal } = environment
   try {
     const mode = runner.getState('mode')
-    if (!mode) {
-      runner.info('Nothing to clean up: the main step stopped before it did anything.')
+    if (mode !== 'create') {
+      runner.info('Nothing to clean up: the main step made no key to delete.')
       return
     }
     const { runCreatePost } = await import('./modes/create.ts')
@@ -80,7 +115,10 @@ export async function runPost(environment: Environment): Promise<void> {
         if (!adminKey) {
           throw new Error("input 'admin-api-key' is empty in the post step")
         }
-        return makeClient({ ...state, adminKey: new Secret(adminKey) }, environment, deadline)
+        return makeClient({ ...state, adminKey: new Secret(adminKey) }, environment, {
+          deadline,
+          ...(signal ? { signal } : {}),
+        })
       },
     })
   } catch (error) {

@@ -14,7 +14,7 @@ import { Secret } from './secret.ts'
  * message a user sees about a bad input is written in this file. It sends nothing anywhere.
  */
 
-export const MODES = ['create'] as const
+export const MODES = ['create', 'delete', 'sweep'] as const
 export type Mode = (typeof MODES)[number]
 
 export interface GitHubContext {
@@ -40,9 +40,23 @@ export interface CreateSettings extends CommonSettings {
   readonly revoke: 'post' | 'never'
   readonly cleanupFailure: 'warn' | 'fail'
   readonly exportEnv: boolean
+  readonly exportConfig: boolean
 }
 
-export type Settings = CreateSettings
+export interface DeleteSettings extends CommonSettings {
+  readonly mode: 'delete'
+  readonly keyId: number
+}
+
+export interface SweepSettings extends CommonSettings {
+  readonly mode: 'sweep'
+  readonly scope: 'repository' | 'account'
+  readonly graceMs: number
+  readonly dryRun: boolean
+  readonly budgetMs: number
+}
+
+export type Settings = CreateSettings | DeleteSettings | SweepSettings
 
 export const DEFAULTS = {
   mode: 'create',
@@ -52,10 +66,15 @@ export const DEFAULTS = {
   cleanupFailure: 'warn',
   maxAttempts: '5',
   requestTimeout: '30s',
+  sweepScope: 'repository',
+  grace: '0s',
+  sweepBudget: '10m',
 } as const
 
 export const TTL_RANGE_MS = { min: 30_000, max: 365 * 86_400_000 }
 export const REQUEST_TIMEOUT_RANGE_MS = { min: 100, max: 300_000 }
+export const GRACE_RANGE_MS = { min: 0, max: 365 * 86_400_000 }
+export const SWEEP_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 }
 export const MAX_ATTEMPTS_RANGE = { min: 1, max: 100 }
 
 export class InputError extends Error {
@@ -85,37 +104,51 @@ export interface ParseOptions {
 const BOOLEAN_TRUE = ['true', 'True', 'TRUE']
 const BOOLEAN_FALSE = ['false', 'False', 'FALSE']
 
-/** Reads the inputs; throws InputError naming every bad input at once. */
-export async function parseInputs(source: InputSource, options: ParseOptions): Promise<Settings> {
-  const rawKey = source.getInput('admin-api-key')
-  if (rawKey) options.onSecret(rawKey)
-  const problems: string[] = []
-  const problem = (input: string, text: string) => problems.push(`Input '${input}': ${text}`)
-  const read = (name: string, fallback: string) => source.getInput(name) || fallback
+type Range = { min: number; max: number }
 
-  const choice = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
-    const value = read(name, fallback)
+/** Reads raw inputs into typed values, collecting a message per bad input. */
+class Reader {
+  readonly problems: string[] = []
+  readonly #source: InputSource
+
+  constructor(source: InputSource) {
+    this.#source = source
+  }
+
+  raw(name: string): string {
+    return this.#source.getInput(name)
+  }
+
+  problem(input: string, text: string): void {
+    this.problems.push(`Input '${input}': ${text}`)
+  }
+
+  text(name: string, fallback: string): string {
+    return this.raw(name) || fallback
+  }
+
+  choice<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.text(name, fallback)
     if ((allowed as readonly string[]).includes(value)) return value as T
-    problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}`)
+    this.problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}`)
     return fallback
   }
 
-  const boolean = (name: string, fallback: boolean): boolean => {
-    const value = source.getInput(name)
-    if (!value) return fallback
+  boolean(name: string): boolean {
+    const value = this.raw(name)
+    if (!value || BOOLEAN_FALSE.includes(value)) return false
     if (BOOLEAN_TRUE.includes(value)) return true
-    if (BOOLEAN_FALSE.includes(value)) return false
-    problem(name, `'${value}' is not a boolean; use true or false`)
-    return fallback
+    this.problem(name, `'${value}' is not a boolean; use true or false`)
+    return false
   }
 
-  const duration = (name: string, fallback: string, range: { min: number; max: number }) => {
-    const value = read(name, fallback)
+  duration(name: string, fallback: string, range: Range): number {
+    const value = this.text(name, fallback)
     const ms = parseDuration(value)
     if (ms === undefined) {
-      problem(name, `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d`)
+      this.problem(name, `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d`)
     } else if (ms < range.min || ms > range.max) {
-      problem(
+      this.problem(
         name,
         `'${value}' is out of range; use from ${formatDuration(range.min)} to ${formatDuration(range.max)}`,
       )
@@ -125,99 +158,149 @@ export async function parseInputs(source: InputSource, options: ParseOptions): P
     return parseDuration(fallback) ?? 0
   }
 
-  const integer = (name: string, fallback: string, range: { min: number; max: number }) => {
-    const value = read(name, fallback)
+  integer(name: string, fallback: string, range: Range): number {
+    const value = this.text(name, fallback)
     const number = /^\d+$/.test(value) ? Number(value) : NaN
     if (!Number.isSafeInteger(number) || number < range.min || number > range.max) {
-      problem(name, `'${value}' must be a whole number from ${range.min} to ${range.max}`)
-      return Number(fallback)
+      this.problem(name, `'${value}' must be a whole number from ${range.min} to ${range.max}`)
+      return Number(fallback) || range.min
     }
     return number
   }
+}
+
+/** Reads the inputs; throws InputError naming every bad input at once. */
+export async function parseInputs(source: InputSource, options: ParseOptions): Promise<Settings> {
+  const rawKey = source.getInput('admin-api-key')
+  if (rawKey) options.onSecret(rawKey)
+  const read = new Reader(source)
 
   if (!rawKey) {
-    problem(
+    read.problem(
       'admin-api-key',
       'it is empty. Pass the parent Vast.ai key from a secret, e.g. `admin-api-key: ${{ secrets.VAST_ADMIN_API_KEY }}`. ' +
         'Secrets are empty in workflows triggered from a fork (pull_request from a fork, or Dependabot), ' +
         'and when the secret is not defined in this repository, environment or organisation.',
     )
   } else if (/[\s\p{Cc}]/u.test(rawKey)) {
-    problem('admin-api-key', 'it contains whitespace or control characters; check the secret')
+    read.problem('admin-api-key', 'it contains whitespace or control characters; check the secret')
   }
 
-  const modeValue = read('mode', DEFAULTS.mode)
-  if (!(MODES as readonly string[]).includes(modeValue)) {
-    problem('mode', `'${modeValue}' is not a mode; use one of: ${MODES.join(', ')}`)
+  const modeValue = read.text('mode', DEFAULTS.mode)
+  const mode = (MODES as readonly string[]).includes(modeValue) ? (modeValue as Mode) : undefined
+  if (!mode) read.problem('mode', `'${modeValue}' is not a mode; use one of: ${MODES.join(', ')}`)
+
+  const apiUrl = checkApiUrl(read.text('api-url', DEFAULTS.apiUrl))
+  if ('problem' in apiUrl) read.problem('api-url', apiUrl.problem)
+
+  const common = {
+    adminKey: new Secret(rawKey),
+    apiUrl: 'url' in apiUrl ? apiUrl.url : '',
+    maxAttempts: read.integer('max-attempts', DEFAULTS.maxAttempts, MAX_ATTEMPTS_RANGE),
+    requestTimeoutMs: read.duration(
+      'request-timeout',
+      DEFAULTS.requestTimeout,
+      REQUEST_TIMEOUT_RANGE_MS,
+    ),
+    context: readContext(source.env),
   }
 
-  const apiUrlText = read('api-url', DEFAULTS.apiUrl)
-  const apiUrl = checkApiUrl(apiUrlText)
-  if ('problem' in apiUrl) problem('api-url', apiUrl.problem)
+  let settings: Settings | undefined
+  if (mode === 'create') settings = await createSettings(read, common, options)
+  else if (mode === 'delete') settings = deleteSettings(read, common)
+  else if (mode === 'sweep') settings = sweepSettings(read, common)
 
-  const maxAttempts = integer('max-attempts', DEFAULTS.maxAttempts, MAX_ATTEMPTS_RANGE)
-  const requestTimeoutMs = duration(
-    'request-timeout',
-    DEFAULTS.requestTimeout,
-    REQUEST_TIMEOUT_RANGE_MS,
-  )
-  const ttlMs = duration('ttl', DEFAULTS.ttl, TTL_RANGE_MS)
-  const revoke = choice('revoke', ['post', 'never'] as const, DEFAULTS.revoke)
-  const cleanupFailure = choice(
+  if (read.problems.length > 0 || !settings) throw new InputError(read.problems)
+  return settings
+}
+
+async function createSettings(
+  read: Reader,
+  common: CommonSettings,
+  options: ParseOptions,
+): Promise<CreateSettings> {
+  const ttlMs = read.duration('ttl', DEFAULTS.ttl, TTL_RANGE_MS)
+  const revoke = read.choice('revoke', ['post', 'never'] as const, DEFAULTS.revoke)
+  const cleanupFailure = read.choice(
     'cleanup-failure',
     ['warn', 'fail'] as const,
     DEFAULTS.cleanupFailure,
   )
-  const exportEnv = boolean('export-env', false)
-  const allowSensitive = boolean('allow-sensitive-permissions', false)
+  const exportEnv = read.boolean('export-env')
+  const exportConfig = read.boolean('export-config')
+  const allowSensitive = read.boolean('allow-sensitive-permissions')
 
-  const context = readContext(source.env)
-  const label = source.getInput('key-name') || `gha-${context.job}`
+  const label = read.raw('key-name') || `gha-${common.context.job}`
   if (label.length > MAX_LABEL_LENGTH) {
-    problem('key-name', `it is ${label.length} characters long; use at most ${MAX_LABEL_LENGTH}`)
+    read.problem(
+      'key-name',
+      `it is ${label.length} characters long; use at most ${MAX_LABEL_LENGTH}`,
+    )
   } else if (/[\p{Cc}\p{Cf}]/u.test(label)) {
-    problem('key-name', 'it contains control characters; use printable text')
+    read.problem('key-name', 'it contains control characters; use printable text')
   }
 
-  let permissions: Permissions | undefined
-  const permissionsText = source.getInput('permissions')
-  if (!permissionsText) {
-    problem(
+  let permissions: Permissions = { api: {} }
+  const text = read.raw('permissions')
+  if (!text) {
+    read.problem(
       'permissions',
       'it is required: a new key never silently inherits the parent key\'s rights. Use a preset such as `instance-manager`, a list such as `instance_read, instance_write`, or JSON such as {"api":{"instance_read":{}}}',
     )
   } else {
     try {
-      const needsYaml = !permissionsText.startsWith('{') && /[:\n]/.test(permissionsText)
-      const parseYaml = needsYaml ? await options.loadYaml() : undefined
-      permissions = parsePermissions(permissionsText, parseYaml)
+      const needsYaml = !text.startsWith('{') && /[:\n]/.test(text)
+      permissions = parsePermissions(text, needsYaml ? await options.loadYaml() : undefined)
       const sensitive = sensitiveCategories(permissions)
       if (sensitive.length > 0 && !allowSensitive) {
-        problem(
+        read.problem(
           'permissions',
           `${sensitive.join(', ')} would let a CI key ${describeSensitive(sensitive)}; remove it, or set allow-sensitive-permissions: true if this job really needs it`,
         )
       }
     } catch (error) {
       if (!(error instanceof PermissionsError)) throw error
-      problem('permissions', error.message)
+      read.problem('permissions', error.message)
     }
   }
 
-  if (problems.length > 0 || !permissions || 'problem' in apiUrl) throw new InputError(problems)
   return {
+    ...common,
     mode: 'create',
-    adminKey: new Secret(rawKey),
-    apiUrl: apiUrl.url,
-    maxAttempts,
-    requestTimeoutMs,
-    context,
     permissions,
     label,
     ttlMs,
     revoke,
     cleanupFailure,
     exportEnv,
+    exportConfig,
+  }
+}
+
+function deleteSettings(read: Reader, common: CommonSettings): DeleteSettings {
+  const text = read.raw('key-id')
+  let keyId = 0
+  if (!text) {
+    read.problem(
+      'key-id',
+      'it is required in delete mode: the id of the key to delete, e.g. ${{ needs.setup.outputs.key-id }}',
+    )
+  } else if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) {
+    read.problem('key-id', `'${text}' is not a key id; use the whole number from the key-id output`)
+  } else {
+    keyId = Number(text)
+  }
+  return { ...common, mode: 'delete', keyId }
+}
+
+function sweepSettings(read: Reader, common: CommonSettings): SweepSettings {
+  return {
+    ...common,
+    mode: 'sweep',
+    scope: read.choice('sweep-scope', ['repository', 'account'] as const, DEFAULTS.sweepScope),
+    graceMs: read.duration('grace', DEFAULTS.grace, GRACE_RANGE_MS),
+    dryRun: read.boolean('dry-run'),
+    budgetMs: read.duration('sweep-budget', DEFAULTS.sweepBudget, SWEEP_BUDGET_RANGE_MS),
   }
 }
 
@@ -232,12 +315,12 @@ function describeSensitive(categories: string[]): string {
 
 /** The run identity that goes into key names; placeholders when run outside a runner. */
 export function readContext(env: NodeJS.ProcessEnv): GitHubContext {
+  const digits = (value: string | undefined, fallback: string) =>
+    value && /^\d+$/.test(value) ? value : fallback
   return {
     repository: env.GITHUB_REPOSITORY || 'local/local',
-    runId: /^\d+$/.test(env.GITHUB_RUN_ID ?? '') ? (env.GITHUB_RUN_ID as string) : '0',
-    runAttempt: /^\d+$/.test(env.GITHUB_RUN_ATTEMPT ?? '')
-      ? (env.GITHUB_RUN_ATTEMPT as string)
-      : '1',
+    runId: digits(env.GITHUB_RUN_ID, '0'),
+    runAttempt: digits(env.GITHUB_RUN_ATTEMPT, '1'),
     job: env.GITHUB_JOB || 'local',
   }
 }

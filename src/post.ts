@@ -1,7 +1,10 @@
 import { runPost } from './action.ts'
 import { createRunner } from './runner.ts'
+import { cancellationSignal } from './signals.ts'
 
-/** The post step: the real runner and environment, nothing else. */
+/** The post step: the real runner, environment and cancellation signal, nothing else. */
 export async function post(): Promise<void> {
-  await runPost({ runner: createRunner(), env: process.env })
+  const runner = createRunner()
+  const signal = cancellationSignal((name) => runner.info(`Received ${name}: stopping.`))
+  await runPost({ runner, env: process.env, signal })
 }

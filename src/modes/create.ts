@@ -1,3 +1,9 @@
+import {
+  checkConfigFileFree,
+  removeConfigFile,
+  writeConfigFile,
+  type WrittenFile,
+} from '../config-file.ts'
 import type { CreateSettings } from '../inputs.ts'
 import { formatKeyName, deadlineFrom, isoSeconds } from '../key-name.ts'
 import { permissionsJson } from '../permissions.ts'
@@ -21,7 +27,9 @@ export const STATE = {
   mode: 'mode',
   create: 'create',
   keyId: 'key-id',
-  ambiguous: 'create-ambiguous',
+  /** 'true' while a create may have made a key whose id we do not know (post looks by name). */
+  pending: 'create-pending',
+  configFile: 'config-file',
 } as const
 
 export interface CreateDeps {
@@ -29,11 +37,15 @@ export interface CreateDeps {
   client: VastClient
   now: () => Date
   nonce: () => string
+  configFilePath: string
+  /** A client for cleaning up after a cancel: not tied to the cancelled signal, short budget. */
+  cleanupClient: () => Promise<VastClient>
 }
 
 /** Main step: mint the scoped key, mask it, hand it out, remember its id. */
 export async function runCreate(settings: CreateSettings, deps: CreateDeps): Promise<void> {
   const { runner, client } = deps
+  if (settings.exportConfig) checkConfigFileFree(deps.configFilePath)
   const expiresAt = deadlineFrom(deps.now(), settings.ttlMs)
   const name = formatKeyName({
     label: settings.label,
@@ -41,8 +53,8 @@ export async function runCreate(settings: CreateSettings, deps: CreateDeps): Pro
     ...settings.context,
     nonce: deps.nonce(),
   })
-  // Saved before the request goes out: if the answer never arrives (lost, cancelled), post can
-  // still find the key by its unique name.
+  // Saved before the request goes out: if the answer never arrives (lost, cancelled, killed),
+  // post can still find the key by its unique name.
   const state: CreateState = {
     apiUrl: settings.apiUrl,
     name,
@@ -53,16 +65,14 @@ export async function runCreate(settings: CreateSettings, deps: CreateDeps): Pro
   }
   runner.saveState(STATE.mode, 'create')
   runner.saveState(STATE.create, JSON.stringify(state))
+  runner.saveState(STATE.pending, 'true')
 
   let created
-  let uncertain = false
   try {
     created = await createKey(
       client,
       { name, permissions: settings.permissions },
       async (error) => {
-        uncertain = true
-        runner.saveState(STATE.ambiguous, 'true')
         const removed = await deleteKeysNamed(client, name)
         runner.info(
           `${error.message}; the request may have been applied: ${removed > 0 ? `deleted the ${removed} key(s) it made` : 'no key was made'}. Trying again.`,
@@ -71,13 +81,23 @@ export async function runCreate(settings: CreateSettings, deps: CreateDeps): Pro
       },
     )
   } catch (error) {
-    if (error instanceof VastApiError && error.ambiguous) uncertain = true
-    if (uncertain) runner.saveState(STATE.ambiguous, 'true')
+    const uncertain = error instanceof VastApiError ? error.ambiguous : true
+    if (!uncertain) runner.saveState(STATE.pending, 'false')
+    if (error instanceof VastApiError && error.kind === 'aborted') {
+      await cleanUpAfterCancel(deps, name)
+    }
     throw explainCreateError(error, uncertain)
   }
 
   runner.setSecret(created.key.reveal())
   runner.saveState(STATE.keyId, String(created.id))
+  runner.saveState(STATE.pending, 'false')
+
+  if (settings.exportConfig) {
+    const written = writeConfigFile(deps.configFilePath, created.key)
+    runner.saveState(STATE.configFile, JSON.stringify(written))
+    runner.info(`Wrote the key to ${written.path} (mode 0600) for the Vast CLI and SDK.`)
+  }
 
   const permissions = permissionsJson(settings.permissions)
   runner.setOutput('api-key', created.key.reveal())
@@ -111,8 +131,26 @@ export async function runCreate(settings: CreateSettings, deps: CreateDeps): Pro
   )
 }
 
+/**
+ * Cancelled while the create was in flight: the key may exist. Look for it now, within the
+ * runner's grace period; the post step looks again in case it appears later.
+ */
+async function cleanUpAfterCancel(deps: CreateDeps, name: string): Promise<void> {
+  try {
+    const removed = await deleteKeysNamed(await deps.cleanupClient(), name)
+    deps.runner.info(
+      `Cancelled during the create request; ${removed > 0 ? `deleted the key it made` : 'no key was made so far'}. The post step checks again.`,
+    )
+  } catch (error) {
+    deps.runner.info(
+      `Cancelled during the create request; could not check for a key now (${(error as Error).message}). The post step looks for it by name.`,
+    )
+  }
+}
+
 function explainCreateError(error: unknown, uncertain: boolean): unknown {
   if (!(error instanceof VastApiError)) return error
+  if (error.kind === 'aborted') return error
   if (uncertain) {
     return new Error(
       `${error.message}. A create request may have made the key; the post step looks for it by name and deletes it.`,
@@ -135,26 +173,27 @@ export interface CreatePostDeps {
 /** Post step: delete the key made in main (by id, and by name if its creation was uncertain). */
 export async function runCreatePost(deps: CreatePostDeps): Promise<void> {
   const { runner } = deps
-  const state = readState(runner)
+  removeExportedConfig(runner)
+  const state = readJson<CreateState>(runner.getState(STATE.create))
   if (!state) {
     runner.info('Nothing to delete: the main step stopped before it created a key.')
     return
   }
   const keyId = Number(runner.getState(STATE.keyId)) || undefined
-  const ambiguous = runner.getState(STATE.ambiguous) === 'true'
-  if (!keyId && !ambiguous) {
+  const pending = runner.getState(STATE.pending) === 'true'
+  if (!keyId && !pending) {
     runner.info('Nothing to delete: the main step created no key.')
     return
   }
-  if (state.revoke === 'never') {
+  if (state.revoke === 'never' && keyId && !pending) {
     runner.info(
-      `revoke: never — key ${keyId ?? state.name} stays; a sweep after its deadline or a delete step ends it.`,
+      `revoke: never — key ${keyId} stays; a sweep after its deadline or a delete step ends it.`,
     )
     return
   }
   try {
     const client = await deps.makeClient(state)
-    if (keyId) {
+    if (keyId && state.revoke === 'post') {
       const result = await deleteKey(client, keyId)
       runner.info(
         result === 'deleted'
@@ -162,9 +201,13 @@ export async function runCreatePost(deps: CreatePostDeps): Promise<void> {
           : `Vast.ai key ${keyId} was already gone.`,
       )
     }
-    if (ambiguous) {
+    if (pending) {
       const removed = await deleteKeysNamed(client, state.name)
-      if (removed > 0) runner.info(`Deleted ${removed} key(s) left by an uncertain create.`)
+      runner.info(
+        removed > 0
+          ? `Deleted ${removed} key(s) left by an uncertain or cancelled create.`
+          : 'No key was left by the uncertain or cancelled create.',
+      )
     }
   } catch (error) {
     const message = `Could not delete the Vast.ai key ${keyId ?? `named ${state.name}`}: ${(error as Error).message}. A sweep deletes it after its deadline.`
@@ -173,11 +216,26 @@ export async function runCreatePost(deps: CreatePostDeps): Promise<void> {
   }
 }
 
-function readState(runner: Runner): CreateState | undefined {
-  const raw = runner.getState(STATE.create)
+function removeExportedConfig(runner: Runner): void {
+  const file = readJson<WrittenFile>(runner.getState(STATE.configFile))
+  if (!file) return
+  try {
+    const result = removeConfigFile(file)
+    if (result === 'removed') runner.info(`Removed ${file.path}.`)
+    if (result === 'replaced') {
+      runner.warning(`${file.path} is no longer the file this action wrote; left it alone.`)
+    }
+  } catch (error) {
+    runner.warning(
+      `Could not remove ${file.path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+    )
+  }
+}
+
+function readJson<T>(raw: string): T | undefined {
   if (!raw) return undefined
   try {
-    return JSON.parse(raw) as CreateState
+    return JSON.parse(raw) as T
   } catch {
     return undefined
   }

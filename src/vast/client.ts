@@ -46,6 +46,22 @@ export interface ApiResponse {
   data: unknown
 }
 
+/**
+ * Vast's documented minimum interval between calls, per route and caller (vast-api.md). Used once
+ * a route has answered 429 without saying how long to wait.
+ */
+const DOCUMENTED_INTERVAL_MS: Record<string, number> = {
+  'POST /auth/apikeys/': 2000,
+  'GET /auth/apikeys/': 1000,
+  'GET /auth/apikeys/{id}/': 2000,
+  'DELETE /auth/apikeys/{id}/': 2000,
+  'GET /users/current': 2000,
+}
+
+function routeOf(method: string, path: string): string {
+  return `${method} ${path.replace(/\/\d+\//g, '/{id}/')}`
+}
+
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'])
 
 const realSleep = (ms: number, signal?: AbortSignal) =>
@@ -57,8 +73,11 @@ export class VastClient {
   readonly #now: () => number
   readonly #random: () => number
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>
-  /** How many requests went out, by operation (for the demo and the tests). */
-  readonly sent = new Map<string, number>()
+  /**
+   * Intervals learned from 429 answers, per route: later calls on that route are spaced out
+   * instead of being refused (a sweep deleting hundreds of keys, say).
+   */
+  readonly #pace = new Map<string, { intervalMs: number; nextAt: number }>()
 
   constructor(options: ClientOptions) {
     this.#options = options
@@ -69,14 +88,17 @@ export class VastClient {
 
   async call(options: CallOptions): Promise<ApiResponse> {
     const { maxAttempts } = this.#options.retry
+    const route = routeOf(options.method, options.path)
     for (let attempt = 1; ; attempt++) {
       let error: VastApiError
       try {
+        await this.#waitForSlot(route, options.operation)
         return await this.#send(options, attempt)
       } catch (caught) {
         if (!(caught instanceof VastApiError)) throw caught
         error = caught
       }
+      if (error.status === 429) this.#learn(route, error.retryAfterMs)
       if (!error.retryable || attempt >= maxAttempts) throw error
       if (error.ambiguous && !options.idempotent) {
         if (!options.onAmbiguous || (await options.onAmbiguous(error)) === 'stop') throw error
@@ -95,6 +117,38 @@ export class VastClient {
         throw this.#aborted(options.operation)
       }
     }
+  }
+
+  /** Waits until the route's learned interval has passed since its last call. */
+  async #waitForSlot(route: string, operation: string): Promise<void> {
+    const pace = this.#pace.get(route)
+    if (!pace) return
+    const now = this.#now()
+    const wait = pace.nextAt - now
+    pace.nextAt = Math.max(now, pace.nextAt) + pace.intervalMs
+    if (wait <= 0) return
+    if (wait > this.#remaining()) {
+      throw new VastApiError({
+        operation,
+        kind: 'budget',
+        retryable: false,
+        ambiguous: false,
+        detail: 'the time budget ran out waiting for the rate limit',
+      })
+    }
+    try {
+      await this.#sleep(wait, this.#options.signal)
+    } catch {
+      throw this.#aborted(operation)
+    }
+  }
+
+  #learn(route: string, hintMs: number | undefined): void {
+    // What the API says beats what its documentation says; 5% over it absorbs clock skew.
+    const intervalMs = (hintMs || DOCUMENTED_INTERVAL_MS[route] || 1000) * 1.05
+    const pace = this.#pace.get(route)
+    if (pace) pace.intervalMs = Math.max(pace.intervalMs, intervalMs)
+    else this.#pace.set(route, { intervalMs, nextAt: 0 })
   }
 
   #remaining(): number {
@@ -134,7 +188,6 @@ export class VastClient {
     const signal = this.#options.signal ? AbortSignal.any([timeout, this.#options.signal]) : timeout
     const url = `${this.#options.baseUrl}/api/v0${path}`
     const started = this.#now()
-    this.sent.set(operation, (this.sent.get(operation) ?? 0) + 1)
     this.#debug(`${method} ${new URL(url).pathname} (attempt ${attempt})`)
 
     let response: Response

@@ -1,0 +1,143 @@
+export const id = 993;
+export const ids = [993];
+export const modules = {
+
+/***/ 993:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   runDelete: () => (/* binding */ runDelete)
+/* harmony export */ });
+/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1588);
+
+/** `mode: delete`: one key by id, e.g. a key made with `revoke: never` in an earlier job. */
+async function runDelete(settings, deps) {
+    const { runner, client } = deps;
+    const parentId = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_0__/* .currentKeyId */ .QR)(client);
+    if (parentId === undefined) {
+        throw new Error('Vast did not say which key admin-api-key is (no key_id in /users/current); refusing to delete without knowing it is not the parent key');
+    }
+    if (parentId === settings.keyId) {
+        throw new Error(`Input 'key-id': ${settings.keyId} is the parent key (admin-api-key) itself; refusing to delete it`);
+    }
+    const result = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_0__/* .deleteKey */ .l0)(client, settings.keyId);
+    runner.setOutput('deleted-count', result === 'deleted' ? '1' : '0');
+    runner.info(result === 'deleted'
+        ? `Deleted Vast.ai key ${settings.keyId}.`
+        : `Vast.ai key ${settings.keyId} was already gone.`);
+}
+
+
+/***/ }),
+
+/***/ 1588:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   QR: () => (/* binding */ currentKeyId),
+/* harmony export */   TH: () => (/* binding */ listKeys),
+/* harmony export */   cF: () => (/* binding */ createKey),
+/* harmony export */   dj: () => (/* binding */ deleteKeysNamed),
+/* harmony export */   l0: () => (/* binding */ deleteKey)
+/* harmony export */ });
+/* harmony import */ var _secret_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7355);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2895);
+
+
+function invalid(operation, status, detail) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
+        operation,
+        kind: 'invalid-response',
+        status,
+        retryable: false,
+        ambiguous: true,
+        detail,
+    });
+}
+/**
+ * E1. A create whose answer was lost may have made the key: before sending it again, look the
+ * key up by its unique name and delete what is found, so neither an orphan nor a duplicate stays.
+ */
+async function createKey(client, request, onAmbiguous) {
+    const operation = 'Create API key';
+    const { status, data } = await client.call({
+        operation,
+        method: 'POST',
+        path: '/auth/apikeys/',
+        body: { name: request.name, permissions: request.permissions },
+        idempotent: false,
+        onAmbiguous,
+    });
+    const record = (data ?? {});
+    const id = record.id;
+    const key = record.key;
+    if (typeof key !== 'string' || !key || (typeof id !== 'number' && typeof id !== 'string')) {
+        throw invalid(operation, status, 'the answer has no key id or key value');
+    }
+    const numericId = Number(id);
+    if (!Number.isSafeInteger(numericId))
+        throw invalid(operation, status, 'the key id is not a number');
+    return { id: numericId, key: new _secret_js__WEBPACK_IMPORTED_MODULE_0__/* .Secret */ .z(key) };
+}
+/** E2. The answer is `{"apikeys": [...]}`; a bare array is accepted too. */
+async function listKeys(client) {
+    const operation = 'List API keys';
+    const { status, data } = await client.call({
+        operation,
+        method: 'GET',
+        path: '/auth/apikeys/',
+        idempotent: true,
+    });
+    const items = Array.isArray(data) ? data : data?.apikeys;
+    if (!Array.isArray(items))
+        throw invalid(operation, status, 'the answer has no "apikeys" list');
+    const keys = [];
+    for (const item of items) {
+        const { id, name } = (item ?? {});
+        const numericId = Number(id);
+        if (Number.isSafeInteger(numericId)) {
+            keys.push({ id: numericId, name: typeof name === 'string' ? name : '' });
+        }
+    }
+    return keys;
+}
+/** E4. 404 means the key is already gone, which is what we wanted. */
+async function deleteKey(client, id) {
+    try {
+        await client.call({
+            operation: `Delete API key ${id}`,
+            method: 'DELETE',
+            path: `/auth/apikeys/${id}/`,
+            idempotent: true,
+        });
+        return 'deleted';
+    }
+    catch (error) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h && error.status === 404)
+            return 'already-gone';
+        throw error;
+    }
+}
+/** E6. Only the calling key's id is kept: the body may echo the key itself. */
+async function currentKeyId(client) {
+    const { data } = await client.call({
+        operation: 'Read the current user',
+        method: 'GET',
+        path: '/users/current',
+        idempotent: true,
+    });
+    const keyId = Number(data?.key_id);
+    return Number.isSafeInteger(keyId) ? keyId : undefined;
+}
+/** Deletes every live key with exactly this name; returns how many went. */
+async function deleteKeysNamed(client, name) {
+    const matches = (await listKeys(client)).filter((key) => key.name === name);
+    for (const key of matches)
+        await deleteKey(client, key.id);
+    return matches.length;
+}
+
+
+/***/ })
+
+};

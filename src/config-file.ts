@@ -1,0 +1,95 @@
+import {
+  constants,
+  closeSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs'
+import type { BigIntStats } from 'node:fs'
+import { homedir } from 'node:os'
+import { dirname, join } from 'node:path'
+import type { Secret } from './secret.ts'
+
+/**
+ * The file where the official Vast CLI and Python SDK look for a key when none is given:
+ * `$XDG_CONFIG_HOME/vastai/vast_api_key`, else `~/.config/vastai/vast_api_key`.
+ */
+export function configFilePath(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config')
+  return join(base, 'vastai', 'vast_api_key')
+}
+
+/**
+ * Identifies the file this action wrote, so post removes that file and nothing else. An inode
+ * number alone is not enough: a file removed and created again often gets the same one back.
+ */
+export interface WrittenFile {
+  path: string
+  dev: string
+  ino: string
+  born: string
+}
+
+function identity(stat: BigIntStats): Omit<WrittenFile, 'path'> {
+  return {
+    dev: String(stat.dev),
+    ino: String(stat.ino),
+    born: String(stat.birthtimeNs || stat.ctimeNs),
+  }
+}
+
+export class ConfigFileError extends Error {}
+
+/** Checked before the key is made, so a blocked path fails the step with nothing created. */
+export function checkConfigFileFree(path: string): void {
+  const dir = dirname(path)
+  if (lstatSync(dir, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    throw new ConfigFileError(`${dir} is a symbolic link; refusing to write the key through it`)
+  }
+  const existing = lstatSync(path, { throwIfNoEntry: false })
+  if (existing) {
+    throw new ConfigFileError(
+      `${path} already exists${existing.isSymbolicLink() ? ' as a symbolic link' : ''} and was not written by this step; ` +
+        'refusing to overwrite it. Remove it first, or use export-env: true instead',
+    )
+  }
+}
+
+/**
+ * Writes the key with mode 0600. Never follows a symlink and never replaces an existing file: the
+ * file may be a developer's own key, or a link planted to make us write the key elsewhere.
+ */
+export function writeConfigFile(path: string, key: Secret): WrittenFile {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  checkConfigFileFree(path)
+  let fd: number
+  try {
+    fd = openSync(
+      path,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+      0o600,
+    )
+  } catch (error) {
+    throw new ConfigFileError(`cannot create ${path}: ${(error as NodeJS.ErrnoException).code}`)
+  }
+  try {
+    writeSync(fd, key.reveal())
+  } finally {
+    closeSync(fd)
+  }
+  return { path, ...identity(lstatSync(path, { bigint: true })) }
+}
+
+/** Removes the file if it is still the one written in main. */
+export function removeConfigFile(file: WrittenFile): 'removed' | 'gone' | 'replaced' {
+  const stat = lstatSync(file.path, { bigint: true, throwIfNoEntry: false })
+  if (!stat) return 'gone'
+  const now = identity(stat)
+  if (!stat.isFile() || now.dev !== file.dev || now.ino !== file.ino || now.born !== file.born) {
+    return 'replaced'
+  }
+  unlinkSync(file.path)
+  return 'removed'
+}
