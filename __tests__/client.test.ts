@@ -108,7 +108,30 @@ describe('VastClient', () => {
       json(200, {}),
     ])
     await client.call(get)
-    expect(sleeps).toEqual([3000 + 750, 2000 + 500])
+    // Retry-After + jitter; the threshold + jitter; then the rest of the interval the client
+    // learned from the first 429 (3 s + 5%), counted from the second attempt
+    expect(sleeps).toEqual([3000 + 750, 2000 + 500, 3150 - 2500])
+  })
+
+  it('spaces later calls on a route that answered 429, and only that route', async () => {
+    const del = (id: number): CallOptions => ({
+      operation: `Delete ${id}`,
+      method: 'DELETE',
+      path: `/auth/apikeys/${id}/`,
+      idempotent: true,
+    })
+    const { client, sleeps } = harness([
+      new Response('API requests too frequent endpoint threshold=2.0', { status: 429 }),
+      json(200, 'ok'),
+      json(200, 'ok'),
+      json(200, { apikeys: [] }),
+    ])
+    await client.call(del(1))
+    const afterFirst = sleeps.length
+    await client.call(del(2))
+    expect(sleeps.slice(afterFirst)).toEqual([2100]) // a full learned interval (2 s + 5%)
+    await client.call(get)
+    expect(sleeps.length).toBe(afterFirst + 1) // the list route was never refused: no wait
   })
 
   it('never retries another 4xx, and reports the API message', async () => {

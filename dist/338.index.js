@@ -55,16 +55,22 @@ async function runCreate(settings, deps) {
     runner.saveState(STATE.mode, 'create');
     runner.saveState(STATE.create, JSON.stringify(state));
     runner.saveState(STATE.pending, 'true');
+    let uncertain = false;
+    // The answer to a create was lost: find out by name whether it made the key, delete what it
+    // made, and only then try again.
+    const resolveLostCreate = async (error) => {
+        uncertain = true;
+        const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKeysNamed */ .dj)(client, name);
+        runner.info(`${error.message}; the request may have been applied: ${removed > 0 ? `deleted the ${removed} key(s) it made` : 'no key was made'}. Trying again.`);
+        return 'retry';
+    };
     let created;
     try {
-        created = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .createKey */ .cF)(client, { name, permissions: settings.permissions }, async (error) => {
-            const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKeysNamed */ .dj)(client, name);
-            runner.info(`${error.message}; the request may have been applied: ${removed > 0 ? `deleted the ${removed} key(s) it made` : 'no key was made'}. Trying again.`);
-            return 'retry';
-        });
+        created = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .createKey */ .cF)(client, { name, permissions: settings.permissions }, resolveLostCreate);
     }
     catch (error) {
-        const uncertain = error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h ? error.ambiguous : true;
+        // An ambiguous create, even one followed by a definite error, may have left a key.
+        uncertain ||= error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h ? error.ambiguous : true;
         if (!uncertain)
             runner.saveState(STATE.pending, 'false');
         if (error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h && error.kind === 'aborted') {

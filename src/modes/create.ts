@@ -67,21 +67,27 @@ export async function runCreate(settings: CreateSettings, deps: CreateDeps): Pro
   runner.saveState(STATE.create, JSON.stringify(state))
   runner.saveState(STATE.pending, 'true')
 
+  let uncertain = false
+  // The answer to a create was lost: find out by name whether it made the key, delete what it
+  // made, and only then try again.
+  const resolveLostCreate = async (error: VastApiError) => {
+    uncertain = true
+    const removed = await deleteKeysNamed(client, name)
+    runner.info(
+      `${error.message}; the request may have been applied: ${removed > 0 ? `deleted the ${removed} key(s) it made` : 'no key was made'}. Trying again.`,
+    )
+    return 'retry' as const
+  }
   let created
   try {
     created = await createKey(
       client,
       { name, permissions: settings.permissions },
-      async (error) => {
-        const removed = await deleteKeysNamed(client, name)
-        runner.info(
-          `${error.message}; the request may have been applied: ${removed > 0 ? `deleted the ${removed} key(s) it made` : 'no key was made'}. Trying again.`,
-        )
-        return 'retry'
-      },
+      resolveLostCreate,
     )
   } catch (error) {
-    const uncertain = error instanceof VastApiError ? error.ambiguous : true
+    // An ambiguous create, even one followed by a definite error, may have left a key.
+    uncertain ||= error instanceof VastApiError ? error.ambiguous : true
     if (!uncertain) runner.saveState(STATE.pending, 'false')
     if (error instanceof VastApiError && error.kind === 'aborted') {
       await cleanUpAfterCancel(deps, name)
