@@ -10,6 +10,7 @@ export default defineConfig(
       'coverage/',
       '*.config.js',
       'scripts/*.mjs',
+      'scripts/*.js',
       '__tests__/fixtures/',
     ],
   },
