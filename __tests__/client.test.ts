@@ -69,14 +69,13 @@ async function failure(promise: Promise<unknown>): Promise<VastApiError> {
 }
 
 describe('VastClient', () => {
-  it('sends the key as a Bearer header only, to the prefixed URL, never following redirects', async () => {
+  it('sends the key as a Bearer header only, to the prefixed URL', async () => {
     const { client, requests } = harness([json(200, { apikeys: [] })])
     await client.call(get)
     const [request] = requests
     expect(request?.url).toBe('https://vast.test/prefix/api/v0/auth/apikeys/')
     expect(request?.url).not.toContain('api_key')
     expect((request?.init.headers as Record<string, string>).Authorization).toBe(`Bearer ${KEY}`)
-    expect(request?.init.redirect).toBe('manual')
   })
 
   it('sends {} with DELETE, as the official CLI does', async () => {
@@ -108,9 +107,25 @@ describe('VastClient', () => {
       json(200, {}),
     ])
     await client.call(get)
-    // Retry-After + jitter; the threshold + jitter; then the rest of the interval the client
-    // learned from the first 429 (3 s + 5%), counted from the second attempt
-    expect(sleeps).toEqual([3000 + 750, 2000 + 500, 3150 - 2500])
+    // The wait asked for, plus a spread of 1 then 2 learned intervals (random() = 0.5); the
+    // interval learned is the largest seen: 3 s (Retry-After) + 5%
+    expect(sleeps).toEqual([3000 + 0.5 * 3150, 2000 + 1 * 3150])
+  })
+
+  it('keeps waiting out 429s past max-attempts, until the deadline', async () => {
+    const refusals = () =>
+      Array.from(
+        { length: 8 },
+        () => new Response('API requests too frequent endpoint threshold=2.0', { status: 429 }),
+      )
+    const { client, requests } = harness([...refusals(), json(200, {})], { maxAttempts: 2 })
+    await expect(client.call(get)).resolves.toMatchObject({ status: 200 })
+    expect(requests).toHaveLength(9)
+
+    const bounded = harness(refusals(), { deadline: 1_000_000 + 10_000 })
+    const error = await failure(bounded.client.call(get))
+    expect(error.message).toMatch(/HTTP 429|rate limit/)
+    expect(bounded.requests.length).toBeLessThan(5)
   })
 
   it('spaces later calls on a route that answered 429, and only that route', async () => {

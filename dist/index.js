@@ -560,6 +560,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 
 /***/ }),
 
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
 /***/ 7030:
 /***/ ((module) => {
 
@@ -958,11 +965,13 @@ const DEFAULTS = {
     sweepScope: 'repository',
     grace: '0s',
     sweepBudget: '10m',
+    createBudget: '15m',
 };
 const TTL_RANGE_MS = { min: 30_000, max: 365 * 86_400_000 };
 const REQUEST_TIMEOUT_RANGE_MS = { min: 100, max: 300_000 };
 const GRACE_RANGE_MS = { min: 0, max: 365 * 86_400_000 };
 const SWEEP_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
+const CREATE_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
 const MAX_ATTEMPTS_RANGE = { min: 1, max: 100 };
 class InputError extends Error {
     problems;
@@ -1076,6 +1085,7 @@ async function createSettings(read, common, options) {
     const cleanupFailure = read.choice('cleanup-failure', ['warn', 'fail'], DEFAULTS.cleanupFailure);
     const exportEnv = read.boolean('export-env');
     const exportConfig = read.boolean('export-config');
+    const createBudgetMs = read.duration('create-budget', DEFAULTS.createBudget, CREATE_BUDGET_RANGE_MS);
     const allowSensitive = read.boolean('allow-sensitive-permissions');
     const label = read.raw('key-name') || `gha-${common.context.job}`;
     if (label.length > key_name/* MAX_LABEL_LENGTH */.rn) {
@@ -1114,6 +1124,7 @@ async function createSettings(read, common, options) {
         cleanupFailure,
         exportEnv,
         exportConfig,
+        createBudgetMs,
     };
 }
 function deleteSettings(read, common) {
@@ -1194,9 +1205,25 @@ function parseThreshold(body) {
     return match ? Math.round(Number(match[1]) * 1000) : undefined;
 }
 /**
- * The wait before attempt `attempt + 1`, after `attempt` failed attempts. Exponential with full
- * jitter; when the API named a wait, never less than that, plus a jitter of up to half of it so
- * that a matrix of jobs told the same wait does not come back all at once.
+ * How far past the interval a rate-limited caller spreads its next try, in intervals, after its
+ * first and then every later consecutive 429. A matrix of N jobs sharing one parent key all wait
+ * for the same one-per-interval create slot: the first try after a slot opens takes it, so the
+ * slot is wasted only while nobody asks. Waiting U(1, 3) intervals keeps the tail of a matrix
+ * quick (a few jobs left still ask about every 2 intervals) while each job asks at most about
+ * once per 2 intervals, never in step with the others. `npm run bench` measures the result.
+ */
+const RATE_LIMIT_SPREAD = [1, 2];
+/**
+ * The wait after the `refusals`-th consecutive 429: what the API asked for (Retry-After) or the
+ * interval it names, plus a random spread of up to 1 then 2 intervals.
+ */
+function rateLimitDelay(refusals, intervalMs, retryAfterMs, random) {
+    const spread = RATE_LIMIT_SPREAD[Math.min(refusals, RATE_LIMIT_SPREAD.length) - 1] ?? RATE_LIMIT_SPREAD[1];
+    return (retryAfterMs ?? intervalMs) + random() * spread * intervalMs;
+}
+/**
+ * The wait after `attempt` failed attempts (5xx, network). Exponential with full jitter; when
+ * the API named a wait (a 503 with Retry-After), never less than that, plus up to half of it.
  */
 function backoffDelay(attempt, policy, random, retryAfterMs) {
     if (retryAfterMs !== undefined) {
@@ -1246,6 +1273,9 @@ class VastClient {
     async call(options) {
         const { maxAttempts } = this.#options.retry;
         const route = routeOf(options.method, options.path);
+        // max-attempts counts attempts that failed; a 429 is a "not yet", bounded by the deadline.
+        let failures = 0;
+        let refusals = 0;
         for (let attempt = 1;; attempt++) {
             let error;
             try {
@@ -1257,20 +1287,26 @@ class VastClient {
                     throw caught;
                 error = caught;
             }
-            if (error.status === 429)
-                this.#learn(route, error.retryAfterMs);
-            if (!error.retryable || attempt >= maxAttempts)
-                throw error;
-            if (error.ambiguous && !options.idempotent) {
-                if (!options.onAmbiguous || (await options.onAmbiguous(error)) === 'stop')
+            let wait;
+            if (error.status === 429) {
+                refusals += 1;
+                const intervalMs = this.#learn(route, error.retryAfterMs);
+                wait = rateLimitDelay(refusals, intervalMs, error.retryAfterMs, this.#random);
+            }
+            else {
+                failures += 1;
+                refusals = 0;
+                if (!error.retryable || failures >= maxAttempts)
                     throw error;
+                if (error.ambiguous && !options.idempotent) {
+                    if (!options.onAmbiguous || (await options.onAmbiguous(error)) === 'stop')
+                        throw error;
+                }
+                wait = backoffDelay(failures, this.#options.retry, this.#random, error.retryAfterMs);
             }
-            const wait = backoffDelay(attempt, this.#options.retry, this.#random, error.retryAfterMs);
-            if (this.#remaining() < wait) {
-                this.#debug(`${options.operation}: no time left for another attempt`);
-                throw error;
-            }
-            this.#debug(`${options.operation}: attempt ${attempt}/${maxAttempts} failed (${error.status ?? error.kind}); retrying in ${Math.round(wait)} ms`);
+            if (this.#remaining() < wait)
+                throw outOfTime(error);
+            this.#debug(`${options.operation}: attempt ${attempt} failed (${error.status ?? error.kind}; ${failures}/${maxAttempts} failures, ${refusals} rate-limited); retrying in ${Math.round(wait)} ms`);
             try {
                 await this.#sleep(wait, this.#options.signal);
             }
@@ -1293,9 +1329,10 @@ class VastClient {
             throw new errors/* VastApiError */.h({
                 operation,
                 kind: 'budget',
+                status: 429,
                 retryable: false,
                 ambiguous: false,
-                detail: 'the time budget ran out waiting for the rate limit',
+                detail: "still rate limited when the step's budget ran out",
             });
         }
         try {
@@ -1305,6 +1342,7 @@ class VastClient {
             throw this.#aborted(operation);
         }
     }
+    /** Remembers the route's interval after a 429 and returns it. */
     #learn(route, hintMs) {
         // What the API says beats what its documentation says; 5% over it absorbs clock skew.
         const intervalMs = (hintMs || DOCUMENTED_INTERVAL_MS[route] || 1000) * 1.05;
@@ -1313,6 +1351,7 @@ class VastClient {
             pace.intervalMs = Math.max(pace.intervalMs, intervalMs);
         else
             this.#pace.set(route, { intervalMs, nextAt: 0 });
+        return this.#pace.get(route)?.intervalMs ?? intervalMs;
     }
     #remaining() {
         const { deadline } = this.#options;
@@ -1345,8 +1384,16 @@ class VastClient {
         if (this.#options.signal?.aborted)
             throw this.#aborted(operation);
         const timeoutMs = Math.min(this.#options.requestTimeoutMs, remaining);
-        const timeout = AbortSignal.timeout(timeoutMs);
-        const signal = this.#options.signal ? AbortSignal.any([timeout, this.#options.signal]) : timeout;
+        // One controller per request, its timer and its link to the step's signal undone at the end
+        // (AbortSignal.timeout/any would keep every request's signals alive for the whole timeout).
+        const controller = new AbortController();
+        let timedOut = false;
+        const timer = setTimeout(() => {
+            timedOut = true;
+            controller.abort();
+        }, timeoutMs);
+        const cancel = () => controller.abort();
+        this.#options.signal?.addEventListener('abort', cancel, { once: true });
         const url = `${this.#options.baseUrl}/api/v0${path}`;
         const started = this.#now();
         this.#debug(`${method} ${new URL(url).pathname} (attempt ${attempt})`);
@@ -1360,17 +1407,16 @@ class VastClient {
                     Accept: 'application/json',
                     ...(method === 'GET' ? {} : { 'Content-Type': 'application/json' }),
                 },
-                // Vast's CLI sends {} with DELETE; a redirect is never followed with the key attached.
+                // Vast's CLI sends {} with DELETE.
                 body: method === 'GET' ? undefined : JSON.stringify(options.body ?? {}),
-                redirect: 'manual',
-                signal,
+                signal: controller.signal,
             });
             text = await response.text();
         }
         catch (caught) {
             if (this.#options.signal?.aborted)
                 throw this.#aborted(operation);
-            if (timeout.aborted) {
+            if (timedOut) {
                 throw new errors/* VastApiError */.h({
                     operation,
                     kind: 'timeout',
@@ -1387,6 +1433,10 @@ class VastClient {
                 ambiguous: !NOT_SENT_CODES.has(code),
                 detail: `network error ${code}`,
             });
+        }
+        finally {
+            clearTimeout(timer);
+            this.#options.signal?.removeEventListener('abort', cancel);
         }
         this.#debug(`${method} ${new URL(url).pathname} -> ${response.status} in ${this.#now() - started} ms`);
         return this.#interpret(operation, response, text);
@@ -1440,6 +1490,18 @@ class VastClient {
         return message && key ? message.split(key).join('***') : message;
     }
 }
+/** The last failure, marked as the time budget running out before another attempt. */
+function outOfTime(error) {
+    return new errors/* VastApiError */.h({
+        operation: error.operation,
+        kind: 'budget',
+        ...(error.status === undefined ? {} : { status: error.status }),
+        ...(error.apiMessage === undefined ? {} : { apiMessage: error.apiMessage }),
+        retryable: false,
+        ambiguous: error.ambiguous,
+        detail: `${error.status === undefined ? `${error.kind}, ` : ''}no time left in the step's budget for another attempt`,
+    });
+}
 function parseJson(text) {
     try {
         return JSON.parse(text);
@@ -1476,20 +1538,68 @@ function networkCode(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/vast/transport.ts
+/**
+ * How requests leave the process. Without a proxy: Node's own http/https modules, the cheapest
+ * way to send one request (Node's built-in fetch loads undici's wasm parser and web streams
+ * first: about 11 ms more per step, see `npm run bench`). With HTTPS_PROXY / HTTP_PROXY set: the
+ * undici package, loaded on demand for its EnvHttpProxyAgent, which also honours NO_PROXY; both
+ * spellings of each variable count. Neither follows redirects.
+ */
 const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+/** An answer larger than this is not a Vast API answer; stop reading rather than fill memory. */
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
 function proxyConfigured(env) {
     return PROXY_VARIABLES.some((name) => Boolean(env[name]));
 }
 async function createFetch(env = process.env) {
     if (!proxyConfigured(env))
-        return (url, init) => fetch(url, init);
+        return nodeFetch;
     const undici = await __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4371, 19));
     const dispatcher = new undici.EnvHttpProxyAgent({
         httpProxy: env.http_proxy || env.HTTP_PROXY,
         httpsProxy: env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY,
         noProxy: env.no_proxy ?? env.NO_PROXY,
     });
-    return (url, init) => undici.fetch(url, { ...init, dispatcher });
+    return (url, init) => undici.fetch(url, { ...init, redirect: 'manual', dispatcher });
+}
+/** One request with node:http or node:https; the whole body is read before it resolves. */
+async function nodeFetch(url, init) {
+    const target = new URL(url);
+    const { request } = target.protocol === 'https:' ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
+    // Node sends DELETE without chunked framing: a body needs its length said.
+    const headers = init.body === undefined
+        ? init.headers
+        : { ...init.headers, 'Content-Length': String(Buffer.byteLength(init.body)) };
+    return new Promise((resolve, reject) => {
+        const req = request(target, { method: init.method, headers, signal: init.signal }, (res) => {
+            const chunks = [];
+            let size = 0;
+            res.on('data', (chunk) => {
+                size += chunk.length;
+                if (size > MAX_BODY_BYTES) {
+                    req.destroy(Object.assign(new Error('answer too large'), { code: 'ETOOLARGE' }));
+                    return;
+                }
+                chunks.push(chunk);
+            });
+            res.on('error', reject);
+            res.on('end', () => {
+                const body = Buffer.concat(chunks).toString('utf8');
+                resolve({
+                    status: res.statusCode ?? 0,
+                    headers: {
+                        get: (name) => {
+                            const value = res.headers[name.toLowerCase()];
+                            return Array.isArray(value) ? value.join(', ') : (value ?? null);
+                        },
+                    },
+                    text: () => Promise.resolve(body),
+                });
+            });
+        });
+        req.on('error', reject);
+        req.end(init.body);
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/action.ts
@@ -1503,6 +1613,8 @@ async function createFetch(env = process.env) {
 
 /** The post step must end within 60 s whatever the API does; leave room for start-up. */
 const POST_BUDGET_MS = 50_000;
+/** delete mode has no budget input: one users/current and one delete, 429s included. */
+const DELETE_BUDGET_MS = 300_000;
 /** After a cancel, the runner sends SIGTERM 7.5 s after SIGINT: clean up within that. */
 const CANCEL_CLEANUP_BUDGET_MS = 5_000;
 async function makeClient(settings, environment, limits = {}) {
@@ -1538,7 +1650,10 @@ async function runMode(settings, environment) {
             const { runCreate } = await __nccwpck_require__.e(/* import() */ 338).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
             return runCreate(settings, {
                 runner,
-                client: await makeClient(settings, environment, signal ? { signal } : {}),
+                client: await makeClient(settings, environment, {
+                    deadline: Date.now() + settings.createBudgetMs,
+                    ...(signal ? { signal } : {}),
+                }),
                 now,
                 nonce: () => (0,external_node_crypto_.randomBytes)(4).toString('hex'),
                 configFilePath: (0,config_file/* configFilePath */.ks)(environment.env),
@@ -1547,7 +1662,10 @@ async function runMode(settings, environment) {
         }
         case 'delete': {
             const { runDelete } = await __nccwpck_require__.e(/* import() */ 993).then(__nccwpck_require__.bind(__nccwpck_require__, 993));
-            const client = await makeClient(settings, environment, signal ? { signal } : {});
+            const client = await makeClient(settings, environment, {
+                deadline: Date.now() + DELETE_BUDGET_MS,
+                ...(signal ? { signal } : {}),
+            });
             return runDelete(settings, { runner, client });
         }
         case 'sweep': {

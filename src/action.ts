@@ -23,6 +23,8 @@ export interface Environment {
 
 /** The post step must end within 60 s whatever the API does; leave room for start-up. */
 export const POST_BUDGET_MS = 50_000
+/** delete mode has no budget input: one users/current and one delete, 429s included. */
+export const DELETE_BUDGET_MS = 300_000
 /** After a cancel, the runner sends SIGTERM 7.5 s after SIGINT: clean up within that. */
 export const CANCEL_CLEANUP_BUDGET_MS = 5_000
 
@@ -72,7 +74,10 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
       const { runCreate } = await import('./modes/create.ts')
       return runCreate(settings, {
         runner,
-        client: await makeClient(settings, environment, signal ? { signal } : {}),
+        client: await makeClient(settings, environment, {
+          deadline: Date.now() + settings.createBudgetMs,
+          ...(signal ? { signal } : {}),
+        }),
         now,
         nonce: () => randomBytes(4).toString('hex'),
         configFilePath: configFilePath(environment.env),
@@ -82,7 +87,10 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
     }
     case 'delete': {
       const { runDelete } = await import('./modes/delete.ts')
-      const client = await makeClient(settings, environment, signal ? { signal } : {})
+      const client = await makeClient(settings, environment, {
+        deadline: Date.now() + DELETE_BUDGET_MS,
+        ...(signal ? { signal } : {}),
+      })
       return runDelete(settings, { runner, client })
     }
     case 'sweep': {

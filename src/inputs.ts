@@ -41,6 +41,7 @@ export interface CreateSettings extends CommonSettings {
   readonly cleanupFailure: 'warn' | 'fail'
   readonly exportEnv: boolean
   readonly exportConfig: boolean
+  readonly createBudgetMs: number
 }
 
 export interface DeleteSettings extends CommonSettings {
@@ -69,12 +70,14 @@ export const DEFAULTS = {
   sweepScope: 'repository',
   grace: '0s',
   sweepBudget: '10m',
+  createBudget: '15m',
 } as const
 
 export const TTL_RANGE_MS = { min: 30_000, max: 365 * 86_400_000 }
 export const REQUEST_TIMEOUT_RANGE_MS = { min: 100, max: 300_000 }
 export const GRACE_RANGE_MS = { min: 0, max: 365 * 86_400_000 }
 export const SWEEP_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 }
+export const CREATE_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 }
 export const MAX_ATTEMPTS_RANGE = { min: 1, max: 100 }
 
 export class InputError extends Error {
@@ -228,6 +231,11 @@ async function createSettings(
   )
   const exportEnv = read.boolean('export-env')
   const exportConfig = read.boolean('export-config')
+  const createBudgetMs = read.duration(
+    'create-budget',
+    DEFAULTS.createBudget,
+    CREATE_BUDGET_RANGE_MS,
+  )
   const allowSensitive = read.boolean('allow-sensitive-permissions')
 
   const label = read.raw('key-name') || `gha-${common.context.job}`
@@ -274,6 +282,7 @@ async function createSettings(
     cleanupFailure,
     exportEnv,
     exportConfig,
+    createBudgetMs,
   }
 }
 

@@ -162,6 +162,12 @@ function explainCreateError(error: unknown, uncertain: boolean): unknown {
       `${error.message}. A create request may have made the key; the post step looks for it by name and deletes it.`,
     )
   }
+  if (error.status === 429) {
+    return new Error(
+      `${error.message}. Still rate limited when create-budget ran out: every job sharing one parent key shares Vast's create rate ` +
+        '(about one key per 2 s). Raise create-budget, or run fewer jobs at once (strategy.max-parallel).',
+    )
+  }
   if (error.operation.startsWith('Create') && (error.status === 401 || error.status === 403)) {
     return new Error(
       `${error.message}. The parent key (admin-api-key) was refused: it is wrong or deleted, lacks user_write, ` +

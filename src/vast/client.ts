@@ -3,12 +3,13 @@ import type { Secret } from '../secret.ts'
 import { VastApiError } from './errors.ts'
 import {
   backoffDelay,
+  rateLimitDelay,
   isRetryableStatus,
   parseRetryAfter,
   parseThreshold,
   type RetryPolicy,
 } from './retry.ts'
-import type { FetchLike } from './transport.ts'
+import type { FetchLike, HttpResponse } from './transport.ts'
 
 export interface ClientOptions {
   /** Base URL without /api/v0 (a path prefix is kept). */
@@ -89,6 +90,9 @@ export class VastClient {
   async call(options: CallOptions): Promise<ApiResponse> {
     const { maxAttempts } = this.#options.retry
     const route = routeOf(options.method, options.path)
+    // max-attempts counts attempts that failed; a 429 is a "not yet", bounded by the deadline.
+    let failures = 0
+    let refusals = 0
     for (let attempt = 1; ; attempt++) {
       let error: VastApiError
       try {
@@ -98,18 +102,23 @@ export class VastClient {
         if (!(caught instanceof VastApiError)) throw caught
         error = caught
       }
-      if (error.status === 429) this.#learn(route, error.retryAfterMs)
-      if (!error.retryable || attempt >= maxAttempts) throw error
-      if (error.ambiguous && !options.idempotent) {
-        if (!options.onAmbiguous || (await options.onAmbiguous(error)) === 'stop') throw error
+      let wait: number
+      if (error.status === 429) {
+        refusals += 1
+        const intervalMs = this.#learn(route, error.retryAfterMs)
+        wait = rateLimitDelay(refusals, intervalMs, error.retryAfterMs, this.#random)
+      } else {
+        failures += 1
+        refusals = 0
+        if (!error.retryable || failures >= maxAttempts) throw error
+        if (error.ambiguous && !options.idempotent) {
+          if (!options.onAmbiguous || (await options.onAmbiguous(error)) === 'stop') throw error
+        }
+        wait = backoffDelay(failures, this.#options.retry, this.#random, error.retryAfterMs)
       }
-      const wait = backoffDelay(attempt, this.#options.retry, this.#random, error.retryAfterMs)
-      if (this.#remaining() < wait) {
-        this.#debug(`${options.operation}: no time left for another attempt`)
-        throw error
-      }
+      if (this.#remaining() < wait) throw outOfTime(error)
       this.#debug(
-        `${options.operation}: attempt ${attempt}/${maxAttempts} failed (${error.status ?? error.kind}); retrying in ${Math.round(wait)} ms`,
+        `${options.operation}: attempt ${attempt} failed (${error.status ?? error.kind}; ${failures}/${maxAttempts} failures, ${refusals} rate-limited); retrying in ${Math.round(wait)} ms`,
       )
       try {
         await this.#sleep(wait, this.#options.signal)
@@ -131,9 +140,10 @@ export class VastClient {
       throw new VastApiError({
         operation,
         kind: 'budget',
+        status: 429,
         retryable: false,
         ambiguous: false,
-        detail: 'the time budget ran out waiting for the rate limit',
+        detail: "still rate limited when the step's budget ran out",
       })
     }
     try {
@@ -143,12 +153,14 @@ export class VastClient {
     }
   }
 
-  #learn(route: string, hintMs: number | undefined): void {
+  /** Remembers the route's interval after a 429 and returns it. */
+  #learn(route: string, hintMs: number | undefined): number {
     // What the API says beats what its documentation says; 5% over it absorbs clock skew.
     const intervalMs = (hintMs || DOCUMENTED_INTERVAL_MS[route] || 1000) * 1.05
     const pace = this.#pace.get(route)
     if (pace) pace.intervalMs = Math.max(pace.intervalMs, intervalMs)
     else this.#pace.set(route, { intervalMs, nextAt: 0 })
+    return this.#pace.get(route)?.intervalMs ?? intervalMs
   }
 
   #remaining(): number {
@@ -184,13 +196,21 @@ export class VastClient {
     }
     if (this.#options.signal?.aborted) throw this.#aborted(operation)
     const timeoutMs = Math.min(this.#options.requestTimeoutMs, remaining)
-    const timeout = AbortSignal.timeout(timeoutMs)
-    const signal = this.#options.signal ? AbortSignal.any([timeout, this.#options.signal]) : timeout
+    // One controller per request, its timer and its link to the step's signal undone at the end
+    // (AbortSignal.timeout/any would keep every request's signals alive for the whole timeout).
+    const controller = new AbortController()
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      controller.abort()
+    }, timeoutMs)
+    const cancel = () => controller.abort()
+    this.#options.signal?.addEventListener('abort', cancel, { once: true })
     const url = `${this.#options.baseUrl}/api/v0${path}`
     const started = this.#now()
     this.#debug(`${method} ${new URL(url).pathname} (attempt ${attempt})`)
 
-    let response: Response
+    let response: HttpResponse
     let text: string
     try {
       response = await this.#options.fetch(url, {
@@ -200,15 +220,14 @@ export class VastClient {
           Accept: 'application/json',
           ...(method === 'GET' ? {} : { 'Content-Type': 'application/json' }),
         },
-        // Vast's CLI sends {} with DELETE; a redirect is never followed with the key attached.
+        // Vast's CLI sends {} with DELETE.
         body: method === 'GET' ? undefined : JSON.stringify(options.body ?? {}),
-        redirect: 'manual',
-        signal,
+        signal: controller.signal,
       })
       text = await response.text()
     } catch (caught) {
       if (this.#options.signal?.aborted) throw this.#aborted(operation)
-      if (timeout.aborted) {
+      if (timedOut) {
         throw new VastApiError({
           operation,
           kind: 'timeout',
@@ -225,6 +244,9 @@ export class VastClient {
         ambiguous: !NOT_SENT_CODES.has(code),
         detail: `network error ${code}`,
       })
+    } finally {
+      clearTimeout(timer)
+      this.#options.signal?.removeEventListener('abort', cancel)
     }
     this.#debug(
       `${method} ${new URL(url).pathname} -> ${response.status} in ${this.#now() - started} ms`,
@@ -232,7 +254,7 @@ export class VastClient {
     return this.#interpret(operation, response, text)
   }
 
-  #interpret(operation: string, response: Response, text: string): ApiResponse {
+  #interpret(operation: string, response: HttpResponse, text: string): ApiResponse {
     const { status } = response
     const data = parseJson(text)
     if (status >= 200 && status < 300) {
@@ -283,6 +305,19 @@ export class VastClient {
     const key = this.#options.apiKey.reveal()
     return message && key ? message.split(key).join('***') : message
   }
+}
+
+/** The last failure, marked as the time budget running out before another attempt. */
+function outOfTime(error: VastApiError): VastApiError {
+  return new VastApiError({
+    operation: error.operation,
+    kind: 'budget',
+    ...(error.status === undefined ? {} : { status: error.status }),
+    ...(error.apiMessage === undefined ? {} : { apiMessage: error.apiMessage }),
+    retryable: false,
+    ambiguous: error.ambiguous,
+    detail: `${error.status === undefined ? `${error.kind}, ` : ''}no time left in the step's budget for another attempt`,
+  })
 }
 
 function parseJson(text: string): unknown {

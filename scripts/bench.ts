@@ -1,0 +1,418 @@
+// `npm run bench`: the action's cost, measured on this machine against the loopback emulator.
+// Prints one line per figure with its target and whether it is met. Not part of `npm test`:
+// timings depend on the machine and what else it is doing.
+//
+//   npm run bench                       everything (about two minutes on 2 cores)
+//   npm run bench -- --runs 40          more start-up samples
+//   npm run bench -- --skip-matrix      leave out the matrix runs
+//   npm run bench -- --interval 250     the scaled create interval of the matrix runs, in ms
+
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { VastEmulator } from '../emulator/vast.ts'
+import { formatKeyName } from '../src/key-name.ts'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const node = process.execPath
+const probe = join(root, 'scripts', 'bench-probe.mjs')
+const work = mkdtempSync(join(tmpdir(), 'vsk-bench-'))
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '25' },
+    interval: { type: 'string', default: '250' },
+    'skip-matrix': { type: 'boolean', default: false },
+  },
+})
+const RUNS = Math.max(20, Number(args.runs))
+const MATRIX_INTERVAL_MS = Number(args.interval)
+
+interface Figure {
+  name: string
+  value: string
+  target: string
+  met: boolean | null
+}
+const figures: Figure[] = []
+function report(figure: Figure): void {
+  figures.push(figure)
+  const verdict = figure.met === null ? 'info' : figure.met ? 'met' : 'NOT MET'
+  console.log(
+    `${figure.name.padEnd(44)} ${figure.value.padEnd(26)} target ${figure.target.padEnd(16)} ${verdict}`,
+  )
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
+}
+
+let stepCount = 0
+/** The runner's environment for one step: inputs, state and fresh file-command files. */
+function stepEnv(inputs: Record<string, string>, state: Record<string, string> = {}) {
+  const dir = join(work, `step-${++stepCount}`)
+  const files = {
+    GITHUB_OUTPUT: 'output',
+    GITHUB_STATE: 'state',
+    GITHUB_ENV: 'env',
+    GITHUB_STEP_SUMMARY: 'summary',
+  }
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: work,
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    GITHUB_REPOSITORY: 'octo-org/gpu-trainer',
+    GITHUB_RUN_ID: '1234567890',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_JOB: `bench-${stepCount}`,
+    RUNNER_TEMP: work,
+  }
+  mkdirSync(dir, { recursive: true })
+  for (const [name, file] of Object.entries(files)) {
+    env[name] = join(dir, file)
+    writeFileSync(env[name], '')
+  }
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+  for (const [name, value] of Object.entries(state)) env[`STATE_${name}`] = value
+  return env
+}
+
+/** Runs a Node script to its end; wall time from spawn to exit. */
+function run(
+  script: string,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<{ ms: number; code: number | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now()
+    const child = spawn(node, [...nodeArgs, script], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.resume()
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ ms: performance.now() - started, code, stdout }))
+  })
+}
+
+function writeScript(name: string, text: string): string {
+  const path = join(work, name)
+  writeFileSync(path, text)
+  return path
+}
+
+const emulator = await VastEmulator.start()
+const inputs = {
+  'admin-api-key': emulator.parentKey,
+  'api-url': emulator.url,
+  permissions: 'instance-manager',
+  mode: 'create',
+  ttl: '6h',
+  revoke: 'post',
+  'cleanup-failure': 'warn',
+  'max-attempts': '5',
+  'request-timeout': '30s',
+  'create-budget': '15m',
+}
+const url = new URL(emulator.url)
+
+// The floor: nothing but the one request a step needs, with node:http, from the same Node.
+const floorRequest = (method: string, path: string, body: string) => `
+import { request } from 'node:http'
+const body = ${JSON.stringify(body)}
+const req = request({ host: ${JSON.stringify(url.hostname)}, port: ${url.port}, method: ${JSON.stringify(method)},
+  path: process.env.FLOOR_PATH ?? ${JSON.stringify(path)},
+  headers: { Authorization: 'Bearer ' + process.env.FLOOR_KEY, 'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(body)) } },
+  (res) => {
+    if (res.statusCode !== 200) process.exitCode = 1
+    res.resume()
+  })
+req.end(body)
+`
+const empty = writeScript('empty.mjs', '')
+const floorCreate = writeScript(
+  'floor-create.mjs',
+  floorRequest(
+    'POST',
+    '/api/v0/auth/apikeys/',
+    JSON.stringify({ name: 'floor', permissions: { api: { misc: {} } } }),
+  ),
+)
+const floorDelete = writeScript('floor-delete.mjs', floorRequest('DELETE', '', '{}'))
+const mainJs = join(root, 'dist', 'main.js')
+const postJs = join(root, 'dist', 'post.js')
+
+try {
+  console.log(
+    `vast-scoped-key bench: Node ${process.versions.node}, ${RUNS} runs per start-up figure\n`,
+  )
+
+  // 1. Start-up, interleaved so that drift on a shared machine hits every series alike.
+  const times = {
+    empty: [] as number[],
+    floorCreate: [] as number[],
+    main: [] as number[],
+    floorDelete: [] as number[],
+    post: [] as number[],
+  }
+  for (let i = 0; i < RUNS; i++) {
+    times.empty.push((await run(empty, stepEnv({}))).ms)
+    times.floorCreate.push(
+      (await run(floorCreate, { ...stepEnv({}), FLOOR_KEY: emulator.parentKey })).ms,
+    )
+    const main = await run(mainJs, stepEnv(inputs))
+    if (main.code !== 0) throw new Error(`main step failed:\n${main.stdout}`)
+    times.main.push(main.ms)
+    const doomed = emulator.addKey({ name: 'floor-delete' })
+    times.floorDelete.push(
+      (
+        await run(floorDelete, {
+          ...stepEnv({}),
+          FLOOR_KEY: emulator.parentKey,
+          FLOOR_PATH: `/api/v0/auth/apikeys/${doomed.id}/`,
+        })
+      ).ms,
+    )
+    const victim = emulator.addKey({
+      name: formatKeyName({
+        label: 'bench',
+        expiresAt: new Date(Date.now() + 3_600_000),
+        repository: 'octo-org/gpu-trainer',
+        runId: '1',
+        runAttempt: '1',
+        job: 'bench',
+        nonce: 'bench',
+      }),
+    })
+    const state = {
+      mode: 'create',
+      create: JSON.stringify({
+        apiUrl: emulator.url,
+        name: victim.name,
+        revoke: 'post',
+        cleanupFailure: 'warn',
+        requestTimeoutMs: 30000,
+        maxAttempts: 5,
+      }),
+      'key-id': String(victim.id),
+      'create-pending': 'false',
+    }
+    const post = await run(postJs, stepEnv(inputs, state))
+    if (post.code !== 0 || emulator.isLive(victim.key))
+      throw new Error(`post step failed:\n${post.stdout}`)
+    times.post.push(post.ms)
+  }
+  const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as Record<
+    keyof typeof times,
+    number
+  >
+  report({
+    name: 'start-up: empty Node script (median)',
+    value: `${m.empty.toFixed(1)} ms`,
+    target: '-',
+    met: null,
+  })
+  report({
+    name: 'start-up: floor, one create with node:http',
+    value: `${m.floorCreate.toFixed(1)} ms`,
+    target: '-',
+    met: null,
+  })
+  report({
+    name: 'start-up: main step, create mode',
+    value: `${m.main.toFixed(1)} ms (${(m.main / m.floorCreate).toFixed(2)}x floor)`,
+    target: '<= 1.3x floor',
+    met: m.main <= 1.3 * m.floorCreate,
+  })
+  report({
+    name: 'start-up: floor, one delete with node:http',
+    value: `${m.floorDelete.toFixed(1)} ms`,
+    target: '-',
+    met: null,
+  })
+  report({
+    name: 'start-up: post step',
+    value: `${m.post.toFixed(1)} ms (${(m.post / m.floorDelete).toFixed(2)}x floor)`,
+    target: '<= 1.3x floor',
+    met: m.post <= 1.3 * m.floorDelete,
+  })
+
+  // 2. Bytes of JavaScript each phase loads.
+  const probeOut = join(work, 'probe.json')
+  const loadedBy = async (script: string, env: Record<string, string>) => {
+    const result = await run(script, { ...env, BENCH_PROBE_OUT: probeOut }, ['--import', probe])
+    if (result.code !== 0) throw new Error(`probe run failed:\n${result.stdout}`)
+    const data = JSON.parse(readFileSync(probeOut, 'utf8')) as { loaded: Record<string, number> }
+    const files = Object.entries(data.loaded).filter(([file]) => !file.endsWith('bench-probe.mjs'))
+    return {
+      bytes: files.reduce((sum, [, n]) => sum + n, 0),
+      files: files.map(([f]) => f.split('/').pop()).join(', '),
+    }
+  }
+  const mainLoad = await loadedBy(mainJs, stepEnv(inputs))
+  report({
+    name: 'size: JavaScript loaded by create mode',
+    value: `${(mainLoad.bytes / 1024).toFixed(1)} KB`,
+    target: '<= 400 KB',
+    met: mainLoad.bytes <= 400 * 1024,
+  })
+  const victim = emulator.addKey({ name: 'size-probe' })
+  const postLoad = await loadedBy(
+    postJs,
+    stepEnv(inputs, {
+      mode: 'create',
+      create: JSON.stringify({
+        apiUrl: emulator.url,
+        name: 'size-probe',
+        revoke: 'post',
+        cleanupFailure: 'warn',
+        requestTimeoutMs: 30000,
+        maxAttempts: 5,
+      }),
+      'key-id': String(victim.id),
+      'create-pending': 'false',
+    }),
+  )
+  report({
+    name: 'size: JavaScript loaded by post',
+    value: `${(postLoad.bytes / 1024).toFixed(1)} KB`,
+    target: '<= 400 KB',
+    met: postLoad.bytes <= 400 * 1024,
+  })
+  console.log(`  (create mode loads ${mainLoad.files}; post loads ${postLoad.files})`)
+
+  // 3. Requests per lifecycle on the happy path.
+  const before = emulator.requests.length
+  const main = await run(mainJs, stepEnv(inputs))
+  const outputs = readFileSync(join(work, `step-${stepCount}`, 'state'), 'utf8')
+  const keyId = /key-id<<(\S+)\n(\d+)\n/.exec(outputs)?.[2] ?? ''
+  const post = await run(
+    postJs,
+    stepEnv(inputs, {
+      mode: 'create',
+      create: /create<<\S+\n(.*)\n/.exec(outputs)?.[1] ?? '',
+      'key-id': keyId,
+      'create-pending': 'false',
+    }),
+  )
+  const lifecycle = emulator.requests.slice(before).map((r) => `${r.method} ${r.route}`)
+  const exact =
+    main.code === 0 && post.code === 0 && lifecycle.join(',') === 'POST create,DELETE delete'
+  report({
+    name: 'requests per lifecycle (main + post)',
+    value: lifecycle.join(' + '),
+    target: '1 create + 1 delete',
+    met: exact,
+  })
+
+  // 4. A matrix sharing one parent key's create rate.
+  if (!args['skip-matrix']) {
+    for (const n of [50, 200]) {
+      const matrix = await VastEmulator.start({
+        rateLimits: { intervalsMs: { create: MATRIX_INTERVAL_MS }, form: 'text' },
+      })
+      const matrixInputs = { ...inputs, 'admin-api-key': matrix.parentKey, 'api-url': matrix.url }
+      const started = performance.now()
+      const results = await Promise.all(
+        Array.from({ length: n }, () => run(mainJs, stepEnv(matrixInputs))),
+      )
+      const makespan = performance.now() - started
+      const ok = results.filter((r) => r.code === 0).length
+      const creates = matrix.requestsFor('create')
+      const refused = creates.filter((r) => r.status === 429).length
+      await matrix.close()
+      const ratio = makespan / (n * MATRIX_INTERVAL_MS)
+      report({
+        name: `matrix N=${n}: jobs that got a key`,
+        value: `${ok}/${n}`,
+        target: `${n}/${n}`,
+        met: ok === n,
+      })
+      report({
+        name: `matrix N=${n}: makespan / (N x interval)`,
+        value: `${ratio.toFixed(2)} (${(makespan / 1000).toFixed(1)} s)`,
+        target: '<= 1.2',
+        met: ratio <= 1.2,
+      })
+      report({
+        name: `matrix N=${n}: 429 answers per job`,
+        value: `${(refused / n).toFixed(1)} (${(refused / (makespan / 1000)).toFixed(1)}/s)`,
+        target: '-',
+        met: null,
+      })
+    }
+    console.log(
+      `  (create interval scaled to ${MATRIX_INTERVAL_MS} ms; Vast's is 2 s, so a 200-job matrix needs >= 400 s there)`,
+    )
+  }
+
+  // 5. Sweep at scale.
+  const sweepEmulator = await VastEmulator.start({
+    rateLimits: { intervalsMs: { delete: 20, list: 0, current: 0 }, form: 'text' },
+  })
+  const now = Date.now()
+  sweepEmulator.seedKeys(5000, (i) =>
+    formatKeyName({
+      label: `k${i}`,
+      expiresAt: new Date(now + (i % 2 === 0 ? -1 : 1) * 3_600_000),
+      repository: 'octo-org/gpu-trainer',
+      runId: String(i),
+      runAttempt: '1',
+      job: 'train',
+      nonce: i.toString(16),
+    }),
+  )
+  const sweepRun = await run(
+    mainJs,
+    {
+      ...stepEnv({
+        ...inputs,
+        'admin-api-key': sweepEmulator.parentKey,
+        'api-url': sweepEmulator.url,
+        mode: 'sweep',
+        'sweep-budget': '10m',
+        'sweep-scope': 'repository',
+        grace: '0s',
+      }),
+      BENCH_PROBE_OUT: probeOut,
+    },
+    ['--import', probe],
+  )
+  const sweepData = JSON.parse(readFileSync(probeOut, 'utf8')) as { maxRssKb: number }
+  const deleted = sweepEmulator.requestsFor('delete').filter((r) => r.status === 200).length
+  await sweepEmulator.close()
+  const bound = 2500 * 20
+  report({
+    name: 'sweep 5,000 keys / 2,500 expired: deleted',
+    value: `${deleted} (exit ${sweepRun.code})`,
+    target: '2500',
+    met: deleted === 2500 && sweepRun.code === 0,
+  })
+  report({
+    name: 'sweep: time / rate bound (2,500 x 20 ms)',
+    value: `${(sweepRun.ms / bound).toFixed(2)} (${(sweepRun.ms / 1000).toFixed(1)} s)`,
+    target: '<= 1.2',
+    met: sweepRun.ms / bound <= 1.2,
+  })
+  report({
+    name: 'sweep: peak RSS',
+    value: `${(sweepData.maxRssKb / 1024).toFixed(1)} MB`,
+    target: '<= 100 MB',
+    met: sweepData.maxRssKb <= 100 * 1024,
+  })
+} finally {
+  await emulator.close()
+  rmSync(work, { recursive: true, force: true })
+}
+
+const missed = figures.filter((f) => f.met === false)
+console.log(
+  `\n${figures.filter((f) => f.met !== null).length - missed.length} of ${figures.filter((f) => f.met !== null).length} targets met`,
+)
