@@ -7,5 +7,6 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 30000,
+  maxConcurrency: 4,
   reporters: ['default', '<rootDir>/scripts/jest-totals.js'],
 }

@@ -77,8 +77,12 @@ describe('parseInputs', () => {
       'export-env': 'TRUE',
       'max-attempts': '3',
       'request-timeout': '500ms',
+      'create-budget': '20m',
+      'export-config': 'true',
     })
     expect(settings).toMatchObject({
+      createBudgetMs: 20 * 60_000,
+      exportConfig: true,
       label: 'nightly eval',
       ttlMs: 90 * 60_000,
       revoke: 'never',
@@ -125,6 +129,8 @@ describe('parseInputs', () => {
     [{ 'max-attempts': '0' }, 'max-attempts', /whole number from 1 to 100/],
     [{ 'max-attempts': '2.5' }, 'max-attempts', /whole number/],
     [{ 'request-timeout': '0ms' }, 'request-timeout', /out of range/],
+    [{ 'create-budget': '7h' }, 'create-budget', /out of range; use from 1s to 6h/],
+    [{ 'export-config': 'on' }, 'export-config', /not a boolean/],
     [
       { 'api-url': 'http://vast.example.com' },
       'api-url',

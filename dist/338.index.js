@@ -80,7 +80,9 @@ async function runCreate(settings, deps) {
     }
     runner.setSecret(created.key.reveal());
     runner.saveState(STATE.keyId, String(created.id));
-    runner.saveState(STATE.pending, 'false');
+    // After an uncertain create, post also looks by name: an attempt the API applied only after
+    // the action gave up on it (a timeout) can still appear later.
+    runner.saveState(STATE.pending, uncertain ? 'true' : 'false');
     if (settings.exportConfig) {
         const written = (0,_config_file_js__WEBPACK_IMPORTED_MODULE_0__/* .writeConfigFile */ .o5)(deps.configFilePath, created.key);
         runner.saveState(STATE.configFile, JSON.stringify(written));

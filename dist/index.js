@@ -1075,8 +1075,10 @@ async function parseInputs(source, options) {
         settings = deleteSettings(read, common);
     else if (mode === 'sweep')
         settings = sweepSettings(read, common);
-    if (read.problems.length > 0 || !settings)
-        throw new InputError(read.problems);
+    if (read.problems.length > 0 || !settings) {
+        // A message quotes the value it refuses: never the parent key pasted into the wrong input.
+        throw new InputError(read.problems.map((p) => (rawKey.length >= 4 ? p.split(rawKey).join('***') : p)));
+    }
     return settings;
 }
 async function createSettings(read, common, options) {
@@ -1322,7 +1324,8 @@ class VastClient {
             return;
         const now = this.#now();
         const wait = pace.nextAt - now;
-        pace.nextAt = Math.max(now, pace.nextAt) + pace.intervalMs;
+        // 5% over the interval: Vast times it from when each call arrives, and arrivals jitter.
+        pace.nextAt = Math.max(now, pace.nextAt) + pace.intervalMs * 1.05;
         if (wait <= 0)
             return;
         if (wait > this.#remaining()) {
@@ -1344,8 +1347,8 @@ class VastClient {
     }
     /** Remembers the route's interval after a 429 and returns it. */
     #learn(route, hintMs) {
-        // What the API says beats what its documentation says; 5% over it absorbs clock skew.
-        const intervalMs = (hintMs || DOCUMENTED_INTERVAL_MS[route] || 1000) * 1.05;
+        // What the API says beats what its documentation says.
+        const intervalMs = hintMs || DOCUMENTED_INTERVAL_MS[route] || 1000;
         const pace = this.#pace.get(route);
         if (pace)
             pace.intervalMs = Math.max(pace.intervalMs, intervalMs);
@@ -1425,13 +1428,17 @@ class VastClient {
                     detail: `no answer within ${timeoutMs} ms`,
                 });
             }
-            const code = networkCode(caught);
+            const { code, message } = networkCause(caught);
+            // undici reports a proxy's refusal (407, 403 to CONNECT) as an error: final, nothing sent.
+            const proxyRefused = /^Proxy /i.test(message);
             throw new errors/* VastApiError */.h({
                 operation,
                 kind: 'network',
-                retryable: true,
-                ambiguous: !NOT_SENT_CODES.has(code),
-                detail: `network error ${code}`,
+                retryable: !proxyRefused,
+                ambiguous: !proxyRefused && !NOT_SENT_CODES.has(code),
+                detail: proxyRefused
+                    ? `the proxy refused the request: ${message}`
+                    : `network error ${code}${code.startsWith('UND_ERR') && message ? ` (${message})` : ''}`,
             });
         }
         finally {
@@ -1526,15 +1533,19 @@ function messageOf(data, text) {
     const plain = text.trim();
     return plain && !plain.startsWith('<') ? plain.split('\n')[0]?.slice(0, 300) : undefined;
 }
-function networkCode(error) {
+/** The error code and message under fetch's "fetch failed" (or Node's own error). */
+function networkCause(error) {
     let current = error;
     for (let depth = 0; depth < 4 && current; depth++) {
-        const code = current.code;
-        if (typeof code === 'string')
-            return code;
+        const { code, message } = current;
+        if (typeof code === 'string') {
+            // A proxy URL in a message could carry credentials: drop them.
+            const text = typeof message === 'string' ? message.replace(/\/\/[^/\s@]*@/g, '//***@') : '';
+            return { code, message: text.slice(0, 200) };
+        }
         current = current.cause;
     }
-    return 'unknown';
+    return { code: 'unknown', message: '' };
 }
 
 ;// CONCATENATED MODULE: ./src/vast/transport.ts
@@ -1550,6 +1561,29 @@ const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 function proxyConfigured(env) {
     return PROXY_VARIABLES.some((name) => Boolean(env[name]));
+}
+/**
+ * Credentials written into a proxy URL (`http://user:secret@proxy:3128`), to be masked before
+ * anything could print them.
+ */
+function proxySecrets(env) {
+    const secrets = new Set();
+    for (const name of PROXY_VARIABLES) {
+        const value = env[name];
+        if (!value)
+            continue;
+        try {
+            const { password } = new URL(value);
+            if (password) {
+                secrets.add(password);
+                secrets.add(decodeURIComponent(password));
+            }
+        }
+        catch {
+            // not a URL: undici reports it when it is used
+        }
+    }
+    return [...secrets];
 }
 async function createFetch(env = process.env) {
     if (!proxyConfigured(env))
@@ -1636,6 +1670,8 @@ async function runMain(environment) {
             onSecret: (value) => runner.setSecret(value),
             loadYaml: async () => (await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19))).parse,
         });
+        for (const secret of proxySecrets(environment.env))
+            runner.setSecret(secret);
         await runMode(settings, environment);
     }
     catch (error) {
@@ -1682,6 +1718,8 @@ async function runMode(settings, environment) {
 async function runPost(environment) {
     const { runner, signal } = environment;
     try {
+        for (const secret of proxySecrets(environment.env))
+            runner.setSecret(secret);
         const mode = runner.getState('mode');
         if (mode !== 'create') {
             runner.info('Nothing to clean up: the main step made no key to delete.');

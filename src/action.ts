@@ -6,7 +6,7 @@ import { Secret } from './secret.ts'
 import { VastClient } from './vast/client.ts'
 import { VastApiError } from './vast/errors.ts'
 import { DEFAULT_RETRY } from './vast/retry.ts'
-import { createFetch } from './vast/transport.ts'
+import { createFetch, proxySecrets } from './vast/transport.ts'
 
 /**
  * The two phases, with their collaborators passed in. The entry points (main.ts, post.ts) only
@@ -60,6 +60,7 @@ export async function runMain(environment: Environment): Promise<void> {
         loadYaml: async () => (await import('yaml')).parse,
       },
     )
+    for (const secret of proxySecrets(environment.env)) runner.setSecret(secret)
     await runMode(settings, environment)
   } catch (error) {
     fail(runner, error)
@@ -108,6 +109,7 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
 export async function runPost(environment: Environment): Promise<void> {
   const { runner, signal } = environment
   try {
+    for (const secret of proxySecrets(environment.env)) runner.setSecret(secret)
     const mode = runner.getState('mode')
     if (mode !== 'create') {
       runner.info('Nothing to clean up: the main step made no key to delete.')

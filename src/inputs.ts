@@ -213,7 +213,12 @@ export async function parseInputs(source: InputSource, options: ParseOptions): P
   else if (mode === 'delete') settings = deleteSettings(read, common)
   else if (mode === 'sweep') settings = sweepSettings(read, common)
 
-  if (read.problems.length > 0 || !settings) throw new InputError(read.problems)
+  if (read.problems.length > 0 || !settings) {
+    // A message quotes the value it refuses: never the parent key pasted into the wrong input.
+    throw new InputError(
+      read.problems.map((p) => (rawKey.length >= 4 ? p.split(rawKey).join('***') : p)),
+    )
+  }
   return settings
 }
 

@@ -97,7 +97,9 @@ export async function runCreate(settings: CreateSettings, deps: CreateDeps): Pro
 
   runner.setSecret(created.key.reveal())
   runner.saveState(STATE.keyId, String(created.id))
-  runner.saveState(STATE.pending, 'false')
+  // After an uncertain create, post also looks by name: an attempt the API applied only after
+  // the action gave up on it (a timeout) can still appear later.
+  runner.saveState(STATE.pending, uncertain ? 'true' : 'false')
 
   if (settings.exportConfig) {
     const written = writeConfigFile(deps.configFilePath, created.key)

@@ -134,7 +134,8 @@ export class VastClient {
     if (!pace) return
     const now = this.#now()
     const wait = pace.nextAt - now
-    pace.nextAt = Math.max(now, pace.nextAt) + pace.intervalMs
+    // 5% over the interval: Vast times it from when each call arrives, and arrivals jitter.
+    pace.nextAt = Math.max(now, pace.nextAt) + pace.intervalMs * 1.05
     if (wait <= 0) return
     if (wait > this.#remaining()) {
       throw new VastApiError({
@@ -155,8 +156,8 @@ export class VastClient {
 
   /** Remembers the route's interval after a 429 and returns it. */
   #learn(route: string, hintMs: number | undefined): number {
-    // What the API says beats what its documentation says; 5% over it absorbs clock skew.
-    const intervalMs = (hintMs || DOCUMENTED_INTERVAL_MS[route] || 1000) * 1.05
+    // What the API says beats what its documentation says.
+    const intervalMs = hintMs || DOCUMENTED_INTERVAL_MS[route] || 1000
     const pace = this.#pace.get(route)
     if (pace) pace.intervalMs = Math.max(pace.intervalMs, intervalMs)
     else this.#pace.set(route, { intervalMs, nextAt: 0 })
@@ -236,13 +237,17 @@ export class VastClient {
           detail: `no answer within ${timeoutMs} ms`,
         })
       }
-      const code = networkCode(caught)
+      const { code, message } = networkCause(caught)
+      // undici reports a proxy's refusal (407, 403 to CONNECT) as an error: final, nothing sent.
+      const proxyRefused = /^Proxy /i.test(message)
       throw new VastApiError({
         operation,
         kind: 'network',
-        retryable: true,
-        ambiguous: !NOT_SENT_CODES.has(code),
-        detail: `network error ${code}`,
+        retryable: !proxyRefused,
+        ambiguous: !proxyRefused && !NOT_SENT_CODES.has(code),
+        detail: proxyRefused
+          ? `the proxy refused the request: ${message}`
+          : `network error ${code}${code.startsWith('UND_ERR') && message ? ` (${message})` : ''}`,
       })
     } finally {
       clearTimeout(timer)
@@ -343,12 +348,17 @@ function messageOf(data: unknown, text: string): string | undefined {
   return plain && !plain.startsWith('<') ? plain.split('\n')[0]?.slice(0, 300) : undefined
 }
 
-function networkCode(error: unknown): string {
+/** The error code and message under fetch's "fetch failed" (or Node's own error). */
+function networkCause(error: unknown): { code: string; message: string } {
   let current: unknown = error
   for (let depth = 0; depth < 4 && current; depth++) {
-    const code = (current as { code?: unknown }).code
-    if (typeof code === 'string') return code
+    const { code, message } = current as { code?: unknown; message?: unknown }
+    if (typeof code === 'string') {
+      // A proxy URL in a message could carry credentials: drop them.
+      const text = typeof message === 'string' ? message.replace(/\/\/[^/\s@]*@/g, '//***@') : ''
+      return { code, message: text.slice(0, 200) }
+    }
     current = (current as { cause?: unknown }).cause
   }
-  return 'unknown'
+  return { code: 'unknown', message: '' }
 }

@@ -29,6 +29,28 @@ export function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
   return PROXY_VARIABLES.some((name) => Boolean(env[name]))
 }
 
+/**
+ * Credentials written into a proxy URL (`http://user:secret@proxy:3128`), to be masked before
+ * anything could print them.
+ */
+export function proxySecrets(env: NodeJS.ProcessEnv): string[] {
+  const secrets = new Set<string>()
+  for (const name of PROXY_VARIABLES) {
+    const value = env[name]
+    if (!value) continue
+    try {
+      const { password } = new URL(value)
+      if (password) {
+        secrets.add(password)
+        secrets.add(decodeURIComponent(password))
+      }
+    } catch {
+      // not a URL: undici reports it when it is used
+    }
+  }
+  return [...secrets]
+}
+
 export async function createFetch(env: NodeJS.ProcessEnv = process.env): Promise<FetchLike> {
   if (!proxyConfigured(env)) return nodeFetch
   const undici = await import('undici')

@@ -1,0 +1,91 @@
+// A forward HTTP proxy on loopback, for tests of HTTPS_PROXY / HTTP_PROXY / NO_PROXY: absolute-form
+// requests (plain http) are forwarded, CONNECT opens a tunnel (https). It counts what went through
+// it, and can require Basic credentials like a corporate proxy.
+
+import { createServer, request } from 'node:http'
+import type { IncomingMessage, Server } from 'node:http'
+import { connect } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
+
+export interface ProxiedRequest {
+  method: string
+  target: string
+  authorized: boolean
+}
+
+export class LoopbackProxy {
+  readonly requests: ProxiedRequest[] = []
+  readonly #server: Server
+  readonly #credentials: string | undefined
+  readonly #sockets = new Set<Socket>()
+
+  private constructor(server: Server, credentials?: string) {
+    this.#server = server
+    this.#credentials = credentials
+  }
+
+  /** `credentials` as `user:password`: then requests without them get 407. */
+  static async start(options: { credentials?: string } = {}): Promise<LoopbackProxy> {
+    const server = createServer()
+    const proxy = new LoopbackProxy(server, options.credentials)
+    server.on('request', (req, res) => {
+      if (!proxy.#allow(req, 'http')) {
+        res.writeHead(407, { 'Proxy-Authenticate': 'Basic realm="test"' }).end()
+        return
+      }
+      const target = new URL(req.url ?? '/')
+      const headers = { ...req.headers }
+      delete headers['proxy-authorization']
+      const upstream = request(target, { method: req.method ?? 'GET', headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers)
+        answer.pipe(res)
+      })
+      upstream.on('error', () => res.writeHead(502).end())
+      req.pipe(upstream)
+    })
+    server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      if (!proxy.#allow(req, 'connect')) {
+        socket.end('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n')
+        return
+      }
+      const [host, port] = (req.url ?? '').split(':')
+      const upstream = connect(Number(port), host ?? '127.0.0.1', () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+        upstream.write(head)
+        upstream.pipe(socket)
+        socket.pipe(upstream)
+      })
+      upstream.on('error', () => socket.destroy())
+      socket.on('error', () => upstream.destroy())
+    })
+    server.on('connection', (socket: Socket) => {
+      proxy.#sockets.add(socket)
+      socket.on('close', () => proxy.#sockets.delete(socket))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    return proxy
+  }
+
+  get url(): string {
+    const { port } = this.#server.address() as AddressInfo
+    return `http://127.0.0.1:${port}`
+  }
+
+  #allow(req: IncomingMessage, kind: 'http' | 'connect'): boolean {
+    const given = req.headers['proxy-authorization']
+    const authorized =
+      this.#credentials === undefined ||
+      given === `Basic ${Buffer.from(this.#credentials).toString('base64')}`
+    this.requests.push({
+      method: kind === 'connect' ? 'CONNECT' : (req.method ?? ''),
+      target: req.url ?? '',
+      authorized,
+    })
+    return authorized
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy()
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()))
+  }
+}
