@@ -8,10 +8,7 @@ describe('fault matrix', () => {
   it.concurrent.each(allCells().map((c) => [c.operation, c.fault]))(
     '%s × %s',
     async (operation, fault) => {
-      const result = await runCell(
-        operation as Parameters<typeof runCell>[0],
-        fault as Parameters<typeof runCell>[1],
-      )
+      const result = await runCell(operation as Parameters<typeof runCell>[0], fault)
       expect(result.problems).toEqual([])
     },
     60_000,

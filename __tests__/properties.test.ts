@@ -19,6 +19,7 @@ describe('Secret', () => {
   it.each([['abc'], ['%0A::add-mask::x'], ['']])('never prints %j', (value) => {
     const secret = new Secret(value)
     expect(String(secret)).toBe('***')
+    // eslint-disable-next-line @typescript-eslint/restrict-template-expressions -- the point of the test
     expect(`${secret}`).toBe('***')
     expect(JSON.stringify({ secret })).toBe('{"secret":"***"}')
     expect(inspect(secret)).toBe('Secret(***)')
