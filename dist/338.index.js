@@ -7,17 +7,83 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   runCreate: () => (/* binding */ runCreate),
-/* harmony export */   runCreatePost: () => (/* binding */ runCreatePost)
+/* harmony export */   runCreatePost: () => (/* reexport safe */ _mint_js__WEBPACK_IMPORTED_MODULE_2__.kH)
 /* harmony export */ });
-/* unused harmony export STATE */
 /* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4660);
-/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(718);
+/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(718);
 /* harmony import */ var _permissions_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(331);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8855);
-/* harmony import */ var _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2895);
-/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1588);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8855);
+/* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5450);
 
 
+
+
+
+
+/** Main step: mint the scoped key, mask it, hand it out, remember its id. */
+async function runCreate(settings, deps) {
+    const { runner } = deps;
+    if (settings.exportConfig)
+        (0,_config_file_js__WEBPACK_IMPORTED_MODULE_0__/* .checkConfigFileFree */ .rV)(deps.configFilePath);
+    const created = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_2__/* .mintKey */ .uY)({
+        permissions: settings.permissions,
+        label: settings.label,
+        ttlMs: settings.ttlMs,
+        context: settings.context,
+        state: {
+            apiUrl: settings.apiUrl,
+            revoke: settings.revoke,
+            cleanupFailure: settings.cleanupFailure,
+            requestTimeoutMs: settings.requestTimeoutMs,
+            maxAttempts: settings.maxAttempts,
+        },
+    }, deps);
+    const { name, expiresAt } = created;
+    if (settings.exportConfig) {
+        const written = (0,_config_file_js__WEBPACK_IMPORTED_MODULE_0__/* .writeConfigFile */ .o5)(deps.configFilePath, created.key);
+        runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_2__/* .STATE */ .c4.configFile, JSON.stringify(written));
+        runner.info(`Wrote the key to ${written.path} (mode 0600) for the Vast CLI and SDK.`);
+    }
+    const permissions = (0,_permissions_js__WEBPACK_IMPORTED_MODULE_1__/* .permissionsJson */ .FU)(settings.permissions);
+    runner.setOutput('api-key', created.key.reveal());
+    runner.setOutput('key-id', String(created.id));
+    runner.setOutput('key-name', name);
+    runner.setOutput('expires-at', (0,_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .isoSeconds */ .nE)(expiresAt));
+    runner.setOutput('permissions', permissions);
+    if (settings.exportEnv)
+        runner.exportVariable('VAST_API_KEY', created.key.reveal());
+    const categories = Object.keys(settings.permissions.api).join(', ');
+    runner.info(`Created Vast.ai key ${created.id} (${categories}), deadline ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .isoSeconds */ .nE)(expiresAt)}; ` +
+        (settings.revoke === 'post'
+            ? 'it is deleted when the job ends.'
+            : 'revoke: never, so a sweep or a delete step must end it.'));
+    runner.appendSummary(`### Vast.ai scoped key\n\n` +
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_4__/* .markdownTable */ .Q)(['Key id', 'Name', 'Permissions', 'Deadline', 'Deleted'], [
+            [
+                String(created.id),
+                name,
+                permissions,
+                (0,_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .isoSeconds */ .nE)(expiresAt),
+                settings.revoke === 'post' ? 'when the job ends' : 'by a sweep or delete step',
+            ],
+        ]));
+}
+
+
+/***/ }),
+
+/***/ 5450:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   c4: () => (/* binding */ STATE),
+/* harmony export */   kH: () => (/* binding */ runCreatePost),
+/* harmony export */   uY: () => (/* binding */ mintKey)
+/* harmony export */ });
+/* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4660);
+/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(718);
+/* harmony import */ var _vast_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2895);
+/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1588);
 
 
 
@@ -30,28 +96,19 @@ const STATE = {
     pending: 'create-pending',
     configFile: 'config-file',
 };
-/** Main step: mint the scoped key, mask it, hand it out, remember its id. */
-async function runCreate(settings, deps) {
+/** Creates the key (state first, so post can always find it), masks it, records its id. */
+async function mintKey(request, deps) {
     const { runner, client } = deps;
-    if (settings.exportConfig)
-        (0,_config_file_js__WEBPACK_IMPORTED_MODULE_0__/* .checkConfigFileFree */ .rV)(deps.configFilePath);
-    const expiresAt = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_4__/* .deadlineFrom */ .vN)(deps.now(), settings.ttlMs);
-    const name = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_4__/* .formatKeyName */ .yv)({
-        label: settings.label,
+    const expiresAt = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .deadlineFrom */ .vN)(deps.now(), request.ttlMs);
+    const name = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .formatKeyName */ .yv)({
+        label: request.label,
         expiresAt,
-        ...settings.context,
+        ...request.context,
         nonce: deps.nonce(),
     });
     // Saved before the request goes out: if the answer never arrives (lost, cancelled, killed),
     // post can still find the key by its unique name.
-    const state = {
-        apiUrl: settings.apiUrl,
-        name,
-        revoke: settings.revoke,
-        cleanupFailure: settings.cleanupFailure,
-        requestTimeoutMs: settings.requestTimeoutMs,
-        maxAttempts: settings.maxAttempts,
-    };
+    const state = { ...request.state, name };
     runner.saveState(STATE.mode, 'create');
     runner.saveState(STATE.create, JSON.stringify(state));
     runner.saveState(STATE.pending, 'true');
@@ -60,20 +117,20 @@ async function runCreate(settings, deps) {
     // made, and only then try again.
     const resolveLostCreate = async (error) => {
         uncertain = true;
-        const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKeysNamed */ .dj)(client, name);
+        const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .deleteKeysNamed */ .dj)(client, name);
         runner.info(`${error.message}; the request may have been applied: ${removed > 0 ? `deleted the ${removed} key(s) it made` : 'no key was made'}. Trying again.`);
         return 'retry';
     };
     let created;
     try {
-        created = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .createKey */ .cF)(client, { name, permissions: settings.permissions }, resolveLostCreate);
+        created = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .createKey */ .cF)(client, { name, permissions: request.permissions }, resolveLostCreate);
     }
     catch (error) {
         // An ambiguous create, even one followed by a definite error, may have left a key.
-        uncertain ||= error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h ? error.ambiguous : true;
+        uncertain ||= error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h ? error.ambiguous : true;
         if (!uncertain)
             runner.saveState(STATE.pending, 'false');
-        if (error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h && error.kind === 'aborted') {
+        if (error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h && error.kind === 'aborted') {
             await cleanUpAfterCancel(deps, name);
         }
         throw explainCreateError(error, uncertain);
@@ -83,34 +140,7 @@ async function runCreate(settings, deps) {
     // After an uncertain create, post also looks by name: an attempt the API applied only after
     // the action gave up on it (a timeout) can still appear later.
     runner.saveState(STATE.pending, uncertain ? 'true' : 'false');
-    if (settings.exportConfig) {
-        const written = (0,_config_file_js__WEBPACK_IMPORTED_MODULE_0__/* .writeConfigFile */ .o5)(deps.configFilePath, created.key);
-        runner.saveState(STATE.configFile, JSON.stringify(written));
-        runner.info(`Wrote the key to ${written.path} (mode 0600) for the Vast CLI and SDK.`);
-    }
-    const permissions = (0,_permissions_js__WEBPACK_IMPORTED_MODULE_1__/* .permissionsJson */ .FU)(settings.permissions);
-    runner.setOutput('api-key', created.key.reveal());
-    runner.setOutput('key-id', String(created.id));
-    runner.setOutput('key-name', name);
-    runner.setOutput('expires-at', (0,_key_name_js__WEBPACK_IMPORTED_MODULE_4__/* .isoSeconds */ .nE)(expiresAt));
-    runner.setOutput('permissions', permissions);
-    if (settings.exportEnv)
-        runner.exportVariable('VAST_API_KEY', created.key.reveal());
-    const categories = Object.keys(settings.permissions.api).join(', ');
-    runner.info(`Created Vast.ai key ${created.id} (${categories}), deadline ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_4__/* .isoSeconds */ .nE)(expiresAt)}; ` +
-        (settings.revoke === 'post'
-            ? 'it is deleted when the job ends.'
-            : 'revoke: never, so a sweep or a delete step must end it.'));
-    runner.appendSummary(`### Vast.ai scoped key\n\n` +
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .markdownTable */ .Q)(['Key id', 'Name', 'Permissions', 'Deadline', 'Deleted'], [
-            [
-                String(created.id),
-                name,
-                permissions,
-                (0,_key_name_js__WEBPACK_IMPORTED_MODULE_4__/* .isoSeconds */ .nE)(expiresAt),
-                settings.revoke === 'post' ? 'when the job ends' : 'by a sweep or delete step',
-            ],
-        ]));
+    return { id: created.id, key: created.key, name, expiresAt };
 }
 /**
  * Cancelled while the create was in flight: the key may exist. Look for it now, within the
@@ -118,7 +148,7 @@ async function runCreate(settings, deps) {
  */
 async function cleanUpAfterCancel(deps, name) {
     try {
-        const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKeysNamed */ .dj)(await deps.cleanupClient(), name);
+        const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .deleteKeysNamed */ .dj)(await deps.cleanupClient(), name);
         deps.runner.info(`Cancelled during the create request; ${removed > 0 ? `deleted the key it made` : 'no key was made so far'}. The post step checks again.`);
     }
     catch (error) {
@@ -126,7 +156,7 @@ async function cleanUpAfterCancel(deps, name) {
     }
 }
 function explainCreateError(error, uncertain) {
-    if (!(error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h))
+    if (!(error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h))
         return error;
     if (error.kind === 'aborted')
         return error;
@@ -165,13 +195,13 @@ async function runCreatePost(deps) {
     try {
         const client = await deps.makeClient(state);
         if (keyId && state.revoke === 'post') {
-            const result = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, keyId);
+            const result = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .deleteKey */ .l0)(client, keyId);
             runner.info(result === 'deleted'
                 ? `Deleted Vast.ai key ${keyId}.`
                 : `Vast.ai key ${keyId} was already gone.`);
         }
         if (pending) {
-            const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKeysNamed */ .dj)(client, state.name);
+            const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .deleteKeysNamed */ .dj)(client, state.name);
             runner.info(removed > 0
                 ? `Deleted ${removed} key(s) left by an uncertain or cancelled create.`
                 : 'No key was left by the uncertain or cancelled create.');

@@ -469,10 +469,52 @@ class VastApiError extends Error {
 
 /***/ }),
 
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
 /***/ 181:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
@@ -672,10 +714,38 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
 /***/ 932:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ })
 
@@ -701,7 +771,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -900,7 +970,7 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 var config_file = __nccwpck_require__(4660);
 ;// CONCATENATED MODULE: ./src/api-url.ts
 /**
- * The Vast API base URL. The parent key goes wherever this points, so it is checked before any
+ * An API base URL (Vast's, GitHub's). A key or token goes wherever this points, so it is checked before any
  * request: https anywhere, plain http only to this machine (the emulator, a local tunnel).
  */
 function isLoopbackHost(hostname) {
@@ -911,16 +981,16 @@ function isLoopbackHost(hostname) {
         /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host));
 }
 /** Returns the normalised base (no trailing slash, path prefix kept) or a reason it is refused. */
-function checkApiUrl(text) {
+function checkApiUrl(text, example) {
     let url;
     try {
         url = new URL(text);
     }
     catch {
-        return { problem: `'${text}' is not a URL; use https://console.vast.ai or another https URL` };
+        return { problem: `'${text}' is not a URL; use an https URL such as ${example}` };
     }
     if (url.username || url.password) {
-        return { problem: 'it must not carry credentials; the parent key goes in admin-api-key' };
+        return { problem: 'it must not carry credentials; keys and tokens go in their own inputs' };
     }
     if (url.search || url.hash)
         return { problem: 'it must not have a query string or a fragment' };
@@ -953,10 +1023,15 @@ var secret = __nccwpck_require__(7355);
  * Every input of action.yml is read and validated here, into one readonly value per mode. Every
  * message a user sees about a bad input is written in this file. It sends nothing anywhere.
  */
-const MODES = ['create', 'delete', 'sweep'];
+const MODES = ['create', 'delete', 'sweep', 'rotate'];
 const DEFAULTS = {
     mode: 'create',
     ttl: '6h',
+    rotateTtl: '30d',
+    secretScope: 'repository',
+    visibility: 'private',
+    keepPrevious: '0',
+    githubApiUrl: 'https://api.github.com',
     revoke: 'post',
     apiUrl: 'https://console.vast.ai',
     cleanupFailure: 'warn',
@@ -972,6 +1047,7 @@ const REQUEST_TIMEOUT_RANGE_MS = { min: 100, max: 300_000 };
 const GRACE_RANGE_MS = { min: 0, max: 365 * 86_400_000 };
 const SWEEP_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
 const CREATE_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
+const KEEP_PREVIOUS_RANGE = { min: 0, max: 10 };
 const MAX_ATTEMPTS_RANGE = { min: 1, max: 100 };
 class InputError extends Error {
     problems;
@@ -1058,7 +1134,7 @@ async function parseInputs(source, options) {
     const mode = MODES.includes(modeValue) ? modeValue : undefined;
     if (!mode)
         read.problem('mode', `'${modeValue}' is not a mode; use one of: ${MODES.join(', ')}`);
-    const apiUrl = checkApiUrl(read.text('api-url', DEFAULTS.apiUrl));
+    const apiUrl = checkApiUrl(read.text('api-url', DEFAULTS.apiUrl), DEFAULTS.apiUrl);
     if ('problem' in apiUrl)
         read.problem('api-url', apiUrl.problem);
     const common = {
@@ -1075,6 +1151,8 @@ async function parseInputs(source, options) {
         settings = deleteSettings(read, common);
     else if (mode === 'sweep')
         settings = sweepSettings(read, common);
+    else if (mode === 'rotate')
+        settings = await rotateSettings(read, common, source, options);
     if (read.problems.length > 0 || !settings) {
         // A message quotes the value it refuses: never the parent key pasted into the wrong input.
         throw new InputError(read.problems.map((p) => (rawKey.length >= 4 ? p.split(rawKey).join('***') : p)));
@@ -1089,33 +1167,8 @@ async function createSettings(read, common, options) {
     const exportConfig = read.boolean('export-config');
     const createBudgetMs = read.duration('create-budget', DEFAULTS.createBudget, CREATE_BUDGET_RANGE_MS);
     const allowSensitive = read.boolean('allow-sensitive-permissions');
-    const label = read.raw('key-name') || `gha-${common.context.job}`;
-    if (label.length > key_name/* MAX_LABEL_LENGTH */.rn) {
-        read.problem('key-name', `it is ${label.length} characters long; use at most ${key_name/* MAX_LABEL_LENGTH */.rn}`);
-    }
-    else if (/[\p{Cc}\p{Cf}]/u.test(label)) {
-        read.problem('key-name', 'it contains control characters; use printable text');
-    }
-    let permissions = { api: {} };
-    const text = read.raw('permissions');
-    if (!text) {
-        read.problem('permissions', 'it is required: a new key never silently inherits the parent key\'s rights. Use a preset such as `instance-manager`, a list such as `instance_read, instance_write`, or JSON such as {"api":{"instance_read":{}}}');
-    }
-    else {
-        try {
-            const needsYaml = !text.startsWith('{') && /[:\n]/.test(text);
-            permissions = (0,src_permissions/* parsePermissions */.cv)(text, needsYaml ? await options.loadYaml() : undefined);
-            const sensitive = (0,src_permissions/* sensitiveCategories */.vU)(permissions);
-            if (sensitive.length > 0 && !allowSensitive) {
-                read.problem('permissions', `${sensitive.join(', ')} would let a CI key ${describeSensitive(sensitive)}; remove it, or set allow-sensitive-permissions: true if this job really needs it`);
-            }
-        }
-        catch (error) {
-            if (!(error instanceof src_permissions/* PermissionsError */.LA))
-                throw error;
-            read.problem('permissions', error.message);
-        }
-    }
+    const label = readLabel(read, read.raw('key-name') || `gha-${common.context.job}`);
+    const permissions = await readPermissions(read, options, allowSensitive);
     return {
         ...common,
         mode: 'create',
@@ -1151,6 +1204,120 @@ function sweepSettings(read, common) {
         graceMs: read.duration('grace', DEFAULTS.grace, GRACE_RANGE_MS),
         dryRun: read.boolean('dry-run'),
         budgetMs: read.duration('sweep-budget', DEFAULTS.sweepBudget, SWEEP_BUDGET_RANGE_MS),
+    };
+}
+async function readPermissions(read, options, allowSensitive) {
+    let permissions = { api: {} };
+    const text = read.raw('permissions');
+    if (!text) {
+        read.problem('permissions', 'it is required: a new key never silently inherits the parent key\'s rights. Use a preset such as `instance-manager`, a list such as `instance_read, instance_write`, or JSON such as {"api":{"instance_read":{}}}');
+    }
+    else {
+        try {
+            const needsYaml = !text.startsWith('{') && /[:\n]/.test(text);
+            permissions = (0,src_permissions/* parsePermissions */.cv)(text, needsYaml ? await options.loadYaml() : undefined);
+            const sensitive = (0,src_permissions/* sensitiveCategories */.vU)(permissions);
+            if (sensitive.length > 0 && !allowSensitive) {
+                read.problem('permissions', `${sensitive.join(', ')} would let a CI key ${describeSensitive(sensitive)}; remove it, or set allow-sensitive-permissions: true if this job really needs it`);
+            }
+        }
+        catch (error) {
+            if (!(error instanceof src_permissions/* PermissionsError */.LA))
+                throw error;
+            read.problem('permissions', error.message);
+        }
+    }
+    return permissions;
+}
+function readLabel(read, label) {
+    if (label.length > key_name/* MAX_LABEL_LENGTH */.rn) {
+        read.problem('key-name', `it is ${label.length} characters long; use at most ${key_name/* MAX_LABEL_LENGTH */.rn}`);
+    }
+    else if (/[\p{Cc}\p{Cf}]/u.test(label)) {
+        read.problem('key-name', 'it contains control characters; use printable text');
+    }
+    return label;
+}
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
+const OWNER = /^[A-Za-z0-9-]+$/;
+async function rotateSettings(read, common, source, options) {
+    const token = read.raw('github-token');
+    if (token)
+        options.onSecret(token);
+    else {
+        read.problem('github-token', 'it is required in rotate mode: a token that can write Actions secrets, e.g. from actions/create-github-app-token (permission-secrets: write) or a fine-grained PAT with "Secrets: read and write"; the workflow\'s own GITHUB_TOKEN cannot write secrets');
+    }
+    const labelText = read.raw('key-name');
+    if (!labelText) {
+        read.problem('key-name', 'it is required in rotate mode: it names the rotation (e.g. ci-deploy); older keys with exactly this name are replaced');
+    }
+    const label = readLabel(read, labelText);
+    const allowSensitive = read.boolean('allow-sensitive-permissions');
+    const permissions = await readPermissions(read, options, allowSensitive);
+    const ttlMs = read.duration('ttl', DEFAULTS.rotateTtl, TTL_RANGE_MS);
+    const createBudgetMs = read.duration('create-budget', DEFAULTS.createBudget, CREATE_BUDGET_RANGE_MS);
+    const githubApi = checkApiUrl(read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl), DEFAULTS.githubApiUrl);
+    if ('problem' in githubApi)
+        read.problem('github-api-url', githubApi.problem);
+    const secretName = read.raw('secret-name');
+    if (!secretName) {
+        read.problem('secret-name', 'it is required in rotate mode: the Actions secret to write, e.g. VAST_DEPLOY_KEY');
+    }
+    else if (!SECRET_NAME.test(secretName) || /^GITHUB_/i.test(secretName)) {
+        read.problem('secret-name', `'${secretName}' is not a valid secret name: letters, digits and _, not starting with a digit or GITHUB_`);
+    }
+    const scope = read.choice('secret-scope', ['repository', 'environment', 'organization'], DEFAULTS.secretScope);
+    const repository = read.text('repository', common.context.repository);
+    if (scope !== 'organization' && !REPOSITORY.test(repository)) {
+        read.problem('repository', `'${repository}' is not owner/repo`);
+    }
+    let target = { scope: 'repository', repository };
+    if (scope === 'environment') {
+        const environment = read.raw('environment');
+        if (!environment)
+            read.problem('environment', 'it is required with secret-scope: environment');
+        target = { scope, repository, environment };
+    }
+    else if (scope === 'organization') {
+        const organization = read.raw('organization');
+        if (!organization) {
+            read.problem('organization', 'it is required with secret-scope: organization');
+        }
+        else if (!OWNER.test(organization)) {
+            read.problem('organization', `'${organization}' is not an organisation name`);
+        }
+        const visibility = read.choice('visibility', ['all', 'private', 'selected'], DEFAULTS.visibility);
+        const names = read
+            .raw('selected-repositories')
+            .split(/[\s,]+/)
+            .filter(Boolean)
+            .map((name) => (name.includes('/') ? name : `${organization}/${name}`));
+        if (visibility === 'selected' && names.length === 0) {
+            read.problem('selected-repositories', 'it is required with visibility: selected: repository names separated by commas or new lines');
+        }
+        for (const name of names) {
+            if (!REPOSITORY.test(name))
+                read.problem('selected-repositories', `'${name}' is not a repository name`);
+            else if (name.split('/')[0]?.toLowerCase() !== organization.toLowerCase()) {
+                read.problem('selected-repositories', `'${name}' is not in the organisation ${organization}`);
+            }
+        }
+        target = { scope, organization, visibility, selectedRepositories: names };
+    }
+    return {
+        ...common,
+        mode: 'rotate',
+        permissions,
+        label,
+        ttlMs,
+        createBudgetMs,
+        githubToken: new secret/* Secret */.z(token),
+        githubApiUrl: 'url' in githubApi ? githubApi.url : '',
+        secretName,
+        target,
+        keepPrevious: read.integer('keep-previous', DEFAULTS.keepPrevious, KEEP_PREVIOUS_RANGE),
+        outputKey: read.boolean('output-key'),
     };
 }
 function describeSensitive(categories) {
@@ -1685,15 +1852,29 @@ async function runMode(settings, environment) {
         case 'create': {
             const { runCreate } = await __nccwpck_require__.e(/* import() */ 338).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
             return runCreate(settings, {
-                runner,
-                client: await makeClient(settings, environment, {
-                    deadline: Date.now() + settings.createBudgetMs,
+                ...(await mintDeps(settings, environment)),
+                configFilePath: (0,config_file/* configFilePath */.ks)(environment.env),
+            });
+        }
+        case 'rotate': {
+            const [{ runRotate }, { SecretWriter }] = await Promise.all([
+                __nccwpck_require__.e(/* import() */ 345).then(__nccwpck_require__.bind(__nccwpck_require__, 5345)),
+                Promise.all(/* import() */[__nccwpck_require__.e(226), __nccwpck_require__.e(298)]).then(__nccwpck_require__.bind(__nccwpck_require__, 298)),
+            ]);
+            const writer = new SecretWriter({
+                token: settings.githubToken,
+                apiUrl: settings.githubApiUrl,
+                maxAttempts: settings.maxAttempts,
+                debug: (message) => runner.debug(message),
+            }, settings.target, settings.secretName);
+            return runRotate(settings, {
+                ...(await mintDeps(settings, environment)),
+                writer,
+                clientFor: (minted) => makeClient({ ...settings, adminKey: minted.key }, environment, {
+                    deadline: Date.now() + DELETE_BUDGET_MS,
                     ...(signal ? { signal } : {}),
                 }),
-                now,
-                nonce: () => (0,external_node_crypto_.randomBytes)(4).toString('hex'),
-                configFilePath: (0,config_file/* configFilePath */.ks)(environment.env),
-                cleanupClient: () => makeClient(settings, environment, { deadline: Date.now() + CANCEL_CLEANUP_BUDGET_MS }),
+                sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
             });
         }
         case 'delete': {
@@ -1715,12 +1896,30 @@ async function runMode(settings, environment) {
         }
     }
 }
+/** What minting a key needs (create and rotate). */
+async function mintDeps(settings, environment) {
+    const { runner, signal } = environment;
+    return {
+        runner,
+        client: await makeClient(settings, environment, {
+            deadline: Date.now() + settings.createBudgetMs,
+            ...(signal ? { signal } : {}),
+        }),
+        now: environment.now ?? (() => new Date()),
+        nonce: () => (0,external_node_crypto_.randomBytes)(4).toString('hex'),
+        cleanupClient: () => makeClient(settings, environment, { deadline: Date.now() + CANCEL_CLEANUP_BUDGET_MS }),
+    };
+}
 async function runPost(environment) {
     const { runner, signal } = environment;
     try {
         for (const secret of proxySecrets(environment.env))
             runner.setSecret(secret);
         const mode = runner.getState('mode');
+        if (mode === 'rotated') {
+            runner.info('Nothing to clean up: the rotation completed.');
+            return;
+        }
         if (mode !== 'create') {
             runner.info('Nothing to clean up: the main step made no key to delete.');
             return;

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { configFilePath } from './config-file.ts'
-import { InputError, parseInputs, type CommonSettings, type Settings } from './inputs.ts'
+import {
+  InputError,
+  parseInputs,
+  type CommonSettings,
+  type CreateSettings,
+  type RotateSettings,
+  type Settings,
+} from './inputs.ts'
+import type { MintDeps } from './modes/mint.ts'
 import type { Runner } from './runner.ts'
 import { Secret } from './secret.ts'
 import { VastClient } from './vast/client.ts'
@@ -74,16 +82,34 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
     case 'create': {
       const { runCreate } = await import('./modes/create.ts')
       return runCreate(settings, {
-        runner,
-        client: await makeClient(settings, environment, {
-          deadline: Date.now() + settings.createBudgetMs,
-          ...(signal ? { signal } : {}),
-        }),
-        now,
-        nonce: () => randomBytes(4).toString('hex'),
+        ...(await mintDeps(settings, environment)),
         configFilePath: configFilePath(environment.env),
-        cleanupClient: () =>
-          makeClient(settings, environment, { deadline: Date.now() + CANCEL_CLEANUP_BUDGET_MS }),
+      })
+    }
+    case 'rotate': {
+      const [{ runRotate }, { SecretWriter }] = await Promise.all([
+        import('./modes/rotate.ts'),
+        import('./github/secrets.ts'),
+      ])
+      const writer = new SecretWriter(
+        {
+          token: settings.githubToken,
+          apiUrl: settings.githubApiUrl,
+          maxAttempts: settings.maxAttempts,
+          debug: (message) => runner.debug(message),
+        },
+        settings.target,
+        settings.secretName,
+      )
+      return runRotate(settings, {
+        ...(await mintDeps(settings, environment)),
+        writer,
+        clientFor: (minted) =>
+          makeClient({ ...settings, adminKey: minted.key }, environment, {
+            deadline: Date.now() + DELETE_BUDGET_MS,
+            ...(signal ? { signal } : {}),
+          }),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       })
     }
     case 'delete': {
@@ -106,11 +132,34 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
   }
 }
 
+/** What minting a key needs (create and rotate). */
+async function mintDeps(
+  settings: CreateSettings | RotateSettings,
+  environment: Environment,
+): Promise<MintDeps> {
+  const { runner, signal } = environment
+  return {
+    runner,
+    client: await makeClient(settings, environment, {
+      deadline: Date.now() + settings.createBudgetMs,
+      ...(signal ? { signal } : {}),
+    }),
+    now: environment.now ?? (() => new Date()),
+    nonce: () => randomBytes(4).toString('hex'),
+    cleanupClient: () =>
+      makeClient(settings, environment, { deadline: Date.now() + CANCEL_CLEANUP_BUDGET_MS }),
+  }
+}
+
 export async function runPost(environment: Environment): Promise<void> {
   const { runner, signal } = environment
   try {
     for (const secret of proxySecrets(environment.env)) runner.setSecret(secret)
     const mode = runner.getState('mode')
+    if (mode === 'rotated') {
+      runner.info('Nothing to clean up: the rotation completed.')
+      return
+    }
     if (mode !== 'create') {
       runner.info('Nothing to clean up: the main step made no key to delete.')
       return

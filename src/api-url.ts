@@ -1,5 +1,5 @@
 /**
- * The Vast API base URL. The parent key goes wherever this points, so it is checked before any
+ * An API base URL (Vast's, GitHub's). A key or token goes wherever this points, so it is checked before any
  * request: https anywhere, plain http only to this machine (the emulator, a local tunnel).
  */
 export function isLoopbackHost(hostname: string): boolean {
@@ -13,15 +13,15 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /** Returns the normalised base (no trailing slash, path prefix kept) or a reason it is refused. */
-export function checkApiUrl(text: string): { url: string } | { problem: string } {
+export function checkApiUrl(text: string, example: string): { url: string } | { problem: string } {
   let url: URL
   try {
     url = new URL(text)
   } catch {
-    return { problem: `'${text}' is not a URL; use https://console.vast.ai or another https URL` }
+    return { problem: `'${text}' is not a URL; use an https URL such as ${example}` }
   }
   if (url.username || url.password) {
-    return { problem: 'it must not carry credentials; the parent key goes in admin-api-key' }
+    return { problem: 'it must not carry credentials; keys and tokens go in their own inputs' }
   }
   if (url.search || url.hash) return { problem: 'it must not have a query string or a fragment' }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {

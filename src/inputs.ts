@@ -14,7 +14,7 @@ import { Secret } from './secret.ts'
  * message a user sees about a bad input is written in this file. It sends nothing anywhere.
  */
 
-export const MODES = ['create', 'delete', 'sweep'] as const
+export const MODES = ['create', 'delete', 'sweep', 'rotate'] as const
 export type Mode = (typeof MODES)[number]
 
 export interface GitHubContext {
@@ -57,11 +57,42 @@ export interface SweepSettings extends CommonSettings {
   readonly budgetMs: number
 }
 
-export type Settings = CreateSettings | DeleteSettings | SweepSettings
+export type SecretTarget =
+  | { readonly scope: 'repository'; readonly repository: string }
+  | { readonly scope: 'environment'; readonly repository: string; readonly environment: string }
+  | {
+      readonly scope: 'organization'
+      readonly organization: string
+      readonly visibility: 'all' | 'private' | 'selected'
+      /** `owner/repo` names, for visibility: selected. */
+      readonly selectedRepositories: readonly string[]
+    }
+
+export interface RotateSettings extends CommonSettings {
+  readonly mode: 'rotate'
+  readonly permissions: Permissions
+  /** The rotation identity: the human part of the key name, matched exactly. */
+  readonly label: string
+  readonly ttlMs: number
+  readonly createBudgetMs: number
+  readonly githubToken: Secret
+  readonly githubApiUrl: string
+  readonly secretName: string
+  readonly target: SecretTarget
+  readonly keepPrevious: number
+  readonly outputKey: boolean
+}
+
+export type Settings = CreateSettings | DeleteSettings | SweepSettings | RotateSettings
 
 export const DEFAULTS = {
   mode: 'create',
   ttl: '6h',
+  rotateTtl: '30d',
+  secretScope: 'repository',
+  visibility: 'private',
+  keepPrevious: '0',
+  githubApiUrl: 'https://api.github.com',
   revoke: 'post',
   apiUrl: 'https://console.vast.ai',
   cleanupFailure: 'warn',
@@ -78,6 +109,7 @@ export const REQUEST_TIMEOUT_RANGE_MS = { min: 100, max: 300_000 }
 export const GRACE_RANGE_MS = { min: 0, max: 365 * 86_400_000 }
 export const SWEEP_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 }
 export const CREATE_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 }
+export const KEEP_PREVIOUS_RANGE = { min: 0, max: 10 }
 export const MAX_ATTEMPTS_RANGE = { min: 1, max: 100 }
 
 export class InputError extends Error {
@@ -98,7 +130,7 @@ export interface InputSource {
 }
 
 export interface ParseOptions {
-  /** Called with the parent key the moment it is read, before anything else can print it. */
+  /** Called with each secret input (the parent key first) the moment it is read. */
   onSecret(value: string): void
   /** Loads the YAML parser only when the permissions input needs it. */
   loadYaml(): Promise<(text: string) => unknown>
@@ -193,7 +225,7 @@ export async function parseInputs(source: InputSource, options: ParseOptions): P
   const mode = (MODES as readonly string[]).includes(modeValue) ? (modeValue as Mode) : undefined
   if (!mode) read.problem('mode', `'${modeValue}' is not a mode; use one of: ${MODES.join(', ')}`)
 
-  const apiUrl = checkApiUrl(read.text('api-url', DEFAULTS.apiUrl))
+  const apiUrl = checkApiUrl(read.text('api-url', DEFAULTS.apiUrl), DEFAULTS.apiUrl)
   if ('problem' in apiUrl) read.problem('api-url', apiUrl.problem)
 
   const common = {
@@ -212,6 +244,7 @@ export async function parseInputs(source: InputSource, options: ParseOptions): P
   if (mode === 'create') settings = await createSettings(read, common, options)
   else if (mode === 'delete') settings = deleteSettings(read, common)
   else if (mode === 'sweep') settings = sweepSettings(read, common)
+  else if (mode === 'rotate') settings = await rotateSettings(read, common, source, options)
 
   if (read.problems.length > 0 || !settings) {
     // A message quotes the value it refuses: never the parent key pasted into the wrong input.
@@ -243,39 +276,8 @@ async function createSettings(
   )
   const allowSensitive = read.boolean('allow-sensitive-permissions')
 
-  const label = read.raw('key-name') || `gha-${common.context.job}`
-  if (label.length > MAX_LABEL_LENGTH) {
-    read.problem(
-      'key-name',
-      `it is ${label.length} characters long; use at most ${MAX_LABEL_LENGTH}`,
-    )
-  } else if (/[\p{Cc}\p{Cf}]/u.test(label)) {
-    read.problem('key-name', 'it contains control characters; use printable text')
-  }
-
-  let permissions: Permissions = { api: {} }
-  const text = read.raw('permissions')
-  if (!text) {
-    read.problem(
-      'permissions',
-      'it is required: a new key never silently inherits the parent key\'s rights. Use a preset such as `instance-manager`, a list such as `instance_read, instance_write`, or JSON such as {"api":{"instance_read":{}}}',
-    )
-  } else {
-    try {
-      const needsYaml = !text.startsWith('{') && /[:\n]/.test(text)
-      permissions = parsePermissions(text, needsYaml ? await options.loadYaml() : undefined)
-      const sensitive = sensitiveCategories(permissions)
-      if (sensitive.length > 0 && !allowSensitive) {
-        read.problem(
-          'permissions',
-          `${sensitive.join(', ')} would let a CI key ${describeSensitive(sensitive)}; remove it, or set allow-sensitive-permissions: true if this job really needs it`,
-        )
-      }
-    } catch (error) {
-      if (!(error instanceof PermissionsError)) throw error
-      read.problem('permissions', error.message)
-    }
-  }
+  const label = readLabel(read, read.raw('key-name') || `gha-${common.context.job}`)
+  const permissions = await readPermissions(read, options, allowSensitive)
 
   return {
     ...common,
@@ -315,6 +317,170 @@ function sweepSettings(read: Reader, common: CommonSettings): SweepSettings {
     graceMs: read.duration('grace', DEFAULTS.grace, GRACE_RANGE_MS),
     dryRun: read.boolean('dry-run'),
     budgetMs: read.duration('sweep-budget', DEFAULTS.sweepBudget, SWEEP_BUDGET_RANGE_MS),
+  }
+}
+
+async function readPermissions(
+  read: Reader,
+  options: ParseOptions,
+  allowSensitive: boolean,
+): Promise<Permissions> {
+  let permissions: Permissions = { api: {} }
+  const text = read.raw('permissions')
+  if (!text) {
+    read.problem(
+      'permissions',
+      'it is required: a new key never silently inherits the parent key\'s rights. Use a preset such as `instance-manager`, a list such as `instance_read, instance_write`, or JSON such as {"api":{"instance_read":{}}}',
+    )
+  } else {
+    try {
+      const needsYaml = !text.startsWith('{') && /[:\n]/.test(text)
+      permissions = parsePermissions(text, needsYaml ? await options.loadYaml() : undefined)
+      const sensitive = sensitiveCategories(permissions)
+      if (sensitive.length > 0 && !allowSensitive) {
+        read.problem(
+          'permissions',
+          `${sensitive.join(', ')} would let a CI key ${describeSensitive(sensitive)}; remove it, or set allow-sensitive-permissions: true if this job really needs it`,
+        )
+      }
+    } catch (error) {
+      if (!(error instanceof PermissionsError)) throw error
+      read.problem('permissions', error.message)
+    }
+  }
+
+  return permissions
+}
+
+function readLabel(read: Reader, label: string): string {
+  if (label.length > MAX_LABEL_LENGTH) {
+    read.problem(
+      'key-name',
+      `it is ${label.length} characters long; use at most ${MAX_LABEL_LENGTH}`,
+    )
+  } else if (/[\p{Cc}\p{Cf}]/u.test(label)) {
+    read.problem('key-name', 'it contains control characters; use printable text')
+  }
+  return label
+}
+
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/
+const OWNER = /^[A-Za-z0-9-]+$/
+
+async function rotateSettings(
+  read: Reader,
+  common: CommonSettings,
+  source: InputSource,
+  options: ParseOptions,
+): Promise<RotateSettings> {
+  const token = read.raw('github-token')
+  if (token) options.onSecret(token)
+  else {
+    read.problem(
+      'github-token',
+      'it is required in rotate mode: a token that can write Actions secrets, e.g. from actions/create-github-app-token (permission-secrets: write) or a fine-grained PAT with "Secrets: read and write"; the workflow\'s own GITHUB_TOKEN cannot write secrets',
+    )
+  }
+  const labelText = read.raw('key-name')
+  if (!labelText) {
+    read.problem(
+      'key-name',
+      'it is required in rotate mode: it names the rotation (e.g. ci-deploy); older keys with exactly this name are replaced',
+    )
+  }
+  const label = readLabel(read, labelText)
+  const allowSensitive = read.boolean('allow-sensitive-permissions')
+  const permissions = await readPermissions(read, options, allowSensitive)
+  const ttlMs = read.duration('ttl', DEFAULTS.rotateTtl, TTL_RANGE_MS)
+  const createBudgetMs = read.duration(
+    'create-budget',
+    DEFAULTS.createBudget,
+    CREATE_BUDGET_RANGE_MS,
+  )
+
+  const githubApi = checkApiUrl(
+    read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl),
+    DEFAULTS.githubApiUrl,
+  )
+  if ('problem' in githubApi) read.problem('github-api-url', githubApi.problem)
+
+  const secretName = read.raw('secret-name')
+  if (!secretName) {
+    read.problem(
+      'secret-name',
+      'it is required in rotate mode: the Actions secret to write, e.g. VAST_DEPLOY_KEY',
+    )
+  } else if (!SECRET_NAME.test(secretName) || /^GITHUB_/i.test(secretName)) {
+    read.problem(
+      'secret-name',
+      `'${secretName}' is not a valid secret name: letters, digits and _, not starting with a digit or GITHUB_`,
+    )
+  }
+
+  const scope = read.choice(
+    'secret-scope',
+    ['repository', 'environment', 'organization'] as const,
+    DEFAULTS.secretScope,
+  )
+  const repository = read.text('repository', common.context.repository)
+  if (scope !== 'organization' && !REPOSITORY.test(repository)) {
+    read.problem('repository', `'${repository}' is not owner/repo`)
+  }
+  let target: SecretTarget = { scope: 'repository', repository }
+  if (scope === 'environment') {
+    const environment = read.raw('environment')
+    if (!environment) read.problem('environment', 'it is required with secret-scope: environment')
+    target = { scope, repository, environment }
+  } else if (scope === 'organization') {
+    const organization = read.raw('organization')
+    if (!organization) {
+      read.problem('organization', 'it is required with secret-scope: organization')
+    } else if (!OWNER.test(organization)) {
+      read.problem('organization', `'${organization}' is not an organisation name`)
+    }
+    const visibility = read.choice(
+      'visibility',
+      ['all', 'private', 'selected'] as const,
+      DEFAULTS.visibility,
+    )
+    const names = read
+      .raw('selected-repositories')
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((name) => (name.includes('/') ? name : `${organization}/${name}`))
+    if (visibility === 'selected' && names.length === 0) {
+      read.problem(
+        'selected-repositories',
+        'it is required with visibility: selected: repository names separated by commas or new lines',
+      )
+    }
+    for (const name of names) {
+      if (!REPOSITORY.test(name))
+        read.problem('selected-repositories', `'${name}' is not a repository name`)
+      else if (name.split('/')[0]?.toLowerCase() !== organization.toLowerCase()) {
+        read.problem(
+          'selected-repositories',
+          `'${name}' is not in the organisation ${organization}`,
+        )
+      }
+    }
+    target = { scope, organization, visibility, selectedRepositories: names }
+  }
+
+  return {
+    ...common,
+    mode: 'rotate',
+    permissions,
+    label,
+    ttlMs,
+    createBudgetMs,
+    githubToken: new Secret(token),
+    githubApiUrl: 'url' in githubApi ? githubApi.url : '',
+    secretName,
+    target,
+    keepPrevious: read.integer('keep-previous', DEFAULTS.keepPrevious, KEEP_PREVIOUS_RANGE),
+    outputKey: read.boolean('output-key'),
   }
 }
 

@@ -22,18 +22,18 @@ export const FAULTS: Record<string, Fault> = {
   '429 text': { type: '429', form: 'text' },
   '429 json': { type: '429', form: 'json' },
   '429 Retry-After': { type: '429', form: 'retry-after', retryAfterSeconds: 1 },
-  '500': { type: 'status', status: 500, body: { msg: 'Internal error' } },
-  '502': { type: 'status', status: 502, body: '<html>Bad Gateway</html>' },
-  '503': { type: 'status', status: 503, body: { msg: 'Service unavailable' } },
-  '504': { type: 'status', status: 504, body: '<html>Gateway Timeout</html>' },
+  'HTTP 500': { type: 'status', status: 500, body: { msg: 'Internal error' } },
+  'HTTP 502': { type: 'status', status: 502, body: '<html>Bad Gateway</html>' },
+  'HTTP 503': { type: 'status', status: 503, body: { msg: 'Service unavailable' } },
+  'HTTP 504': { type: 'status', status: 504, body: '<html>Gateway Timeout</html>' },
   timeout: { type: 'delay', ms: 1500 },
   reset: { type: 'reset' },
   lost: { type: 'lost' },
   'bad JSON': { type: 'malformed-json', apply: true },
   'non-JSON 200': { type: 'non-json', apply: true },
-  '401': { type: 'status', status: 401, body: { msg: 'Invalid user key' } },
-  '403': { type: 'status', status: 403, body: { msg: 'Insufficient permissions' } },
-  '404': { type: 'status', status: 404, body: { msg: 'API Key not found.' } },
+  'HTTP 401': { type: 'status', status: 401, body: { msg: 'Invalid user key' } },
+  'HTTP 403': { type: 'status', status: 403, body: { msg: 'Insufficient permissions' } },
+  'HTTP 404': { type: 'status', status: 404, body: { msg: 'API Key not found.' } },
 }
 export type FaultName = keyof typeof FAULTS
 
@@ -45,9 +45,9 @@ export type Expected =
   | 'trusts 404' // post is told the key is gone; it says so (the injected 404 is a lie)
 
 export function expected(operation: Operation, fault: FaultName): Expected {
-  if (!['401', '403', '404'].includes(fault)) return 'recovers'
+  if (!['HTTP 401', 'HTTP 403', 'HTTP 404'].includes(fault)) return 'recovers'
   if (operation !== 'delete') return 'fails'
-  return fault === '404' ? 'trusts 404' : 'warns'
+  return fault === 'HTTP 404' ? 'trusts 404' : 'warns'
 }
 
 export interface CellResult {
@@ -98,7 +98,7 @@ export async function runCell(operation: Operation, fault: FaultName): Promise<C
       if (want === 'fails') {
         check(main.conclusion === 'failure', `main ended ${main.conclusion}, expected failure`)
         check(
-          new RegExp(`Create API key failed: HTTP ${fault}`).test(shown(main)),
+          new RegExp(`Create API key failed: ${fault}`).test(shown(main)),
           'no message naming the operation and status',
         )
         check(liveOthers().length === 0, 'a key was left behind')
@@ -142,7 +142,7 @@ export async function runCell(operation: Operation, fault: FaultName): Promise<C
         check(main.conclusion === 'failure', `main ended ${main.conclusion}, expected failure`)
         const op = operation === 'list' ? 'List API keys' : 'Read the current user'
         check(
-          new RegExp(`${op} failed: HTTP ${fault}`).test(shown(main)),
+          new RegExp(`${op} failed: ${fault}`).test(shown(main)),
           'no message naming the operation and status',
         )
         check(remaining === 2, 'keys were deleted although the step failed')
@@ -192,7 +192,7 @@ export async function runMatrix(
 /** The matrix as a table: rows operations, columns faults, cells pass or FAIL. */
 export function formatMatrix(results: CellResult[]): string {
   const faults = Object.keys(FAULTS)
-  const width = Math.max(...faults.map((f) => f.length), 6)
+  const width = Math.max(...faults.map((f) => f.length), 4)
   const cell = (text: string) => text.padEnd(width)
   const lines = [
     `${'operation'.padEnd(14)}| ${faults.map(cell).join(' | ')}`,

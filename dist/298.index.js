@@ -1,0 +1,164 @@
+export const id = 298;
+export const ids = [298];
+export const modules = {
+
+/***/ 298:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   GitHubSecretError: () => (/* binding */ GitHubSecretError),
+/* harmony export */   SecretWriter: () => (/* binding */ SecretWriter)
+/* harmony export */ });
+/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1758);
+/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9735);
+/* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6856);
+/* harmony import */ var libsodium_wrappers__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4768);
+
+
+
+
+class GitHubSecretError extends Error {
+}
+/** Everything that can be checked before a key is minted, then the write itself. */
+class SecretWriter {
+    #octokit;
+    #target;
+    #name;
+    #prepared;
+    constructor(options, target, name) {
+        const rateLimited = (what) => (retryAfter, _options, _o, count) => {
+            options.debug(`GitHub ${what} rate limit: waiting ${retryAfter} s (retry ${count + 1})`);
+            return count < 2 && retryAfter <= 120;
+        };
+        this.#octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(options.token.reveal(), {
+            baseUrl: options.apiUrl,
+            log: { debug: () => { }, info: () => { }, warn: options.debug, error: options.debug },
+            retry: { retries: Math.max(0, options.maxAttempts - 1) },
+            throttle: {
+                onRateLimit: rateLimited('primary'),
+                onSecondaryRateLimit: rateLimited('secondary'),
+            },
+        }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_1__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_2__/* .throttling */ .A);
+        this.#target = target;
+        this.#name = name;
+    }
+    /** Where the secret goes, said for people. */
+    describe() {
+        const t = this.#target;
+        if (t.scope === 'repository')
+            return `repository secret ${this.#name} of ${t.repository}`;
+        if (t.scope === 'environment') {
+            return `environment secret ${this.#name} of ${t.repository} (environment ${t.environment})`;
+        }
+        return `organisation secret ${this.#name} of ${t.organization} (visibility ${t.visibility})`;
+    }
+    /** Reads the public key (and the selected repositories' ids): proves the token can see it. */
+    async prepare() {
+        const t = this.#target;
+        const key = await this.#call('read the public key of the', async () => {
+            if (t.scope === 'organization') {
+                return (await this.#octokit.rest.actions.getOrgPublicKey({ org: t.organization })).data;
+            }
+            const [owner = '', repo = ''] = t.repository.split('/');
+            if (t.scope === 'environment') {
+                return (await this.#octokit.rest.actions.getEnvironmentPublicKey({
+                    owner,
+                    repo,
+                    environment_name: t.environment,
+                })).data;
+            }
+            return (await this.#octokit.rest.actions.getRepoPublicKey({ owner, repo })).data;
+        });
+        const prepared = { keyId: key.key_id, key: key.key };
+        if (t.scope === 'organization' && t.visibility === 'selected') {
+            prepared.selectedRepositoryIds = [];
+            for (const fullName of t.selectedRepositories) {
+                const [owner = '', repo = ''] = fullName.split('/');
+                const { data } = await this.#call(`find repository ${fullName} for the`, () => this.#octokit.rest.repos.get({ owner, repo }));
+                prepared.selectedRepositoryIds.push(data.id);
+            }
+        }
+        this.#prepared = prepared;
+    }
+    /** Seals the value to the scope's public key and writes it. */
+    async write(value) {
+        if (!this.#prepared)
+            await this.prepare();
+        const prepared = this.#prepared;
+        await libsodium_wrappers__WEBPACK_IMPORTED_MODULE_3__/* ["default"].ready */ .Ay.ready;
+        const sealed = libsodium_wrappers__WEBPACK_IMPORTED_MODULE_3__/* ["default"].to_base64 */ .Ay.to_base64(libsodium_wrappers__WEBPACK_IMPORTED_MODULE_3__/* ["default"] */ .Ay.crypto_box_seal(libsodium_wrappers__WEBPACK_IMPORTED_MODULE_3__/* ["default"].from_string */ .Ay.from_string(value.reveal()), libsodium_wrappers__WEBPACK_IMPORTED_MODULE_3__/* ["default"].from_base64 */ .Ay.from_base64(prepared.key, libsodium_wrappers__WEBPACK_IMPORTED_MODULE_3__/* ["default"].base64_variants */ .Ay.base64_variants.ORIGINAL)), libsodium_wrappers__WEBPACK_IMPORTED_MODULE_3__/* ["default"].base64_variants */ .Ay.base64_variants.ORIGINAL);
+        const t = this.#target;
+        await this.#call('write the', async () => {
+            if (t.scope === 'organization') {
+                await this.#octokit.rest.actions.createOrUpdateOrgSecret({
+                    org: t.organization,
+                    secret_name: this.#name,
+                    encrypted_value: sealed,
+                    key_id: prepared.keyId,
+                    visibility: t.visibility,
+                    ...(prepared.selectedRepositoryIds
+                        ? { selected_repository_ids: prepared.selectedRepositoryIds }
+                        : {}),
+                });
+                return;
+            }
+            const [owner = '', repo = ''] = t.repository.split('/');
+            if (t.scope === 'environment') {
+                await this.#octokit.rest.actions.createOrUpdateEnvironmentSecret({
+                    owner,
+                    repo,
+                    environment_name: t.environment,
+                    secret_name: this.#name,
+                    encrypted_value: sealed,
+                    key_id: prepared.keyId,
+                });
+                return;
+            }
+            await this.#octokit.rest.actions.createOrUpdateRepoSecret({
+                owner,
+                repo,
+                secret_name: this.#name,
+                encrypted_value: sealed,
+                key_id: prepared.keyId,
+            });
+        });
+    }
+    /** Runs one GitHub call; a failure becomes a message in the action's own words. */
+    async #call(what, request) {
+        try {
+            return await request();
+        }
+        catch (error) {
+            const status = error.status;
+            const said = githubMessage(error);
+            const where = this.describe();
+            if (status === 401) {
+                throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 401 (${said}). github-token was refused: it is wrong or expired.`);
+            }
+            if (status === 403) {
+                throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 403 (${said}). The token in github-token cannot write this secret. ` +
+                    "The workflow's own GITHUB_TOKEN can never write secrets: use a GitHub App installation token " +
+                    '(actions/create-github-app-token with permission-secrets: write, or permission-organization-secrets: write for an organisation secret), ' +
+                    'or a fine-grained personal access token with "Secrets: read and write" on the repository (organisation: "Secrets" organisation permission).');
+            }
+            if (status === 404) {
+                throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 404 (${said}). Check the repository, environment or organisation, and that github-token can see it.`);
+            }
+            throw new GitHubSecretError(`Could not ${what} ${where}: ${typeof status === 'number' ? `HTTP ${status}` : 'network error'} (${said}).`);
+        }
+    }
+}
+function githubMessage(error) {
+    const data = error.response?.data;
+    const message = data?.message;
+    if (typeof message === 'string' && message)
+        return message.slice(0, 300);
+    const own = error.message;
+    return typeof own === 'string' ? (own.split('\n')[0]?.slice(0, 300) ?? '') : '';
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,194 @@
+import { getOctokit } from '@actions/github'
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
+import sodium from 'libsodium-wrappers'
+import type { SecretTarget } from '../inputs.ts'
+import type { Secret } from '../secret.ts'
+
+/**
+ * Writing one GitHub Actions secret (repository, environment or organisation): fetch the scope's
+ * public key, seal the value with libsodium's sealed box as GitHub requires, PUT it. Loaded only
+ * in rotate mode. Octokit (from @actions/github, which also honours HTTPS_PROXY) with its retry
+ * and throttling plugins: 5xx are retried, rate limits waited out from GitHub's own headers.
+ */
+
+export interface SecretWriterOptions {
+  token: Secret
+  apiUrl: string
+  maxAttempts: number
+  debug: (message: string) => void
+}
+
+export class GitHubSecretError extends Error {}
+
+type Octokit = ReturnType<typeof getOctokit>
+
+interface PreparedTarget {
+  keyId: string
+  key: string
+  selectedRepositoryIds?: number[]
+}
+
+/** Everything that can be checked before a key is minted, then the write itself. */
+export class SecretWriter {
+  readonly #octokit: Octokit
+  readonly #target: SecretTarget
+  readonly #name: string
+  #prepared: PreparedTarget | undefined
+
+  constructor(options: SecretWriterOptions, target: SecretTarget, name: string) {
+    const rateLimited =
+      (what: string) => (retryAfter: number, _options: unknown, _o: unknown, count: number) => {
+        options.debug(`GitHub ${what} rate limit: waiting ${retryAfter} s (retry ${count + 1})`)
+        return count < 2 && retryAfter <= 120
+      }
+    this.#octokit = getOctokit(
+      options.token.reveal(),
+      {
+        baseUrl: options.apiUrl,
+        log: { debug: () => {}, info: () => {}, warn: options.debug, error: options.debug },
+        retry: { retries: Math.max(0, options.maxAttempts - 1) },
+        throttle: {
+          onRateLimit: rateLimited('primary'),
+          onSecondaryRateLimit: rateLimited('secondary'),
+        },
+      },
+      retry,
+      throttling,
+    )
+    this.#target = target
+    this.#name = name
+  }
+
+  /** Where the secret goes, said for people. */
+  describe(): string {
+    const t = this.#target
+    if (t.scope === 'repository') return `repository secret ${this.#name} of ${t.repository}`
+    if (t.scope === 'environment') {
+      return `environment secret ${this.#name} of ${t.repository} (environment ${t.environment})`
+    }
+    return `organisation secret ${this.#name} of ${t.organization} (visibility ${t.visibility})`
+  }
+
+  /** Reads the public key (and the selected repositories' ids): proves the token can see it. */
+  async prepare(): Promise<void> {
+    const t = this.#target
+    const key = await this.#call('read the public key of the', async () => {
+      if (t.scope === 'organization') {
+        return (await this.#octokit.rest.actions.getOrgPublicKey({ org: t.organization })).data
+      }
+      const [owner = '', repo = ''] = t.repository.split('/')
+      if (t.scope === 'environment') {
+        return (
+          await this.#octokit.rest.actions.getEnvironmentPublicKey({
+            owner,
+            repo,
+            environment_name: t.environment,
+          })
+        ).data
+      }
+      return (await this.#octokit.rest.actions.getRepoPublicKey({ owner, repo })).data
+    })
+    const prepared: PreparedTarget = { keyId: key.key_id, key: key.key }
+    if (t.scope === 'organization' && t.visibility === 'selected') {
+      prepared.selectedRepositoryIds = []
+      for (const fullName of t.selectedRepositories) {
+        const [owner = '', repo = ''] = fullName.split('/')
+        const { data } = await this.#call(`find repository ${fullName} for the`, () =>
+          this.#octokit.rest.repos.get({ owner, repo }),
+        )
+        prepared.selectedRepositoryIds.push(data.id)
+      }
+    }
+    this.#prepared = prepared
+  }
+
+  /** Seals the value to the scope's public key and writes it. */
+  async write(value: Secret): Promise<void> {
+    if (!this.#prepared) await this.prepare()
+    const prepared = this.#prepared as PreparedTarget
+    await sodium.ready
+    const sealed = sodium.to_base64(
+      sodium.crypto_box_seal(
+        sodium.from_string(value.reveal()),
+        sodium.from_base64(prepared.key, sodium.base64_variants.ORIGINAL),
+      ),
+      sodium.base64_variants.ORIGINAL,
+    )
+    const t = this.#target
+    await this.#call('write the', async () => {
+      if (t.scope === 'organization') {
+        await this.#octokit.rest.actions.createOrUpdateOrgSecret({
+          org: t.organization,
+          secret_name: this.#name,
+          encrypted_value: sealed,
+          key_id: prepared.keyId,
+          visibility: t.visibility,
+          ...(prepared.selectedRepositoryIds
+            ? { selected_repository_ids: prepared.selectedRepositoryIds }
+            : {}),
+        })
+        return
+      }
+      const [owner = '', repo = ''] = t.repository.split('/')
+      if (t.scope === 'environment') {
+        await this.#octokit.rest.actions.createOrUpdateEnvironmentSecret({
+          owner,
+          repo,
+          environment_name: t.environment,
+          secret_name: this.#name,
+          encrypted_value: sealed,
+          key_id: prepared.keyId,
+        })
+        return
+      }
+      await this.#octokit.rest.actions.createOrUpdateRepoSecret({
+        owner,
+        repo,
+        secret_name: this.#name,
+        encrypted_value: sealed,
+        key_id: prepared.keyId,
+      })
+    })
+  }
+
+  /** Runs one GitHub call; a failure becomes a message in the action's own words. */
+  async #call<T>(what: string, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request()
+    } catch (error) {
+      const status = (error as { status?: unknown }).status
+      const said = githubMessage(error)
+      const where = this.describe()
+      if (status === 401) {
+        throw new GitHubSecretError(
+          `Could not ${what} ${where}: HTTP 401 (${said}). github-token was refused: it is wrong or expired.`,
+        )
+      }
+      if (status === 403) {
+        throw new GitHubSecretError(
+          `Could not ${what} ${where}: HTTP 403 (${said}). The token in github-token cannot write this secret. ` +
+            "The workflow's own GITHUB_TOKEN can never write secrets: use a GitHub App installation token " +
+            '(actions/create-github-app-token with permission-secrets: write, or permission-organization-secrets: write for an organisation secret), ' +
+            'or a fine-grained personal access token with "Secrets: read and write" on the repository (organisation: "Secrets" organisation permission).',
+        )
+      }
+      if (status === 404) {
+        throw new GitHubSecretError(
+          `Could not ${what} ${where}: HTTP 404 (${said}). Check the repository, environment or organisation, and that github-token can see it.`,
+        )
+      }
+      throw new GitHubSecretError(
+        `Could not ${what} ${where}: ${typeof status === 'number' ? `HTTP ${status}` : 'network error'} (${said}).`,
+      )
+    }
+  }
+}
+
+function githubMessage(error: unknown): string {
+  const data = (error as { response?: { data?: unknown } }).response?.data
+  const message = (data as { message?: unknown } | undefined)?.message
+  if (typeof message === 'string' && message) return message.slice(0, 300)
+  const own = (error as { message?: unknown }).message
+  return typeof own === 'string' ? (own.split('\n')[0]?.slice(0, 300) ?? '') : ''
+}

@@ -1,0 +1,161 @@
+import type { SecretWriter } from '../github/secrets.ts'
+import type { RotateSettings } from '../inputs.ts'
+import { isoSeconds, parseKeyName } from '../key-name.ts'
+import { permissionsJson } from '../permissions.ts'
+import { markdownTable } from '../summary.ts'
+import type { VastClient } from '../vast/client.ts'
+import { VastApiError } from '../vast/errors.ts'
+import { currentKeyId, deleteKey, listKeys } from '../vast/keys.ts'
+import { mintKey, STATE, type MintDeps, type MintedKey } from './mint.ts'
+
+/**
+ * `mode: rotate`, meant for a schedule: a fresh scoped key into a GitHub Actions secret, and only
+ * once the secret holds it, the older keys of the same rotation deleted. Until the secret is
+ * written, state says "create", so the post step deletes the new key if anything stops the
+ * rotation (a failure, a cancel); the old key and the secret stay untouched.
+ */
+
+export interface RotateDeps extends MintDeps {
+  writer: SecretWriter
+  /** A client that authenticates as the new key, to check it works. */
+  clientFor: (key: MintedKey) => Promise<VastClient>
+  sleep: (ms: number) => Promise<void>
+}
+
+export async function runRotate(settings: RotateSettings, deps: RotateDeps): Promise<void> {
+  const { runner, client, writer } = deps
+  // Whatever the token cannot do shows up here, before a key exists.
+  await writer.prepare()
+
+  const minted = await mintKey(
+    {
+      permissions: settings.permissions,
+      label: settings.label,
+      ttlMs: settings.ttlMs,
+      context: settings.context,
+      state: {
+        apiUrl: settings.apiUrl,
+        revoke: 'post',
+        cleanupFailure: 'warn',
+        requestTimeoutMs: settings.requestTimeoutMs,
+        maxAttempts: settings.maxAttempts,
+      },
+    },
+    deps,
+  )
+  runner.info(`Created Vast.ai key ${minted.id} (${minted.name}).`)
+
+  try {
+    await verify(minted, deps)
+    await writer.write(minted.key)
+  } catch (error) {
+    const rolledBack = await deleteKey(client, minted.id).then(
+      () => `deleted the new key ${minted.id}`,
+      (e: unknown) =>
+        `could not delete the new key ${minted.id} (${(e as Error).message}); the post step tries again`,
+    )
+    throw new Error(
+      `${(error as Error).message} Rotation stopped before the secret was written: ${rolledBack}; the old key and the secret are untouched.`,
+    )
+  }
+  runner.saveState(STATE.mode, 'rotated')
+  const rotatedAt = isoSeconds(deps.now())
+  runner.info(`Wrote the new key to the ${writer.describe()}.`)
+
+  const { deleted, kept, failed } = await retireOlderKeys(settings, minted, deps)
+
+  runner.setOutput('key-id', String(minted.id))
+  runner.setOutput('key-name', minted.name)
+  runner.setOutput('secret-name', settings.secretName)
+  runner.setOutput('rotated-at', rotatedAt)
+  runner.setOutput('deleted-count', String(deleted.length))
+  runner.setOutput('expires-at', isoSeconds(minted.expiresAt))
+  runner.setOutput('permissions', permissionsJson(settings.permissions))
+  if (settings.outputKey) runner.setOutput('api-key', minted.key.reveal())
+
+  runner.appendSummary(
+    `### Vast.ai key rotation\n\n` +
+      markdownTable(
+        ['', 'Key id', 'Name'],
+        [
+          ['new (in the secret)', String(minted.id), minted.name],
+          ...kept.map((k) => ['kept (keep-previous)', String(k.id), k.name]),
+          ...deleted.map((k) => ['deleted', String(k.id), k.name]),
+          ...failed.map((k) => ['could not delete', String(k.id), k.name]),
+        ],
+      ) +
+      `\nSecret: ${writer.describe()}; deadline of the new key: ${isoSeconds(minted.expiresAt)}.\n`,
+  )
+}
+
+/**
+ * The new key must authenticate. A key without user_read is refused /users/current with 403:
+ * known, only lacking the scope, so it works. 401 means it does not (tried three times, in case
+ * the API takes a moment to know a new key).
+ */
+async function verify(minted: MintedKey, deps: RotateDeps): Promise<void> {
+  const client = await deps.clientFor(minted)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await currentKeyId(client)
+      return
+    } catch (error) {
+      if (error instanceof VastApiError && error.status === 403) return
+      if (!(error instanceof VastApiError) || error.status !== 401 || attempt >= 3) {
+        throw new Error(
+          `The new key ${minted.id} did not authenticate: ${(error as Error).message}.`,
+        )
+      }
+      await deps.sleep(1000 * attempt)
+    }
+  }
+}
+
+interface KeyRef {
+  id: number
+  name: string
+}
+
+/** Older keys of exactly this rotation (label and repository), newest first; never the parent. */
+async function retireOlderKeys(
+  settings: RotateSettings,
+  minted: MintedKey,
+  deps: RotateDeps,
+): Promise<{ deleted: KeyRef[]; kept: KeyRef[]; failed: KeyRef[] }> {
+  const { runner, client } = deps
+  const deleted: KeyRef[] = []
+  const failed: KeyRef[] = []
+  let older: KeyRef[]
+  try {
+    const parentId = await currentKeyId(client)
+    const repository = settings.context.repository.toLowerCase()
+    older = (await listKeys(client))
+      .filter((k) => k.id !== minted.id && k.id !== parentId && parentId !== undefined)
+      .filter((k) => {
+        const fields = parseKeyName(k.name)
+        return fields?.label === settings.label && fields.repository.toLowerCase() === repository
+      })
+      .sort((a, b) => b.id - a.id)
+  } catch (error) {
+    runner.warning(
+      `The rotation succeeded, but the older keys could not be listed (${(error as Error).message}); the next rotation or a sweep deletes them.`,
+    )
+    return { deleted, kept: [], failed }
+  }
+  const kept = older.slice(0, settings.keepPrevious)
+  for (const key of older.slice(settings.keepPrevious)) {
+    try {
+      await deleteKey(client, key.id)
+      deleted.push(key)
+      runner.info(`Deleted the older key ${key.id} (${key.name}).`)
+    } catch (error) {
+      failed.push(key)
+      runner.warning(
+        `The rotation succeeded, but the older key ${key.id} could not be deleted (${(error as Error).message}); the next rotation or a sweep deletes it.`,
+      )
+    }
+  }
+  if (kept.length)
+    runner.info(`Kept ${kept.length} older key(s): keep-previous is ${settings.keepPrevious}.`)
+  return { deleted, kept, failed }
+}
