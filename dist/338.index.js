@@ -25,19 +25,7 @@ async function runCreate(settings, deps) {
     const { runner } = deps;
     if (settings.exportConfig)
         (0,_config_file_js__WEBPACK_IMPORTED_MODULE_0__/* .checkConfigFileFree */ .rV)(deps.configFilePath);
-    const created = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_2__/* .mintKey */ .uY)({
-        permissions: settings.permissions,
-        label: settings.label,
-        ttlMs: settings.ttlMs,
-        context: settings.context,
-        state: {
-            apiUrl: settings.apiUrl,
-            revoke: settings.revoke,
-            cleanupFailure: settings.cleanupFailure,
-            requestTimeoutMs: settings.requestTimeoutMs,
-            maxAttempts: settings.maxAttempts,
-        },
-    }, deps);
+    const created = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_2__/* .mintKey */ .uY)(settings, deps);
     const { name, expiresAt } = created;
     if (settings.exportConfig) {
         const written = (0,_config_file_js__WEBPACK_IMPORTED_MODULE_0__/* .writeConfigFile */ .o5)(deps.configFilePath, created.key);
@@ -108,7 +96,14 @@ async function mintKey(request, deps) {
     });
     // Saved before the request goes out: if the answer never arrives (lost, cancelled, killed),
     // post can still find the key by its unique name.
-    const state = { ...request.state, name };
+    const state = {
+        apiUrl: request.apiUrl,
+        name,
+        revoke: request.revoke,
+        cleanupFailure: request.cleanupFailure,
+        requestTimeoutMs: request.requestTimeoutMs,
+        maxAttempts: request.maxAttempts,
+    };
     runner.saveState(STATE.mode, 'create');
     runner.saveState(STATE.create, JSON.stringify(state));
     runner.saveState(STATE.pending, 'true');

@@ -38,7 +38,14 @@ async function mintKey(request, deps) {
     });
     // Saved before the request goes out: if the answer never arrives (lost, cancelled, killed),
     // post can still find the key by its unique name.
-    const state = { ...request.state, name };
+    const state = {
+        apiUrl: request.apiUrl,
+        name,
+        revoke: request.revoke,
+        cleanupFailure: request.cleanupFailure,
+        requestTimeoutMs: request.requestTimeoutMs,
+        maxAttempts: request.maxAttempts,
+    };
     runner.saveState(STATE.mode, 'create');
     runner.saveState(STATE.create, JSON.stringify(state));
     runner.saveState(STATE.pending, 'true');
@@ -198,19 +205,7 @@ async function runRotate(settings, deps) {
     const { runner, client, writer } = deps;
     // Whatever the token cannot do shows up here, before a key exists.
     await writer.prepare();
-    const minted = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_3__/* .mintKey */ .uY)({
-        permissions: settings.permissions,
-        label: settings.label,
-        ttlMs: settings.ttlMs,
-        context: settings.context,
-        state: {
-            apiUrl: settings.apiUrl,
-            revoke: 'post',
-            cleanupFailure: 'warn',
-            requestTimeoutMs: settings.requestTimeoutMs,
-            maxAttempts: settings.maxAttempts,
-        },
-    }, deps);
+    const minted = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_3__/* .mintKey */ .uY)({ ...settings, revoke: 'post', cleanupFailure: 'warn' }, deps);
     runner.info(`Created Vast.ai key ${minted.id} (${minted.name}).`);
     try {
         await verify(minted, deps);

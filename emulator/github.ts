@@ -16,9 +16,8 @@
 
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import sodium from 'libsodium-wrappers'
-import { json, parseJson, readBody, text, writeReply } from './vast-http.ts'
+import { json, listen, parseJson, readBody, shutDown, text, writeReply } from './vast-http.ts'
 import type { Reply } from './vast-http.ts'
 import {
   GitHubFaultQueues,
@@ -106,16 +105,7 @@ export class GitHubEmulator {
     await sodium.ready
     const emulator = new GitHubEmulator(options)
     const server = emulator.#server
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-        server.off('error', reject)
-        resolve()
-      })
-    })
-    const address = server.address() as AddressInfo
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
-    emulator.#url = `http://${host}:${address.port}`
+    emulator.#url = await listen(server, options)
     return emulator
   }
 
@@ -128,14 +118,7 @@ export class GitHubEmulator {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    for (const sleep of this.#sleeps) {
-      clearTimeout(sleep.timer)
-      sleep.resolve()
-    }
-    this.#sleeps.clear()
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()))
-    this.#server.closeAllConnections()
-    await closed
+    await shutDown(this.#server, this.#sleeps)
   }
 
   /** Creates the repository and its owner (an organisation) unless they exist; adds environments. */

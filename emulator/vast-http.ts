@@ -1,7 +1,8 @@
 // The answers the emulator sends, as plain values so that handlers stay free of node:http, and
 // the few node:http chores around them.
 
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
 
 export interface Reply {
   status: number
@@ -100,4 +101,33 @@ export function writeReply(res: ServerResponse, reply: Reply): boolean {
   })
   res.end(reply.body)
   return true
+}
+
+/** Starts listening (port 0: a free one) and returns the base URL, e.g. http://127.0.0.1:41234. */
+export async function listen(server: Server, options: { host?: string; port?: number }) {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address() as AddressInfo
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  return `http://${host}:${address.port}`
+}
+
+/** Ends pending sleeps, then closes the server and every open connection. */
+export async function shutDown(
+  server: Server,
+  sleeps: Set<{ timer: NodeJS.Timeout; resolve: () => void }>,
+): Promise<void> {
+  for (const sleep of sleeps) {
+    clearTimeout(sleep.timer)
+    sleep.resolve()
+  }
+  sleeps.clear()
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+  server.closeAllConnections()
+  await closed
 }

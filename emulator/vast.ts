@@ -12,15 +12,16 @@
 
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { CONTROL_PREFIX, controlReply } from './vast-control.ts'
 import { FaultQueues } from './vast-faults.ts'
 import type { Fault, FaultEntry, FaultHandle, RouteName } from './vast-faults.ts'
 import {
   json,
+  listen,
   parseJson,
   readBody,
+  shutDown,
   text,
   tooManyRequests,
   vastError,
@@ -121,16 +122,7 @@ export class VastEmulator {
   static async start(options: EmulatorOptions = {}): Promise<VastEmulator> {
     const emulator = new VastEmulator(options)
     const server = emulator.#server
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-        server.off('error', reject)
-        resolve()
-      })
-    })
-    const address = server.address() as AddressInfo
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
-    emulator.#url = `http://${host}:${address.port}`
+    emulator.#url = await listen(server, options)
     return emulator
   }
 
@@ -149,14 +141,7 @@ export class VastEmulator {
     if (this.#closed) return
     this.#closed = true
     this.#faults.dropAll()
-    for (const sleep of this.#sleeps) {
-      clearTimeout(sleep.timer)
-      sleep.resolve()
-    }
-    this.#sleeps.clear()
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()))
-    this.#server.closeAllConnections()
-    await closed
+    await shutDown(this.#server, this.#sleeps)
   }
 
   /** Queues a fault for a route; queued faults are taken FIFO, one per matching request. */

@@ -15,22 +15,7 @@ export interface CreateDeps extends MintDeps {
 export async function runCreate(settings: CreateSettings, deps: CreateDeps): Promise<void> {
   const { runner } = deps
   if (settings.exportConfig) checkConfigFileFree(deps.configFilePath)
-  const created = await mintKey(
-    {
-      permissions: settings.permissions,
-      label: settings.label,
-      ttlMs: settings.ttlMs,
-      context: settings.context,
-      state: {
-        apiUrl: settings.apiUrl,
-        revoke: settings.revoke,
-        cleanupFailure: settings.cleanupFailure,
-        requestTimeoutMs: settings.requestTimeoutMs,
-        maxAttempts: settings.maxAttempts,
-      },
-    },
-    deps,
-  )
+  const created = await mintKey(settings, deps)
   const { name, expiresAt } = created
 
   if (settings.exportConfig) {

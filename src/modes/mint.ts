@@ -1,5 +1,5 @@
 import { removeConfigFile, type WrittenFile } from '../config-file.ts'
-import type { GitHubContext } from '../inputs.ts'
+import type { CommonSettings } from '../inputs.ts'
 import { deadlineFrom, formatKeyName } from '../key-name.ts'
 import type { Permissions } from '../permissions.ts'
 import type { Runner } from '../runner.ts'
@@ -33,12 +33,16 @@ export const STATE = {
   configFile: 'config-file',
 } as const
 
-export interface MintRequest {
+/** What minting needs: create mode's settings fit as they are. */
+export interface MintRequest extends Pick<
+  CommonSettings,
+  'apiUrl' | 'requestTimeoutMs' | 'maxAttempts' | 'context'
+> {
   permissions: Permissions
   label: string
   ttlMs: number
-  context: GitHubContext
-  state: Omit<CreateState, 'name'>
+  revoke: CreateState['revoke']
+  cleanupFailure: CreateState['cleanupFailure']
 }
 
 export interface MintDeps {
@@ -69,7 +73,14 @@ export async function mintKey(request: MintRequest, deps: MintDeps): Promise<Min
   })
   // Saved before the request goes out: if the answer never arrives (lost, cancelled, killed),
   // post can still find the key by its unique name.
-  const state: CreateState = { ...request.state, name }
+  const state: CreateState = {
+    apiUrl: request.apiUrl,
+    name,
+    revoke: request.revoke,
+    cleanupFailure: request.cleanupFailure,
+    requestTimeoutMs: request.requestTimeoutMs,
+    maxAttempts: request.maxAttempts,
+  }
   runner.saveState(STATE.mode, 'create')
   runner.saveState(STATE.create, JSON.stringify(state))
   runner.saveState(STATE.pending, 'true')

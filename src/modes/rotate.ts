@@ -27,22 +27,7 @@ export async function runRotate(settings: RotateSettings, deps: RotateDeps): Pro
   // Whatever the token cannot do shows up here, before a key exists.
   await writer.prepare()
 
-  const minted = await mintKey(
-    {
-      permissions: settings.permissions,
-      label: settings.label,
-      ttlMs: settings.ttlMs,
-      context: settings.context,
-      state: {
-        apiUrl: settings.apiUrl,
-        revoke: 'post',
-        cleanupFailure: 'warn',
-        requestTimeoutMs: settings.requestTimeoutMs,
-        maxAttempts: settings.maxAttempts,
-      },
-    },
-    deps,
-  )
+  const minted = await mintKey({ ...settings, revoke: 'post', cleanupFailure: 'warn' }, deps)
   runner.info(`Created Vast.ai key ${minted.id} (${minted.name}).`)
 
   try {
