@@ -1,16 +1,20 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { LoopbackProxy } from '../emulator/proxy.ts'
+import { TlsFront } from '../emulator/tls.ts'
 import { scenario, shown, type Scenario } from './support/action.ts'
 
 // Proxies, redirects and signals, from dist/ against the emulator.
 
 let current: Scenario | undefined
 let proxy: LoopbackProxy | undefined
+let tls: TlsFront | undefined
 afterEach(async () => {
   await current?.close()
   await proxy?.close()
+  await tls?.close()
   current = undefined
   proxy = undefined
+  tls = undefined
 })
 
 const onlyParent = (s: Scenario) =>
@@ -58,6 +62,83 @@ describe('proxies', () => {
       /Create API key failed: the proxy refused the request: Proxy Authentication Required \(407\)/,
     )
     expect(s.emulator.requests).toEqual([])
+  })
+})
+
+describe('https (the path real users take)', () => {
+  /** The emulator behind a TLS front whose throwaway certificate the action's Node trusts. */
+  async function httpsScenario(env: Record<string, string> = {}) {
+    const s = (current = await scenario())
+    tls = await TlsFront.start(s.emulator.url)
+    const { RunnerJob } = await import('../harness/runner.ts')
+    const { ACTION_YML } = await import('./support/action.ts')
+    const job = new RunnerJob({
+      actionYml: ACTION_YML,
+      env: { NODE_EXTRA_CA_CERTS: tls.caFile, ...env },
+    })
+    const inputs = s.inputs({ 'api-url': tls.url })
+    return { s, job, inputs }
+  }
+
+  it('creates and deletes over https', async () => {
+    const { s, job, inputs } = await httpsScenario()
+    try {
+      const main = await job.runMain({ inputs })
+      const post = await job.runPost({ inputs })
+      expect([main.conclusion, post.conclusion]).toEqual(['success', 'success'])
+      expect(s.emulator.requests.map((r) => r.route)).toEqual(['create', 'delete'])
+      onlyParent(s)
+    } finally {
+      await job.cleanup()
+    }
+  })
+
+  it.each(['HTTPS_PROXY', 'https_proxy'])('tunnels through %s with CONNECT', async (variable) => {
+    proxy = await LoopbackProxy.start()
+    const { s, job, inputs } = await httpsScenario({ [variable]: proxy.url })
+    try {
+      const main = await job.runMain({ inputs })
+      await job.runPost({ inputs })
+      expect(main.conclusion).toBe('success')
+      const port = new URL(tls?.url ?? '').port
+      expect(proxy.requests.map((r) => `${r.method} ${r.target}`)).toEqual([
+        `CONNECT 127.0.0.1:${port}`,
+        `CONNECT 127.0.0.1:${port}`,
+      ])
+      onlyParent(s)
+    } finally {
+      await job.cleanup()
+    }
+  })
+
+  it('refuses a certificate it cannot verify', async () => {
+    const s = (current = await scenario())
+    tls = await TlsFront.start(s.emulator.url)
+    const main = await s.job.runMain({
+      inputs: s.inputs({ 'api-url': tls.url, 'max-attempts': '1' }),
+    })
+    expect(main.conclusion).toBe('failure')
+    expect(shown(main)).toMatch(
+      /Create API key failed: network error (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED)/,
+    )
+    expect(s.emulator.requests).toEqual([])
+  })
+})
+
+describe('masking', () => {
+  it('masks a key that holds a newline, and every line of it', async () => {
+    const values = ['p'.repeat(40), 'first-half-of-key\nsecond-half-of-key']
+    const s = (current = await scenario({ emulator: { keyFactory: () => values.shift() ?? 'z' } }))
+    const main = await s.job.runMain({ inputs: s.inputs({ 'export-env': 'true' }), debug: true })
+    const post = await s.job.runPost({ inputs: s.inputs(), debug: true })
+    expect([main.conclusion, post.conclusion]).toEqual(['success', 'success'])
+    expect(main.outputs['api-key']).toBe('first-half-of-key\nsecond-half-of-key')
+    expect(main.exportedEnv.VAST_API_KEY).toBe('first-half-of-key\nsecond-half-of-key')
+    const shownText = [...main.log, ...post.log].join('\n')
+    expect(shownText).not.toContain('first-half-of-key')
+    expect(shownText).not.toContain('second-half-of-key')
+    expect(s.leaks()).toEqual([])
+    onlyParent(s)
   })
 })
 

@@ -63,6 +63,8 @@ function routeOf(method: string, path: string): string {
   return `${method} ${path.replace(/\/\d+\//g, '/{id}/')}`
 }
 
+const CERTIFICATE_CODES =
+  /^(ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_[A-Z_]+)$/
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'])
 
 const realSleep = (ms: number, signal?: AbortSignal) =>
@@ -238,16 +240,21 @@ export class VastClient {
         })
       }
       const { code, message } = networkCause(caught)
-      // undici reports a proxy's refusal (407, 403 to CONNECT) as an error: final, nothing sent.
+      // Final, and nothing was sent: a proxy's refusal (undici reports a 407 as an error), and a
+      // certificate that does not verify (it will not verify on the next try either).
       const proxyRefused = /^Proxy /i.test(message)
+      const untrusted = CERTIFICATE_CODES.test(code)
+      const final = proxyRefused || untrusted
       throw new VastApiError({
         operation,
         kind: 'network',
-        retryable: !proxyRefused,
-        ambiguous: !proxyRefused && !NOT_SENT_CODES.has(code),
+        retryable: !final,
+        ambiguous: !final && !NOT_SENT_CODES.has(code),
         detail: proxyRefused
           ? `the proxy refused the request: ${message}`
-          : `network error ${code}${code.startsWith('UND_ERR') && message ? ` (${message})` : ''}`,
+          : untrusted
+            ? `network error ${code}: the server's TLS certificate is not trusted; check the URL, or give Node a private CA with NODE_EXTRA_CA_CERTS`
+            : `network error ${code}${code.startsWith('UND_ERR') && message ? ` (${message})` : ''}`,
       })
     } finally {
       clearTimeout(timer)
