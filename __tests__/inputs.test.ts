@@ -248,3 +248,25 @@ describe('parseInputs, delete and sweep modes', () => {
     expect(found[0]).toMatch(message)
   })
 })
+
+describe('inputs a mode does not read', () => {
+  it('are warned about, not refused', async () => {
+    const { settings } = await parse({
+      'admin-api-key': KEY,
+      mode: 'delete',
+      'key-id': '7',
+      permissions: 'instance_read',
+      revoke: 'post', // action.yml's default: not "set"
+      'dry-run': 'true',
+    })
+    expect(settings.warnings).toEqual([
+      "Input 'permissions' is ignored in delete mode (it is read in create and rotate mode); did you mean another mode?",
+      "Input 'dry-run' is ignored in delete mode (it is read in sweep mode); did you mean another mode?",
+    ])
+  })
+
+  it('are not warned about when they belong to the mode', async () => {
+    const { settings } = await parse({ ...valid, 'export-env': 'true', ttl: '1h' })
+    expect(settings.warnings).toEqual([])
+  })
+})

@@ -1058,6 +1058,42 @@ class InputError extends Error {
         this.problems = problems;
     }
 }
+/** Inputs that only some modes read, with action.yml's default (a value equal to it is not "set"). */
+const MODE_INPUTS = {
+    permissions: { modes: ['create', 'rotate'], default: '' },
+    'key-name': { modes: ['create', 'rotate'], default: '' },
+    ttl: { modes: ['create', 'rotate'], default: '' },
+    'allow-sensitive-permissions': { modes: ['create', 'rotate'], default: 'false' },
+    'create-budget': { modes: ['create', 'rotate'], default: '15m' },
+    revoke: { modes: ['create'], default: 'post' },
+    'cleanup-failure': { modes: ['create'], default: 'warn' },
+    'export-env': { modes: ['create'], default: 'false' },
+    'export-config': { modes: ['create'], default: 'false' },
+    'key-id': { modes: ['delete'], default: '' },
+    'sweep-scope': { modes: ['sweep'], default: 'repository' },
+    grace: { modes: ['sweep'], default: '0s' },
+    'dry-run': { modes: ['sweep'], default: 'false' },
+    'sweep-budget': { modes: ['sweep'], default: '10m' },
+    'github-token': { modes: ['rotate'], default: '' },
+    'github-api-url': { modes: ['rotate'], default: '' },
+    'secret-name': { modes: ['rotate'], default: '' },
+    'secret-scope': { modes: ['rotate'], default: 'repository' },
+    repository: { modes: ['rotate'], default: '' },
+    environment: { modes: ['rotate'], default: '' },
+    organization: { modes: ['rotate'], default: '' },
+    visibility: { modes: ['rotate'], default: 'private' },
+    'selected-repositories': { modes: ['rotate'], default: '' },
+    'keep-previous': { modes: ['rotate'], default: '0' },
+    'output-key': { modes: ['rotate'], default: 'false' },
+};
+function unusedInputs(source, mode) {
+    return Object.entries(MODE_INPUTS)
+        .filter(([name, use]) => {
+        const value = source.getInput(name);
+        return value !== '' && value !== use.default && !use.modes.includes(mode);
+    })
+        .map(([name, use]) => `Input '${name}' is ignored in ${mode} mode (it is read in ${use.modes.join(' and ')} mode); did you mean another mode?`);
+}
 const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
 const BOOLEAN_FALSE = ['false', 'False', 'FALSE'];
 /** Reads raw inputs into typed values, collecting a message per bad input. */
@@ -1138,6 +1174,7 @@ async function parseInputs(source, options) {
     if ('problem' in apiUrl)
         read.problem('api-url', apiUrl.problem);
     const common = {
+        warnings: mode ? unusedInputs(source, mode) : [],
         adminKey: new secret/* Secret */.z(rawKey),
         apiUrl: 'url' in apiUrl ? apiUrl.url : '',
         maxAttempts: read.integer('max-attempts', DEFAULTS.maxAttempts, MAX_ATTEMPTS_RANGE),
@@ -1845,6 +1882,8 @@ async function runMain(environment) {
         });
         for (const secret of proxySecrets(environment.env))
             runner.setSecret(secret);
+        for (const warning of settings.warnings)
+            runner.warning(warning);
         await runMode(settings, environment);
     }
     catch (error) {

@@ -69,6 +69,7 @@ export async function runMain(environment: Environment): Promise<void> {
       },
     )
     for (const secret of proxySecrets(environment.env)) runner.setSecret(secret)
+    for (const warning of settings.warnings) runner.warning(warning)
     await runMode(settings, environment)
   } catch (error) {
     fail(runner, error)

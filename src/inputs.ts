@@ -25,6 +25,8 @@ export interface GitHubContext {
 }
 
 export interface CommonSettings {
+  /** Inputs given a value that this mode does not use: said as warnings, not errors. */
+  readonly warnings: readonly string[]
   readonly adminKey: Secret
   readonly apiUrl: string
   readonly maxAttempts: number
@@ -136,6 +138,47 @@ export interface ParseOptions {
   loadYaml(): Promise<(text: string) => unknown>
 }
 
+/** Inputs that only some modes read, with action.yml's default (a value equal to it is not "set"). */
+const MODE_INPUTS: Record<string, { modes: readonly Mode[]; default: string }> = {
+  permissions: { modes: ['create', 'rotate'], default: '' },
+  'key-name': { modes: ['create', 'rotate'], default: '' },
+  ttl: { modes: ['create', 'rotate'], default: '' },
+  'allow-sensitive-permissions': { modes: ['create', 'rotate'], default: 'false' },
+  'create-budget': { modes: ['create', 'rotate'], default: '15m' },
+  revoke: { modes: ['create'], default: 'post' },
+  'cleanup-failure': { modes: ['create'], default: 'warn' },
+  'export-env': { modes: ['create'], default: 'false' },
+  'export-config': { modes: ['create'], default: 'false' },
+  'key-id': { modes: ['delete'], default: '' },
+  'sweep-scope': { modes: ['sweep'], default: 'repository' },
+  grace: { modes: ['sweep'], default: '0s' },
+  'dry-run': { modes: ['sweep'], default: 'false' },
+  'sweep-budget': { modes: ['sweep'], default: '10m' },
+  'github-token': { modes: ['rotate'], default: '' },
+  'github-api-url': { modes: ['rotate'], default: '' },
+  'secret-name': { modes: ['rotate'], default: '' },
+  'secret-scope': { modes: ['rotate'], default: 'repository' },
+  repository: { modes: ['rotate'], default: '' },
+  environment: { modes: ['rotate'], default: '' },
+  organization: { modes: ['rotate'], default: '' },
+  visibility: { modes: ['rotate'], default: 'private' },
+  'selected-repositories': { modes: ['rotate'], default: '' },
+  'keep-previous': { modes: ['rotate'], default: '0' },
+  'output-key': { modes: ['rotate'], default: 'false' },
+}
+
+function unusedInputs(source: InputSource, mode: Mode): string[] {
+  return Object.entries(MODE_INPUTS)
+    .filter(([name, use]) => {
+      const value = source.getInput(name)
+      return value !== '' && value !== use.default && !use.modes.includes(mode)
+    })
+    .map(
+      ([name, use]) =>
+        `Input '${name}' is ignored in ${mode} mode (it is read in ${use.modes.join(' and ')} mode); did you mean another mode?`,
+    )
+}
+
 const BOOLEAN_TRUE = ['true', 'True', 'TRUE']
 const BOOLEAN_FALSE = ['false', 'False', 'FALSE']
 
@@ -229,6 +272,7 @@ export async function parseInputs(source: InputSource, options: ParseOptions): P
   if ('problem' in apiUrl) read.problem('api-url', apiUrl.problem)
 
   const common = {
+    warnings: mode ? unusedInputs(source, mode) : [],
     adminKey: new Secret(rawKey),
     apiUrl: 'url' in apiUrl ? apiUrl.url : '',
     maxAttempts: read.integer('max-attempts', DEFAULTS.maxAttempts, MAX_ATTEMPTS_RANGE),
