@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { parse as parseYaml } from 'yaml'
-import { InputError, parseInputs } from '../src/inputs.ts'
+import { InputError, parseInputs } from '../src/inputs/index.ts'
 
 const KEY = 'a'.repeat(64)
 const ENV = {

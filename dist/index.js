@@ -1005,24 +1005,14 @@ function checkApiUrl(text, example) {
     return { url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
 }
 
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __nccwpck_require__(7607);
+// EXTERNAL MODULE: ./src/secret.ts
+var secret = __nccwpck_require__(7355);
 // EXTERNAL MODULE: ./src/key-name.ts
 var key_name = __nccwpck_require__(718);
 // EXTERNAL MODULE: ./src/permissions.ts
 var src_permissions = __nccwpck_require__(331);
-// EXTERNAL MODULE: ./src/secret.ts
-var secret = __nccwpck_require__(7355);
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-
-
-/**
- * Every input of action.yml is read and validated here, into one readonly value per mode. Every
- * message a user sees about a bad input is written in this file. It sends nothing anywhere.
- */
+;// CONCATENATED MODULE: ./src/inputs/settings.ts
+/** The typed, readonly values the inputs become: one per mode. */
 const MODES = ['create', 'delete', 'sweep', 'rotate'];
 const DEFAULTS = {
     mode: 'create',
@@ -1058,144 +1048,14 @@ class InputError extends Error {
         this.problems = problems;
     }
 }
-/** Inputs that only some modes read, with action.yml's default (a value equal to it is not "set"). */
-const MODE_INPUTS = {
-    permissions: { modes: ['create', 'rotate'], default: '' },
-    'key-name': { modes: ['create', 'rotate'], default: '' },
-    ttl: { modes: ['create', 'rotate'], default: '' },
-    'allow-sensitive-permissions': { modes: ['create', 'rotate'], default: 'false' },
-    'create-budget': { modes: ['create', 'rotate'], default: '15m' },
-    revoke: { modes: ['create'], default: 'post' },
-    'cleanup-failure': { modes: ['create'], default: 'warn' },
-    'export-env': { modes: ['create'], default: 'false' },
-    'export-config': { modes: ['create'], default: 'false' },
-    'key-id': { modes: ['delete'], default: '' },
-    'sweep-scope': { modes: ['sweep'], default: 'repository' },
-    grace: { modes: ['sweep'], default: '0s' },
-    'dry-run': { modes: ['sweep'], default: 'false' },
-    'sweep-budget': { modes: ['sweep'], default: '10m' },
-    'github-token': { modes: ['rotate'], default: '' },
-    'github-api-url': { modes: ['rotate'], default: '' },
-    'secret-name': { modes: ['rotate'], default: '' },
-    'secret-scope': { modes: ['rotate'], default: 'repository' },
-    repository: { modes: ['rotate'], default: '' },
-    environment: { modes: ['rotate'], default: '' },
-    organization: { modes: ['rotate'], default: '' },
-    visibility: { modes: ['rotate'], default: 'private' },
-    'selected-repositories': { modes: ['rotate'], default: '' },
-    'keep-previous': { modes: ['rotate'], default: '0' },
-    'output-key': { modes: ['rotate'], default: 'false' },
-};
-function unusedInputs(source, mode) {
-    return Object.entries(MODE_INPUTS)
-        .filter(([name, use]) => {
-        const value = source.getInput(name);
-        return value !== '' && value !== use.default && !use.modes.includes(mode);
-    })
-        .map(([name, use]) => `Input '${name}' is ignored in ${mode} mode (it is read in ${use.modes.join(' and ')} mode); did you mean another mode?`);
-}
-const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
-const BOOLEAN_FALSE = ['false', 'False', 'FALSE'];
-/** Reads raw inputs into typed values, collecting a message per bad input. */
-class Reader {
-    problems = [];
-    #source;
-    constructor(source) {
-        this.#source = source;
-    }
-    raw(name) {
-        return this.#source.getInput(name);
-    }
-    problem(input, text) {
-        this.problems.push(`Input '${input}': ${text}`);
-    }
-    text(name, fallback) {
-        return this.raw(name) || fallback;
-    }
-    choice(name, allowed, fallback) {
-        const value = this.text(name, fallback);
-        if (allowed.includes(value))
-            return value;
-        this.problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}`);
-        return fallback;
-    }
-    boolean(name) {
-        const value = this.raw(name);
-        if (!value || BOOLEAN_FALSE.includes(value))
-            return false;
-        if (BOOLEAN_TRUE.includes(value))
-            return true;
-        this.problem(name, `'${value}' is not a boolean; use true or false`);
-        return false;
-    }
-    duration(name, fallback, range) {
-        const value = this.text(name, fallback);
-        const ms = (0,duration/* parseDuration */.E)(value);
-        if (ms === undefined) {
-            this.problem(name, `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d`);
-        }
-        else if (ms < range.min || ms > range.max) {
-            this.problem(name, `'${value}' is out of range; use from ${(0,duration/* formatDuration */.a)(range.min)} to ${(0,duration/* formatDuration */.a)(range.max)}`);
-        }
-        else {
-            return ms;
-        }
-        return (0,duration/* parseDuration */.E)(fallback) ?? 0;
-    }
-    integer(name, fallback, range) {
-        const value = this.text(name, fallback);
-        const number = /^\d+$/.test(value) ? Number(value) : NaN;
-        if (!Number.isSafeInteger(number) || number < range.min || number > range.max) {
-            this.problem(name, `'${value}' must be a whole number from ${range.min} to ${range.max}`);
-            return Number(fallback) || range.min;
-        }
-        return number;
-    }
-}
-/** Reads the inputs; throws InputError naming every bad input at once. */
-async function parseInputs(source, options) {
-    const rawKey = source.getInput('admin-api-key');
-    if (rawKey)
-        options.onSecret(rawKey);
-    const read = new Reader(source);
-    if (!rawKey) {
-        read.problem('admin-api-key', 'it is empty. Pass the parent Vast.ai key from a secret, e.g. `admin-api-key: ${{ secrets.VAST_ADMIN_API_KEY }}`. ' +
-            'Secrets are empty in workflows triggered from a fork (pull_request from a fork, or Dependabot), ' +
-            'and when the secret is not defined in this repository, environment or organisation.');
-    }
-    else if (/[\s\p{Cc}]/u.test(rawKey)) {
-        read.problem('admin-api-key', 'it contains whitespace or control characters; check the secret');
-    }
-    const modeValue = read.text('mode', DEFAULTS.mode);
-    const mode = MODES.includes(modeValue) ? modeValue : undefined;
-    if (!mode)
-        read.problem('mode', `'${modeValue}' is not a mode; use one of: ${MODES.join(', ')}`);
-    const apiUrl = checkApiUrl(read.text('api-url', DEFAULTS.apiUrl), DEFAULTS.apiUrl);
-    if ('problem' in apiUrl)
-        read.problem('api-url', apiUrl.problem);
-    const common = {
-        warnings: mode ? unusedInputs(source, mode) : [],
-        adminKey: new secret/* Secret */.z(rawKey),
-        apiUrl: 'url' in apiUrl ? apiUrl.url : '',
-        maxAttempts: read.integer('max-attempts', DEFAULTS.maxAttempts, MAX_ATTEMPTS_RANGE),
-        requestTimeoutMs: read.duration('request-timeout', DEFAULTS.requestTimeout, REQUEST_TIMEOUT_RANGE_MS),
-        context: readContext(source.env),
-    };
-    let settings;
-    if (mode === 'create')
-        settings = await createSettings(read, common, options);
-    else if (mode === 'delete')
-        settings = deleteSettings(read, common);
-    else if (mode === 'sweep')
-        settings = sweepSettings(read, common);
-    else if (mode === 'rotate')
-        settings = await rotateSettings(read, common, source, options);
-    if (read.problems.length > 0 || !settings) {
-        // A message quotes the value it refuses: never the parent key pasted into the wrong input.
-        throw new InputError(read.problems.map((p) => (rawKey.length >= 4 ? p.split(rawKey).join('***') : p)));
-    }
-    return settings;
-}
+
+;// CONCATENATED MODULE: ./src/inputs/modes.ts
+
+
+
+
+
+/** The inputs of each mode, read into its settings; every message about them is written here. */
 async function createSettings(read, common, options) {
     const ttlMs = read.duration('ttl', DEFAULTS.ttl, TTL_RANGE_MS);
     const revoke = read.choice('revoke', ['post', 'never'], DEFAULTS.revoke);
@@ -1366,6 +1226,161 @@ function describeSensitive(categories) {
     return categories.map((c) => what[c] ?? c).join(', ');
 }
 /** The run identity that goes into key names; placeholders when run outside a runner. */
+
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __nccwpck_require__(7607);
+;// CONCATENATED MODULE: ./src/inputs/reader.ts
+
+const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
+const BOOLEAN_FALSE = ['false', 'False', 'FALSE'];
+/** Reads raw inputs into typed values, collecting a message per bad input. */
+class Reader {
+    problems = [];
+    #source;
+    constructor(source) {
+        this.#source = source;
+    }
+    raw(name) {
+        return this.#source.getInput(name);
+    }
+    problem(input, text) {
+        this.problems.push(`Input '${input}': ${text}`);
+    }
+    text(name, fallback) {
+        return this.raw(name) || fallback;
+    }
+    choice(name, allowed, fallback) {
+        const value = this.text(name, fallback);
+        if (allowed.includes(value))
+            return value;
+        this.problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}`);
+        return fallback;
+    }
+    boolean(name) {
+        const value = this.raw(name);
+        if (!value || BOOLEAN_FALSE.includes(value))
+            return false;
+        if (BOOLEAN_TRUE.includes(value))
+            return true;
+        this.problem(name, `'${value}' is not a boolean; use true or false`);
+        return false;
+    }
+    duration(name, fallback, range) {
+        const value = this.text(name, fallback);
+        const ms = (0,duration/* parseDuration */.E)(value);
+        if (ms === undefined) {
+            this.problem(name, `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d`);
+        }
+        else if (ms < range.min || ms > range.max) {
+            this.problem(name, `'${value}' is out of range; use from ${(0,duration/* formatDuration */.a)(range.min)} to ${(0,duration/* formatDuration */.a)(range.max)}`);
+        }
+        else {
+            return ms;
+        }
+        return (0,duration/* parseDuration */.E)(fallback) ?? 0;
+    }
+    integer(name, fallback, range) {
+        const value = this.text(name, fallback);
+        const number = /^\d+$/.test(value) ? Number(value) : NaN;
+        if (!Number.isSafeInteger(number) || number < range.min || number > range.max) {
+            this.problem(name, `'${value}' must be a whole number from ${range.min} to ${range.max}`);
+            return Number(fallback) || range.min;
+        }
+        return number;
+    }
+}
+/** Reads the inputs; throws InputError naming every bad input at once. */
+
+;// CONCATENATED MODULE: ./src/inputs/index.ts
+
+
+
+
+
+
+/**
+ * Every input of action.yml is read and validated here (this folder), into one readonly value per
+ * mode. Every message a user sees about a bad input is written here. It sends nothing anywhere.
+ */
+/** Inputs that only some modes read, with action.yml's default (a value equal to it is not "set"). */
+const MODE_INPUTS = {
+    permissions: { modes: ['create', 'rotate'], default: '' },
+    'key-name': { modes: ['create', 'rotate'], default: '' },
+    ttl: { modes: ['create', 'rotate'], default: '' },
+    'allow-sensitive-permissions': { modes: ['create', 'rotate'], default: 'false' },
+    'create-budget': { modes: ['create', 'rotate'], default: '15m' },
+    revoke: { modes: ['create'], default: 'post' },
+    'cleanup-failure': { modes: ['create'], default: 'warn' },
+    'export-env': { modes: ['create'], default: 'false' },
+    'export-config': { modes: ['create'], default: 'false' },
+    'key-id': { modes: ['delete'], default: '' },
+    'sweep-scope': { modes: ['sweep'], default: 'repository' },
+    grace: { modes: ['sweep'], default: '0s' },
+    'dry-run': { modes: ['sweep'], default: 'false' },
+    'sweep-budget': { modes: ['sweep'], default: '10m' },
+    'github-token': { modes: ['rotate'], default: '' },
+    'github-api-url': { modes: ['rotate'], default: '' },
+    'secret-name': { modes: ['rotate'], default: '' },
+    'secret-scope': { modes: ['rotate'], default: 'repository' },
+    repository: { modes: ['rotate'], default: '' },
+    environment: { modes: ['rotate'], default: '' },
+    organization: { modes: ['rotate'], default: '' },
+    visibility: { modes: ['rotate'], default: 'private' },
+    'selected-repositories': { modes: ['rotate'], default: '' },
+    'keep-previous': { modes: ['rotate'], default: '0' },
+    'output-key': { modes: ['rotate'], default: 'false' },
+};
+function unusedInputs(source, mode) {
+    return Object.entries(MODE_INPUTS)
+        .filter(([name, use]) => {
+        const value = source.getInput(name);
+        return value !== '' && value !== use.default && !use.modes.includes(mode);
+    })
+        .map(([name, use]) => `Input '${name}' is ignored in ${mode} mode (it is read in ${use.modes.join(' and ')} mode); did you mean another mode?`);
+}
+async function parseInputs(source, options) {
+    const rawKey = source.getInput('admin-api-key');
+    if (rawKey)
+        options.onSecret(rawKey);
+    const read = new Reader(source);
+    if (!rawKey) {
+        read.problem('admin-api-key', 'it is empty. Pass the parent Vast.ai key from a secret, e.g. `admin-api-key: ${{ secrets.VAST_ADMIN_API_KEY }}`. ' +
+            'Secrets are empty in workflows triggered from a fork (pull_request from a fork, or Dependabot), ' +
+            'and when the secret is not defined in this repository, environment or organisation.');
+    }
+    else if (/[\s\p{Cc}]/u.test(rawKey)) {
+        read.problem('admin-api-key', 'it contains whitespace or control characters; check the secret');
+    }
+    const modeValue = read.text('mode', DEFAULTS.mode);
+    const mode = MODES.includes(modeValue) ? modeValue : undefined;
+    if (!mode)
+        read.problem('mode', `'${modeValue}' is not a mode; use one of: ${MODES.join(', ')}`);
+    const apiUrl = checkApiUrl(read.text('api-url', DEFAULTS.apiUrl), DEFAULTS.apiUrl);
+    if ('problem' in apiUrl)
+        read.problem('api-url', apiUrl.problem);
+    const common = {
+        warnings: mode ? unusedInputs(source, mode) : [],
+        adminKey: new secret/* Secret */.z(rawKey),
+        apiUrl: 'url' in apiUrl ? apiUrl.url : '',
+        maxAttempts: read.integer('max-attempts', DEFAULTS.maxAttempts, MAX_ATTEMPTS_RANGE),
+        requestTimeoutMs: read.duration('request-timeout', DEFAULTS.requestTimeout, REQUEST_TIMEOUT_RANGE_MS),
+        context: readContext(source.env),
+    };
+    let settings;
+    if (mode === 'create')
+        settings = await createSettings(read, common, options);
+    else if (mode === 'delete')
+        settings = deleteSettings(read, common);
+    else if (mode === 'sweep')
+        settings = sweepSettings(read, common);
+    else if (mode === 'rotate')
+        settings = await rotateSettings(read, common, source, options);
+    if (read.problems.length > 0 || !settings) {
+        // A message quotes the value it refuses: never the parent key pasted into the wrong input.
+        throw new InputError(read.problems.map((p) => (rawKey.length >= 4 ? p.split(rawKey).join('***') : p)));
+    }
+    return settings;
+}
 function readContext(env) {
     const digits = (value, fallback) => value && /^\d+$/.test(value) ? value : fallback;
     return {

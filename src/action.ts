@@ -7,7 +7,7 @@ import {
   type CreateSettings,
   type RotateSettings,
   type Settings,
-} from './inputs.ts'
+} from './inputs/index.ts'
 import type { MintDeps } from './modes/mint.ts'
 import type { Runner } from './runner.ts'
 import { Secret } from './secret.ts'

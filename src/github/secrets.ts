@@ -2,7 +2,7 @@ import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import sodium from 'libsodium-wrappers'
-import type { SecretTarget } from '../inputs.ts'
+import type { SecretTarget } from '../inputs/index.ts'
 import type { Secret } from '../secret.ts'
 
 /**

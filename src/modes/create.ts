@@ -1,5 +1,5 @@
 import { checkConfigFileFree, writeConfigFile } from '../config-file.ts'
-import type { CreateSettings } from '../inputs.ts'
+import type { CreateSettings } from '../inputs/index.ts'
 import { isoSeconds } from '../key-name.ts'
 import { permissionsJson } from '../permissions.ts'
 import { markdownTable } from '../summary.ts'

@@ -1,4 +1,4 @@
-import type { DeleteSettings } from '../inputs.ts'
+import type { DeleteSettings } from '../inputs/index.ts'
 import type { Runner } from '../runner.ts'
 import type { VastClient } from '../vast/client.ts'
 import { currentKeyId, deleteKey } from '../vast/keys.ts'

@@ -1,5 +1,5 @@
 import { removeConfigFile, type WrittenFile } from '../config-file.ts'
-import type { CommonSettings } from '../inputs.ts'
+import type { CommonSettings } from '../inputs/index.ts'
 import { deadlineFrom, formatKeyName } from '../key-name.ts'
 import type { Permissions } from '../permissions.ts'
 import type { Runner } from '../runner.ts'

@@ -1,5 +1,5 @@
 import type { SecretWriter } from '../github/secrets.ts'
-import type { RotateSettings } from '../inputs.ts'
+import type { RotateSettings } from '../inputs/index.ts'
 import { isoSeconds, parseKeyName } from '../key-name.ts'
 import { permissionsJson } from '../permissions.ts'
 import { markdownTable } from '../summary.ts'

@@ -1,5 +1,5 @@
 import { formatDuration } from '../duration.ts'
-import type { SweepSettings } from '../inputs.ts'
+import type { SweepSettings } from '../inputs/index.ts'
 import { isoSeconds, parseKeyName } from '../key-name.ts'
 import type { Runner } from '../runner.ts'
 import { markdownTable } from '../summary.ts'

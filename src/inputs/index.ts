@@ -1,0 +1,126 @@
+import { checkApiUrl } from '../api-url.ts'
+import { Secret } from '../secret.ts'
+import { createSettings, deleteSettings, rotateSettings, sweepSettings } from './modes.ts'
+import { Reader } from './reader.ts'
+import {
+  DEFAULTS,
+  InputError,
+  MAX_ATTEMPTS_RANGE,
+  MODES,
+  REQUEST_TIMEOUT_RANGE_MS,
+  type GitHubContext,
+  type InputSource,
+  type Mode,
+  type ParseOptions,
+  type Settings,
+} from './settings.ts'
+
+export * from './settings.ts'
+
+/**
+ * Every input of action.yml is read and validated here (this folder), into one readonly value per
+ * mode. Every message a user sees about a bad input is written here. It sends nothing anywhere.
+ */
+
+/** Inputs that only some modes read, with action.yml's default (a value equal to it is not "set"). */
+const MODE_INPUTS: Record<string, { modes: readonly Mode[]; default: string }> = {
+  permissions: { modes: ['create', 'rotate'], default: '' },
+  'key-name': { modes: ['create', 'rotate'], default: '' },
+  ttl: { modes: ['create', 'rotate'], default: '' },
+  'allow-sensitive-permissions': { modes: ['create', 'rotate'], default: 'false' },
+  'create-budget': { modes: ['create', 'rotate'], default: '15m' },
+  revoke: { modes: ['create'], default: 'post' },
+  'cleanup-failure': { modes: ['create'], default: 'warn' },
+  'export-env': { modes: ['create'], default: 'false' },
+  'export-config': { modes: ['create'], default: 'false' },
+  'key-id': { modes: ['delete'], default: '' },
+  'sweep-scope': { modes: ['sweep'], default: 'repository' },
+  grace: { modes: ['sweep'], default: '0s' },
+  'dry-run': { modes: ['sweep'], default: 'false' },
+  'sweep-budget': { modes: ['sweep'], default: '10m' },
+  'github-token': { modes: ['rotate'], default: '' },
+  'github-api-url': { modes: ['rotate'], default: '' },
+  'secret-name': { modes: ['rotate'], default: '' },
+  'secret-scope': { modes: ['rotate'], default: 'repository' },
+  repository: { modes: ['rotate'], default: '' },
+  environment: { modes: ['rotate'], default: '' },
+  organization: { modes: ['rotate'], default: '' },
+  visibility: { modes: ['rotate'], default: 'private' },
+  'selected-repositories': { modes: ['rotate'], default: '' },
+  'keep-previous': { modes: ['rotate'], default: '0' },
+  'output-key': { modes: ['rotate'], default: 'false' },
+}
+
+function unusedInputs(source: InputSource, mode: Mode): string[] {
+  return Object.entries(MODE_INPUTS)
+    .filter(([name, use]) => {
+      const value = source.getInput(name)
+      return value !== '' && value !== use.default && !use.modes.includes(mode)
+    })
+    .map(
+      ([name, use]) =>
+        `Input '${name}' is ignored in ${mode} mode (it is read in ${use.modes.join(' and ')} mode); did you mean another mode?`,
+    )
+}
+
+export async function parseInputs(source: InputSource, options: ParseOptions): Promise<Settings> {
+  const rawKey = source.getInput('admin-api-key')
+  if (rawKey) options.onSecret(rawKey)
+  const read = new Reader(source)
+
+  if (!rawKey) {
+    read.problem(
+      'admin-api-key',
+      'it is empty. Pass the parent Vast.ai key from a secret, e.g. `admin-api-key: ${{ secrets.VAST_ADMIN_API_KEY }}`. ' +
+        'Secrets are empty in workflows triggered from a fork (pull_request from a fork, or Dependabot), ' +
+        'and when the secret is not defined in this repository, environment or organisation.',
+    )
+  } else if (/[\s\p{Cc}]/u.test(rawKey)) {
+    read.problem('admin-api-key', 'it contains whitespace or control characters; check the secret')
+  }
+
+  const modeValue = read.text('mode', DEFAULTS.mode)
+  const mode = (MODES as readonly string[]).includes(modeValue) ? (modeValue as Mode) : undefined
+  if (!mode) read.problem('mode', `'${modeValue}' is not a mode; use one of: ${MODES.join(', ')}`)
+
+  const apiUrl = checkApiUrl(read.text('api-url', DEFAULTS.apiUrl), DEFAULTS.apiUrl)
+  if ('problem' in apiUrl) read.problem('api-url', apiUrl.problem)
+
+  const common = {
+    warnings: mode ? unusedInputs(source, mode) : [],
+    adminKey: new Secret(rawKey),
+    apiUrl: 'url' in apiUrl ? apiUrl.url : '',
+    maxAttempts: read.integer('max-attempts', DEFAULTS.maxAttempts, MAX_ATTEMPTS_RANGE),
+    requestTimeoutMs: read.duration(
+      'request-timeout',
+      DEFAULTS.requestTimeout,
+      REQUEST_TIMEOUT_RANGE_MS,
+    ),
+    context: readContext(source.env),
+  }
+
+  let settings: Settings | undefined
+  if (mode === 'create') settings = await createSettings(read, common, options)
+  else if (mode === 'delete') settings = deleteSettings(read, common)
+  else if (mode === 'sweep') settings = sweepSettings(read, common)
+  else if (mode === 'rotate') settings = await rotateSettings(read, common, source, options)
+
+  if (read.problems.length > 0 || !settings) {
+    // A message quotes the value it refuses: never the parent key pasted into the wrong input.
+    throw new InputError(
+      read.problems.map((p) => (rawKey.length >= 4 ? p.split(rawKey).join('***') : p)),
+    )
+  }
+  return settings
+}
+
+export function readContext(env: NodeJS.ProcessEnv): GitHubContext {
+  const digits = (value: string | undefined, fallback: string) =>
+    value && /^\d+$/.test(value) ? value : fallback
+  return {
+    repository: env.GITHUB_REPOSITORY || 'local/local',
+    runId: digits(env.GITHUB_RUN_ID, '0'),
+    runAttempt: digits(env.GITHUB_RUN_ATTEMPT, '1'),
+    job: env.GITHUB_JOB || 'local',
+  }
+}

@@ -1,0 +1,268 @@
+import { checkApiUrl } from '../api-url.ts'
+import { MAX_LABEL_LENGTH } from '../key-name.ts'
+import {
+  parsePermissions,
+  PermissionsError,
+  sensitiveCategories,
+  type Permissions,
+} from '../permissions.ts'
+import { Secret } from '../secret.ts'
+import type { Reader } from './reader.ts'
+import {
+  CREATE_BUDGET_RANGE_MS,
+  DEFAULTS,
+  GRACE_RANGE_MS,
+  KEEP_PREVIOUS_RANGE,
+  SWEEP_BUDGET_RANGE_MS,
+  TTL_RANGE_MS,
+  type CommonSettings,
+  type CreateSettings,
+  type DeleteSettings,
+  type InputSource,
+  type ParseOptions,
+  type RotateSettings,
+  type SecretTarget,
+  type SweepSettings,
+} from './settings.ts'
+
+/** The inputs of each mode, read into its settings; every message about them is written here. */
+
+export async function createSettings(
+  read: Reader,
+  common: CommonSettings,
+  options: ParseOptions,
+): Promise<CreateSettings> {
+  const ttlMs = read.duration('ttl', DEFAULTS.ttl, TTL_RANGE_MS)
+  const revoke = read.choice('revoke', ['post', 'never'] as const, DEFAULTS.revoke)
+  const cleanupFailure = read.choice(
+    'cleanup-failure',
+    ['warn', 'fail'] as const,
+    DEFAULTS.cleanupFailure,
+  )
+  const exportEnv = read.boolean('export-env')
+  const exportConfig = read.boolean('export-config')
+  const createBudgetMs = read.duration(
+    'create-budget',
+    DEFAULTS.createBudget,
+    CREATE_BUDGET_RANGE_MS,
+  )
+  const allowSensitive = read.boolean('allow-sensitive-permissions')
+
+  const label = readLabel(read, read.raw('key-name') || `gha-${common.context.job}`)
+  const permissions = await readPermissions(read, options, allowSensitive)
+
+  return {
+    ...common,
+    mode: 'create',
+    permissions,
+    label,
+    ttlMs,
+    revoke,
+    cleanupFailure,
+    exportEnv,
+    exportConfig,
+    createBudgetMs,
+  }
+}
+
+export function deleteSettings(read: Reader, common: CommonSettings): DeleteSettings {
+  const text = read.raw('key-id')
+  let keyId = 0
+  if (!text) {
+    read.problem(
+      'key-id',
+      'it is required in delete mode: the id of the key to delete, e.g. ${{ needs.setup.outputs.key-id }}',
+    )
+  } else if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) {
+    read.problem('key-id', `'${text}' is not a key id; use the whole number from the key-id output`)
+  } else {
+    keyId = Number(text)
+  }
+  return { ...common, mode: 'delete', keyId }
+}
+
+export function sweepSettings(read: Reader, common: CommonSettings): SweepSettings {
+  return {
+    ...common,
+    mode: 'sweep',
+    scope: read.choice('sweep-scope', ['repository', 'account'] as const, DEFAULTS.sweepScope),
+    graceMs: read.duration('grace', DEFAULTS.grace, GRACE_RANGE_MS),
+    dryRun: read.boolean('dry-run'),
+    budgetMs: read.duration('sweep-budget', DEFAULTS.sweepBudget, SWEEP_BUDGET_RANGE_MS),
+  }
+}
+
+async function readPermissions(
+  read: Reader,
+  options: ParseOptions,
+  allowSensitive: boolean,
+): Promise<Permissions> {
+  let permissions: Permissions = { api: {} }
+  const text = read.raw('permissions')
+  if (!text) {
+    read.problem(
+      'permissions',
+      'it is required: a new key never silently inherits the parent key\'s rights. Use a preset such as `instance-manager`, a list such as `instance_read, instance_write`, or JSON such as {"api":{"instance_read":{}}}',
+    )
+  } else {
+    try {
+      const needsYaml = !text.startsWith('{') && /[:\n]/.test(text)
+      permissions = parsePermissions(text, needsYaml ? await options.loadYaml() : undefined)
+      const sensitive = sensitiveCategories(permissions)
+      if (sensitive.length > 0 && !allowSensitive) {
+        read.problem(
+          'permissions',
+          `${sensitive.join(', ')} would let a CI key ${describeSensitive(sensitive)}; remove it, or set allow-sensitive-permissions: true if this job really needs it`,
+        )
+      }
+    } catch (error) {
+      if (!(error instanceof PermissionsError)) throw error
+      read.problem('permissions', error.message)
+    }
+  }
+
+  return permissions
+}
+
+function readLabel(read: Reader, label: string): string {
+  if (label.length > MAX_LABEL_LENGTH) {
+    read.problem(
+      'key-name',
+      `it is ${label.length} characters long; use at most ${MAX_LABEL_LENGTH}`,
+    )
+  } else if (/[\p{Cc}\p{Cf}]/u.test(label)) {
+    read.problem('key-name', 'it contains control characters; use printable text')
+  }
+  return label
+}
+
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/
+const OWNER = /^[A-Za-z0-9-]+$/
+
+export async function rotateSettings(
+  read: Reader,
+  common: CommonSettings,
+  source: InputSource,
+  options: ParseOptions,
+): Promise<RotateSettings> {
+  const token = read.raw('github-token')
+  if (token) options.onSecret(token)
+  else {
+    read.problem(
+      'github-token',
+      'it is required in rotate mode: a token that can write Actions secrets, e.g. from actions/create-github-app-token (permission-secrets: write) or a fine-grained PAT with "Secrets: read and write"; the workflow\'s own GITHUB_TOKEN cannot write secrets',
+    )
+  }
+  const labelText = read.raw('key-name')
+  if (!labelText) {
+    read.problem(
+      'key-name',
+      'it is required in rotate mode: it names the rotation (e.g. ci-deploy); older keys with exactly this name are replaced',
+    )
+  }
+  const label = readLabel(read, labelText)
+  const allowSensitive = read.boolean('allow-sensitive-permissions')
+  const permissions = await readPermissions(read, options, allowSensitive)
+  const ttlMs = read.duration('ttl', DEFAULTS.rotateTtl, TTL_RANGE_MS)
+  const createBudgetMs = read.duration(
+    'create-budget',
+    DEFAULTS.createBudget,
+    CREATE_BUDGET_RANGE_MS,
+  )
+
+  const githubApi = checkApiUrl(
+    read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl),
+    DEFAULTS.githubApiUrl,
+  )
+  if ('problem' in githubApi) read.problem('github-api-url', githubApi.problem)
+
+  const secretName = read.raw('secret-name')
+  if (!secretName) {
+    read.problem(
+      'secret-name',
+      'it is required in rotate mode: the Actions secret to write, e.g. VAST_DEPLOY_KEY',
+    )
+  } else if (!SECRET_NAME.test(secretName) || /^GITHUB_/i.test(secretName)) {
+    read.problem(
+      'secret-name',
+      `'${secretName}' is not a valid secret name: letters, digits and _, not starting with a digit or GITHUB_`,
+    )
+  }
+
+  const scope = read.choice(
+    'secret-scope',
+    ['repository', 'environment', 'organization'] as const,
+    DEFAULTS.secretScope,
+  )
+  const repository = read.text('repository', common.context.repository)
+  if (scope !== 'organization' && !REPOSITORY.test(repository)) {
+    read.problem('repository', `'${repository}' is not owner/repo`)
+  }
+  let target: SecretTarget = { scope: 'repository', repository }
+  if (scope === 'environment') {
+    const environment = read.raw('environment')
+    if (!environment) read.problem('environment', 'it is required with secret-scope: environment')
+    target = { scope, repository, environment }
+  } else if (scope === 'organization') {
+    const organization = read.raw('organization')
+    if (!organization) {
+      read.problem('organization', 'it is required with secret-scope: organization')
+    } else if (!OWNER.test(organization)) {
+      read.problem('organization', `'${organization}' is not an organisation name`)
+    }
+    const visibility = read.choice(
+      'visibility',
+      ['all', 'private', 'selected'] as const,
+      DEFAULTS.visibility,
+    )
+    const names = read
+      .raw('selected-repositories')
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((name) => (name.includes('/') ? name : `${organization}/${name}`))
+    if (visibility === 'selected' && names.length === 0) {
+      read.problem(
+        'selected-repositories',
+        'it is required with visibility: selected: repository names separated by commas or new lines',
+      )
+    }
+    for (const name of names) {
+      if (!REPOSITORY.test(name))
+        read.problem('selected-repositories', `'${name}' is not a repository name`)
+      else if (name.split('/')[0]?.toLowerCase() !== organization.toLowerCase()) {
+        read.problem(
+          'selected-repositories',
+          `'${name}' is not in the organisation ${organization}`,
+        )
+      }
+    }
+    target = { scope, organization, visibility, selectedRepositories: names }
+  }
+
+  return {
+    ...common,
+    mode: 'rotate',
+    permissions,
+    label,
+    ttlMs,
+    createBudgetMs,
+    githubToken: new Secret(token),
+    githubApiUrl: 'url' in githubApi ? githubApi.url : '',
+    secretName,
+    target,
+    keepPrevious: read.integer('keep-previous', DEFAULTS.keepPrevious, KEEP_PREVIOUS_RANGE),
+    outputKey: read.boolean('output-key'),
+  }
+}
+
+function describeSensitive(categories: string[]): string {
+  const what: Record<string, string> = {
+    user_write: 'mint and delete API keys',
+    billing_write: 'spend money',
+    team_write: 'change the team',
+  }
+  return categories.map((c) => what[c] ?? c).join(', ')
+}
+
+/** The run identity that goes into key names; placeholders when run outside a runner. */

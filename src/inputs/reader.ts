@@ -1,0 +1,72 @@
+import { formatDuration, parseDuration } from '../duration.ts'
+import type { InputSource } from './settings.ts'
+
+const BOOLEAN_TRUE = ['true', 'True', 'TRUE']
+const BOOLEAN_FALSE = ['false', 'False', 'FALSE']
+
+type Range = { min: number; max: number }
+
+/** Reads raw inputs into typed values, collecting a message per bad input. */
+export class Reader {
+  readonly problems: string[] = []
+  readonly #source: InputSource
+
+  constructor(source: InputSource) {
+    this.#source = source
+  }
+
+  raw(name: string): string {
+    return this.#source.getInput(name)
+  }
+
+  problem(input: string, text: string): void {
+    this.problems.push(`Input '${input}': ${text}`)
+  }
+
+  text(name: string, fallback: string): string {
+    return this.raw(name) || fallback
+  }
+
+  choice<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.text(name, fallback)
+    if ((allowed as readonly string[]).includes(value)) return value as T
+    this.problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}`)
+    return fallback
+  }
+
+  boolean(name: string): boolean {
+    const value = this.raw(name)
+    if (!value || BOOLEAN_FALSE.includes(value)) return false
+    if (BOOLEAN_TRUE.includes(value)) return true
+    this.problem(name, `'${value}' is not a boolean; use true or false`)
+    return false
+  }
+
+  duration(name: string, fallback: string, range: Range): number {
+    const value = this.text(name, fallback)
+    const ms = parseDuration(value)
+    if (ms === undefined) {
+      this.problem(name, `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d`)
+    } else if (ms < range.min || ms > range.max) {
+      this.problem(
+        name,
+        `'${value}' is out of range; use from ${formatDuration(range.min)} to ${formatDuration(range.max)}`,
+      )
+    } else {
+      return ms
+    }
+    return parseDuration(fallback) ?? 0
+  }
+
+  integer(name: string, fallback: string, range: Range): number {
+    const value = this.text(name, fallback)
+    const number = /^\d+$/.test(value) ? Number(value) : NaN
+    if (!Number.isSafeInteger(number) || number < range.min || number > range.max) {
+      this.problem(name, `'${value}' must be a whole number from ${range.min} to ${range.max}`)
+      return Number(fallback) || range.min
+    }
+    return number
+  }
+}
+
+/** Reads the inputs; throws InputError naming every bad input at once. */

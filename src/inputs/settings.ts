@@ -1,0 +1,128 @@
+import type { Permissions } from '../permissions.ts'
+import type { Secret } from '../secret.ts'
+
+/** The typed, readonly values the inputs become: one per mode. */
+
+export const MODES = ['create', 'delete', 'sweep', 'rotate'] as const
+export type Mode = (typeof MODES)[number]
+
+export interface GitHubContext {
+  repository: string
+  runId: string
+  runAttempt: string
+  job: string
+}
+
+export interface CommonSettings {
+  /** Inputs given a value that this mode does not use: said as warnings, not errors. */
+  readonly warnings: readonly string[]
+  readonly adminKey: Secret
+  readonly apiUrl: string
+  readonly maxAttempts: number
+  readonly requestTimeoutMs: number
+  readonly context: GitHubContext
+}
+
+export interface CreateSettings extends CommonSettings {
+  readonly mode: 'create'
+  readonly permissions: Permissions
+  readonly label: string
+  readonly ttlMs: number
+  readonly revoke: 'post' | 'never'
+  readonly cleanupFailure: 'warn' | 'fail'
+  readonly exportEnv: boolean
+  readonly exportConfig: boolean
+  readonly createBudgetMs: number
+}
+
+export interface DeleteSettings extends CommonSettings {
+  readonly mode: 'delete'
+  readonly keyId: number
+}
+
+export interface SweepSettings extends CommonSettings {
+  readonly mode: 'sweep'
+  readonly scope: 'repository' | 'account'
+  readonly graceMs: number
+  readonly dryRun: boolean
+  readonly budgetMs: number
+}
+
+export type SecretTarget =
+  | { readonly scope: 'repository'; readonly repository: string }
+  | { readonly scope: 'environment'; readonly repository: string; readonly environment: string }
+  | {
+      readonly scope: 'organization'
+      readonly organization: string
+      readonly visibility: 'all' | 'private' | 'selected'
+      /** `owner/repo` names, for visibility: selected. */
+      readonly selectedRepositories: readonly string[]
+    }
+
+export interface RotateSettings extends CommonSettings {
+  readonly mode: 'rotate'
+  readonly permissions: Permissions
+  /** The rotation identity: the human part of the key name, matched exactly. */
+  readonly label: string
+  readonly ttlMs: number
+  readonly createBudgetMs: number
+  readonly githubToken: Secret
+  readonly githubApiUrl: string
+  readonly secretName: string
+  readonly target: SecretTarget
+  readonly keepPrevious: number
+  readonly outputKey: boolean
+}
+
+export type Settings = CreateSettings | DeleteSettings | SweepSettings | RotateSettings
+
+export const DEFAULTS = {
+  mode: 'create',
+  ttl: '6h',
+  rotateTtl: '30d',
+  secretScope: 'repository',
+  visibility: 'private',
+  keepPrevious: '0',
+  githubApiUrl: 'https://api.github.com',
+  revoke: 'post',
+  apiUrl: 'https://console.vast.ai',
+  cleanupFailure: 'warn',
+  maxAttempts: '5',
+  requestTimeout: '30s',
+  sweepScope: 'repository',
+  grace: '0s',
+  sweepBudget: '10m',
+  createBudget: '15m',
+} as const
+
+export const TTL_RANGE_MS = { min: 30_000, max: 365 * 86_400_000 }
+export const REQUEST_TIMEOUT_RANGE_MS = { min: 100, max: 300_000 }
+export const GRACE_RANGE_MS = { min: 0, max: 365 * 86_400_000 }
+export const SWEEP_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 }
+export const CREATE_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 }
+export const KEEP_PREVIOUS_RANGE = { min: 0, max: 10 }
+export const MAX_ATTEMPTS_RANGE = { min: 1, max: 100 }
+
+export class InputError extends Error {
+  readonly problems: string[]
+  constructor(problems: string[]) {
+    super(
+      problems.length === 1
+        ? (problems[0] ?? '')
+        : `${problems.length} inputs are wrong:\n- ${problems.join('\n- ')}`,
+    )
+    this.problems = problems
+  }
+}
+
+export interface InputSource {
+  getInput(name: string): string
+  env: NodeJS.ProcessEnv
+}
+
+export interface ParseOptions {
+  /** Called with each secret input (the parent key first) the moment it is read. */
+  onSecret(value: string): void
+  /** Loads the YAML parser only when the permissions input needs it. */
+  loadYaml(): Promise<(text: string) => unknown>
+}
