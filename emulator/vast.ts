@@ -1,4 +1,4 @@
-// A loopback emulator of the Vast.ai API-key endpoints (the contract is /work/shared/vast-api.md),
+// A loopback emulator of the Vast.ai API-key endpoints (following the known contract of Vast's API: endpoints, errors, scopes, rate limits),
 // with fault injection and Vast's rate limits, for tests and local demos. Keys here are throwaway
 // values that only this process knows.
 //

@@ -1,4 +1,4 @@
-// Runs a built JavaScript action the way GitHub's runner does (see /work/shared/runner-protocol.md):
+// Runs a built JavaScript action the way GitHub's runner does (actions/runner 2.336):
 // the runner's environment and file commands, workflow commands read from stdout and stderr, the
 // job-wide secret masker, post steps with saved state, and the runner's cancellation sequence.
 
