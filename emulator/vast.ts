@@ -1,5 +1,5 @@
-// A loopback emulator of the Vast.ai API-key endpoints (following the known contract of Vast's API: endpoints, errors, scopes, rate limits),
-// with fault injection and Vast's rate limits, for tests and local demos. Keys here are throwaway
+// A loopback emulator of the Vast.ai API-key endpoints as far as they are known (endpoints,
+// errors, scopes, rate limits), with fault injection, for tests and local demos. Keys here are throwaway
 // values that only this process knows.
 //
 // Every request goes through the same steps, in this order:
