@@ -1,6 +1,6 @@
 // A loopback emulator of the Vast.ai API-key endpoints as far as they are known (endpoints,
-// errors, scopes, rate limits), with fault injection, for tests and local demos. Keys here are throwaway
-// values that only this process knows.
+// errors, scopes, rate limits), with fault injection, for tests and local demos. Keys here are
+// throwaway values that only this process knows.
 //
 // Every request goes through the same steps, in this order:
 //   1. fault     an injected fault for the route replaces or wraps the answer (see Fault)
