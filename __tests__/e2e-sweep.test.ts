@@ -127,7 +127,7 @@ describe('sweep', () => {
   })
 
   it('paces its deletes to a rate limit instead of failing', async () => {
-    const { s } = await mixedAccount({ emulator: { rateLimits: { scale: 0.05 } } })
+    const { s } = await mixedAccount({ emulator: { rateLimits: { scale: 0.25 } } })
     const result = await sweep(s, { 'sweep-scope': 'account' })
     expect(result.conclusion).toBe('success')
     expect(result.outputs['deleted-count']).toBe('4')

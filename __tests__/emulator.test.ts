@@ -656,12 +656,12 @@ describe('rate limits', () => {
   it.each(['text', 'json', 'retry-after'] as const)(
     'refuses too-early calls (%s)',
     async (form) => {
-      const emu = await start({ rateLimits: { scale: 0.1, form } }) // list 100 ms
+      const emu = await start({ rateLimits: { scale: 0.5, form } }) // list 500 ms
       expect((await api(emu, 'GET', 'auth/apikeys/')).status).toBe(200)
       const refused = await api(emu, 'GET', 'auth/apikeys/')
       expect(refused.status).toBe(429)
       if (form === 'text') {
-        expect(refused.text).toBe('API requests too frequent endpoint threshold=0.1')
+        expect(refused.text).toBe('API requests too frequent endpoint threshold=0.5')
         expect(refused.headers.get('content-type')).toMatch(/^text\/plain/)
       } else {
         expect(refused.body).toEqual({ detail: expect.stringContaining('too frequent') })
@@ -677,18 +677,18 @@ describe('rate limits', () => {
       expect((await api(emu, 'GET', 'users/current')).status).toBe(200)
       expect((await api(emu, 'GET', 'gpu_names/unique/')).status).toBe(200)
       expect((await api(emu, 'GET', 'gpu_names/unique/')).status).toBe(200)
-      await sleep(105)
+      await sleep(505)
       expect((await api(emu, 'GET', 'auth/apikeys/')).status).toBe(200)
     },
   )
 
   it('measures from the last accepted call, not from a refused one', async () => {
-    const emu = await start({ rateLimits: { intervalsMs: { list: 300 } } })
+    const emu = await start({ rateLimits: { intervalsMs: { list: 1000 } } })
     const t0 = performance.now()
     expect((await api(emu, 'GET', 'auth/apikeys/')).status).toBe(200)
     await sleep(100)
     expect((await api(emu, 'GET', 'auth/apikeys/')).status).toBe(429)
-    await sleep(Math.max(0, t0 + 320 - performance.now()))
+    await sleep(Math.max(0, t0 + 1020 - performance.now()))
     expect((await api(emu, 'GET', 'auth/apikeys/')).status).toBe(200)
   })
 
@@ -726,11 +726,11 @@ describe('scale and control', () => {
     const emu = await start()
     const t0 = performance.now()
     emu.seedKeys(5000, (i) => `seeded-${i}`, perms({ misc: {} }))
-    expect(performance.now() - t0).toBeLessThan(500)
+    expect(performance.now() - t0).toBeLessThan(3000) // a bound against the pathological, not a benchmark
     expect(new Set(emu.keys().map((k) => k.key)).size).toBe(5001)
     const t1 = performance.now()
     const list = await api(emu, 'GET', 'auth/apikeys/')
-    expect(performance.now() - t1).toBeLessThan(500)
+    expect(performance.now() - t1).toBeLessThan(3000)
     const items = (list.body as { apikeys: { id: number; name: string }[] }).apikeys
     expect(items).toHaveLength(5001)
     expect(items[5000]?.name).toBe('seeded-4999')

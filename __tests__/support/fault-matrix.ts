@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises'
 import type { Fault, RouteName } from '../../emulator/vast.ts'
 import { formatKeyName } from '../../src/key-name.ts'
 import { scenario, shown, type Scenario } from './action.ts'
@@ -18,6 +19,8 @@ const ROUTE: Record<Operation, RouteName> = {
   'users/current': 'current',
 }
 
+const FAULT_DELAY_MS = 1500
+
 export const FAULTS: Record<string, Fault> = {
   '429 text': { type: '429', form: 'text' },
   '429 json': { type: '429', form: 'json' },
@@ -26,7 +29,7 @@ export const FAULTS: Record<string, Fault> = {
   'HTTP 502': { type: 'status', status: 502, body: '<html>Bad Gateway</html>' },
   'HTTP 503': { type: 'status', status: 503, body: { msg: 'Service unavailable' } },
   'HTTP 504': { type: 'status', status: 504, body: '<html>Gateway Timeout</html>' },
-  timeout: { type: 'delay', ms: 1500 },
+  timeout: { type: 'delay', ms: FAULT_DELAY_MS },
   reset: { type: 'reset' },
   lost: { type: 'lost' },
   'bad JSON': { type: 'malformed-json', apply: true },
@@ -111,6 +114,9 @@ export async function runCell(operation: Operation, fault: FaultName): Promise<C
         )
       }
       if (operation === 'delete') inject()
+      // A timed-out create still lands at the server once its delay is over; in a real job the
+      // job's own steps run in between. Post runs after that, as it would.
+      if (fault === 'timeout') await delay(FAULT_DELAY_MS)
       const post = await s.job.runPost({ inputs })
       check(post.durationMs < BUDGET_MS.post, `post took ${Math.round(post.durationMs)} ms`)
       if (want === 'warns') {
