@@ -261,3 +261,21 @@ describe('faults', () => {
     expect(shown(post)).toMatch(/no answer within/)
   })
 })
+
+describe('revoke: never after an uncertain create', () => {
+  it('keeps the key it handed out and deletes only the stray', async () => {
+    const s = await start()
+    // the first create times out but lands later: a stray with the same name
+    s.emulator.inject('create', { type: 'delay', ms: 1200 })
+    const inputs = s.inputs({ revoke: 'never', 'request-timeout': '300ms' })
+    const main = await s.job.runMain({ inputs })
+    expect(main.conclusion).toBe('success')
+    await new Promise((resolve) => setTimeout(resolve, 1300))
+    const named = s.emulator.liveKeys().filter((k) => k.name === main.outputs['key-name'])
+    expect(named).toHaveLength(2)
+    const post = await s.job.runPost({ inputs })
+    expect(post.conclusion).toBe('success')
+    const left = s.emulator.liveKeys().filter((k) => k.name === main.outputs['key-name'])
+    expect(left.map((k) => k.key)).toEqual([main.outputs['api-key']])
+  })
+})

@@ -138,7 +138,9 @@ async function runCreatePost(deps) {
                 : `Vast.ai key ${keyId} was already gone.`);
         }
         if (pending) {
-            const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .deleteKeysNamed */ .dj)(client, state.name);
+            // With revoke: never, the key handed out stays; only strays of an uncertain create go.
+            const keep = state.revoke === 'never' ? keyId : undefined;
+            const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .deleteKeysNamed */ .dj)(client, state.name, keep);
             runner.info(removed > 0
                 ? `Deleted ${removed} key(s) left by an uncertain or cancelled create.`
                 : 'No key was left by the uncertain or cancelled create.');
@@ -416,9 +418,9 @@ async function currentKeyId(client) {
     const keyId = Number(data?.key_id);
     return Number.isSafeInteger(keyId) ? keyId : undefined;
 }
-/** Deletes every live key with exactly this name; returns how many went. */
-async function deleteKeysNamed(client, name) {
-    const matches = (await listKeys(client)).filter((key) => key.name === name);
+/** Deletes every live key with exactly this name (but `except`); returns how many went. */
+async function deleteKeysNamed(client, name, except) {
+    const matches = (await listKeys(client)).filter((key) => key.name === name && key.id !== except);
     for (const key of matches)
         await deleteKey(client, key.id);
     return matches.length;

@@ -129,9 +129,9 @@ async function currentKeyId(client) {
     const keyId = Number(data?.key_id);
     return Number.isSafeInteger(keyId) ? keyId : undefined;
 }
-/** Deletes every live key with exactly this name; returns how many went. */
-async function deleteKeysNamed(client, name) {
-    const matches = (await listKeys(client)).filter((key) => key.name === name);
+/** Deletes every live key with exactly this name (but `except`); returns how many went. */
+async function deleteKeysNamed(client, name, except) {
+    const matches = (await listKeys(client)).filter((key) => key.name === name && key.id !== except);
     for (const key of matches)
         await deleteKey(client, key.id);
     return matches.length;

@@ -194,7 +194,9 @@ export async function runCreatePost(deps: CreatePostDeps): Promise<void> {
       )
     }
     if (pending) {
-      const removed = await deleteKeysNamed(client, state.name)
+      // With revoke: never, the key handed out stays; only strays of an uncertain create go.
+      const keep = state.revoke === 'never' ? keyId : undefined
+      const removed = await deleteKeysNamed(client, state.name, keep)
       runner.info(
         removed > 0
           ? `Deleted ${removed} key(s) left by an uncertain or cancelled create.`

@@ -109,9 +109,13 @@ export async function currentKeyId(client: VastClient): Promise<number | undefin
   return Number.isSafeInteger(keyId) ? keyId : undefined
 }
 
-/** Deletes every live key with exactly this name; returns how many went. */
-export async function deleteKeysNamed(client: VastClient, name: string): Promise<number> {
-  const matches = (await listKeys(client)).filter((key) => key.name === name)
+/** Deletes every live key with exactly this name (but `except`); returns how many went. */
+export async function deleteKeysNamed(
+  client: VastClient,
+  name: string,
+  except?: number,
+): Promise<number> {
+  const matches = (await listKeys(client)).filter((key) => key.name === name && key.id !== except)
   for (const key of matches) await deleteKey(client, key.id)
   return matches.length
 }
