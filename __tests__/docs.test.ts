@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from '@jest/globals'
+import { parse as parseYaml } from 'yaml'
+import { loadActionDefinition } from '../harness/runner.ts'
+import { ACTION_YML } from './support/action.ts'
+
+// The README's promises checked against the interface: every input and output of action.yml is
+// documented, every YAML example parses, and every step of an example that uses this action
+// passes only inputs the action declares.
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+const action = loadActionDefinition(ACTION_YML)
+const sources = ['inputs/index.ts', 'inputs/modes.ts', 'action.ts']
+  .map((file) => readFileSync(new URL(`../src/${file}`, import.meta.url), 'utf8'))
+  .join('\n')
+
+const yamlBlocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '')
+
+describe('README and action.yml', () => {
+  const row = (name: string) => new RegExp(`\\| \`${name}\` +\\|`)
+
+  it.each(Object.keys(action.inputs))('documents and reads input %s', (name) => {
+    expect(readme).toMatch(row(name))
+    expect(sources).toContain(`'${name}'`)
+  })
+
+  it.each(Object.keys(action.outputs))('documents output %s', (name) => {
+    expect(readme).toMatch(row(name))
+  })
+
+  it('has YAML examples that parse and use only declared inputs', () => {
+    expect(yamlBlocks.length).toBeGreaterThanOrEqual(4)
+    let steps = 0
+    for (const block of yamlBlocks) {
+      const doc: unknown = parseYaml(block)
+      const jobs = (doc as { jobs?: Record<string, { steps?: unknown[] }> })?.jobs ?? {}
+      for (const job of Object.values(jobs)) {
+        for (const step of (job.steps ?? []) as {
+          uses?: string
+          with?: Record<string, unknown>
+        }[]) {
+          if (!step.uses?.includes('vast-scoped-key')) continue
+          steps++
+          for (const input of Object.keys(step.with ?? {})) {
+            expect(Object.keys(action.inputs)).toContain(input)
+          }
+          expect(step.with?.['admin-api-key']).toBe('${{ secrets.VAST_ADMIN_API_KEY }}')
+        }
+      }
+    }
+    expect(steps).toBeGreaterThanOrEqual(5)
+  })
+})
