@@ -7,6 +7,7 @@ export const modules = {
 
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   GITHUB_CALL_BUDGET_MS: () => (/* binding */ GITHUB_CALL_BUDGET_MS),
 /* harmony export */   GitHubSecretError: () => (/* binding */ GitHubSecretError),
 /* harmony export */   SecretWriter: () => (/* binding */ SecretWriter)
 /* harmony export */ });
@@ -18,11 +19,14 @@ __webpack_require__.r(__webpack_exports__);
 
 
 
+/** One GitHub call, its retries and rate-limit waits included, never takes longer than this. */
+const GITHUB_CALL_BUDGET_MS = 180_000;
 class GitHubSecretError extends Error {
 }
 /** Everything that can be checked before a key is minted, then the write itself. */
 class SecretWriter {
     #octokit;
+    #signal;
     #target;
     #name;
     #prepared;
@@ -40,8 +44,16 @@ class SecretWriter {
                 onSecondaryRateLimit: rateLimited('secondary'),
             },
         }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_1__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_2__/* .throttling */ .A);
+        this.#signal = options.signal;
         this.#target = target;
         this.#name = name;
+    }
+    /** Bounds one call: its own time budget, and the step's cancellation. */
+    #request() {
+        const timeout = AbortSignal.timeout(GITHUB_CALL_BUDGET_MS);
+        return {
+            request: { signal: this.#signal ? AbortSignal.any([timeout, this.#signal]) : timeout },
+        };
     }
     /** Where the secret goes, said for people. */
     describe() {
@@ -58,7 +70,10 @@ class SecretWriter {
         const t = this.#target;
         const key = await this.#call('read the public key of the', async () => {
             if (t.scope === 'organization') {
-                return (await this.#octokit.rest.actions.getOrgPublicKey({ org: t.organization })).data;
+                return (await this.#octokit.rest.actions.getOrgPublicKey({
+                    org: t.organization,
+                    ...this.#request(),
+                })).data;
             }
             const [owner = '', repo = ''] = t.repository.split('/');
             if (t.scope === 'environment') {
@@ -66,16 +81,17 @@ class SecretWriter {
                     owner,
                     repo,
                     environment_name: t.environment,
+                    ...this.#request(),
                 })).data;
             }
-            return (await this.#octokit.rest.actions.getRepoPublicKey({ owner, repo })).data;
+            return (await this.#octokit.rest.actions.getRepoPublicKey({ owner, repo, ...this.#request() })).data;
         });
         const prepared = { keyId: key.key_id, key: key.key };
         if (t.scope === 'organization' && t.visibility === 'selected') {
             prepared.selectedRepositoryIds = [];
             for (const fullName of t.selectedRepositories) {
                 const [owner = '', repo = ''] = fullName.split('/');
-                const { data } = await this.#call(`find repository ${fullName} for the`, () => this.#octokit.rest.repos.get({ owner, repo }));
+                const { data } = await this.#call(`find repository ${fullName} for the`, () => this.#octokit.rest.repos.get({ owner, repo, ...this.#request() }));
                 prepared.selectedRepositoryIds.push(data.id);
             }
         }
@@ -100,6 +116,7 @@ class SecretWriter {
                     ...(prepared.selectedRepositoryIds
                         ? { selected_repository_ids: prepared.selectedRepositoryIds }
                         : {}),
+                    ...this.#request(),
                 });
                 return;
             }
@@ -112,6 +129,7 @@ class SecretWriter {
                     secret_name: this.#name,
                     encrypted_value: sealed,
                     key_id: prepared.keyId,
+                    ...this.#request(),
                 });
                 return;
             }
@@ -121,6 +139,7 @@ class SecretWriter {
                 secret_name: this.#name,
                 encrypted_value: sealed,
                 key_id: prepared.keyId,
+                ...this.#request(),
             });
         });
     }

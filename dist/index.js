@@ -1926,6 +1926,7 @@ async function runMode(settings, environment) {
                 apiUrl: settings.githubApiUrl,
                 maxAttempts: settings.maxAttempts,
                 debug: (message) => runner.debug(message),
+                ...(signal ? { signal } : {}),
             }, settings.target, settings.secretName);
             return runRotate(settings, {
                 ...(await mintDeps(settings, environment)),

@@ -98,6 +98,7 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
           apiUrl: settings.githubApiUrl,
           maxAttempts: settings.maxAttempts,
           debug: (message) => runner.debug(message),
+          ...(signal ? { signal } : {}),
         },
         settings.target,
         settings.secretName,

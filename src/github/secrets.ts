@@ -17,7 +17,12 @@ export interface SecretWriterOptions {
   apiUrl: string
   maxAttempts: number
   debug: (message: string) => void
+  /** The step's cancellation. */
+  signal?: AbortSignal
 }
+
+/** One GitHub call, its retries and rate-limit waits included, never takes longer than this. */
+export const GITHUB_CALL_BUDGET_MS = 180_000
 
 export class GitHubSecretError extends Error {}
 
@@ -32,6 +37,7 @@ interface PreparedTarget {
 /** Everything that can be checked before a key is minted, then the write itself. */
 export class SecretWriter {
   readonly #octokit: Octokit
+  readonly #signal: AbortSignal | undefined
   readonly #target: SecretTarget
   readonly #name: string
   #prepared: PreparedTarget | undefined
@@ -56,8 +62,17 @@ export class SecretWriter {
       retry,
       throttling,
     )
+    this.#signal = options.signal
     this.#target = target
     this.#name = name
+  }
+
+  /** Bounds one call: its own time budget, and the step's cancellation. */
+  #request(): { request: { signal: AbortSignal } } {
+    const timeout = AbortSignal.timeout(GITHUB_CALL_BUDGET_MS)
+    return {
+      request: { signal: this.#signal ? AbortSignal.any([timeout, this.#signal]) : timeout },
+    }
   }
 
   /** Where the secret goes, said for people. */
@@ -75,7 +90,12 @@ export class SecretWriter {
     const t = this.#target
     const key = await this.#call('read the public key of the', async () => {
       if (t.scope === 'organization') {
-        return (await this.#octokit.rest.actions.getOrgPublicKey({ org: t.organization })).data
+        return (
+          await this.#octokit.rest.actions.getOrgPublicKey({
+            org: t.organization,
+            ...this.#request(),
+          })
+        ).data
       }
       const [owner = '', repo = ''] = t.repository.split('/')
       if (t.scope === 'environment') {
@@ -84,10 +104,13 @@ export class SecretWriter {
             owner,
             repo,
             environment_name: t.environment,
+            ...this.#request(),
           })
         ).data
       }
-      return (await this.#octokit.rest.actions.getRepoPublicKey({ owner, repo })).data
+      return (
+        await this.#octokit.rest.actions.getRepoPublicKey({ owner, repo, ...this.#request() })
+      ).data
     })
     const prepared: PreparedTarget = { keyId: key.key_id, key: key.key }
     if (t.scope === 'organization' && t.visibility === 'selected') {
@@ -95,7 +118,7 @@ export class SecretWriter {
       for (const fullName of t.selectedRepositories) {
         const [owner = '', repo = ''] = fullName.split('/')
         const { data } = await this.#call(`find repository ${fullName} for the`, () =>
-          this.#octokit.rest.repos.get({ owner, repo }),
+          this.#octokit.rest.repos.get({ owner, repo, ...this.#request() }),
         )
         prepared.selectedRepositoryIds.push(data.id)
       }
@@ -127,6 +150,7 @@ export class SecretWriter {
           ...(prepared.selectedRepositoryIds
             ? { selected_repository_ids: prepared.selectedRepositoryIds }
             : {}),
+          ...this.#request(),
         })
         return
       }
@@ -139,6 +163,7 @@ export class SecretWriter {
           secret_name: this.#name,
           encrypted_value: sealed,
           key_id: prepared.keyId,
+          ...this.#request(),
         })
         return
       }
@@ -148,6 +173,7 @@ export class SecretWriter {
         secret_name: this.#name,
         encrypted_value: sealed,
         key_id: prepared.keyId,
+        ...this.#request(),
       })
     })
   }
