@@ -1810,9 +1810,19 @@ function proxySecrets(env) {
     }
     return [...secrets];
 }
-async function createFetch(env = process.env) {
+const proxied = new WeakMap();
+/** The transport for this environment; one proxy agent per environment, made on first use. */
+function createFetch(env = process.env) {
     if (!proxyConfigured(env))
-        return nodeFetch;
+        return Promise.resolve(nodeFetch);
+    let fetch = proxied.get(env);
+    if (!fetch) {
+        fetch = proxyFetch(env);
+        proxied.set(env, fetch);
+    }
+    return fetch;
+}
+async function proxyFetch(env) {
     const undici = await __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4371, 19));
     const dispatcher = new undici.EnvHttpProxyAgent({
         httpProxy: env.http_proxy || env.HTTP_PROXY,
@@ -1876,15 +1886,20 @@ const POST_BUDGET_MS = 50_000;
 const DELETE_BUDGET_MS = 300_000;
 /** After a cancel, the runner sends SIGTERM 7.5 s after SIGINT: clean up within that. */
 const CANCEL_CLEANUP_BUDGET_MS = 5_000;
-async function makeClient(settings, environment, limits = {}) {
-    const { runner } = environment;
+/**
+ * A Vast client for this step: nothing is sent past `budgetMs` from now, and the step's
+ * cancellation aborts it, unless it is the client that cleans up after a cancel.
+ */
+async function makeClient(settings, environment, budgetMs, { cancellable = true } = {}) {
+    const { runner, signal } = environment;
     return new VastClient({
         baseUrl: settings.apiUrl,
         apiKey: settings.adminKey,
         requestTimeoutMs: settings.requestTimeoutMs,
         retry: { ...DEFAULT_RETRY, maxAttempts: settings.maxAttempts },
         fetch: await createFetch(environment.env),
-        ...limits,
+        deadline: Date.now() + budgetMs,
+        ...(cancellable && signal ? { signal } : {}),
         debug: (message) => runner.debug(message),
     });
 }
@@ -1931,48 +1946,34 @@ async function runMode(settings, environment) {
             return runRotate(settings, {
                 ...(await mintDeps(settings, environment)),
                 writer,
-                clientFor: (minted) => makeClient({ ...settings, adminKey: minted.key }, environment, {
-                    deadline: Date.now() + DELETE_BUDGET_MS,
-                    ...(signal ? { signal } : {}),
-                }),
+                clientFor: (minted) => makeClient({ ...settings, adminKey: minted.key }, environment, DELETE_BUDGET_MS),
                 sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
             });
         }
         case 'delete': {
             const { runDelete } = await __nccwpck_require__.e(/* import() */ 993).then(__nccwpck_require__.bind(__nccwpck_require__, 993));
-            const client = await makeClient(settings, environment, {
-                deadline: Date.now() + DELETE_BUDGET_MS,
-                ...(signal ? { signal } : {}),
-            });
+            const client = await makeClient(settings, environment, DELETE_BUDGET_MS);
             return runDelete(settings, { runner, client });
         }
         case 'sweep': {
             const { runSweep } = await __nccwpck_require__.e(/* import() */ 196).then(__nccwpck_require__.bind(__nccwpck_require__, 2196));
-            const deadline = Date.now() + settings.budgetMs;
-            const client = await makeClient(settings, environment, {
-                deadline,
-                ...(signal ? { signal } : {}),
-            });
+            const client = await makeClient(settings, environment, settings.budgetMs);
             return runSweep(settings, { runner, client, now, ...(signal ? { signal } : {}) });
         }
     }
 }
 /** What minting a key needs (create and rotate). */
 async function mintDeps(settings, environment) {
-    const { runner, signal } = environment;
     return {
-        runner,
-        client: await makeClient(settings, environment, {
-            deadline: Date.now() + settings.createBudgetMs,
-            ...(signal ? { signal } : {}),
-        }),
+        runner: environment.runner,
+        client: await makeClient(settings, environment, settings.createBudgetMs),
         now: environment.now ?? (() => new Date()),
         nonce: () => (0,external_node_crypto_.randomBytes)(4).toString('hex'),
-        cleanupClient: () => makeClient(settings, environment, { deadline: Date.now() + CANCEL_CLEANUP_BUDGET_MS }),
+        cleanupClient: () => makeClient(settings, environment, CANCEL_CLEANUP_BUDGET_MS, { cancellable: false }),
     };
 }
 async function runPost(environment) {
-    const { runner, signal } = environment;
+    const { runner } = environment;
     try {
         for (const secret of proxySecrets(environment.env))
             runner.setSecret(secret);
@@ -1986,7 +1987,6 @@ async function runPost(environment) {
             return;
         }
         const { runCreatePost } = await __nccwpck_require__.e(/* import() */ 338).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
-        const deadline = Date.now() + POST_BUDGET_MS;
         await runCreatePost({
             runner,
             makeClient: async (state) => {
@@ -1995,10 +1995,7 @@ async function runPost(environment) {
                 if (!adminKey) {
                     throw new Error("input 'admin-api-key' is empty in the post step");
                 }
-                return makeClient({ ...state, adminKey: new secret/* Secret */.z(adminKey) }, environment, {
-                    deadline,
-                    ...(signal ? { signal } : {}),
-                });
+                return makeClient({ ...state, adminKey: new secret/* Secret */.z(adminKey) }, environment, POST_BUDGET_MS);
             },
         });
     }

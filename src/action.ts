@@ -41,19 +41,25 @@ type ClientSettings = Pick<
   'apiUrl' | 'adminKey' | 'requestTimeoutMs' | 'maxAttempts'
 >
 
+/**
+ * A Vast client for this step: nothing is sent past `budgetMs` from now, and the step's
+ * cancellation aborts it, unless it is the client that cleans up after a cancel.
+ */
 async function makeClient(
   settings: ClientSettings,
   environment: Environment,
-  limits: { deadline?: number; signal?: AbortSignal } = {},
+  budgetMs: number,
+  { cancellable = true } = {},
 ): Promise<VastClient> {
-  const { runner } = environment
+  const { runner, signal } = environment
   return new VastClient({
     baseUrl: settings.apiUrl,
     apiKey: settings.adminKey,
     requestTimeoutMs: settings.requestTimeoutMs,
     retry: { ...DEFAULT_RETRY, maxAttempts: settings.maxAttempts },
     fetch: await createFetch(environment.env),
-    ...limits,
+    deadline: Date.now() + budgetMs,
+    ...(cancellable && signal ? { signal } : {}),
     debug: (message) => runner.debug(message),
   })
 }
@@ -107,28 +113,18 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
         ...(await mintDeps(settings, environment)),
         writer,
         clientFor: (minted) =>
-          makeClient({ ...settings, adminKey: minted.key }, environment, {
-            deadline: Date.now() + DELETE_BUDGET_MS,
-            ...(signal ? { signal } : {}),
-          }),
+          makeClient({ ...settings, adminKey: minted.key }, environment, DELETE_BUDGET_MS),
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       })
     }
     case 'delete': {
       const { runDelete } = await import('./modes/delete.ts')
-      const client = await makeClient(settings, environment, {
-        deadline: Date.now() + DELETE_BUDGET_MS,
-        ...(signal ? { signal } : {}),
-      })
+      const client = await makeClient(settings, environment, DELETE_BUDGET_MS)
       return runDelete(settings, { runner, client })
     }
     case 'sweep': {
       const { runSweep } = await import('./modes/sweep.ts')
-      const deadline = Date.now() + settings.budgetMs
-      const client = await makeClient(settings, environment, {
-        deadline,
-        ...(signal ? { signal } : {}),
-      })
+      const client = await makeClient(settings, environment, settings.budgetMs)
       return runSweep(settings, { runner, client, now, ...(signal ? { signal } : {}) })
     }
   }
@@ -139,22 +135,18 @@ async function mintDeps(
   settings: CreateSettings | RotateSettings,
   environment: Environment,
 ): Promise<MintDeps> {
-  const { runner, signal } = environment
   return {
-    runner,
-    client: await makeClient(settings, environment, {
-      deadline: Date.now() + settings.createBudgetMs,
-      ...(signal ? { signal } : {}),
-    }),
+    runner: environment.runner,
+    client: await makeClient(settings, environment, settings.createBudgetMs),
     now: environment.now ?? (() => new Date()),
     nonce: () => randomBytes(4).toString('hex'),
     cleanupClient: () =>
-      makeClient(settings, environment, { deadline: Date.now() + CANCEL_CLEANUP_BUDGET_MS }),
+      makeClient(settings, environment, CANCEL_CLEANUP_BUDGET_MS, { cancellable: false }),
   }
 }
 
 export async function runPost(environment: Environment): Promise<void> {
-  const { runner, signal } = environment
+  const { runner } = environment
   try {
     for (const secret of proxySecrets(environment.env)) runner.setSecret(secret)
     const mode = runner.getState('mode')
@@ -167,7 +159,6 @@ export async function runPost(environment: Environment): Promise<void> {
       return
     }
     const { runCreatePost } = await import('./modes/create.ts')
-    const deadline = Date.now() + POST_BUDGET_MS
     await runCreatePost({
       runner,
       makeClient: async (state) => {
@@ -176,10 +167,7 @@ export async function runPost(environment: Environment): Promise<void> {
         if (!adminKey) {
           throw new Error("input 'admin-api-key' is empty in the post step")
         }
-        return makeClient({ ...state, adminKey: new Secret(adminKey) }, environment, {
-          deadline,
-          ...(signal ? { signal } : {}),
-        })
+        return makeClient({ ...state, adminKey: new Secret(adminKey) }, environment, POST_BUDGET_MS)
       },
     })
   } catch (error) {

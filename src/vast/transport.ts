@@ -51,8 +51,20 @@ export function proxySecrets(env: NodeJS.ProcessEnv): string[] {
   return [...secrets]
 }
 
-export async function createFetch(env: NodeJS.ProcessEnv = process.env): Promise<FetchLike> {
-  if (!proxyConfigured(env)) return nodeFetch
+const proxied = new WeakMap<NodeJS.ProcessEnv, Promise<FetchLike>>()
+
+/** The transport for this environment; one proxy agent per environment, made on first use. */
+export function createFetch(env: NodeJS.ProcessEnv = process.env): Promise<FetchLike> {
+  if (!proxyConfigured(env)) return Promise.resolve(nodeFetch)
+  let fetch = proxied.get(env)
+  if (!fetch) {
+    fetch = proxyFetch(env)
+    proxied.set(env, fetch)
+  }
+  return fetch
+}
+
+async function proxyFetch(env: NodeJS.ProcessEnv): Promise<FetchLike> {
   const undici = await import('undici')
   const dispatcher = new undici.EnvHttpProxyAgent({
     httpProxy: env.http_proxy || env.HTTP_PROXY,
