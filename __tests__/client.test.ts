@@ -227,6 +227,16 @@ describe('VastClient', () => {
     expect(error.message).toMatch(/HTTP 302.*redirect.*api-url/)
   })
 
+  it('keeps an API message on one line, so it cannot smuggle a workflow command', async () => {
+    const { client } = harness([json(500, { msg: 'oops\n::add-mask::x\r\n::stop-commands::t' })], {
+      maxAttempts: 1,
+    })
+    const error = await failure(client.call(get))
+    expect(error.message).toBe(
+      'List API keys failed: HTTP 500: oops ::add-mask::x ::stop-commands::t',
+    )
+  })
+
   it('scrubs the key from an API message that echoes it', async () => {
     const { client } = harness([json(401, { msg: `bad key ${KEY}` })])
     const error = await failure(client.call(get))

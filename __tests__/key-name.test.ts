@@ -51,7 +51,14 @@ describe('key names', () => {
   })
 
   it('does not parse names the action did not make', () => {
-    for (const name of ['ci-parent', 'deploy [vsk1 exp=2026 repo=a/b]', '', 'gha-x [vsk1]']) {
+    const smuggled = `x\n::warning::pwned${formatKeyName(fields).slice('gha-train'.length)}`
+    for (const name of [
+      'ci-parent',
+      'deploy [vsk1 exp=2026 repo=a/b]',
+      '',
+      'gha-x [vsk1]',
+      smuggled,
+    ]) {
       expect(parseKeyName(name)).toBeUndefined()
     }
   })

@@ -168,7 +168,11 @@ class SecretWriter {
         }
     }
 }
+/** GitHub's own message, on one line (it ends up in the log). */
 function githubMessage(error) {
+    return rawGithubMessage(error).replace(/[\p{Cc}\p{Cf}]+/gu, ' ');
+}
+function rawGithubMessage(error) {
     const data = error.response?.data;
     const message = data?.message;
     if (typeof message === 'string' && message)

@@ -189,6 +189,10 @@ function parseKeyName(name) {
     const match = TAIL.exec(name);
     if (!match)
         return undefined;
+    // formatKeyName never writes control characters; a name that has them was not made by this
+    // action (and printing it could smuggle a workflow command into the log).
+    if (/[\p{Cc}\p{Cf}]/u.test(name))
+        return undefined;
     const [, exp, repository, runId, runAttempt, job, nonce] = match;
     const expiresAt = parseCompactTime(exp ?? '');
     if (Number.isNaN(expiresAt.getTime()))
@@ -1716,10 +1720,14 @@ class VastClient {
             ambiguous: status >= 500,
         });
     }
-    /** An API message is shown to users; make sure it cannot echo the key back. */
+    /**
+     * An API message is shown to users: it must not echo the key back, nor break out of its log
+     * line (a newline followed by `::command::` would be read by the runner as a command).
+     */
     #scrub(message) {
         const key = this.#options.apiKey.reveal();
-        return message && key ? message.split(key).join('***') : message;
+        const oneLine = message?.replace(/[\p{Cc}\p{Cf}]+/gu, ' ');
+        return oneLine && key ? oneLine.split(key).join('***') : oneLine;
     }
 }
 /** The last failure, marked as the time budget running out before another attempt. */

@@ -58,6 +58,9 @@ export function formatKeyName(fields: KeyNameFields): string {
 export function parseKeyName(name: string): KeyNameFields | undefined {
   const match = TAIL.exec(name)
   if (!match) return undefined
+  // formatKeyName never writes control characters; a name that has them was not made by this
+  // action (and printing it could smuggle a workflow command into the log).
+  if (/[\p{Cc}\p{Cf}]/u.test(name)) return undefined
   const [, exp, repository, runId, runAttempt, job, nonce] = match
   const expiresAt = parseCompactTime(exp ?? '')
   if (Number.isNaN(expiresAt.getTime())) return undefined

@@ -211,7 +211,12 @@ export class SecretWriter {
   }
 }
 
+/** GitHub's own message, on one line (it ends up in the log). */
 function githubMessage(error: unknown): string {
+  return rawGithubMessage(error).replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
+}
+
+function rawGithubMessage(error: unknown): string {
   const data = (error as { response?: { data?: unknown } }).response?.data
   const message = (data as { message?: unknown } | undefined)?.message
   if (typeof message === 'string' && message) return message.slice(0, 300)

@@ -312,10 +312,14 @@ export class VastClient {
     })
   }
 
-  /** An API message is shown to users; make sure it cannot echo the key back. */
+  /**
+   * An API message is shown to users: it must not echo the key back, nor break out of its log
+   * line (a newline followed by `::command::` would be read by the runner as a command).
+   */
   #scrub(message: string | undefined): string | undefined {
     const key = this.#options.apiKey.reveal()
-    return message && key ? message.split(key).join('***') : message
+    const oneLine = message?.replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
+    return oneLine && key ? oneLine.split(key).join('***') : oneLine
   }
 }
 
