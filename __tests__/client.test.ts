@@ -237,6 +237,13 @@ describe('VastClient', () => {
     )
   })
 
+  it('scrubs the key before cutting a long API message, so no part of it is left', async () => {
+    const { client } = harness([json(400, { msg: `${'x'.repeat(290)}${KEY}` })])
+    const error = await failure(client.call(get))
+    expect(error.message).not.toContain('kkkkk')
+    expect(error.message).toContain('x***')
+  })
+
   it('scrubs the key from an API message that echoes it', async () => {
     const { client } = harness([json(401, { msg: `bad key ${KEY}` })])
     const error = await failure(client.call(get))

@@ -53,6 +53,17 @@ describe('proxies', () => {
     onlyParent(s)
   })
 
+  it('names a proxy variable that is not a URL, without quoting it', async () => {
+    const s = (current = await scenario({
+      job: { env: { HTTPS_PROXY: 'ci-user:s3cret@proxy.corp:3128' } },
+    }))
+    const main = await s.job.runMain({ inputs: s.inputs() })
+    expect(main.conclusion).toBe('failure')
+    expect(shown(main)).toMatch(/HTTPS_PROXY is not a proxy URL: write it with its scheme/)
+    expect(shown(main)).not.toContain('s3cret')
+    expect(s.emulator.requests).toEqual([])
+  })
+
   it('fails clearly when the proxy refuses, and leaves nothing', async () => {
     proxy = await LoopbackProxy.start({ credentials: 'a:b' })
     const s = (current = await scenario({ job: { env: { HTTP_PROXY: proxy.url } } }))

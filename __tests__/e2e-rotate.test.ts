@@ -116,6 +116,26 @@ describe('rotate', () => {
     expect(github.secret({ repository: REPO }, 'VAST_DEPLOY_KEY')?.writes).toBe(2)
   })
 
+  it('counts a new key refused for a missing scope with 401 as working', async () => {
+    const github = await GitHubEmulator.start()
+    github.addRepository(REPO)
+    github.addToken(TOKEN, { secretsWrite: true })
+    const s = await scenario({ emulator: { missingScopeStatus: 401 } })
+    current = { s, github }
+    const main = await s.job.runMain({
+      inputs: s.inputs({
+        mode: 'rotate',
+        permissions: 'misc',
+        'key-name': 'ci-deploy',
+        'secret-name': 'K',
+        'github-token': TOKEN,
+        'github-api-url': github.url,
+      }),
+    })
+    expect(main.conclusion).toBe('success')
+    expect(github.secret({ repository: REPO }, 'K')?.value).toBe(managed(s)[0]?.key)
+  })
+
   it('never deletes the parent key, even when its name matches the rotation', async () => {
     const github = await GitHubEmulator.start()
     github.addRepository(REPO)
@@ -262,6 +282,48 @@ describe('rotate failures', () => {
       }),
     ])
     expect(managed(s).map((k) => k.id)).toContain(old?.id)
+  })
+
+  it('an uncertain write keeps both keys alive, so the secret works whichever it holds', async () => {
+    const { s, github, rotate } = await start()
+    await rotate()
+    const old = managed(s)[0]
+    github.inject('putSecret', { type: 'status', status: 502, body: { message: 'Bad Gateway' } })
+    const { main, post } = await rotate({ 'max-attempts': '1' })
+    expect(main.conclusion).toBe('failure')
+    expect(shown(main)).toMatch(
+      /HTTP 502 .*may or may not hold the new key \d+: it and the older keys are all kept alive/,
+    )
+    expect(post.conclusion).toBe('success')
+    expect(managed(s)).toHaveLength(2)
+    expect(managed(s).map((k) => k.id)).toContain(old?.id)
+    // the next rotation finishes the job
+    const next = await rotate()
+    expect(next.main.conclusion).toBe('success')
+    expect(managed(s)).toHaveLength(1)
+    expect(github.secret({ repository: REPO }, 'VAST_DEPLOY_KEY')?.value).toBe(managed(s)[0]?.key)
+  })
+
+  it('a key-name too long to come back whole from the key name is refused', async () => {
+    const github = await GitHubEmulator.start()
+    const longRepo = `${'o'.repeat(39)}/${'r'.repeat(100)}`
+    const s = await scenario({ job: { env: { GITHUB_REPOSITORY: longRepo } } })
+    current = { s, github }
+    const main = await s.job.runMain({
+      inputs: s.inputs({
+        mode: 'rotate',
+        'key-name': 'k'.repeat(60),
+        'secret-name': 'K',
+        'github-token': TOKEN,
+        'github-api-url': github.url,
+      }),
+    })
+    expect(main.conclusion).toBe('failure')
+    expect(shown(main)).toMatch(
+      /Input 'key-name': it is too long to be kept whole in a key name for o+\/r+; use at most \d+ characters/,
+    )
+    expect(s.emulator.requests).toEqual([])
+    expect(github.requests).toEqual([])
   })
 
   it.each([

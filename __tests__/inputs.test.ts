@@ -270,3 +270,12 @@ describe('inputs a mode does not read', () => {
     expect(settings.warnings).toEqual([])
   })
 })
+
+describe('ttl and create-budget', () => {
+  it('warns when the deadline could pass during the wait for the rate limit', async () => {
+    const { settings } = await parse({ ...valid, ttl: '10m', 'create-budget': '15m' })
+    expect(settings.warnings).toEqual([
+      expect.stringMatching(/^Input 'ttl': it is not longer than create-budget \(15m\)/),
+    ])
+  })
+})

@@ -19,9 +19,16 @@ __webpack_require__.r(__webpack_exports__);
 
 
 
-/** One GitHub call, its retries and rate-limit waits included, never takes longer than this. */
+/** One GitHub call, its retries and rate-limit waits included, ends within this. */
 const GITHUB_CALL_BUDGET_MS = 180_000;
 class GitHubSecretError extends Error {
+    /** GitHub answered with a 4xx: the request was refused, nothing was written. */
+    definite;
+    constructor(message, definite) {
+        super(message);
+        this.name = 'GitHubSecretError';
+        this.definite = definite;
+    }
 }
 /** Everything that can be checked before a key is minted, then the write itself. */
 class SecretWriter {
@@ -38,7 +45,8 @@ class SecretWriter {
         this.#octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(options.token.reveal(), {
             baseUrl: options.apiUrl,
             log: { debug: () => { }, info: () => { }, warn: options.debug, error: options.debug },
-            retry: { retries: Math.max(0, options.maxAttempts - 1) },
+            // plugin-retry waits n² seconds between its tries: keep them few; #call bounds the rest.
+            retry: { retries: Math.min(3, Math.max(0, options.maxAttempts - 1)) },
             throttle: {
                 onRateLimit: rateLimited('primary'),
                 onSecondaryRateLimit: rateLimited('secondary'),
@@ -48,12 +56,9 @@ class SecretWriter {
         this.#target = target;
         this.#name = name;
     }
-    /** Bounds one call: its own time budget, and the step's cancellation. */
+    /** Aborts the request in flight with the step's cancellation. */
     #request() {
-        const timeout = AbortSignal.timeout(GITHUB_CALL_BUDGET_MS);
-        return {
-            request: { signal: this.#signal ? AbortSignal.any([timeout, this.#signal]) : timeout },
-        };
+        return this.#signal ? { request: { signal: this.#signal } } : {};
     }
     /** Where the secret goes, said for people. */
     describe() {
@@ -145,26 +150,37 @@ class SecretWriter {
     }
     /** Runs one GitHub call; a failure becomes a message in the action's own words. */
     async #call(what, request) {
+        // Octokit's retry and throttling plugins wait on timers of their own that no signal reaches:
+        // the call ends at its budget or at a cancel, whatever they are still waiting for.
+        let stop = () => { };
+        const stopped = new Promise((_, reject) => (stop = reject));
+        const timer = setTimeout(() => stop(new Error(`no answer within ${GITHUB_CALL_BUDGET_MS / 1000} s`)), GITHUB_CALL_BUDGET_MS);
+        const cancel = () => stop(new Error('the step was cancelled'));
+        this.#signal?.addEventListener('abort', cancel, { once: true });
         try {
-            return await request();
+            return await Promise.race([request(), stopped]);
         }
         catch (error) {
             const status = error.status;
             const said = githubMessage(error);
             const where = this.describe();
             if (status === 401) {
-                throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 401 (${said}). github-token was refused: it is wrong or expired.`);
+                throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 401 (${said}). github-token was refused: it is wrong or expired.`, true);
             }
             if (status === 403) {
                 throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 403 (${said}). The token in github-token cannot write this secret. ` +
                     "The workflow's own GITHUB_TOKEN can never write secrets: use a GitHub App installation token " +
                     '(actions/create-github-app-token with permission-secrets: write, or permission-organization-secrets: write for an organisation secret), ' +
-                    'or a fine-grained personal access token with "Secrets: read and write" on the repository (organisation: "Secrets" organisation permission).');
+                    'or a fine-grained personal access token with "Secrets: read and write" on the repository (organisation: "Secrets" organisation permission).', true);
             }
             if (status === 404) {
-                throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 404 (${said}). Check the repository, environment or organisation, and that github-token can see it.`);
+                throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 404 (${said}). Check the repository, environment or organisation, and that github-token can see it.`, true);
             }
-            throw new GitHubSecretError(`Could not ${what} ${where}: ${typeof status === 'number' ? `HTTP ${status}` : 'network error'} (${said}).`);
+            throw new GitHubSecretError(`Could not ${what} ${where}: ${typeof status === 'number' ? `HTTP ${status}` : 'no answer'} (${said}).`, typeof status === 'number' && status >= 400 && status < 500);
+        }
+        finally {
+            clearTimeout(timer);
+            this.#signal?.removeEventListener('abort', cancel);
         }
     }
 }

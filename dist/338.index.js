@@ -7,13 +7,15 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   runCreate: () => (/* binding */ runCreate),
-/* harmony export */   runCreatePost: () => (/* reexport safe */ _mint_js__WEBPACK_IMPORTED_MODULE_2__.kH)
+/* harmony export */   runCreatePost: () => (/* reexport safe */ _mint_js__WEBPACK_IMPORTED_MODULE_3__.kH)
 /* harmony export */ });
 /* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4660);
-/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(718);
+/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(718);
 /* harmony import */ var _permissions_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(331);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8855);
-/* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5450);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8855);
+/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1588);
+/* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5450);
+
 
 
 
@@ -25,33 +27,44 @@ async function runCreate(settings, deps) {
     const { runner } = deps;
     if (settings.exportConfig)
         (0,_config_file_js__WEBPACK_IMPORTED_MODULE_0__/* .checkConfigFileFree */ .rV)(deps.configFilePath);
-    const created = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_2__/* .mintKey */ .uY)(settings, deps);
+    const created = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_3__/* .mintKey */ .uY)(settings, deps);
     const { name, expiresAt } = created;
     if (settings.exportConfig) {
-        const written = (0,_config_file_js__WEBPACK_IMPORTED_MODULE_0__/* .writeConfigFile */ .o5)(deps.configFilePath, created.key);
-        runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_2__/* .STATE */ .c4.configFile, JSON.stringify(written));
+        let written;
+        try {
+            written = (0,_config_file_js__WEBPACK_IMPORTED_MODULE_0__/* .writeConfigFile */ .o5)(deps.configFilePath, created.key);
+        }
+        catch (error) {
+            // Nobody can use a key the step fails to hand out: delete it now, whatever revoke says.
+            await deps
+                .cleanupClient()
+                .then((client) => (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .deleteKey */ .l0)(client, created.id))
+                .catch(() => runner.info(`Key ${created.id} is left to the post step or a sweep.`));
+            throw error;
+        }
+        runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_3__/* .STATE */ .c4.configFile, JSON.stringify(written));
         runner.info(`Wrote the key to ${written.path} (mode 0600) for the Vast CLI and SDK.`);
     }
     const permissions = (0,_permissions_js__WEBPACK_IMPORTED_MODULE_1__/* .permissionsJson */ .FU)(settings.permissions);
     runner.setOutput('api-key', created.key.reveal());
     runner.setOutput('key-id', String(created.id));
     runner.setOutput('key-name', name);
-    runner.setOutput('expires-at', (0,_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .isoSeconds */ .nE)(expiresAt));
+    runner.setOutput('expires-at', (0,_key_name_js__WEBPACK_IMPORTED_MODULE_4__/* .isoSeconds */ .nE)(expiresAt));
     runner.setOutput('permissions', permissions);
     if (settings.exportEnv)
         runner.exportVariable('VAST_API_KEY', created.key.reveal());
     const categories = Object.keys(settings.permissions.api).join(', ');
-    runner.info(`Created Vast.ai key ${created.id} (${categories}), deadline ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .isoSeconds */ .nE)(expiresAt)}; ` +
+    runner.info(`Created Vast.ai key ${created.id} (${categories}), deadline ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_4__/* .isoSeconds */ .nE)(expiresAt)}; ` +
         (settings.revoke === 'post'
             ? 'it is deleted when the job ends.'
             : 'revoke: never, so a sweep or a delete step must end it.'));
     runner.appendSummary(`### Vast.ai scoped key\n\n` +
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_4__/* .markdownTable */ .Q)(['Key id', 'Name', 'Permissions', 'Deadline', 'Deleted'], [
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .markdownTable */ .Q)(['Key id', 'Name', 'Permissions', 'Deadline', 'Deleted'], [
             [
                 String(created.id),
                 name,
                 permissions,
-                (0,_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .isoSeconds */ .nE)(expiresAt),
+                (0,_key_name_js__WEBPACK_IMPORTED_MODULE_4__/* .isoSeconds */ .nE)(expiresAt),
                 settings.revoke === 'post' ? 'when the job ends' : 'by a sweep or delete step',
             ],
         ]));
@@ -273,6 +286,15 @@ function markdownTable(headers, rows) {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2895);
 
 
+/** Vast ids are positive integers; anything else (null, "", 0) is no id at all. */
+function positiveId(value) {
+    if (typeof value !== 'number' && typeof value !== 'string')
+        return undefined;
+    if (typeof value === 'string' && !/^\d+$/.test(value))
+        return undefined;
+    const id = Number(value);
+    return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
 function invalid(operation, status, detail) {
     return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
         operation,
@@ -323,8 +345,8 @@ async function listKeys(client) {
     const keys = [];
     for (const item of items) {
         const { id, name } = (item ?? {});
-        const numericId = Number(id);
-        if (Number.isSafeInteger(numericId)) {
+        const numericId = positiveId(id);
+        if (numericId !== undefined) {
             keys.push({ id: numericId, name: typeof name === 'string' ? name : '' });
         }
     }
@@ -355,8 +377,7 @@ async function currentKeyId(client) {
         path: '/users/current',
         idempotent: true,
     });
-    const keyId = Number(data?.key_id);
-    return Number.isSafeInteger(keyId) ? keyId : undefined;
+    return positiveId(data?.key_id);
 }
 /** Deletes every live key with exactly this name (but `except`); returns how many went. */
 async function deleteKeysNamed(client, name, except) {

@@ -44,6 +44,15 @@ async function runDelete(settings, deps) {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2895);
 
 
+/** Vast ids are positive integers; anything else (null, "", 0) is no id at all. */
+function positiveId(value) {
+    if (typeof value !== 'number' && typeof value !== 'string')
+        return undefined;
+    if (typeof value === 'string' && !/^\d+$/.test(value))
+        return undefined;
+    const id = Number(value);
+    return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
 function invalid(operation, status, detail) {
     return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
         operation,
@@ -94,8 +103,8 @@ async function listKeys(client) {
     const keys = [];
     for (const item of items) {
         const { id, name } = (item ?? {});
-        const numericId = Number(id);
-        if (Number.isSafeInteger(numericId)) {
+        const numericId = positiveId(id);
+        if (numericId !== undefined) {
             keys.push({ id: numericId, name: typeof name === 'string' ? name : '' });
         }
     }
@@ -126,8 +135,7 @@ async function currentKeyId(client) {
         path: '/users/current',
         idempotent: true,
     });
-    const keyId = Number(data?.key_id);
-    return Number.isSafeInteger(keyId) ? keyId : undefined;
+    return positiveId(data?.key_id);
 }
 /** Deletes every live key with exactly this name (but `except`); returns how many went. */
 async function deleteKeysNamed(client, name, except) {

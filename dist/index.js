@@ -1011,6 +1011,8 @@ function checkApiUrl(text, example) {
 
 // EXTERNAL MODULE: ./src/secret.ts
 var secret = __nccwpck_require__(7355);
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __nccwpck_require__(7607);
 // EXTERNAL MODULE: ./src/key-name.ts
 var key_name = __nccwpck_require__(718);
 // EXTERNAL MODULE: ./src/permissions.ts
@@ -1059,6 +1061,7 @@ class InputError extends Error {
 
 
 
+
 /** The inputs of each mode, read into its settings; every message about them is written here. */
 async function createSettings(read, common, options) {
     const ttlMs = read.duration('ttl', DEFAULTS.ttl, TTL_RANGE_MS);
@@ -1068,6 +1071,7 @@ async function createSettings(read, common, options) {
     const exportConfig = read.boolean('export-config');
     const createBudgetMs = read.duration('create-budget', DEFAULTS.createBudget, CREATE_BUDGET_RANGE_MS);
     const allowSensitive = read.boolean('allow-sensitive-permissions');
+    warnIfTtlTooShort(read, ttlMs, createBudgetMs);
     const label = readLabel(read, read.raw('key-name') || `gha-${common.context.job}`);
     const permissions = await readPermissions(read, options, allowSensitive);
     return {
@@ -1130,6 +1134,11 @@ async function readPermissions(read, options, allowSensitive) {
     }
     return permissions;
 }
+function warnIfTtlTooShort(read, ttlMs, createBudgetMs) {
+    if (ttlMs <= createBudgetMs) {
+        read.warn('ttl', `it is not longer than create-budget (${(0,duration/* formatDuration */.a)(createBudgetMs)}): after a long wait for Vast's rate limit, the key could be made past its own deadline, and a sweep would delete it while the job runs`);
+    }
+}
 function readLabel(read, label) {
     if (label.length > key_name/* MAX_LABEL_LENGTH */.rn) {
         read.problem('key-name', `it is ${label.length} characters long; use at most ${key_name/* MAX_LABEL_LENGTH */.rn}`);
@@ -1158,6 +1167,20 @@ async function rotateSettings(read, common, source, options) {
     const permissions = await readPermissions(read, options, allowSensitive);
     const ttlMs = read.duration('ttl', DEFAULTS.rotateTtl, TTL_RANGE_MS);
     const createBudgetMs = read.duration('create-budget', DEFAULTS.createBudget, CREATE_BUDGET_RANGE_MS);
+    warnIfTtlTooShort(read, ttlMs, createBudgetMs);
+    if (labelText) {
+        // The label is the rotation's identity: it must come back whole from the key's name.
+        const sample = (0,key_name/* formatKeyName */.yv)({
+            label,
+            expiresAt: new Date(Date.UTC(2099, 0, 1)),
+            ...common.context,
+            nonce: 'ffffffff',
+        });
+        const kept = (0,key_name/* parseKeyName */.wN)(sample)?.label ?? '';
+        if (kept !== label) {
+            read.problem('key-name', `it is too long to be kept whole in a key name for ${common.context.repository}; use at most ${kept.length} characters`);
+        }
+    }
     const githubApi = checkApiUrl(read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl), DEFAULTS.githubApiUrl);
     if ('problem' in githubApi)
         read.problem('github-api-url', githubApi.problem);
@@ -1231,8 +1254,6 @@ function describeSensitive(categories) {
 }
 /** The run identity that goes into key names; placeholders when run outside a runner. */
 
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __nccwpck_require__(7607);
 ;// CONCATENATED MODULE: ./src/inputs/reader.ts
 
 const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
@@ -1240,12 +1261,17 @@ const BOOLEAN_FALSE = ['false', 'False', 'FALSE'];
 /** Reads raw inputs into typed values, collecting a message per bad input. */
 class Reader {
     problems = [];
+    /** Allowed, but probably not meant: said as warnings. */
+    warnings = [];
     #source;
     constructor(source) {
         this.#source = source;
     }
     raw(name) {
         return this.#source.getInput(name);
+    }
+    warn(input, text) {
+        this.warnings.push(`Input '${input}': ${text}`);
     }
     problem(input, text) {
         this.problems.push(`Input '${input}': ${text}`);
@@ -1379,11 +1405,11 @@ async function parseInputs(source, options) {
         settings = sweepSettings(read, common);
     else if (mode === 'rotate')
         settings = await rotateSettings(read, common, source, options);
-    if (read.problems.length > 0 || !settings) {
-        // A message quotes the value it refuses: never the parent key pasted into the wrong input.
-        throw new InputError(read.problems.map((p) => (rawKey.length >= 4 ? p.split(rawKey).join('***') : p)));
-    }
-    return settings;
+    // A message quotes the value it refuses: never the parent key pasted into the wrong input.
+    const scrub = (text) => (rawKey.length >= 4 ? text.split(rawKey).join('***') : text);
+    if (read.problems.length > 0 || !settings)
+        throw new InputError(read.problems.map(scrub));
+    return { ...settings, warnings: [...settings.warnings, ...read.warnings.map(scrub)] };
 }
 function readContext(env) {
     const digits = (value, fallback) => value && /^\d+$/.test(value) ? value : fallback;
@@ -1727,7 +1753,9 @@ class VastClient {
     #scrub(message) {
         const key = this.#options.apiKey.reveal();
         const oneLine = message?.replace(/[\p{Cc}\p{Cf}]+/gu, ' ');
-        return oneLine && key ? oneLine.split(key).join('***') : oneLine;
+        // The key goes first, then the length: a cut must not leave part of the key behind.
+        const scrubbed = oneLine && key ? oneLine.split(key).join('***') : oneLine;
+        return scrubbed?.slice(0, 300);
     }
 }
 /** The last failure, marked as the time budget running out before another attempt. */
@@ -1757,14 +1785,14 @@ function messageOf(data, text) {
         for (const field of ['msg', 'message', 'detail', 'error']) {
             const value = record[field];
             if (typeof value === 'string' && value)
-                return value.slice(0, 300);
+                return value.slice(0, 4000);
         }
         return undefined;
     }
     if (typeof data === 'string')
-        return data.slice(0, 300);
+        return data.slice(0, 4000);
     const plain = text.trim();
-    return plain && !plain.startsWith('<') ? plain.split('\n')[0]?.slice(0, 300) : undefined;
+    return plain && !plain.startsWith('<') ? plain.split('\n')[0]?.slice(0, 4000) : undefined;
 }
 /** The error code and message under fetch's "fetch failed" (or Node's own error). */
 function networkCause(error) {
@@ -1831,6 +1859,13 @@ function createFetch(env = process.env) {
     return fetch;
 }
 async function proxyFetch(env) {
+    for (const name of PROXY_VARIABLES) {
+        const value = env[name];
+        if (value && !/^https?:$/.test(safeProtocol(value))) {
+            // The value is not quoted: a proxy URL may hold credentials.
+            throw new Error(`${name} is not a proxy URL: write it with its scheme, like http://proxy.example.com:3128`);
+        }
+    }
     const undici = await __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4371, 19));
     const dispatcher = new undici.EnvHttpProxyAgent({
         httpProxy: env.http_proxy || env.HTTP_PROXY,
@@ -1838,6 +1873,14 @@ async function proxyFetch(env) {
         noProxy: env.no_proxy ?? env.NO_PROXY,
     });
     return (url, init) => undici.fetch(url, { ...init, redirect: 'manual', dispatcher });
+}
+function safeProtocol(value) {
+    try {
+        return new URL(value).protocol;
+    }
+    catch {
+        return '';
+    }
 }
 /** One request with node:http or node:https; the whole body is read before it resolves. */
 async function nodeFetch(url, init) {
@@ -1941,7 +1984,7 @@ async function runMode(settings, environment) {
         }
         case 'rotate': {
             const [{ runRotate }, { SecretWriter }] = await Promise.all([
-                __nccwpck_require__.e(/* import() */ 345).then(__nccwpck_require__.bind(__nccwpck_require__, 5345)),
+                Promise.all(/* import() */[__nccwpck_require__.e(226), __nccwpck_require__.e(345)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5345)),
                 Promise.all(/* import() */[__nccwpck_require__.e(226), __nccwpck_require__.e(298)]).then(__nccwpck_require__.bind(__nccwpck_require__, 298)),
             ]);
             const writer = new SecretWriter({
@@ -1955,6 +1998,7 @@ async function runMode(settings, environment) {
                 ...(await mintDeps(settings, environment)),
                 writer,
                 clientFor: (minted) => makeClient({ ...settings, adminKey: minted.key }, environment, DELETE_BUDGET_MS),
+                freshClient: ({ cancellable = true } = {}) => makeClient(settings, environment, cancellable ? DELETE_BUDGET_MS : CANCEL_CLEANUP_BUDGET_MS, { cancellable }),
                 sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
             });
         }
@@ -2126,6 +2170,9 @@ async function main() {
     const runner = createRunner();
     const signal = cancellationSignal((name) => runner.info(`Received ${name}: stopping.`));
     await runMain({ runner, env: process.env, signal });
+    // Everything is written (file commands and stdout are synchronous). Do not wait for timers a
+    // library may have left behind, such as Octokit's retry scheduler after a bounded call.
+    process.exit();
 }
 
 ;// CONCATENATED MODULE: ./src/post.ts
@@ -2137,6 +2184,8 @@ async function post() {
     const runner = createRunner();
     const signal = cancellationSignal((name) => runner.info(`Received ${name}: stopping.`));
     await runPost({ runner, env: process.env, signal });
+    // As in main: nothing is left to write, and nothing worth waiting for.
+    process.exit();
 }
 
 ;// CONCATENATED MODULE: ./src/index.ts

@@ -114,6 +114,13 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
         writer,
         clientFor: (minted) =>
           makeClient({ ...settings, adminKey: minted.key }, environment, DELETE_BUDGET_MS),
+        freshClient: ({ cancellable = true } = {}) =>
+          makeClient(
+            settings,
+            environment,
+            cancellable ? DELETE_BUDGET_MS : CANCEL_CLEANUP_BUDGET_MS,
+            { cancellable },
+          ),
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       })
     }

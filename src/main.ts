@@ -7,4 +7,7 @@ export async function main(): Promise<void> {
   const runner = createRunner()
   const signal = cancellationSignal((name) => runner.info(`Received ${name}: stopping.`))
   await runMain({ runner, env: process.env, signal })
+  // Everything is written (file commands and stdout are synchronous). Do not wait for timers a
+  // library may have left behind, such as Octokit's retry scheduler after a bounded call.
+  process.exit()
 }

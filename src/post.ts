@@ -7,4 +7,6 @@ export async function post(): Promise<void> {
   const runner = createRunner()
   const signal = cancellationSignal((name) => runner.info(`Received ${name}: stopping.`))
   await runPost({ runner, env: process.env, signal })
+  // As in main: nothing is left to write, and nothing worth waiting for.
+  process.exit()
 }

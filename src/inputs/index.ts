@@ -105,13 +105,10 @@ export async function parseInputs(source: InputSource, options: ParseOptions): P
   else if (mode === 'sweep') settings = sweepSettings(read, common)
   else if (mode === 'rotate') settings = await rotateSettings(read, common, source, options)
 
-  if (read.problems.length > 0 || !settings) {
-    // A message quotes the value it refuses: never the parent key pasted into the wrong input.
-    throw new InputError(
-      read.problems.map((p) => (rawKey.length >= 4 ? p.split(rawKey).join('***') : p)),
-    )
-  }
-  return settings
+  // A message quotes the value it refuses: never the parent key pasted into the wrong input.
+  const scrub = (text: string) => (rawKey.length >= 4 ? text.split(rawKey).join('***') : text)
+  if (read.problems.length > 0 || !settings) throw new InputError(read.problems.map(scrub))
+  return { ...settings, warnings: [...settings.warnings, ...read.warnings.map(scrub)] }
 }
 
 export function readContext(env: NodeJS.ProcessEnv): GitHubContext {

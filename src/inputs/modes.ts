@@ -1,5 +1,6 @@
 import { checkApiUrl } from '../api-url.ts'
-import { MAX_LABEL_LENGTH } from '../key-name.ts'
+import { formatDuration } from '../duration.ts'
+import { formatKeyName, MAX_LABEL_LENGTH, parseKeyName } from '../key-name.ts'
 import {
   parsePermissions,
   PermissionsError,
@@ -48,6 +49,7 @@ export async function createSettings(
   )
   const allowSensitive = read.boolean('allow-sensitive-permissions')
 
+  warnIfTtlTooShort(read, ttlMs, createBudgetMs)
   const label = readLabel(read, read.raw('key-name') || `gha-${common.context.job}`)
   const permissions = await readPermissions(read, options, allowSensitive)
 
@@ -124,6 +126,15 @@ async function readPermissions(
   return permissions
 }
 
+function warnIfTtlTooShort(read: Reader, ttlMs: number, createBudgetMs: number): void {
+  if (ttlMs <= createBudgetMs) {
+    read.warn(
+      'ttl',
+      `it is not longer than create-budget (${formatDuration(createBudgetMs)}): after a long wait for Vast's rate limit, the key could be made past its own deadline, and a sweep would delete it while the job runs`,
+    )
+  }
+}
+
 function readLabel(read: Reader, label: string): string {
   if (label.length > MAX_LABEL_LENGTH) {
     read.problem(
@@ -170,6 +181,23 @@ export async function rotateSettings(
     DEFAULTS.createBudget,
     CREATE_BUDGET_RANGE_MS,
   )
+  warnIfTtlTooShort(read, ttlMs, createBudgetMs)
+  if (labelText) {
+    // The label is the rotation's identity: it must come back whole from the key's name.
+    const sample = formatKeyName({
+      label,
+      expiresAt: new Date(Date.UTC(2099, 0, 1)),
+      ...common.context,
+      nonce: 'ffffffff',
+    })
+    const kept = parseKeyName(sample)?.label ?? ''
+    if (kept !== label) {
+      read.problem(
+        'key-name',
+        `it is too long to be kept whole in a key name for ${common.context.repository}; use at most ${kept.length} characters`,
+      )
+    }
+  }
 
   const githubApi = checkApiUrl(
     read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl),

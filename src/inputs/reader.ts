@@ -9,6 +9,8 @@ type Range = { min: number; max: number }
 /** Reads raw inputs into typed values, collecting a message per bad input. */
 export class Reader {
   readonly problems: string[] = []
+  /** Allowed, but probably not meant: said as warnings. */
+  readonly warnings: string[] = []
   readonly #source: InputSource
 
   constructor(source: InputSource) {
@@ -17,6 +19,10 @@ export class Reader {
 
   raw(name: string): string {
     return this.#source.getInput(name)
+  }
+
+  warn(input: string, text: string): void {
+    this.warnings.push(`Input '${input}': ${text}`)
   }
 
   problem(input: string, text: string): void {

@@ -3,6 +3,7 @@ import type { CreateSettings } from '../inputs/index.ts'
 import { isoSeconds } from '../key-name.ts'
 import { permissionsJson } from '../permissions.ts'
 import { markdownTable } from '../summary.ts'
+import { deleteKey } from '../vast/keys.ts'
 import { mintKey, STATE, type MintDeps } from './mint.ts'
 
 export { runCreatePost } from './mint.ts'
@@ -19,7 +20,17 @@ export async function runCreate(settings: CreateSettings, deps: CreateDeps): Pro
   const { name, expiresAt } = created
 
   if (settings.exportConfig) {
-    const written = writeConfigFile(deps.configFilePath, created.key)
+    let written
+    try {
+      written = writeConfigFile(deps.configFilePath, created.key)
+    } catch (error) {
+      // Nobody can use a key the step fails to hand out: delete it now, whatever revoke says.
+      await deps
+        .cleanupClient()
+        .then((client) => deleteKey(client, created.id))
+        .catch(() => runner.info(`Key ${created.id} is left to the post step or a sweep.`))
+      throw error
+    }
     runner.saveState(STATE.configFile, JSON.stringify(written))
     runner.info(`Wrote the key to ${written.path} (mode 0600) for the Vast CLI and SDK.`)
   }

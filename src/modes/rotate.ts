@@ -1,4 +1,4 @@
-import type { SecretWriter } from '../github/secrets.ts'
+import { GitHubSecretError, type SecretWriter } from '../github/secrets.ts'
 import type { RotateSettings } from '../inputs/index.ts'
 import { isoSeconds, parseKeyName } from '../key-name.ts'
 import { permissionsJson } from '../permissions.ts'
@@ -19,6 +19,11 @@ export interface RotateDeps extends MintDeps {
   writer: SecretWriter
   /** A client that authenticates as the new key, to check it works. */
   clientFor: (key: MintedKey) => Promise<VastClient>
+  /**
+   * A parent-key client with a budget of its own, for the steps after the create (rollback,
+   * retiring older keys): the create may have used up create-budget waiting for the rate limit.
+   */
+  freshClient: (options?: { cancellable?: boolean }) => Promise<VastClient>
   sleep: (ms: number) => Promise<void>
 }
 
@@ -32,15 +37,21 @@ export async function runRotate(settings: RotateSettings, deps: RotateDeps): Pro
 
   try {
     await verify(minted, deps)
+  } catch (error) {
+    throw new Error(`${(error as Error).message} ${await rollBack(minted, deps)}`)
+  }
+  try {
     await writer.write(minted.key)
   } catch (error) {
-    const rolledBack = await deleteKey(client, minted.id).then(
-      () => `deleted the new key ${minted.id}`,
-      (e: unknown) =>
-        `could not delete the new key ${minted.id} (${(e as Error).message}); the post step tries again`,
-    )
+    if (error instanceof GitHubSecretError && error.definite) {
+      throw new Error(`${error.message} ${await rollBack(minted, deps)}`)
+    }
+    // The write may have happened (a 5xx, a timeout, a cancel while it was in flight): the secret
+    // may hold the new key or the old one, so both stay alive. The next rotation retires
+    // whichever is not in the secret; a sweep ends any after its deadline.
+    runner.saveState(STATE.mode, 'rotated')
     throw new Error(
-      `${(error as Error).message} Rotation stopped before the secret was written: ${rolledBack}; the old key and the secret are untouched.`,
+      `${(error as Error).message} The secret may or may not hold the new key ${minted.id}: it and the older keys are all kept alive, so whichever the secret holds works. Run the rotation again to finish it.`,
     )
   }
   runner.saveState(STATE.mode, 'rotated')
@@ -73,10 +84,23 @@ export async function runRotate(settings: RotateSettings, deps: RotateDeps): Pro
   )
 }
 
+/** Deletes the new key after a failure before the secret was written; says how that went. */
+async function rollBack(minted: MintedKey, deps: RotateDeps): Promise<string> {
+  const outcome = await deps
+    .freshClient({ cancellable: false })
+    .then((client) => deleteKey(client, minted.id))
+    .then(
+      () => `deleted the new key ${minted.id}`,
+      (e: unknown) =>
+        `could not delete the new key ${minted.id} (${(e as Error).message}); the post step tries again`,
+    )
+  return `Rotation stopped before the secret was written: ${outcome}; the old key and the secret are untouched.`
+}
+
 /**
- * The new key must authenticate. A key without user_read is refused /users/current with 403:
- * known, only lacking the scope, so it works. 401 means it does not (tried three times, in case
- * the API takes a moment to know a new key).
+ * The new key must authenticate. A key without user_read is refused /users/current for the
+ * missing scope (403, or 401 with another message): known, so it works. 401 "Invalid user key"
+ * means it does not (tried three times, in case the API takes a moment to know a new key).
  */
 async function verify(minted: MintedKey, deps: RotateDeps): Promise<void> {
   const client = await deps.clientFor(minted)
@@ -86,7 +110,11 @@ async function verify(minted: MintedKey, deps: RotateDeps): Promise<void> {
       return
     } catch (error) {
       if (error instanceof VastApiError && error.status === 403) return
-      if (!(error instanceof VastApiError) || error.status !== 401 || attempt >= 3) {
+      // Vast may refuse a missing scope with 401 and another message [vast-api.md]: only
+      // "Invalid user key" says the key itself is unknown.
+      const unknown = error instanceof VastApiError && error.status === 401
+      if (unknown && !/invalid user key/i.test(error.apiMessage ?? '')) return
+      if (!unknown || attempt >= 3) {
         throw new Error(
           `The new key ${minted.id} did not authenticate: ${(error as Error).message}.`,
         )
@@ -107,15 +135,24 @@ async function retireOlderKeys(
   minted: MintedKey,
   deps: RotateDeps,
 ): Promise<{ deleted: KeyRef[]; kept: KeyRef[]; failed: KeyRef[] }> {
-  const { runner, client } = deps
+  const { runner } = deps
   const deleted: KeyRef[] = []
   const failed: KeyRef[] = []
+  let client: VastClient
   let older: KeyRef[]
+  let strays: KeyRef[]
   try {
+    client = await deps.freshClient()
     const parentId = await currentKeyId(client)
+    if (parentId === undefined) throw new Error('Vast did not say which key the parent is')
     const repository = settings.context.repository.toLowerCase()
-    older = (await listKeys(client))
-      .filter((k) => k.id !== minted.id && k.id !== parentId && parentId !== undefined)
+    const candidates = (await listKeys(client)).filter(
+      (k) => k.id !== minted.id && k.id !== parentId,
+    )
+    // Keys with the new key's own name are strays of an uncertain create: never worth keeping.
+    strays = candidates.filter((k) => k.name === minted.name)
+    older = candidates
+      .filter((k) => k.name !== minted.name)
       .filter((k) => {
         const fields = parseKeyName(k.name)
         return fields?.label === settings.label && fields.repository.toLowerCase() === repository
@@ -128,7 +165,7 @@ async function retireOlderKeys(
     return { deleted, kept: [], failed }
   }
   const kept = older.slice(0, settings.keepPrevious)
-  for (const key of older.slice(settings.keepPrevious)) {
+  for (const key of [...strays, ...older.slice(settings.keepPrevious)]) {
     try {
       await deleteKey(client, key.id)
       deleted.push(key)

@@ -319,7 +319,9 @@ export class VastClient {
   #scrub(message: string | undefined): string | undefined {
     const key = this.#options.apiKey.reveal()
     const oneLine = message?.replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
-    return oneLine && key ? oneLine.split(key).join('***') : oneLine
+    // The key goes first, then the length: a cut must not leave part of the key behind.
+    const scrubbed = oneLine && key ? oneLine.split(key).join('***') : oneLine
+    return scrubbed?.slice(0, 300)
   }
 }
 
@@ -350,13 +352,13 @@ function messageOf(data: unknown, text: string): string | undefined {
     const record = data as Record<string, unknown>
     for (const field of ['msg', 'message', 'detail', 'error']) {
       const value = record[field]
-      if (typeof value === 'string' && value) return value.slice(0, 300)
+      if (typeof value === 'string' && value) return value.slice(0, 4000)
     }
     return undefined
   }
-  if (typeof data === 'string') return data.slice(0, 300)
+  if (typeof data === 'string') return data.slice(0, 4000)
   const plain = text.trim()
-  return plain && !plain.startsWith('<') ? plain.split('\n')[0]?.slice(0, 300) : undefined
+  return plain && !plain.startsWith('<') ? plain.split('\n')[0]?.slice(0, 4000) : undefined
 }
 
 /** The error code and message under fetch's "fetch failed" (or Node's own error). */

@@ -15,6 +15,14 @@ export interface KeyInfo {
   name: string
 }
 
+/** Vast ids are positive integers; anything else (null, "", 0) is no id at all. */
+function positiveId(value: unknown): number | undefined {
+  if (typeof value !== 'number' && typeof value !== 'string') return undefined
+  if (typeof value === 'string' && !/^\d+$/.test(value)) return undefined
+  const id = Number(value)
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined
+}
+
 function invalid(operation: string, status: number, detail: string): VastApiError {
   return new VastApiError({
     operation,
@@ -70,8 +78,8 @@ export async function listKeys(client: VastClient): Promise<KeyInfo[]> {
   const keys: KeyInfo[] = []
   for (const item of items as unknown[]) {
     const { id, name } = (item ?? {}) as { id?: unknown; name?: unknown }
-    const numericId = Number(id)
-    if (Number.isSafeInteger(numericId)) {
+    const numericId = positiveId(id)
+    if (numericId !== undefined) {
       keys.push({ id: numericId, name: typeof name === 'string' ? name : '' })
     }
   }
@@ -105,8 +113,7 @@ export async function currentKeyId(client: VastClient): Promise<number | undefin
     path: '/users/current',
     idempotent: true,
   })
-  const keyId = Number((data as { key_id?: unknown })?.key_id)
-  return Number.isSafeInteger(keyId) ? keyId : undefined
+  return positiveId((data as { key_id?: unknown })?.key_id)
 }
 
 /** Deletes every live key with exactly this name (but `except`); returns how many went. */

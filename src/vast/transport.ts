@@ -65,6 +65,15 @@ export function createFetch(env: NodeJS.ProcessEnv = process.env): Promise<Fetch
 }
 
 async function proxyFetch(env: NodeJS.ProcessEnv): Promise<FetchLike> {
+  for (const name of PROXY_VARIABLES) {
+    const value = env[name]
+    if (value && !/^https?:$/.test(safeProtocol(value))) {
+      // The value is not quoted: a proxy URL may hold credentials.
+      throw new Error(
+        `${name} is not a proxy URL: write it with its scheme, like http://proxy.example.com:3128`,
+      )
+    }
+  }
   const undici = await import('undici')
   const dispatcher = new undici.EnvHttpProxyAgent({
     httpProxy: env.http_proxy || env.HTTP_PROXY,
@@ -72,6 +81,14 @@ async function proxyFetch(env: NodeJS.ProcessEnv): Promise<FetchLike> {
     noProxy: env.no_proxy ?? env.NO_PROXY,
   })
   return (url, init) => undici.fetch(url, { ...init, redirect: 'manual', dispatcher })
+}
+
+function safeProtocol(value: string): string {
+  try {
+    return new URL(value).protocol
+  } catch {
+    return ''
+  }
 }
 
 /** One request with node:http or node:https; the whole body is read before it resolves. */
