@@ -404,7 +404,7 @@ __webpack_require__.r(__webpack_exports__);
 
 
 async function runRotate(settings, deps) {
-    const { runner, client, writer } = deps;
+    const { runner, writer } = deps;
     // Whatever the token cannot do shows up here, before a key exists.
     await writer.prepare();
     const minted = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .mintKey */ .uY)({ ...settings, revoke: 'post', cleanupFailure: 'warn' }, deps);

@@ -28,7 +28,7 @@ export interface RotateDeps extends MintDeps {
 }
 
 export async function runRotate(settings: RotateSettings, deps: RotateDeps): Promise<void> {
-  const { runner, client, writer } = deps
+  const { runner, writer } = deps
   // Whatever the token cannot do shows up here, before a key exists.
   await writer.prepare()
 
