@@ -57,6 +57,9 @@ describe('parsePermissions', () => {
     ['{"api":{"misc":{"a":{"constraints":{"id":{"ne":1}}}}}}', /only eq, lte and gte/],
     ['{"api":{"misc":{"a":{"constraints":{"id":{"eq":[1]}}}}}}', /number or a string/],
     ['   ', /empty/],
+    ['toString', /unknown category 'toString'|not a preset/],
+    ['__proto__', /unknown category '__proto__'|not a preset/],
+    ['constructor', /unknown category 'constructor'|not a preset/],
   ])('refuses %s', (text, message) => {
     expect(() => parsePermissions(text, parseYaml)).toThrow(message)
   })

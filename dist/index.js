@@ -284,7 +284,8 @@ function parsePermissions(text, parseYaml) {
     const value = text.trim();
     if (!value)
         throw new PermissionsError('it is empty; a key with no permissions is refused');
-    const preset = PRESETS[value];
+    // Own keys only: 'toString' or '__proto__' are not presets.
+    const preset = Object.hasOwn(PRESETS, value) ? PRESETS[value] : undefined;
     if (preset)
         return fromCategories(preset.categories);
     if (CATEGORY_LIST.test(value) && !value.includes(':')) {

@@ -80,6 +80,8 @@ export const badInputCase = fc.tuple(
     fc.string({ maxLength: 40 }),
     fc.constantFrom('-1', '0', '1e3', '999999999999999999999', '1.5', 'NaN', '{}', '[]', 'null'),
     fc.constantFrom('{"api":', '{"api":{"x":{}}}', 'api:\n  - a', ':::', '%0A', '\u0000', '   '),
+    // names that an object lookup would find on Object.prototype
+    fc.constantFrom('toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf'),
   ),
 )
 
