@@ -1984,10 +1984,7 @@ async function runMode(settings, environment) {
             });
         }
         case 'rotate': {
-            const [{ runRotate }, { SecretWriter }] = await Promise.all([
-                Promise.all(/* import() */[__nccwpck_require__.e(226), __nccwpck_require__.e(345)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5345)),
-                Promise.all(/* import() */[__nccwpck_require__.e(226), __nccwpck_require__.e(298)]).then(__nccwpck_require__.bind(__nccwpck_require__, 298)),
-            ]);
+            const { runRotate, SecretWriter } = await Promise.all(/* import() */[__nccwpck_require__.e(226), __nccwpck_require__.e(770)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4770));
             const writer = new SecretWriter({
                 token: settings.githubToken,
                 apiUrl: settings.githubApiUrl,

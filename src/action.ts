@@ -94,10 +94,7 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
       })
     }
     case 'rotate': {
-      const [{ runRotate }, { SecretWriter }] = await Promise.all([
-        import('./modes/rotate.ts'),
-        import('./github/secrets.ts'),
-      ])
+      const { runRotate, SecretWriter } = await import('./modes/rotate.ts')
       const writer = new SecretWriter(
         {
           token: settings.githubToken,

@@ -1,4 +1,7 @@
 import { GitHubSecretError, type SecretWriter } from '../github/secrets.ts'
+
+// One chunk for rotate mode: action.ts gets the writer from here.
+export { SecretWriter } from '../github/secrets.ts'
 import type { RotateSettings } from '../inputs/index.ts'
 import { isoSeconds, parseKeyName } from '../key-name.ts'
 import { permissionsJson } from '../permissions.ts'

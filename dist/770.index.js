@@ -1,204 +1,6 @@
-export const id = 345;
-export const ids = [345,298];
+export const id = 770;
+export const ids = [770];
 export const modules = {
-
-/***/ 298:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-__webpack_require__.r(__webpack_exports__);
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   GITHUB_CALL_BUDGET_MS: () => (/* binding */ GITHUB_CALL_BUDGET_MS),
-/* harmony export */   GitHubSecretError: () => (/* binding */ GitHubSecretError),
-/* harmony export */   SecretWriter: () => (/* binding */ SecretWriter)
-/* harmony export */ });
-/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1758);
-/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9735);
-/* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6856);
-/* harmony import */ var libsodium_wrappers__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4768);
-
-
-
-
-/** One GitHub call, its retries and rate-limit waits included, ends within this. */
-const GITHUB_CALL_BUDGET_MS = 180_000;
-class GitHubSecretError extends Error {
-    /** GitHub answered with a 4xx: the request was refused, nothing was written. */
-    definite;
-    constructor(message, definite) {
-        super(message);
-        this.name = 'GitHubSecretError';
-        this.definite = definite;
-    }
-}
-/** Everything that can be checked before a key is minted, then the write itself. */
-class SecretWriter {
-    #octokit;
-    #signal;
-    #target;
-    #name;
-    #prepared;
-    constructor(options, target, name) {
-        const rateLimited = (what) => (retryAfter, _options, _o, count) => {
-            options.debug(`GitHub ${what} rate limit: waiting ${retryAfter} s (retry ${count + 1})`);
-            return count < 2 && retryAfter <= 120;
-        };
-        this.#octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(options.token.reveal(), {
-            baseUrl: options.apiUrl,
-            log: { debug: () => { }, info: () => { }, warn: options.debug, error: options.debug },
-            // plugin-retry waits n² seconds between its tries: keep them few; #call bounds the rest.
-            retry: { retries: Math.min(3, Math.max(0, options.maxAttempts - 1)) },
-            throttle: {
-                onRateLimit: rateLimited('primary'),
-                onSecondaryRateLimit: rateLimited('secondary'),
-            },
-        }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_1__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_2__/* .throttling */ .A);
-        this.#signal = options.signal;
-        this.#target = target;
-        this.#name = name;
-    }
-    /** Aborts the request in flight with the step's cancellation. */
-    #request() {
-        return this.#signal ? { request: { signal: this.#signal } } : {};
-    }
-    /** Where the secret goes, said for people. */
-    describe() {
-        const t = this.#target;
-        if (t.scope === 'repository')
-            return `repository secret ${this.#name} of ${t.repository}`;
-        if (t.scope === 'environment') {
-            return `environment secret ${this.#name} of ${t.repository} (environment ${t.environment})`;
-        }
-        return `organisation secret ${this.#name} of ${t.organization} (visibility ${t.visibility})`;
-    }
-    /** Reads the public key (and the selected repositories' ids): proves the token can see it. */
-    async prepare() {
-        const t = this.#target;
-        const key = await this.#call('read the public key of the', async () => {
-            if (t.scope === 'organization') {
-                return (await this.#octokit.rest.actions.getOrgPublicKey({
-                    org: t.organization,
-                    ...this.#request(),
-                })).data;
-            }
-            const [owner = '', repo = ''] = t.repository.split('/');
-            if (t.scope === 'environment') {
-                return (await this.#octokit.rest.actions.getEnvironmentPublicKey({
-                    owner,
-                    repo,
-                    environment_name: t.environment,
-                    ...this.#request(),
-                })).data;
-            }
-            return (await this.#octokit.rest.actions.getRepoPublicKey({ owner, repo, ...this.#request() })).data;
-        });
-        const prepared = { keyId: key.key_id, key: key.key };
-        if (t.scope === 'organization' && t.visibility === 'selected') {
-            prepared.selectedRepositoryIds = [];
-            for (const fullName of t.selectedRepositories) {
-                const [owner = '', repo = ''] = fullName.split('/');
-                const { data } = await this.#call(`find repository ${fullName} for the`, () => this.#octokit.rest.repos.get({ owner, repo, ...this.#request() }));
-                prepared.selectedRepositoryIds.push(data.id);
-            }
-        }
-        this.#prepared = prepared;
-    }
-    /** Seals the value to the scope's public key and writes it. */
-    async write(value) {
-        if (!this.#prepared)
-            await this.prepare();
-        const prepared = this.#prepared;
-        await libsodium_wrappers__WEBPACK_IMPORTED_MODULE_3__/* ["default"].ready */ .Ay.ready;
-        const sealed = libsodium_wrappers__WEBPACK_IMPORTED_MODULE_3__/* ["default"].to_base64 */ .Ay.to_base64(libsodium_wrappers__WEBPACK_IMPORTED_MODULE_3__/* ["default"] */ .Ay.crypto_box_seal(libsodium_wrappers__WEBPACK_IMPORTED_MODULE_3__/* ["default"].from_string */ .Ay.from_string(value.reveal()), libsodium_wrappers__WEBPACK_IMPORTED_MODULE_3__/* ["default"].from_base64 */ .Ay.from_base64(prepared.key, libsodium_wrappers__WEBPACK_IMPORTED_MODULE_3__/* ["default"].base64_variants */ .Ay.base64_variants.ORIGINAL)), libsodium_wrappers__WEBPACK_IMPORTED_MODULE_3__/* ["default"].base64_variants */ .Ay.base64_variants.ORIGINAL);
-        const t = this.#target;
-        await this.#call('write the', async () => {
-            if (t.scope === 'organization') {
-                await this.#octokit.rest.actions.createOrUpdateOrgSecret({
-                    org: t.organization,
-                    secret_name: this.#name,
-                    encrypted_value: sealed,
-                    key_id: prepared.keyId,
-                    visibility: t.visibility,
-                    ...(prepared.selectedRepositoryIds
-                        ? { selected_repository_ids: prepared.selectedRepositoryIds }
-                        : {}),
-                    ...this.#request(),
-                });
-                return;
-            }
-            const [owner = '', repo = ''] = t.repository.split('/');
-            if (t.scope === 'environment') {
-                await this.#octokit.rest.actions.createOrUpdateEnvironmentSecret({
-                    owner,
-                    repo,
-                    environment_name: t.environment,
-                    secret_name: this.#name,
-                    encrypted_value: sealed,
-                    key_id: prepared.keyId,
-                    ...this.#request(),
-                });
-                return;
-            }
-            await this.#octokit.rest.actions.createOrUpdateRepoSecret({
-                owner,
-                repo,
-                secret_name: this.#name,
-                encrypted_value: sealed,
-                key_id: prepared.keyId,
-                ...this.#request(),
-            });
-        });
-    }
-    /** Runs one GitHub call; a failure becomes a message in the action's own words. */
-    async #call(what, request) {
-        // Octokit's retry and throttling plugins wait on timers of their own that no signal reaches:
-        // the call ends at its budget or at a cancel, whatever they are still waiting for.
-        let stop = () => { };
-        const stopped = new Promise((_, reject) => (stop = reject));
-        const timer = setTimeout(() => stop(new Error(`no answer within ${GITHUB_CALL_BUDGET_MS / 1000} s`)), GITHUB_CALL_BUDGET_MS);
-        const cancel = () => stop(new Error('the step was cancelled'));
-        this.#signal?.addEventListener('abort', cancel, { once: true });
-        try {
-            return await Promise.race([request(), stopped]);
-        }
-        catch (error) {
-            const status = error.status;
-            const said = githubMessage(error);
-            const where = this.describe();
-            if (status === 401) {
-                throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 401 (${said}). github-token was refused: it is wrong or expired.`, true);
-            }
-            if (status === 403) {
-                throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 403 (${said}). The token in github-token cannot write this secret. ` +
-                    "The workflow's own GITHUB_TOKEN can never write secrets: use a GitHub App installation token " +
-                    '(actions/create-github-app-token with permission-secrets: write, or permission-organization-secrets: write for an organisation secret), ' +
-                    'or a fine-grained personal access token with "Secrets: read and write" on the repository (organisation: "Secrets" organisation permission).', true);
-            }
-            if (status === 404) {
-                throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 404 (${said}). Check the repository, environment or organisation, and that github-token can see it.`, true);
-            }
-            throw new GitHubSecretError(`Could not ${what} ${where}: ${typeof status === 'number' ? `HTTP ${status}` : 'no answer'} (${said}).`, typeof status === 'number' && status >= 400 && status < 500);
-        }
-        finally {
-            clearTimeout(timer);
-            this.#signal?.removeEventListener('abort', cancel);
-        }
-    }
-}
-/** GitHub's own message, on one line (it ends up in the log). */
-function githubMessage(error) {
-    return rawGithubMessage(error).replace(/[\p{Cc}\p{Cf}]+/gu, ' ');
-}
-function rawGithubMessage(error) {
-    const data = error.response?.data;
-    const message = data?.message;
-    if (typeof message === 'string' && message)
-        return message.slice(0, 300);
-    const own = error.message;
-    return typeof own === 'string' ? (own.split('\n')[0]?.slice(0, 300) ?? '') : '';
-}
-
-
-/***/ }),
 
 /***/ 5450:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -382,20 +184,222 @@ function readJson(raw) {
 
 /***/ }),
 
-/***/ 5345:
+/***/ 4770:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-__webpack_require__.r(__webpack_exports__);
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   runRotate: () => (/* binding */ runRotate)
-/* harmony export */ });
-/* harmony import */ var _github_secrets_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(298);
-/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(718);
-/* harmony import */ var _permissions_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(331);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8855);
-/* harmony import */ var _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2895);
-/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1588);
-/* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5450);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  SecretWriter: () => (/* reexport */ SecretWriter),
+  runRotate: () => (/* binding */ runRotate)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 21 modules
+var github = __webpack_require__(1758);
+// EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var dist_bundle = __webpack_require__(9735);
+// EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var plugin_throttling_dist_bundle = __webpack_require__(6856);
+// EXTERNAL MODULE: ./node_modules/libsodium-wrappers/dist/modules-esm/libsodium-wrappers.mjs + 1 modules
+var libsodium_wrappers = __webpack_require__(4768);
+;// CONCATENATED MODULE: ./src/github/secrets.ts
+
+
+
+
+/** One GitHub call, its retries and rate-limit waits included, ends within this. */
+const GITHUB_CALL_BUDGET_MS = 180_000;
+class GitHubSecretError extends Error {
+    /** GitHub answered with a 4xx: the request was refused, nothing was written. */
+    definite;
+    constructor(message, definite) {
+        super(message);
+        this.name = 'GitHubSecretError';
+        this.definite = definite;
+    }
+}
+/** Everything that can be checked before a key is minted, then the write itself. */
+class SecretWriter {
+    #octokit;
+    #signal;
+    #target;
+    #name;
+    #prepared;
+    constructor(options, target, name) {
+        const rateLimited = (what) => (retryAfter, _options, _o, count) => {
+            options.debug(`GitHub ${what} rate limit: waiting ${retryAfter} s (retry ${count + 1})`);
+            return count < 2 && retryAfter <= 120;
+        };
+        this.#octokit = (0,github/* getOctokit */.Q)(options.token.reveal(), {
+            baseUrl: options.apiUrl,
+            log: { debug: () => { }, info: () => { }, warn: options.debug, error: options.debug },
+            // plugin-retry waits n² seconds between its tries: keep them few; #call bounds the rest.
+            retry: { retries: Math.min(3, Math.max(0, options.maxAttempts - 1)) },
+            throttle: {
+                onRateLimit: rateLimited('primary'),
+                onSecondaryRateLimit: rateLimited('secondary'),
+            },
+        }, dist_bundle/* retry */.L, plugin_throttling_dist_bundle/* throttling */.A);
+        this.#signal = options.signal;
+        this.#target = target;
+        this.#name = name;
+    }
+    /** Aborts the request in flight with the step's cancellation. */
+    #request() {
+        return this.#signal ? { request: { signal: this.#signal } } : {};
+    }
+    /** Where the secret goes, said for people. */
+    describe() {
+        const t = this.#target;
+        if (t.scope === 'repository')
+            return `repository secret ${this.#name} of ${t.repository}`;
+        if (t.scope === 'environment') {
+            return `environment secret ${this.#name} of ${t.repository} (environment ${t.environment})`;
+        }
+        return `organisation secret ${this.#name} of ${t.organization} (visibility ${t.visibility})`;
+    }
+    /** Reads the public key (and the selected repositories' ids): proves the token can see it. */
+    async prepare() {
+        const t = this.#target;
+        const key = await this.#call('read the public key of the', async () => {
+            if (t.scope === 'organization') {
+                return (await this.#octokit.rest.actions.getOrgPublicKey({
+                    org: t.organization,
+                    ...this.#request(),
+                })).data;
+            }
+            const [owner = '', repo = ''] = t.repository.split('/');
+            if (t.scope === 'environment') {
+                return (await this.#octokit.rest.actions.getEnvironmentPublicKey({
+                    owner,
+                    repo,
+                    environment_name: t.environment,
+                    ...this.#request(),
+                })).data;
+            }
+            return (await this.#octokit.rest.actions.getRepoPublicKey({ owner, repo, ...this.#request() })).data;
+        });
+        const prepared = { keyId: key.key_id, key: key.key };
+        if (t.scope === 'organization' && t.visibility === 'selected') {
+            prepared.selectedRepositoryIds = [];
+            for (const fullName of t.selectedRepositories) {
+                const [owner = '', repo = ''] = fullName.split('/');
+                const { data } = await this.#call(`find repository ${fullName} for the`, () => this.#octokit.rest.repos.get({ owner, repo, ...this.#request() }));
+                prepared.selectedRepositoryIds.push(data.id);
+            }
+        }
+        this.#prepared = prepared;
+    }
+    /** Seals the value to the scope's public key and writes it. */
+    async write(value) {
+        if (!this.#prepared)
+            await this.prepare();
+        const prepared = this.#prepared;
+        await libsodium_wrappers/* default.ready */.Ay.ready;
+        const sealed = libsodium_wrappers/* default.to_base64 */.Ay.to_base64(libsodium_wrappers/* default */.Ay.crypto_box_seal(libsodium_wrappers/* default.from_string */.Ay.from_string(value.reveal()), libsodium_wrappers/* default.from_base64 */.Ay.from_base64(prepared.key, libsodium_wrappers/* default.base64_variants */.Ay.base64_variants.ORIGINAL)), libsodium_wrappers/* default.base64_variants */.Ay.base64_variants.ORIGINAL);
+        const t = this.#target;
+        await this.#call('write the', async () => {
+            if (t.scope === 'organization') {
+                await this.#octokit.rest.actions.createOrUpdateOrgSecret({
+                    org: t.organization,
+                    secret_name: this.#name,
+                    encrypted_value: sealed,
+                    key_id: prepared.keyId,
+                    visibility: t.visibility,
+                    ...(prepared.selectedRepositoryIds
+                        ? { selected_repository_ids: prepared.selectedRepositoryIds }
+                        : {}),
+                    ...this.#request(),
+                });
+                return;
+            }
+            const [owner = '', repo = ''] = t.repository.split('/');
+            if (t.scope === 'environment') {
+                await this.#octokit.rest.actions.createOrUpdateEnvironmentSecret({
+                    owner,
+                    repo,
+                    environment_name: t.environment,
+                    secret_name: this.#name,
+                    encrypted_value: sealed,
+                    key_id: prepared.keyId,
+                    ...this.#request(),
+                });
+                return;
+            }
+            await this.#octokit.rest.actions.createOrUpdateRepoSecret({
+                owner,
+                repo,
+                secret_name: this.#name,
+                encrypted_value: sealed,
+                key_id: prepared.keyId,
+                ...this.#request(),
+            });
+        });
+    }
+    /** Runs one GitHub call; a failure becomes a message in the action's own words. */
+    async #call(what, request) {
+        // Octokit's retry and throttling plugins wait on timers of their own that no signal reaches:
+        // the call ends at its budget or at a cancel, whatever they are still waiting for.
+        let stop = () => { };
+        const stopped = new Promise((_, reject) => (stop = reject));
+        const timer = setTimeout(() => stop(new Error(`no answer within ${GITHUB_CALL_BUDGET_MS / 1000} s`)), GITHUB_CALL_BUDGET_MS);
+        const cancel = () => stop(new Error('the step was cancelled'));
+        this.#signal?.addEventListener('abort', cancel, { once: true });
+        try {
+            return await Promise.race([request(), stopped]);
+        }
+        catch (error) {
+            const status = error.status;
+            const said = githubMessage(error);
+            const where = this.describe();
+            if (status === 401) {
+                throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 401 (${said}). github-token was refused: it is wrong or expired.`, true);
+            }
+            if (status === 403) {
+                throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 403 (${said}). The token in github-token cannot write this secret. ` +
+                    "The workflow's own GITHUB_TOKEN can never write secrets: use a GitHub App installation token " +
+                    '(actions/create-github-app-token with permission-secrets: write, or permission-organization-secrets: write for an organisation secret), ' +
+                    'or a fine-grained personal access token with "Secrets: read and write" on the repository (organisation: "Secrets" organisation permission).', true);
+            }
+            if (status === 404) {
+                throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 404 (${said}). Check the repository, environment or organisation, and that github-token can see it.`, true);
+            }
+            throw new GitHubSecretError(`Could not ${what} ${where}: ${typeof status === 'number' ? `HTTP ${status}` : 'no answer'} (${said}).`, typeof status === 'number' && status >= 400 && status < 500);
+        }
+        finally {
+            clearTimeout(timer);
+            this.#signal?.removeEventListener('abort', cancel);
+        }
+    }
+}
+/** GitHub's own message, on one line (it ends up in the log). */
+function githubMessage(error) {
+    return rawGithubMessage(error).replace(/[\p{Cc}\p{Cf}]+/gu, ' ');
+}
+function rawGithubMessage(error) {
+    const data = error.response?.data;
+    const message = data?.message;
+    if (typeof message === 'string' && message)
+        return message.slice(0, 300);
+    const own = error.message;
+    return typeof own === 'string' ? (own.split('\n')[0]?.slice(0, 300) ?? '') : '';
+}
+
+// EXTERNAL MODULE: ./src/key-name.ts
+var key_name = __webpack_require__(718);
+// EXTERNAL MODULE: ./src/permissions.ts
+var permissions = __webpack_require__(331);
+// EXTERNAL MODULE: ./src/summary.ts
+var summary = __webpack_require__(8855);
+// EXTERNAL MODULE: ./src/vast/errors.ts
+var errors = __webpack_require__(2895);
+// EXTERNAL MODULE: ./src/vast/keys.ts
+var keys = __webpack_require__(1588);
+// EXTERNAL MODULE: ./src/modes/mint.ts
+var mint = __webpack_require__(5450);
+;// CONCATENATED MODULE: ./src/modes/rotate.ts
+
+// One chunk for rotate mode: action.ts gets the writer from here.
 
 
 
@@ -407,7 +411,7 @@ async function runRotate(settings, deps) {
     const { runner, writer } = deps;
     // Whatever the token cannot do shows up here, before a key exists.
     await writer.prepare();
-    const minted = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .mintKey */ .uY)({ ...settings, revoke: 'post', cleanupFailure: 'warn' }, deps);
+    const minted = await (0,mint/* mintKey */.uY)({ ...settings, revoke: 'post', cleanupFailure: 'warn' }, deps);
     runner.info(`Created Vast.ai key ${minted.id} (${minted.name}).`);
     try {
         await verify(minted, deps);
@@ -419,17 +423,17 @@ async function runRotate(settings, deps) {
         await writer.write(minted.key);
     }
     catch (error) {
-        if (error instanceof _github_secrets_js__WEBPACK_IMPORTED_MODULE_0__.GitHubSecretError && error.definite) {
+        if (error instanceof GitHubSecretError && error.definite) {
             throw new Error(`${error.message} ${await rollBack(minted, deps)}`);
         }
         // The write may have happened (a 5xx, a timeout, a cancel while it was in flight): the secret
         // may hold the new key or the old one, so both stay alive. The next rotation retires
         // whichever is not in the secret; a sweep ends any after its deadline.
-        runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.mode, 'rotated');
+        runner.saveState(mint/* STATE */.c4.mode, 'rotated');
         throw new Error(`${error.message} The secret may or may not hold the new key ${minted.id}: it and the older keys are all kept alive, so whichever the secret holds works. Run the rotation again to finish it.`);
     }
-    runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.mode, 'rotated');
-    const rotatedAt = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_5__/* .isoSeconds */ .nE)(deps.now());
+    runner.saveState(mint/* STATE */.c4.mode, 'rotated');
+    const rotatedAt = (0,key_name/* isoSeconds */.nE)(deps.now());
     runner.info(`Wrote the new key to the ${writer.describe()}.`);
     const { deleted, kept, failed } = await retireOlderKeys(settings, minted, deps);
     runner.setOutput('key-id', String(minted.id));
@@ -437,24 +441,24 @@ async function runRotate(settings, deps) {
     runner.setOutput('secret-name', settings.secretName);
     runner.setOutput('rotated-at', rotatedAt);
     runner.setOutput('deleted-count', String(deleted.length));
-    runner.setOutput('expires-at', (0,_key_name_js__WEBPACK_IMPORTED_MODULE_5__/* .isoSeconds */ .nE)(minted.expiresAt));
-    runner.setOutput('permissions', (0,_permissions_js__WEBPACK_IMPORTED_MODULE_1__/* .permissionsJson */ .FU)(settings.permissions));
+    runner.setOutput('expires-at', (0,key_name/* isoSeconds */.nE)(minted.expiresAt));
+    runner.setOutput('permissions', (0,permissions/* permissionsJson */.FU)(settings.permissions));
     if (settings.outputKey)
         runner.setOutput('api-key', minted.key.reveal());
     runner.appendSummary(`### Vast.ai key rotation\n\n` +
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .markdownTable */ .Q)(['', 'Key id', 'Name'], [
+        (0,summary/* markdownTable */.Q)(['', 'Key id', 'Name'], [
             ['new (in the secret)', String(minted.id), minted.name],
             ...kept.map((k) => ['kept (keep-previous)', String(k.id), k.name]),
             ...deleted.map((k) => ['deleted', String(k.id), k.name]),
             ...failed.map((k) => ['could not delete', String(k.id), k.name]),
         ]) +
-        `\nSecret: ${writer.describe()}; deadline of the new key: ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_5__/* .isoSeconds */ .nE)(minted.expiresAt)}.\n`);
+        `\nSecret: ${writer.describe()}; deadline of the new key: ${(0,key_name/* isoSeconds */.nE)(minted.expiresAt)}.\n`);
 }
 /** Deletes the new key after a failure before the secret was written; says how that went. */
 async function rollBack(minted, deps) {
     const outcome = await deps
         .freshClient({ cancellable: false })
-        .then((client) => (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, minted.id))
+        .then((client) => (0,keys/* deleteKey */.l0)(client, minted.id))
         .then(() => `deleted the new key ${minted.id}`, (e) => `could not delete the new key ${minted.id} (${e.message}); the post step tries again`);
     return `Rotation stopped before the secret was written: ${outcome}; the old key and the secret are untouched.`;
 }
@@ -467,15 +471,15 @@ async function verify(minted, deps) {
     const client = await deps.clientFor(minted);
     for (let attempt = 1;; attempt++) {
         try {
-            await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .currentKeyId */ .QR)(client);
+            await (0,keys/* currentKeyId */.QR)(client);
             return;
         }
         catch (error) {
-            if (error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h && error.status === 403)
+            if (error instanceof errors/* VastApiError */.h && error.status === 403)
                 return;
             // Vast may refuse a missing scope with 401 and another message [vast-api.md]: only
             // "Invalid user key" says the key itself is unknown.
-            const unknown = error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h && error.status === 401;
+            const unknown = error instanceof errors/* VastApiError */.h && error.status === 401;
             if (unknown && !/invalid user key/i.test(error.apiMessage ?? ''))
                 return;
             if (!unknown || attempt >= 3) {
@@ -495,17 +499,17 @@ async function retireOlderKeys(settings, minted, deps) {
     let strays;
     try {
         client = await deps.freshClient();
-        const parentId = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .currentKeyId */ .QR)(client);
+        const parentId = await (0,keys/* currentKeyId */.QR)(client);
         if (parentId === undefined)
             throw new Error('Vast did not say which key the parent is');
         const repository = settings.context.repository.toLowerCase();
-        const candidates = (await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .listKeys */ .TH)(client)).filter((k) => k.id !== minted.id && k.id !== parentId);
+        const candidates = (await (0,keys/* listKeys */.TH)(client)).filter((k) => k.id !== minted.id && k.id !== parentId);
         // Keys with the new key's own name are strays of an uncertain create: never worth keeping.
         strays = candidates.filter((k) => k.name === minted.name);
         older = candidates
             .filter((k) => k.name !== minted.name)
             .filter((k) => {
-            const fields = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_5__/* .parseKeyName */ .wN)(k.name);
+            const fields = (0,key_name/* parseKeyName */.wN)(k.name);
             return fields?.label === settings.label && fields.repository.toLowerCase() === repository;
         })
             .sort((a, b) => b.id - a.id);
@@ -517,7 +521,7 @@ async function retireOlderKeys(settings, minted, deps) {
     const kept = older.slice(0, settings.keepPrevious);
     for (const key of [...strays, ...older.slice(settings.keepPrevious)]) {
         try {
-            await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, key.id);
+            await (0,keys/* deleteKey */.l0)(client, key.id);
             deleted.push(key);
             runner.info(`Deleted the older key ${key.id} (${key.name}).`);
         }
