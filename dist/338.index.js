@@ -276,6 +276,7 @@ function markdownTable(headers, rows) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ii: () => (/* binding */ requireParentKeyId),
 /* harmony export */   QR: () => (/* binding */ currentKeyId),
 /* harmony export */   TH: () => (/* binding */ listKeys),
 /* harmony export */   cF: () => (/* binding */ createKey),
@@ -378,6 +379,17 @@ async function currentKeyId(client) {
         idempotent: true,
     });
     return positiveId(data?.key_id);
+}
+/**
+ * The parent key's id, which delete, sweep and rotate must never delete. Without it they stop:
+ * guessing could delete the key the action runs on.
+ */
+async function requireParentKeyId(client, doing) {
+    const id = await currentKeyId(client);
+    if (id === undefined) {
+        throw new Error(`Vast did not say which key admin-api-key is (no key_id in /users/current); refusing to ${doing} without knowing which key is the parent`);
+    }
+    return id;
 }
 /** Deletes every live key with exactly this name (but `except`); returns how many went. */
 async function deleteKeysNamed(client, name, except) {

@@ -13,10 +13,7 @@ export const modules = {
 /** `mode: delete`: one key by id, e.g. a key made with `revoke: never` in an earlier job. */
 async function runDelete(settings, deps) {
     const { runner, client } = deps;
-    const parentId = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_0__/* .currentKeyId */ .QR)(client);
-    if (parentId === undefined) {
-        throw new Error('Vast did not say which key admin-api-key is (no key_id in /users/current); refusing to delete without knowing it is not the parent key');
-    }
+    const parentId = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_0__/* .requireParentKeyId */ .Ii)(client, 'delete a key');
     if (parentId === settings.keyId) {
         throw new Error(`Input 'key-id': ${settings.keyId} is the parent key (admin-api-key) itself; refusing to delete it`);
     }
@@ -34,6 +31,7 @@ async function runDelete(settings, deps) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ii: () => (/* binding */ requireParentKeyId),
 /* harmony export */   QR: () => (/* binding */ currentKeyId),
 /* harmony export */   TH: () => (/* binding */ listKeys),
 /* harmony export */   cF: () => (/* binding */ createKey),
@@ -136,6 +134,17 @@ async function currentKeyId(client) {
         idempotent: true,
     });
     return positiveId(data?.key_id);
+}
+/**
+ * The parent key's id, which delete, sweep and rotate must never delete. Without it they stop:
+ * guessing could delete the key the action runs on.
+ */
+async function requireParentKeyId(client, doing) {
+    const id = await currentKeyId(client);
+    if (id === undefined) {
+        throw new Error(`Vast did not say which key admin-api-key is (no key_id in /users/current); refusing to ${doing} without knowing which key is the parent`);
+    }
+    return id;
 }
 /** Deletes every live key with exactly this name (but `except`); returns how many went. */
 async function deleteKeysNamed(client, name, except) {

@@ -17,7 +17,16 @@
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import sodium from 'libsodium-wrappers'
-import { json, listen, parseJson, readBody, shutDown, text, writeReply } from './vast-http.ts'
+import {
+  json,
+  listen,
+  parseJson,
+  readBody,
+  shutDown,
+  text,
+  trackedSleep,
+  writeReply,
+} from './vast-http.ts'
 import type { Reply } from './vast-http.ts'
 import {
   GitHubFaultQueues,
@@ -276,16 +285,7 @@ export class GitHubEmulator {
   }
 
   #sleep(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const sleep = {
-        timer: setTimeout(() => {
-          this.#sleeps.delete(sleep)
-          resolve()
-        }, ms),
-        resolve,
-      }
-      this.#sleeps.add(sleep)
-    })
+    return trackedSleep(this.#sleeps, ms)
   }
 
   /** Sends a reply under the caller's current rate-limit headers (the reply's own win). */

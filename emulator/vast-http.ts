@@ -117,6 +117,23 @@ export async function listen(server: Server, options: { host?: string; port?: nu
   return `http://${host}:${address.port}`
 }
 
+/** A sleep that shutDown can end early (so close() never waits on a delay fault). */
+export function trackedSleep(
+  sleeps: Set<{ timer: NodeJS.Timeout; resolve: () => void }>,
+  ms: number,
+): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const sleep = {
+      timer: setTimeout(() => {
+        sleeps.delete(sleep)
+        resolve()
+      }, ms),
+      resolve,
+    }
+    sleeps.add(sleep)
+  })
+}
+
 /** Ends pending sleeps, then closes the server and every open connection. */
 export async function shutDown(
   server: Server,

@@ -22,6 +22,7 @@ import {
   parseJson,
   readBody,
   shutDown,
+  trackedSleep,
   text,
   tooManyRequests,
   vastError,
@@ -363,16 +364,7 @@ export class VastEmulator {
   }
 
   #sleep(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const sleep = {
-        timer: setTimeout(() => {
-          this.#sleeps.delete(sleep)
-          resolve()
-        }, ms),
-        resolve,
-      }
-      this.#sleeps.add(sleep)
-    })
+    return trackedSleep(this.#sleeps, ms)
   }
 
   #answer(res: ServerResponse, record: RequestRecord, reply: Reply): void {

@@ -1,7 +1,7 @@
 import type { DeleteSettings } from '../inputs/index.ts'
 import type { Runner } from '../runner.ts'
 import type { VastClient } from '../vast/client.ts'
-import { currentKeyId, deleteKey } from '../vast/keys.ts'
+import { deleteKey, requireParentKeyId } from '../vast/keys.ts'
 
 /** `mode: delete`: one key by id, e.g. a key made with `revoke: never` in an earlier job. */
 export async function runDelete(
@@ -9,12 +9,7 @@ export async function runDelete(
   deps: { runner: Runner; client: VastClient },
 ): Promise<void> {
   const { runner, client } = deps
-  const parentId = await currentKeyId(client)
-  if (parentId === undefined) {
-    throw new Error(
-      'Vast did not say which key admin-api-key is (no key_id in /users/current); refusing to delete without knowing it is not the parent key',
-    )
-  }
+  const parentId = await requireParentKeyId(client, 'delete a key')
   if (parentId === settings.keyId) {
     throw new Error(
       `Input 'key-id': ${settings.keyId} is the parent key (admin-api-key) itself; refusing to delete it`,

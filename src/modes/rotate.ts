@@ -8,7 +8,7 @@ import { permissionsJson } from '../permissions.ts'
 import { markdownTable } from '../summary.ts'
 import type { VastClient } from '../vast/client.ts'
 import { VastApiError } from '../vast/errors.ts'
-import { currentKeyId, deleteKey, listKeys } from '../vast/keys.ts'
+import { currentKeyId, deleteKey, listKeys, requireParentKeyId } from '../vast/keys.ts'
 import { mintKey, STATE, type MintDeps, type MintedKey } from './mint.ts'
 
 /**
@@ -146,8 +146,7 @@ async function retireOlderKeys(
   let strays: KeyRef[]
   try {
     client = await deps.freshClient()
-    const parentId = await currentKeyId(client)
-    if (parentId === undefined) throw new Error('Vast did not say which key the parent is')
+    const parentId = await requireParentKeyId(client, 'retire older keys')
     const repository = settings.context.repository.toLowerCase()
     const candidates = (await listKeys(client)).filter(
       (k) => k.id !== minted.id && k.id !== parentId,

@@ -5,7 +5,7 @@ import type { Runner } from '../runner.ts'
 import { markdownTable } from '../summary.ts'
 import type { VastClient } from '../vast/client.ts'
 import { VastApiError } from '../vast/errors.ts'
-import { currentKeyId, deleteKey, listKeys, type KeyInfo } from '../vast/keys.ts'
+import { deleteKey, listKeys, requireParentKeyId, type KeyInfo } from '../vast/keys.ts'
 
 /**
  * `mode: sweep`, meant for a schedule: deletes the managed keys whose deadline has passed, for
@@ -51,12 +51,7 @@ export async function runSweep(
   deps: { runner: Runner; client: VastClient; now: () => Date; signal?: AbortSignal },
 ): Promise<void> {
   const { runner, client } = deps
-  const parentId = await currentKeyId(client)
-  if (parentId === undefined) {
-    throw new Error(
-      'Vast did not say which key admin-api-key is (no key_id in /users/current); refusing to sweep without knowing which key is the parent',
-    )
-  }
+  const parentId = await requireParentKeyId(client, 'sweep')
   const keys = await listKeys(client)
   const expired = selectExpiredKeys(keys, {
     parentId,

@@ -116,6 +116,20 @@ export async function currentKeyId(client: VastClient): Promise<number | undefin
   return positiveId((data as { key_id?: unknown })?.key_id)
 }
 
+/**
+ * The parent key's id, which delete, sweep and rotate must never delete. Without it they stop:
+ * guessing could delete the key the action runs on.
+ */
+export async function requireParentKeyId(client: VastClient, doing: string): Promise<number> {
+  const id = await currentKeyId(client)
+  if (id === undefined) {
+    throw new Error(
+      `Vast did not say which key admin-api-key is (no key_id in /users/current); refusing to ${doing} without knowing which key is the parent`,
+    )
+  }
+  return id
+}
+
 /** Deletes every live key with exactly this name (but `except`); returns how many went. */
 export async function deleteKeysNamed(
   client: VastClient,
