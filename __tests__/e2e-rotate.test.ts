@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { GitHubEmulator } from '../emulator/github.ts'
 import { findLeaks } from '../harness/runner.ts'
-import { formatKeyName } from '../src/key-name.ts'
+import { formatKeyName, rotationTargetId } from '../src/key-name.ts'
 import { scenario, shown, type Scenario } from './support/action.ts'
 
 // mode: rotate, from dist/ against the Vast emulator and a GitHub emulator that opens every
@@ -67,7 +67,9 @@ describe('rotate', () => {
     expect(main.outputs['api-key']).toBeUndefined()
     expect(main.outputs['rotated-at']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
     // the key works, and its deadline is 30 days out by default in rotate mode
-    expect(key?.name).toMatch(/^ci-deploy \[vsk1 exp=\d{8}T\d{6}Z repo=octo-org\/gpu-trainer /)
+    expect(key?.name).toMatch(
+      /^ci-deploy \[vsk2 m=rot exp=\d{8}T\d{6}Z repo=octo-org\/gpu-trainer /,
+    )
     const deadline = /exp=(\d{4})(\d\d)(\d\d)T/.exec(key?.name ?? '')
     const days =
       (Date.parse(`${deadline?.[1]}-${deadline?.[2]}-${deadline?.[3]}`) - Date.now()) / 86_400_000
@@ -82,8 +84,11 @@ describe('rotate', () => {
     const { s, github, rotate } = await start()
     await rotate()
     const first = managed(s)[0]
+    const target = rotationTargetId(['repository', REPO, 'VAST_DEPLOY_KEY'])
     const stagingName = formatKeyName({
       label: 'ci-deploy-staging',
+      kind: 'rot',
+      target,
       expiresAt: new Date(Date.now() + 86_400_000),
       repository: REPO,
       runId: '1',
@@ -96,6 +101,8 @@ describe('rotate', () => {
     const otherRepo = s.emulator.addKey({
       name: formatKeyName({
         label: 'ci-deploy',
+        kind: 'rot',
+        target,
         expiresAt: new Date(Date.now() + 86_400_000),
         repository: 'octo-org/other',
         runId: '1',
@@ -142,6 +149,8 @@ describe('rotate', () => {
     github.addToken(TOKEN, { secretsWrite: true })
     const parentName = formatKeyName({
       label: 'ci-deploy',
+      kind: 'rot',
+      target: rotationTargetId(['repository', REPO, 'K']),
       expiresAt: new Date(Date.now() - 1000),
       repository: REPO,
       runId: '1',

@@ -16,6 +16,7 @@ const REPO = 'octo-org/gpu-trainer'
 function managedName(label: string, deadlineOffsetMs: number, repository = REPO): string {
   return formatKeyName({
     label,
+    kind: 'job',
     expiresAt: new Date(Math.floor((Date.now() + deadlineOffsetMs) / 1000) * 1000),
     repository,
     runId: '99',
@@ -74,7 +75,7 @@ describe('sweep', () => {
       'remaining-count': '0',
       'failed-count': '0',
     })
-    expect(result.summary).toContain(`| ${ids.expiredOld} | old [vsk1`)
+    expect(result.summary).toContain(`| ${ids.expiredOld} | old [vsk2`)
     expect(result.summary).toMatch(/\| 2d\w* \|\n/) // overdue by ~48h
     // one list, one users/current: the account is read once
     expect(s.emulator.requestsFor('list')).toHaveLength(1)

@@ -10,10 +10,10 @@ export const modules = {
 /* harmony export */ });
 /* unused harmony export selectExpiredKeys */
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7607);
-/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(718);
+/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(718);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8855);
-/* harmony import */ var _vast_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2895);
-/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1588);
+/* harmony import */ var _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2895);
+/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1588);
 
 
 
@@ -27,7 +27,7 @@ function selectExpiredKeys(keys, selection) {
     for (const key of keys) {
         if (key.id === selection.parentId)
             continue;
-        const fields = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .parseKeyName */ .wN)(key.name);
+        const fields = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .parseKeyName */ .wN)(key.name);
         if (!fields)
             continue;
         if (selection.scope === 'repository' && fields.repository.toLowerCase() !== repository)
@@ -42,8 +42,8 @@ function selectExpiredKeys(keys, selection) {
 const SUMMARY_ROWS = 200;
 async function runSweep(settings, deps) {
     const { runner, client } = deps;
-    const parentId = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .requireParentKeyId */ .Ii)(client, 'sweep');
-    const keys = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .listKeys */ .TH)(client);
+    const parentId = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .requireParentKeyId */ .Ii)(client, 'sweep');
+    const keys = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .listKeys */ .TH)(client);
     const expired = selectExpiredKeys(keys, {
         parentId,
         repository: settings.context.repository,
@@ -67,12 +67,12 @@ async function runSweep(settings, deps) {
                 break;
             }
             try {
-                const result = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .deleteKey */ .l0)(client, key.id);
+                const result = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, key.id);
                 deleted.push(key);
                 runner.info(`${result === 'deleted' ? 'Deleted' : 'Already gone:'} ${describe(key)}`);
             }
             catch (error) {
-                if (error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h &&
+                if (error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h &&
                     (error.kind === 'budget' || error.kind === 'aborted')) {
                     stoppedBy = error.kind === 'budget' ? 'sweep-budget ran out' : 'the step was cancelled';
                     break;
@@ -107,7 +107,7 @@ function summary(settings, listed, failed, remaining) {
         .map((k) => [
         String(k.id),
         k.name,
-        (0,_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .isoSeconds */ .nE)(k.expiresAt),
+        (0,_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(k.expiresAt),
         (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(roundSeconds(k.overdueMs)),
     ]);
     let text = `### Vast.ai key sweep\n\n${listed.length} key(s) ${title}; ${remaining} expired key(s) remain; ${failed.length} failed.\n\n`;

@@ -7,14 +7,14 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   runCreate: () => (/* binding */ runCreate),
-/* harmony export */   runCreatePost: () => (/* reexport safe */ _mint_js__WEBPACK_IMPORTED_MODULE_3__.kH)
+/* harmony export */   runCreatePost: () => (/* reexport safe */ _mint_js__WEBPACK_IMPORTED_MODULE_4__.kH)
 /* harmony export */ });
 /* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4660);
-/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(718);
-/* harmony import */ var _permissions_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(331);
+/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(718);
+/* harmony import */ var _permissions_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(331);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8855);
-/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1588);
-/* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5450);
+/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1588);
+/* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5450);
 
 
 
@@ -27,7 +27,7 @@ async function runCreate(settings, deps) {
     const { runner } = deps;
     if (settings.exportConfig)
         (0,_config_file_js__WEBPACK_IMPORTED_MODULE_0__/* .checkConfigFileFree */ .rV)(deps.configFilePath);
-    const created = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_3__/* .mintKey */ .uY)(settings, deps);
+    const created = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .mintKey */ .uY)({ ...settings, kind: settings.revoke === 'never' ? 'keep' : 'job' }, deps);
     const { name, expiresAt } = created;
     if (settings.exportConfig) {
         let written;
@@ -38,23 +38,23 @@ async function runCreate(settings, deps) {
             // Nobody can use a key the step fails to hand out: delete it now, whatever revoke says.
             await deps
                 .cleanupClient()
-                .then((client) => (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .deleteKey */ .l0)(client, created.id))
+                .then((client) => (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, created.id))
                 .catch(() => runner.info(`Key ${created.id} is left to the post step or a sweep.`));
             throw error;
         }
-        runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_3__/* .STATE */ .c4.configFile, JSON.stringify(written));
+        runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.configFile, JSON.stringify(written));
         runner.info(`Wrote the key to ${written.path} (mode 0600) for the Vast CLI and SDK.`);
     }
-    const permissions = (0,_permissions_js__WEBPACK_IMPORTED_MODULE_1__/* .permissionsJson */ .FU)(settings.permissions);
+    const permissions = (0,_permissions_js__WEBPACK_IMPORTED_MODULE_2__/* .permissionsJson */ .FU)(settings.permissions);
     runner.setOutput('api-key', created.key.reveal());
     runner.setOutput('key-id', String(created.id));
     runner.setOutput('key-name', name);
-    runner.setOutput('expires-at', (0,_key_name_js__WEBPACK_IMPORTED_MODULE_4__/* .isoSeconds */ .nE)(expiresAt));
+    runner.setOutput('expires-at', (0,_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(expiresAt));
     runner.setOutput('permissions', permissions);
     if (settings.exportEnv)
         runner.exportVariable('VAST_API_KEY', created.key.reveal());
     const categories = Object.keys(settings.permissions.api).join(', ');
-    runner.info(`Created Vast.ai key ${created.id} (${categories}), deadline ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_4__/* .isoSeconds */ .nE)(expiresAt)}; ` +
+    runner.info(`Created Vast.ai key ${created.id} (${categories}), deadline ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(expiresAt)}; ` +
         (settings.revoke === 'post'
             ? 'it is deleted when the job ends.'
             : 'revoke: never, so a sweep or a delete step must end it.'));
@@ -64,7 +64,7 @@ async function runCreate(settings, deps) {
                 String(created.id),
                 name,
                 permissions,
-                (0,_key_name_js__WEBPACK_IMPORTED_MODULE_4__/* .isoSeconds */ .nE)(expiresAt),
+                (0,_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(expiresAt),
                 settings.revoke === 'post' ? 'when the job ends' : 'by a sweep or delete step',
             ],
         ]));
@@ -82,9 +82,9 @@ async function runCreate(settings, deps) {
 /* harmony export */   uY: () => (/* binding */ mintKey)
 /* harmony export */ });
 /* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4660);
-/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(718);
-/* harmony import */ var _vast_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2895);
-/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1588);
+/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(718);
+/* harmony import */ var _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2895);
+/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1588);
 
 
 
@@ -100,11 +100,13 @@ const STATE = {
 /** Creates the key (state first, so post can always find it), masks it, records its id. */
 async function mintKey(request, deps) {
     const { runner, client } = deps;
-    const expiresAt = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .deadlineFrom */ .vN)(deps.now(), request.ttlMs);
-    const name = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .formatKeyName */ .yv)({
+    const expiresAt = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .deadlineFrom */ .vN)(deps.now(), request.ttlMs);
+    const name = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .formatKeyName */ .yv)({
         label: request.label,
+        kind: request.kind,
         expiresAt,
         ...request.context,
+        ...(request.target ? { target: request.target } : {}),
         nonce: deps.nonce(),
     });
     // Saved before the request goes out: if the answer never arrives (lost, cancelled, killed),
@@ -125,20 +127,20 @@ async function mintKey(request, deps) {
     // made, and only then try again.
     const resolveLostCreate = async (error) => {
         uncertain = true;
-        const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .deleteKeysNamed */ .dj)(client, name);
+        const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKeysNamed */ .dj)(client, name);
         runner.info(`${error.message}; the request may have been applied: ${removed > 0 ? `deleted the ${removed} key(s) it made` : 'no key was made'}. Trying again.`);
         return 'retry';
     };
     let created;
     try {
-        created = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .createKey */ .cF)(client, { name, permissions: request.permissions }, resolveLostCreate);
+        created = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .createKey */ .cF)(client, { name, permissions: request.permissions }, resolveLostCreate);
     }
     catch (error) {
         // An ambiguous create, even one followed by a definite error, may have left a key.
-        uncertain ||= error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h ? error.ambiguous : true;
+        uncertain ||= error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h ? error.ambiguous : true;
         if (!uncertain)
             runner.saveState(STATE.pending, 'false');
-        if (error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h && error.kind === 'aborted') {
+        if (error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h && error.kind === 'aborted') {
             await cleanUpAfterCancel(deps, name);
         }
         throw explainCreateError(error, uncertain);
@@ -156,7 +158,7 @@ async function mintKey(request, deps) {
  */
 async function cleanUpAfterCancel(deps, name) {
     try {
-        const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .deleteKeysNamed */ .dj)(await deps.cleanupClient(), name);
+        const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKeysNamed */ .dj)(await deps.cleanupClient(), name);
         deps.runner.info(`Cancelled during the create request; ${removed > 0 ? `deleted the key it made` : 'no key was made so far'}. The post step checks again.`);
     }
     catch (error) {
@@ -164,7 +166,7 @@ async function cleanUpAfterCancel(deps, name) {
     }
 }
 function explainCreateError(error, uncertain) {
-    if (!(error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h))
+    if (!(error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h))
         return error;
     if (error.kind === 'aborted')
         return error;
@@ -203,7 +205,7 @@ async function runCreatePost(deps) {
     try {
         const client = await deps.makeClient(state);
         if (keyId && state.revoke === 'post') {
-            const result = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .deleteKey */ .l0)(client, keyId);
+            const result = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, keyId);
             runner.info(result === 'deleted'
                 ? `Deleted Vast.ai key ${keyId}.`
                 : `Vast.ai key ${keyId} was already gone.`);
@@ -211,7 +213,7 @@ async function runCreatePost(deps) {
         if (pending) {
             // With revoke: never, the key handed out stays; only strays of an uncertain create go.
             const keep = state.revoke === 'never' ? keyId : undefined;
-            const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .deleteKeysNamed */ .dj)(client, state.name, keep);
+            const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKeysNamed */ .dj)(client, state.name, keep);
             runner.info(removed > 0
                 ? `Deleted ${removed} key(s) left by an uncertain or cancelled create.`
                 : 'No key was left by the uncertain or cancelled create.');

@@ -11,9 +11,9 @@ export const modules = {
 /* harmony export */   uY: () => (/* binding */ mintKey)
 /* harmony export */ });
 /* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4660);
-/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(718);
-/* harmony import */ var _vast_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2895);
-/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1588);
+/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(718);
+/* harmony import */ var _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2895);
+/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1588);
 
 
 
@@ -29,11 +29,13 @@ const STATE = {
 /** Creates the key (state first, so post can always find it), masks it, records its id. */
 async function mintKey(request, deps) {
     const { runner, client } = deps;
-    const expiresAt = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .deadlineFrom */ .vN)(deps.now(), request.ttlMs);
-    const name = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .formatKeyName */ .yv)({
+    const expiresAt = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .deadlineFrom */ .vN)(deps.now(), request.ttlMs);
+    const name = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .formatKeyName */ .yv)({
         label: request.label,
+        kind: request.kind,
         expiresAt,
         ...request.context,
+        ...(request.target ? { target: request.target } : {}),
         nonce: deps.nonce(),
     });
     // Saved before the request goes out: if the answer never arrives (lost, cancelled, killed),
@@ -54,20 +56,20 @@ async function mintKey(request, deps) {
     // made, and only then try again.
     const resolveLostCreate = async (error) => {
         uncertain = true;
-        const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .deleteKeysNamed */ .dj)(client, name);
+        const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKeysNamed */ .dj)(client, name);
         runner.info(`${error.message}; the request may have been applied: ${removed > 0 ? `deleted the ${removed} key(s) it made` : 'no key was made'}. Trying again.`);
         return 'retry';
     };
     let created;
     try {
-        created = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .createKey */ .cF)(client, { name, permissions: request.permissions }, resolveLostCreate);
+        created = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .createKey */ .cF)(client, { name, permissions: request.permissions }, resolveLostCreate);
     }
     catch (error) {
         // An ambiguous create, even one followed by a definite error, may have left a key.
-        uncertain ||= error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h ? error.ambiguous : true;
+        uncertain ||= error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h ? error.ambiguous : true;
         if (!uncertain)
             runner.saveState(STATE.pending, 'false');
-        if (error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h && error.kind === 'aborted') {
+        if (error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h && error.kind === 'aborted') {
             await cleanUpAfterCancel(deps, name);
         }
         throw explainCreateError(error, uncertain);
@@ -85,7 +87,7 @@ async function mintKey(request, deps) {
  */
 async function cleanUpAfterCancel(deps, name) {
     try {
-        const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .deleteKeysNamed */ .dj)(await deps.cleanupClient(), name);
+        const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKeysNamed */ .dj)(await deps.cleanupClient(), name);
         deps.runner.info(`Cancelled during the create request; ${removed > 0 ? `deleted the key it made` : 'no key was made so far'}. The post step checks again.`);
     }
     catch (error) {
@@ -93,7 +95,7 @@ async function cleanUpAfterCancel(deps, name) {
     }
 }
 function explainCreateError(error, uncertain) {
-    if (!(error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h))
+    if (!(error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h))
         return error;
     if (error.kind === 'aborted')
         return error;
@@ -132,7 +134,7 @@ async function runCreatePost(deps) {
     try {
         const client = await deps.makeClient(state);
         if (keyId && state.revoke === 'post') {
-            const result = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .deleteKey */ .l0)(client, keyId);
+            const result = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, keyId);
             runner.info(result === 'deleted'
                 ? `Deleted Vast.ai key ${keyId}.`
                 : `Vast.ai key ${keyId} was already gone.`);
@@ -140,7 +142,7 @@ async function runCreatePost(deps) {
         if (pending) {
             // With revoke: never, the key handed out stays; only strays of an uncertain create go.
             const keep = state.revoke === 'never' ? keyId : undefined;
-            const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .deleteKeysNamed */ .dj)(client, state.name, keep);
+            const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKeysNamed */ .dj)(client, state.name, keep);
             runner.info(removed > 0
                 ? `Deleted ${removed} key(s) left by an uncertain or cancelled create.`
                 : 'No key was left by the uncertain or cancelled create.');
@@ -411,7 +413,7 @@ async function runRotate(settings, deps) {
     const { runner, writer } = deps;
     // Whatever the token cannot do shows up here, before a key exists.
     await writer.prepare();
-    const minted = await (0,mint/* mintKey */.uY)({ ...settings, revoke: 'post', cleanupFailure: 'warn' }, deps);
+    const minted = await (0,mint/* mintKey */.uY)({ ...settings, revoke: 'post', cleanupFailure: 'warn', kind: 'rot', target: settings.targetId }, deps);
     runner.info(`Created Vast.ai key ${minted.id} (${minted.name}).`);
     try {
         await verify(minted, deps);
@@ -507,8 +509,13 @@ async function retireOlderKeys(settings, minted, deps) {
         older = candidates
             .filter((k) => k.name !== minted.name)
             .filter((k) => {
+            // The rotation's identity: its label, repository and target. Create-mode keys, legacy
+            // names and other targets' keys are never retired here; a sweep ends them at their deadline.
             const fields = (0,key_name/* parseKeyName */.wN)(k.name);
-            return fields?.label === settings.label && fields.repository.toLowerCase() === repository;
+            return (fields?.kind === 'rot' &&
+                fields.target === settings.targetId &&
+                fields.label === settings.label &&
+                fields.repository.toLowerCase() === repository);
         })
             .sort((a, b) => b.id - a.id);
     }

@@ -138,6 +138,7 @@ function formatDuration(ms) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bl: () => (/* binding */ rotationTargetId),
 /* harmony export */   nE: () => (/* binding */ isoSeconds),
 /* harmony export */   rn: () => (/* binding */ MAX_LABEL_LENGTH),
 /* harmony export */   vN: () => (/* binding */ deadlineFrom),
@@ -145,18 +146,36 @@ function formatDuration(ms) {
 /* harmony export */   yv: () => (/* binding */ formatKeyName)
 /* harmony export */ });
 /* unused harmony export MAX_NAME_LENGTH */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+
 /**
- * The managed key name: the only place a Vast key can carry its owner and deadline, since the API
- * has no expiry and its list shows no creation time. A later sweep reads it back.
+ * The managed key name: the only place a Vast key can carry its owner, its kind and its deadline,
+ * since the API has no expiry and its list shows no creation time (vast-api.md, E2). A later
+ * sweep, rotation or post step reads it back.
  *
- *   gha-train [vsk1 exp=20261122T150000Z repo=octo-org/gpu-trainer run=1234567890-1 job=train n=3fa9c2]
+ *   gha-train [vsk2 m=job exp=20261122T150000Z repo=octo-org/gpu-trainer run=1234567890-1 job=train n=3fa9c2]
+ *   nightly [vsk2 m=rot exp=20261222T150000Z repo=octo-org/gpu-trainer run=77-1 job=rotate t=9f86d081884c n=7c1e]
  *
- * The human part comes first so the Vast dashboard stays readable; the bracket is parsed from the
- * end, so the human part may hold any printable text.
+ * - `m=` the kind of key, which decides who may delete it before its deadline:
+ *   `job` (create mode, deleted by its post step), `keep` (create mode with `revoke: never`: lives
+ *   to its deadline), `rot` (rotate mode: retired only by a rotation of the same target).
+ * - `t=` (rotation keys only): 12 hex characters of SHA-256 over the rotation's target (see
+ *   {@link rotationTargetId}), so two targets that share a label never retire each other's keys.
+ * - `n=` a random id per step run, saved in the step's state before the create is sent: it tells
+ *   apart the steps of one job (matrix legs share the job id).
+ *
+ * Names made before `vsk2` (`[vsk1 exp=… repo=… run=… job=… n=…]`) still parse, as kind `legacy`:
+ * a sweep ends them at their deadline, and nothing else deletes them early.
+ *
+ * The human part (the label) comes first so the Vast dashboard stays readable; the bracket is
+ * parsed from the end, so the label may hold any printable text.
  */
+/** Vast's limit on a key name (vast-api.md, E1: `name` max 255). */
 const MAX_NAME_LENGTH = 255;
 const MAX_LABEL_LENGTH = 100;
-const TAIL = / \[vsk1 exp=(\d{8}T\d{6}Z) repo=([^\s\]]+) run=(\d+)-(\d+) job=([^\s\]]+) n=([0-9a-f]+)\]$/;
+const TAIL_V2 = / \[vsk2 m=(job|keep|rot) exp=(\d{8}T\d{6}Z) repo=([^\s\]]+) run=(\d+)-(\d+) job=([^\s\]]+)(?: t=([0-9a-f]{12}))? n=([0-9a-f]+)\]$/;
+const TAIL_V1 = / \[vsk1 exp=(\d{8}T\d{6}Z) repo=([^\s\]]+) run=(\d+)-(\d+) job=([^\s\]]+) n=([0-9a-f]+)\]$/;
 function compactTime(date) {
     return date
         .toISOString()
@@ -171,11 +190,29 @@ function parseCompactTime(text) {
 function clean(text, pattern) {
     return text.replace(pattern, '-');
 }
+/**
+ * The identity of a rotation target as 12 lower-case hex characters (48 bits of SHA-256).
+ * `parts` are, in order, whatever names the secret: scope, organisation, environment, secret name.
+ * Case-folded, since GitHub treats these names case-insensitively.
+ */
+function rotationTargetId(parts) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+        .update(JSON.stringify(parts.map((part) => part.toLowerCase())))
+        .digest('hex')
+        .slice(0, 12);
+}
+/**
+ * Writes a `vsk2` name of at most {@link MAX_NAME_LENGTH} characters. When the name would be too
+ * long, the job id is cut first (it is informational), then the label; never the fields that a
+ * sweep or rotation matches on. Throws when a rotation key has no valid `target`.
+ */
 function formatKeyName(fields) {
+    if (fields.kind === 'rot' ? !/^[0-9a-f]{12}$/.test(fields.target ?? '') : fields.target) {
+        throw new Error('formatKeyName: a target is required for rotation keys, and only for them');
+    }
     const repository = clean(fields.repository, /[^\w.\-/]/g);
-    const tail = (job) => ` [vsk1 exp=${compactTime(fields.expiresAt)} repo=${repository} run=${fields.runId}-${fields.runAttempt} job=${job} n=${fields.nonce}]`;
-    // Keep within Vast's 255 characters: shorten the job id first (it is informational), then the
-    // label; never the fields a sweep matches on.
+    const target = fields.kind === 'rot' ? ` t=${fields.target}` : '';
+    const tail = (job) => ` [vsk2 m=${fields.kind} exp=${compactTime(fields.expiresAt)} repo=${repository} run=${fields.runId}-${fields.runAttempt} job=${job}${target} n=${fields.nonce}]`;
     const room = MAX_NAME_LENGTH - tail('').length;
     let label = clean(fields.label, /[\p{Cc}\p{Cf}]/gu);
     let job = clean(fields.job, /[^\w.-]/g) || 'job';
@@ -185,20 +222,26 @@ function formatKeyName(fields) {
         label = label.slice(0, Math.max(0, room - job.length));
     return `${label}${tail(job)}`;
 }
+/** Reads a managed name back (`vsk2`, or `vsk1` as kind `legacy`); `undefined` for any other. */
 function parseKeyName(name) {
-    const match = TAIL.exec(name);
-    if (!match)
-        return undefined;
     // formatKeyName never writes control characters; a name that has them was not made by this
     // action (and printing it could smuggle a workflow command into the log).
     if (/[\p{Cc}\p{Cf}]/u.test(name))
         return undefined;
-    const [, exp, repository, runId, runAttempt, job, nonce] = match;
+    const v2 = TAIL_V2.exec(name);
+    const v1 = v2 ? undefined : TAIL_V1.exec(name);
+    const match = v2 ?? v1;
+    if (!match)
+        return undefined;
+    const [kind, exp, repository, runId, runAttempt, job, target, nonce] = v2
+        ? v2.slice(1)
+        : ['legacy', ...match.slice(1, 6), undefined, match[6]];
     const expiresAt = parseCompactTime(exp ?? '');
     if (Number.isNaN(expiresAt.getTime()))
         return undefined;
-    return {
+    const fields = {
         label: name.slice(0, match.index),
+        kind: kind,
         expiresAt,
         repository: repository ?? '',
         runId: runId ?? '',
@@ -206,6 +249,12 @@ function parseKeyName(name) {
         job: job ?? '',
         nonce: nonce ?? '',
     };
+    if (target)
+        fields.target = target;
+    // A rotation key without its target (or any other key with one) was not written by this action.
+    if ((fields.kind === 'rot') !== (target !== undefined))
+        return undefined;
+    return fields;
 }
 /** ISO 8601 without milliseconds: the deadline as the name stores it. */
 function isoSeconds(date) {
@@ -1173,8 +1222,10 @@ async function rotateSettings(read, common, source, options) {
         // The label is the rotation's identity: it must come back whole from the key's name.
         const sample = (0,key_name/* formatKeyName */.yv)({
             label,
+            kind: 'rot',
             expiresAt: new Date(Date.UTC(2099, 0, 1)),
             ...common.context,
+            target: 'f'.repeat(12),
             nonce: 'ffffffff',
         });
         const kept = (0,key_name/* parseKeyName */.wN)(sample)?.label ?? '';
@@ -1241,9 +1292,22 @@ async function rotateSettings(read, common, source, options) {
         githubApiUrl: 'url' in githubApi ? githubApi.url : '',
         secretName,
         target,
+        targetId: (0,key_name/* rotationTargetId */.Bl)(targetParts(target, secretName)),
         keepPrevious: read.integer('keep-previous', DEFAULTS.keepPrevious, KEEP_PREVIOUS_RANGE),
         outputKey: read.boolean('output-key'),
     };
+}
+/**
+ * What names a secret, in order: scope, owner (repository or organisation), environment, name.
+ * A repository secret and an environment secret of one repository are different targets, and so
+ * are two environments or two secret names.
+ */
+function targetParts(target, secretName) {
+    if (target.scope === 'organization')
+        return [target.scope, target.organization, secretName];
+    if (target.scope === 'environment')
+        return [target.scope, target.repository, target.environment, secretName];
+    return [target.scope, target.repository, secretName];
 }
 function describeSensitive(categories) {
     const what = {

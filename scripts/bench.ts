@@ -187,6 +187,7 @@ try {
     const victim = emulator.addKey({
       name: formatKeyName({
         label: 'bench',
+        kind: 'job',
         expiresAt: new Date(Date.now() + 3_600_000),
         repository: 'octo-org/gpu-trainer',
         runId: '1',
@@ -373,6 +374,7 @@ try {
   sweepEmulator.seedKeys(5000, (i) =>
     formatKeyName({
       label: `k${i}`,
+      kind: 'job',
       expiresAt: new Date(now + (i % 2 === 0 ? -1 : 1) * 3_600_000),
       repository: 'octo-org/gpu-trainer',
       runId: String(i),

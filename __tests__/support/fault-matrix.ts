@@ -69,6 +69,7 @@ const inputsFor = (s: Scenario, extra: Record<string, string>) =>
 function managedName(label: string, offsetMs: number): string {
   return formatKeyName({
     label,
+    kind: 'job',
     expiresAt: new Date(Math.floor((Date.now() + offsetMs) / 1000) * 1000),
     repository: 'octo-org/gpu-trainer',
     runId: '7',

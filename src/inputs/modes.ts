@@ -1,6 +1,6 @@
 import { checkApiUrl } from '../api-url.ts'
 import { formatDuration } from '../duration.ts'
-import { formatKeyName, MAX_LABEL_LENGTH, parseKeyName } from '../key-name.ts'
+import { formatKeyName, MAX_LABEL_LENGTH, parseKeyName, rotationTargetId } from '../key-name.ts'
 import {
   parsePermissions,
   PermissionsError,
@@ -186,8 +186,10 @@ export async function rotateSettings(
     // The label is the rotation's identity: it must come back whole from the key's name.
     const sample = formatKeyName({
       label,
+      kind: 'rot',
       expiresAt: new Date(Date.UTC(2099, 0, 1)),
       ...common.context,
+      target: 'f'.repeat(12),
       nonce: 'ffffffff',
     })
     const kept = parseKeyName(sample)?.label ?? ''
@@ -279,9 +281,22 @@ export async function rotateSettings(
     githubApiUrl: 'url' in githubApi ? githubApi.url : '',
     secretName,
     target,
+    targetId: rotationTargetId(targetParts(target, secretName)),
     keepPrevious: read.integer('keep-previous', DEFAULTS.keepPrevious, KEEP_PREVIOUS_RANGE),
     outputKey: read.boolean('output-key'),
   }
+}
+
+/**
+ * What names a secret, in order: scope, owner (repository or organisation), environment, name.
+ * A repository secret and an environment secret of one repository are different targets, and so
+ * are two environments or two secret names.
+ */
+export function targetParts(target: SecretTarget, secretName: string): string[] {
+  if (target.scope === 'organization') return [target.scope, target.organization, secretName]
+  if (target.scope === 'environment')
+    return [target.scope, target.repository, target.environment, secretName]
+  return [target.scope, target.repository, secretName]
 }
 
 function describeSensitive(categories: string[]): string {

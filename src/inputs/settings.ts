@@ -70,6 +70,8 @@ export interface RotateSettings extends CommonSettings {
   readonly githubApiUrl: string
   readonly secretName: string
   readonly target: SecretTarget
+  /** `rotationTargetId` of the target and secret name: written into the key name (`t=`). */
+  readonly targetId: string
   readonly keepPrevious: number
   readonly outputKey: boolean
 }

@@ -16,7 +16,10 @@ export interface CreateDeps extends MintDeps {
 export async function runCreate(settings: CreateSettings, deps: CreateDeps): Promise<void> {
   const { runner } = deps
   if (settings.exportConfig) checkConfigFileFree(deps.configFilePath)
-  const created = await mintKey(settings, deps)
+  const created = await mintKey(
+    { ...settings, kind: settings.revoke === 'never' ? 'keep' : 'job' },
+    deps,
+  )
   const { name, expiresAt } = created
 
   if (settings.exportConfig) {

@@ -1,6 +1,6 @@
 import { removeConfigFile, type WrittenFile } from '../config-file.ts'
 import type { CommonSettings } from '../inputs/index.ts'
-import { deadlineFrom, formatKeyName } from '../key-name.ts'
+import { deadlineFrom, formatKeyName, type KeyKind } from '../key-name.ts'
 import type { Permissions } from '../permissions.ts'
 import type { Runner } from '../runner.ts'
 import type { Secret } from '../secret.ts'
@@ -43,6 +43,10 @@ export interface MintRequest extends Pick<
   ttlMs: number
   revoke: CreateState['revoke']
   cleanupFailure: CreateState['cleanupFailure']
+  /** Written into the name (`m=`): who may end the key before its deadline. */
+  kind: KeyKind
+  /** Rotation keys only: the target id written into the name (`t=`). */
+  target?: string
 }
 
 export interface MintDeps {
@@ -67,8 +71,10 @@ export async function mintKey(request: MintRequest, deps: MintDeps): Promise<Min
   const expiresAt = deadlineFrom(deps.now(), request.ttlMs)
   const name = formatKeyName({
     label: request.label,
+    kind: request.kind,
     expiresAt,
     ...request.context,
+    ...(request.target ? { target: request.target } : {}),
     nonce: deps.nonce(),
   })
   // Saved before the request goes out: if the answer never arrives (lost, cancelled, killed),

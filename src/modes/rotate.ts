@@ -35,7 +35,10 @@ export async function runRotate(settings: RotateSettings, deps: RotateDeps): Pro
   // Whatever the token cannot do shows up here, before a key exists.
   await writer.prepare()
 
-  const minted = await mintKey({ ...settings, revoke: 'post', cleanupFailure: 'warn' }, deps)
+  const minted = await mintKey(
+    { ...settings, revoke: 'post', cleanupFailure: 'warn', kind: 'rot', target: settings.targetId },
+    deps,
+  )
   runner.info(`Created Vast.ai key ${minted.id} (${minted.name}).`)
 
   try {
@@ -156,8 +159,15 @@ async function retireOlderKeys(
     older = candidates
       .filter((k) => k.name !== minted.name)
       .filter((k) => {
+        // The rotation's identity: its label, repository and target. Create-mode keys, legacy
+        // names and other targets' keys are never retired here; a sweep ends them at their deadline.
         const fields = parseKeyName(k.name)
-        return fields?.label === settings.label && fields.repository.toLowerCase() === repository
+        return (
+          fields?.kind === 'rot' &&
+          fields.target === settings.targetId &&
+          fields.label === settings.label &&
+          fields.repository.toLowerCase() === repository
+        )
       })
       .sort((a, b) => b.id - a.id)
   } catch (error) {
