@@ -108,7 +108,7 @@ describe('key names', () => {
         (g) => {
           const f: NewKeyNameFields = {
             label: g.label,
-            kind: g.kind as NewKeyNameFields['kind'],
+            kind: g.kind,
             expiresAt: new Date(g.seconds * 1000),
             repository: `${g.owner}/${g.repo}`,
             runId: g.runId,
