@@ -46,6 +46,23 @@ describe('README and action.yml', () => {
     }
   })
 
+  it('troubleshoots every input the parser can refuse, and every generic input problem', () => {
+    const start = readme.indexOf('## Troubleshooting')
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1))
+    const refused = new Set(
+      [...sources.matchAll(/read\.problem\(\s*'([a-z-]+)'/g)].map((m) => m[1] ?? ''),
+    )
+    expect(refused.size).toBeGreaterThan(8)
+    for (const name of refused) expect(section).toContain(`Input '${name}'`)
+    for (const generic of [
+      'is not a duration',
+      'is out of range',
+      'must be a whole number',
+      'is not a boolean',
+    ])
+      expect(section).toContain(generic)
+  })
+
   it('has YAML examples that parse and use only declared inputs', () => {
     expect(yamlBlocks.length).toBeGreaterThanOrEqual(4)
     let steps = 0
