@@ -5,6 +5,7 @@ import {
   ROOT,
   lintAction,
   lintWorkflow,
+  parserErrors,
   pinProblems,
   workflowFiles,
 } from '../scripts/workflow-lint.ts'
@@ -35,6 +36,27 @@ describe('GitHub workflow parser', () => {
 
   it.each(actions)('%s parses without errors', async (file) => {
     expect(await lintAction(file, read(file))).toEqual([])
+  })
+
+  it("accepts every workflow example of the README (GitHub's parser, as a user would paste it)", async () => {
+    const readme = read('README.md')
+    const examples = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
+      .map((m) => m[1] ?? '')
+      .filter((block) => /^jobs:/m.test(block))
+    expect(examples.length).toBeGreaterThanOrEqual(4)
+    for (const [i, block] of examples.entries()) {
+      const workflow = /^on:/m.test(block) ? block : `on: push\n${block}`
+      expect({ example: i, errors: await parserErrors(`README example ${i}`, workflow) }).toEqual({
+        example: i,
+        errors: [],
+      })
+    }
+    // And the README's warning holds: unquoted JSON permissions are refused.
+    const unquoted =
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: o/r@v1\n        with:\n          permissions: {"api":{"instance_read":{}}}\n'
+    expect((await parserErrors('unquoted.yml', unquoted)).join('\n')).toMatch(
+      /A mapping was not expected/,
+    )
   })
 
   it('reports a bad expression, an unknown key, a missing timeout and an unpinned action', async () => {

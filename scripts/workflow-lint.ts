@@ -92,17 +92,14 @@ export function pinProblems(file: string, content: string): string[] {
  * the pinning rules, a top-level `permissions`, and `timeout-minutes` on every job. Empty when clean.
  */
 export async function lintWorkflow(file: string, content: string): Promise<string[]> {
-  const { workflow } = await loadParsers()
-  const trace = new workflow.NoOperationTraceWriter()
-  const parsed = workflow.parseWorkflow({ name: file, content }, trace)
-  const problems = parsed.context.errors.getErrors().map((e) => e.message)
-  if (parsed.value === undefined) return problems.length ? problems : [`${file}: empty workflow`]
-  const template = await workflow.convertWorkflowTemplate(parsed.context, parsed.value)
-  for (const error of template.errors ?? []) {
-    if (!problems.includes(error.Message)) problems.push(error.Message)
-  }
+  const problems = await parserErrors(file, content)
   problems.push(...pinProblems(file, content))
-  const doc: unknown = parseYaml(content)
+  let doc: unknown
+  try {
+    doc = parseYaml(content)
+  } catch {
+    return problems // GitHub's parser has reported the YAML error
+  }
   const root = (doc ?? {}) as { permissions?: unknown; jobs?: Record<string, unknown> }
   if (!('permissions' in root)) problems.push(`${file}: no top-level permissions`)
   for (const [id, job] of Object.entries(root.jobs ?? {})) {
@@ -111,6 +108,20 @@ export async function lintWorkflow(file: string, content: string): Promise<strin
     if (!('uses' in spec) && !('timeout-minutes' in spec)) {
       problems.push(`${file}: job ${id} has no timeout-minutes`)
     }
+  }
+  return problems
+}
+
+/** Only the errors of GitHub's parser (schema, expressions, conversion) for one workflow. */
+export async function parserErrors(file: string, content: string): Promise<string[]> {
+  const { workflow } = await loadParsers()
+  const trace = new workflow.NoOperationTraceWriter()
+  const parsed = workflow.parseWorkflow({ name: file, content }, trace)
+  const problems = parsed.context.errors.getErrors().map((e) => e.message)
+  if (parsed.value === undefined) return problems.length ? problems : [`${file}: empty workflow`]
+  const template = await workflow.convertWorkflowTemplate(parsed.context, parsed.value)
+  for (const error of template.errors ?? []) {
+    if (!problems.includes(error.Message)) problems.push(error.Message)
   }
   return problems
 }
