@@ -11,6 +11,7 @@ export default defineConfig(
       '*.config.js',
       'scripts/*.mjs',
       'scripts/*.js',
+      '.github/actions/**/*.mjs',
       '__tests__/fixtures/',
     ],
   },

@@ -28,6 +28,41 @@ describe('README and action.yml', () => {
     expect(readme).toMatch(row(name))
   })
 
+  it('keeps the two contributor commands, the table of contents and the linked docs', () => {
+    expect(readme).toContain('npm install && npm run demo')
+    expect(readme).toMatch(/^npm test +#/m)
+    expect(readFileSync(new URL('../.ci/run', import.meta.url), 'utf8')).toMatch(/^npm test$/m)
+    for (const [, anchor] of readme.matchAll(/\]\(#([a-z0-9-]+)\)/g)) {
+      const headings = [...readme.matchAll(/^#{2,3} (.+)$/gm)].map((m) =>
+        (m[1] ?? '')
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, '')
+          .replaceAll(' ', '-'),
+      )
+      expect(headings).toContain(anchor)
+    }
+    for (const [, path] of readme.matchAll(/\]\(((?:docs\/)?[A-Za-z-]+\.md|LICENSE)\)/g)) {
+      expect(() => readFileSync(new URL(`../${path}`, import.meta.url))).not.toThrow()
+    }
+  })
+
+  it('troubleshoots every input the parser can refuse, and every generic input problem', () => {
+    const start = readme.indexOf('## Troubleshooting')
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1))
+    const refused = new Set(
+      [...sources.matchAll(/read\.problem\(\s*'([a-z-]+)'/g)].map((m) => m[1] ?? ''),
+    )
+    expect(refused.size).toBeGreaterThan(8)
+    for (const name of refused) expect(section).toContain(`Input '${name}'`)
+    for (const generic of [
+      'is not a duration',
+      'is out of range',
+      'must be a whole number',
+      'is not a boolean',
+    ])
+      expect(section).toContain(generic)
+  })
+
   it('has YAML examples that parse and use only declared inputs', () => {
     expect(yamlBlocks.length).toBeGreaterThanOrEqual(4)
     let steps = 0

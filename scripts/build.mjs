@@ -1,6 +1,8 @@
 // Builds dist/ from src/: one ESM bundle (dist/index.js, with chunks that only some modes load)
 // and the two files action.yml runs, dist/main.js and dist/post.js, which call into it.
 // `npm run build` runs this; .ci/run checks that the committed dist/ is exactly its output.
+// dist/licenses.txt: the licence of every package bundled into dist/ (ncc --license), shipped with
+// the bundle; __tests__/licenses.test.ts checks that it names every bundled package.
 import { execFileSync } from 'node:child_process'
 import { rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -11,7 +13,7 @@ const dist = join(root, 'dist')
 rmSync(dist, { recursive: true, force: true })
 execFileSync(
   join(root, 'node_modules', '.bin', 'ncc'),
-  ['build', 'src/index.ts', '-o', 'dist', '--quiet'],
+  ['build', 'src/index.ts', '-o', 'dist', '--license', 'licenses.txt', '--quiet'],
   {
     cwd: root,
     stdio: 'inherit',
