@@ -13,8 +13,8 @@ try {
   const res = await fetch(`${url}/__emulator/keys`)
   if (!res.ok) throw new Error(`GET /__emulator/keys answered HTTP ${res.status}`)
   const { keys } = await res.json()
-  // Every key the action makes carries the `[vsk1 ...]` marker in its name.
-  const managed = keys.filter((k) => /\[vsk1 /.test(k.name))
+  // Every key the action makes carries the `[vsk2 ...]` marker (or `[vsk1 ...]` from versions before 1.0) in its name.
+  const managed = keys.filter((k) => /\[vsk[12] /.test(k.name))
   const alive = managed.filter((k) => k.deletedAt === null)
   for (const k of managed) {
     console.log(`key ${k.id}: ${k.deletedAt === null ? 'ALIVE' : 'deleted'}  ${k.name}`)
