@@ -1,6 +1,7 @@
 import { defineConfig } from 'eslint/config'
 import tseslint from 'typescript-eslint'
 import prettier from 'eslint-config-prettier'
+import { chokepointRules } from './eslint.chokepoint.config.js'
 
 export default defineConfig(
   {
@@ -23,6 +24,12 @@ export default defineConfig(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  {
+    // Only src/runner.ts writes to the runner: see eslint.chokepoint.config.js.
+    files: ['src/**/*.ts'],
+    ignores: ['src/runner.ts'],
+    rules: chokepointRules,
   },
   prettier,
 )

@@ -19,3 +19,21 @@ export function cancellationSignal(
   target.on('SIGTERM', handle)
   return controller.signal
 }
+
+/**
+ * An error nothing caught (a library's timer, a stray rejection) would be printed by Node to
+ * stderr as it is, around the runner's chokepoint: its message may hold text from outside. It
+ * fails the step through `fail` instead, and the process ends.
+ */
+export function failOnUncaught(
+  fail: (message: string, stack: string | undefined) => void,
+  target: Pick<NodeJS.Process, 'on' | 'exit'> = process,
+): void {
+  const handle = (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error)
+    fail(`Unexpected error: ${message}`, error instanceof Error ? error.stack : undefined)
+    target.exit(1)
+  }
+  target.on('uncaughtException', handle)
+  target.on('unhandledRejection', handle)
+}
