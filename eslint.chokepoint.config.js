@@ -47,12 +47,12 @@ export const chokepointRules = {
     },
     {
       selector:
-        'CallExpression[callee.name=/^(write|writeSync|writev|writevSync|appendFileSync|writeFileSync|createWriteStream)$/][arguments.0.value=/^[12]$/]',
+        'CallExpression[callee.name=/^(write|writeSync|writev|writevSync|appendFileSync|writeFileSync|createWriteStream)$/]:matches([arguments.0.value=1], [arguments.0.value=2])',
       message,
     },
     {
       selector:
-        'CallExpression[callee.property.name=/^(write|writeSync|writev|writevSync|appendFileSync|writeFileSync|createWriteStream)$/][arguments.0.value=/^[12]$/]',
+        'CallExpression[callee.property.name=/^(write|writeSync|writev|writevSync|appendFileSync|writeFileSync|createWriteStream)$/]:matches([arguments.0.value=1], [arguments.0.value=2])',
       message,
     },
   ],

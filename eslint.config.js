@@ -10,6 +10,7 @@ export default defineConfig(
       'node_modules/',
       'coverage/',
       '*.config.js',
+      '*.config.d.ts',
       'scripts/*.mjs',
       'scripts/*.js',
       '__tests__/fixtures/',

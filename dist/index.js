@@ -2409,7 +2409,7 @@ function encodedForms(value) {
     const bytes = Buffer.from(value, 'utf8');
     const base64 = [0, 1, 2]
         .filter((shift) => bytes.length > shift + 2)
-        .map((shift) => bytes.subarray(shift).toString('base64').replace(/=+$/, ''));
+        .map((shift) => bytes.subarray(shift).toString('base64'));
     const json = JSON.stringify(value).slice(1, -1);
     const uri = encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
     const xml = value
@@ -2432,6 +2432,7 @@ class SecretScrubber {
     #runs = new Set();
     #short = new Set();
     #values = new Set();
+    /** Registers a value (what `::add-mask::` registers: the whole and each trimmed line). */
     add(value) {
         const values = [value, ...value.split(/[\r\n]+/).map((line) => line.trim())];
         for (const one of values) {
@@ -2439,7 +2440,8 @@ class SecretScrubber {
                 continue;
             this.#values.add(one);
             for (const form of encodedForms(one).map(fold)) {
-                if (form.length < SECRET_RUN) {
+                // A multi-line value is matched whole; runs come from each of its lines.
+                if (form.length < SECRET_RUN || /[\r\n]/.test(one)) {
                     this.#short.add(form);
                     continue;
                 }

@@ -151,7 +151,7 @@ function encodedForms(value: string): string[] {
   const bytes = Buffer.from(value, 'utf8')
   const base64 = [0, 1, 2]
     .filter((shift) => bytes.length > shift + 2)
-    .map((shift) => bytes.subarray(shift).toString('base64').replace(/=+$/, ''))
+    .map((shift) => bytes.subarray(shift).toString('base64'))
   const json = JSON.stringify(value).slice(1, -1)
   const uri = encodeURIComponent(value).replace(
     /[!'()*]/g,
@@ -179,13 +179,15 @@ export class SecretScrubber {
   readonly #short = new Set<string>()
   readonly #values = new Set<string>()
 
+  /** Registers a value (what `::add-mask::` registers: the whole and each trimmed line). */
   add(value: string): void {
     const values = [value, ...value.split(/[\r\n]+/).map((line) => line.trim())]
     for (const one of values) {
       if (one.trim() === '' || this.#values.has(one)) continue
       this.#values.add(one)
       for (const form of encodedForms(one).map(fold)) {
-        if (form.length < SECRET_RUN) {
+        // A multi-line value is matched whole; runs come from each of its lines.
+        if (form.length < SECRET_RUN || /[\r\n]/.test(one)) {
           this.#short.add(form)
           continue
         }

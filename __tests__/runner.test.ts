@@ -1,0 +1,158 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import { parseKeyValueFile } from '../harness/runner.ts'
+import { createRunner, neutraliseCommands, SecretScrubber, type Runner } from '../src/runner.ts'
+import { Secret } from '../src/secret.ts'
+import { hostileText } from './support/hostile.ts'
+import { runnerLines, streamProblems } from './support/stream.ts'
+
+// The chokepoint in src/runner.ts, in process: every method that prints, fed hostile text, checked
+// on the raw lines the way the runner reads them (support/stream.ts). The same invariant is
+// checked through dist/ in hostile.test.ts.
+
+const KEY = '3f9a0c5be17d4a2f8c6e0b9d1a7f3e5c2b8d4f6a0e1c3b5d7f9a2c4e6b8d0f1a'
+const TOKEN = 'ghs_16C7e42F292c6912E7710c838347Ae178B4a'
+
+function capture(env: NodeJS.ProcessEnv = {}) {
+  const lines: string[] = []
+  const files: Record<string, string> = {}
+  const runner = createRunner({
+    env,
+    write: (line) => lines.push(line),
+    appendFile: (path, text) => {
+      files[path] = (files[path] ?? '') + text
+    },
+    setExitCode: () => {},
+  })
+  return { runner, lines, files }
+}
+
+type Printer = (runner: Runner, text: string) => void
+const PRINTERS: Record<string, Printer> = {
+  info: (r, t) => r.info(t),
+  debug: (r, t) => r.debug(t),
+  notice: (r, t) => r.notice(t),
+  warning: (r, t) => r.warning(t),
+  error: (r, t) => r.error(t),
+  setFailed: (r, t) => r.setFailed(t),
+  'warning with a title': (r, t) => r.warning('x', { title: t }),
+}
+
+describe('the chokepoint (src/runner.ts)', () => {
+  it('no hostile text becomes a command or shows a secret, through any method', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(PRINTERS)),
+        hostileText([KEY, TOKEN]),
+        (method, text) => {
+          const { runner, lines } = capture()
+          runner.setSecret(KEY)
+          runner.setSecret(TOKEN)
+          const before = lines.length
+          PRINTERS[method]?.(runner, text)
+          const raw = lines.join('\n')
+          expect(streamProblems(raw, [KEY, TOKEN], { ownProperties: true })).toEqual([])
+          // a command method writes exactly one command line, info only text
+          const written = runnerLines(lines.slice(before).join('\n'))
+          if (method === 'info') expect(written.every((l) => !l.startsWith('::'))).toBe(true)
+          else expect(written).toHaveLength(1)
+        },
+      ),
+      { numRuns: 2000, seed: 11 },
+    )
+  })
+
+  it('leaves ordinary text exactly as it is', () => {
+    fc.assert(
+      fc.property(
+        fc.string().filter((t) => !t.includes('::') && !t.includes('##[')),
+        (text) => {
+          const { runner, lines } = capture()
+          runner.setSecret(KEY)
+          runner.info(text)
+          expect(lines[1]).toBe(text)
+        },
+      ),
+      { numRuns: 500, seed: 11 },
+    )
+  })
+
+  it.each([
+    ['::stop-commands::abc', ':\u200b:stop-commands::abc'],
+    [' \t\u00a0::warning::x', ' \t\u00a0:\u200b:warning::x'],
+    ['ok\r::error::x', 'ok\r:\u200b:error::x'],
+    ['a ##[error]b ##[x]', 'a ##\u200b[error]b ##\u200b[x]'],
+    ['###[x]', '###\u200b[x]'],
+    ['x::y', 'x::y'],
+  ])('neutralises %j', (text, expected) => {
+    expect(neutraliseCommands(text)).toBe(expected)
+  })
+
+  it.each([
+    ['whole', `said ${KEY}!`, 'said ***!'],
+    ['cut to 12', `said ${KEY.slice(20, 32)}!`, 'said ***!'],
+    ['upper-cased', `said ${KEY.toUpperCase()}`, 'said ***'],
+    ['base64', `Basic ${Buffer.from(KEY).toString('base64')}`, 'Basic ***'],
+    ['JSON in JSON', JSON.stringify({ key: KEY }), '{"key":"***"}'],
+    ['two keys', `${KEY}${TOKEN}`, '***'],
+    ['11 characters are not enough', `x${KEY.slice(0, 11)}x`, `x${KEY.slice(0, 11)}x`],
+  ])('scrubs a secret: %s', (_, text, expected) => {
+    const scrubber = new SecretScrubber()
+    scrubber.add(KEY)
+    scrubber.add(TOKEN)
+    expect(scrubber.scrub(text)).toBe(expected)
+  })
+
+  it('scrubs each line of a multi-line secret, as the runner masks them', () => {
+    const scrubber = new SecretScrubber()
+    scrubber.add('first-line-of-it\n  second-line-of-it  \n')
+    expect(scrubber.scrub('a first-line-of-it b second-line-of-it c')).toBe('a *** b *** c')
+  })
+
+  it('hands a Secret out as it is (masked first), and scrubs secrets from other outputs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runner-'))
+    const output = join(dir, 'output')
+    const env = { GITHUB_OUTPUT: output, GITHUB_ENV: join(dir, 'env') }
+    writeFileSync(output, '')
+    const lines: string[] = []
+    const runner = createRunner({
+      env,
+      write: (line) => lines.push(line),
+      appendFile: (path, text) => writeFileSync(path, text, { flag: 'a' }),
+      setExitCode: () => {},
+    })
+    runner.setOutput('api-key', new Secret(KEY))
+    runner.setOutput('key-name', `name ${KEY.toUpperCase()}`)
+    runner.exportVariable('VAST_API_KEY', new Secret(KEY))
+    expect(lines).toEqual([`::add-mask::${KEY}`])
+    expect(Object.fromEntries(parseKeyValueFile(readFileSync(output, 'utf8')).pairs)).toEqual({
+      'api-key': KEY,
+      'key-name': 'name ***',
+    })
+    expect(
+      Object.fromEntries(parseKeyValueFile(readFileSync(env.GITHUB_ENV, 'utf8')).pairs),
+    ).toEqual({
+      VAST_API_KEY: KEY,
+    })
+  })
+
+  it('sends no mask for an empty or whitespace-only value (the runner would refuse it)', () => {
+    const { runner, lines } = capture()
+    for (const value of ['', ' ', '\n\t ']) runner.setSecret(value)
+    expect(lines).toEqual([])
+  })
+
+  it('scrubs the summary and annotation properties', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runner-'))
+    const summary = join(dir, 'summary')
+    const { runner, lines, files } = capture({ GITHUB_STEP_SUMMARY: summary })
+    runner.setSecret(TOKEN)
+    runner.appendSummary(`| ${TOKEN} |\n##[error]x`)
+    runner.error('m', { title: `t ${TOKEN}`, line: 3 })
+    expect(files[summary]).toBe('| *** |\n##\u200b[error]x\n')
+    expect(lines[1]).toBe('::error title=t ***,line=3::m')
+  })
+})
