@@ -4,10 +4,9 @@ import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { parseKeyValueFile } from '../harness/runner.ts'
-import { createRunner, neutraliseCommands, SecretScrubber, type Runner } from '../src/runner.ts'
+import { createRunner, neutraliseCommands, SecretScrubber } from '../src/runner.ts'
 import { Secret } from '../src/secret.ts'
-import { hostileText } from './support/hostile.ts'
-import { runnerLines, streamProblems } from './support/stream.ts'
+import { printCase, printProblems } from './support/hostile-runs.ts'
 
 // The chokepoint in src/runner.ts, in process: every method that prints, fed hostile text, checked
 // on the raw lines the way the runner reads them (support/stream.ts). The same invariant is
@@ -30,37 +29,12 @@ function capture(env: NodeJS.ProcessEnv = {}) {
   return { runner, lines, files }
 }
 
-type Printer = (runner: Runner, text: string) => void
-const PRINTERS: Record<string, Printer> = {
-  info: (r, t) => r.info(t),
-  debug: (r, t) => r.debug(t),
-  notice: (r, t) => r.notice(t),
-  warning: (r, t) => r.warning(t),
-  error: (r, t) => r.error(t),
-  setFailed: (r, t) => r.setFailed(t),
-  'warning with a title': (r, t) => r.warning('x', { title: t }),
-}
-
 describe('the chokepoint (src/runner.ts)', () => {
   it('no hostile text becomes a command or shows a secret, through any method', () => {
     fc.assert(
-      fc.property(
-        fc.constantFrom(...Object.keys(PRINTERS)),
-        hostileText([KEY, TOKEN]),
-        (method, text) => {
-          const { runner, lines } = capture()
-          runner.setSecret(KEY)
-          runner.setSecret(TOKEN)
-          const before = lines.length
-          PRINTERS[method]?.(runner, text)
-          const raw = lines.join('\n')
-          expect(streamProblems(raw, [KEY, TOKEN], { ownProperties: true })).toEqual([])
-          // a command method writes exactly one command line, info only text
-          const written = runnerLines(lines.slice(before).join('\n'))
-          if (method === 'info') expect(written.every((l) => !l.startsWith('::'))).toBe(true)
-          else expect(written).toHaveLength(1)
-        },
-      ),
+      fc.property(printCase, ([method, text]) => {
+        expect(printProblems(method, text)).toEqual([])
+      }),
       { numRuns: 2000, seed: 11 },
     )
   })
