@@ -10,6 +10,8 @@ import {
   badInputProblem,
   leakCase,
   leaksFor,
+  mistakeCase,
+  mistakeProblem,
 } from '../__tests__/support/generated.ts'
 import {
   hostileCase,
@@ -21,6 +23,7 @@ import {
 
 const LEAK_CASES = 60
 const BAD_INPUT_CASES = 3000
+const MISTAKE_CASES = 3000
 const HOSTILE_PRINTS = 20_000
 const HOSTILE_RUNS = 300
 
@@ -78,6 +81,17 @@ console.log(
   `hostile strings: ${HOSTILE_PRINTS} through src/runner.ts in process (failures: ${printFailures}); ` +
     `${HOSTILE_RUNS} through dist/ in ${hostileSteps} steps, ${[...byPath].map(([p, n]) => `${n} ${p}`).join(', ')} (failures: ${hostileFailures})`,
 )
+let mistakeFailures = 0
+for (const mistake of fc.sample(mistakeCase, MISTAKE_CASES)) {
+  const problem = await mistakeProblem(mistake)
+  if (problem) {
+    mistakeFailures += 1
+    console.log(`  mistake ${mistake.input}=${JSON.stringify(mistake.value)}: ${problem}`)
+  }
+}
+console.log(
+  `first mistakes: ${MISTAKE_CASES} generated (not named with their fix: ${mistakeFailures})`,
+)
 const cellsFailed = results.filter((r) => r.problems.length).length
 console.log(
   `\ngenerated cases: ${LEAK_CASES} key values through dist/ (leaks found: ${leaks}), ` +
@@ -88,4 +102,6 @@ console.log(
     `orphans: ${results.filter((r) => r.problems.some((p) => /left/.test(p))).length} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
 )
 process.exitCode =
-  cellsFailed || leaks || badInputFailures || printFailures || hostileFailures ? 1 : 0
+  cellsFailed || leaks || badInputFailures || printFailures || hostileFailures || mistakeFailures
+    ? 1
+    : 0
