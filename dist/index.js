@@ -2225,7 +2225,11 @@ async function runMain(environment) {
     try {
         const settings = await parseInputs({ getInput: (name) => runner.getInput(name), env: environment.env }, {
             onSecret: (value) => runner.setSecret(value),
-            loadYaml: async () => (await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19))).parse,
+            // Errors only: the parser's warnings would quote the input on stderr.
+            loadYaml: async () => {
+                const { parse } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
+                return (text) => parse(text, { logLevel: 'error' });
+            },
         });
         for (const secret of proxySecrets(environment.env))
             runner.setSecret(secret);
@@ -2355,15 +2359,19 @@ function escapeProperty(value) {
 function inputEnvName(name) {
     return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
-/** A zero-width space: shown as nothing, but it breaks `::` and `##[` for the runner's parser. */
-const BREAK = '\u200B';
+/**
+ * What breaks `::` and `##[`: a plain space, visible on purpose. Not a zero-width character: the
+ * runner finds `::` and `##[` with .NET's culture-sensitive `StartsWith`/`IndexOf`, which on ICU
+ * skip characters such as U+200B; a space is never skipped (and is no command character).
+ */
+const BREAK = ' ';
 /**
  * What the runner's `TrimStart()` may skip before `::` (.NET `char.IsWhiteSpace`: Unicode
  * separators, tab to CR, U+0085, U+00A0), widened to every control and format character.
  */
 const LEADING = /^[\s\p{Z}\p{Cc}\p{Cf}]*/u;
 /**
- * Neutralises every workflow command the runner would read in `text`, keeping its look.
+ * Neutralises every workflow command the runner would read in `text`, changing one character.
  *
  * The runner reads a step's stdout/stderr one line at a time, `StreamReader.ReadLine`, so a line
  * ends at LF, CR or CRLF (actions/runner src/Runner.Sdk/ProcessInvoker.cs, StartReadStream). A
@@ -2373,8 +2381,8 @@ const LEADING = /^[\s\p{Z}\p{Cc}\p{Cf}]*/u;
  * - TryParseV2: `::name props::data` at the start of the line after `TrimStart()`;
  * - TryParse, the legacy form: `##[name props]data` **anywhere** in the line.
  * Command names are matched case-insensitively, and `stop-commands` adds its token as a command.
- * So in every line: a `::` that starts it after leading blanks gets a zero-width space between
- * its colons, and every `##[` gets one before its bracket. Line ends are kept as they are. The
+ * So in every line: a `::` that starts it after leading blanks gets a space between its colons
+ * (`: :`), and every `##[` gets one before its bracket (`## [`). Line ends are kept as they are. The
  * runner's `%` escapes matter only inside a command line the action writes itself: its data and
  * properties are escaped there ({@link escapeData}), after this.
  */
@@ -2577,11 +2585,14 @@ function cancellationSignal(onCancel = () => { }, target = process) {
     return controller.signal;
 }
 /**
- * An error nothing caught (a library's timer, a stray rejection) would be printed by Node to
- * stderr as it is, around the runner's chokepoint: its message may hold text from outside. It
- * fails the step through `fail` instead, and the process ends.
+ * What Node itself would print to stderr, around the runner's chokepoint, with text that may come
+ * from outside: an error nothing caught (a library's timer, a stray rejection) fails the step
+ * through `fail`, and the process ends; a process warning (a library's `emitWarning`, such as a
+ * YAML parser quoting its input) goes to `debug` instead of Node's default printer.
  */
-function failOnUncaught(fail, target = process) {
+function failOnUncaught(fail, debug, target = process) {
+    target.removeAllListeners('warning');
+    target.on('warning', (warning) => debug(`${warning.name}: ${warning.message}`));
     const handle = (error) => {
         const message = error instanceof Error ? error.message : String(error);
         fail(`Unexpected error: ${message}`, error instanceof Error ? error.stack : undefined);
@@ -2602,7 +2613,7 @@ async function main() {
         runner.setFailed(message);
         if (stack)
             runner.debug(stack);
-    });
+    }, (message) => runner.debug(message));
     const signal = cancellationSignal((name) => runner.info(`Received ${name}: stopping.`));
     await runMain({ runner, env: process.env, signal });
     // Everything is written (file commands and stdout are synchronous). Do not wait for timers a
@@ -2621,7 +2632,7 @@ async function post() {
         runner.setFailed(message);
         if (stack)
             runner.debug(stack);
-    });
+    }, (message) => runner.debug(message));
     const signal = cancellationSignal((name) => runner.info(`Received ${name}: stopping.`));
     await runPost({ runner, env: process.env, signal });
     // As in main: nothing is left to write, and nothing worth waiting for.

@@ -92,8 +92,12 @@ export function inputEnvName(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
 
-/** A zero-width space: shown as nothing, but it breaks `::` and `##[` for the runner's parser. */
-const BREAK = '\u200B'
+/**
+ * What breaks `::` and `##[`: a plain space, visible on purpose. Not a zero-width character: the
+ * runner finds `::` and `##[` with .NET's culture-sensitive `StartsWith`/`IndexOf`, which on ICU
+ * skip characters such as U+200B; a space is never skipped (and is no command character).
+ */
+const BREAK = ' '
 
 /**
  * What the runner's `TrimStart()` may skip before `::` (.NET `char.IsWhiteSpace`: Unicode
@@ -102,7 +106,7 @@ const BREAK = '\u200B'
 const LEADING = /^[\s\p{Z}\p{Cc}\p{Cf}]*/u
 
 /**
- * Neutralises every workflow command the runner would read in `text`, keeping its look.
+ * Neutralises every workflow command the runner would read in `text`, changing one character.
  *
  * The runner reads a step's stdout/stderr one line at a time, `StreamReader.ReadLine`, so a line
  * ends at LF, CR or CRLF (actions/runner src/Runner.Sdk/ProcessInvoker.cs, StartReadStream). A
@@ -112,8 +116,8 @@ const LEADING = /^[\s\p{Z}\p{Cc}\p{Cf}]*/u
  * - TryParseV2: `::name props::data` at the start of the line after `TrimStart()`;
  * - TryParse, the legacy form: `##[name props]data` **anywhere** in the line.
  * Command names are matched case-insensitively, and `stop-commands` adds its token as a command.
- * So in every line: a `::` that starts it after leading blanks gets a zero-width space between
- * its colons, and every `##[` gets one before its bracket. Line ends are kept as they are. The
+ * So in every line: a `::` that starts it after leading blanks gets a space between its colons
+ * (`: :`), and every `##[` gets one before its bracket (`## [`). Line ends are kept as they are. The
  * runner's `%` escapes matter only inside a command line the action writes itself: its data and
  * properties are escaped there ({@link escapeData}), after this.
  */

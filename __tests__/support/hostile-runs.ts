@@ -27,7 +27,10 @@ export const HOSTILE_PATHS = [
   'sweep key name',
   'rotate key name',
   'github error',
+  'input echoed',
 ] as const
+/** Inputs whose value a message may quote (`permissions` also as YAML behind a directive). */
+const ECHOED = ['ttl', 'permissions', 'yaml directive', 'mode', 'api-url', 'max-attempts'] as const
 const ROUTES = ['create', 'list', 'delete', 'current'] as const
 const STATUSES = [400, 401, 403, 404, 409, 422, 429, 500, 502, 503] as const
 const FORMS = ['msg', 'error', 'detail', 'message', 'text'] as const
@@ -40,6 +43,7 @@ export interface HostileCase {
   text: string
   /** For the rotation's name, an input: no pieces of secrets (state keeps it as it is). */
   label: string
+  input: (typeof ECHOED)[number]
   debug: boolean
 }
 
@@ -50,6 +54,7 @@ export const hostileCase: fc.Arbitrary<HostileCase> = fc.record({
   form: fc.constantFrom(...FORMS),
   text: hostileText(SECRETS),
   label: hostileText([], 6),
+  input: fc.constantFrom(...ECHOED),
   debug: fc.boolean(),
 })
 
@@ -115,6 +120,13 @@ export async function hostileProblems(
         s.emulator.inject(route, vastFault(c))
         await run({ mode: 'delete', 'key-id': String(old.id) }, false)
       }
+    } else if (c.path === 'input echoed') {
+      // The yaml parser warns about an unknown directive quoting its line: never on stderr.
+      const [input, value] =
+        c.input === 'yaml directive'
+          ? ['permissions', `%${c.text.replace(/[\r\n]/g, ' ')}\n---\napi:\n  misc: {}`]
+          : [c.input, c.text]
+      await run({ [input]: value })
     } else if (c.path === 'sweep key name') {
       // A name from the account: anything, as long as a sweep takes it for a managed key.
       s.emulator.addKey({ name: managedName('', -3_600_000).replace(/^/, c.text) })
