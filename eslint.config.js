@@ -1,6 +1,7 @@
 import { defineConfig } from 'eslint/config'
 import tseslint from 'typescript-eslint'
 import prettier from 'eslint-config-prettier'
+import { chokepointRules } from './eslint.chokepoint.config.js'
 
 export default defineConfig(
   {
@@ -9,6 +10,7 @@ export default defineConfig(
       'node_modules/',
       'coverage/',
       '*.config.js',
+      '*.config.d.ts',
       'scripts/*.mjs',
       'scripts/*.js',
       '.github/actions/**/*.mjs',
@@ -24,6 +26,12 @@ export default defineConfig(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  {
+    // Only src/runner.ts writes to the runner: see eslint.chokepoint.config.js.
+    files: ['src/**/*.ts'],
+    ignores: ['src/runner.ts'],
+    rules: chokepointRules,
   },
   prettier,
 )

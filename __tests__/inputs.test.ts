@@ -111,7 +111,11 @@ describe('parseInputs', () => {
     [{ mode: 'explode' }, 'mode', /'explode' is not a mode; use one of: create, delete, sweep/],
     [{ permissions: '' }, 'permissions', /required.*inherit/],
     [{ permissions: '{"api":' }, 'permissions', /not valid JSON/],
-    [{ permissions: 'instance_reed' }, 'permissions', /unknown category 'instance_reed'/],
+    [
+      { permissions: 'instance_reed' },
+      'permissions',
+      /'instance_reed' is not .*did you mean instance_read\?/,
+    ],
     [{ permissions: 'instance-manger' }, 'permissions', /not a preset/],
     [{ permissions: 'user_write' }, 'permissions', /mint and delete API keys.*allow-sensitive/],
     [
@@ -134,7 +138,7 @@ describe('parseInputs', () => {
     [
       { 'api-url': 'http://vast.example.com' },
       'api-url',
-      /plain http is only allowed to a loopback/,
+      /plain http is only allowed to this machine/,
     ],
     [{ 'api-url': 'ftp://127.0.0.1' }, 'api-url', /not supported/],
     [{ 'api-url': 'console.vast.ai' }, 'api-url', /not a URL/],
@@ -163,10 +167,26 @@ describe('parseInputs', () => {
   })
 
   it('accepts plain http to loopback hosts only', async () => {
-    for (const url of ['http://127.0.0.1:8080', 'http://localhost:1', 'http://[::1]:9']) {
+    for (const url of ['http://127.0.0.1:8080', 'http://[::1]:9', 'http://127.1:7']) {
       const { settings } = await parse({ ...valid, 'api-url': url })
-      expect(settings.apiUrl).toBe(url)
+      expect(settings.apiUrl).toBe(new URL(url).origin)
     }
+    // localhost is pinned to 127.0.0.1: no lookup can send the key elsewhere
+    expect((await parse({ ...valid, 'api-url': 'http://LocalHost:1/' })).settings.apiUrl).toBe(
+      'http://127.0.0.1:1',
+    )
+    expect((await parse({ ...valid, 'api-url': 'https://localhost:1' })).settings.apiUrl).toBe(
+      'https://localhost:1',
+    )
+    for (const url of ['http://vast.localhost:8080', 'http://a.b.localhost', 'http://0.0.0.0:1']) {
+      const found = await problems({ ...valid, 'api-url': url })
+      expect(found).toEqual([expect.stringMatching(/^Input 'api-url': plain http is only allowed/)])
+    }
+    expect(await problems({ ...valid, 'api-url': 'http://vast.localhost:1' })).toEqual([
+      expect.stringMatching(
+        /vast\.localhost is not a loopback address \(it would be looked up through DNS\)/,
+      ),
+    ])
   })
 
   it('loads the YAML parser only for a YAML mapping', async () => {
@@ -272,10 +292,88 @@ describe('inputs a mode does not read', () => {
 })
 
 describe('ttl and create-budget', () => {
-  it('warns when the deadline could pass during the wait for the rate limit', async () => {
+  it('warns when create-budget is set to the ttl or more, and says how to silence it', async () => {
     const { settings } = await parse({ ...valid, ttl: '10m', 'create-budget': '15m' })
     expect(settings.warnings).toEqual([
-      expect.stringMatching(/^Input 'ttl': it is not longer than create-budget \(15m\)/),
+      expect.stringMatching(
+        /^Input 'create-budget': it is not shorter than ttl \(10m\).*leave it unset .* to silence this/,
+      ),
+    ])
+  })
+
+  it.each([
+    ['15m', 450_000],
+    ['10m', 300_000],
+    ['45s', 22_000],
+    ['6h', 900_000],
+    ['30s', 15_000],
+  ])('without create-budget, ttl %s gives a budget of %d ms and no warning', async (ttl, ms) => {
+    const { settings } = await parseCreate({ ...valid, ttl })
+    expect(settings.createBudgetMs).toBe(ms)
+    expect(settings.warnings).toEqual([])
+  })
+})
+
+describe('first mistakes (issue 13): named, with the fix', () => {
+  it.each([
+    'https://console.vast.ai/api/v0',
+    'https://console.vast.ai/api/v0/',
+    'https://console.vast.ai/API/V0//',
+  ])('api-url %s: the suffix is stripped, and the log says so', async (url) => {
+    const { settings } = await parse({ ...valid, 'api-url': url })
+    expect(settings.apiUrl).toBe('https://console.vast.ai')
+    expect(settings.warnings).toEqual([
+      expect.stringMatching(
+        /^Input 'api-url': it ends with \/api\/v0, .*using https:\/\/console\.vast\.ai\. Set api-url: https:\/\/console\.vast\.ai to silence this/,
+      ),
+    ])
+  })
+
+  it('keeps a path prefix before /api/v0', async () => {
+    const { settings } = await parse({ ...valid, 'api-url': 'https://proxy.example/vast/api/v0' })
+    expect(settings.apiUrl).toBe('https://proxy.example/vast')
+  })
+
+  it.each([
+    [{ 'admin-api-key': 'abc' }, 'admin-api-key', /only 3 characters long.*shorter than 20/],
+    [{ 'admin-api-key': 'k'.repeat(19) }, 'admin-api-key', /only 19 characters long/],
+    [
+      { mode: 'rotate', 'github-token': 'ghp_x', 'key-name': 'ci', 'secret-name': 'S' },
+      'github-token',
+      /only 5 characters long; GitHub tokens are 40 or more.*shorter than 20/,
+    ],
+  ])('refuses a secret too short to mask: %j', async (override, input, message) => {
+    const found = await problems({ ...valid, ...override })
+    expect(found).toEqual(
+      expect.arrayContaining([expect.stringMatching(new RegExp(`^Input '${input}': `))]),
+    )
+    expect(found.join('\n')).toMatch(message)
+  })
+
+  it('masks a refused key that may be a real key cut short, and not a value of a few characters', async () => {
+    const masked: string[] = []
+    const mask = {
+      onSecret: (v: string) => masked.push(v),
+      loadYaml: () => Promise.resolve(parseYaml),
+    }
+    for (const key of ['abc', 'k'.repeat(12)]) {
+      await parseInputs(
+        { getInput: (n) => ({ ...valid, 'admin-api-key': key })[n] ?? '', env: ENV },
+        mask,
+      ).catch(() => {})
+    }
+    expect(masked).toEqual(['k'.repeat(12)])
+  })
+
+  it('export-config with a relative XDG_CONFIG_HOME: ignored, and the log says where the file goes', async () => {
+    const { settings } = await parseCreate(
+      { ...valid, 'export-config': 'true' },
+      { ...ENV, XDG_CONFIG_HOME: 'cfg' },
+    )
+    expect(settings.warnings).toEqual([
+      expect.stringMatching(
+        /^Input 'export-config': XDG_CONFIG_HOME \(cfg\) is not an absolute path, so it is ignored.*~\/\.config\/vastai\/vast_api_key/,
+      ),
     ])
   })
 })

@@ -50,7 +50,7 @@ describe('parsePermissions', () => {
     ['{"api":{}}', /grants no category/],
     ['{"api":[]}', /must be a mapping/],
     ['{"api":{"gpu_all":{}}}', /unknown category 'gpu_all'/],
-    ['{"api":{"misc":true}}', /'misc' must be \{\}/],
+    ['{"api":{"misc":true}}', /boolean form.*\{"api":\{"misc":\{\}\}\}/],
     ['{"api":{"misc":{"a":1}}}', /'misc.a' must be/],
     ['{"api":{"misc":{"a":{"limits":{}}}}}', /only "constraints"/],
     ['{"api":{"misc":{"a":{"constraints":{"id":{}}}}}}', /must be like/],
@@ -70,5 +70,66 @@ describe('parsePermissions', () => {
       'billing_write',
     ])
     expect(sensitiveCategories(parsePermissions('user_read'))).toEqual([])
+  })
+})
+
+describe('first mistakes with permissions (each names what would be right)', () => {
+  it.each([
+    // near misses: dash for underscore, upper case, a typo; presets the other way round
+    ['instance-read', /did you mean instance_read\?/],
+    ['INSTANCE_READ', /did you mean instance_read\?/],
+    ['instance_manager', /did you mean instance-manager\?/],
+    ['Read-Only', /did you mean read-only\?/],
+    // every unknown name, not only the first
+    [
+      'instance-read, instanse_write, gpu_all',
+      /'instance-read' \(did you mean instance_read\?\), 'instanse_write' \(did you mean instance_write\?\), 'gpu_all'/,
+    ],
+    [
+      '{"api":{"instnce_read":{},"gpu_all":{}}}',
+      /'gpu_all', 'instnce_read' \(did you mean instance_read\?\)/,
+    ],
+    ['instance-manager, billing_read', /'instance-manager' \(a preset: use it alone/],
+    // a file path instead of the content
+    [
+      'perms.json',
+      /looks like a file path; the action does not read files.*vars\.VAST_PERMISSIONS/,
+    ],
+    ['./ci/vast-permissions.yml', /looks like a file path/],
+    ['.github/vast/permissions', /looks like a file path/],
+    // YAML indented with tabs
+    ['api:\n\tinstance_read: {}', /indent with spaces/],
+    // the boolean form, with an example built from what it asks for
+    [
+      '{"manage_instances": true, "read_billing": false}',
+      /boolean form.*400 invalid_permissions.*\{"api":\{"misc":\{\},"instance_read":\{\},"instance_write":\{\}\}\}, which is the preset instance-manager/,
+    ],
+    [
+      '{"api":{"view_instances":true}}',
+      /boolean form.*\{"api":\{"misc":\{\},"instance_read":\{\}\}\}/,
+    ],
+    ['manage_billing: true', /boolean form.*"billing_read":\{\},"billing_write":\{\}/],
+    ['{"frobnicate": true}', /boolean form.*e\.g\. \{"api":\{"instance_read":\{\}\}\}/],
+  ])('%j', (text, message) => {
+    expect(() => parsePermissions(text, parseYaml)).toThrow(message)
+  })
+
+  it.each([
+    // would widen instance_write to the whole category (the copy's prototype replaced)
+    [
+      '{"api":{"instance_write":{"__proto__":{"api.instance.destroy":{}}}}}',
+      'api.instance_write.__proto__',
+    ],
+    ['{"__proto__":{"user_write":{}},"api":{"misc":{}}}', '__proto__'],
+    [
+      '{"api":{"misc":{"a":{"constraints":{"constructor":{"eq":1}}}}}}',
+      'api.misc.a.constraints.constructor',
+    ],
+    ['api:\n  instance_read:\n    prototype: {}', 'api.instance_read.prototype'],
+    ['api:\n  instance_read:\n    __proto__: {}', 'api.instance_read.__proto__'],
+  ])('refuses a forbidden key at any depth: %j', (text, path) => {
+    expect(() => parsePermissions(text, parseYaml)).toThrow(
+      new RegExp(`the key '\\w+' \\(at ${path.replace(/\./g, '\\.')}\\) is not allowed`),
+    )
   })
 })

@@ -3,7 +3,14 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { Secret } from '../src/secret.ts'
 import { scenario } from './support/action.ts'
-import { badInputCase, badInputProblem, leakCase, leaksFor } from './support/generated.ts'
+import {
+  badInputCase,
+  badInputProblem,
+  leakCase,
+  leaksFor,
+  mistakeCase,
+  mistakeProblem,
+} from './support/generated.ts'
 
 // Generated cases (see support/generated.ts). `npm run test:faults` runs more of them and prints
 // the counts.
@@ -39,6 +46,15 @@ describe('bad input (generated)', () => {
         expect(await badInputProblem(input, value)).toBeUndefined()
       }),
       { numRuns: 600 },
+    )
+  })
+
+  it('first mistakes (generated variations): each named with its fix', async () => {
+    await fc.assert(
+      fc.asyncProperty(mistakeCase, async (mistake) => {
+        expect(await mistakeProblem(mistake)).toBeUndefined()
+      }),
+      { numRuns: 400, seed: 13 },
     )
   })
 

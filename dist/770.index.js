@@ -389,8 +389,8 @@ function rawGithubMessage(error) {
 
 // EXTERNAL MODULE: ./src/key-name.ts
 var key_name = __webpack_require__(718);
-// EXTERNAL MODULE: ./src/permissions.ts
-var permissions = __webpack_require__(331);
+// EXTERNAL MODULE: ./src/permissions.ts + 1 modules
+var permissions = __webpack_require__(7431);
 // EXTERNAL MODULE: ./src/summary.ts
 var summary = __webpack_require__(8855);
 // EXTERNAL MODULE: ./src/vast/errors.ts
@@ -446,7 +446,7 @@ async function runRotate(settings, deps) {
     runner.setOutput('expires-at', (0,key_name/* isoSeconds */.nE)(minted.expiresAt));
     runner.setOutput('permissions', (0,permissions/* permissionsJson */.FU)(settings.permissions));
     if (settings.outputKey)
-        runner.setOutput('api-key', minted.key.reveal());
+        runner.setOutput('api-key', minted.key);
     runner.appendSummary(`### Vast.ai key rotation\n\n` +
         (0,summary/* markdownTable */.Q)(['', 'Key id', 'Name'], [
             ['new (in the secret)', String(minted.id), minted.name],

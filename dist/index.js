@@ -7,6 +7,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   X7: () => (/* binding */ removeConfigFile),
 /* harmony export */   ks: () => (/* binding */ configFilePath),
+/* harmony export */   lH: () => (/* binding */ relativeXdgConfigHome),
 /* harmony export */   o5: () => (/* binding */ writeConfigFile),
 /* harmony export */   rV: () => (/* binding */ checkConfigFileFree)
 /* harmony export */ });
@@ -22,11 +23,19 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 /**
  * The file where the official Vast CLI and Python SDK look for a key when none is given:
- * `$XDG_CONFIG_HOME/vastai/vast_api_key`, else `~/.config/vastai/vast_api_key`.
+ * `$XDG_CONFIG_HOME/vastai/vast_api_key`, else `~/.config/vastai/vast_api_key`. A relative
+ * XDG_CONFIG_HOME is ignored, as the XDG Base Directory spec says ("If an implementation encounters
+ * a relative path in any of these variables it should consider the path invalid and ignore it"):
+ * it would put the key inside the checkout.
  */
 function configFilePath(env) {
-    const base = env.XDG_CONFIG_HOME || (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(env.HOME || (0,node_os__WEBPACK_IMPORTED_MODULE_1__.homedir)(), '.config');
+    const xdg = env.XDG_CONFIG_HOME;
+    const base = xdg && (0,node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute)(xdg) ? xdg : (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(env.HOME || (0,node_os__WEBPACK_IMPORTED_MODULE_1__.homedir)(), '.config');
     return (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(base, 'vastai', 'vast_api_key');
+}
+/** True when XDG_CONFIG_HOME is set but relative, and so ignored by {@link configFilePath}. */
+function relativeXdgConfigHome(env) {
+    return Boolean(env.XDG_CONFIG_HOME) && !(0,node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute)(env.XDG_CONFIG_HOME ?? '');
 }
 function identity(stat) {
     return {
@@ -37,15 +46,30 @@ function identity(stat) {
 }
 class ConfigFileError extends Error {
 }
-/** Checked before the key is made, so a blocked path fails the step with nothing created. */
+const INPUT = "Input 'export-config':";
+/**
+ * Checked before the key is made, so a blocked path fails the step with nothing created. The
+ * `vastai` directory, when it exists, must be a plain directory (not a link, not a file); the
+ * config directory above it must be a directory (a link to one is fine: dotfile managers make
+ * them). Raises ConfigFileError, naming the input.
+ */
 function checkConfigFileFree(path) {
     const dir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path);
-    if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(dir, { throwIfNoEntry: false })?.isSymbolicLink()) {
-        throw new ConfigFileError(`${dir} is a symbolic link; refusing to write the key through it`);
+    const base = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(dir);
+    const baseStat = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(base, { throwIfNoEntry: false });
+    if (baseStat && !baseStat.isDirectory()) {
+        throw new ConfigFileError(`${INPUT} ${base} is not a directory; the key file cannot go under it. Remove it, or use export-env: true instead`);
+    }
+    const dirStat = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(dir, { throwIfNoEntry: false });
+    if (dirStat?.isSymbolicLink()) {
+        throw new ConfigFileError(`${INPUT} ${dir} is a symbolic link; refusing to write the key through it. Make it a plain directory, or use export-env: true instead`);
+    }
+    if (dirStat && !dirStat.isDirectory()) {
+        throw new ConfigFileError(`${INPUT} ${dir} is not a plain directory; refusing to write the key there. Remove it, or use export-env: true instead`);
     }
     const existing = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(path, { throwIfNoEntry: false });
     if (existing) {
-        throw new ConfigFileError(`${path} already exists${existing.isSymbolicLink() ? ' as a symbolic link' : ''} and was not written by this step; ` +
+        throw new ConfigFileError(`${INPUT} ${path} already exists${existing.isSymbolicLink() ? ' as a symbolic link' : ''} and was not written by this step; ` +
             'refusing to overwrite it. Remove it first, or use export-env: true instead');
     }
 }
@@ -61,7 +85,7 @@ function writeConfigFile(path, key) {
         fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(path, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_WRONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_CREAT | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_EXCL | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOFOLLOW, 0o600);
     }
     catch (error) {
-        throw new ConfigFileError(`cannot create ${path}: ${error.code}`);
+        throw new ConfigFileError(`${INPUT} cannot create ${path}: ${error.code}`);
     }
     try {
         (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeSync)(fd, key.reveal());
@@ -268,20 +292,157 @@ function deadlineFrom(now, ttlMs) {
 
 /***/ }),
 
-/***/ 331:
+/***/ 7431:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   FU: () => (/* binding */ permissionsJson),
-/* harmony export */   LA: () => (/* binding */ PermissionsError),
-/* harmony export */   cv: () => (/* binding */ parsePermissions),
-/* harmony export */   vU: () => (/* binding */ sensitiveCategories)
-/* harmony export */ });
-/* unused harmony exports CATEGORIES, SENSITIVE_CATEGORIES, PRESETS, validatePermissions */
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  LA: () => (/* binding */ PermissionsError),
+  cv: () => (/* binding */ parsePermissions),
+  FU: () => (/* binding */ permissionsJson),
+  vU: () => (/* binding */ sensitiveCategories)
+});
+
+// UNUSED EXPORTS: CATEGORIES, PRESETS, SENSITIVE_CATEGORIES, validatePermissions
+
+;// CONCATENATED MODULE: ./src/permissions-help.ts
 /**
- * Vast.ai key permissions: presets, parsing, validation and the sensitive-scope guard.
- * Shape (vast-api.md): {"api": {"<category>": {} | {"<action>": {} | {"constraints": {...}}}}}.
+ * Help for the first mistakes made with the `permissions` input: near-miss names, a file path
+ * given instead of the content, YAML indented with tabs, the boolean form one Vast guide shows,
+ * and keys that would reach an object's prototype. Every function here only builds text or
+ * refuses; parsing itself is in permissions.ts.
  */
+/** Keys that JavaScript objects treat specially: refused at any depth of a permissions value. */
+const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
+/**
+ * The path of the first forbidden key in a parsed JSON or YAML value (`api.instance_read`), or
+ * undefined. `JSON.parse` and the yaml package both keep `__proto__` as an own key, so without
+ * this a `{"__proto__": {}}` inside a category would replace the prototype of the copy being built
+ * and widen a narrowed category to the whole one.
+ */
+function forbiddenKeyPath(value, at = '') {
+    if (typeof value !== 'object' || value === null)
+        return undefined;
+    for (const key of Object.keys(value)) {
+        const path = at ? `${at}.${key}` : key;
+        if (FORBIDDEN_KEYS.includes(key))
+            return path;
+        const found = forbiddenKeyPath(value[key], path);
+        if (found)
+            return found;
+    }
+    return undefined;
+}
+/** Edit distance, for "did you mean". */
+function distance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length] ?? 0;
+}
+/**
+ * The known name `name` was probably meant to be: the same up to case and `-`/`_`, else the one
+ * closest within two edits (only for names of four letters or more).
+ */
+function didYouMean(name, known) {
+    const plain = (text) => text.toLowerCase().replace(/[-_\s]/g, '');
+    const same = known.find((k) => plain(k) === plain(name));
+    if (same)
+        return same;
+    if (name.length < 4)
+        return undefined;
+    let best;
+    let bestDistance = 3;
+    for (const k of known) {
+        const d = distance(plain(name), plain(k));
+        if (d < bestDistance) {
+            best = k;
+            bestDistance = d;
+        }
+    }
+    return best;
+}
+/** A value such as `perms.json`, `./ci/vast.yml` or `.github/permissions`: a path, not content. */
+function looksLikePath(value) {
+    if (/[\s{}:,]/.test(value))
+        return false;
+    return /\.(json|ya?ml|txt)$/i.test(value) || /^(\.{0,2}\/|~\/)/.test(value) || value.includes('/');
+}
+function pathMessage(value, presets) {
+    return (`'${value}' looks like a file path; the action does not read files. Pass the content itself: ` +
+        `a preset (${presets.join(', ')}), a list such as instance_read, instance_write, or the JSON or YAML text, ` +
+        'for example from a repository variable (permissions: ${{ vars.VAST_PERMISSIONS }}) or from an earlier step ' +
+        '(run: echo "json=$(jq -c . perms.json)" >> "$GITHUB_OUTPUT", then permissions: ${{ steps.<id>.outputs.json }})');
+}
+/** YAML given with tab indentation: the yaml package refuses it with a less helpful message. */
+function indentedWithTabs(value) {
+    return !value.startsWith('{') && /(^|\n)[ ]*\t/.test(value);
+}
+const TABS_MESSAGE = 'it is YAML indented with tabs, and YAML allows only spaces for indentation: indent with spaces (two per level), or write it as JSON';
+/** What a boolean-form name most likely asks for, as API categories. */
+const INTENTS = [
+    [/instance|template|volume|ssh|offer/, 'instance_read', 'instance_write'],
+    [/billing|credit|invoice|payment|earning/, 'billing_read', 'billing_write'],
+    [/machine|host/, 'machine_read', 'machine_write'],
+    [/team/, 'team_read', 'team_write'],
+    [/agent/, 'agents_read', 'agents_write'],
+    [/user|account|key|profile/, 'user_read', 'user_write'],
+];
+const WRITES = /manage|write|create|destroy|delete|edit|start|stop|rent|launch|change|modify|set/;
+/**
+ * Detects the boolean form (`{"manage_instances": true, "read_billing": false}`) and says what the
+ * API expects instead, with the categories the true names most likely mean. The form comes from
+ * a Vast guide; the API refuses it with 400 invalid_permissions (vast-api.md [wire]).
+ */
+function booleanFormMessage(api, categories, presets) {
+    const entries = Object.entries(api);
+    if (!entries.some(([, value]) => typeof value === 'boolean'))
+        return undefined;
+    const wanted = new Set();
+    for (const [name, value] of entries) {
+        if (value !== true)
+            continue;
+        const lower = name.toLowerCase();
+        if (categories.includes(lower)) {
+            wanted.add(lower);
+            continue;
+        }
+        for (const [pattern, read, write] of INTENTS) {
+            if (!pattern.test(lower))
+                continue;
+            wanted.add(read);
+            if (WRITES.test(lower))
+                wanted.add(write);
+            if (read === 'instance_read')
+                wanted.add('misc');
+            break;
+        }
+    }
+    const chosen = categories.filter((c) => wanted.has(c));
+    const shown = Object.keys(api)
+        .filter((k) => typeof api[k] === 'boolean')
+        .slice(0, 3)
+        .map((k) => `"${k}": ${String(api[k])}`)
+        .join(', ');
+    let text = `it is in the boolean form ({${shown}}) that one Vast guide shows, which the API refuses (400 invalid_permissions). The API maps each category to {} (all of it) or to its allowed actions`;
+    if (chosen.length === 0)
+        return `${text}, e.g. {"api":{"instance_read":{}}}`;
+    const example = JSON.stringify({ api: Object.fromEntries(chosen.map((c) => [c, {}])) });
+    text += `. From what this asks for: ${example}`;
+    const preset = Object.entries(presets).find(([, p]) => [...p.categories].sort().join() === [...chosen].sort().join());
+    if (preset)
+        text += `, which is the preset ${preset[0]}`;
+    return text;
+}
+
+;// CONCATENATED MODULE: ./src/permissions.ts
+
 const CATEGORIES = [
     'misc',
     'user_read',
@@ -318,16 +479,21 @@ const PRESETS = {
         categories: ['misc', 'machine_read', 'machine_write'],
     },
 };
+/** A `permissions` value that cannot be used; the message says what would be right. */
 class PermissionsError extends Error {
 }
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-const CATEGORY_LIST = /^[a-z_]+(?:\s*[,\s]\s*[a-z_]+)*$/;
+/** A preset alone, or names separated by commas or blanks (`instance_read, instance_write`). */
+const NAME_LIST = /^[\w-]+(?:\s*[,\s]\s*[\w-]+)*$/;
 /**
  * Reads the `permissions` input: a preset name, a list of categories (`instance_read,
  * instance_write`), JSON, or (through `parseYaml`) a YAML mapping. The `api` wrapper may be left
- * out. The result is validated and normalised (sorted keys).
+ * out. The result is validated and normalised (sorted keys). Raises PermissionsError for a value
+ * that is none of these, naming every unknown name with a "did you mean" where one is close, and
+ * for a file path, tab-indented YAML, the boolean form, and `__proto__`, `constructor` or
+ * `prototype` keys at any depth.
  */
 function parsePermissions(text, parseYaml) {
     const value = text.trim();
@@ -337,9 +503,12 @@ function parsePermissions(text, parseYaml) {
     const preset = Object.hasOwn(PRESETS, value) ? PRESETS[value] : undefined;
     if (preset)
         return fromCategories(preset.categories);
-    if (CATEGORY_LIST.test(value) && !value.includes(':')) {
-        return fromCategories(value.split(/[\s,]+/).filter(Boolean));
-    }
+    if (looksLikePath(value))
+        throw new PermissionsError(pathMessage(value, Object.keys(PRESETS)));
+    if (NAME_LIST.test(value))
+        return fromNames(value.split(/[\s,]+/).filter(Boolean));
+    if (indentedWithTabs(value))
+        throw new PermissionsError(TABS_MESSAGE);
     let parsed;
     if (value.startsWith('{')) {
         try {
@@ -358,9 +527,6 @@ function parsePermissions(text, parseYaml) {
         }
     }
     if (!isObject(parsed)) {
-        if (/^[\w-]+$/.test(value)) {
-            throw new PermissionsError(`'${value}' is not a preset (${Object.keys(PRESETS).join(', ')}) nor a category`);
-        }
         throw new PermissionsError(`expected a preset (${Object.keys(PRESETS).join(', ')}), a list of categories, or a mapping such as {"api":{"instance_read":{}}}`);
     }
     return validatePermissions(parsed);
@@ -371,22 +537,59 @@ function firstLine(error) {
 function fromCategories(categories) {
     return validatePermissions({ api: Object.fromEntries(categories.map((c) => [c, {}])) });
 }
-/** Checks the shape against vast-api.md and returns a normalised copy. */
+const isCategory = (name) => CATEGORIES.includes(name);
+/** A list of names: categories only; every unknown one is named, with a suggestion. */
+function fromNames(names) {
+    const presets = Object.keys(PRESETS);
+    if (names.length === 1 && !isCategory(names[0] ?? '')) {
+        const name = names[0] ?? '';
+        const guess = didYouMean(name, [...presets, ...CATEGORIES]);
+        throw new PermissionsError(`'${name}' is not a preset nor a category${guess ? `; did you mean ${guess}?` : '.'} Presets: ${presets.join(', ')}; categories: ${CATEGORIES.join(', ')}`);
+    }
+    const unknown = names.filter((name) => !isCategory(name));
+    if (unknown.length > 0) {
+        const described = unknown.map((name) => {
+            if (Object.hasOwn(PRESETS, name)) {
+                return `'${name}' (a preset: use it alone, or list its categories ${PRESETS[name]?.categories.join(', ')})`;
+            }
+            const guess = didYouMean(name, CATEGORIES);
+            return `'${name}'${guess ? ` (did you mean ${guess}?)` : ''}`;
+        });
+        throw new PermissionsError(`${unknown.length === 1 ? 'this name is not a category' : 'these names are not categories'}: ${described.join(', ')}. Categories: ${CATEGORIES.join(', ')}`);
+    }
+    return fromCategories(names);
+}
+/**
+ * Checks the shape against vast-api.md and returns a normalised copy. Raises PermissionsError
+ * naming every unknown category, for the boolean form, and for forbidden keys.
+ */
 function validatePermissions(input) {
+    const forbidden = forbiddenKeyPath(input);
+    if (forbidden) {
+        const key = forbidden.split('.').pop() ?? '';
+        throw new PermissionsError(`the key '${key}' (at ${forbidden}) is not allowed: it is no Vast category, action or field, and JavaScript gives it a special meaning. Remove it`);
+    }
     const keys = Object.keys(input);
     const api = keys.length === 1 && keys[0] === 'api' ? input.api : input;
     if (!isObject(api))
         throw new PermissionsError('"api" must be a mapping of categories');
+    const booleanForm = booleanFormMessage(api, CATEGORIES, PRESETS);
+    if (booleanForm)
+        throw new PermissionsError(booleanForm);
     const categories = Object.keys(api).sort();
     if (categories.length === 0)
         throw new PermissionsError('it grants no category');
-    const result = {};
-    for (const category of categories) {
-        if (!CATEGORIES.includes(category)) {
-            throw new PermissionsError(`unknown category '${category}'; known: ${CATEGORIES.join(', ')}`);
-        }
-        result[category] = validateCategory(category, api[category]);
+    const unknown = categories.filter((category) => !isCategory(category));
+    if (unknown.length > 0) {
+        const described = unknown.map((name) => {
+            const guess = didYouMean(name, CATEGORIES);
+            return `'${name}'${guess ? ` (did you mean ${guess}?)` : ''}`;
+        });
+        throw new PermissionsError(`unknown ${unknown.length === 1 ? 'category' : 'categories'} ${described.join(', ')}; known: ${CATEGORIES.join(', ')}`);
     }
+    const result = {};
+    for (const category of categories)
+        result[category] = validateCategory(category, api[category]);
     return { api: result };
 }
 function validateCategory(category, rule) {
@@ -1024,17 +1227,24 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 var config_file = __nccwpck_require__(4660);
 ;// CONCATENATED MODULE: ./src/api-url.ts
 /**
- * An API base URL (Vast's, GitHub's). A key or token goes wherever this points, so it is checked before any
- * request: https anywhere, plain http only to this machine (the emulator, a local tunnel).
+ * An API base URL (Vast's, GitHub's). A key or token goes wherever this points, so it is checked
+ * before any request: https anywhere, plain http only to this machine (the emulator, a local
+ * tunnel).
+ *
+ * "This machine" means a literal loopback address (127.0.0.0/8, ::1) or the name `localhost`,
+ * which is pinned to 127.0.0.1 here so that no lookup is made: a resolver or hosts file could
+ * send `localhost` elsewhere, and other `*.localhost` names go through DNS in Node (RFC 6761 asks
+ * resolvers to answer them with loopback, but nothing on the runner enforces it), so they are
+ * refused for plain http.
  */
 function isLoopbackHost(hostname) {
     const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    return (host === 'localhost' ||
-        host.endsWith('.localhost') ||
-        host === '::1' ||
-        /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host));
+    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
-/** Returns the normalised base (no trailing slash, path prefix kept) or a reason it is refused. */
+/**
+ * Returns the normalised base (no trailing slash, path prefix kept, plain-http `localhost` as
+ * 127.0.0.1) or a reason it is refused.
+ */
 function checkApiUrl(text, example) {
     let url;
     try {
@@ -1049,14 +1259,30 @@ function checkApiUrl(text, example) {
     if (url.search || url.hash)
         return { problem: 'it must not have a query string or a fragment' };
     if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+        const sub = url.hostname.toLowerCase().endsWith('.localhost')
+            ? `; ${url.hostname} is not a loopback address (it would be looked up through DNS)`
+            : '';
         return {
-            problem: `plain http is only allowed to a loopback host (127.0.0.1, ::1, localhost); use https://${url.host}${url.pathname === '/' ? '' : url.pathname}`,
+            problem: `plain http is only allowed to this machine (127.0.0.1, [::1] or localhost)${sub}; use https://${url.host}${url.pathname === '/' ? '' : url.pathname}`,
         };
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
         return { problem: `'${url.protocol}' is not supported; use https://` };
     }
+    if (url.protocol === 'http:' && url.hostname.toLowerCase() === 'localhost') {
+        url.hostname = '127.0.0.1';
+    }
     return { url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
+}
+/** The path Vast's docs write after the host; the client adds it to every route itself. */
+const VAST_API_PATH = /\/api\/v0\/*$/i;
+/**
+ * `api-url` as Vast's API docs write the base (`https://console.vast.ai/api/v0/`): without this,
+ * requests would go to `/api/v0/api/v0/...`. Returns the base without it, or undefined when the
+ * URL does not end so.
+ */
+function withoutVastApiPath(url) {
+    return VAST_API_PATH.test(url) ? url.replace(VAST_API_PATH, '') : undefined;
 }
 
 // EXTERNAL MODULE: ./src/secret.ts
@@ -1065,8 +1291,8 @@ var secret = __nccwpck_require__(7355);
 var duration = __nccwpck_require__(7607);
 // EXTERNAL MODULE: ./src/key-name.ts
 var key_name = __nccwpck_require__(718);
-// EXTERNAL MODULE: ./src/permissions.ts
-var src_permissions = __nccwpck_require__(331);
+// EXTERNAL MODULE: ./src/permissions.ts + 1 modules
+var src_permissions = __nccwpck_require__(7431);
 ;// CONCATENATED MODULE: ./src/inputs/settings.ts
 /** The typed, readonly values the inputs become: one per mode. */
 const MODES = ['create', 'delete', 'sweep', 'rotate'];
@@ -1086,8 +1312,20 @@ const DEFAULTS = {
     sweepScope: 'repository',
     grace: '0s',
     sweepBudget: '10m',
+    /** The longest default create-budget; a shorter ttl makes it half the ttl. */
     createBudget: '15m',
 };
+/**
+ * The shortest `admin-api-key` and `github-token` accepted. The runner masks a secret wherever it
+ * appears in the job's log, so a value of a few characters hides ordinary words in every line and
+ * shows the secret by the holes it leaves; it is also no real credential. Real ones are far
+ * longer: a Vast key is 64 hex characters (vast-api.md), GitHub tokens 40 (`ghp_`, `ghs_`, a
+ * classic hex token) to 93 (`github_pat_`). 20 characters leave room for any other format and are
+ * well above the 12-character runs the action scrubs from its own messages (src/runner.ts).
+ */
+const MIN_SECRET_LENGTH = 20;
+/** A refused secret this long or longer is still masked: it may be a real key cut short. */
+const MASKED_SECRET_LENGTH = 8;
 const TTL_RANGE_MS = { min: 30_000, max: 365 * 86_400_000 };
 const REQUEST_TIMEOUT_RANGE_MS = { min: 100, max: 300_000 };
 const GRACE_RANGE_MS = { min: 0, max: 365 * 86_400_000 };
@@ -1119,9 +1357,8 @@ async function createSettings(read, common, options) {
     const cleanupFailure = read.choice('cleanup-failure', ['warn', 'fail'], DEFAULTS.cleanupFailure);
     const exportEnv = read.boolean('export-env');
     const exportConfig = read.boolean('export-config');
-    const createBudgetMs = read.duration('create-budget', DEFAULTS.createBudget, CREATE_BUDGET_RANGE_MS);
+    const createBudgetMs = readCreateBudget(read, ttlMs);
     const allowSensitive = read.boolean('allow-sensitive-permissions');
-    warnIfTtlTooShort(read, ttlMs, createBudgetMs);
     const label = readLabel(read, read.raw('key-name') || `gha-${common.context.job}`);
     const permissions = await readPermissions(read, options, allowSensitive);
     return {
@@ -1184,10 +1421,22 @@ async function readPermissions(read, options, allowSensitive) {
     }
     return permissions;
 }
-function warnIfTtlTooShort(read, ttlMs, createBudgetMs) {
-    if (ttlMs <= createBudgetMs) {
-        read.warn('ttl', `it is not longer than create-budget (${(0,duration/* formatDuration */.a)(createBudgetMs)}): after a long wait for Vast's rate limit, the key could be made past its own deadline, and a sweep would delete it while the job runs`);
+/**
+ * `create-budget`: as set, or by default 15 minutes, or half the ttl when that is shorter, so that
+ * a key made after a long wait for Vast's rate limit still has at least half its life. A budget
+ * set to the ttl or more is allowed with a warning that says how to silence it.
+ */
+function readCreateBudget(read, ttlMs) {
+    const longest = (0,duration/* parseDuration */.E)(DEFAULTS.createBudget) ?? 0;
+    if (!read.raw('create-budget')) {
+        return Math.max(CREATE_BUDGET_RANGE_MS.min, Math.min(longest, Math.floor(ttlMs / 2000) * 1000));
     }
+    const budgetMs = read.duration('create-budget', DEFAULTS.createBudget, CREATE_BUDGET_RANGE_MS);
+    if (budgetMs >= ttlMs) {
+        read.warn('create-budget', `it is not shorter than ttl (${(0,duration/* formatDuration */.a)(ttlMs)}): after a long wait for Vast's rate limit, the key could be made past its own deadline, and a sweep would delete it while the job runs. ` +
+            `Set create-budget below ttl, or leave it unset (the default is ${DEFAULTS.createBudget}, or half the ttl when that is shorter) to silence this`);
+    }
+    return budgetMs;
 }
 function readLabel(read, label) {
     if (label.length > key_name/* MAX_LABEL_LENGTH */.rn) {
@@ -1203,9 +1452,12 @@ const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
 const OWNER = /^[A-Za-z0-9-]+$/;
 async function rotateSettings(read, common, source, options) {
     const token = read.raw('github-token');
-    if (token)
+    if (token.length >= MASKED_SECRET_LENGTH)
         options.onSecret(token);
-    else {
+    if (token && token.length < MIN_SECRET_LENGTH) {
+        read.problem('github-token', `it is only ${token.length} characters long; GitHub tokens are 40 or more. A value shorter than ${MIN_SECRET_LENGTH} characters is not a token, and cannot be masked in the log without hiding ordinary words; check the secret`);
+    }
+    else if (!token) {
         read.problem('github-token', 'it is required in rotate mode: a token that can write Actions secrets, e.g. from actions/create-github-app-token (permission-secrets: write) or a fine-grained PAT with "Secrets: read and write"; the workflow\'s own GITHUB_TOKEN cannot write secrets');
     }
     const labelText = read.raw('key-name');
@@ -1216,8 +1468,7 @@ async function rotateSettings(read, common, source, options) {
     const allowSensitive = read.boolean('allow-sensitive-permissions');
     const permissions = await readPermissions(read, options, allowSensitive);
     const ttlMs = read.duration('ttl', DEFAULTS.rotateTtl, TTL_RANGE_MS);
-    const createBudgetMs = read.duration('create-budget', DEFAULTS.createBudget, CREATE_BUDGET_RANGE_MS);
-    warnIfTtlTooShort(read, ttlMs, createBudgetMs);
+    const createBudgetMs = readCreateBudget(read, ttlMs);
     if (labelText) {
         // The label is the rotation's identity: it must come back whole from the key's name.
         const sample = (0,key_name/* formatKeyName */.yv)({
@@ -1393,6 +1644,7 @@ class Reader {
 
 
 
+
 /**
  * Every input of action.yml is read and validated here (this folder), into one readonly value per
  * mode. Every message a user sees about a bad input is written here. It sends nothing anywhere.
@@ -1403,7 +1655,7 @@ const MODE_INPUTS = {
     'key-name': { modes: ['create', 'rotate'], default: '' },
     ttl: { modes: ['create', 'rotate'], default: '' },
     'allow-sensitive-permissions': { modes: ['create', 'rotate'], default: 'false' },
-    'create-budget': { modes: ['create', 'rotate'], default: '15m' },
+    'create-budget': { modes: ['create', 'rotate'], default: '' },
     revoke: { modes: ['create'], default: 'post' },
     'cleanup-failure': { modes: ['create'], default: 'warn' },
     'export-env': { modes: ['create'], default: 'false' },
@@ -1435,7 +1687,7 @@ function unusedInputs(source, mode) {
 }
 async function parseInputs(source, options) {
     const rawKey = source.getInput('admin-api-key');
-    if (rawKey)
+    if (rawKey.length >= MASKED_SECRET_LENGTH)
         options.onSecret(rawKey);
     const read = new Reader(source);
     if (!rawKey) {
@@ -1446,6 +1698,9 @@ async function parseInputs(source, options) {
     else if (/[\s\p{Cc}]/u.test(rawKey)) {
         read.problem('admin-api-key', 'it contains whitespace or control characters; check the secret');
     }
+    else if (rawKey.length < MIN_SECRET_LENGTH) {
+        read.problem('admin-api-key', `it is only ${rawKey.length} characters long; a Vast.ai key is 64. A value shorter than ${MIN_SECRET_LENGTH} characters is not a key, and cannot be masked in the log without hiding ordinary words; check that the secret holds the whole key`);
+    }
     const modeValue = read.text('mode', DEFAULTS.mode);
     const mode = MODES.includes(modeValue) ? modeValue : undefined;
     if (!mode)
@@ -1453,6 +1708,13 @@ async function parseInputs(source, options) {
     const apiUrl = checkApiUrl(read.text('api-url', DEFAULTS.apiUrl), DEFAULTS.apiUrl);
     if ('problem' in apiUrl)
         read.problem('api-url', apiUrl.problem);
+    else {
+        const base = withoutVastApiPath(apiUrl.url);
+        if (base !== undefined) {
+            read.warn('api-url', `it ends with /api/v0, which the action adds to every request itself; using ${base}. Set api-url: ${base || DEFAULTS.apiUrl} to silence this`);
+            apiUrl.url = base;
+        }
+    }
     const common = {
         warnings: mode ? unusedInputs(source, mode) : [],
         adminKey: new secret/* Secret */.z(rawKey),
@@ -1470,6 +1732,9 @@ async function parseInputs(source, options) {
         settings = sweepSettings(read, common);
     else if (mode === 'rotate')
         settings = await rotateSettings(read, common, source, options);
+    if (settings?.mode === 'create' && settings.exportConfig && (0,config_file/* relativeXdgConfigHome */.lH)(source.env)) {
+        read.warn('export-config', `XDG_CONFIG_HOME (${source.env.XDG_CONFIG_HOME}) is not an absolute path, so it is ignored as the XDG Base Directory spec says: the key file goes to ~/.config/vastai/vast_api_key. Set XDG_CONFIG_HOME to an absolute path, or unset it, to silence this`);
+    }
     // A message quotes the value it refuses: never the parent key pasted into the wrong input.
     const scrub = (text) => (rawKey.length >= 4 ? text.split(rawKey).join('***') : text);
     if (read.problems.length > 0 || !settings)
@@ -2024,7 +2289,11 @@ async function runMain(environment) {
     try {
         const settings = await parseInputs({ getInput: (name) => runner.getInput(name), env: environment.env }, {
             onSecret: (value) => runner.setSecret(value),
-            loadYaml: async () => (await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19))).parse,
+            // Errors only: the parser's warnings would quote the input on stderr.
+            loadYaml: async () => {
+                const { parse } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
+                return (text) => parse(text, { logLevel: 'error' });
+            },
         });
         for (const secret of proxySecrets(environment.env))
             runner.setSecret(secret);
@@ -2134,6 +2403,7 @@ var external_node_os_ = __nccwpck_require__(8161);
 
 
 
+
 const defaultIo = {
     env: process.env,
     write: (line) => process.stdout.write(line + external_node_os_.EOL),
@@ -2142,21 +2412,164 @@ const defaultIo = {
         process.exitCode = code;
     },
 };
+/** A command's data, escaped as the runner unescapes it (ActionCommand._escapeDataMappings). */
 function escapeData(value) {
     return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
+/** A command property, escaped as the runner unescapes it (_escapePropertyMappings). */
 function escapeProperty(value) {
     return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 function inputEnvName(name) {
     return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
+/**
+ * What breaks `::` and `##[`: a plain space, visible on purpose. Not a zero-width character: the
+ * runner finds `::` and `##[` with .NET's culture-sensitive `StartsWith`/`IndexOf`, which on ICU
+ * skip characters such as U+200B; a space is never skipped (and is no command character).
+ */
+const BREAK = ' ';
+/**
+ * What the runner's `TrimStart()` may skip before `::` (.NET `char.IsWhiteSpace`: Unicode
+ * separators, tab to CR, U+0085, U+00A0), widened to every control and format character.
+ */
+const LEADING = /^[\s\p{Z}\p{Cc}\p{Cf}]*/u;
+/**
+ * Neutralises every workflow command the runner would read in `text`, changing one character.
+ *
+ * The runner reads a step's stdout/stderr one line at a time, `StreamReader.ReadLine`, so a line
+ * ends at LF, CR or CRLF (actions/runner src/Runner.Sdk/ProcessInvoker.cs, StartReadStream). A
+ * line holding `##[` or `::` goes to ActionCommandManager.TryProcessCommand
+ * (src/Runner.Worker/Handlers/OutputManager.cs, OnDataReceived), which tries two parsers
+ * (src/Runner.Common/ActionCommand.cs):
+ * - TryParseV2: `::name props::data` at the start of the line after `TrimStart()`;
+ * - TryParse, the legacy form: `##[name props]data` **anywhere** in the line.
+ * Command names are matched case-insensitively, and `stop-commands` adds its token as a command.
+ * So in every line: a `::` that starts it after leading blanks gets a space between its colons
+ * (`: :`), and every `##[` gets one before its bracket (`## [`). Line ends are kept as they are. The
+ * runner's `%` escapes matter only inside a command line the action writes itself: its data and
+ * properties are escaped there ({@link escapeData}), after this.
+ */
+function neutraliseCommands(text) {
+    const parts = text.split(/(\r\n|\r|\n)/);
+    for (let i = 0; i < parts.length; i += 2) {
+        let line = (parts[i] ?? '').replaceAll('##[', `##${BREAK}[`);
+        const lead = LEADING.exec(line)?.[0].length ?? 0;
+        if (line.startsWith('::', lead)) {
+            line = `${line.slice(0, lead)}:${BREAK}${line.slice(lead + 1)}`;
+        }
+        parts[i] = line;
+    }
+    return parts.join('');
+}
+/** A run of this many characters of a secret (or of an encoded form) is scrubbed. */
+const SECRET_RUN = 12;
+/** Lower case, one UTF-16 unit for one: positions in the folded text match the original. */
+function fold(text) {
+    let out = '';
+    for (const ch of text) {
+        const lower = ch.toLowerCase();
+        out += lower.length === ch.length ? lower : ch;
+    }
+    return out;
+}
+/**
+ * The forms the runner's masker registers for a value (actions/runner HostContext: base64 at
+ * three byte alignments, and the expression-, JSON-, URI- and XML-escaped strings).
+ */
+function encodedForms(value) {
+    const bytes = Buffer.from(value, 'utf8');
+    const base64 = [0, 1, 2]
+        .filter((shift) => bytes.length > shift + 2)
+        .map((shift) => bytes.subarray(shift).toString('base64'));
+    const json = JSON.stringify(value).slice(1, -1);
+    const uri = encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    const xml = value
+        .replaceAll('&', '&amp;')
+        .replaceAll('<', '&lt;')
+        .replaceAll('>', '&gt;')
+        .replaceAll('"', '&quot;')
+        .replaceAll("'", '&apos;');
+    return [value, ...base64, json, uri, xml, value.replaceAll("'", "''")];
+}
+/**
+ * The secrets this step registered, and their removal from text. A value is registered with each
+ * of its trimmed lines (as `::add-mask::` does) and the encoded forms the runner also masks. In
+ * text, letter case is ignored, and every run of {@link SECRET_RUN} or more consecutive
+ * characters of a form is replaced: a message that quotes a key cut short, or upper-cased, shows
+ * `***` too. Forms shorter than that are replaced where they occur whole. Overlapping matches
+ * merge into one `***`, as the runner's masker does.
+ */
+class SecretScrubber {
+    #runs = new Set();
+    #short = new Set();
+    #values = new Set();
+    /** Registers a value (what `::add-mask::` registers: the whole and each trimmed line). */
+    add(value) {
+        const values = [value, ...value.split(/[\r\n]+/).map((line) => line.trim())];
+        for (const one of values) {
+            if (one.trim() === '' || this.#values.has(one))
+                continue;
+            this.#values.add(one);
+            for (const form of encodedForms(one).map(fold)) {
+                // A multi-line value is matched whole; runs come from each of its lines.
+                if (form.length < SECRET_RUN || /[\r\n]/.test(one)) {
+                    this.#short.add(form);
+                    continue;
+                }
+                for (let i = 0; i + SECRET_RUN <= form.length; i++) {
+                    this.#runs.add(form.slice(i, i + SECRET_RUN));
+                }
+            }
+        }
+    }
+    /** True when `value` is exactly a registered value. */
+    has(value) {
+        return this.#values.has(value);
+    }
+    scrub(text) {
+        if (this.#values.size === 0 || text === '')
+            return text;
+        const folded = fold(text);
+        const ranges = [];
+        for (const form of this.#short) {
+            for (let at = folded.indexOf(form); at >= 0; at = folded.indexOf(form, at + 1)) {
+                ranges.push([at, at + form.length]);
+            }
+        }
+        for (let i = 0; i + SECRET_RUN <= folded.length; i++) {
+            if (this.#runs.has(folded.slice(i, i + SECRET_RUN)))
+                ranges.push([i, i + SECRET_RUN]);
+        }
+        if (ranges.length === 0)
+            return text;
+        ranges.sort((a, b) => a[0] - b[0]);
+        let out = '';
+        let cursor = 0;
+        let end = -1;
+        for (const [from, to] of ranges) {
+            if (from > end) {
+                if (end >= 0)
+                    out += '***';
+                out += text.slice(cursor, from);
+            }
+            end = Math.max(end, to);
+            cursor = end;
+        }
+        return out + '***' + text.slice(cursor);
+    }
+}
 function createRunner(io = defaultIo) {
+    const secrets = new SecretScrubber();
+    /** The chokepoint: secrets out, then commands neutralised. */
+    const present = (text) => neutraliseCommands(secrets.scrub(text));
+    // The action's own command line: a fixed name, its properties and data escaped.
     const command = (name, message, properties = {}) => {
         const props = Object.entries(properties)
-            .map(([key, value]) => `${key}=${escapeProperty(value)}`)
+            .filter(([, value]) => value !== undefined && value !== '' && value !== 0)
+            .map(([key, value]) => `${key}=${escapeProperty(present(String(value)))}`)
             .join(',');
-        io.write(`::${name}${props ? ' ' + props : ''}::${escapeData(message)}`);
+        io.write(`::${name}${props ? ' ' + props : ''}::${escapeData(present(message))}`);
     };
     // File commands use the heredoc form with a random delimiter, so no value can end its own entry.
     const fileCommand = (variable, name, value) => {
@@ -2171,31 +2584,44 @@ function createRunner(io = defaultIo) {
         }
         io.appendFile(path, `${name}<<${delimiter}${external_node_os_.EOL}${value}${external_node_os_.EOL}${delimiter}${external_node_os_.EOL}`);
     };
-    const isDebug = () => io.env.RUNNER_DEBUG === '1';
+    // A secret handed out (the api-key output, VAST_API_KEY) is written as it is, masked first.
+    const valueOf = (value) => {
+        if (!(value instanceof secret/* Secret */.z))
+            return present(value);
+        const revealed = value.reveal();
+        if (!secrets.has(revealed))
+            setSecret(revealed);
+        return revealed;
+    };
+    const setSecret = (value) => {
+        if (value.trim() === '')
+            return;
+        secrets.add(value);
+        io.write(`::add-mask::${escapeData(value)}`);
+    };
     return {
         getInput: (name) => (io.env[inputEnvName(name)] ?? '').trim(),
         getState: (name) => io.env[`STATE_${name}`] ?? '',
-        setSecret: (value) => {
-            if (value)
-                command('add-mask', value);
-        },
-        setOutput: (name, value) => fileCommand('GITHUB_OUTPUT', name, value),
+        setSecret,
+        setOutput: (name, value) => fileCommand('GITHUB_OUTPUT', name, valueOf(value)),
         saveState: (name, value) => fileCommand('GITHUB_STATE', name, value),
         exportVariable: (name, value) => {
-            io.env[name] = value;
-            fileCommand('GITHUB_ENV', name, value);
+            const text = valueOf(value);
+            io.env[name] = text;
+            fileCommand('GITHUB_ENV', name, text);
         },
         appendSummary: (markdown) => {
             const path = io.env.GITHUB_STEP_SUMMARY;
+            const text = present(markdown);
             if (path)
-                io.appendFile(path, markdown.endsWith(external_node_os_.EOL) ? markdown : markdown + external_node_os_.EOL);
+                io.appendFile(path, text.endsWith(external_node_os_.EOL) ? text : text + external_node_os_.EOL);
         },
-        isDebug,
+        isDebug: () => io.env.RUNNER_DEBUG === '1',
         debug: (message) => command('debug', message),
-        info: (message) => io.write(message),
-        notice: (message) => command('notice', message),
-        warning: (message) => command('warning', message),
-        error: (message) => command('error', message),
+        info: (message) => io.write(present(message)),
+        notice: (message, properties) => command('notice', message, properties),
+        warning: (message, properties) => command('warning', message, properties),
+        error: (message, properties) => command('error', message, properties),
         setFailed: (message) => {
             io.setExitCode(1);
             command('error', message);
@@ -2222,6 +2648,23 @@ function cancellationSignal(onCancel = () => { }, target = process) {
     target.on('SIGTERM', handle);
     return controller.signal;
 }
+/**
+ * What Node itself would print to stderr, around the runner's chokepoint, with text that may come
+ * from outside: an error nothing caught (a library's timer, a stray rejection) fails the step
+ * through `fail`, and the process ends; a process warning (a library's `emitWarning`, such as a
+ * YAML parser quoting its input) goes to `debug` instead of Node's default printer.
+ */
+function failOnUncaught(fail, debug, target = process) {
+    target.removeAllListeners('warning');
+    target.on('warning', (warning) => debug(`${warning.name}: ${warning.message}`));
+    const handle = (error) => {
+        const message = error instanceof Error ? error.message : String(error);
+        fail(`Unexpected error: ${message}`, error instanceof Error ? error.stack : undefined);
+        target.exit(1);
+    };
+    target.on('uncaughtException', handle);
+    target.on('unhandledRejection', handle);
+}
 
 ;// CONCATENATED MODULE: ./src/main.ts
 
@@ -2230,6 +2673,11 @@ function cancellationSignal(onCancel = () => { }, target = process) {
 /** The main step: the real runner, environment and cancellation signal, nothing else. */
 async function main() {
     const runner = createRunner();
+    failOnUncaught((message, stack) => {
+        runner.setFailed(message);
+        if (stack)
+            runner.debug(stack);
+    }, (message) => runner.debug(message));
     const signal = cancellationSignal((name) => runner.info(`Received ${name}: stopping.`));
     await runMain({ runner, env: process.env, signal });
     // Everything is written (file commands and stdout are synchronous). Do not wait for timers a
@@ -2244,6 +2692,11 @@ async function main() {
 /** The post step: the real runner, environment and cancellation signal, nothing else. */
 async function post() {
     const runner = createRunner();
+    failOnUncaught((message, stack) => {
+        runner.setFailed(message);
+        if (stack)
+            runner.debug(stack);
+    }, (message) => runner.debug(message));
     const signal = cancellationSignal((name) => runner.info(`Received ${name}: stopping.`));
     await runPost({ runner, env: process.env, signal });
     // As in main: nothing is left to write, and nothing worth waiting for.

@@ -1,7 +1,8 @@
 // `npm run test:faults`: the reliability figures. The fault matrix (every API operation × every
 // fault) run through dist/ as the runner runs it, printed as a table; then generated cases: key
-// values through the built action with debug on (leaks), and bad values for every input. Exits 1
-// when anything fails. `npm test` runs the same checks in fewer numbers.
+// values through the built action with debug on (leaks), bad values for every input, and hostile
+// text (runner commands, pieces of secrets) through every path that prints, in process and
+// through dist/. Exits 1 when anything fails. `npm test` runs the same checks in fewer numbers.
 import fc from 'fast-check'
 import { formatMatrix, runMatrix } from '../__tests__/support/fault-matrix.ts'
 import {
@@ -9,10 +10,22 @@ import {
   badInputProblem,
   leakCase,
   leaksFor,
+  mistakeCase,
+  mistakeProblem,
 } from '../__tests__/support/generated.ts'
+import {
+  hostileCase,
+  hostileProblems,
+  printCase,
+  printProblems,
+  type HostileCase,
+} from '../__tests__/support/hostile-runs.ts'
 
 const LEAK_CASES = 60
 const BAD_INPUT_CASES = 3000
+const MISTAKE_CASES = 3000
+const HOSTILE_PRINTS = 20_000
+const HOSTILE_RUNS = 300
 
 const started = Date.now()
 const results = await runMatrix(4, (r) =>
@@ -37,6 +50,48 @@ for (const [input, value] of fc.sample(badInputCase, BAD_INPUT_CASES)) {
     console.log(`  bad input ${input}=${JSON.stringify(value)}: ${problem}`)
   }
 }
+process.stderr.write(`\n${HOSTILE_PRINTS} hostile strings through src/runner.ts...\n`)
+let printFailures = 0
+for (const [method, text] of fc.sample(printCase, HOSTILE_PRINTS)) {
+  const problems = printProblems(method, text)
+  if (problems.length) {
+    printFailures += 1
+    if (printFailures <= 10)
+      console.log(`  ${method}(${JSON.stringify(text)}): ${problems.join('; ')}`)
+  }
+}
+process.stderr.write(`${HOSTILE_RUNS} hostile strings through dist/ (every path that prints)...\n`)
+let hostileFailures = 0
+let hostileSteps = 0
+const byPath = new Map<string, number>()
+const queue: HostileCase[] = fc.sample(hostileCase, HOSTILE_RUNS)
+await Promise.all(
+  Array.from({ length: 3 }, async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) {
+      byPath.set(c.path, (byPath.get(c.path) ?? 0) + 1)
+      const problems = await hostileProblems(c, () => (hostileSteps += 1))
+      if (problems.length) {
+        hostileFailures += 1
+        console.log(`  hostile ${JSON.stringify(c)}: ${problems.join('; ')}`)
+      }
+    }
+  }),
+)
+console.log(
+  `hostile strings: ${HOSTILE_PRINTS} through src/runner.ts in process (failures: ${printFailures}); ` +
+    `${HOSTILE_RUNS} through dist/ in ${hostileSteps} steps, ${[...byPath].map(([p, n]) => `${n} ${p}`).join(', ')} (failures: ${hostileFailures})`,
+)
+let mistakeFailures = 0
+for (const mistake of fc.sample(mistakeCase, MISTAKE_CASES)) {
+  const problem = await mistakeProblem(mistake)
+  if (problem) {
+    mistakeFailures += 1
+    console.log(`  mistake ${mistake.input}=${JSON.stringify(mistake.value)}: ${problem}`)
+  }
+}
+console.log(
+  `first mistakes: ${MISTAKE_CASES} generated (not named with their fix: ${mistakeFailures})`,
+)
 const cellsFailed = results.filter((r) => r.problems.length).length
 console.log(
   `\ngenerated cases: ${LEAK_CASES} key values through dist/ (leaks found: ${leaks}), ` +
@@ -46,4 +101,7 @@ console.log(
   `totals: ${results.length} matrix cells, ${cellsFailed} failed; leaks found: ${leaks + results.filter((r) => r.problems.some((p) => p.includes('leaked'))).length}; ` +
     `orphans: ${results.filter((r) => r.problems.some((p) => /left/.test(p))).length} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
 )
-process.exitCode = cellsFailed || leaks || badInputFailures ? 1 : 0
+process.exitCode =
+  cellsFailed || leaks || badInputFailures || printFailures || hostileFailures || mistakeFailures
+    ? 1
+    : 0

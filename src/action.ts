@@ -71,7 +71,11 @@ export async function runMain(environment: Environment): Promise<void> {
       { getInput: (name) => runner.getInput(name), env: environment.env },
       {
         onSecret: (value) => runner.setSecret(value),
-        loadYaml: async () => (await import('yaml')).parse,
+        // Errors only: the parser's warnings would quote the input on stderr.
+        loadYaml: async () => {
+          const { parse } = await import('yaml')
+          return (text) => parse(text, { logLevel: 'error' }) as unknown
+        },
       },
     )
     for (const secret of proxySecrets(environment.env)) runner.setSecret(secret)

@@ -4,21 +4,31 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
+  statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs'
 import type { BigIntStats } from 'node:fs'
 import { homedir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, isAbsolute, join } from 'node:path'
 import type { Secret } from './secret.ts'
 
 /**
  * The file where the official Vast CLI and Python SDK look for a key when none is given:
- * `$XDG_CONFIG_HOME/vastai/vast_api_key`, else `~/.config/vastai/vast_api_key`.
+ * `$XDG_CONFIG_HOME/vastai/vast_api_key`, else `~/.config/vastai/vast_api_key`. A relative
+ * XDG_CONFIG_HOME is ignored, as the XDG Base Directory spec says ("If an implementation encounters
+ * a relative path in any of these variables it should consider the path invalid and ignore it"):
+ * it would put the key inside the checkout.
  */
 export function configFilePath(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config')
+  const xdg = env.XDG_CONFIG_HOME
+  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), '.config')
   return join(base, 'vastai', 'vast_api_key')
+}
+
+/** True when XDG_CONFIG_HOME is set but relative, and so ignored by {@link configFilePath}. */
+export function relativeXdgConfigHome(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.XDG_CONFIG_HOME) && !isAbsolute(env.XDG_CONFIG_HOME ?? '')
 }
 
 /**
@@ -42,16 +52,38 @@ function identity(stat: BigIntStats): Omit<WrittenFile, 'path'> {
 
 export class ConfigFileError extends Error {}
 
-/** Checked before the key is made, so a blocked path fails the step with nothing created. */
+const INPUT = "Input 'export-config':"
+
+/**
+ * Checked before the key is made, so a blocked path fails the step with nothing created. The
+ * `vastai` directory, when it exists, must be a plain directory (not a link, not a file); the
+ * config directory above it must be a directory (a link to one is fine: dotfile managers make
+ * them). Raises ConfigFileError, naming the input.
+ */
 export function checkConfigFileFree(path: string): void {
   const dir = dirname(path)
-  if (lstatSync(dir, { throwIfNoEntry: false })?.isSymbolicLink()) {
-    throw new ConfigFileError(`${dir} is a symbolic link; refusing to write the key through it`)
+  const base = dirname(dir)
+  const baseStat = statSync(base, { throwIfNoEntry: false })
+  if (baseStat && !baseStat.isDirectory()) {
+    throw new ConfigFileError(
+      `${INPUT} ${base} is not a directory; the key file cannot go under it. Remove it, or use export-env: true instead`,
+    )
+  }
+  const dirStat = lstatSync(dir, { throwIfNoEntry: false })
+  if (dirStat?.isSymbolicLink()) {
+    throw new ConfigFileError(
+      `${INPUT} ${dir} is a symbolic link; refusing to write the key through it. Make it a plain directory, or use export-env: true instead`,
+    )
+  }
+  if (dirStat && !dirStat.isDirectory()) {
+    throw new ConfigFileError(
+      `${INPUT} ${dir} is not a plain directory; refusing to write the key there. Remove it, or use export-env: true instead`,
+    )
   }
   const existing = lstatSync(path, { throwIfNoEntry: false })
   if (existing) {
     throw new ConfigFileError(
-      `${path} already exists${existing.isSymbolicLink() ? ' as a symbolic link' : ''} and was not written by this step; ` +
+      `${INPUT} ${path} already exists${existing.isSymbolicLink() ? ' as a symbolic link' : ''} and was not written by this step; ` +
         'refusing to overwrite it. Remove it first, or use export-env: true instead',
     )
   }
@@ -72,7 +104,9 @@ export function writeConfigFile(path: string, key: Secret): WrittenFile {
       0o600,
     )
   } catch (error) {
-    throw new ConfigFileError(`cannot create ${path}: ${(error as NodeJS.ErrnoException).code}`)
+    throw new ConfigFileError(
+      `${INPUT} cannot create ${path}: ${(error as NodeJS.ErrnoException).code}`,
+    )
   }
   try {
     writeSync(fd, key.reveal())

@@ -1,3 +1,13 @@
+import {
+  booleanFormMessage,
+  didYouMean,
+  forbiddenKeyPath,
+  indentedWithTabs,
+  looksLikePath,
+  pathMessage,
+  TABS_MESSAGE,
+} from './permissions-help.ts'
+
 /**
  * Vast.ai key permissions: presets, parsing, validation and the sensitive-scope guard.
  * Shape (vast-api.md): {"api": {"<category>": {} | {"<action>": {} | {"constraints": {...}}}}}.
@@ -52,18 +62,23 @@ export const PRESETS: Record<string, { description: string; categories: string[]
   },
 }
 
+/** A `permissions` value that cannot be used; the message says what would be right. */
 export class PermissionsError extends Error {}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-const CATEGORY_LIST = /^[a-z_]+(?:\s*[,\s]\s*[a-z_]+)*$/
+/** A preset alone, or names separated by commas or blanks (`instance_read, instance_write`). */
+const NAME_LIST = /^[\w-]+(?:\s*[,\s]\s*[\w-]+)*$/
 
 /**
  * Reads the `permissions` input: a preset name, a list of categories (`instance_read,
  * instance_write`), JSON, or (through `parseYaml`) a YAML mapping. The `api` wrapper may be left
- * out. The result is validated and normalised (sorted keys).
+ * out. The result is validated and normalised (sorted keys). Raises PermissionsError for a value
+ * that is none of these, naming every unknown name with a "did you mean" where one is close, and
+ * for a file path, tab-indented YAML, the boolean form, and `__proto__`, `constructor` or
+ * `prototype` keys at any depth.
  */
 export function parsePermissions(text: string, parseYaml?: (text: string) => unknown): Permissions {
   const value = text.trim()
@@ -71,9 +86,9 @@ export function parsePermissions(text: string, parseYaml?: (text: string) => unk
   // Own keys only: 'toString' or '__proto__' are not presets.
   const preset = Object.hasOwn(PRESETS, value) ? PRESETS[value] : undefined
   if (preset) return fromCategories(preset.categories)
-  if (CATEGORY_LIST.test(value) && !value.includes(':')) {
-    return fromCategories(value.split(/[\s,]+/).filter(Boolean))
-  }
+  if (looksLikePath(value)) throw new PermissionsError(pathMessage(value, Object.keys(PRESETS)))
+  if (NAME_LIST.test(value)) return fromNames(value.split(/[\s,]+/).filter(Boolean))
+  if (indentedWithTabs(value)) throw new PermissionsError(TABS_MESSAGE)
   let parsed: unknown
   if (value.startsWith('{')) {
     try {
@@ -91,11 +106,6 @@ export function parsePermissions(text: string, parseYaml?: (text: string) => unk
     }
   }
   if (!isObject(parsed)) {
-    if (/^[\w-]+$/.test(value)) {
-      throw new PermissionsError(
-        `'${value}' is not a preset (${Object.keys(PRESETS).join(', ')}) nor a category`,
-      )
-    }
     throw new PermissionsError(
       `expected a preset (${Object.keys(PRESETS).join(', ')}), a list of categories, or a mapping such as {"api":{"instance_read":{}}}`,
     )
@@ -111,20 +121,65 @@ function fromCategories(categories: string[]): Permissions {
   return validatePermissions({ api: Object.fromEntries(categories.map((c) => [c, {}])) })
 }
 
-/** Checks the shape against vast-api.md and returns a normalised copy. */
+const isCategory = (name: string) => (CATEGORIES as readonly string[]).includes(name)
+
+/** A list of names: categories only; every unknown one is named, with a suggestion. */
+function fromNames(names: string[]): Permissions {
+  const presets = Object.keys(PRESETS)
+  if (names.length === 1 && !isCategory(names[0] ?? '')) {
+    const name = names[0] ?? ''
+    const guess = didYouMean(name, [...presets, ...CATEGORIES])
+    throw new PermissionsError(
+      `'${name}' is not a preset nor a category${guess ? `; did you mean ${guess}?` : '.'} Presets: ${presets.join(', ')}; categories: ${CATEGORIES.join(', ')}`,
+    )
+  }
+  const unknown = names.filter((name) => !isCategory(name))
+  if (unknown.length > 0) {
+    const described = unknown.map((name) => {
+      if (Object.hasOwn(PRESETS, name)) {
+        return `'${name}' (a preset: use it alone, or list its categories ${PRESETS[name]?.categories.join(', ')})`
+      }
+      const guess = didYouMean(name, CATEGORIES)
+      return `'${name}'${guess ? ` (did you mean ${guess}?)` : ''}`
+    })
+    throw new PermissionsError(
+      `${unknown.length === 1 ? 'this name is not a category' : 'these names are not categories'}: ${described.join(', ')}. Categories: ${CATEGORIES.join(', ')}`,
+    )
+  }
+  return fromCategories(names)
+}
+
+/**
+ * Checks the shape against vast-api.md and returns a normalised copy. Raises PermissionsError
+ * naming every unknown category, for the boolean form, and for forbidden keys.
+ */
 export function validatePermissions(input: Record<string, unknown>): Permissions {
+  const forbidden = forbiddenKeyPath(input)
+  if (forbidden) {
+    const key = forbidden.split('.').pop() ?? ''
+    throw new PermissionsError(
+      `the key '${key}' (at ${forbidden}) is not allowed: it is no Vast category, action or field, and JavaScript gives it a special meaning. Remove it`,
+    )
+  }
   const keys = Object.keys(input)
   const api = keys.length === 1 && keys[0] === 'api' ? input.api : input
   if (!isObject(api)) throw new PermissionsError('"api" must be a mapping of categories')
+  const booleanForm = booleanFormMessage(api, CATEGORIES, PRESETS)
+  if (booleanForm) throw new PermissionsError(booleanForm)
   const categories = Object.keys(api).sort()
   if (categories.length === 0) throw new PermissionsError('it grants no category')
-  const result: Record<string, CategoryRule> = {}
-  for (const category of categories) {
-    if (!(CATEGORIES as readonly string[]).includes(category)) {
-      throw new PermissionsError(`unknown category '${category}'; known: ${CATEGORIES.join(', ')}`)
-    }
-    result[category] = validateCategory(category, api[category])
+  const unknown = categories.filter((category) => !isCategory(category))
+  if (unknown.length > 0) {
+    const described = unknown.map((name) => {
+      const guess = didYouMean(name, CATEGORIES)
+      return `'${name}'${guess ? ` (did you mean ${guess}?)` : ''}`
+    })
+    throw new PermissionsError(
+      `unknown ${unknown.length === 1 ? 'category' : 'categories'} ${described.join(', ')}; known: ${CATEGORIES.join(', ')}`,
+    )
   }
+  const result: Record<string, CategoryRule> = {}
+  for (const category of categories) result[category] = validateCategory(category, api[category])
   return { api: result }
 }
 

@@ -1,31 +1,65 @@
 import { appendFileSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { EOL } from 'node:os'
+import { Secret } from './secret.ts'
 
 /**
- * The runner's side of a JavaScript action, reduced to what this action uses.
+ * The runner's side of a JavaScript action, reduced to what this action uses, and the one place
+ * where the action's text reaches the runner.
  *
  * `@actions/core` does the same job, but importing it loads its OIDC HTTP client and a second
  * copy of undici (about 1 MB) before the first line runs; the protocol itself is small and
  * documented (workflow commands on stdout, file commands in GITHUB_OUTPUT/STATE/ENV and the step
- * summary), so it lives here. Everything else in the action receives a `Runner` as an argument.
+ * summary), so it lives here. `__tests__/runner-conformance.test.ts` drives the same calls through
+ * this file and through `@actions/core` and compares the bytes; docs/runner-protocol.md lists
+ * the differences that are kept on purpose.
+ *
+ * **The chokepoint.** Every method that writes text (info, debug, notice, warning, error,
+ * setFailed, setOutput, exportVariable, appendSummary, annotation properties) passes it through
+ * `present()`: every registered secret is scrubbed (see {@link SecretScrubber}), then every form of
+ * workflow command the runner would read in it is neutralised (see {@link neutraliseCommands}).
+ * Only the action's own fixed command lines (`::add-mask::`, and the `::name::` wrapper of an
+ * annotation or debug line) are written around it. Nothing else under src/ may write to stdout,
+ * stderr or the console: eslint.config.js refuses it, and __tests__/runner-chokepoint.test.ts
+ * checks that rule.
  */
 export interface Runner {
   /** The raw input value as the runner passed it (`INPUT_<NAME>`), trimmed. */
   getInput(name: string): string
   getState(name: string): string
+  /**
+   * Asks the runner to mask `value` (`::add-mask::`) and registers it, each of its trimmed lines
+   * and their encoded forms with the scrubber. An empty or whitespace-only value is not sent: the
+   * runner refuses it with a warning annotation and masks nothing.
+   */
   setSecret(value: string): void
-  setOutput(name: string, value: string): void
+  /**
+   * A step output. A `Secret` is written as it is (the output hands the key out; it is masked
+   * first); any other text goes through the chokepoint.
+   */
+  setOutput(name: string, value: string | Secret): void
+  /** State for the post step: the action's own values, written exactly (they must round-trip). */
   saveState(name: string, value: string): void
-  exportVariable(name: string, value: string): void
+  /** An environment variable for this and later steps; a `Secret` is written as it is. */
+  exportVariable(name: string, value: string | Secret): void
   appendSummary(markdown: string): void
   isDebug(): boolean
   debug(message: string): void
   info(message: string): void
-  notice(message: string): void
-  warning(message: string): void
-  error(message: string): void
+  notice(message: string, properties?: AnnotationProperties): void
+  warning(message: string, properties?: AnnotationProperties): void
+  error(message: string, properties?: AnnotationProperties): void
   setFailed(message: string): void
+}
+
+/** The annotation properties the runner reads (`@actions/core`'s AnnotationProperties). */
+export interface AnnotationProperties {
+  title?: string
+  file?: string
+  line?: number
+  endLine?: number
+  col?: number
+  endColumn?: number
 }
 
 export interface RunnerIo {
@@ -44,10 +78,12 @@ const defaultIo: RunnerIo = {
   },
 }
 
+/** A command's data, escaped as the runner unescapes it (ActionCommand._escapeDataMappings). */
 export function escapeData(value: string): string {
   return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
 }
 
+/** A command property, escaped as the runner unescapes it (_escapePropertyMappings). */
 function escapeProperty(value: string): string {
   return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C')
 }
@@ -56,12 +92,162 @@ export function inputEnvName(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
 
+/**
+ * What breaks `::` and `##[`: a plain space, visible on purpose. Not a zero-width character: the
+ * runner finds `::` and `##[` with .NET's culture-sensitive `StartsWith`/`IndexOf`, which on ICU
+ * skip characters such as U+200B; a space is never skipped (and is no command character).
+ */
+const BREAK = ' '
+
+/**
+ * What the runner's `TrimStart()` may skip before `::` (.NET `char.IsWhiteSpace`: Unicode
+ * separators, tab to CR, U+0085, U+00A0), widened to every control and format character.
+ */
+const LEADING = /^[\s\p{Z}\p{Cc}\p{Cf}]*/u
+
+/**
+ * Neutralises every workflow command the runner would read in `text`, changing one character.
+ *
+ * The runner reads a step's stdout/stderr one line at a time, `StreamReader.ReadLine`, so a line
+ * ends at LF, CR or CRLF (actions/runner src/Runner.Sdk/ProcessInvoker.cs, StartReadStream). A
+ * line holding `##[` or `::` goes to ActionCommandManager.TryProcessCommand
+ * (src/Runner.Worker/Handlers/OutputManager.cs, OnDataReceived), which tries two parsers
+ * (src/Runner.Common/ActionCommand.cs):
+ * - TryParseV2: `::name props::data` at the start of the line after `TrimStart()`;
+ * - TryParse, the legacy form: `##[name props]data` **anywhere** in the line.
+ * Command names are matched case-insensitively, and `stop-commands` adds its token as a command.
+ * So in every line: a `::` that starts it after leading blanks gets a space between its colons
+ * (`: :`), and every `##[` gets one before its bracket (`## [`). Line ends are kept as they are. The
+ * runner's `%` escapes matter only inside a command line the action writes itself: its data and
+ * properties are escaped there ({@link escapeData}), after this.
+ */
+export function neutraliseCommands(text: string): string {
+  const parts = text.split(/(\r\n|\r|\n)/)
+  for (let i = 0; i < parts.length; i += 2) {
+    let line = (parts[i] ?? '').replaceAll('##[', `##${BREAK}[`)
+    const lead = LEADING.exec(line)?.[0].length ?? 0
+    if (line.startsWith('::', lead)) {
+      line = `${line.slice(0, lead)}:${BREAK}${line.slice(lead + 1)}`
+    }
+    parts[i] = line
+  }
+  return parts.join('')
+}
+
+/** A run of this many characters of a secret (or of an encoded form) is scrubbed. */
+export const SECRET_RUN = 12
+
+/** Lower case, one UTF-16 unit for one: positions in the folded text match the original. */
+function fold(text: string): string {
+  let out = ''
+  for (const ch of text) {
+    const lower = ch.toLowerCase()
+    out += lower.length === ch.length ? lower : ch
+  }
+  return out
+}
+
+/**
+ * The forms the runner's masker registers for a value (actions/runner HostContext: base64 at
+ * three byte alignments, and the expression-, JSON-, URI- and XML-escaped strings).
+ */
+function encodedForms(value: string): string[] {
+  const bytes = Buffer.from(value, 'utf8')
+  const base64 = [0, 1, 2]
+    .filter((shift) => bytes.length > shift + 2)
+    .map((shift) => bytes.subarray(shift).toString('base64'))
+  const json = JSON.stringify(value).slice(1, -1)
+  const uri = encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  )
+  const xml = value
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&apos;')
+  return [value, ...base64, json, uri, xml, value.replaceAll("'", "''")]
+}
+
+/**
+ * The secrets this step registered, and their removal from text. A value is registered with each
+ * of its trimmed lines (as `::add-mask::` does) and the encoded forms the runner also masks. In
+ * text, letter case is ignored, and every run of {@link SECRET_RUN} or more consecutive
+ * characters of a form is replaced: a message that quotes a key cut short, or upper-cased, shows
+ * `***` too. Forms shorter than that are replaced where they occur whole. Overlapping matches
+ * merge into one `***`, as the runner's masker does.
+ */
+export class SecretScrubber {
+  readonly #runs = new Set<string>()
+  readonly #short = new Set<string>()
+  readonly #values = new Set<string>()
+
+  /** Registers a value (what `::add-mask::` registers: the whole and each trimmed line). */
+  add(value: string): void {
+    const values = [value, ...value.split(/[\r\n]+/).map((line) => line.trim())]
+    for (const one of values) {
+      if (one.trim() === '' || this.#values.has(one)) continue
+      this.#values.add(one)
+      for (const form of encodedForms(one).map(fold)) {
+        // A multi-line value is matched whole; runs come from each of its lines.
+        if (form.length < SECRET_RUN || /[\r\n]/.test(one)) {
+          this.#short.add(form)
+          continue
+        }
+        for (let i = 0; i + SECRET_RUN <= form.length; i++) {
+          this.#runs.add(form.slice(i, i + SECRET_RUN))
+        }
+      }
+    }
+  }
+
+  /** True when `value` is exactly a registered value. */
+  has(value: string): boolean {
+    return this.#values.has(value)
+  }
+
+  scrub(text: string): string {
+    if (this.#values.size === 0 || text === '') return text
+    const folded = fold(text)
+    const ranges: [number, number][] = []
+    for (const form of this.#short) {
+      for (let at = folded.indexOf(form); at >= 0; at = folded.indexOf(form, at + 1)) {
+        ranges.push([at, at + form.length])
+      }
+    }
+    for (let i = 0; i + SECRET_RUN <= folded.length; i++) {
+      if (this.#runs.has(folded.slice(i, i + SECRET_RUN))) ranges.push([i, i + SECRET_RUN])
+    }
+    if (ranges.length === 0) return text
+    ranges.sort((a, b) => a[0] - b[0])
+    let out = ''
+    let cursor = 0
+    let end = -1
+    for (const [from, to] of ranges) {
+      if (from > end) {
+        if (end >= 0) out += '***'
+        out += text.slice(cursor, from)
+      }
+      end = Math.max(end, to)
+      cursor = end
+    }
+    return out + '***' + text.slice(cursor)
+  }
+}
+
 export function createRunner(io: RunnerIo = defaultIo): Runner {
-  const command = (name: string, message: string, properties: Record<string, string> = {}) => {
+  const secrets = new SecretScrubber()
+  /** The chokepoint: secrets out, then commands neutralised. */
+  const present = (text: string) => neutraliseCommands(secrets.scrub(text))
+
+  // The action's own command line: a fixed name, its properties and data escaped.
+  const command = (name: string, message: string, properties: AnnotationProperties = {}) => {
     const props = Object.entries(properties)
-      .map(([key, value]) => `${key}=${escapeProperty(value)}`)
+      .filter(([, value]) => value !== undefined && value !== '' && value !== 0)
+      .map(([key, value]) => `${key}=${escapeProperty(present(String(value)))}`)
       .join(',')
-    io.write(`::${name}${props ? ' ' + props : ''}::${escapeData(message)}`)
+    io.write(`::${name}${props ? ' ' + props : ''}::${escapeData(present(message))}`)
   }
 
   // File commands use the heredoc form with a random delimiter, so no value can end its own entry.
@@ -81,30 +267,42 @@ export function createRunner(io: RunnerIo = defaultIo): Runner {
     io.appendFile(path, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`)
   }
 
-  const isDebug = () => io.env.RUNNER_DEBUG === '1'
+  // A secret handed out (the api-key output, VAST_API_KEY) is written as it is, masked first.
+  const valueOf = (value: string | Secret) => {
+    if (!(value instanceof Secret)) return present(value)
+    const revealed = value.reveal()
+    if (!secrets.has(revealed)) setSecret(revealed)
+    return revealed
+  }
+
+  const setSecret = (value: string) => {
+    if (value.trim() === '') return
+    secrets.add(value)
+    io.write(`::add-mask::${escapeData(value)}`)
+  }
 
   return {
     getInput: (name) => (io.env[inputEnvName(name)] ?? '').trim(),
     getState: (name) => io.env[`STATE_${name}`] ?? '',
-    setSecret: (value) => {
-      if (value) command('add-mask', value)
-    },
-    setOutput: (name, value) => fileCommand('GITHUB_OUTPUT', name, value),
+    setSecret,
+    setOutput: (name, value) => fileCommand('GITHUB_OUTPUT', name, valueOf(value)),
     saveState: (name, value) => fileCommand('GITHUB_STATE', name, value),
     exportVariable: (name, value) => {
-      io.env[name] = value
-      fileCommand('GITHUB_ENV', name, value)
+      const text = valueOf(value)
+      io.env[name] = text
+      fileCommand('GITHUB_ENV', name, text)
     },
     appendSummary: (markdown) => {
       const path = io.env.GITHUB_STEP_SUMMARY
-      if (path) io.appendFile(path, markdown.endsWith(EOL) ? markdown : markdown + EOL)
+      const text = present(markdown)
+      if (path) io.appendFile(path, text.endsWith(EOL) ? text : text + EOL)
     },
-    isDebug,
+    isDebug: () => io.env.RUNNER_DEBUG === '1',
     debug: (message) => command('debug', message),
-    info: (message) => io.write(message),
-    notice: (message) => command('notice', message),
-    warning: (message) => command('warning', message),
-    error: (message) => command('error', message),
+    info: (message) => io.write(present(message)),
+    notice: (message, properties) => command('notice', message, properties),
+    warning: (message, properties) => command('warning', message, properties),
+    error: (message, properties) => command('error', message, properties),
     setFailed: (message) => {
       io.setExitCode(1)
       command('error', message)

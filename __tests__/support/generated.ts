@@ -13,7 +13,8 @@ import { scenario } from './action.ts'
 const KEY_CHARS = 'abcdefXYZ0189-_.~+/=%$^*()[]{}|\\?&#@!:;,\'"<>`'
 export const keyValue = fc.string({
   unit: fc.constantFrom(...KEY_CHARS),
-  minLength: 8,
+  // the shortest key the action accepts (MIN_SECRET_LENGTH)
+  minLength: 20,
   maxLength: 120,
 })
 
@@ -59,6 +60,7 @@ export async function leaksFor(parent: string, child: string, path: LeakPath): P
 }
 
 export const INPUTS = [
+  'admin-api-key',
   'mode',
   'permissions',
   'ttl',
@@ -80,6 +82,19 @@ export const badInputCase = fc.tuple(
     fc.string({ maxLength: 40 }),
     fc.constantFrom('-1', '0', '1e3', '999999999999999999999', '1.5', 'NaN', '{}', '[]', 'null'),
     fc.constantFrom('{"api":', '{"api":{"x":{}}}', 'api:\n  - a', ':::', '%0A', '\u0000', '   '),
+    // first mistakes (issue 13): paths, the boolean form, tabs, near misses, prototype keys, URLs
+    fc.constantFrom(
+      'perms.json',
+      '{"manage_instances": true}',
+      'api:\n\tmisc: {}',
+      'INSTANCE_READ',
+      'instance-read, billing-read',
+      '{"api":{"misc":{"__proto__":{}}}}',
+      'https://console.vast.ai/api/v0/',
+      'http://vast.localhost',
+      'http://localhost:1',
+      'abc',
+    ),
     // names that an object lookup would find on Object.prototype
     fc.constantFrom('toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf'),
   ),
@@ -107,5 +122,167 @@ export async function badInputProblem(input: string, value: string): Promise<str
       return `no message names '${input}'`
     }
     return undefined
+  }
+}
+
+// First mistakes (issue 13, and the prototype keys of issue 11), generated with variations. Each
+// case says what the message must contain, or what the parsed settings must be.
+
+const CATEGORY_NAMES = [
+  'misc',
+  'user_read',
+  'instance_read',
+  'instance_write',
+  'billing_read',
+  'machine_read',
+  'machine_write',
+  'team_read',
+  'agents_read',
+  'agents_write',
+]
+const PRESET_NAMES = ['instance-manager', 'instance-reader', 'read-only', 'machine-manager']
+
+/** The same name as a user might mistype it: other letter case, - for _ (or the reverse). */
+const nearMiss = (names: string[]) =>
+  fc
+    .tuple(fc.constantFrom(...names), fc.boolean(), fc.boolean())
+    .map(([name, upper, swap]) => {
+      let typed = swap ? name.replace(/[-_]/g, (c) => (c === '-' ? '_' : '-')) : name
+      if (upper) typed = typed.toUpperCase()
+      return { name, typed }
+    })
+    .filter(({ name, typed }) => name !== typed)
+
+export type Mistake = { input: string; value: string; expect: RegExp; parses?: boolean }
+
+export const mistakeCase: fc.Arbitrary<Mistake> = fc.oneof(
+  nearMiss(CATEGORY_NAMES).map(({ name, typed }) => ({
+    input: 'permissions',
+    value: typed,
+    expect: new RegExp(`did you mean ${name}\\?`),
+  })),
+  nearMiss(PRESET_NAMES).map(({ name, typed }) => ({
+    input: 'permissions',
+    value: typed,
+    expect: new RegExp(`did you mean ${name}\\?`),
+  })),
+  // every unknown name of a list is named
+  fc
+    .uniqueArray(nearMiss(CATEGORY_NAMES), { minLength: 2, maxLength: 4, selector: (m) => m.name })
+    .map((misses) => ({
+      input: 'permissions',
+      value: misses.map((m) => m.typed).join(', '),
+      expect: new RegExp(
+        misses.map((m) => `'${m.typed}' \\(did you mean ${m.name}\\?\\)`).join('.*'),
+      ),
+    })),
+  fc
+    .tuple(
+      fc.constantFrom('', './', '../', '.github/', 'ci/vast/', '/home/runner/'),
+      fc.stringMatching(/^[a-z][a-z0-9_-]{0,12}$/),
+      fc.constantFrom('.json', '.yml', '.yaml', '.JSON'),
+    )
+    .map(([dir, name, ext]) => ({
+      input: 'permissions',
+      value: `${dir}${name}${ext}`,
+      expect: /looks like a file path; the action does not read files/,
+    })),
+  fc
+    .dictionary(
+      fc.constantFrom(
+        'manage_instances',
+        'read_instances',
+        'view_billing',
+        'create_instances',
+        'read_machines',
+        'instance_read',
+        'frobnicate',
+      ),
+      fc.boolean(),
+      { minKeys: 1, maxKeys: 4 },
+    )
+    .map((form) => ({
+      input: 'permissions',
+      value: JSON.stringify(form),
+      expect: /it is in the boolean form .* The API maps each category to \{\}/,
+    })),
+  fc
+    .tuple(fc.constantFrom('instance_read', 'misc'), fc.integer({ min: 1, max: 3 }))
+    .map(([category, depth]) => ({
+      input: 'permissions',
+      value: `api:\n${'  '.repeat(depth - 1)}\t${category}: {}`,
+      expect: /indent with spaces/,
+    })),
+  fc
+    .tuple(
+      fc.constantFrom('__proto__', 'constructor', 'prototype'),
+      fc.integer({ min: 0, max: 4 }),
+      fc.boolean(),
+    )
+    .map(([key, depth, yaml]) => {
+      const path = ['api', 'instance_write', 'api.instance.destroy', 'constraints', 'id']
+      const parts = path.slice(0, depth)
+      let json: unknown = { [key]: { eq: 1 } }
+      for (const part of [...parts].reverse()) json = { [part]: json }
+      const yamlText = [...parts, `${key}: { eq: 1 }`]
+        .map((part, i) => `${'  '.repeat(i)}${part}${i < parts.length ? ':' : ''}`)
+        .join('\n')
+      const text = yaml ? yamlText : JSON.stringify(json)
+      return {
+        input: 'permissions',
+        value: text,
+        expect: new RegExp(`the key '${key}' \\(at [^)]*${key}\\) is not allowed`),
+      }
+    }),
+  fc
+    .tuple(
+      fc.constantFrom('https://console.vast.ai', 'https://vast.example/prefix'),
+      fc.constantFrom('/api/v0', '/api/v0/', '/API/v0//'),
+    )
+    .map(([base, suffix]) => ({
+      input: 'api-url',
+      value: `${base}${suffix}`,
+      expect: new RegExp(
+        `^Input 'api-url': it ends with /api/v0.*using ${base.replace(/[./]/g, '\\$&')}\\.`,
+      ),
+      parses: true,
+    })),
+  fc.string({ unit: fc.constantFrom(...KEY_CHARS), minLength: 1, maxLength: 19 }).map((key) => ({
+    input: 'admin-api-key',
+    value: key,
+    expect: new RegExp(`^Input 'admin-api-key': it is only ${key.length} characters long`),
+  })),
+  fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/).map((label) => ({
+    input: 'api-url',
+    value: `http://${label}.localhost:8080`,
+    expect: /^Input 'api-url': plain http is only allowed to this machine/,
+  })),
+)
+
+/** Parses the inputs with one mistake; returns what is wrong with the outcome. */
+export async function mistakeProblem(mistake: Mistake): Promise<string | undefined> {
+  const inputs: Record<string, string> = {
+    'admin-api-key': 'k'.repeat(32),
+    permissions: 'instance_read',
+    [mistake.input]: mistake.value,
+  }
+  try {
+    const settings = await parseInputs(
+      { getInput: (name) => (inputs[name] ?? '').trim(), env: {} },
+      { onSecret: () => {}, loadYaml: () => Promise.resolve(parseYaml) },
+    )
+    if (!mistake.parses) return 'accepted'
+    if (settings.apiUrl.toLowerCase().includes('/api/v0')) return `kept ${settings.apiUrl}`
+    return settings.warnings.some((w) => mistake.expect.test(w))
+      ? undefined
+      : `no warning like ${mistake.expect}: ${JSON.stringify(settings.warnings)}`
+  } catch (error) {
+    if (!(error instanceof InputError)) return `threw ${String(error)}`
+    if (mistake.parses) return `refused: ${error.message}`
+    const named = error.problems.filter((p) => p.startsWith(`Input '${mistake.input}': `))
+    if (named.length === 0) return `no message names '${mistake.input}': ${error.message}`
+    return named.some((p) => mistake.expect.test(p))
+      ? undefined
+      : `no message like ${mistake.expect}: ${named.join(' | ')}`
   }
 }

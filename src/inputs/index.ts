@@ -1,11 +1,14 @@
-import { checkApiUrl } from '../api-url.ts'
+import { checkApiUrl, withoutVastApiPath } from '../api-url.ts'
+import { relativeXdgConfigHome } from '../config-file.ts'
 import { Secret } from '../secret.ts'
 import { createSettings, deleteSettings, rotateSettings, sweepSettings } from './modes.ts'
 import { Reader } from './reader.ts'
 import {
   DEFAULTS,
   InputError,
+  MASKED_SECRET_LENGTH,
   MAX_ATTEMPTS_RANGE,
+  MIN_SECRET_LENGTH,
   MODES,
   REQUEST_TIMEOUT_RANGE_MS,
   type GitHubContext,
@@ -28,7 +31,7 @@ const MODE_INPUTS: Record<string, { modes: readonly Mode[]; default: string }> =
   'key-name': { modes: ['create', 'rotate'], default: '' },
   ttl: { modes: ['create', 'rotate'], default: '' },
   'allow-sensitive-permissions': { modes: ['create', 'rotate'], default: 'false' },
-  'create-budget': { modes: ['create', 'rotate'], default: '15m' },
+  'create-budget': { modes: ['create', 'rotate'], default: '' },
   revoke: { modes: ['create'], default: 'post' },
   'cleanup-failure': { modes: ['create'], default: 'warn' },
   'export-env': { modes: ['create'], default: 'false' },
@@ -65,7 +68,7 @@ function unusedInputs(source: InputSource, mode: Mode): string[] {
 
 export async function parseInputs(source: InputSource, options: ParseOptions): Promise<Settings> {
   const rawKey = source.getInput('admin-api-key')
-  if (rawKey) options.onSecret(rawKey)
+  if (rawKey.length >= MASKED_SECRET_LENGTH) options.onSecret(rawKey)
   const read = new Reader(source)
 
   if (!rawKey) {
@@ -77,6 +80,11 @@ export async function parseInputs(source: InputSource, options: ParseOptions): P
     )
   } else if (/[\s\p{Cc}]/u.test(rawKey)) {
     read.problem('admin-api-key', 'it contains whitespace or control characters; check the secret')
+  } else if (rawKey.length < MIN_SECRET_LENGTH) {
+    read.problem(
+      'admin-api-key',
+      `it is only ${rawKey.length} characters long; a Vast.ai key is 64. A value shorter than ${MIN_SECRET_LENGTH} characters is not a key, and cannot be masked in the log without hiding ordinary words; check that the secret holds the whole key`,
+    )
   }
 
   const modeValue = read.text('mode', DEFAULTS.mode)
@@ -85,6 +93,16 @@ export async function parseInputs(source: InputSource, options: ParseOptions): P
 
   const apiUrl = checkApiUrl(read.text('api-url', DEFAULTS.apiUrl), DEFAULTS.apiUrl)
   if ('problem' in apiUrl) read.problem('api-url', apiUrl.problem)
+  else {
+    const base = withoutVastApiPath(apiUrl.url)
+    if (base !== undefined) {
+      read.warn(
+        'api-url',
+        `it ends with /api/v0, which the action adds to every request itself; using ${base}. Set api-url: ${base || DEFAULTS.apiUrl} to silence this`,
+      )
+      apiUrl.url = base
+    }
+  }
 
   const common = {
     warnings: mode ? unusedInputs(source, mode) : [],
@@ -104,6 +122,13 @@ export async function parseInputs(source: InputSource, options: ParseOptions): P
   else if (mode === 'delete') settings = deleteSettings(read, common)
   else if (mode === 'sweep') settings = sweepSettings(read, common)
   else if (mode === 'rotate') settings = await rotateSettings(read, common, source, options)
+
+  if (settings?.mode === 'create' && settings.exportConfig && relativeXdgConfigHome(source.env)) {
+    read.warn(
+      'export-config',
+      `XDG_CONFIG_HOME (${source.env.XDG_CONFIG_HOME}) is not an absolute path, so it is ignored as the XDG Base Directory spec says: the key file goes to ~/.config/vastai/vast_api_key. Set XDG_CONFIG_HOME to an absolute path, or unset it, to silence this`,
+    )
+  }
 
   // A message quotes the value it refuses: never the parent key pasted into the wrong input.
   const scrub = (text: string) => (rawKey.length >= 4 ? text.split(rawKey).join('***') : text)

@@ -1,5 +1,5 @@
 import { checkApiUrl } from '../api-url.ts'
-import { formatDuration } from '../duration.ts'
+import { formatDuration, parseDuration } from '../duration.ts'
 import { formatKeyName, MAX_LABEL_LENGTH, parseKeyName, rotationTargetId } from '../key-name.ts'
 import {
   parsePermissions,
@@ -14,6 +14,8 @@ import {
   DEFAULTS,
   GRACE_RANGE_MS,
   KEEP_PREVIOUS_RANGE,
+  MASKED_SECRET_LENGTH,
+  MIN_SECRET_LENGTH,
   SWEEP_BUDGET_RANGE_MS,
   TTL_RANGE_MS,
   type CommonSettings,
@@ -42,14 +44,9 @@ export async function createSettings(
   )
   const exportEnv = read.boolean('export-env')
   const exportConfig = read.boolean('export-config')
-  const createBudgetMs = read.duration(
-    'create-budget',
-    DEFAULTS.createBudget,
-    CREATE_BUDGET_RANGE_MS,
-  )
+  const createBudgetMs = readCreateBudget(read, ttlMs)
   const allowSensitive = read.boolean('allow-sensitive-permissions')
 
-  warnIfTtlTooShort(read, ttlMs, createBudgetMs)
   const label = readLabel(read, read.raw('key-name') || `gha-${common.context.job}`)
   const permissions = await readPermissions(read, options, allowSensitive)
 
@@ -126,13 +123,25 @@ async function readPermissions(
   return permissions
 }
 
-function warnIfTtlTooShort(read: Reader, ttlMs: number, createBudgetMs: number): void {
-  if (ttlMs <= createBudgetMs) {
+/**
+ * `create-budget`: as set, or by default 15 minutes, or half the ttl when that is shorter, so that
+ * a key made after a long wait for Vast's rate limit still has at least half its life. A budget
+ * set to the ttl or more is allowed with a warning that says how to silence it.
+ */
+export function readCreateBudget(read: Reader, ttlMs: number): number {
+  const longest = parseDuration(DEFAULTS.createBudget) ?? 0
+  if (!read.raw('create-budget')) {
+    return Math.max(CREATE_BUDGET_RANGE_MS.min, Math.min(longest, Math.floor(ttlMs / 2000) * 1000))
+  }
+  const budgetMs = read.duration('create-budget', DEFAULTS.createBudget, CREATE_BUDGET_RANGE_MS)
+  if (budgetMs >= ttlMs) {
     read.warn(
-      'ttl',
-      `it is not longer than create-budget (${formatDuration(createBudgetMs)}): after a long wait for Vast's rate limit, the key could be made past its own deadline, and a sweep would delete it while the job runs`,
+      'create-budget',
+      `it is not shorter than ttl (${formatDuration(ttlMs)}): after a long wait for Vast's rate limit, the key could be made past its own deadline, and a sweep would delete it while the job runs. ` +
+        `Set create-budget below ttl, or leave it unset (the default is ${DEFAULTS.createBudget}, or half the ttl when that is shorter) to silence this`,
     )
   }
+  return budgetMs
 }
 
 function readLabel(read: Reader, label: string): string {
@@ -158,8 +167,13 @@ export async function rotateSettings(
   options: ParseOptions,
 ): Promise<RotateSettings> {
   const token = read.raw('github-token')
-  if (token) options.onSecret(token)
-  else {
+  if (token.length >= MASKED_SECRET_LENGTH) options.onSecret(token)
+  if (token && token.length < MIN_SECRET_LENGTH) {
+    read.problem(
+      'github-token',
+      `it is only ${token.length} characters long; GitHub tokens are 40 or more. A value shorter than ${MIN_SECRET_LENGTH} characters is not a token, and cannot be masked in the log without hiding ordinary words; check the secret`,
+    )
+  } else if (!token) {
     read.problem(
       'github-token',
       'it is required in rotate mode: a token that can write Actions secrets, e.g. from actions/create-github-app-token (permission-secrets: write) or a fine-grained PAT with "Secrets: read and write"; the workflow\'s own GITHUB_TOKEN cannot write secrets',
@@ -176,12 +190,7 @@ export async function rotateSettings(
   const allowSensitive = read.boolean('allow-sensitive-permissions')
   const permissions = await readPermissions(read, options, allowSensitive)
   const ttlMs = read.duration('ttl', DEFAULTS.rotateTtl, TTL_RANGE_MS)
-  const createBudgetMs = read.duration(
-    'create-budget',
-    DEFAULTS.createBudget,
-    CREATE_BUDGET_RANGE_MS,
-  )
-  warnIfTtlTooShort(read, ttlMs, createBudgetMs)
+  const createBudgetMs = readCreateBudget(read, ttlMs)
   if (labelText) {
     // The label is the rotation's identity: it must come back whole from the key's name.
     const sample = formatKeyName({

@@ -94,8 +94,21 @@ export const DEFAULTS = {
   sweepScope: 'repository',
   grace: '0s',
   sweepBudget: '10m',
+  /** The longest default create-budget; a shorter ttl makes it half the ttl. */
   createBudget: '15m',
 } as const
+
+/**
+ * The shortest `admin-api-key` and `github-token` accepted. The runner masks a secret wherever it
+ * appears in the job's log, so a value of a few characters hides ordinary words in every line and
+ * shows the secret by the holes it leaves; it is also no real credential. Real ones are far
+ * longer: a Vast key is 64 hex characters (vast-api.md), GitHub tokens 40 (`ghp_`, `ghs_`, a
+ * classic hex token) to 93 (`github_pat_`). 20 characters leave room for any other format and are
+ * well above the 12-character runs the action scrubs from its own messages (src/runner.ts).
+ */
+export const MIN_SECRET_LENGTH = 20
+/** A refused secret this long or longer is still masked: it may be a real key cut short. */
+export const MASKED_SECRET_LENGTH = 8
 
 export const TTL_RANGE_MS = { min: 30_000, max: 365 * 86_400_000 }
 export const REQUEST_TIMEOUT_RANGE_MS = { min: 100, max: 300_000 }

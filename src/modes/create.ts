@@ -39,12 +39,12 @@ export async function runCreate(settings: CreateSettings, deps: CreateDeps): Pro
   }
 
   const permissions = permissionsJson(settings.permissions)
-  runner.setOutput('api-key', created.key.reveal())
+  runner.setOutput('api-key', created.key)
   runner.setOutput('key-id', String(created.id))
   runner.setOutput('key-name', name)
   runner.setOutput('expires-at', isoSeconds(expiresAt))
   runner.setOutput('permissions', permissions)
-  if (settings.exportEnv) runner.exportVariable('VAST_API_KEY', created.key.reveal())
+  if (settings.exportEnv) runner.exportVariable('VAST_API_KEY', created.key)
 
   const categories = Object.keys(settings.permissions.api).join(', ')
   runner.info(

@@ -73,7 +73,7 @@ export async function runRotate(settings: RotateSettings, deps: RotateDeps): Pro
   runner.setOutput('deleted-count', String(deleted.length))
   runner.setOutput('expires-at', isoSeconds(minted.expiresAt))
   runner.setOutput('permissions', permissionsJson(settings.permissions))
-  if (settings.outputKey) runner.setOutput('api-key', minted.key.reveal())
+  if (settings.outputKey) runner.setOutput('api-key', minted.key)
 
   runner.appendSummary(
     `### Vast.ai key rotation\n\n` +
