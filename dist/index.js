@@ -1135,6 +1135,7 @@ async function createSettings(read, common, options) {
         exportEnv,
         exportConfig,
         createBudgetMs,
+        dryRun: read.boolean('dry-run'),
     };
 }
 function deleteSettings(read, common) {
@@ -1295,6 +1296,7 @@ async function rotateSettings(read, common, source, options) {
         targetId: (0,key_name/* rotationTargetId */.Bl)(targetParts(target, secretName)),
         keepPrevious: read.integer('keep-previous', DEFAULTS.keepPrevious, KEEP_PREVIOUS_RANGE),
         outputKey: read.boolean('output-key'),
+        dryRun: read.boolean('dry-run'),
     };
 }
 /**
@@ -1411,7 +1413,7 @@ const MODE_INPUTS = {
     'key-id': { modes: ['delete'], default: '' },
     'sweep-scope': { modes: ['sweep'], default: 'repository' },
     grace: { modes: ['sweep'], default: '0s' },
-    'dry-run': { modes: ['sweep'], default: 'false' },
+    'dry-run': { modes: ['create', 'sweep', 'rotate'], default: 'false' },
     'sweep-budget': { modes: ['sweep'], default: '10m' },
     'github-token': { modes: ['rotate'], default: '' },
     'github-api-url': { modes: ['rotate'], default: '' },
@@ -1431,7 +1433,11 @@ function unusedInputs(source, mode) {
         const value = source.getInput(name);
         return value !== '' && value !== use.default && !use.modes.includes(mode);
     })
-        .map(([name, use]) => `Input '${name}' is ignored in ${mode} mode (it is read in ${use.modes.join(' and ')} mode); did you mean another mode?`);
+        .map(([name, use]) => `Input '${name}' is ignored in ${mode} mode (it is read in ${listWords(use.modes)} mode); did you mean another mode?`);
+}
+/** `a`, `a and b`, `a, b and c`. */
+function listWords(words) {
+    return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }
 async function parseInputs(source, options) {
     const rawKey = source.getInput('admin-api-key');
@@ -2041,14 +2047,14 @@ async function runMode(settings, environment) {
     const now = environment.now ?? (() => new Date());
     switch (settings.mode) {
         case 'create': {
-            const { runCreate } = await __nccwpck_require__.e(/* import() */ 338).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
+            const { runCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(910), __nccwpck_require__.e(338)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
             return runCreate(settings, {
                 ...(await mintDeps(settings, environment)),
                 configFilePath: (0,config_file/* configFilePath */.ks)(environment.env),
             });
         }
         case 'rotate': {
-            const { runRotate, SecretWriter } = await Promise.all(/* import() */[__nccwpck_require__.e(226), __nccwpck_require__.e(770)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4770));
+            const { runRotate, SecretWriter } = await Promise.all(/* import() */[__nccwpck_require__.e(226), __nccwpck_require__.e(910), __nccwpck_require__.e(770)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4770));
             const writer = new SecretWriter({
                 token: settings.githubToken,
                 apiUrl: settings.githubApiUrl,
@@ -2100,7 +2106,7 @@ async function runPost(environment) {
             runner.info('Nothing to clean up: the main step made no key to delete.');
             return;
         }
-        const { runCreatePost } = await __nccwpck_require__.e(/* import() */ 338).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
+        const { runCreatePost } = await Promise.all(/* import() */[__nccwpck_require__.e(910), __nccwpck_require__.e(338)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
         await runCreatePost({
             runner,
             makeClient: async (state) => {

@@ -64,6 +64,7 @@ export async function createSettings(
     exportEnv,
     exportConfig,
     createBudgetMs,
+    dryRun: read.boolean('dry-run'),
   }
 }
 
@@ -284,6 +285,7 @@ export async function rotateSettings(
     targetId: rotationTargetId(targetParts(target, secretName)),
     keepPrevious: read.integer('keep-previous', DEFAULTS.keepPrevious, KEEP_PREVIOUS_RANGE),
     outputKey: read.boolean('output-key'),
+    dryRun: read.boolean('dry-run'),
   }
 }
 

@@ -4,6 +4,7 @@ import { isoSeconds } from '../key-name.ts'
 import { permissionsJson } from '../permissions.ts'
 import { markdownTable } from '../summary.ts'
 import { deleteKey } from '../vast/keys.ts'
+import { planCreate } from './dry-run.ts'
 import { mintKey, STATE, type MintDeps } from './mint.ts'
 
 export { runCreatePost } from './mint.ts'
@@ -16,10 +17,9 @@ export interface CreateDeps extends MintDeps {
 export async function runCreate(settings: CreateSettings, deps: CreateDeps): Promise<void> {
   const { runner } = deps
   if (settings.exportConfig) checkConfigFileFree(deps.configFilePath)
-  const created = await mintKey(
-    { ...settings, kind: settings.revoke === 'never' ? 'keep' : 'job' },
-    deps,
-  )
+  const kind = settings.revoke === 'never' ? 'keep' : 'job'
+  if (settings.dryRun) return planCreate(settings, kind, deps)
+  const created = await mintKey({ ...settings, kind }, deps)
   const { name, expiresAt } = created
 
   if (settings.exportConfig) {
