@@ -94,9 +94,9 @@ describe('one key-name, several secrets', () => {
         `\\| retired \\(deleted\\) \\| ${first.outputs['key-id']} \\| ci-deploy \\[vsk2 m=rot [^|]+\\| ${where} \\|`,
       ),
     )
-    expect(shown(main)).toContain(
-      `1 other key(s) named "ci-deploy" were left alone (1 written to another secret)`,
-    )
+    const leftAlone = `1 other key(s) named "ci-deploy" were left alone (1 written to another secret)`
+    expect(shown(main)).toContain(leftAlone)
+    expect(main.summary).toContain(leftAlone)
     const env = await rotateAndCheck(w, production)
     expect(env.summary).toMatch(
       new RegExp(
@@ -108,6 +108,21 @@ describe('one key-name, several secrets', () => {
       'The organisation secret VAST_DEPLOY_KEY of octo-org (visibility private) now holds',
     )
     expect(w.s.leaks()).toEqual([])
+  })
+
+  it("the GitHub emulator's control route shows every secret opened (for the standalone emulator)", async () => {
+    const w = await start()
+    await rotateAndCheck(w, TARGETS.production)
+    const response = await fetch(`${w.github.url}/__emulator/secrets`)
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual([
+      expect.objectContaining({
+        scope: 'environment',
+        environment: 'production',
+        name: 'VAST_DEPLOY_KEY',
+        value: secretValue(w, TARGETS.production),
+      }),
+    ])
   })
 })
 

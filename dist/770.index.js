@@ -271,7 +271,8 @@ async function runRotate(settings, deps) {
     runner.saveState(mint/* STATE */.c4.mode, 'rotated');
     const rotatedAt = (0,key_name/* isoSeconds */.nE)(deps.now());
     runner.info(`Wrote the new key to the ${writer.describe()}.`);
-    const { deleted, kept, failed } = await retireOlderKeys(settings, minted, deps);
+    const retired = await retireOlderKeys(settings, minted, deps);
+    const { deleted } = retired;
     runner.setOutput('key-id', String(minted.id));
     runner.setOutput('key-name', minted.name);
     runner.setOutput('secret-name', settings.secretName);
@@ -281,7 +282,7 @@ async function runRotate(settings, deps) {
     runner.setOutput('permissions', (0,permissions/* permissionsJson */.FU)(settings.permissions));
     if (settings.outputKey)
         runner.setOutput('api-key', minted.key.reveal());
-    runner.appendSummary(rotationSummary(settings, writer.describe(), minted, { kept, deleted, failed }));
+    runner.appendSummary(rotationSummary(settings, writer.describe(), minted, retired));
 }
 /**
  * The job summary of a rotation: every key it touched, each with the secret it was written to,
@@ -299,7 +300,7 @@ function rotationSummary(settings, where, minted, keys) {
         `The ${where}${visibility} now holds key ${minted.id}; deadline ${(0,key_name/* isoSeconds */.nE)(minted.expiresAt)}. ` +
         `Retired: ${keys.deleted.length} older key(s) of this secret` +
         (keys.failed.length ? `; ${keys.failed.length} could not be deleted` : '') +
-        `.\n\n` +
+        `.${keys.untouched ? ` ${keys.untouched}` : ''}\n\n` +
         (0,summary/* markdownTable */.Q)(['', 'Key id', 'Name', 'Secret it was written to'], [
             ['new (in the secret)', String(minted.id), minted.name, where],
             ...keys.kept.map((k) => row('kept (keep-previous)', k)),
@@ -354,6 +355,7 @@ async function retireOlderKeys(settings, minted, deps) {
     let client;
     let older;
     let strays;
+    let untouched;
     try {
         client = await deps.freshClient();
         const parentId = await (0,keys/* requireParentKeyId */.Ii)(client, 'retire older keys');
@@ -361,13 +363,13 @@ async function retireOlderKeys(settings, minted, deps) {
         // Keys with the new key's own name are strays of an uncertain create: never worth keeping.
         strays = own.filter((k) => k.name === minted.name);
         older = own.filter((k) => k.name !== minted.name);
-        const untouched = (0,rotation_keys/* describeLeftAlone */.MN)(settings.label, leftAlone);
+        untouched = (0,rotation_keys/* describeLeftAlone */.MN)(settings.label, leftAlone);
         if (untouched)
             runner.info(untouched);
     }
     catch (error) {
         runner.warning(`The rotation succeeded, but the older keys could not be listed (${error.message}); the next rotation or a sweep deletes them.`);
-        return { deleted, kept: [], failed };
+        return { deleted, kept: [], failed, untouched: '' };
     }
     const kept = older.slice(0, settings.keepPrevious);
     for (const key of [...strays, ...older.slice(settings.keepPrevious)]) {
@@ -383,7 +385,7 @@ async function retireOlderKeys(settings, minted, deps) {
     }
     if (kept.length)
         runner.info(`Kept ${kept.length} older key(s): keep-previous is ${settings.keepPrevious}.`);
-    return { deleted, kept, failed };
+    return { deleted, kept, failed, untouched };
 }
 
 

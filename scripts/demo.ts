@@ -2,10 +2,20 @@
 // committed dist/ through the runner-protocol harness (main, a later step that uses the key, then
 // post) and shows what happened: the log as the runner would print it, the outputs, and the
 // emulator's keys before, during and after. Nothing here reaches the real Vast.ai.
+// `npm run demo -- rotate`: the rotation walk-through instead (scripts/demo-rotate.ts).
 
 import { fileURLToPath } from 'node:url'
 import { VastEmulator } from '../emulator/vast.ts'
 import { RunnerJob, type StepResult } from '../harness/runner.ts'
+
+const walkThrough = process.argv[2] ?? 'create'
+if (walkThrough === 'rotate') {
+  const { demoRotate } = await import('./demo-rotate.ts')
+  process.exit((await demoRotate()) ? 0 : 1)
+} else if (walkThrough !== 'create') {
+  console.error('usage: npm run demo [-- create | rotate]')
+  process.exit(2)
+}
 
 const actionYml = fileURLToPath(new URL('../action.yml', import.meta.url))
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text)

@@ -67,7 +67,8 @@ export async function runRotate(settings: RotateSettings, deps: RotateDeps): Pro
   const rotatedAt = isoSeconds(deps.now())
   runner.info(`Wrote the new key to the ${writer.describe()}.`)
 
-  const { deleted, kept, failed } = await retireOlderKeys(settings, minted, deps)
+  const retired = await retireOlderKeys(settings, minted, deps)
+  const { deleted } = retired
 
   runner.setOutput('key-id', String(minted.id))
   runner.setOutput('key-name', minted.name)
@@ -78,9 +79,7 @@ export async function runRotate(settings: RotateSettings, deps: RotateDeps): Pro
   runner.setOutput('permissions', permissionsJson(settings.permissions))
   if (settings.outputKey) runner.setOutput('api-key', minted.key.reveal())
 
-  runner.appendSummary(
-    rotationSummary(settings, writer.describe(), minted, { kept, deleted, failed }),
-  )
+  runner.appendSummary(rotationSummary(settings, writer.describe(), minted, retired))
 }
 
 /**
@@ -91,7 +90,7 @@ function rotationSummary(
   settings: RotateSettings,
   where: string,
   minted: MintedKey,
-  keys: { kept: KeyRef[]; deleted: KeyRef[]; failed: KeyRef[] },
+  keys: Retired,
 ): string {
   const row = (what: string, key: KeyRef) => [
     what,
@@ -106,7 +105,7 @@ function rotationSummary(
     `The ${where}${visibility} now holds key ${minted.id}; deadline ${isoSeconds(minted.expiresAt)}. ` +
     `Retired: ${keys.deleted.length} older key(s) of this secret` +
     (keys.failed.length ? `; ${keys.failed.length} could not be deleted` : '') +
-    `.\n\n` +
+    `.${keys.untouched ? ` ${keys.untouched}` : ''}\n\n` +
     markdownTable(
       ['', 'Key id', 'Name', 'Secret it was written to'],
       [
@@ -164,6 +163,14 @@ interface KeyRef {
   name: string
 }
 
+interface Retired {
+  deleted: KeyRef[]
+  kept: KeyRef[]
+  failed: KeyRef[]
+  /** The sentence on keys sharing the label that are not this rotation's, or ''. */
+  untouched: string
+}
+
 /**
  * Deletes this rotation's older keys (see rotation-keys.ts: same label, repository and target),
  * but the newest `keep-previous`; strays of an uncertain create of the new key go whatever
@@ -173,13 +180,14 @@ async function retireOlderKeys(
   settings: RotateSettings,
   minted: MintedKey,
   deps: RotateDeps,
-): Promise<{ deleted: KeyRef[]; kept: KeyRef[]; failed: KeyRef[] }> {
+): Promise<Retired> {
   const { runner } = deps
   const deleted: KeyRef[] = []
   const failed: KeyRef[] = []
   let client: VastClient
   let older: KeyRef[]
   let strays: KeyRef[]
+  let untouched: string
   try {
     client = await deps.freshClient()
     const parentId = await requireParentKeyId(client, 'retire older keys')
@@ -187,13 +195,13 @@ async function retireOlderKeys(
     // Keys with the new key's own name are strays of an uncertain create: never worth keeping.
     strays = own.filter((k) => k.name === minted.name)
     older = own.filter((k) => k.name !== minted.name)
-    const untouched = describeLeftAlone(settings.label, leftAlone)
+    untouched = describeLeftAlone(settings.label, leftAlone)
     if (untouched) runner.info(untouched)
   } catch (error) {
     runner.warning(
       `The rotation succeeded, but the older keys could not be listed (${(error as Error).message}); the next rotation or a sweep deletes them.`,
     )
-    return { deleted, kept: [], failed }
+    return { deleted, kept: [], failed, untouched: '' }
   }
   const kept = older.slice(0, settings.keepPrevious)
   for (const key of [...strays, ...older.slice(settings.keepPrevious)]) {
@@ -212,5 +220,5 @@ async function retireOlderKeys(
   }
   if (kept.length)
     runner.info(`Kept ${kept.length} older key(s): keep-previous is ${settings.keepPrevious}.`)
-  return { deleted, kept, failed }
+  return { deleted, kept, failed, untouched }
 }
