@@ -6,9 +6,10 @@ import { ACTION_YML, shown } from './support/action.ts'
 import {
   LABEL,
   REPO,
-  TARGET_IDS,
   TARGETS,
+  rotationSequence,
   rotationWorld,
+  runRotationSequence,
   type RotationTarget,
   type RotationWorld,
 } from './support/rotation.ts'
@@ -221,41 +222,10 @@ describe('a rotation never touches keys that are not its own', () => {
 })
 
 describe('generated sequences of rotations (fast-check, fixed seed)', () => {
-  it('one label over a few targets: every secret holds a live key after every step', async () => {
-    const step = fc.record({
-      target: fc.constantFrom(...TARGET_IDS),
-      keepPrevious: fc.integer({ min: 0, max: 2 }),
-      fault: fc.constantFrom(
-        'none',
-        'none',
-        'none',
-        'write refused',
-        'write uncertain',
-        'delete fails',
-      ),
-    })
+  it('one label over a few targets, with faults and running jobs: every secret holds a live key after every step', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 2, maxLength: 6 }), async (steps) => {
-        const w = await rotationWorld()
-        try {
-          for (const { target, keepPrevious, fault } of steps) {
-            if (fault === 'write refused')
-              w.github.inject('putSecret', { type: 'status', status: 403 })
-            if (fault === 'write uncertain')
-              w.github.inject('putSecret', { type: 'status', status: 502 }, 5)
-            if (fault === 'delete fails')
-              w.s.emulator.inject('delete', { type: 'status', status: 500 }, 20)
-            await w.rotate(TARGETS[target], {
-              'keep-previous': String(keepPrevious),
-              'max-attempts': '1',
-            })
-            w.github.clearFaults()
-            w.s.emulator.clearFaults()
-            expect(w.brokenSecrets()).toEqual([])
-          }
-        } finally {
-          await w.close()
-        }
+      fc.asyncProperty(rotationSequence, async (steps) => {
+        expect(await runRotationSequence(steps)).toEqual([])
       }),
       { numRuns: 4, seed: 1212, endOnFailure: true },
     )

@@ -1,7 +1,13 @@
-import { GitHubEmulator, type ScopeRef, type StoredSecret } from '../../emulator/github.ts'
-import type { StepResult } from '../../harness/runner.ts'
+import fc from 'fast-check'
+import {
+  GitHubEmulator,
+  type GitHubRouteName,
+  type ScopeRef,
+  type StoredSecret,
+} from '../../emulator/github.ts'
+import { RunnerJob, type StepResult } from '../../harness/runner.ts'
 import { parseKeyName, rotationTargetId } from '../../src/key-name.ts'
-import { scenario, type Scenario } from './action.ts'
+import { ACTION_YML, scenario, type Scenario } from './action.ts'
 
 /**
  * Rotations of one label into several secrets, through dist/ with the Vast and GitHub emulators
@@ -23,6 +29,8 @@ export interface RotationTarget {
   secretName: string
   /** What the action writes into `t=` for this secret. */
   targetId: string
+  /** The GitHub emulator's route for writing it (for fault injection). */
+  putRoute: GitHubRouteName
 }
 
 function target(
@@ -38,6 +46,11 @@ function target(
     scope,
     secretName,
     targetId: rotationTargetId(parts),
+    putRoute: scope.organization
+      ? 'orgPutSecret'
+      : scope.environment
+        ? 'envPutSecret'
+        : 'putSecret',
   }
 }
 
@@ -146,5 +159,87 @@ export async function rotationWorld(): Promise<RotationWorld> {
       await s.close()
       await github.close()
     },
+  }
+}
+
+/**
+ * One generated step: a rotation of one of {@link TARGETS} (with a fault on its way), or a
+ * create-mode job with the rotation's label that starts and keeps running.
+ */
+export const rotationStep = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('rotate' as const),
+      target: fc.constantFrom(...TARGET_IDS),
+      keepPrevious: fc.integer({ min: 0, max: 2 }),
+      fault: fc.constantFrom(
+        'none',
+        'none',
+        'none',
+        'write refused',
+        'write uncertain',
+        'write lost',
+        'delete fails',
+      ),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('create job' as const) }) },
+)
+export type RotationStep = typeof rotationStep extends fc.Arbitrary<infer T> ? T : never
+
+export const rotationSequence = fc.array(rotationStep, { minLength: 2, maxLength: 6 })
+
+/**
+ * Runs the steps in one fresh world; after each, checks that every secret holds a live key of
+ * its own and that every running create-mode job still has its key. Returns what broke, each
+ * with the step it broke at; [] when nothing did.
+ */
+export async function runRotationSequence(steps: readonly RotationStep[]): Promise<string[]> {
+  const w = await rotationWorld()
+  const jobs: { job: RunnerJob; key: string; inputs: Record<string, string> }[] = []
+  try {
+    for (const [index, step] of steps.entries()) {
+      const at = `step ${index + 1} (${step.kind === 'rotate' ? `${step.target}, ${step.fault}` : step.kind})`
+      if (step.kind === 'create job') {
+        const job = new RunnerJob({ actionYml: ACTION_YML })
+        const inputs = w.s.inputs({ 'key-name': LABEL, ttl: '1h' })
+        const main = await job.runMain({ inputs })
+        jobs.push({ job, key: main.outputs['api-key'] ?? '', inputs })
+        if (main.conclusion !== 'success') return [`${at}: the create-mode job failed`]
+      } else {
+        const t = TARGETS[step.target]
+        if (step.fault === 'write refused')
+          w.github.inject(t.putRoute, { type: 'status', status: 403 })
+        if (step.fault === 'write uncertain')
+          w.github.inject(t.putRoute, { type: 'status', status: 502 }, 5)
+        if (step.fault === 'write lost') w.github.inject(t.putRoute, { type: 'lost' })
+        if (step.fault === 'delete fails')
+          w.s.emulator.inject('delete', { type: 'status', status: 500 }, 20)
+        const main = await w.rotate(t, {
+          'keep-previous': String(step.keepPrevious),
+          'max-attempts': '1',
+        })
+        w.github.clearFaults()
+        w.s.emulator.clearFaults()
+        if (step.fault === 'none' && main.conclusion !== 'success') {
+          return [`${at}: the rotation failed without a fault`]
+        }
+      }
+      const problems = [
+        ...w.brokenSecrets(),
+        ...jobs
+          .filter((j) => !w.s.emulator.isLive(j.key))
+          .map(() => 'a running create-mode job lost its key'),
+      ]
+      if (problems.length) return problems.map((p) => `${at}: ${p}`)
+    }
+    return []
+  } finally {
+    for (const { job, inputs } of jobs) {
+      await job.runPost({ inputs })
+      await job.cleanup()
+    }
+    await w.close()
   }
 }
