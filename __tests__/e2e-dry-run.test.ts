@@ -29,6 +29,7 @@ describe('create, dry run', () => {
       ttl: '2h',
       'export-env': 'true',
     })
+    const started = Date.now()
     const main = await s.job.runMain({ inputs })
     const post = await s.job.runPost({ inputs })
     expect(main.conclusion).toBe('success')
@@ -40,9 +41,10 @@ describe('create, dry run', () => {
     expect(main.exportedEnv).toEqual({})
     const fields = parseKeyName(main.outputs['key-name'] ?? '')
     expect(fields).toMatchObject({ label: 'train', kind: 'job', repository: REPO })
-    const hours = ((fields?.expiresAt.getTime() ?? 0) - Date.now()) / 3_600_000
-    expect(hours).toBeGreaterThan(1.9)
-    expect(hours).toBeLessThanOrEqual(2)
+    // the deadline a key made now would get: 2 h from the step's clock, rounded up to a second
+    const deadline = fields?.expiresAt.getTime() ?? 0
+    expect(deadline).toBeGreaterThanOrEqual(started + 2 * 3_600_000 - 1000)
+    expect(deadline).toBeLessThanOrEqual(Date.now() + 2 * 3_600_000 + 1000)
     expect(main.outputs['expires-at']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
     expect(main.outputs.permissions).toBe('{"api":{"instance_read":{}}}')
     expect(shown(main)).toMatch(
