@@ -7,6 +7,7 @@ import {
   LABEL,
   REPO,
   TARGETS,
+  TOKEN,
   rotationSequence,
   rotationWorld,
   runRotationSequence,
@@ -218,6 +219,45 @@ describe('a rotation never touches keys that are not its own', () => {
     expect(live).not.toContain(overdueJob)
     // the rotated key's deadline is its ttl away: the sweep leaves it, and the secret works
     expect(w.brokenSecrets()).toEqual([])
+  })
+})
+
+describe('two runs of one rotation at once', () => {
+  it('a rotation never retires a newer key of its secret: the other run may have written it', async () => {
+    const w = await start()
+    const t = TARGETS.repo
+    const job = new RunnerJob({ actionYml: ACTION_YML })
+    try {
+      await rotateAndCheck(w, t)
+      // Run A stops at its list of keys (after writing the secret) until run B has finished;
+      // the list A then gets shows B's newer key, which the secret now holds.
+      const held = w.s.emulator.inject('list', { type: 'hold', apply: false })
+      const inputs = w.s.inputs({
+        mode: 'rotate',
+        permissions: 'instance-manager',
+        'key-name': LABEL,
+        'github-token': TOKEN,
+        'github-api-url': w.github.url,
+        ...t.inputs,
+      })
+      const a = job.runMain({ inputs })
+      await held.arrived
+      const b = await rotateAndCheck(w, t)
+      held.release()
+      const resultA = await a
+      expect(resultA.conclusion).toBe('success')
+      expect(shown(resultA)).toMatch(
+        new RegExp(
+          `Left alone 1 key\\(s\\) of the repository secret VAST_DEPLOY_KEY of ${REPO} newer than this rotation's \\(${b.outputs['key-id']}\\): another rotation of the same secret ran at the same time`,
+        ),
+      )
+      expect(secretValue(w, t)).toBe(
+        w.s.emulator.liveKeys().find((k) => String(k.id) === b.outputs['key-id'])?.key,
+      )
+      expect(w.brokenSecrets()).toEqual([])
+    } finally {
+      await job.cleanup()
+    }
   })
 })
 

@@ -194,9 +194,17 @@ async function retireOlderKeys(
     const { own, leftAlone } = rotationKeys(await listKeys(client), settings, [minted.id, parentId])
     // Keys with the new key's own name are strays of an uncertain create: never worth keeping.
     strays = own.filter((k) => k.name === minted.name)
-    older = own.filter((k) => k.name !== minted.name)
+    older = own.filter((k) => k.name !== minted.name && k.id < minted.id)
+    // A newer key of this same secret: another rotation of it ran at the same time and may
+    // have written the secret after this one. Deleting it could leave the secret dead.
+    const newer = own.filter((k) => k.name !== minted.name && k.id > minted.id)
     untouched = describeLeftAlone(settings.label, leftAlone)
     if (untouched) runner.info(untouched)
+    if (newer.length) {
+      runner.warning(
+        `Left alone ${newer.length} key(s) of the ${deps.writer.describe()} newer than this rotation's (${newer.map((k) => k.id).join(', ')}): another rotation of the same secret ran at the same time, and the secret may hold its key. Give the rotation a concurrency group so its runs never overlap; the next rotation retires what the secret does not hold.`,
+      )
+    }
   } catch (error) {
     runner.warning(
       `The rotation succeeded, but the older keys could not be listed (${(error as Error).message}); the next rotation or a sweep deletes them.`,
