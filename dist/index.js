@@ -2047,14 +2047,14 @@ async function runMode(settings, environment) {
     const now = environment.now ?? (() => new Date());
     switch (settings.mode) {
         case 'create': {
-            const { runCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(910), __nccwpck_require__.e(338)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
+            const { runCreate } = await __nccwpck_require__.e(/* import() */ 338).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
             return runCreate(settings, {
                 ...(await mintDeps(settings, environment)),
                 configFilePath: (0,config_file/* configFilePath */.ks)(environment.env),
             });
         }
         case 'rotate': {
-            const { runRotate, SecretWriter } = await Promise.all(/* import() */[__nccwpck_require__.e(226), __nccwpck_require__.e(910), __nccwpck_require__.e(770)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4770));
+            const { runRotate, SecretWriter } = await Promise.all(/* import() */[__nccwpck_require__.e(226), __nccwpck_require__.e(770)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4770));
             const writer = new SecretWriter({
                 token: settings.githubToken,
                 apiUrl: settings.githubApiUrl,
@@ -2106,7 +2106,7 @@ async function runPost(environment) {
             runner.info('Nothing to clean up: the main step made no key to delete.');
             return;
         }
-        const { runCreatePost } = await Promise.all(/* import() */[__nccwpck_require__.e(910), __nccwpck_require__.e(338)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
+        const { runCreatePost } = await __nccwpck_require__.e(/* import() */ 338).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
         await runCreatePost({
             runner,
             makeClient: async (state) => {

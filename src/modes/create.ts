@@ -4,7 +4,6 @@ import { isoSeconds } from '../key-name.ts'
 import { permissionsJson } from '../permissions.ts'
 import { markdownTable } from '../summary.ts'
 import { deleteKey } from '../vast/keys.ts'
-import { planCreate } from './dry-run.ts'
 import { mintKey, STATE, type MintDeps } from './mint.ts'
 
 export { runCreatePost } from './mint.ts'
@@ -18,7 +17,8 @@ export async function runCreate(settings: CreateSettings, deps: CreateDeps): Pro
   const { runner } = deps
   if (settings.exportConfig) checkConfigFileFree(deps.configFilePath)
   const kind = settings.revoke === 'never' ? 'keep' : 'job'
-  if (settings.dryRun) return planCreate(settings, kind, deps)
+  // Loaded only for a dry run: the main and post steps of a real run never need it.
+  if (settings.dryRun) return (await import('./dry-run.ts')).planCreate(settings, kind, deps)
   const created = await mintKey({ ...settings, kind }, deps)
   const { name, expiresAt } = created
 

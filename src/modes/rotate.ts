@@ -9,7 +9,6 @@ import { markdownTable } from '../summary.ts'
 import type { VastClient } from '../vast/client.ts'
 import { VastApiError } from '../vast/errors.ts'
 import { currentKeyId, deleteKey, listKeys, requireParentKeyId } from '../vast/keys.ts'
-import { planRotate } from './dry-run.ts'
 import { mintKey, STATE, type MintDeps, type MintedKey } from './mint.ts'
 import { describeLeftAlone, keyTarget, rotationKeys } from './rotation-keys.ts'
 
@@ -36,7 +35,7 @@ export async function runRotate(settings: RotateSettings, deps: RotateDeps): Pro
   const { runner, writer } = deps
   // Whatever the token cannot do shows up here, before a key exists.
   await writer.prepare()
-  if (settings.dryRun) return planRotate(settings, deps)
+  if (settings.dryRun) return (await import('./dry-run.ts')).planRotate(settings, deps)
 
   const minted = await mintKey(
     { ...settings, revoke: 'post', cleanupFailure: 'warn', kind: 'rot', target: settings.targetId },
