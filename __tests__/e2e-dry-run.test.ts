@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { parseKeyName } from '../src/key-name.ts'
 import { scenario, shown, type Scenario } from './support/action.ts'
-import { LABEL, REPO, TARGETS, rotationWorld, type RotationWorld } from './support/rotation.ts'
+import { findLeaks } from '../harness/runner.ts'
+import {
+  LABEL,
+  REPO,
+  TARGETS,
+  TOKEN,
+  rotationWorld,
+  type RotationWorld,
+} from './support/rotation.ts'
 
 // dry-run: true in create and rotate mode, from dist/ against the emulators: everything is
 // checked and reported, nothing is created, written or deleted, and the post step has nothing
@@ -116,6 +124,7 @@ describe('rotate, dry run', () => {
     expect(shown(main)).toContain('1 written to another secret')
     expect(main.summary).toContain(`| would delete | ${old.outputs['key-id']} |`)
     expect(main.summary).toContain('dry run: nothing created, written or deleted')
+    expect([...w.s.leaks(), ...findLeaks(w.s.job.logText(), [TOKEN])]).toEqual([])
   })
 
   it('with keep-previous, says which key it would keep', async () => {
