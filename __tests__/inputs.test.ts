@@ -61,6 +61,7 @@ describe('parseInputs', () => {
       maxAttempts: 5,
       requestTimeoutMs: 30_000,
       label: 'gha-train',
+      dryRun: false,
       context: { repository: 'octo-org/gpu-trainer', runId: '42', runAttempt: '2', job: 'train' },
       permissions: { api: { instance_read: {} } },
     })
@@ -79,8 +80,10 @@ describe('parseInputs', () => {
       'request-timeout': '500ms',
       'create-budget': '20m',
       'export-config': 'true',
+      'dry-run': 'true',
     })
     expect(settings).toMatchObject({
+      dryRun: true,
       createBudgetMs: 20 * 60_000,
       exportConfig: true,
       label: 'nightly eval',
@@ -281,7 +284,7 @@ describe('inputs a mode does not read', () => {
     })
     expect(settings.warnings).toEqual([
       "Input 'permissions' is ignored in delete mode (it is read in create and rotate mode); did you mean another mode?",
-      "Input 'dry-run' is ignored in delete mode (it is read in sweep mode); did you mean another mode?",
+      "Input 'dry-run' is ignored in delete mode (it is read in create, sweep and rotate mode); did you mean another mode?",
     ])
   })
 

@@ -27,7 +27,11 @@ async function runCreate(settings, deps) {
     const { runner } = deps;
     if (settings.exportConfig)
         (0,_config_file_js__WEBPACK_IMPORTED_MODULE_0__/* .checkConfigFileFree */ .rV)(deps.configFilePath);
-    const created = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .mintKey */ .uY)({ ...settings, kind: settings.revoke === 'never' ? 'keep' : 'job' }, deps);
+    const kind = settings.revoke === 'never' ? 'keep' : 'job';
+    // Loaded only for a dry run: the main and post steps of a real run never need it.
+    if (settings.dryRun)
+        return (await __webpack_require__.e(/* import() */ 365).then(__webpack_require__.bind(__webpack_require__, 4365))).planCreate(settings, kind, deps);
+    const created = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .mintKey */ .uY)({ ...settings, kind }, deps);
     const { name, expiresAt } = created;
     if (settings.exportConfig) {
         let written;

@@ -2,6 +2,30 @@ export const id = 770;
 export const ids = [770];
 export const modules = {
 
+/***/ 3738:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   f: () => (/* binding */ describeTarget)
+/* harmony export */ });
+/**
+ * A secret's target in words, for logs, errors and job summaries:
+ * `repository secret NAME of owner/repo`, `environment secret NAME (env prod) of owner/repo`,
+ * `organisation secret NAME of org`. The organisation's visibility is not part of it: it is a
+ * setting of the one secret, not another secret.
+ */
+function describeTarget(target, secretName) {
+    if (target.scope === 'repository')
+        return `repository secret ${secretName} of ${target.repository}`;
+    if (target.scope === 'environment') {
+        return `environment secret ${secretName} (env ${target.environment}) of ${target.repository}`;
+    }
+    return `organisation secret ${secretName} of ${target.organization}`;
+}
+
+
+/***/ }),
+
 /***/ 5450:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -204,7 +228,10 @@ var dist_bundle = __webpack_require__(9735);
 var plugin_throttling_dist_bundle = __webpack_require__(6856);
 // EXTERNAL MODULE: ./node_modules/libsodium-wrappers/dist/modules-esm/libsodium-wrappers.mjs + 1 modules
 var libsodium_wrappers = __webpack_require__(4768);
+// EXTERNAL MODULE: ./src/github/target.ts
+var target = __webpack_require__(3738);
 ;// CONCATENATED MODULE: ./src/github/secrets.ts
+
 
 
 
@@ -250,15 +277,22 @@ class SecretWriter {
     #request() {
         return this.#signal ? { request: { signal: this.#signal } } : {};
     }
-    /** Where the secret goes, said for people. */
+    /** Where the secret goes, said for people (see {@link describeTarget}). */
     describe() {
-        const t = this.#target;
-        if (t.scope === 'repository')
-            return `repository secret ${this.#name} of ${t.repository}`;
-        if (t.scope === 'environment') {
-            return `environment secret ${this.#name} of ${t.repository} (environment ${t.environment})`;
-        }
-        return `organisation secret ${this.#name} of ${t.organization} (visibility ${t.visibility})`;
+        return (0,target/* describeTarget */.f)(this.#target, this.#name);
+    }
+    /**
+     * What {@link prepare} learnt, for a dry run's report: the scope's public key id and, for
+     * `visibility: selected`, the repositories' ids; `undefined` before prepare.
+     */
+    get prepared() {
+        const p = this.#prepared;
+        if (!p)
+            return undefined;
+        return {
+            keyId: p.keyId,
+            ...(p.selectedRepositoryIds ? { selectedRepositoryIds: [...p.selectedRepositoryIds] } : {}),
+        };
     }
     /** Reads the public key (and the selected repositories' ids): proves the token can see it. */
     async prepare() {
@@ -399,9 +433,12 @@ var errors = __webpack_require__(2895);
 var keys = __webpack_require__(1588);
 // EXTERNAL MODULE: ./src/modes/mint.ts
 var mint = __webpack_require__(5450);
+// EXTERNAL MODULE: ./src/modes/rotation-keys.ts
+var rotation_keys = __webpack_require__(8021);
 ;// CONCATENATED MODULE: ./src/modes/rotate.ts
 
 // One chunk for rotate mode: action.ts gets the writer from here.
+
 
 
 
@@ -413,6 +450,8 @@ async function runRotate(settings, deps) {
     const { runner, writer } = deps;
     // Whatever the token cannot do shows up here, before a key exists.
     await writer.prepare();
+    if (settings.dryRun)
+        return (await __webpack_require__.e(/* import() */ 746).then(__webpack_require__.bind(__webpack_require__, 4365))).planRotate(settings, deps);
     const minted = await (0,mint/* mintKey */.uY)({ ...settings, revoke: 'post', cleanupFailure: 'warn', kind: 'rot', target: settings.targetId }, deps);
     runner.info(`Created Vast.ai key ${minted.id} (${minted.name}).`);
     try {
@@ -437,7 +476,8 @@ async function runRotate(settings, deps) {
     runner.saveState(mint/* STATE */.c4.mode, 'rotated');
     const rotatedAt = (0,key_name/* isoSeconds */.nE)(deps.now());
     runner.info(`Wrote the new key to the ${writer.describe()}.`);
-    const { deleted, kept, failed } = await retireOlderKeys(settings, minted, deps);
+    const retired = await retireOlderKeys(settings, minted, deps);
+    const { deleted } = retired;
     runner.setOutput('key-id', String(minted.id));
     runner.setOutput('key-name', minted.name);
     runner.setOutput('secret-name', settings.secretName);
@@ -447,14 +487,31 @@ async function runRotate(settings, deps) {
     runner.setOutput('permissions', (0,permissions/* permissionsJson */.FU)(settings.permissions));
     if (settings.outputKey)
         runner.setOutput('api-key', minted.key);
-    runner.appendSummary(`### Vast.ai key rotation\n\n` +
-        (0,summary/* markdownTable */.Q)(['', 'Key id', 'Name'], [
-            ['new (in the secret)', String(minted.id), minted.name],
-            ...kept.map((k) => ['kept (keep-previous)', String(k.id), k.name]),
-            ...deleted.map((k) => ['deleted', String(k.id), k.name]),
-            ...failed.map((k) => ['could not delete', String(k.id), k.name]),
-        ]) +
-        `\nSecret: ${writer.describe()}; deadline of the new key: ${(0,key_name/* isoSeconds */.nE)(minted.expiresAt)}.\n`);
+    runner.appendSummary(rotationSummary(settings, writer.describe(), minted, retired));
+}
+/**
+ * The job summary of a rotation: every key it touched, each with the secret it was written to,
+ * so a retirement always names the target it came from.
+ */
+function rotationSummary(settings, where, minted, keys) {
+    const row = (what, key) => [
+        what,
+        String(key.id),
+        key.name,
+        (0,rotation_keys/* keyTarget */.bn)(key.name, settings),
+    ];
+    const visibility = settings.target.scope === 'organization' ? ` (visibility ${settings.target.visibility})` : '';
+    return (`### Vast.ai key rotation\n\n` +
+        `The ${where}${visibility} now holds key ${minted.id}; deadline ${(0,key_name/* isoSeconds */.nE)(minted.expiresAt)}. ` +
+        `Retired: ${keys.deleted.length} older key(s) of this secret` +
+        (keys.failed.length ? `; ${keys.failed.length} could not be deleted` : '') +
+        `.${keys.untouched ? ` ${keys.untouched}` : ''}\n\n` +
+        (0,summary/* markdownTable */.Q)(['', 'Key id', 'Name', 'Secret it was written to'], [
+            ['new (in the secret)', String(minted.id), minted.name, where],
+            ...keys.kept.map((k) => row('kept (keep-previous)', k)),
+            ...keys.deleted.map((k) => row('retired (deleted)', k)),
+            ...keys.failed.map((k) => row('could not delete', k)),
+        ]));
 }
 /** Deletes the new key after a failure before the secret was written; says how that went. */
 async function rollBack(minted, deps) {
@@ -491,7 +548,11 @@ async function verify(minted, deps) {
         }
     }
 }
-/** Older keys of exactly this rotation (label and repository), newest first; never the parent. */
+/**
+ * Deletes this rotation's older keys (see rotation-keys.ts: same label, repository and target),
+ * but the newest `keep-previous`; strays of an uncertain create of the new key go whatever
+ * keep-previous says. Never the parent key or the new key.
+ */
 async function retireOlderKeys(settings, minted, deps) {
     const { runner } = deps;
     const deleted = [];
@@ -499,36 +560,34 @@ async function retireOlderKeys(settings, minted, deps) {
     let client;
     let older;
     let strays;
+    let untouched;
     try {
         client = await deps.freshClient();
         const parentId = await (0,keys/* requireParentKeyId */.Ii)(client, 'retire older keys');
-        const repository = settings.context.repository.toLowerCase();
-        const candidates = (await (0,keys/* listKeys */.TH)(client)).filter((k) => k.id !== minted.id && k.id !== parentId);
+        const { own, leftAlone } = (0,rotation_keys/* rotationKeys */.$K)(await (0,keys/* listKeys */.TH)(client), settings, [minted.id, parentId]);
         // Keys with the new key's own name are strays of an uncertain create: never worth keeping.
-        strays = candidates.filter((k) => k.name === minted.name);
-        older = candidates
-            .filter((k) => k.name !== minted.name)
-            .filter((k) => {
-            // The rotation's identity: its label, repository and target. Create-mode keys, legacy
-            // names and other targets' keys are never retired here; a sweep ends them at their deadline.
-            const fields = (0,key_name/* parseKeyName */.wN)(k.name);
-            return (fields?.kind === 'rot' &&
-                fields.target === settings.targetId &&
-                fields.label === settings.label &&
-                fields.repository.toLowerCase() === repository);
-        })
-            .sort((a, b) => b.id - a.id);
+        strays = own.filter((k) => k.name === minted.name);
+        older = own.filter((k) => k.name !== minted.name && k.id < minted.id);
+        // A newer key of this same secret: another rotation of it ran at the same time and may
+        // have written the secret after this one. Deleting it could leave the secret dead.
+        const newer = own.filter((k) => k.name !== minted.name && k.id > minted.id);
+        untouched = (0,rotation_keys/* describeLeftAlone */.MN)(settings.label, leftAlone);
+        if (untouched)
+            runner.info(untouched);
+        if (newer.length) {
+            runner.warning(`Left alone ${newer.length} key(s) of the ${deps.writer.describe()} newer than this rotation's (${newer.map((k) => k.id).join(', ')}): another rotation of the same secret ran at the same time, and the secret may hold its key. Give the rotation a concurrency group so its runs never overlap; the next rotation retires what the secret does not hold.`);
+        }
     }
     catch (error) {
         runner.warning(`The rotation succeeded, but the older keys could not be listed (${error.message}); the next rotation or a sweep deletes them.`);
-        return { deleted, kept: [], failed };
+        return { deleted, kept: [], failed, untouched: '' };
     }
     const kept = older.slice(0, settings.keepPrevious);
     for (const key of [...strays, ...older.slice(settings.keepPrevious)]) {
         try {
             await (0,keys/* deleteKey */.l0)(client, key.id);
             deleted.push(key);
-            runner.info(`Deleted the older key ${key.id} (${key.name}).`);
+            runner.info(`Deleted the older key ${key.id} (${key.name}), which was written to the ${(0,rotation_keys/* keyTarget */.bn)(key.name, settings)}.`);
         }
         catch (error) {
             failed.push(key);
@@ -537,7 +596,82 @@ async function retireOlderKeys(settings, minted, deps) {
     }
     if (kept.length)
         runner.info(`Kept ${kept.length} older key(s): keep-previous is ${settings.keepPrevious}.`);
-    return { deleted, kept, failed };
+    return { deleted, kept, failed, untouched };
+}
+
+
+/***/ }),
+
+/***/ 8021:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $K: () => (/* binding */ rotationKeys),
+/* harmony export */   MN: () => (/* binding */ describeLeftAlone),
+/* harmony export */   bn: () => (/* binding */ keyTarget)
+/* harmony export */ });
+/* unused harmony export relationTo */
+/* harmony import */ var _github_target_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3738);
+/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(718);
+
+
+/** The relation of a key named `name` to the rotation `identity`. */
+function relationTo(name, identity) {
+    const fields = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .parseKeyName */ .wN)(name);
+    if (!fields || fields.label !== identity.label)
+        return 'unrelated';
+    if (fields.repository.toLowerCase() !== identity.context.repository.toLowerCase()) {
+        return 'other-repository';
+    }
+    if (fields.kind === 'legacy')
+        return 'legacy';
+    if (fields.kind !== 'rot')
+        return 'create-mode';
+    return fields.target === identity.targetId ? 'own' : 'other-target';
+}
+/** Sorts the account's keys for a rotation; `exclude` are ids never to count (parent, new key). */
+function rotationKeys(keys, identity, exclude) {
+    const own = [];
+    const leftAlone = {};
+    for (const key of keys) {
+        if (exclude.includes(key.id))
+            continue;
+        const relation = relationTo(key.name, identity);
+        if (relation === 'own')
+            own.push(key);
+        else if (relation !== 'unrelated')
+            leftAlone[relation] = (leftAlone[relation] ?? 0) + 1;
+    }
+    return { own: own.sort((a, b) => b.id - a.id), leftAlone };
+}
+const LEFT_ALONE_WORDS = {
+    'other-target': 'written to another secret',
+    'other-repository': "made by another repository's workflow",
+    'create-mode': 'made by create mode',
+    legacy: 'in the vsk1 format, which does not say which secret holds them',
+};
+/**
+ * One sentence on the keys that share the label but are not this rotation's, or '' when there
+ * are none: `3 other key(s) named "ci-deploy" were left alone (2 written to another secret, ...)`.
+ */
+function describeLeftAlone(label, leftAlone) {
+    const parts = Object.entries(leftAlone).map(([relation, count]) => `${count} ${LEFT_ALONE_WORDS[relation]}`);
+    const total = Object.values(leftAlone).reduce((sum, count) => sum + count, 0);
+    if (total === 0)
+        return '';
+    return `${total} other key(s) named "${label}" were left alone (${parts.join('; ')}): a rotation retires only its own target's keys; their deadline or their own job ends them.`;
+}
+/**
+ * The secret a rotation key was written to, in words, as far as its name tells: this rotation's
+ * target when `t=` matches, else only that it is another one (the name holds a hash, not the
+ * target itself).
+ */
+function keyTarget(name, settings) {
+    const fields = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .parseKeyName */ .wN)(name);
+    if (fields?.kind === 'rot' && fields.target === settings.targetId) {
+        return (0,_github_target_js__WEBPACK_IMPORTED_MODULE_1__/* .describeTarget */ .f)(settings.target, settings.secretName);
+    }
+    return fields?.target ? `another secret (t=${fields.target})` : 'no secret known';
 }
 
 

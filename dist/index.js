@@ -1372,6 +1372,7 @@ async function createSettings(read, common, options) {
         exportEnv,
         exportConfig,
         createBudgetMs,
+        dryRun: read.boolean('dry-run'),
     };
 }
 function deleteSettings(read, common) {
@@ -1546,6 +1547,7 @@ async function rotateSettings(read, common, source, options) {
         targetId: (0,key_name/* rotationTargetId */.Bl)(targetParts(target, secretName)),
         keepPrevious: read.integer('keep-previous', DEFAULTS.keepPrevious, KEEP_PREVIOUS_RANGE),
         outputKey: read.boolean('output-key'),
+        dryRun: read.boolean('dry-run'),
     };
 }
 /**
@@ -1663,7 +1665,7 @@ const MODE_INPUTS = {
     'key-id': { modes: ['delete'], default: '' },
     'sweep-scope': { modes: ['sweep'], default: 'repository' },
     grace: { modes: ['sweep'], default: '0s' },
-    'dry-run': { modes: ['sweep'], default: 'false' },
+    'dry-run': { modes: ['create', 'sweep', 'rotate'], default: 'false' },
     'sweep-budget': { modes: ['sweep'], default: '10m' },
     'github-token': { modes: ['rotate'], default: '' },
     'github-api-url': { modes: ['rotate'], default: '' },
@@ -1683,7 +1685,11 @@ function unusedInputs(source, mode) {
         const value = source.getInput(name);
         return value !== '' && value !== use.default && !use.modes.includes(mode);
     })
-        .map(([name, use]) => `Input '${name}' is ignored in ${mode} mode (it is read in ${use.modes.join(' and ')} mode); did you mean another mode?`);
+        .map(([name, use]) => `Input '${name}' is ignored in ${mode} mode (it is read in ${listWords(use.modes)} mode); did you mean another mode?`);
+}
+/** `a`, `a and b`, `a, b and c`. */
+function listWords(words) {
+    return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }
 async function parseInputs(source, options) {
     const rawKey = source.getInput('admin-api-key');

@@ -13,6 +13,8 @@
 //                limited to other repositories or without the write right; then the route
 //                (see github-secrets.ts)
 // Every answer carries GitHub's x-ratelimit-* headers. Route names: see github-routes.ts.
+// `GET /__emulator/secrets` (outside the API, unless `control: false`) lists every stored secret
+// with its plaintext, for the standalone emulator (npm run emulator -- --github) and demos.
 
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
@@ -55,6 +57,11 @@ export interface GitHubEmulatorOptions {
   rateLimit?: number
   /** The clock for secrets' created_at/updated_at; default the real one. */
   now?: () => Date
+  /**
+   * Serve `GET /__emulator/secrets` (every stored secret, its sealed box opened), for the
+   * standalone emulator and demos; default true. No token needed: the values are throwaway.
+   */
+  control?: boolean
 }
 
 export interface StoredSecret {
@@ -199,6 +206,13 @@ export class GitHubEmulator {
     const rawBody = await readBody(req)
     if (rawBody === null) {
       writeReply(res, json(413, { message: 'Request body too large' }))
+      return
+    }
+    if (this.#options.control !== false && url.pathname === '/__emulator/secrets') {
+      writeReply(
+        res,
+        method === 'GET' ? json(200, this.secrets()) : json(405, { message: 'GET only' }),
+      )
       return
     }
     const header = req.headers.authorization

@@ -25,6 +25,10 @@ const WALK_THROUGHS: Record<string, WalkThrough> = {
     summary: 'a per-job key: main, a later step using it, post (the default)',
     run: createWalkThrough,
   },
+  rotate: {
+    summary: 'a scheduled rotation into a GitHub secret, with the GitHub emulator',
+    run: async () => (await import('./demo-rotate.ts')).demoRotate(),
+  },
 }
 
 function keyTable(emulator: VastEmulator): string {

@@ -1,14 +1,25 @@
 // Runs the Vast.ai API emulator on its own, for demos and manual tries:
-//   npm run emulator -- [--port N] [--host H] [--rate-limits] [--rate-limit-scale X]
+//   npm run emulator -- [--port N] [--host H] [--rate-limits] [--rate-limit-scale X] [--github]
+// --github also starts the GitHub secrets emulator (emulator/github.ts) on a port of its own,
+// with a repository, an environment, an organisation and a token that may write their secrets.
 
 import { parseArgs } from 'node:util'
 import { VastEmulator } from '../emulator/vast.ts'
 import type { EmulatorOptions } from '../emulator/vast.ts'
+import { GitHubEmulator } from '../emulator/github.ts'
 
 const usage =
-  'usage: npm run emulator -- [--port N] [--host H] [--rate-limits] [--rate-limit-scale X]'
+  'usage: npm run emulator -- [--port N] [--host H] [--rate-limits] [--rate-limit-scale X] [--github]'
 
-function parseOptions(argv: string[]): EmulatorOptions {
+/** The GitHub emulator's fixtures: throwaway names and a throwaway token. */
+const GITHUB = {
+  repository: 'octo-org/deployer',
+  environment: 'production',
+  organization: 'octo-org',
+  token: 'ghs_emulatortoken0123456789',
+}
+
+function parseOptions(argv: string[]): EmulatorOptions & { github: boolean } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -16,6 +27,7 @@ function parseOptions(argv: string[]): EmulatorOptions {
       host: { type: 'string', default: '127.0.0.1' },
       'rate-limits': { type: 'boolean', default: false },
       'rate-limit-scale': { type: 'string' },
+      github: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -32,11 +44,34 @@ function parseOptions(argv: string[]): EmulatorOptions {
     throw new Error(`bad --rate-limit-scale ${scaleText}`)
   }
   const rateLimits = scale !== undefined ? { scale } : values['rate-limits']
-  return { port, host: values.host, rateLimits }
+  return { port, host: values.host, rateLimits, github: values.github }
+}
+
+/** Starts the GitHub emulator next to the Vast one; returns what to print and how to stop it. */
+async function startGitHub(host: string): Promise<{ lines: string[]; close: () => Promise<void> }> {
+  const github = await GitHubEmulator.start({ host })
+  github.addRepository(GITHUB.repository, { environments: [GITHUB.environment] })
+  github.addToken(GITHUB.token, { secretsWrite: true, orgSecretsWrite: true })
+  const [owner, repo] = GITHUB.repository.split('/')
+  return {
+    close: () => github.close(),
+    lines: [
+      '',
+      'GitHub secrets emulator (loopback; opens every sealed box it is sent)',
+      `  URL:          ${github.url}   (the action's github-api-url)`,
+      `  token:        ${GITHUB.token}   (github-token; throwaway)`,
+      `  targets:      repository ${GITHUB.repository}, environment ${GITHUB.environment}, organisation ${GITHUB.organization}`,
+      '',
+      'Try:',
+      `  curl -s -H "Authorization: Bearer ${GITHUB.token}" ${github.url}/repos/${owner}/${repo}/actions/secrets/public-key`,
+      `  curl -s ${github.url}/__emulator/secrets      (every secret written so far, opened)`,
+      '  npm run demo -- rotate                        (a rotation walk-through with both emulators)',
+    ],
+  }
 }
 
 async function main(): Promise<void> {
-  let options: EmulatorOptions
+  let options: EmulatorOptions & { github: boolean }
   try {
     options = parseOptions(process.argv.slice(2))
   } catch (error) {
@@ -44,6 +79,7 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const emulator = await VastEmulator.start(options)
+  const github = options.github ? await startGitHub(options.host ?? '127.0.0.1') : undefined
   const limits = options.rateLimits
   const limitText =
     typeof limits === 'object' ? `on, scaled x${limits.scale}` : limits ? 'on (documented)' : 'off'
@@ -60,12 +96,16 @@ async function main(): Promise<void> {
       `  curl -s -H "Authorization: Bearer ${emulator.parentKey}" ${emulator.url}/api/v0/auth/apikeys/`,
       `  curl -s ${emulator.url}/__emulator/keys`,
       `  curl -s -X POST -d '{"route":"create","fault":{"type":"status","status":503}}' ${emulator.url}/__emulator/faults`,
+      ...(github?.lines ?? [
+        '',
+        'With --github, the GitHub secrets emulator starts too (for mode: rotate).',
+      ]),
       '',
       'Ctrl-C stops it.',
     ].join('\n'),
   )
   const stop = (): void => {
-    emulator.close().then(
+    Promise.all([emulator.close(), github?.close()]).then(
       () => process.exit(0),
       () => process.exit(1),
     )

@@ -1,8 +1,9 @@
 // `npm run test:faults`: the reliability figures. The fault matrix (every API operation × every
 // fault) run through dist/ as the runner runs it, printed as a table; then generated cases: key
-// values through the built action with debug on (leaks), bad values for every input, and hostile
+// values through the built action with debug on (leaks), bad values for every input, hostile
 // text (runner commands, pieces of secrets) through every path that prints, in process and
-// through dist/. Exits 1 when anything fails. `npm test` runs the same checks in fewer numbers.
+// through dist/, and sequences of rotations over five secrets sharing one key-name (every secret
+// must keep a live key). Exits 1 when anything fails. `npm test` runs the same checks in fewer numbers.
 import fc from 'fast-check'
 import { formatMatrix, runMatrix } from '../__tests__/support/fault-matrix.ts'
 import {
@@ -26,6 +27,8 @@ const BAD_INPUT_CASES = 3000
 const MISTAKE_CASES = 3000
 const HOSTILE_PRINTS = 20_000
 const HOSTILE_RUNS = 300
+const ROTATION_SEQUENCES = 30
+import { rotationSequence, runRotationSequence } from '../__tests__/support/rotation.ts'
 
 const started = Date.now()
 const results = await runMatrix(4, (r) =>
@@ -92,16 +95,36 @@ for (const mistake of fc.sample(mistakeCase, MISTAKE_CASES)) {
 console.log(
   `first mistakes: ${MISTAKE_CASES} generated (not named with their fix: ${mistakeFailures})`,
 )
+process.stderr.write(
+  `\n${ROTATION_SEQUENCES} generated sequences of rotations (one label, five secrets, faults)...\n`,
+)
+let rotationFailures = 0
+let rotationSteps = 0
+for (const steps of fc.sample(rotationSequence, ROTATION_SEQUENCES)) {
+  rotationSteps += steps.length
+  const found = await runRotationSequence(steps)
+  if (found.length) {
+    rotationFailures += 1
+    console.log(`  rotation sequence ${JSON.stringify(steps)}: ${found.join('; ')}`)
+  }
+}
 const cellsFailed = results.filter((r) => r.problems.length).length
 console.log(
   `\ngenerated cases: ${LEAK_CASES} key values through dist/ (leaks found: ${leaks}), ` +
-    `${BAD_INPUT_CASES} bad input values (unclear or wrong errors: ${badInputFailures})`,
+    `${BAD_INPUT_CASES} bad input values (unclear or wrong errors: ${badInputFailures}), ` +
+    `${ROTATION_SEQUENCES} rotation sequences, ${rotationSteps} steps (a secret left holding a dead key, or a job's key retired: ${rotationFailures})`,
 )
 console.log(
   `totals: ${results.length} matrix cells, ${cellsFailed} failed; leaks found: ${leaks + results.filter((r) => r.problems.some((p) => p.includes('leaked'))).length}; ` +
     `orphans: ${results.filter((r) => r.problems.some((p) => /left/.test(p))).length} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
 )
 process.exitCode =
-  cellsFailed || leaks || badInputFailures || printFailures || hostileFailures || mistakeFailures
+  cellsFailed ||
+  leaks ||
+  badInputFailures ||
+  printFailures ||
+  hostileFailures ||
+  mistakeFailures ||
+  rotationFailures
     ? 1
     : 0

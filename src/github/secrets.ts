@@ -4,6 +4,7 @@ import { throttling } from '@octokit/plugin-throttling'
 import sodium from 'libsodium-wrappers'
 import type { SecretTarget } from '../inputs/index.ts'
 import type { Secret } from '../secret.ts'
+import { describeTarget } from './target.ts'
 
 /**
  * Writing one GitHub Actions secret (repository, environment or organisation): fetch the scope's
@@ -81,14 +82,22 @@ export class SecretWriter {
     return this.#signal ? { request: { signal: this.#signal } } : {}
   }
 
-  /** Where the secret goes, said for people. */
+  /** Where the secret goes, said for people (see {@link describeTarget}). */
   describe(): string {
-    const t = this.#target
-    if (t.scope === 'repository') return `repository secret ${this.#name} of ${t.repository}`
-    if (t.scope === 'environment') {
-      return `environment secret ${this.#name} of ${t.repository} (environment ${t.environment})`
+    return describeTarget(this.#target, this.#name)
+  }
+
+  /**
+   * What {@link prepare} learnt, for a dry run's report: the scope's public key id and, for
+   * `visibility: selected`, the repositories' ids; `undefined` before prepare.
+   */
+  get prepared(): { keyId: string; selectedRepositoryIds?: readonly number[] } | undefined {
+    const p = this.#prepared
+    if (!p) return undefined
+    return {
+      keyId: p.keyId,
+      ...(p.selectedRepositoryIds ? { selectedRepositoryIds: [...p.selectedRepositoryIds] } : {}),
     }
-    return `organisation secret ${this.#name} of ${t.organization} (visibility ${t.visibility})`
   }
 
   /** Reads the public key (and the selected repositories' ids): proves the token can see it. */

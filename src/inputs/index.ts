@@ -39,7 +39,7 @@ const MODE_INPUTS: Record<string, { modes: readonly Mode[]; default: string }> =
   'key-id': { modes: ['delete'], default: '' },
   'sweep-scope': { modes: ['sweep'], default: 'repository' },
   grace: { modes: ['sweep'], default: '0s' },
-  'dry-run': { modes: ['sweep'], default: 'false' },
+  'dry-run': { modes: ['create', 'sweep', 'rotate'], default: 'false' },
   'sweep-budget': { modes: ['sweep'], default: '10m' },
   'github-token': { modes: ['rotate'], default: '' },
   'github-api-url': { modes: ['rotate'], default: '' },
@@ -62,8 +62,13 @@ function unusedInputs(source: InputSource, mode: Mode): string[] {
     })
     .map(
       ([name, use]) =>
-        `Input '${name}' is ignored in ${mode} mode (it is read in ${use.modes.join(' and ')} mode); did you mean another mode?`,
+        `Input '${name}' is ignored in ${mode} mode (it is read in ${listWords(use.modes)} mode); did you mean another mode?`,
     )
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listWords(words: readonly string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`
 }
 
 export async function parseInputs(source: InputSource, options: ParseOptions): Promise<Settings> {

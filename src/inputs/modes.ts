@@ -61,6 +61,7 @@ export async function createSettings(
     exportEnv,
     exportConfig,
     createBudgetMs,
+    dryRun: read.boolean('dry-run'),
   }
 }
 
@@ -293,6 +294,7 @@ export async function rotateSettings(
     targetId: rotationTargetId(targetParts(target, secretName)),
     keepPrevious: read.integer('keep-previous', DEFAULTS.keepPrevious, KEEP_PREVIOUS_RANGE),
     outputKey: read.boolean('output-key'),
+    dryRun: read.boolean('dry-run'),
   }
 }
 

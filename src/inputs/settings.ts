@@ -33,6 +33,8 @@ export interface CreateSettings extends CommonSettings {
   readonly exportEnv: boolean
   readonly exportConfig: boolean
   readonly createBudgetMs: number
+  /** Check and report what would be minted (src/modes/dry-run.ts); mint nothing. */
+  readonly dryRun: boolean
 }
 
 export interface DeleteSettings extends CommonSettings {
@@ -74,6 +76,8 @@ export interface RotateSettings extends CommonSettings {
   readonly targetId: string
   readonly keepPrevious: number
   readonly outputKey: boolean
+  /** Check and report what would be minted, written and retired; change nothing. */
+  readonly dryRun: boolean
 }
 
 export type Settings = CreateSettings | DeleteSettings | SweepSettings | RotateSettings

@@ -16,10 +16,10 @@ export interface CreateDeps extends MintDeps {
 export async function runCreate(settings: CreateSettings, deps: CreateDeps): Promise<void> {
   const { runner } = deps
   if (settings.exportConfig) checkConfigFileFree(deps.configFilePath)
-  const created = await mintKey(
-    { ...settings, kind: settings.revoke === 'never' ? 'keep' : 'job' },
-    deps,
-  )
+  const kind = settings.revoke === 'never' ? 'keep' : 'job'
+  // Loaded only for a dry run: the main and post steps of a real run never need it.
+  if (settings.dryRun) return (await import('./dry-run.ts')).planCreate(settings, kind, deps)
+  const created = await mintKey({ ...settings, kind }, deps)
   const { name, expiresAt } = created
 
   if (settings.exportConfig) {

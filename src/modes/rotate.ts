@@ -3,13 +3,14 @@ import { GitHubSecretError, type SecretWriter } from '../github/secrets.ts'
 // One chunk for rotate mode: action.ts gets the writer from here.
 export { SecretWriter } from '../github/secrets.ts'
 import type { RotateSettings } from '../inputs/index.ts'
-import { isoSeconds, parseKeyName } from '../key-name.ts'
+import { isoSeconds } from '../key-name.ts'
 import { permissionsJson } from '../permissions.ts'
 import { markdownTable } from '../summary.ts'
 import type { VastClient } from '../vast/client.ts'
 import { VastApiError } from '../vast/errors.ts'
 import { currentKeyId, deleteKey, listKeys, requireParentKeyId } from '../vast/keys.ts'
 import { mintKey, STATE, type MintDeps, type MintedKey } from './mint.ts'
+import { describeLeftAlone, keyTarget, rotationKeys } from './rotation-keys.ts'
 
 /**
  * `mode: rotate`, meant for a schedule: a fresh scoped key into a GitHub Actions secret, and only
@@ -34,6 +35,7 @@ export async function runRotate(settings: RotateSettings, deps: RotateDeps): Pro
   const { runner, writer } = deps
   // Whatever the token cannot do shows up here, before a key exists.
   await writer.prepare()
+  if (settings.dryRun) return (await import('./dry-run.ts')).planRotate(settings, deps)
 
   const minted = await mintKey(
     { ...settings, revoke: 'post', cleanupFailure: 'warn', kind: 'rot', target: settings.targetId },
@@ -64,7 +66,8 @@ export async function runRotate(settings: RotateSettings, deps: RotateDeps): Pro
   const rotatedAt = isoSeconds(deps.now())
   runner.info(`Wrote the new key to the ${writer.describe()}.`)
 
-  const { deleted, kept, failed } = await retireOlderKeys(settings, minted, deps)
+  const retired = await retireOlderKeys(settings, minted, deps)
+  const { deleted } = retired
 
   runner.setOutput('key-id', String(minted.id))
   runner.setOutput('key-name', minted.name)
@@ -75,18 +78,42 @@ export async function runRotate(settings: RotateSettings, deps: RotateDeps): Pro
   runner.setOutput('permissions', permissionsJson(settings.permissions))
   if (settings.outputKey) runner.setOutput('api-key', minted.key)
 
-  runner.appendSummary(
+  runner.appendSummary(rotationSummary(settings, writer.describe(), minted, retired))
+}
+
+/**
+ * The job summary of a rotation: every key it touched, each with the secret it was written to,
+ * so a retirement always names the target it came from.
+ */
+function rotationSummary(
+  settings: RotateSettings,
+  where: string,
+  minted: MintedKey,
+  keys: Retired,
+): string {
+  const row = (what: string, key: KeyRef) => [
+    what,
+    String(key.id),
+    key.name,
+    keyTarget(key.name, settings),
+  ]
+  const visibility =
+    settings.target.scope === 'organization' ? ` (visibility ${settings.target.visibility})` : ''
+  return (
     `### Vast.ai key rotation\n\n` +
-      markdownTable(
-        ['', 'Key id', 'Name'],
-        [
-          ['new (in the secret)', String(minted.id), minted.name],
-          ...kept.map((k) => ['kept (keep-previous)', String(k.id), k.name]),
-          ...deleted.map((k) => ['deleted', String(k.id), k.name]),
-          ...failed.map((k) => ['could not delete', String(k.id), k.name]),
-        ],
-      ) +
-      `\nSecret: ${writer.describe()}; deadline of the new key: ${isoSeconds(minted.expiresAt)}.\n`,
+    `The ${where}${visibility} now holds key ${minted.id}; deadline ${isoSeconds(minted.expiresAt)}. ` +
+    `Retired: ${keys.deleted.length} older key(s) of this secret` +
+    (keys.failed.length ? `; ${keys.failed.length} could not be deleted` : '') +
+    `.${keys.untouched ? ` ${keys.untouched}` : ''}\n\n` +
+    markdownTable(
+      ['', 'Key id', 'Name', 'Secret it was written to'],
+      [
+        ['new (in the secret)', String(minted.id), minted.name, where],
+        ...keys.kept.map((k) => row('kept (keep-previous)', k)),
+        ...keys.deleted.map((k) => row('retired (deleted)', k)),
+        ...keys.failed.map((k) => row('could not delete', k)),
+      ],
+    )
   )
 }
 
@@ -135,53 +162,62 @@ interface KeyRef {
   name: string
 }
 
-/** Older keys of exactly this rotation (label and repository), newest first; never the parent. */
+interface Retired {
+  deleted: KeyRef[]
+  kept: KeyRef[]
+  failed: KeyRef[]
+  /** The sentence on keys sharing the label that are not this rotation's, or ''. */
+  untouched: string
+}
+
+/**
+ * Deletes this rotation's older keys (see rotation-keys.ts: same label, repository and target),
+ * but the newest `keep-previous`; strays of an uncertain create of the new key go whatever
+ * keep-previous says. Never the parent key or the new key.
+ */
 async function retireOlderKeys(
   settings: RotateSettings,
   minted: MintedKey,
   deps: RotateDeps,
-): Promise<{ deleted: KeyRef[]; kept: KeyRef[]; failed: KeyRef[] }> {
+): Promise<Retired> {
   const { runner } = deps
   const deleted: KeyRef[] = []
   const failed: KeyRef[] = []
   let client: VastClient
   let older: KeyRef[]
   let strays: KeyRef[]
+  let untouched: string
   try {
     client = await deps.freshClient()
     const parentId = await requireParentKeyId(client, 'retire older keys')
-    const repository = settings.context.repository.toLowerCase()
-    const candidates = (await listKeys(client)).filter(
-      (k) => k.id !== minted.id && k.id !== parentId,
-    )
+    const { own, leftAlone } = rotationKeys(await listKeys(client), settings, [minted.id, parentId])
     // Keys with the new key's own name are strays of an uncertain create: never worth keeping.
-    strays = candidates.filter((k) => k.name === minted.name)
-    older = candidates
-      .filter((k) => k.name !== minted.name)
-      .filter((k) => {
-        // The rotation's identity: its label, repository and target. Create-mode keys, legacy
-        // names and other targets' keys are never retired here; a sweep ends them at their deadline.
-        const fields = parseKeyName(k.name)
-        return (
-          fields?.kind === 'rot' &&
-          fields.target === settings.targetId &&
-          fields.label === settings.label &&
-          fields.repository.toLowerCase() === repository
-        )
-      })
-      .sort((a, b) => b.id - a.id)
+    strays = own.filter((k) => k.name === minted.name)
+    older = own.filter((k) => k.name !== minted.name && k.id < minted.id)
+    // A newer key of this same secret: another rotation of it ran at the same time and may
+    // have written the secret after this one. Deleting it could leave the secret dead.
+    const newer = own.filter((k) => k.name !== minted.name && k.id > minted.id)
+    untouched = describeLeftAlone(settings.label, leftAlone)
+    if (untouched) runner.info(untouched)
+    if (newer.length) {
+      runner.warning(
+        `Left alone ${newer.length} key(s) of the ${deps.writer.describe()} newer than this rotation's (${newer.map((k) => k.id).join(', ')}): another rotation of the same secret ran at the same time, and the secret may hold its key. Give the rotation a concurrency group so its runs never overlap; the next rotation retires what the secret does not hold.`,
+      )
+    }
   } catch (error) {
     runner.warning(
       `The rotation succeeded, but the older keys could not be listed (${(error as Error).message}); the next rotation or a sweep deletes them.`,
     )
-    return { deleted, kept: [], failed }
+    return { deleted, kept: [], failed, untouched: '' }
   }
   const kept = older.slice(0, settings.keepPrevious)
   for (const key of [...strays, ...older.slice(settings.keepPrevious)]) {
     try {
       await deleteKey(client, key.id)
       deleted.push(key)
-      runner.info(`Deleted the older key ${key.id} (${key.name}).`)
+      runner.info(
+        `Deleted the older key ${key.id} (${key.name}), which was written to the ${keyTarget(key.name, settings)}.`,
+      )
     } catch (error) {
       failed.push(key)
       runner.warning(
@@ -191,5 +227,5 @@ async function retireOlderKeys(
   }
   if (kept.length)
     runner.info(`Kept ${kept.length} older key(s): keep-previous is ${settings.keepPrevious}.`)
-  return { deleted, kept, failed }
+  return { deleted, kept, failed, untouched }
 }
