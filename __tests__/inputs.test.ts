@@ -353,6 +353,20 @@ describe('first mistakes (issue 13): named, with the fix', () => {
     expect(found.join('\n')).toMatch(message)
   })
 
+  it('reports a missing organisation once, not again for every selected repository', async () => {
+    const found = await problems({
+      ...valid,
+      mode: 'rotate',
+      'github-token': 'ghs_' + 'x'.repeat(36),
+      'key-name': 'ci',
+      'secret-name': 'S',
+      'secret-scope': 'organization',
+      visibility: 'selected',
+      'selected-repositories': 'deployer, trainer',
+    })
+    expect(found).toEqual(["Input 'organization': it is required with secret-scope: organization"])
+  })
+
   it('masks a refused key that may be a real key cut short, and not a value of a few characters', async () => {
     const masked: string[] = []
     const mask = {

@@ -1379,7 +1379,7 @@ function deleteSettings(read, common) {
     const text = read.raw('key-id');
     let keyId = 0;
     if (!text) {
-        read.problem('key-id', 'it is required in delete mode: the id of the key to delete, e.g. ${{ needs.setup.outputs.key-id }}');
+        read.problem('key-id', 'it is required in delete mode: the id of the key to delete, e.g. ${{ needs.provision.outputs.key-id }}');
     }
     else if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) {
         read.problem('key-id', `'${text}' is not a key id; use the whole number from the key-id output`);
@@ -1524,7 +1524,8 @@ async function rotateSettings(read, common, source, options) {
         if (visibility === 'selected' && names.length === 0) {
             read.problem('selected-repositories', 'it is required with visibility: selected: repository names separated by commas or new lines');
         }
-        for (const name of names) {
+        // Without a valid organisation the names cannot be checked: that problem is reported once.
+        for (const name of OWNER.test(organization) ? names : []) {
             if (!REPOSITORY.test(name))
                 read.problem('selected-repositories', `'${name}' is not a repository name`);
             else if (name.split('/')[0]?.toLowerCase() !== organization.toLowerCase()) {

@@ -71,7 +71,7 @@ export function deleteSettings(read: Reader, common: CommonSettings): DeleteSett
   if (!text) {
     read.problem(
       'key-id',
-      'it is required in delete mode: the id of the key to delete, e.g. ${{ needs.setup.outputs.key-id }}',
+      'it is required in delete mode: the id of the key to delete, e.g. ${{ needs.provision.outputs.key-id }}',
     )
   } else if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) {
     read.problem('key-id', `'${text}' is not a key id; use the whole number from the key-id output`)
@@ -267,7 +267,8 @@ export async function rotateSettings(
         'it is required with visibility: selected: repository names separated by commas or new lines',
       )
     }
-    for (const name of names) {
+    // Without a valid organisation the names cannot be checked: that problem is reported once.
+    for (const name of OWNER.test(organization) ? names : []) {
       if (!REPOSITORY.test(name))
         read.problem('selected-repositories', `'${name}' is not a repository name`)
       else if (name.split('/')[0]?.toLowerCase() !== organization.toLowerCase()) {
