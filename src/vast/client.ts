@@ -10,6 +10,7 @@ import {
   type RetryPolicy,
 } from './retry.ts'
 import type { FetchLike, HttpResponse } from './transport.ts'
+import { USER_AGENT } from '../version.ts'
 
 export interface ClientOptions {
   /** Base URL without /api/v0 (a path prefix is kept). */
@@ -63,6 +64,12 @@ function routeOf(method: string, path: string): string {
   return `${method} ${path.replace(/\/\d+\//g, '/{id}/')}`
 }
 
+/**
+ * Anything shaped like a Vast key, whoever's: 64 hex characters, or `vast-` and letters and digits
+ * as Vast's reference shows (vast-api.md). Scrubbed from API messages as well as the parent key.
+ */
+const KEY_LIKE = /\b[0-9a-f]{64}\b|\bvast-[A-Za-z0-9_-]{16,}/gi
+
 const CERTIFICATE_CODES =
   /^(ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_[A-Z_]+)$/
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'])
@@ -107,7 +114,7 @@ export class VastClient {
       let wait: number
       if (error.status === 429) {
         refusals += 1
-        const intervalMs = this.#learn(route, error.retryAfterMs)
+        const intervalMs = this.#learn(route, error.intervalMs)
         wait = rateLimitDelay(refusals, intervalMs, error.retryAfterMs, this.#random)
       } else {
         failures += 1
@@ -158,7 +165,7 @@ export class VastClient {
 
   /** Remembers the route's interval after a 429 and returns it. */
   #learn(route: string, hintMs: number | undefined): number {
-    // What the API says beats what its documentation says.
+    // What the API says (threshold=) beats what its documentation says.
     const intervalMs = hintMs || DOCUMENTED_INTERVAL_MS[route] || 1000
     const pace = this.#pace.get(route)
     if (pace) pace.intervalMs = Math.max(pace.intervalMs, intervalMs)
@@ -221,6 +228,8 @@ export class VastClient {
         headers: {
           Authorization: `Bearer ${this.#options.apiKey.reveal()}`,
           Accept: 'application/json',
+          // Edges in front of APIs commonly refuse requests without one; the CLI sends its own.
+          'User-Agent': USER_AGENT,
           ...(method === 'GET' ? {} : { 'Content-Type': 'application/json' }),
         },
         // Vast's CLI sends {} with DELETE.
@@ -292,20 +301,29 @@ export class VastClient {
         detail: 'a redirect, not followed so the key is not sent elsewhere; check api-url',
       })
     }
+    if (status === 403 && (data === undefined || text.trim() === '')) {
+      throw new VastApiError({
+        operation,
+        kind: 'http',
+        status,
+        retryable: false,
+        ambiguous: false,
+        edge: true,
+        detail:
+          `refused by an edge or proxy in front of Vast's API (${text.trim() === '' ? 'an empty' : 'an HTML or other non-JSON'} 403, not Vast's JSON error): ` +
+          'the request did not reach the API, so this says nothing about the key; check api-url and any proxy or firewall between the runner and Vast',
+      })
+    }
     const apiMessage = this.#scrub(messageOf(data, text))
-    const retryAfterMs =
-      parseRetryAfter(response.headers.get('retry-after'), this.#now()) ??
-      (status === 429 ? parseThreshold(text) : undefined)
-    return this.#throw(operation, status, apiMessage, retryAfterMs)
-  }
-
-  #throw(operation: string, status: number, apiMessage?: string, retryAfterMs?: number): never {
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.#now())
+    const intervalMs = status === 429 ? parseThreshold(text) : undefined
     throw new VastApiError({
       operation,
       kind: 'http',
       status,
       ...(apiMessage ? { apiMessage } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      ...(intervalMs !== undefined ? { intervalMs } : {}),
       retryable: isRetryableStatus(status),
       // 429 is refused before anything happens; a 5xx may come from an edge after the backend acted.
       ambiguous: status >= 500,
@@ -321,7 +339,7 @@ export class VastClient {
     const oneLine = message?.replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
     // The key goes first, then the length: a cut must not leave part of the key behind.
     const scrubbed = oneLine && key ? oneLine.split(key).join('***') : oneLine
-    return scrubbed?.slice(0, 300)
+    return scrubbed?.replace(KEY_LIKE, '***').slice(0, 300)
   }
 }
 
