@@ -166,6 +166,19 @@ describe('VastClient', () => {
     expect(bounded.requests.length).toBeLessThan(5)
   })
 
+  it('backs off after 429s by doubling, with a last try an interval before the deadline', async () => {
+    const refusals = Array.from(
+      { length: 7 },
+      () => new Response('API requests too frequent endpoint threshold=2.0', { status: 429 }),
+    )
+    const { client, sleeps, requests } = harness(refusals, { deadline: 1_000_000 + 60_000 })
+    const error = await failure(client.call(get))
+    // 2, 4, 8, 16 s (jitter x1 at random() = 0.5); 32 s would pass the deadline: 28 s instead
+    expect(sleeps).toEqual([2000, 4000, 8000, 16000, 28000])
+    expect(requests).toHaveLength(6)
+    expect(error.message).toMatch(/HTTP 429.*no time left/)
+  })
+
   it('spaces later calls on a route that answered 429, and only that route', async () => {
     const del = (id: number): CallOptions => ({
       operation: `Delete ${id}`,

@@ -116,6 +116,10 @@ export class VastClient {
         refusals += 1
         const intervalMs = this.#learn(route, error.intervalMs)
         wait = rateLimitDelay(refusals, intervalMs, error.retryAfterMs, this.#random)
+        // A long backoff that would outlast the budget still leaves room for one last try, an
+        // interval before the end (never sooner than a Retry-After).
+        const lastTry = this.#remaining() - intervalMs
+        if (wait > lastTry && lastTry >= (error.retryAfterMs ?? intervalMs)) wait = lastTry
       } else {
         failures += 1
         refusals = 0
