@@ -13,6 +13,7 @@ import {
 } from '../src/vast/retry.ts'
 import type { FetchLike } from '../src/vast/transport.ts'
 import { USER_AGENT, VERSION } from '../src/version.ts'
+import { TOO_MANY_FORMS, tooManyRequests } from '../emulator/vast-http.ts'
 
 // These tests drive the retry loop with scripted answers and a fake clock: no real waiting. The
 // same client is exercised over real HTTP against the emulator in the end-to-end tests.
@@ -326,6 +327,21 @@ describe('retry helpers', () => {
     expect(parseThreshold('{"msg":"API requests too frequent endpoint threshold=3"}')).toBe(3000)
     expect(parseThreshold('API requests too frequent')).toBeUndefined()
     expect(parseThreshold('{"detail":"slow"}')).toBeUndefined()
+  })
+
+  it('reads the interval from every 429 form the emulator can send', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...TOO_MANY_FORMS),
+        fc.integer({ min: 1, max: 600_000 }),
+        (form, intervalMs) => {
+          const { body } = tooManyRequests(form, intervalMs, 1)
+          const read = parseThreshold(body)
+          if (form === 'plain') expect(read).toBeUndefined()
+          else expect(Math.abs((read ?? 0) - intervalMs)).toBeLessThanOrEqual(1)
+        },
+      ),
+    )
   })
 
   it('backs off after 429s by doubling to 32 intervals, then 20% less each time, down to 2', () => {

@@ -11,11 +11,14 @@ import { scenario } from './action.ts'
 // Characters a key may hold in an HTTP header: letters, digits and everything that means
 // something to a regex, a URL, JSON, XML, a shell or a workflow command (%, :, ::).
 const KEY_CHARS = 'abcdefXYZ0189-_.~+/=%$^*()[]{}|\\?&#@!:;,\'"<>`'
-export const keyValue = fc.string({
-  unit: fc.constantFrom(...KEY_CHARS),
-  minLength: 8,
-  maxLength: 120,
-})
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+export const keyValue = fc.oneof(
+  fc.string({ unit: fc.constantFrom(...KEY_CHARS), minLength: 8, maxLength: 120 }),
+  // the shape Vast's reference shows: vast- and letters and digits
+  fc
+    .string({ unit: fc.constantFrom(...ALPHANUMERIC), minLength: 16, maxLength: 64 })
+    .map((tail) => `vast-${tail}`),
+)
 
 export const LEAK_PATHS = [
   'happy',

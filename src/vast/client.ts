@@ -9,6 +9,7 @@ import {
   parseThreshold,
   type RetryPolicy,
 } from './retry.ts'
+import { messageOf, networkCause, parseJson, scrubMessage } from './answers.ts'
 import type { FetchLike, HttpResponse } from './transport.ts'
 import { USER_AGENT } from '../version.ts'
 
@@ -63,12 +64,6 @@ const DOCUMENTED_INTERVAL_MS: Record<string, number> = {
 function routeOf(method: string, path: string): string {
   return `${method} ${path.replace(/\/\d+\//g, '/{id}/')}`
 }
-
-/**
- * Anything shaped like a Vast key, whoever's: 64 hex characters, or `vast-` and letters and digits
- * as Vast's reference shows (vast-api.md). Scrubbed from API messages as well as the parent key.
- */
-const KEY_LIKE = /\b[0-9a-f]{64}\b|\bvast-[A-Za-z0-9_-]{16,}/gi
 
 const CERTIFICATE_CODES =
   /^(ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_[A-Z_]+)$/
@@ -339,11 +334,7 @@ export class VastClient {
    * line (a newline followed by `::command::` would be read by the runner as a command).
    */
   #scrub(message: string | undefined): string | undefined {
-    const key = this.#options.apiKey.reveal()
-    const oneLine = message?.replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
-    // The key goes first, then the length: a cut must not leave part of the key behind.
-    const scrubbed = oneLine && key ? oneLine.split(key).join('***') : oneLine
-    return scrubbed?.replace(KEY_LIKE, '***').slice(0, 300)
+    return scrubMessage(message, this.#options.apiKey.reveal())
   }
 }
 
@@ -358,42 +349,4 @@ function outOfTime(error: VastApiError): VastApiError {
     ambiguous: error.ambiguous,
     detail: `${error.status === undefined ? `${error.kind}, ` : ''}no time left in the step's budget for another attempt`,
   })
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return undefined
-  }
-}
-
-/** Vast errors carry `msg`, sometimes `message`, `detail` or `error`; a 429 may be plain text. */
-function messageOf(data: unknown, text: string): string | undefined {
-  if (typeof data === 'object' && data !== null) {
-    const record = data as Record<string, unknown>
-    for (const field of ['msg', 'message', 'detail', 'error']) {
-      const value = record[field]
-      if (typeof value === 'string' && value) return value.slice(0, 4000)
-    }
-    return undefined
-  }
-  if (typeof data === 'string') return data.slice(0, 4000)
-  const plain = text.trim()
-  return plain && !plain.startsWith('<') ? plain.split('\n')[0]?.slice(0, 4000) : undefined
-}
-
-/** The error code and message under fetch's "fetch failed" (or Node's own error). */
-function networkCause(error: unknown): { code: string; message: string } {
-  let current: unknown = error
-  for (let depth = 0; depth < 4 && current; depth++) {
-    const { code, message } = current as { code?: unknown; message?: unknown }
-    if (typeof code === 'string') {
-      // A proxy URL in a message could carry credentials: drop them.
-      const text = typeof message === 'string' ? message.replace(/\/\/[^/\s@]*@/g, '//***@') : ''
-      return { code, message: text.slice(0, 200) }
-    }
-    current = (current as { cause?: unknown }).cause
-  }
-  return { code: 'unknown', message: '' }
 }
