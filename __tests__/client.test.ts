@@ -180,6 +180,37 @@ describe('VastClient', () => {
     expect(error.message).toMatch(/HTTP 429.*no time left/)
   })
 
+  it('says a long rate-limit wait in the step log, and only a long one', async () => {
+    const said: string[] = []
+    let clock = 0
+    const answers = [
+      ...Array.from(
+        { length: 4 },
+        () => new Response('API requests too frequent endpoint threshold=2.0', { status: 429 }),
+      ),
+      json(200, {}),
+    ]
+    const client = new VastClient({
+      baseUrl: 'https://vast.test',
+      apiKey: new Secret(KEY),
+      requestTimeoutMs: 5000,
+      retry: { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 },
+      fetch: () => Promise.resolve(answers.shift() ?? json(500, {})),
+      now: () => clock,
+      random: () => 0.5,
+      sleep: (ms) => {
+        clock += ms
+        return Promise.resolve()
+      },
+      info: (message) => said.push(message),
+    })
+    await client.call(get)
+    // waits of 2, 4, 8 and 16 s: only the 16 s one is said
+    expect(said).toEqual([
+      'List API keys: rate limited by Vast (4 429s in a row; jobs sharing a parent key share its rate); trying again in 16 s.',
+    ])
+  })
+
   it('spaces later calls on a route that answered 429, and only that route', async () => {
     const del = (id: number): CallOptions => ({
       operation: `Delete ${id}`,

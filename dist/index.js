@@ -1604,6 +1604,8 @@ function routeOf(method, path) {
 }
 const CERTIFICATE_CODES = /^(ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_[A-Z_]+)$/;
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+/** A wait this long (ms) after a 429 is worth a line in the step's log. */
+const LONG_WAIT_MS = 10_000;
 const realSleep = (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, signal ? { signal } : undefined);
 /** The one HTTP client for the Vast API: timeouts, retries with backoff, and its error type. */
 class VastClient {
@@ -1649,6 +1651,9 @@ class VastClient {
                 const lastTry = this.#remaining() - intervalMs;
                 if (wait > lastTry && lastTry >= (error.retryAfterMs ?? intervalMs))
                     wait = lastTry;
+                if (wait >= LONG_WAIT_MS && wait <= this.#remaining()) {
+                    this.#options.info?.(`${options.operation}: rate limited by Vast (${refusals} 429s in a row; jobs sharing a parent key share its rate); trying again in ${Math.round(wait / 1000)} s.`);
+                }
             }
             else {
                 failures += 1;
@@ -2027,6 +2032,7 @@ async function makeClient(settings, environment, budgetMs, { cancellable = true 
         deadline: Date.now() + budgetMs,
         ...(cancellable && signal ? { signal } : {}),
         debug: (message) => runner.debug(message),
+        info: (message) => runner.info(message),
     });
 }
 async function runMain(environment) {

@@ -25,6 +25,8 @@ export interface ClientOptions {
   /** Aborts waits and requests in flight (cancellation). */
   signal?: AbortSignal
   debug?: (message: string) => void
+  /** The step's log: a rate-limit wait of LONG_WAIT_MS or more is said there, not only in debug. */
+  info?: (message: string) => void
   now?: () => number
   random?: () => number
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
@@ -68,6 +70,9 @@ function routeOf(method: string, path: string): string {
 const CERTIFICATE_CODES =
   /^(ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_[A-Z_]+)$/
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'])
+
+/** A wait this long (ms) after a 429 is worth a line in the step's log. */
+export const LONG_WAIT_MS = 10_000
 
 const realSleep = (ms: number, signal?: AbortSignal) =>
   delay(ms, undefined, signal ? { signal } : undefined)
@@ -115,6 +120,11 @@ export class VastClient {
         // interval before the end (never sooner than a Retry-After).
         const lastTry = this.#remaining() - intervalMs
         if (wait > lastTry && lastTry >= (error.retryAfterMs ?? intervalMs)) wait = lastTry
+        if (wait >= LONG_WAIT_MS && wait <= this.#remaining()) {
+          this.#options.info?.(
+            `${options.operation}: rate limited by Vast (${refusals} 429s in a row; jobs sharing a parent key share its rate); trying again in ${Math.round(wait / 1000)} s.`,
+          )
+        }
       } else {
         failures += 1
         refusals = 0
