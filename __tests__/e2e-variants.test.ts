@@ -206,6 +206,7 @@ describe('User-Agent and edges', () => {
     const s = await start({ edgeRequiresUserAgent: 'empty' }, { HTTP_PROXY: proxy.url })
     await lifecycle(s)
     expect(proxy.requests.map((r) => r.method)).toEqual(['POST', 'DELETE'])
+    expect(proxy.requests.map((r) => r.userAgent)).toEqual([USER_AGENT, USER_AGENT])
     expect(s.emulator.requests.map((r) => r.userAgent)).toEqual([USER_AGENT, USER_AGENT])
   })
 

@@ -1897,6 +1897,7 @@ function outOfTime(error) {
  * undici package, loaded on demand for its EnvHttpProxyAgent, which also honours NO_PROXY; both
  * spellings of each variable count. Neither follows redirects.
  */
+
 const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
 /** An answer larger than this is not a Vast API answer; stop reading rather than fill memory. */
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -1948,6 +1949,8 @@ async function proxyFetch(env) {
     }
     const undici = await __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4371, 19));
     const dispatcher = new undici.EnvHttpProxyAgent({
+        // Sent to the proxy itself too (CONNECT), as some corporate proxies want one.
+        headers: { 'user-agent': USER_AGENT },
         httpProxy: env.http_proxy || env.HTTP_PROXY,
         httpsProxy: env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY,
         noProxy: env.no_proxy ?? env.NO_PROXY,
