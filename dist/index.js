@@ -1484,6 +1484,7 @@ const RATE_LIMIT_BACKOFF = {
     shrink: 0.8,
     floorIntervals: 2,
 };
+/** Intervals to wait after the `refusals`-th consecutive 429 (1-based), before jitter. */
 function rateLimitIntervals(refusals) {
     const { doubling, shrink, floorIntervals } = RATE_LIMIT_BACKOFF;
     const n = Math.max(1, Math.floor(refusals));

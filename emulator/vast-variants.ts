@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { isRecord, text } from './vast-http.ts'
 import type { Reply, TooManyForm } from './vast-http.ts'
 
+/** Answer forms other than the defaults, each off (the default answer) when left out. */
 export interface VastVariants {
   /** Secret values: 64 lowercase hex (default) or `vast-` + 40 letters and digits (Vast's reference). */
   keyFormat?: 'hex' | 'vast'

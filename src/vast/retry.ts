@@ -56,6 +56,7 @@ export const RATE_LIMIT_BACKOFF = {
   floorIntervals: 2,
 } as const
 
+/** Intervals to wait after the `refusals`-th consecutive 429 (1-based), before jitter. */
 export function rateLimitIntervals(refusals: number): number {
   const { doubling, shrink, floorIntervals } = RATE_LIMIT_BACKOFF
   const n = Math.max(1, Math.floor(refusals))
