@@ -35,9 +35,10 @@ async function runDelete(settings, deps) {
 /* harmony export */   QR: () => (/* binding */ currentKeyId),
 /* harmony export */   TH: () => (/* binding */ listKeys),
 /* harmony export */   cF: () => (/* binding */ createKey),
-/* harmony export */   dj: () => (/* binding */ deleteKeysNamed),
-/* harmony export */   l0: () => (/* binding */ deleteKey)
+/* harmony export */   l0: () => (/* binding */ deleteKey),
+/* harmony export */   ux: () => (/* binding */ accessHint)
 /* harmony export */ });
+/* unused harmony export deleteKeysNamed */
 /* harmony import */ var _secret_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7355);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2895);
 
@@ -62,10 +63,24 @@ function invalid(operation, status, detail) {
     });
 }
 /**
+ * What to do about a refusal (401/403) of a key-management call, or '' for any other error. Vast
+ * gates listing keys and reading the current user behind `user_read`, and creating and deleting
+ * keys behind `user_write` (vast-api.md, "Permissions"); a key cannot manage keys without them.
+ */
+function accessHint(error) {
+    if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h) || (error.status !== 401 && error.status !== 403))
+        return '';
+    const write = /^(Create|Delete)/.test(error.operation);
+    const category = write ? 'user_write' : 'user_read';
+    return (`The parent key (admin-api-key) was refused: it is wrong or deleted, or lacks ${category} ` +
+        `(${write ? 'creating and deleting keys' : 'listing keys and reading the current user'} needs it). ` +
+        'Give admin-api-key both user_read and user_write');
+}
+/**
  * E1. A create whose answer was lost may have made the key: before sending it again, look the
  * key up by its unique name and delete what is found, so neither an orphan nor a duplicate stays.
  */
-async function createKey(client, request, onAmbiguous) {
+async function createKey(client, request, onAmbiguous, onSend) {
     const operation = 'Create API key';
     const { status, data } = await client.call({
         operation,
@@ -74,6 +89,7 @@ async function createKey(client, request, onAmbiguous) {
         body: { name: request.name, permissions: request.permissions },
         idempotent: false,
         onAmbiguous,
+        ...(onSend ? { onSend } : {}),
     });
     const record = (data ?? {});
     const id = record.id;

@@ -35,6 +35,22 @@ function invalid(operation: string, status: number, detail: string): VastApiErro
 }
 
 /**
+ * What to do about a refusal (401/403) of a key-management call, or '' for any other error. Vast
+ * gates listing keys and reading the current user behind `user_read`, and creating and deleting
+ * keys behind `user_write` (vast-api.md, "Permissions"); a key cannot manage keys without them.
+ */
+export function accessHint(error: unknown): string {
+  if (!(error instanceof VastApiError) || (error.status !== 401 && error.status !== 403)) return ''
+  const write = /^(Create|Delete)/.test(error.operation)
+  const category = write ? 'user_write' : 'user_read'
+  return (
+    `The parent key (admin-api-key) was refused: it is wrong or deleted, or lacks ${category} ` +
+    `(${write ? 'creating and deleting keys' : 'listing keys and reading the current user'} needs it). ` +
+    'Give admin-api-key both user_read and user_write'
+  )
+}
+
+/**
  * E1. A create whose answer was lost may have made the key: before sending it again, look the
  * key up by its unique name and delete what is found, so neither an orphan nor a duplicate stays.
  */
@@ -42,6 +58,7 @@ export async function createKey(
   client: VastClient,
   request: { name: string; permissions: Permissions },
   onAmbiguous: (error: VastApiError) => Promise<'retry' | 'stop'>,
+  onSend?: (attempt: number) => void,
 ): Promise<CreatedKey> {
   const operation = 'Create API key'
   const { status, data } = await client.call({
@@ -51,6 +68,7 @@ export async function createKey(
     body: { name: request.name, permissions: request.permissions },
     idempotent: false,
     onAmbiguous,
+    ...(onSend ? { onSend } : {}),
   })
   const record = (data ?? {}) as Record<string, unknown>
   const id = record.id
