@@ -514,6 +514,7 @@ function markdownTable(headers, rows) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G7: () => (/* binding */ withAccessHint),
 /* harmony export */   Ii: () => (/* binding */ requireParentKeyId),
 /* harmony export */   QR: () => (/* binding */ currentKeyId),
 /* harmony export */   TH: () => (/* binding */ listKeys),
@@ -558,6 +559,26 @@ function accessHint(error) {
     return (`The parent key (admin-api-key) was refused: it is wrong or deleted, or lacks ${category} ` +
         `(${write ? 'creating and deleting keys' : 'listing keys and reading the current user'} needs it). ` +
         'Give admin-api-key both user_read and user_write');
+}
+/** Awaits `call`; a refusal (401/403) comes back with {@link accessHint} added to its message. */
+async function withAccessHint(call) {
+    try {
+        return await call;
+    }
+    catch (error) {
+        const hint = accessHint(error);
+        if (!hint || !(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h))
+            throw error;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
+            operation: error.operation,
+            kind: error.kind,
+            ...(error.status === undefined ? {} : { status: error.status }),
+            ...(error.apiMessage === undefined ? {} : { apiMessage: error.apiMessage }),
+            retryable: error.retryable,
+            ambiguous: error.ambiguous,
+            detail: hint,
+        });
+    }
 }
 /**
  * E1. A create whose answer was lost may have made the key: before sending it again, look the

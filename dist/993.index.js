@@ -8,20 +8,41 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   runDelete: () => (/* binding */ runDelete)
 /* harmony export */ });
-/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1588);
+/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(718);
+/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1588);
 
-/** `mode: delete`: one key by id, e.g. a key made with `revoke: never` in an earlier job. */
+
+/**
+ * `mode: delete`: one key by id, e.g. a key made with `revoke: never` in an earlier job. Only a
+ * key this action made (found by id in the account's list, its name a managed name) is deleted,
+ * unless `force: true`; never the parent key.
+ */
 async function runDelete(settings, deps) {
     const { runner, client } = deps;
-    const parentId = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_0__/* .requireParentKeyId */ .Ii)(client, 'delete a key');
-    if (parentId === settings.keyId) {
-        throw new Error(`Input 'key-id': ${settings.keyId} is the parent key (admin-api-key) itself; refusing to delete it`);
+    const { keyId } = settings;
+    const parentId = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .withAccessHint */ .G7)((0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .requireParentKeyId */ .Ii)(client, 'delete a key'));
+    if (parentId === keyId) {
+        throw new Error(`Input 'key-id': ${keyId} is the parent key (admin-api-key) itself; refusing to delete it`);
     }
-    const result = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_0__/* .deleteKey */ .l0)(client, settings.keyId);
+    const found = (await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .withAccessHint */ .G7)((0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .listKeys */ .TH)(client))).find((key) => key.id === keyId);
+    if (!found) {
+        runner.setOutput('deleted-count', '0');
+        runner.warning(`Vast.ai key ${keyId} is not on the account of admin-api-key (it was deleted already, or belongs to another account); nothing was deleted. Check key-id.`);
+        return;
+    }
+    const shownName = JSON.stringify(found.name.slice(0, 120));
+    if (!(0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .parseKeyName */ .wN)(found.name)) {
+        if (!settings.force) {
+            throw new Error(`Input 'key-id': key ${keyId} (${shownName}) was not made by this action (its name has no managed-key tag, see docs/key-names.md); refusing to delete it. ` +
+                'Set force: true to delete a key the action did not make.');
+        }
+        runner.info(`force: true — deleting key ${keyId} (${shownName}), which this action did not make.`);
+    }
+    const result = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .withAccessHint */ .G7)((0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .deleteKey */ .l0)(client, keyId));
     runner.setOutput('deleted-count', result === 'deleted' ? '1' : '0');
     runner.info(result === 'deleted'
-        ? `Deleted Vast.ai key ${settings.keyId}.`
-        : `Vast.ai key ${settings.keyId} was already gone.`);
+        ? `Deleted Vast.ai key ${keyId} (${shownName}).`
+        : `Vast.ai key ${keyId} was deleted by someone else just now.`);
 }
 
 
@@ -31,6 +52,7 @@ async function runDelete(settings, deps) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G7: () => (/* binding */ withAccessHint),
 /* harmony export */   Ii: () => (/* binding */ requireParentKeyId),
 /* harmony export */   QR: () => (/* binding */ currentKeyId),
 /* harmony export */   TH: () => (/* binding */ listKeys),
@@ -75,6 +97,26 @@ function accessHint(error) {
     return (`The parent key (admin-api-key) was refused: it is wrong or deleted, or lacks ${category} ` +
         `(${write ? 'creating and deleting keys' : 'listing keys and reading the current user'} needs it). ` +
         'Give admin-api-key both user_read and user_write');
+}
+/** Awaits `call`; a refusal (401/403) comes back with {@link accessHint} added to its message. */
+async function withAccessHint(call) {
+    try {
+        return await call;
+    }
+    catch (error) {
+        const hint = accessHint(error);
+        if (!hint || !(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h))
+            throw error;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
+            operation: error.operation,
+            kind: error.kind,
+            ...(error.status === undefined ? {} : { status: error.status }),
+            ...(error.apiMessage === undefined ? {} : { apiMessage: error.apiMessage }),
+            retryable: error.retryable,
+            ambiguous: error.ambiguous,
+            detail: hint,
+        });
+    }
 }
 /**
  * E1. A create whose answer was lost may have made the key: before sending it again, look the

@@ -1259,9 +1259,15 @@ function deleteSettings(read, common) {
     else {
         keyId = Number(text);
     }
-    return { ...common, mode: 'delete', keyId };
+    return { ...common, mode: 'delete', keyId, force: read.boolean('force') };
 }
-function sweepSettings(read, common) {
+function sweepSettings(read, common, source, options) {
+    const token = read.raw('github-token');
+    if (token)
+        options.onSecret(token);
+    const githubApi = checkApiUrl(read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl), DEFAULTS.githubApiUrl);
+    if ('problem' in githubApi)
+        read.problem('github-api-url', githubApi.problem);
     return {
         ...common,
         mode: 'sweep',
@@ -1269,6 +1275,8 @@ function sweepSettings(read, common) {
         graceMs: read.duration('grace', DEFAULTS.grace, GRACE_RANGE_MS),
         dryRun: read.boolean('dry-run'),
         budgetMs: read.duration('sweep-budget', DEFAULTS.sweepBudget, SWEEP_BUDGET_RANGE_MS),
+        ...(token ? { githubToken: new secret/* Secret */.z(token) } : {}),
+        githubApiUrl: 'url' in githubApi ? githubApi.url : '',
     };
 }
 async function readPermissions(read, options, allowSensitive) {
@@ -1519,12 +1527,13 @@ const MODE_INPUTS = {
     'export-env': { modes: ['create'], default: 'false' },
     'export-config': { modes: ['create'], default: 'false' },
     'key-id': { modes: ['delete'], default: '' },
+    force: { modes: ['delete'], default: 'false' },
     'sweep-scope': { modes: ['sweep'], default: 'repository' },
     grace: { modes: ['sweep'], default: '0s' },
     'dry-run': { modes: ['sweep'], default: 'false' },
     'sweep-budget': { modes: ['sweep'], default: '10m' },
-    'github-token': { modes: ['rotate'], default: '' },
-    'github-api-url': { modes: ['rotate'], default: '' },
+    'github-token': { modes: ['rotate', 'sweep'], default: '' },
+    'github-api-url': { modes: ['rotate', 'sweep'], default: '' },
     'secret-name': { modes: ['rotate'], default: '' },
     'secret-scope': { modes: ['rotate'], default: 'repository' },
     repository: { modes: ['rotate'], default: '' },
@@ -1577,7 +1586,7 @@ async function parseInputs(source, options) {
     else if (mode === 'delete')
         settings = deleteSettings(read, common);
     else if (mode === 'sweep')
-        settings = sweepSettings(read, common);
+        settings = sweepSettings(read, common, source, options);
     else if (mode === 'rotate')
         settings = await rotateSettings(read, common, source, options);
     // A message quotes the value it refuses: never the parent key pasted into the wrong input.
@@ -2189,9 +2198,27 @@ async function runMode(settings, environment) {
             return runDelete(settings, { runner, client });
         }
         case 'sweep': {
-            const { runSweep } = await __nccwpck_require__.e(/* import() */ 196).then(__nccwpck_require__.bind(__nccwpck_require__, 2196));
+            const { runSweep } = await __nccwpck_require__.e(/* import() */ 312).then(__nccwpck_require__.bind(__nccwpck_require__, 312));
             const client = await makeClient(settings, environment, settings.budgetMs);
-            return runSweep(settings, { runner, client, now, ...(signal ? { signal } : {}) });
+            let runs;
+            if (settings.githubToken) {
+                const { RunReader } = await __nccwpck_require__.e(/* import() */ 281).then(__nccwpck_require__.bind(__nccwpck_require__, 1281));
+                runs = new RunReader({
+                    token: settings.githubToken,
+                    apiUrl: settings.githubApiUrl,
+                    requestTimeoutMs: settings.requestTimeoutMs,
+                    fetch: await createFetch(environment.env),
+                    ...(signal ? { signal } : {}),
+                    debug: (message) => runner.debug(message),
+                });
+            }
+            return runSweep(settings, {
+                runner,
+                client,
+                now,
+                ...(signal ? { signal } : {}),
+                ...(runs ? { runs } : {}),
+            });
         }
     }
 }

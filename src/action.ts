@@ -136,7 +136,25 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
     case 'sweep': {
       const { runSweep } = await import('./modes/sweep.ts')
       const client = await makeClient(settings, environment, settings.budgetMs)
-      return runSweep(settings, { runner, client, now, ...(signal ? { signal } : {}) })
+      let runs
+      if (settings.githubToken) {
+        const { RunReader } = await import('./github/runs.ts')
+        runs = new RunReader({
+          token: settings.githubToken,
+          apiUrl: settings.githubApiUrl,
+          requestTimeoutMs: settings.requestTimeoutMs,
+          fetch: await createFetch(environment.env),
+          ...(signal ? { signal } : {}),
+          debug: (message) => runner.debug(message),
+        })
+      }
+      return runSweep(settings, {
+        runner,
+        client,
+        now,
+        ...(signal ? { signal } : {}),
+        ...(runs ? { runs } : {}),
+      })
     }
   }
 }

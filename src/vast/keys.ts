@@ -50,6 +50,25 @@ export function accessHint(error: unknown): string {
   )
 }
 
+/** Awaits `call`; a refusal (401/403) comes back with {@link accessHint} added to its message. */
+export async function withAccessHint<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call
+  } catch (error) {
+    const hint = accessHint(error)
+    if (!hint || !(error instanceof VastApiError)) throw error
+    throw new VastApiError({
+      operation: error.operation,
+      kind: error.kind,
+      ...(error.status === undefined ? {} : { status: error.status }),
+      ...(error.apiMessage === undefined ? {} : { apiMessage: error.apiMessage }),
+      retryable: error.retryable,
+      ambiguous: error.ambiguous,
+      detail: hint,
+    })
+  }
+}
+
 /**
  * E1. A create whose answer was lost may have made the key: before sending it again, look the
  * key up by its unique name and delete what is found, so neither an orphan nor a duplicate stays.
