@@ -9,6 +9,7 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { allPermissions } from '../emulator/vast-permissions.ts'
 import { scenario, shown, type Scenario } from './support/action.ts'
 
 // Cancellation and the CLI/SDK config file, from dist/ against the emulator.
@@ -134,6 +135,27 @@ describe('cancel safety', () => {
       ),
     )
     expect(post.files.summary).toMatch(/post step[\s\S]*Could not delete/)
+  })
+})
+
+describe('a parent key without user_read', () => {
+  it('names user_read and admin-api-key, and promises no sweep, when a lost create cannot be looked up', async () => {
+    const rights = Object.fromEntries(
+      Object.entries(allPermissions().api).filter(([category]) => category !== 'user_read'),
+    )
+    const s = await start({ emulator: { parentPermissions: { api: rights } } })
+    s.emulator.inject('create', { type: 'lost' })
+    const inputs = s.inputs({ 'request-timeout': '1s' })
+    const main = await s.job.runMain({ inputs })
+    expect(main.conclusion).toBe('failure')
+    expect(shown(main)).toMatch(/List API keys failed: HTTP 403.*lacks user_read.*admin-api-key/)
+    const post = await s.job.runPost({ inputs })
+    const warning = post.annotations.find((a) => a.level === 'warning')?.message ?? ''
+    expect(warning).toMatch(/Could not check whether a create request left a Vast.ai key named/)
+    expect(warning).toMatch(/lacks user_read.*admin-api-key.*Vast console/)
+    expect(warning).not.toMatch(/sweep/)
+    expect(post.files.summary).toMatch(/post step[\s\S]*lacks user_read/)
+    expect(s.leaks()).toEqual([])
   })
 })
 

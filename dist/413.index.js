@@ -125,7 +125,7 @@ function nextStep(state, keyId, sweepCanWork = true) {
     const deadline = fields ? (0,_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(fields.expiresAt) : 'its deadline';
     const byHand = keyId !== undefined
         ? `delete it with a step using mode: delete and key-id: ${keyId}, or in the Vast console (Account, API keys)`
-        : `look for keys with that name in the Vast console (Account, API keys), or run a sweep`;
+        : `look for keys with that name in the Vast console (Account, API keys) and delete them`;
     if (!sweepCanWork)
         return `${byHand[0]?.toUpperCase()}${byHand.slice(1)}.`;
     const early = fields?.kind === 'job'
@@ -293,6 +293,11 @@ function explainCreateError(error, uncertain) {
         return error;
     if (error.kind === 'aborted')
         return error;
+    const hint = (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .accessHint */ .ux)(error);
+    if (uncertain && hint) {
+        return new Error(`${error.message}. ${hint}. A create request may have made a key that this parent key cannot look for: ` +
+            'the post step tries again, and if it cannot, delete it in the Vast console (Account, API keys)');
+    }
     if (uncertain) {
         return new Error(`${error.message}. A create request may have made the key; the post step looks for it by name and deletes it.`);
     }

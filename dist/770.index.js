@@ -142,6 +142,11 @@ function explainCreateError(error, uncertain) {
         return error;
     if (error.kind === 'aborted')
         return error;
+    const hint = (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .accessHint */ .ux)(error);
+    if (uncertain && hint) {
+        return new Error(`${error.message}. ${hint}. A create request may have made a key that this parent key cannot look for: ` +
+            'the post step tries again, and if it cannot, delete it in the Vast console (Account, API keys)');
+    }
     if (uncertain) {
         return new Error(`${error.message}. A create request may have made the key; the post step looks for it by name and deletes it.`);
     }

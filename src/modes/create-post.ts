@@ -139,7 +139,7 @@ function nextStep(state: CreateState, keyId?: number, sweepCanWork = true): stri
   const byHand =
     keyId !== undefined
       ? `delete it with a step using mode: delete and key-id: ${keyId}, or in the Vast console (Account, API keys)`
-      : `look for keys with that name in the Vast console (Account, API keys), or run a sweep`
+      : `look for keys with that name in the Vast console (Account, API keys) and delete them`
   if (!sweepCanWork) return `${byHand[0]?.toUpperCase()}${byHand.slice(1)}.`
   const early =
     fields?.kind === 'job'

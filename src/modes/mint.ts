@@ -6,7 +6,7 @@ import type { Secret } from '../secret.ts'
 import { CANCEL_CLEANUP_BUDGET_MS } from '../signals.ts'
 import type { VastClient } from '../vast/client.ts'
 import { VastApiError } from '../vast/errors.ts'
-import { createKey } from '../vast/keys.ts'
+import { accessHint, createKey } from '../vast/keys.ts'
 import { deleteLateKeys, deleteStepKeys, uncertaintyEnd } from './step-keys.ts'
 
 /**
@@ -194,6 +194,13 @@ async function cleanUpAfterCancel(
 function explainCreateError(error: unknown, uncertain: boolean): unknown {
   if (!(error instanceof VastApiError)) return error
   if (error.kind === 'aborted') return error
+  const hint = accessHint(error)
+  if (uncertain && hint) {
+    return new Error(
+      `${error.message}. ${hint}. A create request may have made a key that this parent key cannot look for: ` +
+        'the post step tries again, and if it cannot, delete it in the Vast console (Account, API keys)',
+    )
+  }
   if (uncertain) {
     return new Error(
       `${error.message}. A create request may have made the key; the post step looks for it by name and deletes it.`,
