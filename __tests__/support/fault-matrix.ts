@@ -43,7 +43,7 @@ export type FaultName = keyof typeof FAULTS
 export type Expected =
   | 'recovers' // the step succeeds after retrying; everything ends as on the happy path
   | 'fails' // the step fails with a message naming the operation and status; nothing is left
-  | 'warns' // post cannot delete: the step passes with a warning naming the key (a sweep ends it)
+  | 'warns' // post cannot delete: the step passes with a warning naming the key and what to do
   | 'trusts 404' // post is told the key is gone; it says so (the injected 404 is a lie)
 
 export function expected(operation: Operation, fault: FaultName): Expected {
@@ -155,6 +155,12 @@ export async function runCell(operation: Operation, fault: FaultName): Promise<C
           new RegExp(`${op} failed: ${fault}`).test(shown(main)),
           'no message naming the operation and status',
         )
+        if (fault === 'HTTP 401' || fault === 'HTTP 403') {
+          check(
+            /lacks user_read.*admin-api-key/.test(shown(main)),
+            'the refusal does not name user_read and admin-api-key',
+          )
+        }
         check(remaining === 2, 'keys were deleted although the step failed')
       } else {
         check(main.conclusion === 'success', `main ended ${main.conclusion}: ${shown(main)}`)
