@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { formatKeyName, type NewKeyNameFields } from '../src/key-name.ts'
 import { sameStep, uncertaintyEnd, LATE_APPLY_MARGIN_MS } from '../src/modes/step-keys.ts'
-import { CANCEL_CLEANUP_BUDGET_MS, GraceBudget } from '../src/signals.ts'
+import { CANCEL_CLEANUP_BUDGET_MS, GraceBudget, graceSignals } from '../src/signals.ts'
 
 const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/)
 const fields: fc.Arbitrary<NewKeyNameFields> = fc.record({
@@ -87,5 +87,40 @@ describe('GraceBudget', () => {
     budget.receive('SIGINT', 0)
     expect(budget.deadline()).toBe(2000)
     budget.receive('SIGTERM', 0)
+  })
+})
+
+describe('graceSignals', () => {
+  it('installs its handlers, then replays what was caught before the bundle loaded', () => {
+    const handlers = new Map<string, (name: NodeJS.Signals) => void>()
+    const exits: number[] = []
+    const target = {
+      on: (event: string, handler: (name: NodeJS.Signals) => void) => {
+        handlers.set(event, handler)
+        return target
+      },
+      exit: (code?: number) => {
+        exits.push(code ?? 0)
+      },
+    } as unknown as Pick<NodeJS.Process, 'on' | 'exit'>
+    const order: string[] = []
+    const budget = new GraceBudget(50_000, () => 1000)
+    graceSignals(
+      budget,
+      (name) => order.push(`told ${name}`),
+      {
+        received: [{ name: 'SIGINT', at: 900 }],
+        release: () => order.push(`released with ${[...handlers.keys()].join(',')}`),
+      },
+      target,
+    )
+    expect(order).toEqual(['released with SIGINT,SIGTERM', 'told SIGINT'])
+    expect(budget.interruptedAt).toBe(900)
+    expect(budget.deadline()).toBe(900 + CANCEL_CLEANUP_BUDGET_MS)
+    handlers.get('SIGTERM')?.('SIGTERM')
+    expect(budget.signal.aborted).toBe(true)
+    expect(exits).toEqual([])
+    handlers.get('SIGTERM')?.('SIGTERM')
+    expect(exits).toEqual([1])
   })
 })
