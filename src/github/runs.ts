@@ -15,6 +15,7 @@ export type RunState =
   /** GitHub could not show the run (404, 403, an error): its keys keep to their deadline. */
   | { state: 'unknown'; reason: string }
 
+/** The token (masked by the caller), the API root, and how long one request may take. */
 export interface RunReaderOptions {
   token: Secret
   /** e.g. https://api.github.com, or https://ghes.example.com/api/v3. */

@@ -21,6 +21,7 @@ export interface PostBudget {
   signal?: AbortSignal
 }
 
+/** What the post step needs: the runner, a client for the parent key, and its budget. */
 export interface CreatePostDeps {
   runner: Runner
   makeClient: (state: CreateState) => Promise<VastClient>

@@ -29,23 +29,23 @@ export async function runDelete(
     )
     return
   }
-  const shownName = JSON.stringify(found.name.slice(0, 120))
-  if (!parseKeyName(found.name)) {
+  // A name the action did not write is outside text: it is not printed.
+  const managed = parseKeyName(found.name) !== undefined
+  const shownName = managed ? ` (${JSON.stringify(found.name)})` : ''
+  if (!managed) {
     if (!settings.force) {
       throw new Error(
-        `Input 'key-id': key ${keyId} (${shownName}) was not made by this action (its name has no managed-key tag, see docs/key-names.md); refusing to delete it. ` +
+        `Input 'key-id': key ${keyId} was not made by this action (its name is not a managed name, see docs/key-names.md); refusing to delete it. ` +
           'Set force: true to delete a key the action did not make.',
       )
     }
-    runner.info(
-      `force: true — deleting key ${keyId} (${shownName}), which this action did not make.`,
-    )
+    runner.info(`force: true — deleting key ${keyId}, which this action did not make.`)
   }
   const result = await withAccessHint(deleteKey(client, keyId))
   runner.setOutput('deleted-count', result === 'deleted' ? '1' : '0')
   runner.info(
     result === 'deleted'
-      ? `Deleted Vast.ai key ${keyId} (${shownName}).`
+      ? `Deleted Vast.ai key ${keyId}${shownName}.`
       : `Vast.ai key ${keyId} was deleted by someone else just now.`,
   )
 }

@@ -10,6 +10,7 @@ import type { KeyInfo } from '../vast/keys.ts'
  * cannot show.
  */
 
+/** A managed `job` key and the run attempt its name says made it. */
 export interface RunKeyCandidate {
   key: KeyInfo
   repository: string
@@ -52,6 +53,7 @@ export function runKeyCandidates(
   return groups
 }
 
+/** What GitHub said about one run attempt, with the keys it made. */
 export interface RunOutcome {
   repository: string
   runId: string

@@ -68,6 +68,7 @@ export function selectExpiredKeys(keys: KeyInfo[], selection: Selection): Expire
 
 const SUMMARY_ROWS = 200
 
+/** What a sweep needs; `runs` only with github-token (run-aware). */
 export interface SweepDeps {
   runner: Runner
   client: VastClient
