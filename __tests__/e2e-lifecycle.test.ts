@@ -55,10 +55,10 @@ describe('cancel safety', () => {
 
   it('looks again in post when a create cancelled in flight is applied after main ended', async () => {
     const s = await start()
-    // Vast applies the create 3.5 s after it arrives; request-timeout 3s: the window ends 5 s
-    // after the send, later than main can wait before the runner's SIGTERM.
-    const late = s.emulator.inject('create', { type: 'delay', ms: 3500 })
-    const inputs = fast(s, { 'request-timeout': '3s' })
+    // Vast applies the create 5.5 s after it arrives; request-timeout 5s: the window ends 7 s
+    // after the send, later than main can wait before the runner's SIGTERM (4.5 s at most).
+    const late = s.emulator.inject('create', { type: 'delay', ms: 5500 })
+    const inputs = fast(s, { 'request-timeout': '5s' })
     const main = await s.job.runMain({ inputs, cancelAfter: { when: late.arrived } })
     expect(main.conclusion).toBe('cancelled')
     expect(shown(main)).toMatch(
@@ -114,12 +114,13 @@ describe('cancel safety', () => {
   it('post keeps deleting after SIGINT while deletes fail', async () => {
     const s = await start()
     const main = await s.job.runMain({ inputs: fast(s) })
-    const failing = s.emulator.inject('delete', { type: 'status', status: 503 }, 3)
+    // two failures: their backoff (at most 1 s + 2 s) fits in the grace whatever the jitter
+    const failing = s.emulator.inject('delete', { type: 'status', status: 503 }, 2)
     const post = await s.job.runPost({ inputs: fast(s), cancelAfter: { when: failing.arrived } })
     expect(post.signalsSent.map((x) => x.signal)).toEqual(['SIGINT'])
     expect(shown(post)).toMatch(/Received SIGINT: the key is still deleted/)
     expect(s.emulator.isLive(main.outputs['api-key'] ?? '')).toBe(false)
-    expect(s.emulator.requestsFor('delete').map((r) => r.status)).toEqual([503, 503, 503, 200])
+    expect(s.emulator.requestsFor('delete').map((r) => r.status)).toEqual([503, 503, 200])
   })
 
   it('post stops at the end of the grace when the API never answers, and says what is left', async () => {
