@@ -99,6 +99,11 @@ async function runCreatePost(deps) {
             fail(cannotDelete(state, undefined, error));
         }
     }
+    if (state.revoke === 'never' && keyId) {
+        const said = `revoke: never — key ${keyId} stays; a sweep after its deadline or a delete step ends it.`;
+        runner.info(said);
+        summary.push(`- ${said}`);
+    }
     runner.appendSummary(`### Vast.ai scoped key: post step\n\n${summary.join('\n')}\n`);
     for (const message of failures) {
         if (state.cleanupFailure === 'fail')

@@ -112,6 +112,11 @@ export async function runCreatePost(deps: CreatePostDeps): Promise<void> {
     }
   }
 
+  if (state.revoke === 'never' && keyId) {
+    const said = `revoke: never — key ${keyId} stays; a sweep after its deadline or a delete step ends it.`
+    runner.info(said)
+    summary.push(`- ${said}`)
+  }
   runner.appendSummary(`### Vast.ai scoped key: post step\n\n${summary.join('\n')}\n`)
   for (const message of failures) {
     if (state.cleanupFailure === 'fail') runner.setFailed(message)
