@@ -29,6 +29,10 @@ const WALK_THROUGHS: Record<string, WalkThrough> = {
     summary: 'a scheduled rotation into a GitHub secret, with the GitHub emulator',
     run: async () => (await import('./demo-rotate.ts')).demoRotate(),
   },
+  try: {
+    summary: 'your own inputs: npm run demo -- try permissions=instance_read ttl=1h ...',
+    run: async () => (await import('./demo-try.ts')).demoTry(process.argv.slice(3)),
+  },
 }
 
 function keyTable(emulator: VastEmulator): string {
