@@ -110,7 +110,9 @@ describe('two overlapping runs of one rotation', () => {
     expect(shown(am)).toMatch(/another rotation of the same secret .* Rotating once more/)
     expect(am.conclusion).toBe('success')
     expect(s.emulator.isLive(secretKey())).toBe(true)
-    expect(secretKey()).toBe(s.emulator.liveKeys().find((k) => k.id === Number(am.outputs['key-id']))?.key)
+    expect(secretKey()).toBe(
+      s.emulator.liveKeys().find((k) => k.id === Number(am.outputs['key-id']))?.key,
+    )
     expect((await rotate()).main.conclusion).toBe('success')
     expect(s.emulator.isLive(secretKey())).toBe(true)
   }, 90_000)
@@ -161,7 +163,10 @@ describe('target inputs that do not fit secret-scope', () => {
     [{ environment: 'production' }, /environment.*secret-scope: environment/],
     [{ organization: 'octo-org' }, /organization.*secret-scope: organization/],
     [{ visibility: 'private' }, /visibility.*secret-scope: organization/],
-    [{ 'selected-repositories': 'gpu-trainer' }, /selected-repositories.*secret-scope: organization/],
+    [
+      { 'selected-repositories': 'gpu-trainer' },
+      /selected-repositories.*secret-scope: organization/,
+    ],
     [
       { 'secret-scope': 'environment', environment: 'production', visibility: 'all' },
       /visibility.*secret-scope: organization/,
@@ -171,13 +176,17 @@ describe('target inputs that do not fit secret-scope', () => {
     [{ 'secret-scope': 'environment', environment: 'prod/eu' }, /environment/],
     [{ 'secret-scope': 'environment', environment: 'x'.repeat(256) }, /environment/],
   ]
-  it.each(cases)('%j is refused before any request', async (extra, message) => {
-    const { s, github, rotate, managed } = await start()
-    const { main } = await rotate(extra)
-    expect(main.conclusion).toBe('failure')
-    expect(shown(main)).toMatch(message)
-    expect(github.requests).toHaveLength(0)
-    expect(s.emulator.requests).toHaveLength(0)
-    expect(managed()).toHaveLength(0)
-  }, 60_000)
+  it.each(cases)(
+    '%j is refused before any request',
+    async (extra, message) => {
+      const { s, github, rotate, managed } = await start()
+      const { main } = await rotate(extra)
+      expect(main.conclusion).toBe('failure')
+      expect(shown(main)).toMatch(message)
+      expect(github.requests).toHaveLength(0)
+      expect(s.emulator.requests).toHaveLength(0)
+      expect(managed()).toHaveLength(0)
+    },
+    60_000,
+  )
 })

@@ -1594,7 +1594,8 @@ function readLabel(read, label) {
     return label;
 }
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
+// `.` and `..` are no repository names: in the API's path they would be resolved away.
+const REPOSITORY = /^[A-Za-z0-9-]+\/(?!\.\.?$)[A-Za-z0-9._-]+$/;
 const OWNER = /^[A-Za-z0-9-]+$/;
 async function rotateSettings(read, common, source, options) {
     const token = read.raw('github-token');

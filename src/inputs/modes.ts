@@ -172,7 +172,8 @@ function readLabel(read: Reader, label: string): string {
 }
 
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
-const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/
+// `.` and `..` are no repository names: in the API's path they would be resolved away.
+const REPOSITORY = /^[A-Za-z0-9-]+\/(?!\.\.?$)[A-Za-z0-9._-]+$/
 const OWNER = /^[A-Za-z0-9-]+$/
 
 export async function rotateSettings(
@@ -346,7 +347,8 @@ export function environmentProblem(name: string): string | undefined {
   if (name.trim() === '.' || name.trim() === '..')
     return `${shown} is not an environment name: give the environment's name as in Settings, Environments`
   if (/[\p{Cc}\p{Cf}]/u.test(name)) return `${shown} holds control characters`
-  if (name.includes('/')) return `${shown} holds '/', which no environment name can hold in the API's path`
+  if (name.includes('/'))
+    return `${shown} holds '/', which no environment name can hold in the API's path`
   return undefined
 }
 
