@@ -263,6 +263,45 @@ describe('two runs of one rotation at once', () => {
   })
 })
 
+describe('two runs of one rotation, the other one still running', () => {
+  it('a rotation never retires a newer key of its secret: the other run may have written it', async () => {
+    const w = await start()
+    const t = TARGETS.repo
+    const job = new RunnerJob({ actionYml: ACTION_YML, env: { GITHUB_RUN_ID: '777' } })
+    try {
+      await rotateAndCheck(w, t)
+      // A stops at its list of keys (after its write); B then mints and writes, and stops at its
+      // own list. A's list shows B's newer key while A's own key is still there.
+      const heldA = w.s.emulator.inject('list', { type: 'hold', apply: false })
+      const inputs = w.inputs(t)
+      const a = job.runMain({ inputs })
+      await heldA.arrived
+      const heldB = w.s.emulator.inject('list', { type: 'hold', apply: false })
+      const b = w.s.job.runMain({ inputs })
+      await heldB.arrived
+      heldA.release()
+      const resultA = await a
+      heldB.release()
+      const resultB = await b
+      await job.runPost({ inputs })
+      await w.s.job.runPost({ inputs })
+      expect(resultA.conclusion).toBe('success')
+      expect(shown(resultA)).toMatch(
+        new RegExp(
+          `Left alone 1 key\\(s\\) of the repository secret VAST_DEPLOY_KEY of ${REPO} newer than this rotation's \\(${resultB.outputs['key-id']}\\): another rotation of the same secret ran at the same time`,
+        ),
+      )
+      expect(resultB.conclusion).toBe('success')
+      expect(secretValue(w, t)).toBe(
+        w.s.emulator.liveKeys().find((k) => String(k.id) === resultB.outputs['key-id'])?.key,
+      )
+      expect(w.brokenSecrets()).toEqual([])
+    } finally {
+      await job.cleanup()
+    }
+  })
+})
+
 const rot = (
   target: TargetId,
   fault: Extract<RotationStep, { kind: 'rotate' }>['fault'],
