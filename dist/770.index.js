@@ -429,7 +429,7 @@ class SecretWriter {
                 ? ` An earlier attempt got no answer (or a 5xx), so GitHub may have applied it.`
                 : '';
             if ((status === 403 || status === 429) && isRateLimit(error)) {
-                throw new GitHubSecretError(`Could not ${what} ${where}: GitHub's ${/secondary/i.test(said) ? 'secondary ' : ''}rate limit (HTTP ${status}: ${said}), and it asked for a longer wait than the action allows.${earlier} ` +
+                throw new GitHubSecretError(`Could not ${what} ${where}: GitHub's ${/secondary/i.test(said) ? 'secondary ' : ''}rate limit (HTTP ${status}: ${said}) lasted longer than the action waits.${earlier} ` +
                     'Run the step again later; tokens shared by many workflows hit the limit sooner.', refused);
             }
             if (status === 401) {
@@ -519,7 +519,14 @@ async function runRotate(settings, deps) {
         // other run finished its write before it retired anything, so one more rotation now leaves
         // the secret holding a live key (the other run's key becomes an older key, retired as usual).
         runner.warning(`The new key ${minted.id} was deleted while this rotation ran: another rotation of the same secret ran at the same time and retired it, so the ${writer.describe()} may hold a deleted key. Rotating once more. Give the rotation a concurrency group so its runs never overlap.`);
-        ({ minted, retired, rotatedAt } = await rotateOnce(settings, deps));
+        try {
+            ;
+            ({ minted, retired, rotatedAt } = await rotateOnce(settings, deps));
+        }
+        catch (error) {
+            throw new Error(`The second rotation, after another run retired this run's key, failed: ${error.message} ` +
+                `The ${writer.describe()} may hold a deleted key: run the rotation again now.`);
+        }
         if (retired.retiredByOther) {
             throw new Error(`The new key ${minted.id} was deleted while this rotation ran, twice: other rotations of the same secret keep running at the same time and retire this run's keys. ` +
                 `The ${writer.describe()} may hold a deleted key; this run deleted no older key. Run the rotation again now, and give it a concurrency group so its runs never overlap (docs/rotation.md).`);

@@ -264,7 +264,7 @@ export class SecretWriter {
           : ''
       if ((status === 403 || status === 429) && isRateLimit(error)) {
         throw new GitHubSecretError(
-          `Could not ${what} ${where}: GitHub's ${/secondary/i.test(said) ? 'secondary ' : ''}rate limit (HTTP ${status}: ${said}), and it asked for a longer wait than the action allows.${earlier} ` +
+          `Could not ${what} ${where}: GitHub's ${/secondary/i.test(said) ? 'secondary ' : ''}rate limit (HTTP ${status}: ${said}) lasted longer than the action waits.${earlier} ` +
             'Run the step again later; tokens shared by many workflows hit the limit sooner.',
           refused,
         )

@@ -46,7 +46,14 @@ export async function runRotate(settings: RotateSettings, deps: RotateDeps): Pro
     runner.warning(
       `The new key ${minted.id} was deleted while this rotation ran: another rotation of the same secret ran at the same time and retired it, so the ${writer.describe()} may hold a deleted key. Rotating once more. Give the rotation a concurrency group so its runs never overlap.`,
     )
-    ;({ minted, retired, rotatedAt } = await rotateOnce(settings, deps))
+    try {
+      ;({ minted, retired, rotatedAt } = await rotateOnce(settings, deps))
+    } catch (error) {
+      throw new Error(
+        `The second rotation, after another run retired this run's key, failed: ${(error as Error).message} ` +
+          `The ${writer.describe()} may hold a deleted key: run the rotation again now.`,
+      )
+    }
     if (retired.retiredByOther) {
       throw new Error(
         `The new key ${minted.id} was deleted while this rotation ran, twice: other rotations of the same secret keep running at the same time and retire this run's keys. ` +
