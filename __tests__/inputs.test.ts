@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
 import { parse as parseYaml } from 'yaml'
 import { InputError, parseInputs } from '../src/inputs/index.ts'
 
@@ -365,6 +366,73 @@ describe('first mistakes (issue 13): named, with the fix', () => {
       'selected-repositories': 'deployer, trainer',
     })
     expect(found).toEqual(["Input 'organization': it is required with secret-scope: organization"])
+  })
+
+  const rotate = {
+    mode: 'rotate',
+    'github-token': 'ghs_' + 'x'.repeat(36),
+    'key-name': 'ci',
+    'secret-name': 'S',
+  }
+  it.each([
+    [{ environment: 'production' }, 'environment', 'environment', 'repository'],
+    [{ organization: 'octo-org' }, 'organization', 'organization', 'repository'],
+    [{ visibility: 'all' }, 'visibility', 'organization', 'repository'],
+    [
+      { 'selected-repositories': 'deployer' },
+      'selected-repositories',
+      'organization',
+      'repository',
+    ],
+    [
+      { 'secret-scope': 'environment', environment: 'prod', organization: 'octo-org' },
+      'organization',
+      'organization',
+      'environment',
+    ],
+    [
+      { 'secret-scope': 'organization', organization: 'octo-org', environment: 'prod' },
+      'environment',
+      'environment',
+      'organization',
+    ],
+  ])('refuses %j: the input of another secret-scope', async (extra, input, needs, scope) => {
+    const found = await problems({ ...valid, ...rotate, ...extra })
+    expect(found).toEqual([
+      `Input '${input}': it is used only with secret-scope: ${needs}, and secret-scope is ${scope}: set secret-scope: ${needs}, or remove ${input}`,
+    ])
+  })
+
+  it('checks any environment name before a request: a single segment of the API path, at most 255 characters', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 300 }),
+          fc.constantFrom('.', '..', 'a/b', '../x', 'prod\u0000', 'x'.repeat(256), 'production'),
+        ),
+        async (environment) => {
+          const found = await parse({
+            ...valid,
+            ...rotate,
+            'secret-scope': 'environment',
+            environment,
+          }).then(
+            () => [],
+            (error: unknown) => (error instanceof InputError ? error.problems : [String(error)]),
+          )
+          const name = environment.trim()
+          const segment = new URL(`http://h/e/${encodeURIComponent(name)}/x`).pathname
+          const safe =
+            name !== '' &&
+            name.length <= 255 &&
+            segment === `/e/${encodeURIComponent(name)}/x` &&
+            !/[\p{Cc}\p{Cf}]/u.test(name) &&
+            !name.includes('/')
+          expect(found.some((p) => p.startsWith("Input 'environment'"))).toBe(!safe)
+        },
+      ),
+      { numRuns: 300, seed: 1010 },
+    )
   })
 
   it('masks a refused key that may be a real key cut short, and not a value of a few characters', async () => {

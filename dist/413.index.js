@@ -33,6 +33,14 @@ async function runCreatePost(deps) {
     }
     const keyId = Number(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.keyId)) || undefined;
     const pending = runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.pending) === 'true';
+    // A rotation that wrote (or may have written) its key into the secret: that key stays; only
+    // the strays of an uncertain create of it go.
+    const rotated = runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.mode) === 'rotated';
+    if (rotated && !pending) {
+        runner.info('Nothing to clean up: the rotation completed.');
+        return;
+    }
+    const kept = state.revoke === 'never' || rotated ? keyId : undefined;
     if (!keyId && !pending) {
         runner.info('Nothing to delete: the main step created no key.');
         return;
@@ -54,7 +62,7 @@ async function runCreatePost(deps) {
     catch (error) {
         fail(cannotDelete(state, keyId, error));
     }
-    if (client && keyId && state.revoke === 'post') {
+    if (client && keyId && state.revoke === 'post' && !rotated) {
         try {
             const result = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, keyId);
             const said = result === 'deleted'
@@ -69,14 +77,15 @@ async function runCreatePost(deps) {
     }
     if (client && pending) {
         // A create request got no answer: Vast may have applied it, now or a little later. The key
-        // handed out with revoke: never stays; every other key of this step goes.
+        // handed out with revoke: never, or written into a rotation's secret, stays; every other key
+        // of this step goes.
         const sentAt = Number(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.sentAt)) || 0;
         const uncertainAt = Number(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.uncertainAt)) || sentAt;
         try {
             const result = await (0,_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .deleteLateKeys */ .oW)({
                 client,
                 stepName: state.name,
-                ...(state.revoke === 'never' && keyId ? { except: keyId } : {}),
+                ...(kept ? { except: kept } : {}),
                 uncertainAt,
                 requestTimeoutMs: state.requestTimeoutMs,
                 lastLookBy: () => budget.deadline() - LAST_LOOK_RESERVE_MS,
@@ -99,7 +108,12 @@ async function runCreatePost(deps) {
             fail(cannotDelete(state, undefined, error));
         }
     }
-    if (state.revoke === 'never' && keyId) {
+    if (rotated && keyId) {
+        const said = `Key ${keyId}, which the rotation wrote to the secret, stays.`;
+        runner.info(said);
+        summary.push(`- ${said}`);
+    }
+    else if (state.revoke === 'never' && keyId) {
         const said = `revoke: never — key ${keyId} stays; a sweep after its deadline or a delete step ends it.`;
         runner.info(said);
         summary.push(`- ${said}`);

@@ -237,13 +237,41 @@ var target = __webpack_require__(3738);
 /** One GitHub call, its retries and rate-limit waits included, ends within this. */
 const GITHUB_CALL_BUDGET_MS = 180_000;
 class GitHubSecretError extends Error {
-    /** GitHub answered with a 4xx: the request was refused, nothing was written. */
+    /**
+     * Nothing was written, for sure: every attempt of the request got a 4xx. A refusal of a retry
+     * whose earlier attempt got no answer (or a 5xx) is not definite: that attempt may have been
+     * applied.
+     */
     definite;
     constructor(message, definite) {
         super(message);
         this.name = 'GitHubSecretError';
         this.definite = definite;
     }
+}
+/**
+ * An Octokit plugin that sees every attempt the retry and throttling plugins send (it is
+ * registered before them, so its hook runs innermost) and counts those that may have been applied.
+ */
+function attemptCounter(attempts) {
+    return (octokit) => {
+        octokit.hook.wrap('request', async (request, options) => {
+            const counting = attempts();
+            if (counting)
+                counting.sent++;
+            try {
+                return await request(options);
+            }
+            catch (error) {
+                const status = error.status;
+                if (counting && !(typeof status === 'number' && status >= 400 && status < 500)) {
+                    counting.uncertain++;
+                }
+                throw error;
+            }
+        });
+        return {};
+    };
 }
 /** Everything that can be checked before a key is minted, then the write itself. */
 class SecretWriter {
@@ -252,6 +280,8 @@ class SecretWriter {
     #target;
     #name;
     #prepared;
+    /** The attempts of the call in flight (one call at a time). */
+    #attempts;
     constructor(options, target, name) {
         const rateLimited = (what) => (retryAfter, _options, _o, count) => {
             options.debug(`GitHub ${what} rate limit: waiting ${retryAfter} s (retry ${count + 1})`);
@@ -266,7 +296,7 @@ class SecretWriter {
                 onRateLimit: rateLimited('primary'),
                 onSecondaryRateLimit: rateLimited('secondary'),
             },
-        }, dist_bundle/* retry */.L, plugin_throttling_dist_bundle/* throttling */.A);
+        }, attemptCounter(() => this.#attempts), dist_bundle/* retry */.L, plugin_throttling_dist_bundle/* throttling */.A);
         this.#signal = options.signal;
         this.#target = target;
         this.#name = name;
@@ -376,6 +406,8 @@ class SecretWriter {
         // the call ends at its budget or at a cancel, whatever they are still waiting for.
         let stop = () => { };
         const stopped = new Promise((_, reject) => (stop = reject));
+        const attempts = { sent: 0, uncertain: 0 };
+        this.#attempts = attempts;
         const timer = setTimeout(() => stop(new Error(`no answer within ${GITHUB_CALL_BUDGET_MS / 1000} s`)), GITHUB_CALL_BUDGET_MS);
         const cancel = () => stop(new Error('the step was cancelled'));
         this.#signal?.addEventListener('abort', cancel, { once: true });
@@ -386,25 +418,55 @@ class SecretWriter {
             const status = error.status;
             const said = githubMessage(error);
             const where = this.describe();
+            // A refusal counts only when no attempt before it may have been applied (a lost answer,
+            // then a 403 to Octokit's retry: the first PUT wrote the secret).
+            const refused = typeof status === 'number' &&
+                status >= 400 &&
+                status < 500 &&
+                attempts.uncertain === 0 &&
+                attempts.sent > 0;
+            const earlier = attempts.uncertain > 0
+                ? ` An earlier attempt got no answer (or a 5xx), so GitHub may have applied it.`
+                : '';
+            if ((status === 403 || status === 429) && isRateLimit(error)) {
+                throw new GitHubSecretError(`Could not ${what} ${where}: GitHub's ${/secondary/i.test(said) ? 'secondary ' : ''}rate limit (HTTP ${status}: ${said}) lasted longer than the action waits.${earlier} ` +
+                    'Run the step again later; tokens shared by many workflows hit the limit sooner.', refused);
+            }
             if (status === 401) {
-                throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 401 (${said}). github-token was refused: it is wrong or expired.`, true);
+                throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 401 (${said}). github-token was refused: it is wrong or expired.${earlier}`, refused);
             }
             if (status === 403) {
                 throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 403 (${said}). The token in github-token cannot write this secret. ` +
                     "The workflow's own GITHUB_TOKEN can never write secrets: use a GitHub App installation token " +
                     '(actions/create-github-app-token with permission-secrets: write, or permission-organization-secrets: write for an organisation secret), ' +
-                    'or a fine-grained personal access token with "Secrets: read and write" on the repository (organisation: "Secrets" organisation permission).', true);
+                    'or a fine-grained personal access token with "Secrets: read and write" on the repository (organisation: "Secrets" organisation permission).' +
+                    earlier, refused);
             }
             if (status === 404) {
-                throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 404 (${said}). Check the repository, environment or organisation, and that github-token can see it.`, true);
+                throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 404 (${said}). Check the repository, environment or organisation, and that github-token can see it.${earlier}`, refused);
             }
-            throw new GitHubSecretError(`Could not ${what} ${where}: ${typeof status === 'number' ? `HTTP ${status}` : 'no answer'} (${said}).`, typeof status === 'number' && status >= 400 && status < 500);
+            throw new GitHubSecretError(`Could not ${what} ${where}: ${typeof status === 'number' ? `HTTP ${status}` : 'no answer'} (${said}).${earlier}`, refused);
         }
         finally {
+            this.#attempts = undefined;
             clearTimeout(timer);
             this.#signal?.removeEventListener('abort', cancel);
         }
     }
+}
+/**
+ * Whether a 403 or 429 is GitHub's rate limit, not a permission: a secondary limit says so in its
+ * message and may send retry-after; a primary one sends x-ratelimit-remaining: 0 (GitHub REST
+ * docs, "Rate limits for the REST API").
+ */
+function isRateLimit(error) {
+    const response = error.response;
+    const headers = response?.headers ?? {};
+    if (headers['retry-after'] !== undefined)
+        return true;
+    if (String(headers['x-ratelimit-remaining']) === '0')
+        return true;
+    return /rate limit/i.test(rawGithubMessage(error));
 }
 /** GitHub's own message, on one line (it ends up in the log). */
 function githubMessage(error) {
@@ -428,7 +490,7 @@ var summary = __webpack_require__(8855);
 // EXTERNAL MODULE: ./src/vast/errors.ts
 var errors = __webpack_require__(2895);
 // EXTERNAL MODULE: ./src/vast/keys.ts
-var keys = __webpack_require__(1588);
+var vast_keys = __webpack_require__(1588);
 // EXTERNAL MODULE: ./src/modes/mint.ts
 var mint = __webpack_require__(5450);
 // EXTERNAL MODULE: ./src/modes/rotation-keys.ts
@@ -450,6 +512,44 @@ async function runRotate(settings, deps) {
     await writer.prepare();
     if (settings.dryRun)
         return (await __webpack_require__.e(/* import() */ 746).then(__webpack_require__.bind(__webpack_require__, 4365))).planRotate(settings, deps);
+    let { minted, retired, rotatedAt } = await rotateOnce(settings, deps);
+    if (retired.retiredByOther) {
+        // Another run of this rotation retired the new key after this run wrote it: if this run's
+        // write reached GitHub last, the secret holds a deleted key, and this run cannot tell. The
+        // other run finished its write before it retired anything, so one more rotation now leaves
+        // the secret holding a live key (the other run's key becomes an older key, retired as usual).
+        runner.warning(`The new key ${minted.id} was deleted while this rotation ran: another rotation of the same secret ran at the same time and retired it, so the ${writer.describe()} may hold a deleted key. Rotating once more. Give the rotation a concurrency group so its runs never overlap.`);
+        try {
+            ;
+            ({ minted, retired, rotatedAt } = await rotateOnce(settings, deps));
+        }
+        catch (error) {
+            throw new Error(`The second rotation, after another run retired this run's key, failed: ${error.message} ` +
+                `The ${writer.describe()} may hold a deleted key: run the rotation again now.`);
+        }
+        if (retired.retiredByOther) {
+            throw new Error(`The new key ${minted.id} was deleted while this rotation ran, twice: other rotations of the same secret keep running at the same time and retire this run's keys. ` +
+                `The ${writer.describe()} may hold a deleted key; this run deleted no older key. Run the rotation again now, and give it a concurrency group so its runs never overlap (docs/rotation.md).`);
+        }
+    }
+    const { deleted } = retired;
+    runner.setOutput('key-id', String(minted.id));
+    runner.setOutput('key-name', minted.name);
+    runner.setOutput('secret-name', settings.secretName);
+    runner.setOutput('rotated-at', rotatedAt);
+    runner.setOutput('deleted-count', String(deleted.length));
+    runner.setOutput('expires-at', (0,key_name/* isoSeconds */.nE)(minted.expiresAt));
+    runner.setOutput('permissions', (0,permissions/* permissionsJson */.FU)(settings.permissions));
+    if (settings.outputKey)
+        runner.setOutput('api-key', minted.key);
+    runner.appendSummary(rotationSummary(settings, writer.describe(), minted, retired));
+}
+/**
+ * One rotation: mint, verify, write, retire the older keys. Throws (after rolling the new key
+ * back when nothing was written) on any failure before the retirement.
+ */
+async function rotateOnce(settings, deps) {
+    const { runner, writer } = deps;
     const minted = await (0,mint/* mintKey */.uY)({ ...settings, revoke: 'post', cleanupFailure: 'warn', kind: 'rot', target: settings.targetId }, deps);
     runner.info(`Created Vast.ai key ${minted.id} (${minted.name}).`);
     try {
@@ -474,18 +574,7 @@ async function runRotate(settings, deps) {
     runner.saveState(mint/* STATE */.c4.mode, 'rotated');
     const rotatedAt = (0,key_name/* isoSeconds */.nE)(deps.now());
     runner.info(`Wrote the new key to the ${writer.describe()}.`);
-    const retired = await retireOlderKeys(settings, minted, deps);
-    const { deleted } = retired;
-    runner.setOutput('key-id', String(minted.id));
-    runner.setOutput('key-name', minted.name);
-    runner.setOutput('secret-name', settings.secretName);
-    runner.setOutput('rotated-at', rotatedAt);
-    runner.setOutput('deleted-count', String(deleted.length));
-    runner.setOutput('expires-at', (0,key_name/* isoSeconds */.nE)(minted.expiresAt));
-    runner.setOutput('permissions', (0,permissions/* permissionsJson */.FU)(settings.permissions));
-    if (settings.outputKey)
-        runner.setOutput('api-key', minted.key);
-    runner.appendSummary(rotationSummary(settings, writer.describe(), minted, retired));
+    return { minted, retired: await retireOlderKeys(settings, minted, deps), rotatedAt };
 }
 /**
  * The job summary of a rotation: every key it touched, each with the secret it was written to,
@@ -515,7 +604,7 @@ function rotationSummary(settings, where, minted, keys) {
 async function rollBack(minted, deps) {
     const outcome = await deps
         .freshClient({ cancellable: false })
-        .then((client) => (0,keys/* deleteKey */.l0)(client, minted.id))
+        .then((client) => (0,vast_keys/* deleteKey */.l0)(client, minted.id))
         .then(() => `deleted the new key ${minted.id}`, (e) => `could not delete the new key ${minted.id} (${e.message}); the post step tries again`);
     return `Rotation stopped before the secret was written: ${outcome}; the old key and the secret are untouched.`;
 }
@@ -528,7 +617,7 @@ async function verify(minted, deps) {
     const client = await deps.clientFor(minted);
     for (let attempt = 1;; attempt++) {
         try {
-            await (0,keys/* currentKeyId */.QR)(client);
+            await (0,vast_keys/* currentKeyId */.QR)(client);
             return;
         }
         catch (error) {
@@ -561,8 +650,15 @@ async function retireOlderKeys(settings, minted, deps) {
     let untouched;
     try {
         client = await deps.freshClient();
-        const parentId = await (0,keys/* requireParentKeyId */.Ii)(client, 'retire older keys');
-        const { own, leftAlone } = (0,rotation_keys/* rotationKeys */.$K)(await (0,keys/* listKeys */.TH)(client), settings, [minted.id, parentId]);
+        const parentId = await (0,vast_keys/* requireParentKeyId */.Ii)(client, 'retire older keys');
+        const keys = await (0,vast_keys/* listKeys */.TH)(client);
+        if (!keys.some((k) => k.id === minted.id)) {
+            // Another run of this rotation retired the new key after this run wrote it: if this
+            // run's write reached GitHub last, the secret holds a deleted key. Nothing here can mend
+            // that (the other run's key is not known to this one), so delete nothing and fail loudly.
+            return { deleted, kept: [], failed, untouched: '', retiredByOther: true };
+        }
+        const { own, leftAlone } = (0,rotation_keys/* rotationKeys */.$K)(keys, settings, [minted.id, parentId]);
         // Keys with the new key's own name are strays of an uncertain create: never worth keeping.
         strays = own.filter((k) => k.name === minted.name);
         older = own.filter((k) => k.name !== minted.name && k.id < minted.id);
@@ -580,10 +676,20 @@ async function retireOlderKeys(settings, minted, deps) {
         runner.warning(`The rotation succeeded, but the older keys could not be listed (${error.message}); the next rotation or a sweep deletes them.`);
         return { deleted, kept: [], failed, untouched: '' };
     }
-    const kept = older.slice(0, settings.keepPrevious);
-    for (const key of [...strays, ...older.slice(settings.keepPrevious)]) {
+    // keep-previous counts rotations, not keys: the keys of one earlier step share its name (a
+    // create applied late left a stray beside the key the secret held), and which of them the
+    // secret held is not known, so a kept rotation keeps all of its keys.
+    const keptNames = new Set();
+    for (const key of older) {
+        if (keptNames.size >= settings.keepPrevious)
+            break;
+        keptNames.add(key.name);
+    }
+    const kept = older.filter((k) => keptNames.has(k.name));
+    const retire = older.filter((k) => !keptNames.has(k.name));
+    for (const key of [...strays, ...retire]) {
         try {
-            await (0,keys/* deleteKey */.l0)(client, key.id);
+            await (0,vast_keys/* deleteKey */.l0)(client, key.id);
             deleted.push(key);
             runner.info(`Deleted the older key ${key.id} (${key.name}), which was written to the ${(0,rotation_keys/* keyTarget */.bn)(key.name, settings)}.`);
         }

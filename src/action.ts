@@ -189,11 +189,7 @@ export async function runPost(environment: Environment & { budget?: GraceBudget 
   try {
     for (const secret of proxySecrets(environment.env)) runner.setSecret(secret)
     const mode = runner.getState('mode')
-    if (mode === 'rotated') {
-      runner.info('Nothing to clean up: the rotation completed.')
-      return
-    }
-    if (mode !== 'create') {
+    if (mode !== 'create' && mode !== 'rotated') {
       runner.info('Nothing to clean up: the main step made no key to delete.')
       return
     }

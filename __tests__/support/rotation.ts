@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import {
   GitHubEmulator,
+  type GitHubFault,
   type GitHubRouteName,
   type ScopeRef,
   type StoredSecret,
@@ -97,6 +98,8 @@ export interface RotationWorld {
   github: GitHubEmulator
   /** Runs main then post of a rotation into `target`, as one job. */
   rotate(target: RotationTarget, extra?: Record<string, string>): Promise<StepResult>
+  /** The rotation step's inputs for `target`. */
+  inputs(target: RotationTarget, extra?: Record<string, string>): Record<string, string>
   /**
    * Every secret in the GitHub emulator that does not hold a live rotation key of its own
    * target (the sealed box as GitHub opened it, against the Vast emulator's live keys), said in
@@ -137,6 +140,7 @@ export async function rotationWorld(): Promise<RotationWorld> {
   return {
     s,
     github,
+    inputs: (t, extra = {}) => inputs(t, extra),
     rotate: async (t, extra = {}) => {
       const main = await s.job.runMain({ inputs: inputs(t, extra) })
       await s.job.runPost({ inputs: inputs(t, extra) })
@@ -181,6 +185,12 @@ export const rotationStep = fc.oneof(
         'write uncertain',
         'write lost',
         'delete fails',
+        // The first PUT applied, its answer lost; Octokit's retry refused (rate limit, 403, 422).
+        'write lost then refused',
+        // This run's PUT lands only after another run of the same rotation has finished.
+        'write delayed, overlapped',
+        // The first create times out and Vast applies it after the retry made the key.
+        'create applied late',
       ),
     }),
   },
@@ -189,6 +199,50 @@ export const rotationStep = fc.oneof(
 export type RotationStep = typeof rotationStep extends fc.Arbitrary<infer T> ? T : never
 
 export const rotationSequence = fc.array(rotationStep, { minLength: 2, maxLength: 6 })
+
+/** Refusals of Octokit's retry of a PUT whose first answer was lost. */
+const REFUSALS = [
+  { type: 'rate-limit', kind: 'secondary', retryAfterSeconds: 200 },
+  { type: 'status', status: 403 },
+  { type: 'status', status: 422 },
+  { type: 'status', status: 401 },
+] as const
+
+/**
+ * Two runs of one rotation overlapping: this run's PUT is held 8 s by GitHub while another run
+ * (its own runner job) mints, writes and retires. Returns the late run's result, and a problem
+ * when a run that succeeded left the secret holding a dead key.
+ */
+async function overlapped(
+  w: RotationWorld,
+  t: RotationTarget,
+  extra: Record<string, string>,
+  index: number,
+): Promise<{ late: StepResult; problem?: string }> {
+  const late = new RunnerJob({
+    actionYml: ACTION_YML,
+    env: { GITHUB_RUN_ID: String(9000 + index) },
+  })
+  try {
+    const inputs = w.inputs(t, extra)
+    w.github.inject(t.putRoute, { type: 'delay', ms: 8000 })
+    const sentBefore = w.github.requestsFor(t.putRoute).length
+    const lateMain = late.runMain({ inputs })
+    while (w.github.requestsFor(t.putRoute).length <= sentBefore) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    await w.rotate(t, extra)
+    const main = await lateMain
+    await late.runPost({ inputs })
+    const stored = w.github.secret(t.scope, t.secretName)?.value ?? ''
+    if (main.conclusion === 'success' && !w.s.emulator.isLive(stored)) {
+      return { late: main, problem: 'the late run succeeded, and the secret holds a dead key' }
+    }
+    return { late: main }
+  } finally {
+    await late.cleanup()
+  }
+}
 
 /**
  * Runs the steps in one fresh world; after each, checks that every secret holds a live key of
@@ -216,14 +270,58 @@ export async function runRotationSequence(steps: readonly RotationStep[]): Promi
         if (step.fault === 'write lost') w.github.inject(t.putRoute, { type: 'lost' })
         if (step.fault === 'delete fails')
           w.s.emulator.inject('delete', { type: 'status', status: 500 }, 20)
-        const main = await w.rotate(t, {
+        if (step.fault === 'write lost then refused') {
+          w.github.inject(t.putRoute, { type: 'lost' })
+          w.github.inject(t.putRoute, REFUSALS[index % REFUSALS.length] as GitHubFault)
+        }
+        if (step.fault === 'create applied late') {
+          // Applied later than any step waits for (request-timeout + 2 s): a stray of the same
+          // name appears after post; the next rotations must still tell the held key from it.
+          w.s.emulator.inject('create', { type: 'delay', ms: 6000 })
+        }
+        const before = w.github.secret(t.scope, t.secretName)?.value
+        const extra = {
           'keep-previous': String(step.keepPrevious),
-          'max-attempts': '1',
-        })
+          // Octokit retries the PUT, and the action the create, only with more than one attempt.
+          'max-attempts':
+            step.fault === 'write lost then refused' || step.fault === 'create applied late'
+              ? '3'
+              : '1',
+          ...(step.fault === 'create applied late' ? { 'request-timeout': '1s' } : {}),
+        }
+        let main: StepResult
+        if (step.fault === 'write delayed, overlapped') {
+          const result = await overlapped(w, t, extra, index)
+          main = result.late
+          if (result.problem) return [`${at}: ${result.problem}`]
+        } else {
+          main = await w.rotate(t, extra)
+        }
+        if (step.fault === 'create applied late' && main.conclusion === 'success') {
+          const name = w.s.emulator
+            .liveKeys()
+            .find((k) => String(k.id) === main.outputs['key-id'])?.name
+          for (let waited = 0; waited < 20_000; waited += 100) {
+            if (w.s.emulator.liveKeys().filter((k) => k.name === name).length > 1) break
+            await new Promise((resolve) => setTimeout(resolve, 100))
+          }
+        }
         w.github.clearFaults()
         w.s.emulator.clearFaults()
         if (step.fault === 'none' && main.conclusion !== 'success') {
           return [`${at}: the rotation failed without a fault`]
+        }
+        // keep-previous keeps the key the secret held before: its users may still hold it.
+        if (
+          main.conclusion === 'success' &&
+          step.fault !== 'write delayed, overlapped' &&
+          step.keepPrevious > 0 &&
+          before !== undefined &&
+          !w.s.emulator.isLive(before)
+        ) {
+          return [
+            `${at}: keep-previous ${step.keepPrevious}, yet the key the secret held before is gone`,
+          ]
         }
       }
       const problems = [

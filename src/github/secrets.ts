@@ -26,7 +26,11 @@ export interface SecretWriterOptions {
 export const GITHUB_CALL_BUDGET_MS = 180_000
 
 export class GitHubSecretError extends Error {
-  /** GitHub answered with a 4xx: the request was refused, nothing was written. */
+  /**
+   * Nothing was written, for sure: every attempt of the request got a 4xx. A refusal of a retry
+   * whose earlier attempt got no answer (or a 5xx) is not definite: that attempt may have been
+   * applied.
+   */
   readonly definite: boolean
   constructor(message: string, definite: boolean) {
     super(message)
@@ -36,6 +40,36 @@ export class GitHubSecretError extends Error {
 }
 
 type Octokit = ReturnType<typeof getOctokit>
+
+/** What the attempts of one call came to, seen below Octokit's retry and throttling plugins. */
+interface Attempts {
+  sent: number
+  /** Attempts that got no answer or a 5xx: GitHub may have applied them. */
+  uncertain: number
+}
+
+/**
+ * An Octokit plugin that sees every attempt the retry and throttling plugins send (it is
+ * registered before them, so its hook runs innermost) and counts those that may have been applied.
+ */
+function attemptCounter(attempts: () => Attempts | undefined) {
+  return (octokit: Parameters<typeof retry>[0]) => {
+    octokit.hook.wrap('request', async (request, options) => {
+      const counting = attempts()
+      if (counting) counting.sent++
+      try {
+        return await request(options)
+      } catch (error) {
+        const status = (error as { status?: unknown }).status
+        if (counting && !(typeof status === 'number' && status >= 400 && status < 500)) {
+          counting.uncertain++
+        }
+        throw error
+      }
+    })
+    return {}
+  }
+}
 
 interface PreparedTarget {
   keyId: string
@@ -50,6 +84,8 @@ export class SecretWriter {
   readonly #target: SecretTarget
   readonly #name: string
   #prepared: PreparedTarget | undefined
+  /** The attempts of the call in flight (one call at a time). */
+  #attempts: Attempts | undefined
 
   constructor(options: SecretWriterOptions, target: SecretTarget, name: string) {
     const rateLimited =
@@ -69,6 +105,7 @@ export class SecretWriter {
           onSecondaryRateLimit: rateLimited('secondary'),
         },
       },
+      attemptCounter(() => this.#attempts),
       retry,
       throttling,
     )
@@ -199,6 +236,8 @@ export class SecretWriter {
     // the call ends at its budget or at a cancel, whatever they are still waiting for.
     let stop: (reason: Error) => void = () => {}
     const stopped = new Promise<never>((_, reject) => (stop = reject))
+    const attempts: Attempts = { sent: 0, uncertain: 0 }
+    this.#attempts = attempts
     const timer = setTimeout(
       () => stop(new Error(`no answer within ${GITHUB_CALL_BUDGET_MS / 1000} s`)),
       GITHUB_CALL_BUDGET_MS,
@@ -211,10 +250,29 @@ export class SecretWriter {
       const status = (error as { status?: unknown }).status
       const said = githubMessage(error)
       const where = this.describe()
+      // A refusal counts only when no attempt before it may have been applied (a lost answer,
+      // then a 403 to Octokit's retry: the first PUT wrote the secret).
+      const refused =
+        typeof status === 'number' &&
+        status >= 400 &&
+        status < 500 &&
+        attempts.uncertain === 0 &&
+        attempts.sent > 0
+      const earlier =
+        attempts.uncertain > 0
+          ? ` An earlier attempt got no answer (or a 5xx), so GitHub may have applied it.`
+          : ''
+      if ((status === 403 || status === 429) && isRateLimit(error)) {
+        throw new GitHubSecretError(
+          `Could not ${what} ${where}: GitHub's ${/secondary/i.test(said) ? 'secondary ' : ''}rate limit (HTTP ${status}: ${said}) lasted longer than the action waits.${earlier} ` +
+            'Run the step again later; tokens shared by many workflows hit the limit sooner.',
+          refused,
+        )
+      }
       if (status === 401) {
         throw new GitHubSecretError(
-          `Could not ${what} ${where}: HTTP 401 (${said}). github-token was refused: it is wrong or expired.`,
-          true,
+          `Could not ${what} ${where}: HTTP 401 (${said}). github-token was refused: it is wrong or expired.${earlier}`,
+          refused,
         )
       }
       if (status === 403) {
@@ -222,25 +280,40 @@ export class SecretWriter {
           `Could not ${what} ${where}: HTTP 403 (${said}). The token in github-token cannot write this secret. ` +
             "The workflow's own GITHUB_TOKEN can never write secrets: use a GitHub App installation token " +
             '(actions/create-github-app-token with permission-secrets: write, or permission-organization-secrets: write for an organisation secret), ' +
-            'or a fine-grained personal access token with "Secrets: read and write" on the repository (organisation: "Secrets" organisation permission).',
-          true,
+            'or a fine-grained personal access token with "Secrets: read and write" on the repository (organisation: "Secrets" organisation permission).' +
+            earlier,
+          refused,
         )
       }
       if (status === 404) {
         throw new GitHubSecretError(
-          `Could not ${what} ${where}: HTTP 404 (${said}). Check the repository, environment or organisation, and that github-token can see it.`,
-          true,
+          `Could not ${what} ${where}: HTTP 404 (${said}). Check the repository, environment or organisation, and that github-token can see it.${earlier}`,
+          refused,
         )
       }
       throw new GitHubSecretError(
-        `Could not ${what} ${where}: ${typeof status === 'number' ? `HTTP ${status}` : 'no answer'} (${said}).`,
-        typeof status === 'number' && status >= 400 && status < 500,
+        `Could not ${what} ${where}: ${typeof status === 'number' ? `HTTP ${status}` : 'no answer'} (${said}).${earlier}`,
+        refused,
       )
     } finally {
+      this.#attempts = undefined
       clearTimeout(timer)
       this.#signal?.removeEventListener('abort', cancel)
     }
   }
+}
+
+/**
+ * Whether a 403 or 429 is GitHub's rate limit, not a permission: a secondary limit says so in its
+ * message and may send retry-after; a primary one sends x-ratelimit-remaining: 0 (GitHub REST
+ * docs, "Rate limits for the REST API").
+ */
+function isRateLimit(error: unknown): boolean {
+  const response = (error as { response?: { headers?: Record<string, unknown> } }).response
+  const headers = response?.headers ?? {}
+  if (headers['retry-after'] !== undefined) return true
+  if (String(headers['x-ratelimit-remaining']) === '0') return true
+  return /rate limit/i.test(rawGithubMessage(error))
 }
 
 /** GitHub's own message, on one line (it ends up in the log). */

@@ -49,7 +49,7 @@ const MODE_INPUTS: Record<string, { modes: readonly Mode[]; default: string }> =
   repository: { modes: ['rotate'], default: '' },
   environment: { modes: ['rotate'], default: '' },
   organization: { modes: ['rotate'], default: '' },
-  visibility: { modes: ['rotate'], default: 'private' },
+  visibility: { modes: ['rotate'], default: '' },
   'selected-repositories': { modes: ['rotate'], default: '' },
   'keep-previous': { modes: ['rotate'], default: '0' },
   'output-key': { modes: ['rotate'], default: 'false' },

@@ -172,7 +172,8 @@ function readLabel(read: Reader, label: string): string {
 }
 
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
-const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/
+// `.` and `..` are no repository names: in the API's path they would be resolved away.
+const REPOSITORY = /^[A-Za-z0-9-]+\/(?!\.\.?$)[A-Za-z0-9._-]+$/
 const OWNER = /^[A-Za-z0-9-]+$/
 
 export async function rotateSettings(
@@ -254,9 +255,22 @@ export async function rotateSettings(
     read.problem('repository', `'${repository}' is not owner/repo`)
   }
   let target: SecretTarget = { scope: 'repository', repository }
+  // An input of another scope would be ignored, and the secret written somewhere else than meant.
+  for (const [input, needs] of TARGET_INPUTS) {
+    if (needs !== scope && read.raw(input)) {
+      read.problem(
+        input,
+        `it is used only with secret-scope: ${needs}, and secret-scope is ${scope}: set secret-scope: ${needs}, or remove ${input}`,
+      )
+    }
+  }
   if (scope === 'environment') {
     const environment = read.raw('environment')
     if (!environment) read.problem('environment', 'it is required with secret-scope: environment')
+    else {
+      const wrong = environmentProblem(environment)
+      if (wrong) read.problem('environment', wrong)
+    }
     target = { scope, repository, environment }
   } else if (scope === 'organization') {
     const organization = read.raw('organization')
@@ -311,6 +325,31 @@ export async function rotateSettings(
     outputKey: read.boolean('output-key'),
     dryRun: read.boolean('dry-run'),
   }
+}
+
+/** Target inputs and the one secret-scope each belongs to. */
+const TARGET_INPUTS = [
+  ['environment', 'environment'],
+  ['organization', 'organization'],
+  ['visibility', 'organization'],
+  ['selected-repositories', 'organization'],
+] as const
+
+/**
+ * Why `name` cannot be a GitHub environment, or undefined. GitHub: an environment name may not
+ * exceed 255 characters (GitHub Docs, "Managing environments for deployment"). It is one segment
+ * of the API's path: `.` and `..` would be resolved away and `/` would split it, so the request
+ * would reach another URL; control characters are never part of a name.
+ */
+export function environmentProblem(name: string): string | undefined {
+  const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name)
+  if (name.length > 255) return `${shown} is ${name.length} characters long; GitHub allows 255`
+  if (name.trim() === '.' || name.trim() === '..')
+    return `${shown} is not an environment name: give the environment's name as in Settings, Environments`
+  if (/[\p{Cc}\p{Cf}]/u.test(name)) return `${shown} holds control characters`
+  if (name.includes('/'))
+    return `${shown} holds '/', which no environment name can hold in the API's path`
+  return undefined
 }
 
 /**

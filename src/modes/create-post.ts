@@ -9,7 +9,7 @@ import { deleteLateKeys } from './step-keys.ts'
 
 /**
  * The post step of create (and of a rotation that did not finish): delete the key main made, by
- * id; after an uncertain create, also every key of this step found by name, looking again once
+ * id (a rotation's key once written to the secret stays); after an uncertain create, also every key of this step found by name, looking again once
  * Vast can no longer apply a request that got no answer. Says in the log and the job summary what
  * became of each key, and what to do when a key could not be deleted.
  */
@@ -42,6 +42,14 @@ export async function runCreatePost(deps: CreatePostDeps): Promise<void> {
   }
   const keyId = Number(runner.getState(STATE.keyId)) || undefined
   const pending = runner.getState(STATE.pending) === 'true'
+  // A rotation that wrote (or may have written) its key into the secret: that key stays; only
+  // the strays of an uncertain create of it go.
+  const rotated = runner.getState(STATE.mode) === 'rotated'
+  if (rotated && !pending) {
+    runner.info('Nothing to clean up: the rotation completed.')
+    return
+  }
+  const kept = state.revoke === 'never' || rotated ? keyId : undefined
   if (!keyId && !pending) {
     runner.info('Nothing to delete: the main step created no key.')
     return
@@ -65,7 +73,7 @@ export async function runCreatePost(deps: CreatePostDeps): Promise<void> {
     fail(cannotDelete(state, keyId, error))
   }
 
-  if (client && keyId && state.revoke === 'post') {
+  if (client && keyId && state.revoke === 'post' && !rotated) {
     try {
       const result = await deleteKey(client, keyId)
       const said =
@@ -81,14 +89,15 @@ export async function runCreatePost(deps: CreatePostDeps): Promise<void> {
 
   if (client && pending) {
     // A create request got no answer: Vast may have applied it, now or a little later. The key
-    // handed out with revoke: never stays; every other key of this step goes.
+    // handed out with revoke: never, or written into a rotation's secret, stays; every other key
+    // of this step goes.
     const sentAt = Number(runner.getState(STATE.sentAt)) || 0
     const uncertainAt = Number(runner.getState(STATE.uncertainAt)) || sentAt
     try {
       const result = await deleteLateKeys({
         client,
         stepName: state.name,
-        ...(state.revoke === 'never' && keyId ? { except: keyId } : {}),
+        ...(kept ? { except: kept } : {}),
         uncertainAt,
         requestTimeoutMs: state.requestTimeoutMs,
         lastLookBy: () => budget.deadline() - LAST_LOOK_RESERVE_MS,
@@ -112,7 +121,11 @@ export async function runCreatePost(deps: CreatePostDeps): Promise<void> {
     }
   }
 
-  if (state.revoke === 'never' && keyId) {
+  if (rotated && keyId) {
+    const said = `Key ${keyId}, which the rotation wrote to the secret, stays.`
+    runner.info(said)
+    summary.push(`- ${said}`)
+  } else if (state.revoke === 'never' && keyId) {
     const said = `revoke: never — key ${keyId} stays; a sweep after its deadline or a delete step ends it.`
     runner.info(said)
     summary.push(`- ${said}`)

@@ -37,6 +37,53 @@ export async function runRotate(settings: RotateSettings, deps: RotateDeps): Pro
   await writer.prepare()
   if (settings.dryRun) return (await import('./dry-run.ts')).planRotate(settings, deps)
 
+  let { minted, retired, rotatedAt } = await rotateOnce(settings, deps)
+  if (retired.retiredByOther) {
+    // Another run of this rotation retired the new key after this run wrote it: if this run's
+    // write reached GitHub last, the secret holds a deleted key, and this run cannot tell. The
+    // other run finished its write before it retired anything, so one more rotation now leaves
+    // the secret holding a live key (the other run's key becomes an older key, retired as usual).
+    runner.warning(
+      `The new key ${minted.id} was deleted while this rotation ran: another rotation of the same secret ran at the same time and retired it, so the ${writer.describe()} may hold a deleted key. Rotating once more. Give the rotation a concurrency group so its runs never overlap.`,
+    )
+    try {
+      ;({ minted, retired, rotatedAt } = await rotateOnce(settings, deps))
+    } catch (error) {
+      throw new Error(
+        `The second rotation, after another run retired this run's key, failed: ${(error as Error).message} ` +
+          `The ${writer.describe()} may hold a deleted key: run the rotation again now.`,
+      )
+    }
+    if (retired.retiredByOther) {
+      throw new Error(
+        `The new key ${minted.id} was deleted while this rotation ran, twice: other rotations of the same secret keep running at the same time and retire this run's keys. ` +
+          `The ${writer.describe()} may hold a deleted key; this run deleted no older key. Run the rotation again now, and give it a concurrency group so its runs never overlap (docs/rotation.md).`,
+      )
+    }
+  }
+  const { deleted } = retired
+
+  runner.setOutput('key-id', String(minted.id))
+  runner.setOutput('key-name', minted.name)
+  runner.setOutput('secret-name', settings.secretName)
+  runner.setOutput('rotated-at', rotatedAt)
+  runner.setOutput('deleted-count', String(deleted.length))
+  runner.setOutput('expires-at', isoSeconds(minted.expiresAt))
+  runner.setOutput('permissions', permissionsJson(settings.permissions))
+  if (settings.outputKey) runner.setOutput('api-key', minted.key)
+
+  runner.appendSummary(rotationSummary(settings, writer.describe(), minted, retired))
+}
+
+/**
+ * One rotation: mint, verify, write, retire the older keys. Throws (after rolling the new key
+ * back when nothing was written) on any failure before the retirement.
+ */
+async function rotateOnce(
+  settings: RotateSettings,
+  deps: RotateDeps,
+): Promise<{ minted: MintedKey; retired: Retired; rotatedAt: string }> {
+  const { runner, writer } = deps
   const minted = await mintKey(
     { ...settings, revoke: 'post', cleanupFailure: 'warn', kind: 'rot', target: settings.targetId },
     deps,
@@ -65,20 +112,7 @@ export async function runRotate(settings: RotateSettings, deps: RotateDeps): Pro
   runner.saveState(STATE.mode, 'rotated')
   const rotatedAt = isoSeconds(deps.now())
   runner.info(`Wrote the new key to the ${writer.describe()}.`)
-
-  const retired = await retireOlderKeys(settings, minted, deps)
-  const { deleted } = retired
-
-  runner.setOutput('key-id', String(minted.id))
-  runner.setOutput('key-name', minted.name)
-  runner.setOutput('secret-name', settings.secretName)
-  runner.setOutput('rotated-at', rotatedAt)
-  runner.setOutput('deleted-count', String(deleted.length))
-  runner.setOutput('expires-at', isoSeconds(minted.expiresAt))
-  runner.setOutput('permissions', permissionsJson(settings.permissions))
-  if (settings.outputKey) runner.setOutput('api-key', minted.key)
-
-  runner.appendSummary(rotationSummary(settings, writer.describe(), minted, retired))
+  return { minted, retired: await retireOlderKeys(settings, minted, deps), rotatedAt }
 }
 
 /**
@@ -168,6 +202,8 @@ interface Retired {
   failed: KeyRef[]
   /** The sentence on keys sharing the label that are not this rotation's, or ''. */
   untouched: string
+  /** The new key was gone from the list: another run of this rotation deleted it. */
+  retiredByOther?: boolean
 }
 
 /**
@@ -190,7 +226,14 @@ async function retireOlderKeys(
   try {
     client = await deps.freshClient()
     const parentId = await requireParentKeyId(client, 'retire older keys')
-    const { own, leftAlone } = rotationKeys(await listKeys(client), settings, [minted.id, parentId])
+    const keys = await listKeys(client)
+    if (!keys.some((k) => k.id === minted.id)) {
+      // Another run of this rotation retired the new key after this run wrote it: if this
+      // run's write reached GitHub last, the secret holds a deleted key. Nothing here can mend
+      // that (the other run's key is not known to this one), so delete nothing and fail loudly.
+      return { deleted, kept: [], failed, untouched: '', retiredByOther: true }
+    }
+    const { own, leftAlone } = rotationKeys(keys, settings, [minted.id, parentId])
     // Keys with the new key's own name are strays of an uncertain create: never worth keeping.
     strays = own.filter((k) => k.name === minted.name)
     older = own.filter((k) => k.name !== minted.name && k.id < minted.id)
@@ -210,8 +253,17 @@ async function retireOlderKeys(
     )
     return { deleted, kept: [], failed, untouched: '' }
   }
-  const kept = older.slice(0, settings.keepPrevious)
-  for (const key of [...strays, ...older.slice(settings.keepPrevious)]) {
+  // keep-previous counts rotations, not keys: the keys of one earlier step share its name (a
+  // create applied late left a stray beside the key the secret held), and which of them the
+  // secret held is not known, so a kept rotation keeps all of its keys.
+  const keptNames = new Set<string>()
+  for (const key of older) {
+    if (keptNames.size >= settings.keepPrevious) break
+    keptNames.add(key.name)
+  }
+  const kept = older.filter((k) => keptNames.has(k.name))
+  const retire = older.filter((k) => !keptNames.has(k.name))
+  for (const key of [...strays, ...retire]) {
     try {
       await deleteKey(client, key.id)
       deleted.push(key)
