@@ -258,3 +258,22 @@ describe('request-timeout longer than post can wait (finding 6)', () => {
     expect(short.annotations.filter((a) => a.level === 'warning')).toEqual([])
   })
 })
+
+describe('post: the next step reads as its own sentence (finding 20)', () => {
+  it('says "… had to stop looking. A scheduled sweep …", not "; A scheduled sweep"', async () => {
+    const { s } = await setUp()
+    s.emulator.inject('create', { type: 'hold' })
+    const inputs = {
+      'admin-api-key': s.emulator.parentKey,
+      'api-url': s.emulator.url,
+      permissions: 'instance_read',
+      'request-timeout': '20s',
+    }
+    const main = await s.job.runMain({ inputs, timeoutMs: 1500 })
+    expect(main.timedOut).toBe(true)
+    // cancelled soon after it starts: post stops looking long before the 22 s window ends
+    const post = await s.job.runPost({ inputs, cancelAfter: { ms: 500 } })
+    expect(shown(post)).toMatch(/after this step had to stop looking\. A scheduled sweep/)
+    expect(shown(post)).not.toMatch(/; A scheduled/)
+  })
+})
