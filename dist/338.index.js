@@ -364,7 +364,7 @@ async function cleanUpAfterCancel(deps, name, uncertainAt, requestTimeoutMs) {
         deps.runner.info(`Cancelled during the create request; ${result.deleted.length > 0 ? `deleted the ${result.deleted.length} key(s) it made` : 'no key was made so far'}. ` +
             (result.covered
                 ? 'Vast can no longer apply the request.'
-                : `Vast could still apply the request until ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .isoSeconds */ .nE)(new Date(windowEnd))}: the post step looks again.`));
+                : `Vast could still apply the request until ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .isoSeconds */ .nE)(new Date(windowEnd))}: the post step looks again (it can wait up to 48s; a key made later is left to a sweep).`));
     }
     catch (error) {
         deps.runner.info(`Cancelled during the create request; could not check for a key now (${error.message}). The post step looks for it by name.`);
