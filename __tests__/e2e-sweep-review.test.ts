@@ -172,6 +172,18 @@ describe('deleted-count means one thing (finding 12)', () => {
   })
 })
 
+describe('deleted-count in delete mode (finding 12)', () => {
+  it('is 0 for a key already gone (404), and the log says already gone', async () => {
+    const { s, add } = await setUp()
+    const id = add(name('a', HOUR))
+    s.emulator.inject('delete', { type: 'status', status: 404, body: { msg: 'not found' } })
+    const result = await run(s, { mode: 'delete', 'key-id': String(id) })
+    expect(result.conclusion).toBe('success')
+    expect(result.outputs['deleted-count']).toBe('0')
+    expect(shown(result)).toMatch(new RegExp(`Vast.ai key ${id} is already gone`))
+  })
+})
+
 describe('sweep-budget bounds the GitHub look-ups (findings 16, 17)', () => {
   it('stops asking GitHub when the budget runs out, and the summary says why keys remain', async () => {
     const { s, add, github } = await withGitHub({ actionsRead: true })
