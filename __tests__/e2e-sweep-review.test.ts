@@ -228,6 +228,7 @@ describe('wording (finding 20)', () => {
     const { s, add, github } = await withGitHub({ actionsRead: true })
     github.setRun(REPO, 100, [{ status: 'completed', conclusion: 'success' }])
     add(name('done', 4 * HOUR, 'job', '100'))
+    add(name('late', -HOUR, 'keep', '100'))
     const result = await run(s, {
       mode: 'sweep',
       'github-token': TOKEN,
@@ -236,10 +237,10 @@ describe('wording (finding 20)', () => {
       'sweep-scope': 'account',
     })
     const log = shown(result)
-    expect(log).toMatch(/^2 keys on the account; 0 managed keys on the account past/m)
-    expect(log).not.toMatch(/\b1 keys\b|\(s\)/)
+    expect(log).toMatch(/^3 keys on the account; 1 managed key on the account past its deadline\./m)
+    expect(log).not.toMatch(/\b1 keys\b|\(s\)|\b1 [a-z ]*keys? [a-z/ -]* their\b/)
     expect(result.summary).toMatch(
-      /key sweep \(dry run\)\n\n1 key would be deleted \(0 past their deadline, 1 of completed run\)/,
+      /key sweep \(dry run\)\n\n2 keys would be deleted \(1 past its deadline, 1 of completed run\);/,
     )
     expect(result.summary).not.toMatch(/\) \(/)
   })

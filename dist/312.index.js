@@ -119,7 +119,7 @@ async function runSweep(settings, deps) {
         now: deps.now(),
     });
     const where = settings.scope === 'account' ? 'on the account' : `of ${settings.context.repository}`;
-    runner.info(`${plural(keys.length, 'key')} on the account; ${plural(expired.length, 'managed key')} ${where} past their deadline${settings.graceMs ? ` + ${(0,duration/* formatDuration */.a)(settings.graceMs)} grace` : ''}.`);
+    runner.info(`${plural(keys.length, 'key')} on the account; ${plural(expired.length, 'managed key')} ${where} past ${expired.length === 1 ? 'its' : 'their'} deadline${settings.graceMs ? ` + ${(0,duration/* formatDuration */.a)(settings.graceMs)} grace` : ''}.`);
     runner.info(deps.runs
         ? 'Run-aware: yes (github-token is set): job keys of completed workflow runs go before their deadline.'
         : 'Run-aware: no (github-token is not set): keys go only after their deadline; see docs/reliability.md.');

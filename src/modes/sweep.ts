@@ -92,7 +92,7 @@ export async function runSweep(settings: SweepSettings, deps: SweepDeps): Promis
   const where =
     settings.scope === 'account' ? 'on the account' : `of ${settings.context.repository}`
   runner.info(
-    `${plural(keys.length, 'key')} on the account; ${plural(expired.length, 'managed key')} ${where} past their deadline${settings.graceMs ? ` + ${formatDuration(settings.graceMs)} grace` : ''}.`,
+    `${plural(keys.length, 'key')} on the account; ${plural(expired.length, 'managed key')} ${where} past ${expired.length === 1 ? 'its' : 'their'} deadline${settings.graceMs ? ` + ${formatDuration(settings.graceMs)} grace` : ''}.`,
   )
   runner.info(
     deps.runs
