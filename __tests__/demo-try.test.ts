@@ -23,6 +23,20 @@ describe('npm run demo -- try', () => {
     expect(stdout).toMatch(/== Post step: success/)
     const after = stdout.slice(stdout.indexOf('== Keys on the account after the job'))
     expect(after).not.toContain('my-try')
+    // create mode does not read the GitHub inputs: the demo does not fill them in
+    expect(stdout).not.toMatch(/is ignored in create mode/)
+  }, 60_000)
+
+  it('shows a sweep deleting: a key past its deadline and one of a completed run', async () => {
+    const { stdout } = await run(['mode=sweep'])
+    expect(stdout).toMatch(/== Main step: success/)
+    expect(stdout).not.toMatch(/is ignored in sweep mode/)
+    expect(stdout).toMatch(/Run-aware: yes/)
+    expect(stdout).toMatch(/deleted-count = 2/)
+    const after = stdout.slice(stdout.indexOf('== Keys on the account after the job'))
+    expect(after).not.toMatch(/expired \[vsk2|run-completed \[vsk2/)
+    expect(after).toMatch(/run-going \[vsk2/)
+    expect(after).toContain('alice laptop')
   }, 60_000)
 
   it('shows a mistake as the runner would, with nothing sent', async () => {

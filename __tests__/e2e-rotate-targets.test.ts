@@ -328,3 +328,25 @@ describe('generated sequences of rotations (fast-check, fixed seed)', () => {
     )
   }, 120_000)
 })
+
+describe('a 403 from GitHub names the permissions of the secret scope', () => {
+  it.each([
+    ['repo', 'putSecret', /permission-secrets: write\)/],
+    [
+      'production',
+      'envPutSecret',
+      /permission-environments: write and permission-secrets: write\)/,
+    ],
+    ['org', 'orgPutSecret', /permission-organization-secrets: write\)/],
+  ] as const)('%s', async (id, route, permissions) => {
+    const w = await start()
+    w.github.inject(route, {
+      type: 'status',
+      status: 403,
+      body: { message: 'Resource not accessible by integration' },
+    })
+    const main = await w.rotate(TARGETS[id])
+    expect(main.conclusion).toBe('failure')
+    expect(shown(main)).toMatch(permissions)
+  })
+})

@@ -96,9 +96,9 @@ describe('run-aware sweep', () => {
     const log = shown(result)
     expect(log).toMatch(/run 100 attempt 1 of octo-org\/gpu-trainer completed \(failure\)/)
     expect(log).toMatch(
-      /run 200 attempt 1 of octo-org\/gpu-trainer is in_progress: its 1 key\(s\) stay/,
+      /run 200 attempt 1 of octo-org\/gpu-trainer is in_progress: its 1 key stays/,
     )
-    expect(log).toMatch(/run 404 attempt 1 .*404.*stay until their deadline/)
+    expect(log).toMatch(/run 404 attempt 1 .*404.*stays until its deadline/)
     expect(result.summary).toMatch(/3 of completed runs/)
     // one question per run attempt, not per key
     expect(github.requestsFor('runAttempt')).toHaveLength(5)

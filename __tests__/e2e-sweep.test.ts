@@ -105,14 +105,14 @@ describe('sweep', () => {
     expect(s.emulator.requestsFor('delete')).toHaveLength(0)
     expect(result.outputs).toMatchObject({ 'deleted-count': '0', 'remaining-count': '3' })
     expect(shown(result)).toContain(`Would delete key ${ids.expiredOld}`)
-    expect(result.summary).toMatch(/would be deleted \(dry run\)/)
+    expect(result.summary).toMatch(/key sweep \(dry run\)\n\n3 keys would be deleted;/)
   })
 
-  it('reports a failed delete and goes on with the others', async () => {
+  it('reports a failed delete, goes on with the others, then fails the step', async () => {
     const { s, ids } = await mixedAccount()
     s.emulator.inject('delete', { type: 'status', status: 400, body: { msg: 'nope' } })
     const result = await sweep(s)
-    expect(result.conclusion).toBe('success')
+    expect(result.conclusion).toBe('failure')
     expect(result.outputs).toMatchObject({
       'deleted-count': '2',
       'remaining-count': '1',
@@ -123,6 +123,12 @@ describe('sweep', () => {
       expect.objectContaining({
         level: 'warning',
         message: expect.stringMatching(/HTTP 400: nope/),
+      }),
+      expect.objectContaining({
+        level: 'error',
+        message: expect.stringMatching(
+          /could not delete 1 of 3 keys \(failed-count 1.*The first error: .*HTTP 400: nope/,
+        ),
       }),
     ])
   })

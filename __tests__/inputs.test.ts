@@ -281,11 +281,11 @@ describe('inputs a mode does not read', () => {
       'key-id': '7',
       permissions: 'instance_read',
       revoke: 'post', // action.yml's default: not "set"
-      'dry-run': 'true',
+      grace: '1h',
     })
     expect(settings.warnings).toEqual([
       "Input 'permissions' is ignored in delete mode (it is read in create and rotate mode); did you mean another mode?",
-      "Input 'dry-run' is ignored in delete mode (it is read in create, sweep and rotate mode); did you mean another mode?",
+      "Input 'grace' is ignored in delete mode (it is read in sweep mode); did you mean another mode?",
     ])
   })
 
@@ -480,16 +480,42 @@ describe('inputs of issue 10', () => {
     ])
   })
 
+  it('checks github-token alike in sweep and rotate mode: short is refused, never masked', async () => {
+    const rotate = {
+      mode: 'rotate',
+      'key-name': 'ci-deploy',
+      permissions: 'instance_read',
+      'secret-name': 'VAST_KEY',
+    }
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ minLength: 1, maxLength: 40 }).filter((t) => /^[A-Za-z0-9_]+$/.test(t)),
+        fc.constantFrom({ mode: 'sweep' }, rotate),
+        async (token, mode) => {
+          const inputs = { 'admin-api-key': KEY, ...mode, 'github-token': token }
+          if (token.length < 20) {
+            expect(await problems(inputs)).toEqual([
+              expect.stringMatching(/^Input 'github-token': it is only \d+ characters long/),
+            ])
+          } else {
+            expect((await parse(inputs)).masked).toContain(token)
+          }
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+
   it('reads github-token (masked) and github-api-url in sweep mode', async () => {
     const { settings, masked } = await parse({
       'admin-api-key': KEY,
       mode: 'sweep',
-      'github-token': 'ghs_token_value',
+      'github-token': 'ghs_token_value_0123456789',
       'github-api-url': 'https://ghes.example.com/api/v3',
     })
     if (settings.mode !== 'sweep') throw new Error('expected sweep settings')
-    expect(masked).toContain('ghs_token_value')
-    expect(settings.githubToken?.reveal()).toBe('ghs_token_value')
+    expect(masked).toContain('ghs_token_value_0123456789')
+    expect(settings.githubToken?.reveal()).toBe('ghs_token_value_0123456789')
     expect(settings.githubApiUrl).toBe('https://ghes.example.com/api/v3')
     expect(settings.warnings).toEqual([])
     expect(

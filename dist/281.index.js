@@ -15,6 +15,11 @@ class RunReader {
     constructor(options) {
         this.#options = options;
     }
+    /** Whether the deadline (sweep-budget) has passed: nothing more is asked. */
+    get outOfTime() {
+        const { deadline } = this.#options;
+        return deadline !== undefined && Date.now() >= deadline;
+    }
     /** How many different run attempts were asked about. */
     get lookups() {
         return this.#seen.size;
@@ -39,16 +44,21 @@ class RunReader {
         }
     }
     async #get(path) {
-        const { signal } = this.#options;
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), this.#options.requestTimeoutMs);
-        const cancel = () => controller.abort();
-        signal?.addEventListener('abort', cancel, { once: true });
-        const unknown = (reason, retryable) => ({
+        const { signal, deadline } = this.#options;
+        const unknown = (reason, retryable, refused) => ({
             state: 'unknown',
             retryable,
-            result: { state: 'unknown', reason },
+            result: { state: 'unknown', reason, ...(refused ? { refused } : {}) },
         });
+        if (signal?.aborted)
+            return unknown('the step was cancelled', false);
+        const left = deadline === undefined ? Infinity : deadline - Date.now();
+        if (left <= 0)
+            return unknown('sweep-budget ran out before it was asked about', false);
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), Math.min(this.#options.requestTimeoutMs, left));
+        const cancel = () => controller.abort();
+        signal?.addEventListener('abort', cancel, { once: true });
         try {
             this.#options.debug?.(`GET ${path}`);
             const response = await this.#options.fetch(`${this.#options.apiUrl}${path}`, {
@@ -68,7 +78,8 @@ class RunReader {
                     : response.status === 403 || response.status === 401
                         ? `GitHub answered ${response.status}: github-token may not read this repository's runs (it needs actions: read)`
                         : `GitHub answered ${response.status}`;
-                return unknown(what, response.status >= 500);
+                const refused = response.status === 401 || response.status === 403;
+                return unknown(what, response.status >= 500, refused ? response.status : undefined);
             }
             let body;
             try {
@@ -91,6 +102,9 @@ class RunReader {
         catch {
             if (signal?.aborted)
                 return unknown('the step was cancelled', false);
+            if (deadline !== undefined && Date.now() >= deadline) {
+                return unknown('sweep-budget ran out while waiting for GitHub', false);
+            }
             return unknown(controller.signal.aborted ? 'no answer within request-timeout' : 'a network error', true);
         }
         finally {

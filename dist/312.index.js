@@ -119,11 +119,15 @@ async function runSweep(settings, deps) {
         now: deps.now(),
     });
     const where = settings.scope === 'account' ? 'on the account' : `of ${settings.context.repository}`;
-    runner.info(`${keys.length} keys on the account; ${expired.length} managed key(s) ${where} past their deadline${settings.graceMs ? ` + ${(0,duration/* formatDuration */.a)(settings.graceMs)} grace` : ''}.`);
+    runner.info(`${plural(keys.length, 'key')} on the account; ${plural(expired.length, 'managed key')} ${where} past ${expired.length === 1 ? 'its' : 'their'} deadline${settings.graceMs ? ` + ${(0,duration/* formatDuration */.a)(settings.graceMs)} grace` : ''}.`);
+    runner.info(deps.runs
+        ? 'Run-aware: yes (github-token is set): job keys of completed workflow runs go before their deadline.'
+        : 'Run-aware: no (github-token is not set): keys go only after their deadline; see docs/reliability.md.');
     if (deps.runs) {
         expired.push(...(await completedRunKeys(settings, deps, deps.runs, keys, parentId, expired)));
     }
     const deleted = [];
+    const gone = [];
     const failed = [];
     let stoppedBy = '';
     if (settings.dryRun) {
@@ -138,8 +142,10 @@ async function runSweep(settings, deps) {
             }
             try {
                 const result = await (0,vast_keys/* withAccessHint */.G7)((0,vast_keys/* deleteKey */.l0)(client, key.id));
-                deleted.push(key);
-                runner.info(`${result === 'deleted' ? 'Deleted' : 'Already gone:'} ${describe(key)}`);
+                (result === 'deleted' ? deleted : gone).push(key);
+                runner.info(result === 'deleted'
+                    ? `Deleted ${describe(key)}`
+                    : `Already gone (deleted by someone else; not counted in deleted-count): ${describe(key)}`);
             }
             catch (error) {
                 if (error instanceof errors/* VastApiError */.h &&
@@ -148,22 +154,45 @@ async function runSweep(settings, deps) {
                     break;
                 }
                 const message = error instanceof Error ? error.message : String(error);
-                failed.push({ key, message });
+                failed.push({ key, message, error });
                 runner.warning(`Could not delete ${describe(key)}: ${message}`);
             }
         }
     }
-    const remaining = expired.length - deleted.length;
+    const remaining = expired.length - deleted.length - gone.length;
     runner.setOutput('deleted-count', String(deleted.length));
     runner.setOutput('deleted-keys', JSON.stringify((settings.dryRun ? [] : deleted).map((key) => ({ id: key.id, reason: key.reason }))));
     runner.setOutput('remaining-count', String(remaining));
     runner.setOutput('failed-count', String(failed.length));
-    const verb = settings.dryRun ? 'Dry run: would delete' : 'Deleted';
-    runner.info(`${verb} ${settings.dryRun ? expired.length : deleted.length} key(s)${reasons(settings.dryRun ? expired : deleted)}; ${remaining} key(s) to delete remain` +
+    const listed = settings.dryRun ? expired : deleted;
+    runner.info(`${settings.dryRun ? 'Dry run: would delete' : 'Deleted'} ${plural(listed.length, 'key')}${reasons(listed)}` +
+        (gone.length ? `; ${gone.length} already gone` : '') +
+        `; ${plural(remaining, 'key')} to delete remain${remaining === 1 ? 's' : ''}` +
         (failed.length ? `, ${failed.length} failed` : '') +
         (stoppedBy ? ` (stopped: ${stoppedBy}; the next sweep goes on)` : '') +
         '.');
-    runner.appendSummary(sweep_summary(settings, settings.dryRun ? expired : deleted, failed, remaining));
+    runner.appendSummary(sweep_summary(settings, { listed, gone: gone.length, failed, remaining, stoppedBy }));
+    if (failed.length > 0)
+        runner.setFailed(failureMessage(failed, expired.length));
+}
+/**
+ * Why the step fails when deletes failed: how many, and the likely cause. A refusal (401/403) of
+ * a delete means the parent key lacks user_write or the keys are not its account's (vast-api.md,
+ * "Permissions" and E4).
+ */
+function failureMessage(failed, total) {
+    const refused = failed.filter(({ error }) => error instanceof errors/* VastApiError */.h &&
+        !error.edge &&
+        (error.status === 401 || error.status === 403));
+    const cause = refused.length
+        ? `Vast refused ${refused.length === failed.length ? 'them' : `${refused.length} of them`} (HTTP ${refused.map(({ error }) => error.status).find(Boolean)}): the parent key (admin-api-key) lacks user_write, or is wrong or deleted. Give admin-api-key both user_read and user_write.`
+        : `The first error: ${failed[0]?.message.replace(/\.$/, '')}.`;
+    return (`The sweep could not delete ${failed.length} of ${plural(total, 'key')} (failed-count ${failed.length}; see the warnings above). ${cause} ` +
+        'The keys are still live; the next sweep tries again.');
+}
+/** `1 key`, `2 keys`. */
+function plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 /**
  * The keys of completed run attempts (kind `job` only), asked of GitHub run by run. Runs still
@@ -177,14 +206,16 @@ async function completedRunKeys(settings, deps, runs, keys, parentId, expired) {
         scope: settings.scope,
         skip: new Set(expired.map((key) => key.id)),
     });
-    const { outcomes, notAsked } = await lookUpRuns(groups, runs, () => deps.signal?.aborted === true);
+    const { outcomes, notAsked } = await lookUpRuns(groups, runs, () => deps.signal?.aborted === true || runs.outOfTime);
     const now = deps.now().getTime();
     const found = [];
+    const refused = [];
     for (const outcome of outcomes) {
         const run = `run ${outcome.runId} attempt ${outcome.runAttempt} of ${outcome.repository}`;
-        const count = `${outcome.keys.length} key(s)`;
+        const count = plural(outcome.keys.length, 'key');
+        const one = outcome.keys.length === 1;
         if (outcome.state.state === 'completed') {
-            runner.info(`${run} completed (${outcome.state.conclusion}): its ${count} go now.`);
+            runner.info(`${run} completed (${outcome.state.conclusion}): its ${count} ${one ? 'goes' : 'go'} now.`);
             for (const { key, expiresAt } of outcome.keys) {
                 found.push({
                     id: key.id,
@@ -197,14 +228,27 @@ async function completedRunKeys(settings, deps, runs, keys, parentId, expired) {
             }
         }
         else if (outcome.state.state === 'running') {
-            runner.info(`${run} is ${outcome.state.status}: its ${count} stay.`);
+            runner.info(`${run} is ${outcome.state.status}: its ${count} ${one ? 'stays' : 'stay'}.`);
         }
         else {
-            runner.info(`${run}: ${outcome.state.reason}; its ${count} stay until their deadline.`);
+            if (outcome.state.refused)
+                refused.push(outcome.state.refused);
+            runner.info(`${run}: ${outcome.state.reason}; its ${count} ${one ? 'stays' : 'stay'} until ${one ? 'its' : 'their'} deadline.`);
         }
     }
+    if (refused.length > 0) {
+        // One annotation however many runs: the cause is the token, not the run.
+        runner.warning(`GitHub refused github-token (HTTP ${refused[0]}) when the sweep asked about ${plural(refused.length, 'workflow run')}: the token needs actions: read ` +
+            "(add `permissions: actions: read` to the sweep job, or use a token that may read these repositories' runs). " +
+            'Until then the run-aware part does nothing: job keys stay until their deadline.');
+    }
     if (notAsked > 0) {
-        runner.info(`${notAsked} more run attempt(s) were not asked about; the next sweep asks.`);
+        const why = deps.signal?.aborted
+            ? 'the step was cancelled'
+            : runs.outOfTime
+                ? 'sweep-budget ran out'
+                : `at most ${MAX_RUN_LOOKUPS} are asked per sweep`;
+        runner.info(`${plural(notAsked, 'more run attempt')} ${notAsked === 1 ? 'was' : 'were'} not asked about (${why}); the next sweep asks.`);
     }
     return found.sort((a, b) => a.id - b.id);
 }
@@ -213,15 +257,20 @@ function describe(key) {
         ? `key ${key.id} "${key.name}" (${key.run ?? 'its run completed'})`
         : `key ${key.id} "${key.name}" (overdue by ${(0,duration/* formatDuration */.a)(roundSeconds(key.overdueMs))})`;
 }
+/** `: 1 past its deadline, 2 of completed runs`, or '' when every key is past its deadline. */
 function reasons(keys) {
     const done = keys.filter((key) => key.reason === 'run-completed').length;
-    return done ? ` (${keys.length - done} past their deadline, ${done} of completed runs)` : '';
+    const late = keys.length - done;
+    return done
+        ? ` (${late} past ${late === 1 ? 'its' : 'their'} deadline, ${done} of completed run${done === 1 ? '' : 's'})`
+        : '';
 }
 function roundSeconds(ms) {
     return Math.max(1000, Math.round(ms / 1000) * 1000);
 }
-function sweep_summary(settings, listed, failed, remaining) {
-    const title = settings.dryRun ? 'would be deleted (dry run)' : 'deleted';
+function sweep_summary(settings, result) {
+    const { listed, failed, remaining } = result;
+    const title = settings.dryRun ? 'would be deleted' : 'deleted';
     const rows = listed
         .slice(0, SUMMARY_ROWS)
         .map((k) => [
@@ -232,7 +281,17 @@ function sweep_summary(settings, listed, failed, remaining) {
             ? (k.run ?? 'its run completed')
             : `deadline passed ${(0,duration/* formatDuration */.a)(roundSeconds(k.overdueMs))} ago`,
     ]);
-    let text = `### Vast.ai key sweep\n\n${listed.length} key(s) ${title}${reasons(listed)}; ${remaining} key(s) to delete remain; ${failed.length} failed.\n\n`;
+    let text = `### Vast.ai key sweep${settings.dryRun ? ' (dry run)' : ''}\n\n` +
+        `${plural(listed.length, 'key')} ${title}${reasons(listed)}` +
+        (result.gone ? `; ${result.gone} already gone` : '') +
+        `; ${plural(remaining, 'key')} to delete remain${remaining === 1 ? 's' : ''}; ${failed.length} failed.\n\n`;
+    if (result.stoppedBy) {
+        text +=
+            `**Stopped early: ${result.stoppedBy}.** ${plural(remaining - failed.length, 'key')} past ${remaining - failed.length === 1 ? 'its' : 'their'} deadline or of completed runs ${remaining - failed.length === 1 ? 'was' : 'were'} not tried; the next sweep deletes ${remaining - failed.length === 1 ? 'it' : 'them'}` +
+                (result.stoppedBy.startsWith('sweep-budget')
+                    ? ' (raise sweep-budget to finish in one run).\n\n'
+                    : '.\n\n');
+    }
     if (rows.length)
         text += (0,summary/* markdownTable */.Q)(['Key id', 'Name', 'Deadline', 'Why'], rows);
     if (listed.length > SUMMARY_ROWS)
@@ -317,7 +376,11 @@ function accessHint(error) {
         `(${write ? 'creating and deleting keys' : 'listing keys and reading the current user'} needs it). ` +
         'Give admin-api-key both user_read and user_write');
 }
-/** Awaits `call`; a refusal (401/403) comes back with {@link accessHint} added to its message. */
+/**
+ * Awaits `call`; a refusal (401/403) comes back with {@link accessHint} after Vast's own words:
+ * "Delete API key 7 failed: HTTP 403: <Vast's message>. The parent key (admin-api-key) was
+ * refused: …" (the order post and create use).
+ */
 async function withAccessHint(call) {
     try {
         return await call;
@@ -326,15 +389,17 @@ async function withAccessHint(call) {
         const hint = accessHint(error);
         if (!hint || !(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h))
             throw error;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
+        const hinted = new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
             operation: error.operation,
             kind: error.kind,
             ...(error.status === undefined ? {} : { status: error.status }),
             ...(error.apiMessage === undefined ? {} : { apiMessage: error.apiMessage }),
             retryable: error.retryable,
             ambiguous: error.ambiguous,
-            detail: hint,
         });
+        // The API's message may end its own sentence: never two full stops.
+        hinted.message = `${error.message.replace(/\.$/, '')}. ${hint}.`;
+        throw hinted;
     }
 }
 /**

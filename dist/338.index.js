@@ -99,7 +99,7 @@ async function runCreatePost(deps) {
             runner.info(said);
             summary.push(`- ${said}`);
             if (!result.covered) {
-                const late = `Vast could still apply the create request until ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(new Date(result.windowEnd))}, after this step had to stop looking; ${nextStep(state)}`;
+                const late = `Vast could still apply the create request until ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(new Date(result.windowEnd))}, after this step had to stop looking. ${nextStep(state)}`;
                 runner.warning(late);
                 summary.push(`- ⚠️ ${late}`);
             }
@@ -378,7 +378,7 @@ async function cleanUpAfterCancel(deps, name, uncertainAt, requestTimeoutMs) {
         deps.runner.info(`Cancelled during the create request; ${result.deleted.length > 0 ? `deleted the ${result.deleted.length} key(s) it made` : 'no key was made so far'}. ` +
             (result.covered
                 ? 'Vast can no longer apply the request.'
-                : `Vast could still apply the request until ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .isoSeconds */ .nE)(new Date(windowEnd))}: the post step looks again.`));
+                : `Vast could still apply the request until ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .isoSeconds */ .nE)(new Date(windowEnd))}: the post step looks again (it can wait up to 48s; a key made later is left to a sweep).`));
     }
     catch (error) {
         deps.runner.info(`Cancelled during the create request; could not check for a key now (${error.message}). The post step looks for it by name.`);
@@ -599,7 +599,11 @@ function accessHint(error) {
         `(${write ? 'creating and deleting keys' : 'listing keys and reading the current user'} needs it). ` +
         'Give admin-api-key both user_read and user_write');
 }
-/** Awaits `call`; a refusal (401/403) comes back with {@link accessHint} added to its message. */
+/**
+ * Awaits `call`; a refusal (401/403) comes back with {@link accessHint} after Vast's own words:
+ * "Delete API key 7 failed: HTTP 403: <Vast's message>. The parent key (admin-api-key) was
+ * refused: …" (the order post and create use).
+ */
 async function withAccessHint(call) {
     try {
         return await call;
@@ -608,15 +612,17 @@ async function withAccessHint(call) {
         const hint = accessHint(error);
         if (!hint || !(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h))
             throw error;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
+        const hinted = new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
             operation: error.operation,
             kind: error.kind,
             ...(error.status === undefined ? {} : { status: error.status }),
             ...(error.apiMessage === undefined ? {} : { apiMessage: error.apiMessage }),
             retryable: error.retryable,
             ambiguous: error.ambiguous,
-            detail: hint,
         });
+        // The API's message may end its own sentence: never two full stops.
+        hinted.message = `${error.message.replace(/\.$/, '')}. ${hint}.`;
+        throw hinted;
     }
 }
 /**

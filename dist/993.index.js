@@ -17,7 +17,9 @@ export const modules = {
 /**
  * `mode: delete`: one key by id, e.g. a key made with `revoke: never` in an earlier job. Only a
  * key this action made (found by id in the account's list, its name a managed name) is deleted,
- * unless `force: true`; never the parent key.
+ * unless `force: true`; never the parent key. With `dry-run: true`, every check is made and
+ * nothing is deleted. `deleted-count` is 1 only when this step deleted the key; a key already
+ * gone (404) counts 0, as in a sweep.
  */
 async function runDelete(settings, deps) {
     const { runner, client } = deps;
@@ -40,7 +42,12 @@ async function runDelete(settings, deps) {
             throw new Error(`Input 'key-id': key ${keyId} was not made by this action (its name is not a managed name, see docs/key-names.md); refusing to delete it. ` +
                 'Set force: true to delete a key the action did not make.');
         }
-        runner.info(`force: true — deleting key ${keyId}, which this action did not make.`);
+        runner.info(`force: true — ${settings.dryRun ? 'would delete' : 'deleting'} key ${keyId}, which this action did not make.`);
+    }
+    if (settings.dryRun) {
+        runner.setOutput('deleted-count', '0');
+        runner.info(`Would delete key ${keyId}${shownName || ' (name not shown: not a managed name)'} (dry run: nothing was deleted).`);
+        return;
     }
     let result;
     try {
@@ -53,7 +60,7 @@ async function runDelete(settings, deps) {
     runner.setOutput('deleted-count', result === 'deleted' ? '1' : '0');
     runner.info(result === 'deleted'
         ? `Deleted Vast.ai key ${keyId}${shownName}.`
-        : `Vast.ai key ${keyId} was deleted by someone else just now.`);
+        : `Vast.ai key ${keyId} is already gone (deleted by someone else just now); deleted-count is 0.`);
 }
 /**
  * Vast's refusals of a delete (vast-api.md E4), said in the user's terms. None of them means the
@@ -131,7 +138,11 @@ function accessHint(error) {
         `(${write ? 'creating and deleting keys' : 'listing keys and reading the current user'} needs it). ` +
         'Give admin-api-key both user_read and user_write');
 }
-/** Awaits `call`; a refusal (401/403) comes back with {@link accessHint} added to its message. */
+/**
+ * Awaits `call`; a refusal (401/403) comes back with {@link accessHint} after Vast's own words:
+ * "Delete API key 7 failed: HTTP 403: <Vast's message>. The parent key (admin-api-key) was
+ * refused: …" (the order post and create use).
+ */
 async function withAccessHint(call) {
     try {
         return await call;
@@ -140,15 +151,17 @@ async function withAccessHint(call) {
         const hint = accessHint(error);
         if (!hint || !(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h))
             throw error;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
+        const hinted = new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
             operation: error.operation,
             kind: error.kind,
             ...(error.status === undefined ? {} : { status: error.status }),
             ...(error.apiMessage === undefined ? {} : { apiMessage: error.apiMessage }),
             retryable: error.retryable,
             ambiguous: error.ambiguous,
-            detail: hint,
         });
+        // The API's message may end its own sentence: never two full stops.
+        hinted.message = `${error.message.replace(/\.$/, '')}. ${hint}.`;
+        throw hinted;
     }
 }
 /**

@@ -1422,10 +1422,10 @@ function withoutVastApiPath(url) {
     return VAST_API_PATH.test(url) ? url.replace(VAST_API_PATH, '') : undefined;
 }
 
-// EXTERNAL MODULE: ./src/secret.ts
-var secret = __nccwpck_require__(7355);
 // EXTERNAL MODULE: ./src/duration.ts
 var duration = __nccwpck_require__(7607);
+// EXTERNAL MODULE: ./src/secret.ts
+var secret = __nccwpck_require__(7355);
 // EXTERNAL MODULE: ./src/key-name.ts
 var key_name = __nccwpck_require__(718);
 // EXTERNAL MODULE: ./src/permissions.ts + 1 modules
@@ -1464,6 +1464,13 @@ const MIN_SECRET_LENGTH = 20;
 /** A refused secret this long or longer is still masked: it may be a real key cut short. */
 const MASKED_SECRET_LENGTH = 8;
 const TTL_RANGE_MS = { min: 30_000, max: 365 * 86_400_000 };
+/**
+ * The longest request-timeout whose late-apply window post can still wait out: post's budget
+ * (POST_BUDGET_MS, 50 s) less the 2 s it keeps for its last look (create-post.ts), less the 2 s
+ * margin after request-timeout in which Vast may still apply an unanswered create
+ * (LATE_APPLY_MARGIN_MS, step-keys.ts). A longer one gets a warning in create mode.
+ */
+const POST_COVERED_REQUEST_TIMEOUT_MS = 46_000;
 const REQUEST_TIMEOUT_RANGE_MS = { min: 100, max: 300_000 };
 const GRACE_RANGE_MS = { min: 0, max: 365 * 86_400_000 };
 const SWEEP_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
@@ -1524,12 +1531,16 @@ function deleteSettings(read, common) {
     else {
         keyId = Number(text);
     }
-    return { ...common, mode: 'delete', keyId, force: read.boolean('force') };
+    return {
+        ...common,
+        mode: 'delete',
+        keyId,
+        force: read.boolean('force'),
+        dryRun: read.boolean('dry-run'),
+    };
 }
 function sweepSettings(read, common, source, options) {
-    const token = read.raw('github-token');
-    if (token)
-        options.onSecret(token);
+    const token = readGithubToken(read, options);
     const githubApi = checkApiUrl(read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl), DEFAULTS.githubApiUrl);
     if ('problem' in githubApi)
         read.problem('github-api-url', githubApi.problem);
@@ -1543,6 +1554,21 @@ function sweepSettings(read, common, source, options) {
         ...(token ? { githubToken: new secret/* Secret */.z(token) } : {}),
         githubApiUrl: 'url' in githubApi ? githubApi.url : '',
     };
+}
+/**
+ * `github-token` (rotate and sweep): masked when long enough to be masked safely; a set value
+ * shorter than MIN_SECRET_LENGTH is a problem (it is no token, and masking it would hide ordinary
+ * words in the log). Returns the raw value ('' when unset; whether that is allowed is the mode's
+ * call).
+ */
+function readGithubToken(read, options) {
+    const token = read.raw('github-token');
+    if (token.length >= MASKED_SECRET_LENGTH)
+        options.onSecret(token);
+    if (token && token.length < MIN_SECRET_LENGTH) {
+        read.problem('github-token', `it is only ${token.length} characters long; GitHub tokens are 40 or more. A value shorter than ${MIN_SECRET_LENGTH} characters is not a token, and cannot be masked in the log without hiding ordinary words; check the secret`);
+    }
+    return token;
 }
 async function readPermissions(read, options, allowSensitive) {
     let permissions = { api: {} };
@@ -1598,13 +1624,8 @@ const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const REPOSITORY = /^[A-Za-z0-9-]+\/(?!\.\.?$)[A-Za-z0-9._-]+$/;
 const OWNER = /^[A-Za-z0-9-]+$/;
 async function rotateSettings(read, common, source, options) {
-    const token = read.raw('github-token');
-    if (token.length >= MASKED_SECRET_LENGTH)
-        options.onSecret(token);
-    if (token && token.length < MIN_SECRET_LENGTH) {
-        read.problem('github-token', `it is only ${token.length} characters long; GitHub tokens are 40 or more. A value shorter than ${MIN_SECRET_LENGTH} characters is not a token, and cannot be masked in the log without hiding ordinary words; check the secret`);
-    }
-    else if (!token) {
+    const token = readGithubToken(read, options);
+    if (!token) {
         read.problem('github-token', 'it is required in rotate mode: a token that can write Actions secrets, e.g. from actions/create-github-app-token (permission-secrets: write) or a fine-grained PAT with "Secrets: read and write"; the workflow\'s own GITHUB_TOKEN cannot write secrets');
     }
     const labelText = read.raw('key-name');
@@ -1830,6 +1851,7 @@ class Reader {
 
 
 
+
 /**
  * Every input of action.yml is read and validated here (this folder), into one readonly value per
  * mode. Every message a user sees about a bad input is written here. It sends nothing anywhere.
@@ -1849,7 +1871,7 @@ const MODE_INPUTS = {
     force: { modes: ['delete'], default: 'false' },
     'sweep-scope': { modes: ['sweep'], default: 'repository' },
     grace: { modes: ['sweep'], default: '0s' },
-    'dry-run': { modes: ['create', 'sweep', 'rotate'], default: 'false' },
+    'dry-run': { modes: ['create', 'delete', 'sweep', 'rotate'], default: 'false' },
     'sweep-budget': { modes: ['sweep'], default: '10m' },
     'github-token': { modes: ['rotate', 'sweep'], default: '' },
     'github-api-url': { modes: ['rotate', 'sweep'], default: '' },
@@ -1922,6 +1944,12 @@ async function parseInputs(source, options) {
         settings = sweepSettings(read, common, source, options);
     else if (mode === 'rotate')
         settings = await rotateSettings(read, common, source, options);
+    if (settings?.mode === 'create' && settings.requestTimeoutMs > POST_COVERED_REQUEST_TIMEOUT_MS) {
+        read.warn('request-timeout', `it is ${(0,duration/* formatDuration */.a)(settings.requestTimeoutMs)}: Vast may still apply a create request that got no answer up to request-timeout + 2s after it was sent, ` +
+            `and the post step can wait only ${(0,duration/* formatDuration */.a)(POST_COVERED_REQUEST_TIMEOUT_MS + 2000)} for that (the runner gives it about a minute). ` +
+            'A key made that late is not seen by post; it stays until a scheduled sweep (mode: sweep) deletes it after its deadline (docs/reliability.md). ' +
+            `Set request-timeout to ${(0,duration/* formatDuration */.a)(POST_COVERED_REQUEST_TIMEOUT_MS)} or less to silence this`);
+    }
     if (settings?.mode === 'create' && settings.exportConfig && (0,config_file/* relativeXdgConfigHome */.lH)(source.env)) {
         read.warn('export-config', `XDG_CONFIG_HOME (${source.env.XDG_CONFIG_HOME}) is not an absolute path, so it is ignored as the XDG Base Directory spec says: the key file goes to ~/.config/vastai/vast_api_key. Set XDG_CONFIG_HOME to an absolute path, or unset it, to silence this`);
     }
@@ -2614,6 +2642,8 @@ async function runMode(settings, environment) {
         }
         case 'sweep': {
             const { runSweep } = await __nccwpck_require__.e(/* import() */ 312).then(__nccwpck_require__.bind(__nccwpck_require__, 312));
+            // One deadline for the Vast calls and the GitHub run look-ups.
+            const deadline = Date.now() + settings.budgetMs;
             const client = await makeClient(settings, environment, settings.budgetMs);
             let runs;
             if (settings.githubToken) {
@@ -2624,6 +2654,7 @@ async function runMode(settings, environment) {
                     requestTimeoutMs: settings.requestTimeoutMs,
                     fetch: await createFetch(environment.env),
                     ...(signal ? { signal } : {}),
+                    deadline,
                     debug: (message) => runner.debug(message),
                 });
             }

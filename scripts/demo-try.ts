@@ -2,16 +2,21 @@
 // emulator (and the GitHub one, which rotate mode and a run-aware sweep need), runs the committed
 // dist/ main and then post through the runner-protocol harness with the inputs given, and shows
 // the log as the runner shows it, the outputs, and the account's keys before and after.
-// `admin-api-key`, `api-url`, `github-token` and `github-api-url` default to the emulators'.
+// `admin-api-key` and `api-url` default to the Vast emulator's; with mode=rotate or mode=sweep,
+// `github-token` and `github-api-url` default to the GitHub emulator's. With mode=sweep the account
+// starts with a few keys to sweep: one past its deadline, one of a completed run, one of a run
+// still going, and one the action did not make.
 //
 //   npm run demo -- try permissions=instance_read ttl=1h
 //   npm run demo -- try 'permissions={"api":{"instance_read":{}}}' export-env=true
 //   npm run demo -- try mode=rotate key-name=nightly secret-name=VAST_KEY permissions=misc
+//   npm run demo -- try mode=sweep                (add dry-run=true to see what it would do)
 //   npm run demo -- try ttl='6 hours'          (a mistake: see the message, and that nothing is sent)
 
 import { fileURLToPath } from 'node:url'
 import { GitHubEmulator } from '../emulator/github.ts'
 import { VastEmulator } from '../emulator/vast.ts'
+import { formatKeyName } from '../src/key-name.ts'
 import { RunnerJob, type StepResult } from '../harness/runner.ts'
 
 const actionYml = fileURLToPath(new URL('../action.yml', import.meta.url))
@@ -41,6 +46,34 @@ function show(title: string, result: StepResult): void {
   }
 }
 
+const HOUR = 3_600_000
+
+/**
+ * What `try mode=sweep` starts with: a managed key past its deadline, one of a completed run and
+ * one of a run still in progress (both within their deadline), and a key the action did not make.
+ */
+function seedSweep(vast: VastEmulator, github: GitHubEmulator): void {
+  const managed = (label: string, runId: number, deadlineMs: number) =>
+    formatKeyName({
+      label,
+      kind: 'job',
+      expiresAt: new Date(Math.floor((Date.now() + deadlineMs) / 1000) * 1000),
+      repository: REPO,
+      runId: String(runId),
+      runAttempt: '1',
+      job: 'train',
+      nonce: Math.random().toString(16).slice(2, 10),
+    })
+  github.setRun(REPO, 1001, [{ status: 'completed', conclusion: 'success' }])
+  github.setRun(REPO, 1002, [{ status: 'completed', conclusion: 'failure' }])
+  github.setRun(REPO, 1003, [{ status: 'in_progress' }])
+  const add = (name: string) => vast.addKey({ name, permissions: { api: { misc: {} } } })
+  add(managed('expired', 1001, -HOUR))
+  add(managed('run-completed', 1002, 4 * HOUR))
+  add(managed('run-going', 1003, 4 * HOUR))
+  add('alice laptop')
+}
+
 /** Runs main then post with `args` as inputs; resolves to whether both steps ran (any outcome). */
 export async function demoTry(args: readonly string[]): Promise<boolean> {
   let given: Record<string, string>
@@ -56,11 +89,14 @@ export async function demoTry(args: readonly string[]): Promise<boolean> {
   github.addToken(TOKEN, { secretsWrite: true, orgSecretsWrite: true, actionsRead: true })
   const job = new RunnerJob({ actionYml, env: { GITHUB_REPOSITORY: REPO } })
   try {
+    // Only the modes that read them get the GitHub inputs: others would warn they are ignored.
+    const mode = given.mode ?? 'create'
+    const usesGitHub = mode === 'rotate' || mode === 'sweep'
+    if (mode === 'sweep') seedSweep(vast, github)
     const inputs = {
       'admin-api-key': vast.parentKey,
       'api-url': vast.url,
-      'github-token': TOKEN,
-      'github-api-url': github.url,
+      ...(usesGitHub ? { 'github-token': TOKEN, 'github-api-url': github.url } : {}),
       ...given,
     }
     console.log(`Inputs given: ${Object.keys(given).join(', ') || '(none)'}`)

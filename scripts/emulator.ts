@@ -83,7 +83,7 @@ function parseOptions(argv: string[]): EmulatorOptions & { github: boolean } {
 async function startGitHub(host: string): Promise<{ lines: string[]; close: () => Promise<void> }> {
   const github = await GitHubEmulator.start({ host })
   github.addRepository(GITHUB.repository, { environments: [GITHUB.environment] })
-  github.addToken(GITHUB.token, { secretsWrite: true, orgSecretsWrite: true })
+  github.addToken(GITHUB.token, { secretsWrite: true, orgSecretsWrite: true, actionsRead: true })
   const [owner, repo] = GITHUB.repository.split('/')
   return {
     close: () => github.close(),

@@ -140,6 +140,8 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
     }
     case 'sweep': {
       const { runSweep } = await import('./modes/sweep.ts')
+      // One deadline for the Vast calls and the GitHub run look-ups.
+      const deadline = Date.now() + settings.budgetMs
       const client = await makeClient(settings, environment, settings.budgetMs)
       let runs
       if (settings.githubToken) {
@@ -150,6 +152,7 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
           requestTimeoutMs: settings.requestTimeoutMs,
           fetch: await createFetch(environment.env),
           ...(signal ? { signal } : {}),
+          deadline,
           debug: (message) => runner.debug(message),
         })
       }

@@ -12,8 +12,11 @@ import type { FetchLike } from '../vast/transport.ts'
 export type RunState =
   | { state: 'completed'; conclusion: string }
   | { state: 'running'; status: string }
-  /** GitHub could not show the run (404, 403, an error): its keys keep to their deadline. */
-  | { state: 'unknown'; reason: string }
+  /**
+   * GitHub could not show the run (404, 403, an error): its keys keep to their deadline.
+   * `refused` is the status when GitHub refused the token (401 or 403).
+   */
+  | { state: 'unknown'; reason: string; refused?: number }
 
 /** The token (masked by the caller), the API root, and how long one request may take. */
 export interface RunReaderOptions {
@@ -23,6 +26,11 @@ export interface RunReaderOptions {
   requestTimeoutMs: number
   fetch: FetchLike
   signal?: AbortSignal
+  /**
+   * Epoch ms past which nothing is sent (the sweep's sweep-budget); a request still going then is
+   * aborted. Without it, only request-timeout bounds a request.
+   */
+  deadline?: number
   debug?: (message: string) => void
 }
 
@@ -33,6 +41,12 @@ export class RunReader {
 
   constructor(options: RunReaderOptions) {
     this.#options = options
+  }
+
+  /** Whether the deadline (sweep-budget) has passed: nothing more is asked. */
+  get outOfTime(): boolean {
+    const { deadline } = this.#options
+    return deadline !== undefined && Date.now() >= deadline
   }
 
   /** How many different run attempts were asked about. */
@@ -61,16 +75,22 @@ export class RunReader {
   }
 
   async #get(path: string): Promise<{ state: string; retryable: boolean; result: RunState }> {
-    const { signal } = this.#options
-    const controller = new AbortController()
-    const timer = setTimeout(() => controller.abort(), this.#options.requestTimeoutMs)
-    const cancel = () => controller.abort()
-    signal?.addEventListener('abort', cancel, { once: true })
-    const unknown = (reason: string, retryable: boolean) => ({
+    const { signal, deadline } = this.#options
+    const unknown = (reason: string, retryable: boolean, refused?: number) => ({
       state: 'unknown',
       retryable,
-      result: { state: 'unknown', reason } as RunState,
+      result: { state: 'unknown', reason, ...(refused ? { refused } : {}) } as RunState,
     })
+    if (signal?.aborted) return unknown('the step was cancelled', false)
+    const left = deadline === undefined ? Infinity : deadline - Date.now()
+    if (left <= 0) return unknown('sweep-budget ran out before it was asked about', false)
+    const controller = new AbortController()
+    const timer = setTimeout(
+      () => controller.abort(),
+      Math.min(this.#options.requestTimeoutMs, left),
+    )
+    const cancel = () => controller.abort()
+    signal?.addEventListener('abort', cancel, { once: true })
     try {
       this.#options.debug?.(`GET ${path}`)
       const response = await this.#options.fetch(`${this.#options.apiUrl}${path}`, {
@@ -91,7 +111,8 @@ export class RunReader {
             : response.status === 403 || response.status === 401
               ? `GitHub answered ${response.status}: github-token may not read this repository's runs (it needs actions: read)`
               : `GitHub answered ${response.status}`
-        return unknown(what, response.status >= 500)
+        const refused = response.status === 401 || response.status === 403
+        return unknown(what, response.status >= 500, refused ? response.status : undefined)
       }
       let body: { status?: unknown; conclusion?: unknown }
       try {
@@ -111,6 +132,9 @@ export class RunReader {
       return { state: 'running', retryable: false, result: { state: 'running', status } }
     } catch {
       if (signal?.aborted) return unknown('the step was cancelled', false)
+      if (deadline !== undefined && Date.now() >= deadline) {
+        return unknown('sweep-budget ran out while waiting for GitHub', false)
+      }
       return unknown(
         controller.signal.aborted ? 'no answer within request-timeout' : 'a network error',
         true,

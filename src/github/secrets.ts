@@ -279,7 +279,7 @@ export class SecretWriter {
         throw new GitHubSecretError(
           `Could not ${what} ${where}: HTTP 403 (${said}). The token in github-token cannot write this secret. ` +
             "The workflow's own GITHUB_TOKEN can never write secrets: use a GitHub App installation token " +
-            '(actions/create-github-app-token with permission-secrets: write, or permission-organization-secrets: write for an organisation secret), ' +
+            `(actions/create-github-app-token with ${this.#target.scope === 'organization' ? 'permission-organization-secrets: write' : this.#target.scope === 'environment' ? 'permission-environments: write and permission-secrets: write' : 'permission-secrets: write'}), ` +
             'or a fine-grained personal access token with "Secrets: read and write" on the repository (organisation: "Secrets" organisation permission).' +
             earlier,
           refused,

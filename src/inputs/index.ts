@@ -1,5 +1,6 @@
 import { checkApiUrl, withoutVastApiPath } from '../api-url.ts'
 import { relativeXdgConfigHome } from '../config-file.ts'
+import { formatDuration } from '../duration.ts'
 import { Secret } from '../secret.ts'
 import { createSettings, deleteSettings, rotateSettings, sweepSettings } from './modes.ts'
 import { Reader } from './reader.ts'
@@ -10,6 +11,7 @@ import {
   MAX_ATTEMPTS_RANGE,
   MIN_SECRET_LENGTH,
   MODES,
+  POST_COVERED_REQUEST_TIMEOUT_MS,
   REQUEST_TIMEOUT_RANGE_MS,
   type GitHubContext,
   type InputSource,
@@ -40,7 +42,7 @@ const MODE_INPUTS: Record<string, { modes: readonly Mode[]; default: string }> =
   force: { modes: ['delete'], default: 'false' },
   'sweep-scope': { modes: ['sweep'], default: 'repository' },
   grace: { modes: ['sweep'], default: '0s' },
-  'dry-run': { modes: ['create', 'sweep', 'rotate'], default: 'false' },
+  'dry-run': { modes: ['create', 'delete', 'sweep', 'rotate'], default: 'false' },
   'sweep-budget': { modes: ['sweep'], default: '10m' },
   'github-token': { modes: ['rotate', 'sweep'], default: '' },
   'github-api-url': { modes: ['rotate', 'sweep'], default: '' },
@@ -129,6 +131,15 @@ export async function parseInputs(source: InputSource, options: ParseOptions): P
   else if (mode === 'sweep') settings = sweepSettings(read, common, source, options)
   else if (mode === 'rotate') settings = await rotateSettings(read, common, source, options)
 
+  if (settings?.mode === 'create' && settings.requestTimeoutMs > POST_COVERED_REQUEST_TIMEOUT_MS) {
+    read.warn(
+      'request-timeout',
+      `it is ${formatDuration(settings.requestTimeoutMs)}: Vast may still apply a create request that got no answer up to request-timeout + 2s after it was sent, ` +
+        `and the post step can wait only ${formatDuration(POST_COVERED_REQUEST_TIMEOUT_MS + 2000)} for that (the runner gives it about a minute). ` +
+        'A key made that late is not seen by post; it stays until a scheduled sweep (mode: sweep) deletes it after its deadline (docs/reliability.md). ' +
+        `Set request-timeout to ${formatDuration(POST_COVERED_REQUEST_TIMEOUT_MS)} or less to silence this`,
+    )
+  }
   if (settings?.mode === 'create' && settings.exportConfig && relativeXdgConfigHome(source.env)) {
     read.warn(
       'export-config',

@@ -78,7 +78,13 @@ export function deleteSettings(read: Reader, common: CommonSettings): DeleteSett
   } else {
     keyId = Number(text)
   }
-  return { ...common, mode: 'delete', keyId, force: read.boolean('force') }
+  return {
+    ...common,
+    mode: 'delete',
+    keyId,
+    force: read.boolean('force'),
+    dryRun: read.boolean('dry-run'),
+  }
 }
 
 export function sweepSettings(
@@ -87,8 +93,7 @@ export function sweepSettings(
   source: InputSource,
   options: ParseOptions,
 ): SweepSettings {
-  const token = read.raw('github-token')
-  if (token) options.onSecret(token)
+  const token = readGithubToken(read, options)
   const githubApi = checkApiUrl(
     read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl),
     DEFAULTS.githubApiUrl,
@@ -104,6 +109,24 @@ export function sweepSettings(
     ...(token ? { githubToken: new Secret(token) } : {}),
     githubApiUrl: 'url' in githubApi ? githubApi.url : '',
   }
+}
+
+/**
+ * `github-token` (rotate and sweep): masked when long enough to be masked safely; a set value
+ * shorter than MIN_SECRET_LENGTH is a problem (it is no token, and masking it would hide ordinary
+ * words in the log). Returns the raw value ('' when unset; whether that is allowed is the mode's
+ * call).
+ */
+export function readGithubToken(read: Reader, options: ParseOptions): string {
+  const token = read.raw('github-token')
+  if (token.length >= MASKED_SECRET_LENGTH) options.onSecret(token)
+  if (token && token.length < MIN_SECRET_LENGTH) {
+    read.problem(
+      'github-token',
+      `it is only ${token.length} characters long; GitHub tokens are 40 or more. A value shorter than ${MIN_SECRET_LENGTH} characters is not a token, and cannot be masked in the log without hiding ordinary words; check the secret`,
+    )
+  }
+  return token
 }
 
 async function readPermissions(
@@ -182,14 +205,8 @@ export async function rotateSettings(
   source: InputSource,
   options: ParseOptions,
 ): Promise<RotateSettings> {
-  const token = read.raw('github-token')
-  if (token.length >= MASKED_SECRET_LENGTH) options.onSecret(token)
-  if (token && token.length < MIN_SECRET_LENGTH) {
-    read.problem(
-      'github-token',
-      `it is only ${token.length} characters long; GitHub tokens are 40 or more. A value shorter than ${MIN_SECRET_LENGTH} characters is not a token, and cannot be masked in the log without hiding ordinary words; check the secret`,
-    )
-  } else if (!token) {
+  const token = readGithubToken(read, options)
+  if (!token) {
     read.problem(
       'github-token',
       'it is required in rotate mode: a token that can write Actions secrets, e.g. from actions/create-github-app-token (permission-secrets: write) or a fine-grained PAT with "Secrets: read and write"; the workflow\'s own GITHUB_TOKEN cannot write secrets',

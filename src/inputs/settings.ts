@@ -42,6 +42,8 @@ export interface DeleteSettings extends CommonSettings {
   readonly keyId: number
   /** Delete the key even when its name says this action did not make it. */
   readonly force: boolean
+  /** Every check, then "Would delete key N"; nothing is deleted. */
+  readonly dryRun: boolean
 }
 
 export interface SweepSettings extends CommonSettings {
@@ -120,6 +122,14 @@ export const MIN_SECRET_LENGTH = 20
 export const MASKED_SECRET_LENGTH = 8
 
 export const TTL_RANGE_MS = { min: 30_000, max: 365 * 86_400_000 }
+/**
+ * The longest request-timeout whose late-apply window post can still wait out: post's budget
+ * (POST_BUDGET_MS, 50 s) less the 2 s it keeps for its last look (create-post.ts), less the 2 s
+ * margin after request-timeout in which Vast may still apply an unanswered create
+ * (LATE_APPLY_MARGIN_MS, step-keys.ts). A longer one gets a warning in create mode.
+ */
+export const POST_COVERED_REQUEST_TIMEOUT_MS = 46_000
+
 export const REQUEST_TIMEOUT_RANGE_MS = { min: 100, max: 300_000 }
 export const GRACE_RANGE_MS = { min: 0, max: 365 * 86_400_000 }
 export const SWEEP_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 }

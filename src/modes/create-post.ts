@@ -112,7 +112,7 @@ export async function runCreatePost(deps: CreatePostDeps): Promise<void> {
       runner.info(said)
       summary.push(`- ${said}`)
       if (!result.covered) {
-        const late = `Vast could still apply the create request until ${isoSeconds(new Date(result.windowEnd))}, after this step had to stop looking; ${nextStep(state)}`
+        const late = `Vast could still apply the create request until ${isoSeconds(new Date(result.windowEnd))}, after this step had to stop looking. ${nextStep(state)}`
         runner.warning(late)
         summary.push(`- ⚠️ ${late}`)
       }

@@ -8,7 +8,9 @@ import { deleteKey, listKeys, requireParentKeyId, withAccessHint } from '../vast
 /**
  * `mode: delete`: one key by id, e.g. a key made with `revoke: never` in an earlier job. Only a
  * key this action made (found by id in the account's list, its name a managed name) is deleted,
- * unless `force: true`; never the parent key.
+ * unless `force: true`; never the parent key. With `dry-run: true`, every check is made and
+ * nothing is deleted. `deleted-count` is 1 only when this step deleted the key; a key already
+ * gone (404) counts 0, as in a sweep.
  */
 export async function runDelete(
   settings: DeleteSettings,
@@ -40,7 +42,16 @@ export async function runDelete(
           'Set force: true to delete a key the action did not make.',
       )
     }
-    runner.info(`force: true — deleting key ${keyId}, which this action did not make.`)
+    runner.info(
+      `force: true — ${settings.dryRun ? 'would delete' : 'deleting'} key ${keyId}, which this action did not make.`,
+    )
+  }
+  if (settings.dryRun) {
+    runner.setOutput('deleted-count', '0')
+    runner.info(
+      `Would delete key ${keyId}${shownName || ' (name not shown: not a managed name)'} (dry run: nothing was deleted).`,
+    )
+    return
   }
   let result
   try {
@@ -53,7 +64,7 @@ export async function runDelete(
   runner.info(
     result === 'deleted'
       ? `Deleted Vast.ai key ${keyId}${shownName}.`
-      : `Vast.ai key ${keyId} was deleted by someone else just now.`,
+      : `Vast.ai key ${keyId} is already gone (deleted by someone else just now); deleted-count is 0.`,
   )
 }
 

@@ -182,7 +182,7 @@ async function cleanUpAfterCancel(
       `Cancelled during the create request; ${result.deleted.length > 0 ? `deleted the ${result.deleted.length} key(s) it made` : 'no key was made so far'}. ` +
         (result.covered
           ? 'Vast can no longer apply the request.'
-          : `Vast could still apply the request until ${isoSeconds(new Date(windowEnd))}: the post step looks again.`),
+          : `Vast could still apply the request until ${isoSeconds(new Date(windowEnd))}: the post step looks again (it can wait up to 48s; a key made later is left to a sweep).`),
     )
   } catch (error) {
     deps.runner.info(

@@ -13,7 +13,7 @@ import {
   type KeyInfo,
 } from '../vast/keys.ts'
 import type { RunReader } from '../github/runs.ts'
-import { lookUpRuns, runKeyCandidates } from './sweep-runs.ts'
+import { lookUpRuns, MAX_RUN_LOOKUPS, runKeyCandidates } from './sweep-runs.ts'
 
 /**
  * `mode: sweep`, meant for a schedule: deletes the managed keys whose deadline has passed, for
@@ -92,14 +92,20 @@ export async function runSweep(settings: SweepSettings, deps: SweepDeps): Promis
   const where =
     settings.scope === 'account' ? 'on the account' : `of ${settings.context.repository}`
   runner.info(
-    `${keys.length} keys on the account; ${expired.length} managed key(s) ${where} past their deadline${settings.graceMs ? ` + ${formatDuration(settings.graceMs)} grace` : ''}.`,
+    `${plural(keys.length, 'key')} on the account; ${plural(expired.length, 'managed key')} ${where} past ${expired.length === 1 ? 'its' : 'their'} deadline${settings.graceMs ? ` + ${formatDuration(settings.graceMs)} grace` : ''}.`,
+  )
+  runner.info(
+    deps.runs
+      ? 'Run-aware: yes (github-token is set): job keys of completed workflow runs go before their deadline.'
+      : 'Run-aware: no (github-token is not set): keys go only after their deadline; see docs/reliability.md.',
   )
   if (deps.runs) {
     expired.push(...(await completedRunKeys(settings, deps, deps.runs, keys, parentId, expired)))
   }
 
   const deleted: ExpiredKey[] = []
-  const failed: { key: ExpiredKey; message: string }[] = []
+  const gone: ExpiredKey[] = []
+  const failed: Failure[] = []
   let stoppedBy = ''
   if (settings.dryRun) {
     for (const key of expired) runner.info(`Would delete ${describe(key)}`)
@@ -111,8 +117,12 @@ export async function runSweep(settings: SweepSettings, deps: SweepDeps): Promis
       }
       try {
         const result = await withAccessHint(deleteKey(client, key.id))
-        deleted.push(key)
-        runner.info(`${result === 'deleted' ? 'Deleted' : 'Already gone:'} ${describe(key)}`)
+        ;(result === 'deleted' ? deleted : gone).push(key)
+        runner.info(
+          result === 'deleted'
+            ? `Deleted ${describe(key)}`
+            : `Already gone (deleted by someone else; not counted in deleted-count): ${describe(key)}`,
+        )
       } catch (error) {
         if (
           error instanceof VastApiError &&
@@ -122,13 +132,13 @@ export async function runSweep(settings: SweepSettings, deps: SweepDeps): Promis
           break
         }
         const message = error instanceof Error ? error.message : String(error)
-        failed.push({ key, message })
+        failed.push({ key, message, error })
         runner.warning(`Could not delete ${describe(key)}: ${message}`)
       }
     }
   }
 
-  const remaining = expired.length - deleted.length
+  const remaining = expired.length - deleted.length - gone.length
   runner.setOutput('deleted-count', String(deleted.length))
   runner.setOutput(
     'deleted-keys',
@@ -138,14 +148,51 @@ export async function runSweep(settings: SweepSettings, deps: SweepDeps): Promis
   )
   runner.setOutput('remaining-count', String(remaining))
   runner.setOutput('failed-count', String(failed.length))
-  const verb = settings.dryRun ? 'Dry run: would delete' : 'Deleted'
+  const listed = settings.dryRun ? expired : deleted
   runner.info(
-    `${verb} ${settings.dryRun ? expired.length : deleted.length} key(s)${reasons(settings.dryRun ? expired : deleted)}; ${remaining} key(s) to delete remain` +
+    `${settings.dryRun ? 'Dry run: would delete' : 'Deleted'} ${plural(listed.length, 'key')}${reasons(listed)}` +
+      (gone.length ? `; ${gone.length} already gone` : '') +
+      `; ${plural(remaining, 'key')} to delete remain${remaining === 1 ? 's' : ''}` +
       (failed.length ? `, ${failed.length} failed` : '') +
       (stoppedBy ? ` (stopped: ${stoppedBy}; the next sweep goes on)` : '') +
       '.',
   )
-  runner.appendSummary(summary(settings, settings.dryRun ? expired : deleted, failed, remaining))
+  runner.appendSummary(
+    summary(settings, { listed, gone: gone.length, failed, remaining, stoppedBy }),
+  )
+  if (failed.length > 0) runner.setFailed(failureMessage(failed, expired.length))
+}
+
+interface Failure {
+  key: ExpiredKey
+  message: string
+  error: unknown
+}
+
+/**
+ * Why the step fails when deletes failed: how many, and the likely cause. A refusal (401/403) of
+ * a delete means the parent key lacks user_write or the keys are not its account's (vast-api.md,
+ * "Permissions" and E4).
+ */
+function failureMessage(failed: Failure[], total: number): string {
+  const refused = failed.filter(
+    ({ error }) =>
+      error instanceof VastApiError &&
+      !error.edge &&
+      (error.status === 401 || error.status === 403),
+  )
+  const cause = refused.length
+    ? `Vast refused ${refused.length === failed.length ? 'them' : `${refused.length} of them`} (HTTP ${refused.map(({ error }) => (error as VastApiError).status).find(Boolean)}): the parent key (admin-api-key) lacks user_write, or is wrong or deleted. Give admin-api-key both user_read and user_write.`
+    : `The first error: ${failed[0]?.message.replace(/\.$/, '')}.`
+  return (
+    `The sweep could not delete ${failed.length} of ${plural(total, 'key')} (failed-count ${failed.length}; see the warnings above). ${cause} ` +
+    'The keys are still live; the next sweep tries again.'
+  )
+}
+
+/** `1 key`, `2 keys`. */
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
 }
 
 /**
@@ -167,14 +214,22 @@ async function completedRunKeys(
     scope: settings.scope,
     skip: new Set(expired.map((key) => key.id)),
   })
-  const { outcomes, notAsked } = await lookUpRuns(groups, runs, () => deps.signal?.aborted === true)
+  const { outcomes, notAsked } = await lookUpRuns(
+    groups,
+    runs,
+    () => deps.signal?.aborted === true || runs.outOfTime,
+  )
   const now = deps.now().getTime()
   const found: ExpiredKey[] = []
+  const refused: number[] = []
   for (const outcome of outcomes) {
     const run = `run ${outcome.runId} attempt ${outcome.runAttempt} of ${outcome.repository}`
-    const count = `${outcome.keys.length} key(s)`
+    const count = plural(outcome.keys.length, 'key')
+    const one = outcome.keys.length === 1
     if (outcome.state.state === 'completed') {
-      runner.info(`${run} completed (${outcome.state.conclusion}): its ${count} go now.`)
+      runner.info(
+        `${run} completed (${outcome.state.conclusion}): its ${count} ${one ? 'goes' : 'go'} now.`,
+      )
       for (const { key, expiresAt } of outcome.keys) {
         found.push({
           id: key.id,
@@ -186,13 +241,31 @@ async function completedRunKeys(
         })
       }
     } else if (outcome.state.state === 'running') {
-      runner.info(`${run} is ${outcome.state.status}: its ${count} stay.`)
+      runner.info(`${run} is ${outcome.state.status}: its ${count} ${one ? 'stays' : 'stay'}.`)
     } else {
-      runner.info(`${run}: ${outcome.state.reason}; its ${count} stay until their deadline.`)
+      if (outcome.state.refused) refused.push(outcome.state.refused)
+      runner.info(
+        `${run}: ${outcome.state.reason}; its ${count} ${one ? 'stays' : 'stay'} until ${one ? 'its' : 'their'} deadline.`,
+      )
     }
   }
+  if (refused.length > 0) {
+    // One annotation however many runs: the cause is the token, not the run.
+    runner.warning(
+      `GitHub refused github-token (HTTP ${refused[0]}) when the sweep asked about ${plural(refused.length, 'workflow run')}: the token needs actions: read ` +
+        "(add `permissions: actions: read` to the sweep job, or use a token that may read these repositories' runs). " +
+        'Until then the run-aware part does nothing: job keys stay until their deadline.',
+    )
+  }
   if (notAsked > 0) {
-    runner.info(`${notAsked} more run attempt(s) were not asked about; the next sweep asks.`)
+    const why = deps.signal?.aborted
+      ? 'the step was cancelled'
+      : runs.outOfTime
+        ? 'sweep-budget ran out'
+        : `at most ${MAX_RUN_LOOKUPS} are asked per sweep`
+    runner.info(
+      `${plural(notAsked, 'more run attempt')} ${notAsked === 1 ? 'was' : 'were'} not asked about (${why}); the next sweep asks.`,
+    )
   }
   return found.sort((a, b) => a.id - b.id)
 }
@@ -203,9 +276,13 @@ function describe(key: ExpiredKey): string {
     : `key ${key.id} "${key.name}" (overdue by ${formatDuration(roundSeconds(key.overdueMs))})`
 }
 
+/** `: 1 past its deadline, 2 of completed runs`, or '' when every key is past its deadline. */
 function reasons(keys: ExpiredKey[]): string {
   const done = keys.filter((key) => key.reason === 'run-completed').length
-  return done ? ` (${keys.length - done} past their deadline, ${done} of completed runs)` : ''
+  const late = keys.length - done
+  return done
+    ? ` (${late} past ${late === 1 ? 'its' : 'their'} deadline, ${done} of completed run${done === 1 ? '' : 's'})`
+    : ''
 }
 
 function roundSeconds(ms: number): number {
@@ -214,11 +291,16 @@ function roundSeconds(ms: number): number {
 
 function summary(
   settings: SweepSettings,
-  listed: ExpiredKey[],
-  failed: { key: ExpiredKey; message: string }[],
-  remaining: number,
+  result: {
+    listed: ExpiredKey[]
+    gone: number
+    failed: Failure[]
+    remaining: number
+    stoppedBy: string
+  },
 ): string {
-  const title = settings.dryRun ? 'would be deleted (dry run)' : 'deleted'
+  const { listed, failed, remaining } = result
+  const title = settings.dryRun ? 'would be deleted' : 'deleted'
   const rows = listed
     .slice(0, SUMMARY_ROWS)
     .map((k) => [
@@ -229,7 +311,18 @@ function summary(
         ? (k.run ?? 'its run completed')
         : `deadline passed ${formatDuration(roundSeconds(k.overdueMs))} ago`,
     ])
-  let text = `### Vast.ai key sweep\n\n${listed.length} key(s) ${title}${reasons(listed)}; ${remaining} key(s) to delete remain; ${failed.length} failed.\n\n`
+  let text =
+    `### Vast.ai key sweep${settings.dryRun ? ' (dry run)' : ''}\n\n` +
+    `${plural(listed.length, 'key')} ${title}${reasons(listed)}` +
+    (result.gone ? `; ${result.gone} already gone` : '') +
+    `; ${plural(remaining, 'key')} to delete remain${remaining === 1 ? 's' : ''}; ${failed.length} failed.\n\n`
+  if (result.stoppedBy) {
+    text +=
+      `**Stopped early: ${result.stoppedBy}.** ${plural(remaining - failed.length, 'key')} past ${remaining - failed.length === 1 ? 'its' : 'their'} deadline or of completed runs ${remaining - failed.length === 1 ? 'was' : 'were'} not tried; the next sweep deletes ${remaining - failed.length === 1 ? 'it' : 'them'}` +
+      (result.stoppedBy.startsWith('sweep-budget')
+        ? ' (raise sweep-budget to finish in one run).\n\n'
+        : '.\n\n')
+  }
   if (rows.length) text += markdownTable(['Key id', 'Name', 'Deadline', 'Why'], rows)
   if (listed.length > SUMMARY_ROWS) text += `\n…and ${listed.length - SUMMARY_ROWS} more.\n`
   if (failed.length) {

@@ -52,22 +52,28 @@ export function accessHint(error: unknown): string {
   )
 }
 
-/** Awaits `call`; a refusal (401/403) comes back with {@link accessHint} added to its message. */
+/**
+ * Awaits `call`; a refusal (401/403) comes back with {@link accessHint} after Vast's own words:
+ * "Delete API key 7 failed: HTTP 403: <Vast's message>. The parent key (admin-api-key) was
+ * refused: …" (the order post and create use).
+ */
 export async function withAccessHint<T>(call: Promise<T>): Promise<T> {
   try {
     return await call
   } catch (error) {
     const hint = accessHint(error)
     if (!hint || !(error instanceof VastApiError)) throw error
-    throw new VastApiError({
+    const hinted = new VastApiError({
       operation: error.operation,
       kind: error.kind,
       ...(error.status === undefined ? {} : { status: error.status }),
       ...(error.apiMessage === undefined ? {} : { apiMessage: error.apiMessage }),
       retryable: error.retryable,
       ambiguous: error.ambiguous,
-      detail: hint,
     })
+    // The API's message may end its own sentence: never two full stops.
+    hinted.message = `${error.message.replace(/\.$/, '')}. ${hint}.`
+    throw hinted
   }
 }
 
