@@ -1480,7 +1480,41 @@ class InputError extends Error {
     }
 }
 
+;// CONCATENATED MODULE: ./src/inputs/secret-input.ts
+
+/** Blanks, line ends, control and format characters: never part of a Vast key or GitHub token. */
+const SEPARATORS = /[\s\p{Z}\p{Cc}\p{Cf}]+/u;
+/**
+ * Masks a credential input (`admin-api-key`, `github-token`) and checks its shape; returns the
+ * value as read. Masked first, before any message can quote it: the whole value when it is one
+ * piece of {@link MASKED_SECRET_LENGTH} characters or more (a shorter one is refused and would
+ * hide ordinary words if masked). A value holding blanks, line ends, control or format characters
+ * is refused, and only its pieces between them of that length or more are masked: sent whole,
+ * the runner would also mask each of its lines however short (a line `e` turns every `e` in the
+ * job's log into `***`). An empty value is left to the caller (required or not).
+ */
+function readSecretInput(read, name, onSecret, describe) {
+    const value = read.raw(name);
+    if (!value)
+        return value;
+    if (SEPARATORS.test(value)) {
+        for (const piece of value.split(SEPARATORS)) {
+            if (piece.length >= MASKED_SECRET_LENGTH)
+                onSecret(piece);
+        }
+        read.problem(name, 'it contains whitespace, line breaks or control characters; check the secret (copied with a line end or a space?)');
+        return value;
+    }
+    if (value.length >= MASKED_SECRET_LENGTH)
+        onSecret(value);
+    if (value.length < MIN_SECRET_LENGTH) {
+        read.problem(name, `it is only ${value.length} characters long; ${describe.usual}. A value shorter than ${MIN_SECRET_LENGTH} characters is not ${describe.what}, and cannot be masked in the log without hiding ordinary words; check that the secret holds the whole value`);
+    }
+    return value;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/modes.ts
+
 
 
 
@@ -1527,9 +1561,7 @@ function deleteSettings(read, common) {
     return { ...common, mode: 'delete', keyId, force: read.boolean('force') };
 }
 function sweepSettings(read, common, source, options) {
-    const token = read.raw('github-token');
-    if (token)
-        options.onSecret(token);
+    const token = readSecretInput(read, 'github-token', (v) => options.onSecret(v), GITHUB_TOKEN);
     const githubApi = checkApiUrl(read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl), DEFAULTS.githubApiUrl);
     if ('problem' in githubApi)
         read.problem('github-api-url', githubApi.problem);
@@ -1594,16 +1626,13 @@ function readLabel(read, label) {
     return label;
 }
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** How `github-token` is described when it is too short. */
+const GITHUB_TOKEN = { what: 'a token', usual: 'GitHub tokens are 40 or more' };
 const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
 const OWNER = /^[A-Za-z0-9-]+$/;
 async function rotateSettings(read, common, source, options) {
-    const token = read.raw('github-token');
-    if (token.length >= MASKED_SECRET_LENGTH)
-        options.onSecret(token);
-    if (token && token.length < MIN_SECRET_LENGTH) {
-        read.problem('github-token', `it is only ${token.length} characters long; GitHub tokens are 40 or more. A value shorter than ${MIN_SECRET_LENGTH} characters is not a token, and cannot be masked in the log without hiding ordinary words; check the secret`);
-    }
-    else if (!token) {
+    const token = readSecretInput(read, 'github-token', (v) => options.onSecret(v), GITHUB_TOKEN);
+    if (!token) {
         read.problem('github-token', 'it is required in rotate mode: a token that can write Actions secrets, e.g. from actions/create-github-app-token (permission-secrets: write) or a fine-grained PAT with "Secrets: read and write"; the workflow\'s own GITHUB_TOKEN cannot write secrets');
     }
     const labelText = read.raw('key-name');
@@ -1793,6 +1822,7 @@ class Reader {
 
 
 
+
 /**
  * Every input of action.yml is read and validated here (this folder), into one readonly value per
  * mode. Every message a user sees about a bad input is written here. It sends nothing anywhere.
@@ -1839,20 +1869,15 @@ function listWords(words) {
     return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }
 async function parseInputs(source, options) {
-    const rawKey = source.getInput('admin-api-key');
-    if (rawKey.length >= MASKED_SECRET_LENGTH)
-        options.onSecret(rawKey);
     const read = new Reader(source);
+    const rawKey = readSecretInput(read, 'admin-api-key', (v) => options.onSecret(v), {
+        what: 'a key',
+        usual: 'a Vast.ai key is 64',
+    });
     if (!rawKey) {
         read.problem('admin-api-key', 'it is empty. Pass the parent Vast.ai key from a secret, e.g. `admin-api-key: ${{ secrets.VAST_ADMIN_API_KEY }}`. ' +
             'Secrets are empty in workflows triggered from a fork (pull_request from a fork, or Dependabot), ' +
             'and when the secret is not defined in this repository, environment or organisation.');
-    }
-    else if (/[\s\p{Cc}]/u.test(rawKey)) {
-        read.problem('admin-api-key', 'it contains whitespace or control characters; check the secret');
-    }
-    else if (rawKey.length < MIN_SECRET_LENGTH) {
-        read.problem('admin-api-key', `it is only ${rawKey.length} characters long; a Vast.ai key is 64. A value shorter than ${MIN_SECRET_LENGTH} characters is not a key, and cannot be masked in the log without hiding ordinary words; check that the secret holds the whole key`);
     }
     const modeValue = read.text('mode', DEFAULTS.mode);
     const mode = MODES.includes(modeValue) ? modeValue : undefined;
@@ -2754,25 +2779,66 @@ function encodedForms(value) {
     return [value, ...base64, json, uri, xml, value.replaceAll("'", "''")];
 }
 /**
- * The secrets this step registered, and their removal from text. A value is registered with each
- * of its trimmed lines (as `::add-mask::` does) and the encoded forms the runner also masks. In
- * text, letter case is ignored, and every run of {@link SECRET_RUN} or more consecutive
- * characters of a form is replaced: a message that quotes a key cut short, or upper-cased, shows
- * `***` too. Forms shorter than that are replaced where they occur whole. Overlapping matches
- * merge into one `***`, as the runner's masker does.
+ * What may stand between the characters of a secret echoed back: line ends (a message put on one
+ * line turns them into spaces), blanks, control and format characters (zero-width ones included).
+ * The scrubber also matches a secret with any of these removed.
+ */
+const SEPARATOR = /[\s\p{Z}\p{Cc}\p{Cf}]/u;
+/**
+ * A line of a multi-line secret shorter than this is not registered (nor sent to the runner on
+ * its own: see {@link createRunner}'s setSecret). A line of a few characters gives little away
+ * when it shows, while masking it would hide every occurrence of it in the log (a line `e` turns
+ * every `e` into `***`) and show the secret by the holes it leaves. Same as the inputs'
+ * MASKED_SECRET_LENGTH (src/inputs/settings.ts).
+ */
+const MIN_SECRET_LINE = 8;
+/** The lines of a value worth masking on their own: trimmed, {@link MIN_SECRET_LINE} or longer. */
+function maskableLines(value) {
+    return value
+        .split(/[\r\n]+/)
+        .map((line) => line.trim())
+        .filter((line) => line.length >= MIN_SECRET_LINE);
+}
+/** `text` without separators, and for each of its UTF-16 units the index it came from. */
+function compact(text) {
+    let out = '';
+    const at = [];
+    let i = 0;
+    for (const ch of text) {
+        if (!SEPARATOR.test(ch)) {
+            out += ch;
+            for (let unit = 0; unit < ch.length; unit++)
+                at.push(i + unit);
+        }
+        i += ch.length;
+    }
+    return { text: out, at };
+}
+/**
+ * The secrets this step registered, and their removal from text. A value is registered whole,
+ * with each of its trimmed lines of {@link MIN_SECRET_LINE} or more characters (as `::add-mask::`
+ * does, less the short lines) and the encoded forms the runner also masks. In text, letter case
+ * is ignored, and every run of {@link SECRET_RUN} or more consecutive characters of a form is
+ * replaced: a message that quotes a key cut short, or upper-cased, shows `***` too. Forms shorter
+ * than that are replaced where they occur whole. Separators ({@link SEPARATOR}) are ignored on
+ * both sides: a key echoed cut into lines, or with spaces or zero-width characters between its
+ * characters, is matched as if they were not there, and replaced from its first character to its
+ * last. Overlapping matches merge into one `***`, as the runner's masker does.
  */
 class SecretScrubber {
     #runs = new Set();
     #short = new Set();
     #values = new Set();
-    /** Registers a value (what `::add-mask::` registers: the whole and each trimmed line). */
+    /** Registers a value (what `::add-mask::` registers: the whole and each long trimmed line). */
     add(value) {
-        const values = [value, ...value.split(/[\r\n]+/).map((line) => line.trim())];
+        const values = [value, ...maskableLines(value)];
         for (const one of values) {
             if (one.trim() === '' || this.#values.has(one))
                 continue;
             this.#values.add(one);
-            for (const form of encodedForms(one).map(fold)) {
+            for (const form of encodedForms(one).map((f) => compact(fold(f)).text)) {
+                if (form === '')
+                    continue;
                 // A multi-line value is matched whole; runs come from each of its lines.
                 if (form.length < SECRET_RUN || /[\r\n]/.test(one)) {
                     this.#short.add(form);
@@ -2791,16 +2857,18 @@ class SecretScrubber {
     scrub(text) {
         if (this.#values.size === 0 || text === '')
             return text;
-        const folded = fold(text);
+        const { text: folded, at } = compact(fold(text));
         const ranges = [];
+        // A match in the compacted text covers the original from its first character to its last.
+        const add = (from, to) => ranges.push([at[from] ?? 0, (at[to - 1] ?? 0) + 1]);
         for (const form of this.#short) {
-            for (let at = folded.indexOf(form); at >= 0; at = folded.indexOf(form, at + 1)) {
-                ranges.push([at, at + form.length]);
+            for (let i = folded.indexOf(form); i >= 0; i = folded.indexOf(form, i + 1)) {
+                add(i, i + form.length);
             }
         }
         for (let i = 0; i + SECRET_RUN <= folded.length; i++) {
             if (this.#runs.has(folded.slice(i, i + SECRET_RUN)))
-                ranges.push([i, i + SECRET_RUN]);
+                add(i, i + SECRET_RUN);
         }
         if (ranges.length === 0)
             return text;
@@ -2854,11 +2922,17 @@ function createRunner(io = defaultIo) {
             setSecret(revealed);
         return revealed;
     };
+    // The runner masks the whole value and every trimmed line of it, however short. A value with a
+    // short line is sent line by line instead, the short lines left out (docs/runner-protocol.md).
     const setSecret = (value) => {
         if (value.trim() === '')
             return;
         secrets.add(value);
-        io.write(`::add-mask::${escapeData(value)}`);
+        const lines = value.split(/[\r\n]+/).filter((line) => line.trim() !== '');
+        const long = maskableLines(value);
+        for (const one of lines.length === long.length ? [value] : long) {
+            io.write(`::add-mask::${escapeData(one)}`);
+        }
     };
     return {
         getInput: (name) => (io.env[inputEnvName(name)] ?? '').trim(),

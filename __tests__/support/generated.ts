@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { parse as parseYaml } from 'yaml'
 import { InputError, parseInputs } from '../../src/inputs/index.ts'
 import { scenario } from './action.ts'
+import { SEPARATORS } from './hostile.ts'
 
 /**
  * Generated cases, shared by `npm test` (__tests__/properties.test.ts) and `npm run test:faults`
@@ -123,6 +124,72 @@ export async function badInputProblem(input: string, value: string): Promise<str
     if (bad) return `a message not naming its input: ${bad}`
     if (input !== 'mode' && !error.problems.some((p) => p.startsWith(`Input '${input}'`))) {
       return `no message names '${input}'`
+    }
+    return undefined
+  }
+}
+
+/**
+ * A credential input holding separators (a secret copied with its line end, cut into lines, with
+ * a stray short line): pieces of a key or token, some a character or two, with blanks, line ends,
+ * control or zero-width characters between them.
+ */
+export const credentialCase = fc.tuple(
+  fc.constantFrom('admin-api-key', 'github-token'),
+  fc.array(
+    fc.oneof(
+      keyValue,
+      fc.string({ unit: fc.constantFrom(...KEY_CHARS), minLength: 1, maxLength: 9 }),
+    ),
+    { minLength: 1, maxLength: 4 },
+  ),
+  fc.array(fc.array(fc.constantFrom(...SEPARATORS), { minLength: 1, maxLength: 3 }), {
+    minLength: 4,
+    maxLength: 4,
+  }),
+  fc.boolean(),
+)
+
+/**
+ * Parses a credential with separators; what is wrong: it must be refused, naming the input, and
+ * only its pieces of 8 characters or more may be masked, each on its own.
+ */
+export async function credentialProblem([input, pieces, gaps, leading]: [
+  string,
+  string[],
+  string[][],
+  boolean,
+]): Promise<string | undefined> {
+  const value =
+    (leading ? 'x' : '') + pieces.map((p, i) => (gaps[i] ?? [' ']).join('') + p).join('')
+  const inputs: Record<string, string> = {
+    'admin-api-key': 'k'.repeat(32),
+    permissions: 'instance_read',
+    mode: input === 'github-token' ? 'rotate' : 'create',
+    'key-name': 'ci',
+    'secret-name': 'VAST_KEY',
+    [input]: value,
+  }
+  const masked: string[] = []
+  try {
+    await parseInputs(
+      { getInput: (name) => (inputs[name] ?? '').trim(), env: {} },
+      { onSecret: (v) => masked.push(v), loadYaml: () => Promise.resolve(parseYaml) },
+    )
+    return value.trim() === value.trim().replace(/[\s\p{Cc}\p{Cf}]/gu, '') ? undefined : 'accepted'
+  } catch (error) {
+    if (!(error instanceof InputError)) return `threw ${String(error)}`
+    const wanted = value
+      .trim()
+      .split(/[\s\p{Z}\p{Cc}\p{Cf}]+/u)
+      .filter((p) => p.length >= 8)
+    const bad = masked.filter((m) => m !== inputs['admin-api-key'] && !wanted.includes(m))
+    if (bad.length) return `masked ${JSON.stringify(bad)}`
+    const missing = wanted.filter((w) => !masked.includes(w))
+    if (missing.length) return `did not mask ${JSON.stringify(missing)}`
+    if (value.trim() !== value.trim().replace(/[\s\p{Z}\p{Cc}\p{Cf}]/gu, '')) {
+      const named = error.problems.find((p) => p.startsWith(`Input '${input}': it contains`))
+      if (!named) return `not refused for its separators: ${error.message}`
     }
     return undefined
   }

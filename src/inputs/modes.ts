@@ -9,13 +9,12 @@ import {
 } from '../permissions.ts'
 import { Secret } from '../secret.ts'
 import type { Reader } from './reader.ts'
+import { readSecretInput } from './secret-input.ts'
 import {
   CREATE_BUDGET_RANGE_MS,
   DEFAULTS,
   GRACE_RANGE_MS,
   KEEP_PREVIOUS_RANGE,
-  MASKED_SECRET_LENGTH,
-  MIN_SECRET_LENGTH,
   SWEEP_BUDGET_RANGE_MS,
   TTL_RANGE_MS,
   type CommonSettings,
@@ -87,8 +86,7 @@ export function sweepSettings(
   source: InputSource,
   options: ParseOptions,
 ): SweepSettings {
-  const token = read.raw('github-token')
-  if (token) options.onSecret(token)
+  const token = readSecretInput(read, 'github-token', (v) => options.onSecret(v), GITHUB_TOKEN)
   const githubApi = checkApiUrl(
     read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl),
     DEFAULTS.githubApiUrl,
@@ -172,6 +170,9 @@ function readLabel(read: Reader, label: string): string {
 }
 
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+/** How `github-token` is described when it is too short. */
+const GITHUB_TOKEN = { what: 'a token', usual: 'GitHub tokens are 40 or more' }
+
 const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/
 const OWNER = /^[A-Za-z0-9-]+$/
 
@@ -181,14 +182,8 @@ export async function rotateSettings(
   source: InputSource,
   options: ParseOptions,
 ): Promise<RotateSettings> {
-  const token = read.raw('github-token')
-  if (token.length >= MASKED_SECRET_LENGTH) options.onSecret(token)
-  if (token && token.length < MIN_SECRET_LENGTH) {
-    read.problem(
-      'github-token',
-      `it is only ${token.length} characters long; GitHub tokens are 40 or more. A value shorter than ${MIN_SECRET_LENGTH} characters is not a token, and cannot be masked in the log without hiding ordinary words; check the secret`,
-    )
-  } else if (!token) {
+  const token = readSecretInput(read, 'github-token', (v) => options.onSecret(v), GITHUB_TOKEN)
+  if (!token) {
     read.problem(
       'github-token',
       'it is required in rotate mode: a token that can write Actions secrets, e.g. from actions/create-github-app-token (permission-secrets: write) or a fine-grained PAT with "Secrets: read and write"; the workflow\'s own GITHUB_TOKEN cannot write secrets',
