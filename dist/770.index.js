@@ -226,9 +226,15 @@ var dist_bundle = __webpack_require__(9735);
 var plugin_throttling_dist_bundle = __webpack_require__(6856);
 // EXTERNAL MODULE: ./node_modules/libsodium-wrappers/dist/modules-esm/libsodium-wrappers.mjs + 1 modules
 var libsodium_wrappers = __webpack_require__(4768);
+// EXTERNAL MODULE: ./src/vast/answers.ts
+var answers = __webpack_require__(3093);
+// EXTERNAL MODULE: ./src/vast/transport.ts
+var transport = __webpack_require__(3019);
 // EXTERNAL MODULE: ./src/github/target.ts
 var target = __webpack_require__(3738);
 ;// CONCATENATED MODULE: ./src/github/secrets.ts
+
+
 
 
 
@@ -384,8 +390,13 @@ class SecretWriter {
         }
         catch (error) {
             const status = error.status;
-            const said = githubMessage(error);
             const where = this.describe();
+            // Octokit reports a request that got no answer (refused connection, proxy, a header that
+            // could not be sent) as status 500 without a response: not GitHub's 500.
+            if (typeof status !== 'number' || error.response === undefined) {
+                throw new GitHubSecretError(`Could not ${what} ${where}: ${typeof status === 'number' ? `no answer (${noAnswerCause(error)})` : noAnswerCause(error)}.`, false);
+            }
+            const said = githubMessage(error);
             if (status === 401) {
                 throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 401 (${said}). github-token was refused: it is wrong or expired.`, true);
             }
@@ -398,13 +409,43 @@ class SecretWriter {
             if (status === 404) {
                 throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 404 (${said}). Check the repository, environment or organisation, and that github-token can see it.`, true);
             }
-            throw new GitHubSecretError(`Could not ${what} ${where}: ${typeof status === 'number' ? `HTTP ${status}` : 'no answer'} (${said}).`, typeof status === 'number' && status >= 400 && status < 500);
+            throw new GitHubSecretError(`Could not ${what} ${where}: HTTP ${status} (${said}).`, status >= 400 && status < 500);
         }
         finally {
             clearTimeout(timer);
             this.#signal?.removeEventListener('abort', cancel);
         }
     }
+}
+/**
+ * Why a request got no answer, on one line: the error code and message found under Octokit's
+ * error (as src/vast/answers.ts networkCause finds them: credentials in a proxy URL dropped), or
+ * the action's own reason (the budget ran out, the step was cancelled).
+ */
+function noAnswerCause(error) {
+    const { code, message } = (0,answers/* networkCause */.u6)(error);
+    let innermost = '';
+    let current = error;
+    for (let depth = 0; depth < 5 && current; depth++) {
+        const text = current.message;
+        if (typeof text === 'string' && text)
+            innermost = text;
+        current = current.cause;
+    }
+    const said = (message || innermost)
+        .replace(/\/\/[^/\s@]*@/g, '//***@')
+        .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
+        .slice(0, 200);
+    if (/^Headers\.|header/i.test(said)) {
+        // The value is not quoted: it is the token's.
+        return 'a request header could not be sent: github-token holds a character an HTTP header cannot carry';
+    }
+    if (/proxy|407|Request was cancelled/i.test(said) && (0,transport/* proxyConfigured */.$o)(process.env)) {
+        return `${code === 'unknown' ? '' : `${code}: `}${said}; check the proxy in HTTPS_PROXY/HTTP_PROXY (its credentials, or its allow-list for the GitHub API)`;
+    }
+    return code === 'unknown'
+        ? said || 'unknown network error'
+        : `network error ${code}${said ? ` (${said})` : ''}`;
 }
 /** GitHub's own message, on one line (it ends up in the log). */
 function githubMessage(error) {

@@ -1,6 +1,76 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 5931:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Sz: () => (/* binding */ checkApiUrl),
+/* harmony export */   aK: () => (/* binding */ withoutVastApiPath),
+/* harmony export */   cW: () => (/* binding */ isLoopbackHost)
+/* harmony export */ });
+/**
+ * An API base URL (Vast's, GitHub's). A key or token goes wherever this points, so it is checked
+ * before any request: https anywhere, plain http only to this machine (the emulator, a local
+ * tunnel).
+ *
+ * "This machine" means a literal loopback address (127.0.0.0/8, ::1) or the name `localhost`,
+ * which is pinned to 127.0.0.1 here so that no lookup is made: a resolver or hosts file could
+ * send `localhost` elsewhere, and other `*.localhost` names go through DNS in Node (RFC 6761 asks
+ * resolvers to answer them with loopback, but nothing on the runner enforces it), so they are
+ * refused for plain http.
+ */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+/**
+ * Returns the normalised base (no trailing slash, path prefix kept, plain-http `localhost` as
+ * 127.0.0.1) or a reason it is refused.
+ */
+function checkApiUrl(text, example) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return { problem: `'${text}' is not a URL; use an https URL such as ${example}` };
+    }
+    if (url.username || url.password) {
+        return { problem: 'it must not carry credentials; keys and tokens go in their own inputs' };
+    }
+    if (url.search || url.hash)
+        return { problem: 'it must not have a query string or a fragment' };
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+        const sub = url.hostname.toLowerCase().endsWith('.localhost')
+            ? `; ${url.hostname} is not a loopback address (it would be looked up through DNS)`
+            : '';
+        return {
+            problem: `plain http is only allowed to this machine (127.0.0.1, [::1] or localhost)${sub}; use https://${url.host}${url.pathname === '/' ? '' : url.pathname}`,
+        };
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        return { problem: `'${url.protocol}' is not supported; use https://` };
+    }
+    if (url.protocol === 'http:' && url.hostname.toLowerCase() === 'localhost') {
+        url.hostname = '127.0.0.1';
+    }
+    return { url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
+}
+/** The path Vast's docs write after the host; the client adds it to every route itself. */
+const VAST_API_PATH = /\/api\/v0\/*$/i;
+/**
+ * `api-url` as Vast's API docs write the base (`https://console.vast.ai/api/v0/`): without this,
+ * requests would go to `/api/v0/api/v0/...`. Returns the base without it, or undefined when the
+ * URL does not end so.
+ */
+function withoutVastApiPath(url) {
+    return VAST_API_PATH.test(url) ? url.replace(VAST_API_PATH, '') : undefined;
+}
+
+
+/***/ }),
+
 /***/ 4660:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -803,6 +873,75 @@ function graceSignals(budget, onSignal, early, target = process) {
 
 /***/ }),
 
+/***/ 3093:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   HE: () => (/* binding */ scrubMessage),
+/* harmony export */   bD: () => (/* binding */ messageOf),
+/* harmony export */   qF: () => (/* binding */ parseJson),
+/* harmony export */   u6: () => (/* binding */ networkCause)
+/* harmony export */ });
+// Reading what Vast (or whatever answered in its place) sent back: JSON or not, the message in it,
+// the cause under a network error, and a message made safe to show.
+/**
+ * Anything shaped like a Vast key, whoever's: 64 hex characters, or `vast-` and letters and digits
+ * as Vast's reference shows (vast-api.md). Scrubbed from API messages as well as the parent key.
+ */
+const KEY_LIKE = /\b[0-9a-f]{64}\b|\bvast-[A-Za-z0-9_-]{16,}/gi;
+/**
+ * An API message made safe to show: on one line (a newline followed by `::command::` would be
+ * read by the runner as a command), without `key` or anything shaped like a key, at most 300
+ * characters. The key goes first, then the length: a cut must not leave part of the key behind.
+ */
+function scrubMessage(message, key) {
+    const oneLine = message?.replace(/[\p{Cc}\p{Cf}]+/gu, ' ');
+    const scrubbed = oneLine && key ? oneLine.split(key).join('***') : oneLine;
+    return scrubbed?.replace(KEY_LIKE, '***').slice(0, 300);
+}
+/** The parsed JSON value, or undefined when the text is not JSON. */
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Vast errors carry `msg`, sometimes `message`, `detail` or `error`; a 429 may be plain text. */
+function messageOf(data, text) {
+    if (typeof data === 'object' && data !== null) {
+        const record = data;
+        for (const field of ['msg', 'message', 'detail', 'error']) {
+            const value = record[field];
+            if (typeof value === 'string' && value)
+                return value.slice(0, 4000);
+        }
+        return undefined;
+    }
+    if (typeof data === 'string')
+        return data.slice(0, 4000);
+    const plain = text.trim();
+    return plain && !plain.startsWith('<') ? plain.split('\n')[0]?.slice(0, 4000) : undefined;
+}
+/** The error code and message under fetch's "fetch failed" (or Node's own error). */
+function networkCause(error) {
+    let current = error;
+    for (let depth = 0; depth < 4 && current; depth++) {
+        const { code, message } = current;
+        if (typeof code === 'string') {
+            // A proxy URL in a message could carry credentials: drop them.
+            const text = typeof message === 'string' ? message.replace(/\/\/[^/\s@]*@/g, '//***@') : '';
+            return { code, message: text.slice(0, 200) };
+        }
+        current = current.cause;
+    }
+    return { code: 'unknown', message: '' };
+}
+
+
+/***/ }),
+
 /***/ 2895:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -852,6 +991,158 @@ class VastApiError extends Error {
         this.edge = fields.edge ?? false;
     }
 }
+
+
+/***/ }),
+
+/***/ 3019:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $o: () => (/* binding */ proxyConfigured),
+/* harmony export */   Hy: () => (/* binding */ createFetch),
+/* harmony export */   Wm: () => (/* binding */ proxySecrets)
+/* harmony export */ });
+/* harmony import */ var _api_url_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5931);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(311);
+/**
+ * How requests leave the process. Without a proxy: Node's own http/https modules, the cheapest
+ * way to send one request (Node's built-in fetch loads undici's wasm parser and web streams
+ * first: about 11 ms more per step, see `npm run bench`). With HTTPS_PROXY / HTTP_PROXY set: the
+ * undici package, loaded on demand for its EnvHttpProxyAgent, which also honours NO_PROXY; both
+ * spellings of each variable count. Neither follows redirects.
+ *
+ * A loopback target (127.0.0.0/8, [::1], `localhost`: {@link isLoopbackHost}) always goes direct,
+ * whatever the proxy variables say, as @actions/http-client does for GitHub: a proxy is another
+ * machine, and plain http to this one (allowed only there) would hand it the key in cleartext.
+ */
+
+
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+/** An answer larger than this is not a Vast API answer; stop reading rather than fill memory. */
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+function proxyConfigured(env) {
+    return PROXY_VARIABLES.some((name) => Boolean(env[name]));
+}
+/**
+ * Credentials written into a proxy URL (`http://user:secret@proxy:3128`), to be masked before
+ * anything could print them.
+ */
+function proxySecrets(env) {
+    const secrets = new Set();
+    for (const name of PROXY_VARIABLES) {
+        const value = env[name];
+        if (!value)
+            continue;
+        try {
+            const { password } = new URL(value);
+            if (password) {
+                secrets.add(password);
+                secrets.add(decodeURIComponent(password));
+            }
+        }
+        catch {
+            // not a URL: undici reports it when it is used
+        }
+    }
+    return [...secrets];
+}
+const proxied = new WeakMap();
+/** The transport for this environment; one proxy agent per environment, made on first use. */
+function createFetch(env = process.env) {
+    if (!proxyConfigured(env))
+        return Promise.resolve(nodeFetch);
+    let fetch = proxied.get(env);
+    if (!fetch) {
+        fetch = proxyFetch(env);
+        proxied.set(env, fetch);
+    }
+    return fetch;
+}
+async function proxyFetch(env) {
+    for (const name of PROXY_VARIABLES) {
+        const value = env[name];
+        if (value && !/^https?:$/.test(safeProtocol(value))) {
+            // The value is not quoted: a proxy URL may hold credentials.
+            throw new Error(`${name} is not a proxy URL: write it with its scheme, like http://proxy.example.com:3128`);
+        }
+    }
+    const undici = await __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4371, 19));
+    const dispatcher = new undici.EnvHttpProxyAgent({
+        // Sent to the proxy itself too (CONNECT), as some corporate proxies want one.
+        headers: { 'user-agent': _version_js__WEBPACK_IMPORTED_MODULE_0__/* .USER_AGENT */ ._ },
+        httpProxy: env.http_proxy || env.HTTP_PROXY,
+        httpsProxy: env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY,
+        noProxy: env.no_proxy ?? env.NO_PROXY,
+    });
+    return (url, init) => (0,_api_url_js__WEBPACK_IMPORTED_MODULE_1__/* .isLoopbackHost */ .cW)(new URL(url).hostname)
+        ? nodeFetch(url, init)
+        : undici.fetch(url, { ...init, redirect: 'manual', dispatcher });
+}
+function safeProtocol(value) {
+    try {
+        return new URL(value).protocol;
+    }
+    catch {
+        return '';
+    }
+}
+/** One request with node:http or node:https; the whole body is read before it resolves. */
+async function nodeFetch(url, init) {
+    const target = new URL(url);
+    const { request } = target.protocol === 'https:' ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
+    // Node sends DELETE without chunked framing: a body needs its length said.
+    const headers = init.body === undefined
+        ? init.headers
+        : { ...init.headers, 'Content-Length': String(Buffer.byteLength(init.body)) };
+    return new Promise((resolve, reject) => {
+        const req = request(target, { method: init.method, headers, signal: init.signal }, (res) => {
+            const chunks = [];
+            let size = 0;
+            res.on('data', (chunk) => {
+                size += chunk.length;
+                if (size > MAX_BODY_BYTES) {
+                    req.destroy(Object.assign(new Error('answer too large'), { code: 'ETOOLARGE' }));
+                    return;
+                }
+                chunks.push(chunk);
+            });
+            res.on('error', reject);
+            res.on('end', () => {
+                const body = Buffer.concat(chunks).toString('utf8');
+                resolve({
+                    status: res.statusCode ?? 0,
+                    headers: {
+                        get: (name) => {
+                            const value = res.headers[name.toLowerCase()];
+                            return Array.isArray(value) ? value.join(', ') : (value ?? null);
+                        },
+                    },
+                    text: () => Promise.resolve(body),
+                });
+            });
+        });
+        req.on('error', reject);
+        req.end(init.body);
+    });
+}
+
+
+/***/ }),
+
+/***/ 311:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _: () => (/* binding */ USER_AGENT)
+/* harmony export */ });
+/* unused harmony export VERSION */
+// Generated by scripts/build.mjs from package.json: not read at run time, so that starting the
+// action does not load package.json. __tests__/client.test.ts checks that it is current.
+/** This action's version, as package.json says. */
+const VERSION = '1.0.0';
+/** Sent with every request to Vast (the official CLI sends `vastai-cli/<version>`). */
+const USER_AGENT = `vast-scoped-key/${VERSION}`;
 
 
 /***/ }),
@@ -1362,66 +1653,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./src/config-file.ts
 var config_file = __nccwpck_require__(4660);
-;// CONCATENATED MODULE: ./src/api-url.ts
-/**
- * An API base URL (Vast's, GitHub's). A key or token goes wherever this points, so it is checked
- * before any request: https anywhere, plain http only to this machine (the emulator, a local
- * tunnel).
- *
- * "This machine" means a literal loopback address (127.0.0.0/8, ::1) or the name `localhost`,
- * which is pinned to 127.0.0.1 here so that no lookup is made: a resolver or hosts file could
- * send `localhost` elsewhere, and other `*.localhost` names go through DNS in Node (RFC 6761 asks
- * resolvers to answer them with loopback, but nothing on the runner enforces it), so they are
- * refused for plain http.
- */
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-/**
- * Returns the normalised base (no trailing slash, path prefix kept, plain-http `localhost` as
- * 127.0.0.1) or a reason it is refused.
- */
-function checkApiUrl(text, example) {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        return { problem: `'${text}' is not a URL; use an https URL such as ${example}` };
-    }
-    if (url.username || url.password) {
-        return { problem: 'it must not carry credentials; keys and tokens go in their own inputs' };
-    }
-    if (url.search || url.hash)
-        return { problem: 'it must not have a query string or a fragment' };
-    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-        const sub = url.hostname.toLowerCase().endsWith('.localhost')
-            ? `; ${url.hostname} is not a loopback address (it would be looked up through DNS)`
-            : '';
-        return {
-            problem: `plain http is only allowed to this machine (127.0.0.1, [::1] or localhost)${sub}; use https://${url.host}${url.pathname === '/' ? '' : url.pathname}`,
-        };
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        return { problem: `'${url.protocol}' is not supported; use https://` };
-    }
-    if (url.protocol === 'http:' && url.hostname.toLowerCase() === 'localhost') {
-        url.hostname = '127.0.0.1';
-    }
-    return { url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
-}
-/** The path Vast's docs write after the host; the client adds it to every route itself. */
-const VAST_API_PATH = /\/api\/v0\/*$/i;
-/**
- * `api-url` as Vast's API docs write the base (`https://console.vast.ai/api/v0/`): without this,
- * requests would go to `/api/v0/api/v0/...`. Returns the base without it, or undefined when the
- * URL does not end so.
- */
-function withoutVastApiPath(url) {
-    return VAST_API_PATH.test(url) ? url.replace(VAST_API_PATH, '') : undefined;
-}
-
+// EXTERNAL MODULE: ./src/api-url.ts
+var api_url = __nccwpck_require__(5931);
 // EXTERNAL MODULE: ./src/secret.ts
 var secret = __nccwpck_require__(7355);
 // EXTERNAL MODULE: ./src/duration.ts
@@ -1491,7 +1724,8 @@ const SEPARATORS = /[\s\p{Z}\p{Cc}\p{Cf}]+/u;
  * hide ordinary words if masked). A value holding blanks, line ends, control or format characters
  * is refused, and only its pieces between them of that length or more are masked: sent whole,
  * the runner would also mask each of its lines however short (a line `e` turns every `e` in the
- * job's log into `***`). An empty value is left to the caller (required or not).
+ * job's log into `***`). A value with a character outside printable ASCII is refused too: it
+ * goes in an HTTP header, which cannot carry it. An empty value is left to the caller.
  */
 function readSecretInput(read, name, onSecret, describe) {
     const value = read.raw(name);
@@ -1507,7 +1741,12 @@ function readSecretInput(read, name, onSecret, describe) {
     }
     if (value.length >= MASKED_SECRET_LENGTH)
         onSecret(value);
-    if (value.length < MIN_SECRET_LENGTH) {
+    if (/[^\x21-\x7e]/.test(value)) {
+        // It goes in an Authorization header, which carries nothing else: the request could not
+        // even be sent. The character is not quoted.
+        read.problem(name, 'it contains a character that is not printable ASCII, which an HTTP header cannot carry; check the secret');
+    }
+    else if (value.length < MIN_SECRET_LENGTH) {
         read.problem(name, `it is only ${value.length} characters long; ${describe.usual}. A value shorter than ${MIN_SECRET_LENGTH} characters is not ${describe.what}, and cannot be masked in the log without hiding ordinary words; check that the secret holds the whole value`);
     }
     return value;
@@ -1562,7 +1801,7 @@ function deleteSettings(read, common) {
 }
 function sweepSettings(read, common, source, options) {
     const token = readSecretInput(read, 'github-token', (v) => options.onSecret(v), GITHUB_TOKEN);
-    const githubApi = checkApiUrl(read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl), DEFAULTS.githubApiUrl);
+    const githubApi = (0,api_url/* checkApiUrl */.Sz)(read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl), DEFAULTS.githubApiUrl);
     if ('problem' in githubApi)
         read.problem('github-api-url', githubApi.problem);
     return {
@@ -1659,7 +1898,7 @@ async function rotateSettings(read, common, source, options) {
             read.problem('key-name', `it is too long to be kept whole in a key name for ${common.context.repository}; use at most ${kept.length} characters`);
         }
     }
-    const githubApi = checkApiUrl(read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl), DEFAULTS.githubApiUrl);
+    const githubApi = (0,api_url/* checkApiUrl */.Sz)(read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl), DEFAULTS.githubApiUrl);
     if ('problem' in githubApi)
         read.problem('github-api-url', githubApi.problem);
     const secretName = read.raw('secret-name');
@@ -1883,11 +2122,11 @@ async function parseInputs(source, options) {
     const mode = MODES.includes(modeValue) ? modeValue : undefined;
     if (!mode)
         read.problem('mode', `'${modeValue}' is not a mode; use one of: ${MODES.join(', ')}`);
-    const apiUrl = checkApiUrl(read.text('api-url', DEFAULTS.apiUrl), DEFAULTS.apiUrl);
+    const apiUrl = (0,api_url/* checkApiUrl */.Sz)(read.text('api-url', DEFAULTS.apiUrl), DEFAULTS.apiUrl);
     if ('problem' in apiUrl)
         read.problem('api-url', apiUrl.problem);
     else {
-        const base = withoutVastApiPath(apiUrl.url);
+        const base = (0,api_url/* withoutVastApiPath */.aK)(apiUrl.url);
         if (base !== undefined) {
             read.warn('api-url', `it ends with /api/v0, which the action adds to every request itself; using ${base}. Set api-url: ${base || DEFAULTS.apiUrl} to silence this`);
             apiUrl.url = base;
@@ -2017,72 +2256,10 @@ function backoffDelay(attempt, policy, random, retryAfterMs) {
     return random() * ceiling;
 }
 
-;// CONCATENATED MODULE: ./src/vast/answers.ts
-// Reading what Vast (or whatever answered in its place) sent back: JSON or not, the message in it,
-// the cause under a network error, and a message made safe to show.
-/**
- * Anything shaped like a Vast key, whoever's: 64 hex characters, or `vast-` and letters and digits
- * as Vast's reference shows (vast-api.md). Scrubbed from API messages as well as the parent key.
- */
-const KEY_LIKE = /\b[0-9a-f]{64}\b|\bvast-[A-Za-z0-9_-]{16,}/gi;
-/**
- * An API message made safe to show: on one line (a newline followed by `::command::` would be
- * read by the runner as a command), without `key` or anything shaped like a key, at most 300
- * characters. The key goes first, then the length: a cut must not leave part of the key behind.
- */
-function scrubMessage(message, key) {
-    const oneLine = message?.replace(/[\p{Cc}\p{Cf}]+/gu, ' ');
-    const scrubbed = oneLine && key ? oneLine.split(key).join('***') : oneLine;
-    return scrubbed?.replace(KEY_LIKE, '***').slice(0, 300);
-}
-/** The parsed JSON value, or undefined when the text is not JSON. */
-function parseJson(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Vast errors carry `msg`, sometimes `message`, `detail` or `error`; a 429 may be plain text. */
-function messageOf(data, text) {
-    if (typeof data === 'object' && data !== null) {
-        const record = data;
-        for (const field of ['msg', 'message', 'detail', 'error']) {
-            const value = record[field];
-            if (typeof value === 'string' && value)
-                return value.slice(0, 4000);
-        }
-        return undefined;
-    }
-    if (typeof data === 'string')
-        return data.slice(0, 4000);
-    const plain = text.trim();
-    return plain && !plain.startsWith('<') ? plain.split('\n')[0]?.slice(0, 4000) : undefined;
-}
-/** The error code and message under fetch's "fetch failed" (or Node's own error). */
-function networkCause(error) {
-    let current = error;
-    for (let depth = 0; depth < 4 && current; depth++) {
-        const { code, message } = current;
-        if (typeof code === 'string') {
-            // A proxy URL in a message could carry credentials: drop them.
-            const text = typeof message === 'string' ? message.replace(/\/\/[^/\s@]*@/g, '//***@') : '';
-            return { code, message: text.slice(0, 200) };
-        }
-        current = current.cause;
-    }
-    return { code: 'unknown', message: '' };
-}
-
-;// CONCATENATED MODULE: ./src/version.ts
-// Generated by scripts/build.mjs from package.json: not read at run time, so that starting the
-// action does not load package.json. __tests__/client.test.ts checks that it is current.
-/** This action's version, as package.json says. */
-const VERSION = '1.0.0';
-/** Sent with every request to Vast (the official CLI sends `vastai-cli/<version>`). */
-const USER_AGENT = `vast-scoped-key/${VERSION}`;
-
+// EXTERNAL MODULE: ./src/vast/answers.ts
+var answers = __nccwpck_require__(3093);
+// EXTERNAL MODULE: ./src/version.ts
+var version = __nccwpck_require__(311);
 ;// CONCATENATED MODULE: ./src/vast/client.ts
 
 
@@ -2271,7 +2448,7 @@ class VastClient {
                     Authorization: `Bearer ${this.#options.apiKey.reveal()}`,
                     Accept: 'application/json',
                     // Edges in front of APIs commonly refuse requests without one; the CLI sends its own.
-                    'User-Agent': USER_AGENT,
+                    'User-Agent': version/* USER_AGENT */._,
                     ...(method === 'GET' ? {} : { 'Content-Type': 'application/json' }),
                 },
                 // Vast's CLI sends {} with DELETE.
@@ -2292,7 +2469,7 @@ class VastClient {
                     detail: `no answer within ${timeoutMs} ms`,
                 });
             }
-            const { code, message } = networkCause(caught);
+            const { code, message } = (0,answers/* networkCause */.u6)(caught);
             // Final, and nothing was sent: a proxy's refusal (undici reports a 407 as an error), and a
             // certificate that does not verify (it will not verify on the next try either).
             const proxyRefused = /^Proxy /i.test(message);
@@ -2319,7 +2496,7 @@ class VastClient {
     }
     #interpret(operation, response, text) {
         const { status } = response;
-        const data = parseJson(text);
+        const data = (0,answers/* parseJson */.qF)(text);
         if (status >= 200 && status < 300) {
             if (data === undefined) {
                 throw new errors/* VastApiError */.h({
@@ -2355,7 +2532,7 @@ class VastClient {
                     'the request did not reach the API, so this says nothing about the key; check api-url and any proxy or firewall between the runner and Vast',
             });
         }
-        const apiMessage = this.#scrub(messageOf(data, text));
+        const apiMessage = this.#scrub((0,answers/* messageOf */.bD)(data, text));
         const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.#now());
         const intervalMs = status === 429 ? parseThreshold(text) : undefined;
         throw new errors/* VastApiError */.h({
@@ -2375,7 +2552,7 @@ class VastClient {
      * line (a newline followed by `::command::` would be read by the runner as a command).
      */
     #scrub(message) {
-        return scrubMessage(message, this.#options.apiKey.reveal());
+        return (0,answers/* scrubMessage */.HE)(message, this.#options.apiKey.reveal());
     }
 }
 /** The last failure, marked as the time budget running out before another attempt. */
@@ -2391,129 +2568,8 @@ function outOfTime(error) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/vast/transport.ts
-/**
- * How requests leave the process. Without a proxy: Node's own http/https modules, the cheapest
- * way to send one request (Node's built-in fetch loads undici's wasm parser and web streams
- * first: about 11 ms more per step, see `npm run bench`). With HTTPS_PROXY / HTTP_PROXY set: the
- * undici package, loaded on demand for its EnvHttpProxyAgent, which also honours NO_PROXY; both
- * spellings of each variable count. Neither follows redirects.
- *
- * A loopback target (127.0.0.0/8, [::1], `localhost`: {@link isLoopbackHost}) always goes direct,
- * whatever the proxy variables say, as @actions/http-client does for GitHub: a proxy is another
- * machine, and plain http to this one (allowed only there) would hand it the key in cleartext.
- */
-
-
-const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
-/** An answer larger than this is not a Vast API answer; stop reading rather than fill memory. */
-const MAX_BODY_BYTES = 32 * 1024 * 1024;
-function proxyConfigured(env) {
-    return PROXY_VARIABLES.some((name) => Boolean(env[name]));
-}
-/**
- * Credentials written into a proxy URL (`http://user:secret@proxy:3128`), to be masked before
- * anything could print them.
- */
-function proxySecrets(env) {
-    const secrets = new Set();
-    for (const name of PROXY_VARIABLES) {
-        const value = env[name];
-        if (!value)
-            continue;
-        try {
-            const { password } = new URL(value);
-            if (password) {
-                secrets.add(password);
-                secrets.add(decodeURIComponent(password));
-            }
-        }
-        catch {
-            // not a URL: undici reports it when it is used
-        }
-    }
-    return [...secrets];
-}
-const proxied = new WeakMap();
-/** The transport for this environment; one proxy agent per environment, made on first use. */
-function createFetch(env = process.env) {
-    if (!proxyConfigured(env))
-        return Promise.resolve(nodeFetch);
-    let fetch = proxied.get(env);
-    if (!fetch) {
-        fetch = proxyFetch(env);
-        proxied.set(env, fetch);
-    }
-    return fetch;
-}
-async function proxyFetch(env) {
-    for (const name of PROXY_VARIABLES) {
-        const value = env[name];
-        if (value && !/^https?:$/.test(safeProtocol(value))) {
-            // The value is not quoted: a proxy URL may hold credentials.
-            throw new Error(`${name} is not a proxy URL: write it with its scheme, like http://proxy.example.com:3128`);
-        }
-    }
-    const undici = await __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4371, 19));
-    const dispatcher = new undici.EnvHttpProxyAgent({
-        // Sent to the proxy itself too (CONNECT), as some corporate proxies want one.
-        headers: { 'user-agent': USER_AGENT },
-        httpProxy: env.http_proxy || env.HTTP_PROXY,
-        httpsProxy: env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY,
-        noProxy: env.no_proxy ?? env.NO_PROXY,
-    });
-    return (url, init) => isLoopbackHost(new URL(url).hostname)
-        ? nodeFetch(url, init)
-        : undici.fetch(url, { ...init, redirect: 'manual', dispatcher });
-}
-function safeProtocol(value) {
-    try {
-        return new URL(value).protocol;
-    }
-    catch {
-        return '';
-    }
-}
-/** One request with node:http or node:https; the whole body is read before it resolves. */
-async function nodeFetch(url, init) {
-    const target = new URL(url);
-    const { request } = target.protocol === 'https:' ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
-    // Node sends DELETE without chunked framing: a body needs its length said.
-    const headers = init.body === undefined
-        ? init.headers
-        : { ...init.headers, 'Content-Length': String(Buffer.byteLength(init.body)) };
-    return new Promise((resolve, reject) => {
-        const req = request(target, { method: init.method, headers, signal: init.signal }, (res) => {
-            const chunks = [];
-            let size = 0;
-            res.on('data', (chunk) => {
-                size += chunk.length;
-                if (size > MAX_BODY_BYTES) {
-                    req.destroy(Object.assign(new Error('answer too large'), { code: 'ETOOLARGE' }));
-                    return;
-                }
-                chunks.push(chunk);
-            });
-            res.on('error', reject);
-            res.on('end', () => {
-                const body = Buffer.concat(chunks).toString('utf8');
-                resolve({
-                    status: res.statusCode ?? 0,
-                    headers: {
-                        get: (name) => {
-                            const value = res.headers[name.toLowerCase()];
-                            return Array.isArray(value) ? value.join(', ') : (value ?? null);
-                        },
-                    },
-                    text: () => Promise.resolve(body),
-                });
-            });
-        });
-        req.on('error', reject);
-        req.end(init.body);
-    });
-}
-
+// EXTERNAL MODULE: ./src/vast/transport.ts
+var transport = __nccwpck_require__(3019);
 ;// CONCATENATED MODULE: ./src/action.ts
 
 
@@ -2542,7 +2598,7 @@ async function makeClient(settings, environment, budget, { cancellable = true } 
         apiKey: settings.adminKey,
         requestTimeoutMs: settings.requestTimeoutMs,
         retry: { ...DEFAULT_RETRY, maxAttempts: settings.maxAttempts },
-        fetch: await createFetch(environment.env),
+        fetch: await (0,transport/* createFetch */.Hy)(environment.env),
         // Read by the client before every send and wait.
         get deadline() {
             return typeof budget === 'number' ? deadline : budget.deadline();
@@ -2564,7 +2620,7 @@ async function runMain(environment) {
                 return (text) => parse(text, { logLevel: 'error' });
             },
         });
-        for (const secret of proxySecrets(environment.env))
+        for (const secret of (0,transport/* proxySecrets */.Wm)(environment.env))
             runner.setSecret(secret);
         for (const warning of settings.warnings)
             runner.warning(warning);
@@ -2617,7 +2673,7 @@ async function runMode(settings, environment) {
                     token: settings.githubToken,
                     apiUrl: settings.githubApiUrl,
                     requestTimeoutMs: settings.requestTimeoutMs,
-                    fetch: await createFetch(environment.env),
+                    fetch: await (0,transport/* createFetch */.Hy)(environment.env),
                     ...(signal ? { signal } : {}),
                     debug: (message) => runner.debug(message),
                 });
@@ -2650,7 +2706,7 @@ async function runPost(environment) {
     const { runner } = environment;
     const budget = environment.budget ?? new signals/* GraceBudget */.uT(POST_BUDGET_MS);
     try {
-        for (const secret of proxySecrets(environment.env))
+        for (const secret of (0,transport/* proxySecrets */.Wm)(environment.env))
             runner.setSecret(secret);
         const mode = runner.getState('mode');
         if (mode === 'rotated') {

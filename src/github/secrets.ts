@@ -4,6 +4,8 @@ import { throttling } from '@octokit/plugin-throttling'
 import sodium from 'libsodium-wrappers'
 import type { SecretTarget } from '../inputs/index.ts'
 import type { Secret } from '../secret.ts'
+import { networkCause } from '../vast/answers.ts'
+import { proxyConfigured } from '../vast/transport.ts'
 import { describeTarget } from './target.ts'
 
 /**
@@ -209,8 +211,16 @@ export class SecretWriter {
       return await Promise.race([request(), stopped])
     } catch (error) {
       const status = (error as { status?: unknown }).status
-      const said = githubMessage(error)
       const where = this.describe()
+      // Octokit reports a request that got no answer (refused connection, proxy, a header that
+      // could not be sent) as status 500 without a response: not GitHub's 500.
+      if (typeof status !== 'number' || (error as { response?: unknown }).response === undefined) {
+        throw new GitHubSecretError(
+          `Could not ${what} ${where}: ${typeof status === 'number' ? `no answer (${noAnswerCause(error)})` : noAnswerCause(error)}.`,
+          false,
+        )
+      }
+      const said = githubMessage(error)
       if (status === 401) {
         throw new GitHubSecretError(
           `Could not ${what} ${where}: HTTP 401 (${said}). github-token was refused: it is wrong or expired.`,
@@ -233,14 +243,44 @@ export class SecretWriter {
         )
       }
       throw new GitHubSecretError(
-        `Could not ${what} ${where}: ${typeof status === 'number' ? `HTTP ${status}` : 'no answer'} (${said}).`,
-        typeof status === 'number' && status >= 400 && status < 500,
+        `Could not ${what} ${where}: HTTP ${status} (${said}).`,
+        status >= 400 && status < 500,
       )
     } finally {
       clearTimeout(timer)
       this.#signal?.removeEventListener('abort', cancel)
     }
   }
+}
+
+/**
+ * Why a request got no answer, on one line: the error code and message found under Octokit's
+ * error (as src/vast/answers.ts networkCause finds them: credentials in a proxy URL dropped), or
+ * the action's own reason (the budget ran out, the step was cancelled).
+ */
+function noAnswerCause(error: unknown): string {
+  const { code, message } = networkCause(error)
+  let innermost = ''
+  let current: unknown = error
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const text = (current as { message?: unknown }).message
+    if (typeof text === 'string' && text) innermost = text
+    current = (current as { cause?: unknown }).cause
+  }
+  const said = (message || innermost)
+    .replace(/\/\/[^/\s@]*@/g, '//***@')
+    .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
+    .slice(0, 200)
+  if (/^Headers\.|header/i.test(said)) {
+    // The value is not quoted: it is the token's.
+    return 'a request header could not be sent: github-token holds a character an HTTP header cannot carry'
+  }
+  if (/proxy|407|Request was cancelled/i.test(said) && proxyConfigured(process.env)) {
+    return `${code === 'unknown' ? '' : `${code}: `}${said}; check the proxy in HTTPS_PROXY/HTTP_PROXY (its credentials, or its allow-list for the GitHub API)`
+  }
+  return code === 'unknown'
+    ? said || 'unknown network error'
+    : `network error ${code}${said ? ` (${said})` : ''}`
 }
 
 /** GitHub's own message, on one line (it ends up in the log). */

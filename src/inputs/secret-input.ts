@@ -11,7 +11,8 @@ const SEPARATORS = /[\s\p{Z}\p{Cc}\p{Cf}]+/u
  * hide ordinary words if masked). A value holding blanks, line ends, control or format characters
  * is refused, and only its pieces between them of that length or more are masked: sent whole,
  * the runner would also mask each of its lines however short (a line `e` turns every `e` in the
- * job's log into `***`). An empty value is left to the caller (required or not).
+ * job's log into `***`). A value with a character outside printable ASCII is refused too: it
+ * goes in an HTTP header, which cannot carry it. An empty value is left to the caller.
  */
 export function readSecretInput(
   read: Reader,
@@ -32,7 +33,14 @@ export function readSecretInput(
     return value
   }
   if (value.length >= MASKED_SECRET_LENGTH) onSecret(value)
-  if (value.length < MIN_SECRET_LENGTH) {
+  if (/[^\x21-\x7e]/.test(value)) {
+    // It goes in an Authorization header, which carries nothing else: the request could not
+    // even be sent. The character is not quoted.
+    read.problem(
+      name,
+      'it contains a character that is not printable ASCII, which an HTTP header cannot carry; check the secret',
+    )
+  } else if (value.length < MIN_SECRET_LENGTH) {
     read.problem(
       name,
       `it is only ${value.length} characters long; ${describe.usual}. A value shorter than ${MIN_SECRET_LENGTH} characters is not ${describe.what}, and cannot be masked in the log without hiding ordinary words; check that the secret holds the whole value`,
