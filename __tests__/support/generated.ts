@@ -80,29 +80,54 @@ export const INPUTS = [
   'key-name',
 ] as const
 
-export const badInputCase = fc.tuple(
-  fc.constantFrom(...INPUTS),
-  fc.oneof(
-    fc.string({ maxLength: 40 }),
-    fc.constantFrom('-1', '0', '1e3', '999999999999999999999', '1.5', 'NaN', '{}', '[]', 'null'),
-    fc.constantFrom('{"api":', '{"api":{"x":{}}}', 'api:\n  - a', ':::', '%0A', '\u0000', '   '),
-    // first mistakes (issue 13): paths, the boolean form, tabs, near misses, prototype keys, URLs
-    fc.constantFrom(
-      'perms.json',
-      '{"manage_instances": true}',
-      'api:\n\tmisc: {}',
-      'INSTANCE_READ',
-      'instance-read, billing-read',
-      '{"api":{"misc":{"__proto__":{}}}}',
-      'https://console.vast.ai/api/v0/',
-      'http://vast.localhost',
-      'http://localhost:1',
-      'abc',
-    ),
-    // names that an object lookup would find on Object.prototype
-    fc.constantFrom('toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf'),
-  ),
+/**
+ * `permissions` values that cost the parser rather than confuse it: nested far past Vast's shape
+ * (JSON, YAML flow, YAML blocks), longer than any real value, and the blank runs that made the
+ * old name-list pattern backtrack (security review, finding 9).
+ */
+const costlyPermissions = fc.oneof(
+  fc
+    .integer({ min: 11, max: 20_000 })
+    .map((d) => `{"api":{"instance_read":${'{"a":'.repeat(d)}1${'}'.repeat(d)}}}`),
+  fc.integer({ min: 11, max: 30_000 }).map((d) => `api: ${'['.repeat(d)}${']'.repeat(d)}`),
+  fc
+    .integer({ min: 11, max: 60 })
+    .map((d) => Array.from({ length: d }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' 1'),
+  fc.integer({ min: 1_000, max: 60_000 }).map((n) => `"a"${' '.repeat(n)}"!"`),
+  fc.integer({ min: 1_000, max: 60_000 }).map((n) => `instance_read${' ,'.repeat(n)}x!`),
+  fc.integer({ min: 32_769, max: 200_000 }).map((n) => `instance_read ${'x'.repeat(n)}`),
 )
+
+export const badInputCase = fc.oneof(
+  fc.tuple(fc.constant('permissions' as (typeof INPUTS)[number]), costlyPermissions),
+  badInputTuple(),
+)
+
+function badInputTuple() {
+  return fc.tuple(
+    fc.constantFrom(...INPUTS),
+    fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom('-1', '0', '1e3', '999999999999999999999', '1.5', 'NaN', '{}', '[]', 'null'),
+      fc.constantFrom('{"api":', '{"api":{"x":{}}}', 'api:\n  - a', ':::', '%0A', '\u0000', '   '),
+      // first mistakes (issue 13): paths, the boolean form, tabs, near misses, prototype keys, URLs
+      fc.constantFrom(
+        'perms.json',
+        '{"manage_instances": true}',
+        'api:\n\tmisc: {}',
+        'INSTANCE_READ',
+        'instance-read, billing-read',
+        '{"api":{"misc":{"__proto__":{}}}}',
+        'https://console.vast.ai/api/v0/',
+        'http://vast.localhost',
+        'http://localhost:1',
+        'abc',
+      ),
+      // names that an object lookup would find on Object.prototype
+      fc.constantFrom('toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf'),
+    ),
+  )
+}
 
 /** Parses the inputs with one generated value; returns what is wrong with the outcome. */
 export async function badInputProblem(input: string, value: string): Promise<string | undefined> {
