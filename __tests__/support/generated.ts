@@ -99,7 +99,7 @@ const costlyPermissions = fc.oneof(
 )
 
 export const badInputCase = fc.oneof(
-  fc.tuple(fc.constant('permissions' as (typeof INPUTS)[number]), costlyPermissions),
+  fc.tuple(fc.constant('permissions'), costlyPermissions),
   badInputTuple(),
 )
 
