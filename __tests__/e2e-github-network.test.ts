@@ -1,7 +1,8 @@
 import { createServer, type AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { GitHubEmulator } from '../emulator/github.ts'
-import { LoopbackProxy } from '../emulator/proxy.ts'
+import { LoopbackProxy, PROXIED_HOST } from '../emulator/proxy.ts'
+import { TlsFront } from '../emulator/tls.ts'
 import { scenario, shown, type Scenario } from './support/action.ts'
 
 // A GitHub request that gets no answer is said as such, with its cause, through dist/ (security
@@ -13,11 +14,13 @@ const REPO = 'octo-org/gpu-trainer'
 let current: Scenario | undefined
 let github: GitHubEmulator | undefined
 let proxy: LoopbackProxy | undefined
+let tls: TlsFront | undefined
 afterEach(async () => {
   await current?.close()
   await github?.close()
   await proxy?.close()
-  current = github = proxy = undefined
+  await tls?.close()
+  current = github = proxy = tls = undefined
 })
 
 const errors = (result: { annotations: { level: string; message: string }[] }) =>
@@ -59,7 +62,15 @@ describe('no answer from GitHub', () => {
   it('a proxy that refuses (407), its credentials not shown', async () => {
     proxy = await LoopbackProxy.start({ credentials: 'other:pw' })
     const url = proxy.url.replace('http://', 'http://ghp_USERNAMETOKEN123456789:pass-word-1234@')
-    const { s, main } = await rotate({ HTTPS_PROXY: url, HTTP_PROXY: url })
+    // GitHub behind https as a name only the proxy resolves: loopback would go direct.
+    const placeholder = await GitHubEmulator.start()
+    tls = await TlsFront.start(placeholder.url)
+    const port = new URL(tls.url).port
+    const { s, main } = await rotate(
+      { HTTPS_PROXY: url, HTTP_PROXY: url, NODE_EXTRA_CA_CERTS: tls.caFile },
+      `https://${PROXIED_HOST}:${port}`,
+    )
+    await placeholder.close()
     expect(main.conclusion).toBe('failure')
     expect(errors(main).join('\n')).toMatch(
       /no answer \(.*407.*; check the proxy in HTTPS_PROXY\/HTTP_PROXY/,
@@ -67,6 +78,17 @@ describe('no answer from GitHub', () => {
     expect(shown(main)).not.toMatch(/HTTP 500|USERNAMETOKEN|pass-word/)
     expect(s.emulator.requestsFor('create')).toEqual([])
   })
+
+  it.each(['HTTP_PROXY', 'HTTPS_PROXY'])(
+    'a loopback github-api-url never goes through %s (the token would reach the proxy)',
+    async (variable) => {
+      proxy = await LoopbackProxy.start()
+      const { main } = await rotate({ [variable]: proxy.url })
+      expect(main.conclusion).toBe('success')
+      expect(proxy.requests).toEqual([])
+      expect(github?.requestsFor('putSecret')).toHaveLength(1)
+    },
+  )
 
   it('a token an HTTP header cannot carry is refused as an input, before any request', async () => {
     github = await GitHubEmulator.start()

@@ -218,14 +218,18 @@ __webpack_require__.d(__webpack_exports__, {
   runRotate: () => (/* binding */ runRotate)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 21 modules
-var github = __webpack_require__(1758);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js
+var github = __webpack_require__(1351);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/utils.js + 19 modules
+var utils = __webpack_require__(5555);
 // EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var dist_bundle = __webpack_require__(9735);
 // EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var plugin_throttling_dist_bundle = __webpack_require__(6856);
 // EXTERNAL MODULE: ./node_modules/libsodium-wrappers/dist/modules-esm/libsodium-wrappers.mjs + 1 modules
 var libsodium_wrappers = __webpack_require__(4768);
+// EXTERNAL MODULE: ./src/api-url.ts
+var api_url = __webpack_require__(5931);
 // EXTERNAL MODULE: ./src/vast/answers.ts
 var answers = __webpack_require__(3093);
 // EXTERNAL MODULE: ./src/vast/transport.ts
@@ -233,6 +237,8 @@ var transport = __webpack_require__(3019);
 // EXTERNAL MODULE: ./src/github/target.ts
 var target = __webpack_require__(3738);
 ;// CONCATENATED MODULE: ./src/github/secrets.ts
+
+
 
 
 
@@ -265,6 +271,7 @@ class SecretWriter {
         };
         this.#octokit = (0,github/* getOctokit */.Q)(options.token.reveal(), {
             baseUrl: options.apiUrl,
+            request: { fetch: directToLoopback },
             log: { debug: () => { }, info: () => { }, warn: options.debug, error: options.debug },
             // plugin-retry waits n² seconds between its tries: keep them few; #call bounds the rest.
             retry: { retries: Math.min(3, Math.max(0, options.maxAttempts - 1)) },
@@ -447,6 +454,19 @@ function noAnswerCause(error) {
         ? said || 'unknown network error'
         : `network error ${code}${said ? ` (${said})` : ''}`;
 }
+/**
+ * The fetch Octokit uses: @actions/github's (through HTTPS_PROXY when one is set), except for a
+ * loopback github-api-url, which always goes direct, as the Vast side does (src/vast/transport.ts).
+ * @actions/github picks its proxy for GITHUB_API_URL, not for the URL called: without this, a
+ * plain-http github-api-url on loopback would hand the proxy the token in cleartext.
+ */
+const directToLoopback = (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    const viaDefaults = utils/* defaults */.NT.request?.fetch;
+    return (0,api_url/* isLoopbackHost */.cW)(new URL(url).hostname) || !viaDefaults
+        ? fetch(input, init)
+        : viaDefaults(input, init);
+};
 /** GitHub's own message, on one line (it ends up in the log). */
 function githubMessage(error) {
     return rawGithubMessage(error).replace(/[\p{Cc}\p{Cf}]+/gu, ' ');

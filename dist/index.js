@@ -2712,7 +2712,7 @@ async function runMode(settings, environment) {
             });
         }
         case 'rotate': {
-            const { runRotate, SecretWriter } = await Promise.all(/* import() */[__nccwpck_require__.e(226), __nccwpck_require__.e(770)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4770));
+            const { runRotate, SecretWriter } = await Promise.all(/* import() */[__nccwpck_require__.e(999), __nccwpck_require__.e(770)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4770));
             const writer = new SecretWriter({
                 token: settings.githubToken,
                 apiUrl: settings.githubApiUrl,

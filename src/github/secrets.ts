@@ -1,9 +1,11 @@
 import { getOctokit } from '@actions/github'
+import { defaults } from '@actions/github/lib/utils'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import sodium from 'libsodium-wrappers'
 import type { SecretTarget } from '../inputs/index.ts'
 import type { Secret } from '../secret.ts'
+import { isLoopbackHost } from '../api-url.ts'
 import { networkCause } from '../vast/answers.ts'
 import { proxyConfigured } from '../vast/transport.ts'
 import { describeTarget } from './target.ts'
@@ -63,6 +65,7 @@ export class SecretWriter {
       options.token.reveal(),
       {
         baseUrl: options.apiUrl,
+        request: { fetch: directToLoopback },
         log: { debug: () => {}, info: () => {}, warn: options.debug, error: options.debug },
         // plugin-retry waits n² seconds between its tries: keep them few; #call bounds the rest.
         retry: { retries: Math.min(3, Math.max(0, options.maxAttempts - 1)) },
@@ -281,6 +284,20 @@ function noAnswerCause(error: unknown): string {
   return code === 'unknown'
     ? said || 'unknown network error'
     : `network error ${code}${said ? ` (${said})` : ''}`
+}
+
+/**
+ * The fetch Octokit uses: @actions/github's (through HTTPS_PROXY when one is set), except for a
+ * loopback github-api-url, which always goes direct, as the Vast side does (src/vast/transport.ts).
+ * @actions/github picks its proxy for GITHUB_API_URL, not for the URL called: without this, a
+ * plain-http github-api-url on loopback would hand the proxy the token in cleartext.
+ */
+const directToLoopback: typeof fetch = (input, init) => {
+  const url = input instanceof Request ? input.url : String(input)
+  const viaDefaults = (defaults.request as { fetch?: typeof fetch } | undefined)?.fetch
+  return isLoopbackHost(new URL(url).hostname) || !viaDefaults
+    ? fetch(input, init)
+    : viaDefaults(input, init)
 }
 
 /** GitHub's own message, on one line (it ends up in the log). */
