@@ -26,7 +26,7 @@ afterEach(async () => {
 const errors = (result: { annotations: { level: string; message: string }[] }) =>
   result.annotations.filter((a) => a.level === 'error').map((a) => a.message)
 
-async function rotate(env: Record<string, string>, githubUrl?: string) {
+async function rotate(env: Record<string, string>, githubUrl?: string, attempts = '1') {
   github = await GitHubEmulator.start()
   github.addRepository(REPO)
   github.addToken(TOKEN, { secretsWrite: true })
@@ -38,7 +38,7 @@ async function rotate(env: Record<string, string>, githubUrl?: string) {
       'github-token': TOKEN,
       'github-api-url': githubUrl ?? github.url,
       'secret-name': 'VAST_DEPLOY_KEY',
-      'max-attempts': '1',
+      'max-attempts': attempts,
     }),
   })
   return { s, main }
@@ -69,8 +69,11 @@ describe('no answer from GitHub', () => {
     const { s, main } = await rotate(
       { HTTPS_PROXY: url, HTTP_PROXY: url, NODE_EXTRA_CA_CERTS: tls.caFile },
       `https://${PROXIED_HOST}:${port}`,
+      '5',
     )
     await placeholder.close()
+    // refused once, not tried again: a proxy's refusal is final
+    expect(proxy.requests.map((r) => r.method)).toEqual(['CONNECT'])
     expect(main.conclusion).toBe('failure')
     expect(errors(main).join('\n')).toMatch(
       /no answer \(.*407.*; check the proxy in HTTPS_PROXY\/HTTP_PROXY/,

@@ -292,12 +292,37 @@ function noAnswerCause(error: unknown): string {
  * @actions/github picks its proxy for GITHUB_API_URL, not for the URL called: without this, a
  * plain-http github-api-url on loopback would hand the proxy the token in cleartext.
  */
-const directToLoopback: typeof fetch = (input, init) => {
+const directToLoopback: typeof fetch = async (input, init) => {
   const url = input instanceof Request ? input.url : String(input)
   const viaDefaults = (defaults.request as { fetch?: typeof fetch } | undefined)?.fetch
-  return isLoopbackHost(new URL(url).hostname) || !viaDefaults
-    ? fetch(input, init)
-    : viaDefaults(input, init)
+  try {
+    return await (isLoopbackHost(new URL(url).hostname) || !viaDefaults
+      ? fetch(input, init)
+      : viaDefaults(input, init))
+  } catch (error) {
+    // A request that cannot be sent (a header value refused), a proxy's refusal or a certificate
+    // that does not verify fails the same way on every try. Octokit passes an AbortError on as
+    // it is, and plugin-retry retries only Octokit's own RequestError: named so, it is final.
+    if (!FINAL_FAILURE.test(causeText(error))) throw error
+    throw Object.assign(new Error(causeText(error)), { name: 'AbortError', cause: error })
+  }
+}
+
+/** Failures no retry can mend (undici's and Node's wording). */
+const FINAL_FAILURE =
+  /Proxy response \(\d+\)|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i
+
+/** The messages and codes along an error's causes, on one line. */
+function causeText(error: unknown): string {
+  const parts: string[] = []
+  let current: unknown = error
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const { code, message } = current as { code?: unknown; message?: unknown }
+    if (typeof code === 'string') parts.push(code)
+    if (typeof message === 'string' && message) parts.push(message)
+    current = (current as { cause?: unknown }).cause
+  }
+  return parts.join(': ')
 }
 
 /** GitHub's own message, on one line (it ends up in the log). */
