@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { LoopbackProxy } from '../emulator/proxy.ts'
+import { LoopbackProxy, PROXIED_HOST } from '../emulator/proxy.ts'
 import { USER_AGENT } from '../src/version.ts'
 import { TlsFront } from '../emulator/tls.ts'
+import { findLeaks } from '../harness/runner.ts'
 import { scenario, shown, type Scenario } from './support/action.ts'
 
 // Proxies, redirects and signals, from dist/ against the emulator.
@@ -21,37 +22,103 @@ afterEach(async () => {
 const onlyParent = (s: Scenario) =>
   expect(s.emulator.liveKeys().map((k) => k.id)).toEqual([s.emulator.parentKeyId])
 
+/**
+ * The emulator behind a TLS front, as `https://vast-api.test:<port>`: a name only the test proxy
+ * resolves (to loopback), so the action takes it for another machine and uses the proxy; the
+ * action never sends a loopback target through a proxy.
+ */
+async function proxiedScenario(env: Record<string, string>) {
+  const s = (current = await scenario())
+  tls = await TlsFront.start(s.emulator.url)
+  const { RunnerJob } = await import('../harness/runner.ts')
+  const { ACTION_YML } = await import('./support/action.ts')
+  const job = new RunnerJob({
+    actionYml: ACTION_YML,
+    env: { NODE_EXTRA_CA_CERTS: tls.caFile, ...env },
+  })
+  const port = new URL(tls.url).port
+  const inputs = (extra: Record<string, string> = {}) =>
+    s.inputs({ 'api-url': `https://${PROXIED_HOST}:${port}`, ...extra })
+  return { s, job, inputs, port }
+}
+
 describe('proxies', () => {
   it.each(['HTTP_PROXY', 'http_proxy'])(
     'sends every request through %s, and masks its credentials',
     async (variable) => {
       proxy = await LoopbackProxy.start({ credentials: 'ci-user:pr0xy-s3cret' })
       const proxyUrl = proxy.url.replace('http://', 'http://ci-user:pr0xy-s3cret@')
-      const s = (current = await scenario({ job: { env: { [variable]: proxyUrl } } }))
-      const main = await s.job.runMain({ inputs: s.inputs(), debug: true })
-      const post = await s.job.runPost({ inputs: s.inputs(), debug: true })
-      expect([main.conclusion, post.conclusion]).toEqual(['success', 'success'])
-      expect(proxy.requests.map((r) => `${r.method} ${new URL(r.target).pathname}`)).toEqual([
-        'POST /api/v0/auth/apikeys/',
-        `DELETE /api/v0/auth/apikeys/${main.outputs['key-id']}/`,
-      ])
-      expect(proxy.requests.every((r) => r.authorized)).toBe(true)
-      expect(main.masks).toContain('pr0xy-s3cret')
-      onlyParent(s)
-      expect(s.leaks()).toEqual([])
+      const { s, job, inputs, port } = await proxiedScenario({ [variable]: proxyUrl })
+      try {
+        const main = await job.runMain({ inputs: inputs(), debug: true })
+        const post = await job.runPost({ inputs: inputs(), debug: true })
+        expect([main.conclusion, post.conclusion]).toEqual(['success', 'success'])
+        expect(proxy.requests.map((r) => `${r.method} ${r.target}`)).toEqual([
+          `CONNECT ${PROXIED_HOST}:${port}`,
+          `CONNECT ${PROXIED_HOST}:${port}`,
+        ])
+        expect(s.emulator.requests.map((r) => r.route)).toEqual(['create', 'delete'])
+        expect(proxy.requests.every((r) => r.authorized)).toBe(true)
+        expect(main.masks).toContain('pr0xy-s3cret')
+        onlyParent(s)
+        expect(findLeaks(job.logText(), s.secrets())).toEqual([])
+      } finally {
+        await job.cleanup()
+      }
+    },
+  )
+
+  it.each([
+    ['http', 'HTTP_PROXY'],
+    ['http', 'http_proxy'],
+    ['https', 'HTTPS_PROXY'],
+    ['https', 'ALL'],
+  ])(
+    'never sends a loopback %s api-url through %s (the key would reach the proxy)',
+    async (scheme, variable) => {
+      proxy = await LoopbackProxy.start()
+      const all = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy']
+      const env = Object.fromEntries(
+        (variable === 'ALL' ? all : [variable]).map((name) => [name, proxy?.url ?? '']),
+      )
+      const s = (current = await scenario())
+      tls = scheme === 'https' ? await TlsFront.start(s.emulator.url) : undefined
+      const { RunnerJob } = await import('../harness/runner.ts')
+      const { ACTION_YML } = await import('./support/action.ts')
+      const job = new RunnerJob({
+        actionYml: ACTION_YML,
+        env: { ...(tls ? { NODE_EXTRA_CA_CERTS: tls.caFile } : {}), ...env },
+      })
+      try {
+        const inputs = s.inputs({ 'api-url': tls ? tls.url : s.emulator.url })
+        const main = await job.runMain({ inputs })
+        await job.runPost({ inputs })
+        expect(main.conclusion).toBe('success')
+        expect(proxy.requests).toEqual([])
+        expect(s.emulator.requests.map((r) => r.route)).toEqual(['create', 'delete'])
+        onlyParent(s)
+      } finally {
+        await job.cleanup()
+      }
     },
   )
 
   it.each(['NO_PROXY', 'no_proxy'])('goes direct for hosts in %s', async (variable) => {
     proxy = await LoopbackProxy.start()
-    const s = (current = await scenario({
-      job: { env: { HTTP_PROXY: proxy.url, [variable]: '127.0.0.1' } },
-    }))
-    const main = await s.job.runMain({ inputs: s.inputs() })
-    await s.job.runPost({ inputs: s.inputs() })
-    expect(main.conclusion).toBe('success')
-    expect(proxy.requests).toEqual([])
-    onlyParent(s)
+    const { s, job, inputs } = await proxiedScenario({
+      HTTPS_PROXY: proxy.url,
+      [variable]: `other.example,${PROXIED_HOST}`,
+    })
+    try {
+      // Direct, the name resolves nowhere: that it was looked up shows the proxy was skipped.
+      const main = await job.runMain({ inputs: inputs({ 'max-attempts': '1' }) })
+      expect(main.conclusion).toBe('failure')
+      expect(shown(main)).toMatch(/Create API key failed: network error (ENOTFOUND|EAI_AGAIN)/)
+      expect(proxy.requests).toEqual([])
+      expect(s.emulator.requests).toEqual([])
+    } finally {
+      await job.cleanup()
+    }
   })
 
   it('names a proxy variable that is not a URL, without quoting it', async () => {
@@ -67,13 +134,17 @@ describe('proxies', () => {
 
   it('fails clearly when the proxy refuses, and leaves nothing', async () => {
     proxy = await LoopbackProxy.start({ credentials: 'a:b' })
-    const s = (current = await scenario({ job: { env: { HTTP_PROXY: proxy.url } } }))
-    const main = await s.job.runMain({ inputs: s.inputs() })
-    expect(main.conclusion).toBe('failure')
-    expect(shown(main)).toMatch(
-      /Create API key failed: the proxy refused the request: Proxy Authentication Required \(407\)/,
-    )
-    expect(s.emulator.requests).toEqual([])
+    const { s, job, inputs } = await proxiedScenario({ HTTPS_PROXY: proxy.url })
+    try {
+      const main = await job.runMain({ inputs: inputs() })
+      expect(main.conclusion).toBe('failure')
+      expect(shown(main)).toMatch(
+        /Create API key failed: the proxy refused the request: Proxy response \(407\) !== 200 when HTTP Tunneling/,
+      )
+      expect(s.emulator.requests).toEqual([])
+    } finally {
+      await job.cleanup()
+    }
   })
 })
 
@@ -107,15 +178,14 @@ describe('https (the path real users take)', () => {
 
   it.each(['HTTPS_PROXY', 'https_proxy'])('tunnels through %s with CONNECT', async (variable) => {
     proxy = await LoopbackProxy.start()
-    const { s, job, inputs } = await httpsScenario({ [variable]: proxy.url })
+    const { s, job, inputs, port } = await proxiedScenario({ [variable]: proxy.url })
     try {
-      const main = await job.runMain({ inputs })
-      await job.runPost({ inputs })
+      const main = await job.runMain({ inputs: inputs() })
+      await job.runPost({ inputs: inputs() })
       expect(main.conclusion).toBe('success')
-      const port = new URL(tls?.url ?? '').port
       expect(proxy.requests.map((r) => `${r.method} ${r.target}`)).toEqual([
-        `CONNECT 127.0.0.1:${port}`,
-        `CONNECT 127.0.0.1:${port}`,
+        `CONNECT ${PROXIED_HOST}:${port}`,
+        `CONNECT ${PROXIED_HOST}:${port}`,
       ])
       // the proxy is told who is asking too
       expect(proxy.requests.map((r) => r.userAgent)).toEqual([USER_AGENT, USER_AGENT])

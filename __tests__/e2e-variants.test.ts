@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { LoopbackProxy } from '../emulator/proxy.ts'
+import { LoopbackProxy, PROXIED_HOST } from '../emulator/proxy.ts'
+import { TlsFront } from '../emulator/tls.ts'
+import { RunnerJob } from '../harness/runner.ts'
 import type { Fault, VastVariants } from '../emulator/vast.ts'
 import { formatKeyName } from '../src/key-name.ts'
 import { USER_AGENT } from '../src/version.ts'
-import { keyStatus, scenario, shown, type Scenario } from './support/action.ts'
+import { ACTION_YML, keyStatus, scenario, shown, type Scenario } from './support/action.ts'
 
 // Vast's answers in every form its documents show (vast-api.md, "Answers that may differ"), each
 // switched on in the emulator and run end to end through dist/ as the runner runs it.
@@ -230,11 +232,26 @@ describe('User-Agent and edges', () => {
 
   it('sends it through an HTTP proxy too (the undici path)', async () => {
     proxy = await LoopbackProxy.start()
-    const s = await start({ edgeRequiresUserAgent: 'empty' }, { HTTP_PROXY: proxy.url })
-    await lifecycle(s)
-    expect(proxy.requests.map((r) => r.method)).toEqual(['POST', 'DELETE'])
-    expect(proxy.requests.map((r) => r.userAgent)).toEqual([USER_AGENT, USER_AGENT])
-    expect(s.emulator.requests.map((r) => r.userAgent)).toEqual([USER_AGENT, USER_AGENT])
+    const s = await start({ edgeRequiresUserAgent: 'empty' })
+    // A name only the proxy resolves: the action sends loopback targets direct.
+    const tls = await TlsFront.start(s.emulator.url)
+    const job = new RunnerJob({
+      actionYml: ACTION_YML,
+      env: { NODE_EXTRA_CA_CERTS: tls.caFile, HTTP_PROXY: proxy.url },
+    })
+    try {
+      const inputs = s.inputs({ 'api-url': `https://${PROXIED_HOST}:${new URL(tls.url).port}` })
+      const main = await job.runMain({ inputs })
+      const post = await job.runPost({ inputs })
+      expect([main.conclusion, post.conclusion]).toEqual(['success', 'success'])
+      expect(proxy.requests.map((r) => r.method)).toEqual(['CONNECT', 'CONNECT'])
+      expect(proxy.requests.map((r) => r.userAgent)).toEqual([USER_AGENT, USER_AGENT])
+      expect(s.emulator.requests.map((r) => r.userAgent)).toEqual([USER_AGENT, USER_AGENT])
+      onlyParent(s)
+    } finally {
+      await job.cleanup()
+      await tls.close()
+    }
   })
 
   it.each([

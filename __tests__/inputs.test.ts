@@ -510,17 +510,24 @@ describe('inputs of issue 10', () => {
     const { settings, masked } = await parse({
       'admin-api-key': KEY,
       mode: 'sweep',
-      'github-token': 'ghs_token_value_0123456789',
+      'github-token': 'ghs_token_value_of_forty_characters_xyz1',
       'github-api-url': 'https://ghes.example.com/api/v3',
     })
     if (settings.mode !== 'sweep') throw new Error('expected sweep settings')
-    expect(masked).toContain('ghs_token_value_0123456789')
-    expect(settings.githubToken?.reveal()).toBe('ghs_token_value_0123456789')
+    expect(masked).toContain('ghs_token_value_of_forty_characters_xyz1')
+    expect(settings.githubToken?.reveal()).toBe('ghs_token_value_of_forty_characters_xyz1')
     expect(settings.githubApiUrl).toBe('https://ghes.example.com/api/v3')
     expect(settings.warnings).toEqual([])
     expect(
       await problems({ 'admin-api-key': KEY, mode: 'sweep', 'github-api-url': 'ftp://x' }),
     ).toEqual([expect.stringMatching(/github-api-url/)])
+    // the same checks as in rotate mode: one line, long enough to be a token
+    expect(
+      await problems({ 'admin-api-key': KEY, mode: 'sweep', 'github-token': 'ghs_short' }),
+    ).toEqual([expect.stringMatching(/^Input 'github-token': it is only 9 characters long/)])
+    expect(
+      await problems({ 'admin-api-key': KEY, mode: 'sweep', 'github-token': `${KEY}\nx` }),
+    ).toEqual([expect.stringMatching(/^Input 'github-token': it contains whitespace/)])
   })
 
   it('runs a sweep without github-token as before', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { parse as parseYaml } from 'yaml'
 import {
   parsePermissions,
+  PermissionsError,
   permissionsJson,
   PRESETS,
   sensitiveCategories,
@@ -131,5 +132,51 @@ describe('first mistakes with permissions (each names what would be right)', () 
     expect(() => parsePermissions(text, parseYaml)).toThrow(
       new RegExp(`the key '\\w+' \\(at ${path.replace(/\./g, '\\.')}\\) is not allowed`),
     )
+  })
+})
+
+describe('costly values (security review, finding 9)', () => {
+  const deepJson = (d: number) => `{"api":{"instance_read":${'{"a":'.repeat(d)}1${'}'.repeat(d)}}}`
+  it.each([
+    [
+      'JSON 5,000 deep',
+      deepJson(5_000),
+      /more than 10 levels deep; Vast's permission shape is at most 6/,
+    ],
+    ['JSON 11 deep', deepJson(9), /more than 10 levels deep/],
+    [
+      'YAML flow 15,000 deep',
+      `api: ${'['.repeat(15_000)}${']'.repeat(15_000)}`,
+      /more than 10 levels deep/,
+    ],
+    [
+      'YAML blocks 12 deep',
+      Array.from({ length: 12 }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n') + ' 1',
+      /more than 10 levels deep/,
+    ],
+    [
+      'longer than any real value',
+      `instance_read ${'x'.repeat(40_000)}`,
+      /it is 40014 characters long; at most 32768/,
+    ],
+    [
+      'blanks between quoted names',
+      `"a"${' '.repeat(30_000)}"!"`,
+      /neither a preset, a category list, JSON nor a YAML mapping/,
+    ],
+  ])('%s: refused with a PermissionsError', (_, value, message) => {
+    expect(() => parsePermissions(value, parseYaml)).toThrow(PermissionsError)
+    expect(() => parsePermissions(value, parseYaml)).toThrow(message)
+  })
+
+  it('the deepest real shape is accepted', () => {
+    const value =
+      '{"api":{"instance_write":{"api.instance.destroy":{"constraints":{"id":{"eq":1227}}}}}}'
+    expect(parsePermissions(value, parseYaml).api).toHaveProperty('instance_write')
+  })
+
+  it('a name list with long blank runs is read', () => {
+    const value = `instance_read${' '.repeat(30_000)},${' '.repeat(2_000)}instance_write`
+    expect(Object.keys(parsePermissions(value).api)).toEqual(['instance_read', 'instance_write'])
   })
 })

@@ -6,6 +6,8 @@ import { scenario } from './support/action.ts'
 import {
   badInputCase,
   badInputProblem,
+  credentialCase,
+  credentialProblem,
   leakCase,
   leaksFor,
   mistakeCase,
@@ -46,6 +48,15 @@ describe('bad input (generated)', () => {
         expect(await badInputProblem(input, value)).toBeUndefined()
       }),
       { numRuns: 600 },
+    )
+  })
+
+  it('a credential with blanks or line ends: refused, only its long pieces masked', async () => {
+    await fc.assert(
+      fc.asyncProperty(credentialCase, async (c) => {
+        expect(await credentialProblem(c)).toBeUndefined()
+      }),
+      { numRuns: 300, seed: 7 },
     )
   })
 

@@ -6,7 +6,15 @@ import fc from 'fast-check'
 import { parseKeyValueFile } from '../harness/runner.ts'
 import { createRunner, neutraliseCommands, SecretScrubber } from '../src/runner.ts'
 import { Secret } from '../src/secret.ts'
-import { printCase, printProblems } from './support/hostile-runs.ts'
+import {
+  CHILD,
+  PARENT,
+  PRINTERS,
+  printCase,
+  printProblems,
+  TOKEN as GITHUB_TOKEN,
+} from './support/hostile-runs.ts'
+import { hostileText, splitSecret } from './support/hostile.ts'
 
 // The chokepoint in src/runner.ts, in process: every method that prints, fed hostile text, checked
 // on the raw lines the way the runner reads them (support/stream.ts). The same invariant is
@@ -36,6 +44,21 @@ describe('the chokepoint (src/runner.ts)', () => {
         expect(printProblems(method, text)).toEqual([])
       }),
       { numRuns: 2000, seed: 11 },
+    )
+  })
+
+  it('a secret cut by separators at random points never shows, through any method', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(PRINTERS)),
+        hostileText([], 3),
+        hostileText([], 3),
+        fc.constantFrom(PARENT, CHILD, GITHUB_TOKEN).chain(splitSecret),
+        (method, before, after, split) => {
+          expect(printProblems(method, `${before}${split}${after}`)).toEqual([])
+        },
+      ),
+      { numRuns: 1500, seed: 6 },
     )
   })
 
@@ -73,6 +96,22 @@ describe('the chokepoint (src/runner.ts)', () => {
     ['JSON in JSON', JSON.stringify({ key: KEY }), '{"key":"***"}'],
     ['two keys', `${KEY}${TOKEN}`, '***'],
     ['11 characters are not enough', `x${KEY.slice(0, 11)}x`, `x${KEY.slice(0, 11)}x`],
+    ['cut into lines', `bad key ${KEY.match(/.{1,11}/g)?.join('\n')}!`, 'bad key ***!'],
+    ['lines made spaces', `bad key ${KEY.match(/.{1,11}/g)?.join(' ')}!`, 'bad key ***!'],
+    [
+      'spaced, upper-cased',
+      `for ${TOKEN.toUpperCase()
+        .match(/.{1,9}/g)
+        ?.join(' ')} x`,
+      'for *** x',
+    ],
+    ['zero-width between', `k=${[...KEY.slice(0, 14)].join('\u200b')} y`, 'k=*** y'],
+    ['tabs and CRLF', `k=${KEY.slice(3, 9)}\t\r\n${KEY.slice(9, 16)} y`, 'k=*** y'],
+    [
+      'words around a piece stay',
+      `a ${KEY.slice(0, 6)} b ${KEY.slice(40, 45)} c`,
+      `a ${KEY.slice(0, 6)} b ${KEY.slice(40, 45)} c`,
+    ],
   ])('scrubs a secret: %s', (_, text, expected) => {
     const scrubber = new SecretScrubber()
     scrubber.add(KEY)
@@ -111,6 +150,23 @@ describe('the chokepoint (src/runner.ts)', () => {
     ).toEqual({
       VAST_API_KEY: KEY,
     })
+  })
+
+  it('neither registers nor sends a line shorter than 8 characters of a multi-line secret', () => {
+    const { runner, lines } = capture()
+    runner.setSecret(`${KEY}\ne`)
+    runner.setSecret(`${TOKEN}\r\n  x  \nsecond-long-line`)
+    runner.setSecret('first-line-of-it\n  second-line-of-it  \n')
+    runner.info('every e and x stays: whitespace, exit')
+    runner.info(`${KEY} second-long-line`)
+    expect(lines).toEqual([
+      `::add-mask::${KEY}`,
+      `::add-mask::${TOKEN}`,
+      '::add-mask::second-long-line',
+      '::add-mask::first-line-of-it%0A  second-line-of-it  %0A',
+      'every e and x stays: whitespace, exit',
+      '*** ***',
+    ])
   })
 
   it('sends no mask for an empty or whitespace-only value (the runner would refuse it)', () => {

@@ -218,17 +218,29 @@ __webpack_require__.d(__webpack_exports__, {
   runRotate: () => (/* binding */ runRotate)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 21 modules
-var github = __webpack_require__(1758);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js
+var github = __webpack_require__(1351);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/utils.js + 19 modules
+var utils = __webpack_require__(5555);
 // EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var dist_bundle = __webpack_require__(9735);
 // EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var plugin_throttling_dist_bundle = __webpack_require__(6856);
 // EXTERNAL MODULE: ./node_modules/libsodium-wrappers/dist/modules-esm/libsodium-wrappers.mjs + 1 modules
 var libsodium_wrappers = __webpack_require__(4768);
+// EXTERNAL MODULE: ./src/api-url.ts
+var api_url = __webpack_require__(5931);
+// EXTERNAL MODULE: ./src/vast/answers.ts
+var answers = __webpack_require__(3093);
+// EXTERNAL MODULE: ./src/vast/transport.ts
+var transport = __webpack_require__(3019);
 // EXTERNAL MODULE: ./src/github/target.ts
 var target = __webpack_require__(3738);
 ;// CONCATENATED MODULE: ./src/github/secrets.ts
+
+
+
+
 
 
 
@@ -289,6 +301,7 @@ class SecretWriter {
         };
         this.#octokit = (0,github/* getOctokit */.Q)(options.token.reveal(), {
             baseUrl: options.apiUrl,
+            request: { fetch: directToLoopback },
             log: { debug: () => { }, info: () => { }, warn: options.debug, error: options.debug },
             // plugin-retry waits n² seconds between its tries: keep them few; #call bounds the rest.
             retry: { retries: Math.min(3, Math.max(0, options.maxAttempts - 1)) },
@@ -416,8 +429,16 @@ class SecretWriter {
         }
         catch (error) {
             const status = error.status;
-            const said = githubMessage(error);
             const where = this.describe();
+            const earlier = attempts.uncertain > 0
+                ? ` An earlier attempt got no answer (or a 5xx), so GitHub may have applied it.`
+                : '';
+            // Octokit reports a request that got no answer (refused connection, proxy, a header that
+            // could not be sent) as status 500 without a response: not GitHub's 500.
+            if (typeof status !== 'number' || error.response === undefined) {
+                throw new GitHubSecretError(`Could not ${what} ${where}: ${typeof status === 'number' ? `no answer (${noAnswerCause(error)})` : noAnswerCause(error)}.${earlier}`, false);
+            }
+            const said = githubMessage(error);
             // A refusal counts only when no attempt before it may have been applied (a lost answer,
             // then a 403 to Octokit's retry: the first PUT wrote the secret).
             const refused = typeof status === 'number' &&
@@ -425,9 +446,6 @@ class SecretWriter {
                 status < 500 &&
                 attempts.uncertain === 0 &&
                 attempts.sent > 0;
-            const earlier = attempts.uncertain > 0
-                ? ` An earlier attempt got no answer (or a 5xx), so GitHub may have applied it.`
-                : '';
             if ((status === 403 || status === 429) && isRateLimit(error)) {
                 throw new GitHubSecretError(`Could not ${what} ${where}: GitHub's ${/secondary/i.test(said) ? 'secondary ' : ''}rate limit (HTTP ${status}: ${said}) lasted longer than the action waits.${earlier} ` +
                     'Run the step again later; tokens shared by many workflows hit the limit sooner.', refused);
@@ -445,7 +463,7 @@ class SecretWriter {
             if (status === 404) {
                 throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 404 (${said}). Check the repository, environment or organisation, and that github-token can see it.${earlier}`, refused);
             }
-            throw new GitHubSecretError(`Could not ${what} ${where}: ${typeof status === 'number' ? `HTTP ${status}` : 'no answer'} (${said}).${earlier}`, refused);
+            throw new GitHubSecretError(`Could not ${what} ${where}: HTTP ${status} (${said}).${earlier}`, refused);
         }
         finally {
             this.#attempts = undefined;
@@ -467,6 +485,75 @@ function isRateLimit(error) {
     if (String(headers['x-ratelimit-remaining']) === '0')
         return true;
     return /rate limit/i.test(rawGithubMessage(error));
+}
+/**
+ * Why a request got no answer, on one line: the error code and message found under Octokit's
+ * error (as src/vast/answers.ts networkCause finds them: credentials in a proxy URL dropped), or
+ * the action's own reason (the budget ran out, the step was cancelled).
+ */
+function noAnswerCause(error) {
+    const { code, message } = (0,answers/* networkCause */.u6)(error);
+    let innermost = '';
+    let current = error;
+    for (let depth = 0; depth < 5 && current; depth++) {
+        const text = current.message;
+        if (typeof text === 'string' && text)
+            innermost = text;
+        current = current.cause;
+    }
+    const said = (message || innermost)
+        .replace(/\/\/[^/\s@]*@/g, '//***@')
+        .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
+        .slice(0, 200);
+    if (/^Headers\.|header/i.test(said)) {
+        // The value is not quoted: it is the token's.
+        return 'a request header could not be sent: github-token holds a character an HTTP header cannot carry';
+    }
+    if (/proxy|407|Request was cancelled/i.test(said) && (0,transport/* proxyConfigured */.$o)(process.env)) {
+        return `${code === 'unknown' ? '' : `${code}: `}${said}; check the proxy in HTTPS_PROXY/HTTP_PROXY (its credentials, or its allow-list for the GitHub API)`;
+    }
+    return code === 'unknown'
+        ? said || 'unknown network error'
+        : `network error ${code}${said ? ` (${said})` : ''}`;
+}
+/**
+ * The fetch Octokit uses: @actions/github's (through HTTPS_PROXY when one is set), except for a
+ * loopback github-api-url, which always goes direct, as the Vast side does (src/vast/transport.ts).
+ * @actions/github picks its proxy for GITHUB_API_URL, not for the URL called: without this, a
+ * plain-http github-api-url on loopback would hand the proxy the token in cleartext.
+ */
+const directToLoopback = async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    const viaDefaults = utils/* defaults */.NT.request?.fetch;
+    try {
+        return await ((0,api_url/* isLoopbackHost */.cW)(new URL(url).hostname) || !viaDefaults
+            ? fetch(input, init)
+            : viaDefaults(input, init));
+    }
+    catch (error) {
+        // A request that cannot be sent (a header value refused), a proxy's refusal or a certificate
+        // that does not verify fails the same way on every try. Octokit passes an AbortError on as
+        // it is, and plugin-retry retries only Octokit's own RequestError: named so, it is final.
+        if (!FINAL_FAILURE.test(causeText(error)))
+            throw error;
+        throw Object.assign(new Error(causeText(error)), { name: 'AbortError', cause: error });
+    }
+};
+/** Failures no retry can mend (undici's and Node's wording). */
+const FINAL_FAILURE = /Proxy response \(\d+\)|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i;
+/** The messages and codes along an error's causes, on one line. */
+function causeText(error) {
+    const parts = [];
+    let current = error;
+    for (let depth = 0; depth < 5 && current; depth++) {
+        const { code, message } = current;
+        if (typeof code === 'string')
+            parts.push(code);
+        if (typeof message === 'string' && message)
+            parts.push(message);
+        current = current.cause;
+    }
+    return parts.join(': ');
 }
 /** GitHub's own message, on one line (it ends up in the log). */
 function githubMessage(error) {

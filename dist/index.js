@@ -1,6 +1,76 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 5931:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Sz: () => (/* binding */ checkApiUrl),
+/* harmony export */   aK: () => (/* binding */ withoutVastApiPath),
+/* harmony export */   cW: () => (/* binding */ isLoopbackHost)
+/* harmony export */ });
+/**
+ * An API base URL (Vast's, GitHub's). A key or token goes wherever this points, so it is checked
+ * before any request: https anywhere, plain http only to this machine (the emulator, a local
+ * tunnel).
+ *
+ * "This machine" means a literal loopback address (127.0.0.0/8, ::1) or the name `localhost`,
+ * which is pinned to 127.0.0.1 here so that no lookup is made: a resolver or hosts file could
+ * send `localhost` elsewhere, and other `*.localhost` names go through DNS in Node (RFC 6761 asks
+ * resolvers to answer them with loopback, but nothing on the runner enforces it), so they are
+ * refused for plain http.
+ */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+/**
+ * Returns the normalised base (no trailing slash, path prefix kept, plain-http `localhost` as
+ * 127.0.0.1) or a reason it is refused.
+ */
+function checkApiUrl(text, example) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return { problem: `'${text}' is not a URL; use an https URL such as ${example}` };
+    }
+    if (url.username || url.password) {
+        return { problem: 'it must not carry credentials; keys and tokens go in their own inputs' };
+    }
+    if (url.search || url.hash)
+        return { problem: 'it must not have a query string or a fragment' };
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+        const sub = url.hostname.toLowerCase().endsWith('.localhost')
+            ? `; ${url.hostname} is not a loopback address (it would be looked up through DNS)`
+            : '';
+        return {
+            problem: `plain http is only allowed to this machine (127.0.0.1, [::1] or localhost)${sub}; use https://${url.host}${url.pathname === '/' ? '' : url.pathname}`,
+        };
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        return { problem: `'${url.protocol}' is not supported; use https://` };
+    }
+    if (url.protocol === 'http:' && url.hostname.toLowerCase() === 'localhost') {
+        url.hostname = '127.0.0.1';
+    }
+    return { url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
+}
+/** The path Vast's docs write after the host; the client adds it to every route itself. */
+const VAST_API_PATH = /\/api\/v0\/*$/i;
+/**
+ * `api-url` as Vast's API docs write the base (`https://console.vast.ai/api/v0/`): without this,
+ * requests would go to `/api/v0/api/v0/...`. Returns the base without it, or undefined when the
+ * URL does not end so.
+ */
+function withoutVastApiPath(url) {
+    return VAST_API_PATH.test(url) ? url.replace(VAST_API_PATH, '') : undefined;
+}
+
+
+/***/ }),
+
 /***/ 4660:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -304,7 +374,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   vU: () => (/* binding */ sensitiveCategories)
 });
 
-// UNUSED EXPORTS: CATEGORIES, PRESETS, SENSITIVE_CATEGORIES, validatePermissions
+// UNUSED EXPORTS: CATEGORIES, MAX_PERMISSIONS_DEPTH, MAX_PERMISSIONS_LENGTH, PRESETS, SENSITIVE_CATEGORIES, validatePermissions
 
 ;// CONCATENATED MODULE: ./src/permissions-help.ts
 /**
@@ -485,15 +555,76 @@ class PermissionsError extends Error {
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-/** A preset alone, or names separated by commas or blanks (`instance_read, instance_write`). */
-const NAME_LIST = /^[\w-]+(?:\s*[,\s]\s*[\w-]+)*$/;
+/**
+ * A preset alone, or names separated by blanks and at most one comma (`instance_read,
+ * instance_write`). Read in linear time: one character class, then splits at fixed characters (a
+ * single regex with nested blank runs backtracks quadratically: 40,000 blanks took 750 ms).
+ */
+function nameList(value) {
+    if (!/^[\w\s,-]*$/.test(value))
+        return undefined;
+    const names = [];
+    for (const part of value.split(',')) {
+        const words = part.split(/\s/).filter(Boolean);
+        if (words.length === 0)
+            return undefined;
+        names.push(...words);
+    }
+    return names;
+}
+/**
+ * The longest `permissions` value read, in characters. Vast's whole permission shape, every
+ * category with every action and a constraint on each, is a few kB; GitHub passes inputs of any
+ * length, so a bound keeps a pasted file or a generated value from costing the step its time.
+ */
+const MAX_PERMISSIONS_LENGTH = 32_768;
+/**
+ * The deepest nesting accepted in a `permissions` mapping. Vast's shape is at most 6 levels: the
+ * root, `api`, a category, an action, `constraints`, a field, and its operator's value (vast-api.md);
+ * a few more leave room for a list inside a constraint. Checked before parsing and again on the
+ * parsed value, so nothing recurses deeper than this.
+ */
+const MAX_PERMISSIONS_DEPTH = 10;
+const DEPTH_MESSAGE = `it is nested more than ${MAX_PERMISSIONS_DEPTH} levels deep; Vast's permission shape is at most 6 (api, category, action, constraints, field, operator), e.g. {"api":{"instance_write":{"api.instance.destroy":{"constraints":{"id":{"eq":1227}}}}}}`;
+/**
+ * Nesting of `{`/`[` in JSON or YAML flow text: a depth past `limit` as soon as one is reached,
+ * else 0. One pass, no recursion. Brackets inside quoted strings count too: a YAML plain scalar may hold
+ * a lone quote, and no real permissions value holds brackets in its strings.
+ */
+function bracketDepth(text, limit) {
+    let depth = 0;
+    for (const c of text) {
+        if (c === '{' || c === '[') {
+            if (++depth > limit)
+                return depth;
+        }
+        else if (c === '}' || c === ']')
+            depth--;
+    }
+    return 0;
+}
+/** True when a parsed value nests deeper than `limit` (an explicit stack, no recursion). */
+function deeperThan(value, limit) {
+    const stack = [[value, 0]];
+    for (let item = stack.pop(); item; item = stack.pop()) {
+        const [node, depth] = item;
+        if (typeof node !== 'object' || node === null)
+            continue;
+        if (depth + 1 > limit)
+            return true;
+        for (const child of Object.values(node))
+            stack.push([child, depth + 1]);
+    }
+    return false;
+}
 /**
  * Reads the `permissions` input: a preset name, a list of categories (`instance_read,
  * instance_write`), JSON, or (through `parseYaml`) a YAML mapping. The `api` wrapper may be left
  * out. The result is validated and normalised (sorted keys). Raises PermissionsError for a value
  * that is none of these, naming every unknown name with a "did you mean" where one is close, and
- * for a file path, tab-indented YAML, the boolean form, and `__proto__`, `constructor` or
- * `prototype` keys at any depth.
+ * for a file path, tab-indented YAML, the boolean form, `__proto__`, `constructor` or
+ * `prototype` keys at any depth, a value longer than {@link MAX_PERMISSIONS_LENGTH} characters and
+ * one nested deeper than {@link MAX_PERMISSIONS_DEPTH}.
  */
 function parsePermissions(text, parseYaml) {
     const value = text.trim();
@@ -503,12 +634,19 @@ function parsePermissions(text, parseYaml) {
     const preset = Object.hasOwn(PRESETS, value) ? PRESETS[value] : undefined;
     if (preset)
         return fromCategories(preset.categories);
+    if (value.length > MAX_PERMISSIONS_LENGTH) {
+        throw new PermissionsError(`it is ${value.length} characters long; at most ${MAX_PERMISSIONS_LENGTH} are read (Vast's whole permission shape is a few kB): pass only the categories and actions this job needs`);
+    }
     if (looksLikePath(value))
         throw new PermissionsError(pathMessage(value, Object.keys(PRESETS)));
-    if (NAME_LIST.test(value))
-        return fromNames(value.split(/[\s,]+/).filter(Boolean));
+    const names = nameList(value);
+    if (names)
+        return fromNames(names);
     if (indentedWithTabs(value))
         throw new PermissionsError(TABS_MESSAGE);
+    if (bracketDepth(value, MAX_PERMISSIONS_DEPTH) > MAX_PERMISSIONS_DEPTH) {
+        throw new PermissionsError(DEPTH_MESSAGE);
+    }
     let parsed;
     if (value.startsWith('{')) {
         try {
@@ -564,6 +702,8 @@ function fromNames(names) {
  * naming every unknown category, for the boolean form, and for forbidden keys.
  */
 function validatePermissions(input) {
+    if (deeperThan(input, MAX_PERMISSIONS_DEPTH))
+        throw new PermissionsError(DEPTH_MESSAGE);
     const forbidden = forbiddenKeyPath(input);
     if (forbidden) {
         const key = forbidden.split('.').pop() ?? '';
@@ -803,6 +943,75 @@ function graceSignals(budget, onSignal, early, target = process) {
 
 /***/ }),
 
+/***/ 3093:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   HE: () => (/* binding */ scrubMessage),
+/* harmony export */   bD: () => (/* binding */ messageOf),
+/* harmony export */   qF: () => (/* binding */ parseJson),
+/* harmony export */   u6: () => (/* binding */ networkCause)
+/* harmony export */ });
+// Reading what Vast (or whatever answered in its place) sent back: JSON or not, the message in it,
+// the cause under a network error, and a message made safe to show.
+/**
+ * Anything shaped like a Vast key, whoever's: 64 hex characters, or `vast-` and letters and digits
+ * as Vast's reference shows (vast-api.md). Scrubbed from API messages as well as the parent key.
+ */
+const KEY_LIKE = /\b[0-9a-f]{64}\b|\bvast-[A-Za-z0-9_-]{16,}/gi;
+/**
+ * An API message made safe to show: on one line (a newline followed by `::command::` would be
+ * read by the runner as a command), without `key` or anything shaped like a key, at most 300
+ * characters. The key goes first, then the length: a cut must not leave part of the key behind.
+ */
+function scrubMessage(message, key) {
+    const oneLine = message?.replace(/[\p{Cc}\p{Cf}]+/gu, ' ');
+    const scrubbed = oneLine && key ? oneLine.split(key).join('***') : oneLine;
+    return scrubbed?.replace(KEY_LIKE, '***').slice(0, 300);
+}
+/** The parsed JSON value, or undefined when the text is not JSON. */
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Vast errors carry `msg`, sometimes `message`, `detail` or `error`; a 429 may be plain text. */
+function messageOf(data, text) {
+    if (typeof data === 'object' && data !== null) {
+        const record = data;
+        for (const field of ['msg', 'message', 'detail', 'error']) {
+            const value = record[field];
+            if (typeof value === 'string' && value)
+                return value.slice(0, 4000);
+        }
+        return undefined;
+    }
+    if (typeof data === 'string')
+        return data.slice(0, 4000);
+    const plain = text.trim();
+    return plain && !plain.startsWith('<') ? plain.split('\n')[0]?.slice(0, 4000) : undefined;
+}
+/** The error code and message under fetch's "fetch failed" (or Node's own error). */
+function networkCause(error) {
+    let current = error;
+    for (let depth = 0; depth < 4 && current; depth++) {
+        const { code, message } = current;
+        if (typeof code === 'string') {
+            // A proxy URL in a message could carry credentials: drop them.
+            const text = typeof message === 'string' ? message.replace(/\/\/[^/\s@]*@/g, '//***@') : '';
+            return { code, message: text.slice(0, 200) };
+        }
+        current = current.cause;
+    }
+    return { code: 'unknown', message: '' };
+}
+
+
+/***/ }),
+
 /***/ 2895:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -852,6 +1061,158 @@ class VastApiError extends Error {
         this.edge = fields.edge ?? false;
     }
 }
+
+
+/***/ }),
+
+/***/ 3019:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $o: () => (/* binding */ proxyConfigured),
+/* harmony export */   Hy: () => (/* binding */ createFetch),
+/* harmony export */   Wm: () => (/* binding */ proxySecrets)
+/* harmony export */ });
+/* harmony import */ var _api_url_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5931);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(311);
+/**
+ * How requests leave the process. Without a proxy: Node's own http/https modules, the cheapest
+ * way to send one request (Node's built-in fetch loads undici's wasm parser and web streams
+ * first: about 11 ms more per step, see `npm run bench`). With HTTPS_PROXY / HTTP_PROXY set: the
+ * undici package, loaded on demand for its EnvHttpProxyAgent, which also honours NO_PROXY; both
+ * spellings of each variable count. Neither follows redirects.
+ *
+ * A loopback target (127.0.0.0/8, [::1], `localhost`: {@link isLoopbackHost}) always goes direct,
+ * whatever the proxy variables say, as @actions/http-client does for GitHub: a proxy is another
+ * machine, and plain http to this one (allowed only there) would hand it the key in cleartext.
+ */
+
+
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+/** An answer larger than this is not a Vast API answer; stop reading rather than fill memory. */
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+function proxyConfigured(env) {
+    return PROXY_VARIABLES.some((name) => Boolean(env[name]));
+}
+/**
+ * Credentials written into a proxy URL (`http://user:secret@proxy:3128`), to be masked before
+ * anything could print them.
+ */
+function proxySecrets(env) {
+    const secrets = new Set();
+    for (const name of PROXY_VARIABLES) {
+        const value = env[name];
+        if (!value)
+            continue;
+        try {
+            const { password } = new URL(value);
+            if (password) {
+                secrets.add(password);
+                secrets.add(decodeURIComponent(password));
+            }
+        }
+        catch {
+            // not a URL: undici reports it when it is used
+        }
+    }
+    return [...secrets];
+}
+const proxied = new WeakMap();
+/** The transport for this environment; one proxy agent per environment, made on first use. */
+function createFetch(env = process.env) {
+    if (!proxyConfigured(env))
+        return Promise.resolve(nodeFetch);
+    let fetch = proxied.get(env);
+    if (!fetch) {
+        fetch = proxyFetch(env);
+        proxied.set(env, fetch);
+    }
+    return fetch;
+}
+async function proxyFetch(env) {
+    for (const name of PROXY_VARIABLES) {
+        const value = env[name];
+        if (value && !/^https?:$/.test(safeProtocol(value))) {
+            // The value is not quoted: a proxy URL may hold credentials.
+            throw new Error(`${name} is not a proxy URL: write it with its scheme, like http://proxy.example.com:3128`);
+        }
+    }
+    const undici = await __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4371, 19));
+    const dispatcher = new undici.EnvHttpProxyAgent({
+        // Sent to the proxy itself too (CONNECT), as some corporate proxies want one.
+        headers: { 'user-agent': _version_js__WEBPACK_IMPORTED_MODULE_0__/* .USER_AGENT */ ._ },
+        httpProxy: env.http_proxy || env.HTTP_PROXY,
+        httpsProxy: env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY,
+        noProxy: env.no_proxy ?? env.NO_PROXY,
+    });
+    return (url, init) => (0,_api_url_js__WEBPACK_IMPORTED_MODULE_1__/* .isLoopbackHost */ .cW)(new URL(url).hostname)
+        ? nodeFetch(url, init)
+        : undici.fetch(url, { ...init, redirect: 'manual', dispatcher });
+}
+function safeProtocol(value) {
+    try {
+        return new URL(value).protocol;
+    }
+    catch {
+        return '';
+    }
+}
+/** One request with node:http or node:https; the whole body is read before it resolves. */
+async function nodeFetch(url, init) {
+    const target = new URL(url);
+    const { request } = target.protocol === 'https:' ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
+    // Node sends DELETE without chunked framing: a body needs its length said.
+    const headers = init.body === undefined
+        ? init.headers
+        : { ...init.headers, 'Content-Length': String(Buffer.byteLength(init.body)) };
+    return new Promise((resolve, reject) => {
+        const req = request(target, { method: init.method, headers, signal: init.signal }, (res) => {
+            const chunks = [];
+            let size = 0;
+            res.on('data', (chunk) => {
+                size += chunk.length;
+                if (size > MAX_BODY_BYTES) {
+                    req.destroy(Object.assign(new Error('answer too large'), { code: 'ETOOLARGE' }));
+                    return;
+                }
+                chunks.push(chunk);
+            });
+            res.on('error', reject);
+            res.on('end', () => {
+                const body = Buffer.concat(chunks).toString('utf8');
+                resolve({
+                    status: res.statusCode ?? 0,
+                    headers: {
+                        get: (name) => {
+                            const value = res.headers[name.toLowerCase()];
+                            return Array.isArray(value) ? value.join(', ') : (value ?? null);
+                        },
+                    },
+                    text: () => Promise.resolve(body),
+                });
+            });
+        });
+        req.on('error', reject);
+        req.end(init.body);
+    });
+}
+
+
+/***/ }),
+
+/***/ 311:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _: () => (/* binding */ USER_AGENT)
+/* harmony export */ });
+/* unused harmony export VERSION */
+// Generated by scripts/build.mjs from package.json: not read at run time, so that starting the
+// action does not load package.json. __tests__/client.test.ts checks that it is current.
+/** This action's version, as package.json says. */
+const VERSION = '1.0.0';
+/** Sent with every request to Vast (the official CLI sends `vastai-cli/<version>`). */
+const USER_AGENT = `vast-scoped-key/${VERSION}`;
 
 
 /***/ }),
@@ -1362,66 +1723,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./src/config-file.ts
 var config_file = __nccwpck_require__(4660);
-;// CONCATENATED MODULE: ./src/api-url.ts
-/**
- * An API base URL (Vast's, GitHub's). A key or token goes wherever this points, so it is checked
- * before any request: https anywhere, plain http only to this machine (the emulator, a local
- * tunnel).
- *
- * "This machine" means a literal loopback address (127.0.0.0/8, ::1) or the name `localhost`,
- * which is pinned to 127.0.0.1 here so that no lookup is made: a resolver or hosts file could
- * send `localhost` elsewhere, and other `*.localhost` names go through DNS in Node (RFC 6761 asks
- * resolvers to answer them with loopback, but nothing on the runner enforces it), so they are
- * refused for plain http.
- */
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-/**
- * Returns the normalised base (no trailing slash, path prefix kept, plain-http `localhost` as
- * 127.0.0.1) or a reason it is refused.
- */
-function checkApiUrl(text, example) {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        return { problem: `'${text}' is not a URL; use an https URL such as ${example}` };
-    }
-    if (url.username || url.password) {
-        return { problem: 'it must not carry credentials; keys and tokens go in their own inputs' };
-    }
-    if (url.search || url.hash)
-        return { problem: 'it must not have a query string or a fragment' };
-    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-        const sub = url.hostname.toLowerCase().endsWith('.localhost')
-            ? `; ${url.hostname} is not a loopback address (it would be looked up through DNS)`
-            : '';
-        return {
-            problem: `plain http is only allowed to this machine (127.0.0.1, [::1] or localhost)${sub}; use https://${url.host}${url.pathname === '/' ? '' : url.pathname}`,
-        };
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        return { problem: `'${url.protocol}' is not supported; use https://` };
-    }
-    if (url.protocol === 'http:' && url.hostname.toLowerCase() === 'localhost') {
-        url.hostname = '127.0.0.1';
-    }
-    return { url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
-}
-/** The path Vast's docs write after the host; the client adds it to every route itself. */
-const VAST_API_PATH = /\/api\/v0\/*$/i;
-/**
- * `api-url` as Vast's API docs write the base (`https://console.vast.ai/api/v0/`): without this,
- * requests would go to `/api/v0/api/v0/...`. Returns the base without it, or undefined when the
- * URL does not end so.
- */
-function withoutVastApiPath(url) {
-    return VAST_API_PATH.test(url) ? url.replace(VAST_API_PATH, '') : undefined;
-}
-
+// EXTERNAL MODULE: ./src/api-url.ts
+var api_url = __nccwpck_require__(5931);
 // EXTERNAL MODULE: ./src/duration.ts
 var duration = __nccwpck_require__(7607);
 // EXTERNAL MODULE: ./src/secret.ts
@@ -1487,7 +1790,47 @@ class InputError extends Error {
     }
 }
 
+;// CONCATENATED MODULE: ./src/inputs/secret-input.ts
+
+/** Blanks, line ends, control and format characters: never part of a Vast key or GitHub token. */
+const SEPARATORS = /[\s\p{Z}\p{Cc}\p{Cf}]+/u;
+/**
+ * Masks a credential input (`admin-api-key`, `github-token`) and checks its shape; returns the
+ * value as read. Masked first, before any message can quote it: the whole value when it is one
+ * piece of {@link MASKED_SECRET_LENGTH} characters or more (a shorter one is refused and would
+ * hide ordinary words if masked). A value holding blanks, line ends, control or format characters
+ * is refused, and only its pieces between them of that length or more are masked: sent whole,
+ * the runner would also mask each of its lines however short (a line `e` turns every `e` in the
+ * job's log into `***`). A value with a character outside printable ASCII is refused too: it
+ * goes in an HTTP header, which cannot carry it. An empty value is left to the caller.
+ */
+function readSecretInput(read, name, onSecret, describe) {
+    const value = read.raw(name);
+    if (!value)
+        return value;
+    if (SEPARATORS.test(value)) {
+        for (const piece of value.split(SEPARATORS)) {
+            if (piece.length >= MASKED_SECRET_LENGTH)
+                onSecret(piece);
+        }
+        read.problem(name, 'it contains whitespace, line breaks or control characters; check the secret (copied with a line end or a space?)');
+        return value;
+    }
+    if (value.length >= MASKED_SECRET_LENGTH)
+        onSecret(value);
+    if (/[^\x21-\x7e]/.test(value)) {
+        // It goes in an Authorization header, which carries nothing else: the request could not
+        // even be sent. The character is not quoted.
+        read.problem(name, 'it contains a character that is not printable ASCII, which an HTTP header cannot carry; check the secret');
+    }
+    else if (value.length < MIN_SECRET_LENGTH) {
+        read.problem(name, `it is only ${value.length} characters long; ${describe.usual}. A value shorter than ${MIN_SECRET_LENGTH} characters is not ${describe.what}, and cannot be masked in the log without hiding ordinary words; check that the secret holds the whole value`);
+    }
+    return value;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/modes.ts
+
 
 
 
@@ -1541,7 +1884,7 @@ function deleteSettings(read, common) {
 }
 function sweepSettings(read, common, source, options) {
     const token = readGithubToken(read, options);
-    const githubApi = checkApiUrl(read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl), DEFAULTS.githubApiUrl);
+    const githubApi = (0,api_url/* checkApiUrl */.Sz)(read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl), DEFAULTS.githubApiUrl);
     if ('problem' in githubApi)
         read.problem('github-api-url', githubApi.problem);
     return {
@@ -1562,13 +1905,7 @@ function sweepSettings(read, common, source, options) {
  * call).
  */
 function readGithubToken(read, options) {
-    const token = read.raw('github-token');
-    if (token.length >= MASKED_SECRET_LENGTH)
-        options.onSecret(token);
-    if (token && token.length < MIN_SECRET_LENGTH) {
-        read.problem('github-token', `it is only ${token.length} characters long; GitHub tokens are 40 or more. A value shorter than ${MIN_SECRET_LENGTH} characters is not a token, and cannot be masked in the log without hiding ordinary words; check the secret`);
-    }
-    return token;
+    return readSecretInput(read, 'github-token', (v) => options.onSecret(v), GITHUB_TOKEN);
 }
 async function readPermissions(read, options, allowSensitive) {
     let permissions = { api: {} };
@@ -1620,6 +1957,8 @@ function readLabel(read, label) {
     return label;
 }
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** How `github-token` is described when it is too short. */
+const GITHUB_TOKEN = { what: 'a token', usual: 'GitHub tokens are 40 or more' };
 // `.` and `..` are no repository names: in the API's path they would be resolved away.
 const REPOSITORY = /^[A-Za-z0-9-]+\/(?!\.\.?$)[A-Za-z0-9._-]+$/;
 const OWNER = /^[A-Za-z0-9-]+$/;
@@ -1652,7 +1991,7 @@ async function rotateSettings(read, common, source, options) {
             read.problem('key-name', `it is too long to be kept whole in a key name for ${common.context.repository}; use at most ${kept.length} characters`);
         }
     }
-    const githubApi = checkApiUrl(read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl), DEFAULTS.githubApiUrl);
+    const githubApi = (0,api_url/* checkApiUrl */.Sz)(read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl), DEFAULTS.githubApiUrl);
     if ('problem' in githubApi)
         read.problem('github-api-url', githubApi.problem);
     const secretName = read.raw('secret-name');
@@ -1852,6 +2191,7 @@ class Reader {
 
 
 
+
 /**
  * Every input of action.yml is read and validated here (this folder), into one readonly value per
  * mode. Every message a user sees about a bad input is written here. It sends nothing anywhere.
@@ -1898,30 +2238,25 @@ function listWords(words) {
     return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }
 async function parseInputs(source, options) {
-    const rawKey = source.getInput('admin-api-key');
-    if (rawKey.length >= MASKED_SECRET_LENGTH)
-        options.onSecret(rawKey);
     const read = new Reader(source);
+    const rawKey = readSecretInput(read, 'admin-api-key', (v) => options.onSecret(v), {
+        what: 'a key',
+        usual: 'a Vast.ai key is 64',
+    });
     if (!rawKey) {
         read.problem('admin-api-key', 'it is empty. Pass the parent Vast.ai key from a secret, e.g. `admin-api-key: ${{ secrets.VAST_ADMIN_API_KEY }}`. ' +
             'Secrets are empty in workflows triggered from a fork (pull_request from a fork, or Dependabot), ' +
             'and when the secret is not defined in this repository, environment or organisation.');
     }
-    else if (/[\s\p{Cc}]/u.test(rawKey)) {
-        read.problem('admin-api-key', 'it contains whitespace or control characters; check the secret');
-    }
-    else if (rawKey.length < MIN_SECRET_LENGTH) {
-        read.problem('admin-api-key', `it is only ${rawKey.length} characters long; a Vast.ai key is 64. A value shorter than ${MIN_SECRET_LENGTH} characters is not a key, and cannot be masked in the log without hiding ordinary words; check that the secret holds the whole key`);
-    }
     const modeValue = read.text('mode', DEFAULTS.mode);
     const mode = MODES.includes(modeValue) ? modeValue : undefined;
     if (!mode)
         read.problem('mode', `'${modeValue}' is not a mode; use one of: ${MODES.join(', ')}`);
-    const apiUrl = checkApiUrl(read.text('api-url', DEFAULTS.apiUrl), DEFAULTS.apiUrl);
+    const apiUrl = (0,api_url/* checkApiUrl */.Sz)(read.text('api-url', DEFAULTS.apiUrl), DEFAULTS.apiUrl);
     if ('problem' in apiUrl)
         read.problem('api-url', apiUrl.problem);
     else {
-        const base = withoutVastApiPath(apiUrl.url);
+        const base = (0,api_url/* withoutVastApiPath */.aK)(apiUrl.url);
         if (base !== undefined) {
             read.warn('api-url', `it ends with /api/v0, which the action adds to every request itself; using ${base}. Set api-url: ${base || DEFAULTS.apiUrl} to silence this`);
             apiUrl.url = base;
@@ -2057,72 +2392,10 @@ function backoffDelay(attempt, policy, random, retryAfterMs) {
     return random() * ceiling;
 }
 
-;// CONCATENATED MODULE: ./src/vast/answers.ts
-// Reading what Vast (or whatever answered in its place) sent back: JSON or not, the message in it,
-// the cause under a network error, and a message made safe to show.
-/**
- * Anything shaped like a Vast key, whoever's: 64 hex characters, or `vast-` and letters and digits
- * as Vast's reference shows (vast-api.md). Scrubbed from API messages as well as the parent key.
- */
-const KEY_LIKE = /\b[0-9a-f]{64}\b|\bvast-[A-Za-z0-9_-]{16,}/gi;
-/**
- * An API message made safe to show: on one line (a newline followed by `::command::` would be
- * read by the runner as a command), without `key` or anything shaped like a key, at most 300
- * characters. The key goes first, then the length: a cut must not leave part of the key behind.
- */
-function scrubMessage(message, key) {
-    const oneLine = message?.replace(/[\p{Cc}\p{Cf}]+/gu, ' ');
-    const scrubbed = oneLine && key ? oneLine.split(key).join('***') : oneLine;
-    return scrubbed?.replace(KEY_LIKE, '***').slice(0, 300);
-}
-/** The parsed JSON value, or undefined when the text is not JSON. */
-function parseJson(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Vast errors carry `msg`, sometimes `message`, `detail` or `error`; a 429 may be plain text. */
-function messageOf(data, text) {
-    if (typeof data === 'object' && data !== null) {
-        const record = data;
-        for (const field of ['msg', 'message', 'detail', 'error']) {
-            const value = record[field];
-            if (typeof value === 'string' && value)
-                return value.slice(0, 4000);
-        }
-        return undefined;
-    }
-    if (typeof data === 'string')
-        return data.slice(0, 4000);
-    const plain = text.trim();
-    return plain && !plain.startsWith('<') ? plain.split('\n')[0]?.slice(0, 4000) : undefined;
-}
-/** The error code and message under fetch's "fetch failed" (or Node's own error). */
-function networkCause(error) {
-    let current = error;
-    for (let depth = 0; depth < 4 && current; depth++) {
-        const { code, message } = current;
-        if (typeof code === 'string') {
-            // A proxy URL in a message could carry credentials: drop them.
-            const text = typeof message === 'string' ? message.replace(/\/\/[^/\s@]*@/g, '//***@') : '';
-            return { code, message: text.slice(0, 200) };
-        }
-        current = current.cause;
-    }
-    return { code: 'unknown', message: '' };
-}
-
-;// CONCATENATED MODULE: ./src/version.ts
-// Generated by scripts/build.mjs from package.json: not read at run time, so that starting the
-// action does not load package.json. __tests__/client.test.ts checks that it is current.
-/** This action's version, as package.json says. */
-const VERSION = '1.0.0';
-/** Sent with every request to Vast (the official CLI sends `vastai-cli/<version>`). */
-const USER_AGENT = `vast-scoped-key/${VERSION}`;
-
+// EXTERNAL MODULE: ./src/vast/answers.ts
+var answers = __nccwpck_require__(3093);
+// EXTERNAL MODULE: ./src/version.ts
+var version = __nccwpck_require__(311);
 ;// CONCATENATED MODULE: ./src/vast/client.ts
 
 
@@ -2311,7 +2584,7 @@ class VastClient {
                     Authorization: `Bearer ${this.#options.apiKey.reveal()}`,
                     Accept: 'application/json',
                     // Edges in front of APIs commonly refuse requests without one; the CLI sends its own.
-                    'User-Agent': USER_AGENT,
+                    'User-Agent': version/* USER_AGENT */._,
                     ...(method === 'GET' ? {} : { 'Content-Type': 'application/json' }),
                 },
                 // Vast's CLI sends {} with DELETE.
@@ -2332,7 +2605,7 @@ class VastClient {
                     detail: `no answer within ${timeoutMs} ms`,
                 });
             }
-            const { code, message } = networkCause(caught);
+            const { code, message } = (0,answers/* networkCause */.u6)(caught);
             // Final, and nothing was sent: a proxy's refusal (undici reports a 407 as an error), and a
             // certificate that does not verify (it will not verify on the next try either).
             const proxyRefused = /^Proxy /i.test(message);
@@ -2359,7 +2632,7 @@ class VastClient {
     }
     #interpret(operation, response, text) {
         const { status } = response;
-        const data = parseJson(text);
+        const data = (0,answers/* parseJson */.qF)(text);
         if (status >= 200 && status < 300) {
             if (data === undefined) {
                 throw new errors/* VastApiError */.h({
@@ -2395,7 +2668,7 @@ class VastClient {
                     'the request did not reach the API, so this says nothing about the key; check api-url and any proxy or firewall between the runner and Vast',
             });
         }
-        const apiMessage = this.#scrub(messageOf(data, text));
+        const apiMessage = this.#scrub((0,answers/* messageOf */.bD)(data, text));
         const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.#now());
         const intervalMs = status === 429 ? parseThreshold(text) : undefined;
         throw new errors/* VastApiError */.h({
@@ -2415,7 +2688,7 @@ class VastClient {
      * line (a newline followed by `::command::` would be read by the runner as a command).
      */
     #scrub(message) {
-        return scrubMessage(message, this.#options.apiKey.reveal());
+        return (0,answers/* scrubMessage */.HE)(message, this.#options.apiKey.reveal());
     }
 }
 /** The last failure, marked as the time budget running out before another attempt. */
@@ -2431,122 +2704,8 @@ function outOfTime(error) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/vast/transport.ts
-/**
- * How requests leave the process. Without a proxy: Node's own http/https modules, the cheapest
- * way to send one request (Node's built-in fetch loads undici's wasm parser and web streams
- * first: about 11 ms more per step, see `npm run bench`). With HTTPS_PROXY / HTTP_PROXY set: the
- * undici package, loaded on demand for its EnvHttpProxyAgent, which also honours NO_PROXY; both
- * spellings of each variable count. Neither follows redirects.
- */
-
-const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
-/** An answer larger than this is not a Vast API answer; stop reading rather than fill memory. */
-const MAX_BODY_BYTES = 32 * 1024 * 1024;
-function proxyConfigured(env) {
-    return PROXY_VARIABLES.some((name) => Boolean(env[name]));
-}
-/**
- * Credentials written into a proxy URL (`http://user:secret@proxy:3128`), to be masked before
- * anything could print them.
- */
-function proxySecrets(env) {
-    const secrets = new Set();
-    for (const name of PROXY_VARIABLES) {
-        const value = env[name];
-        if (!value)
-            continue;
-        try {
-            const { password } = new URL(value);
-            if (password) {
-                secrets.add(password);
-                secrets.add(decodeURIComponent(password));
-            }
-        }
-        catch {
-            // not a URL: undici reports it when it is used
-        }
-    }
-    return [...secrets];
-}
-const proxied = new WeakMap();
-/** The transport for this environment; one proxy agent per environment, made on first use. */
-function createFetch(env = process.env) {
-    if (!proxyConfigured(env))
-        return Promise.resolve(nodeFetch);
-    let fetch = proxied.get(env);
-    if (!fetch) {
-        fetch = proxyFetch(env);
-        proxied.set(env, fetch);
-    }
-    return fetch;
-}
-async function proxyFetch(env) {
-    for (const name of PROXY_VARIABLES) {
-        const value = env[name];
-        if (value && !/^https?:$/.test(safeProtocol(value))) {
-            // The value is not quoted: a proxy URL may hold credentials.
-            throw new Error(`${name} is not a proxy URL: write it with its scheme, like http://proxy.example.com:3128`);
-        }
-    }
-    const undici = await __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4371, 19));
-    const dispatcher = new undici.EnvHttpProxyAgent({
-        // Sent to the proxy itself too (CONNECT), as some corporate proxies want one.
-        headers: { 'user-agent': USER_AGENT },
-        httpProxy: env.http_proxy || env.HTTP_PROXY,
-        httpsProxy: env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY,
-        noProxy: env.no_proxy ?? env.NO_PROXY,
-    });
-    return (url, init) => undici.fetch(url, { ...init, redirect: 'manual', dispatcher });
-}
-function safeProtocol(value) {
-    try {
-        return new URL(value).protocol;
-    }
-    catch {
-        return '';
-    }
-}
-/** One request with node:http or node:https; the whole body is read before it resolves. */
-async function nodeFetch(url, init) {
-    const target = new URL(url);
-    const { request } = target.protocol === 'https:' ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
-    // Node sends DELETE without chunked framing: a body needs its length said.
-    const headers = init.body === undefined
-        ? init.headers
-        : { ...init.headers, 'Content-Length': String(Buffer.byteLength(init.body)) };
-    return new Promise((resolve, reject) => {
-        const req = request(target, { method: init.method, headers, signal: init.signal }, (res) => {
-            const chunks = [];
-            let size = 0;
-            res.on('data', (chunk) => {
-                size += chunk.length;
-                if (size > MAX_BODY_BYTES) {
-                    req.destroy(Object.assign(new Error('answer too large'), { code: 'ETOOLARGE' }));
-                    return;
-                }
-                chunks.push(chunk);
-            });
-            res.on('error', reject);
-            res.on('end', () => {
-                const body = Buffer.concat(chunks).toString('utf8');
-                resolve({
-                    status: res.statusCode ?? 0,
-                    headers: {
-                        get: (name) => {
-                            const value = res.headers[name.toLowerCase()];
-                            return Array.isArray(value) ? value.join(', ') : (value ?? null);
-                        },
-                    },
-                    text: () => Promise.resolve(body),
-                });
-            });
-        });
-        req.on('error', reject);
-        req.end(init.body);
-    });
-}
-
+// EXTERNAL MODULE: ./src/vast/transport.ts
+var transport = __nccwpck_require__(3019);
 ;// CONCATENATED MODULE: ./src/action.ts
 
 
@@ -2575,7 +2734,7 @@ async function makeClient(settings, environment, budget, { cancellable = true } 
         apiKey: settings.adminKey,
         requestTimeoutMs: settings.requestTimeoutMs,
         retry: { ...DEFAULT_RETRY, maxAttempts: settings.maxAttempts },
-        fetch: await createFetch(environment.env),
+        fetch: await (0,transport/* createFetch */.Hy)(environment.env),
         // Read by the client before every send and wait.
         get deadline() {
             return typeof budget === 'number' ? deadline : budget.deadline();
@@ -2597,7 +2756,7 @@ async function runMain(environment) {
                 return (text) => parse(text, { logLevel: 'error' });
             },
         });
-        for (const secret of proxySecrets(environment.env))
+        for (const secret of (0,transport/* proxySecrets */.Wm)(environment.env))
             runner.setSecret(secret);
         for (const warning of settings.warnings)
             runner.warning(warning);
@@ -2619,7 +2778,7 @@ async function runMode(settings, environment) {
             });
         }
         case 'rotate': {
-            const { runRotate, SecretWriter } = await Promise.all(/* import() */[__nccwpck_require__.e(226), __nccwpck_require__.e(770)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4770));
+            const { runRotate, SecretWriter } = await Promise.all(/* import() */[__nccwpck_require__.e(999), __nccwpck_require__.e(770)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4770));
             const writer = new SecretWriter({
                 token: settings.githubToken,
                 apiUrl: settings.githubApiUrl,
@@ -2652,7 +2811,7 @@ async function runMode(settings, environment) {
                     token: settings.githubToken,
                     apiUrl: settings.githubApiUrl,
                     requestTimeoutMs: settings.requestTimeoutMs,
-                    fetch: await createFetch(environment.env),
+                    fetch: await (0,transport/* createFetch */.Hy)(environment.env),
                     ...(signal ? { signal } : {}),
                     deadline,
                     debug: (message) => runner.debug(message),
@@ -2686,7 +2845,7 @@ async function runPost(environment) {
     const { runner } = environment;
     const budget = environment.budget ?? new signals/* GraceBudget */.uT(POST_BUDGET_MS);
     try {
-        for (const secret of proxySecrets(environment.env))
+        for (const secret of (0,transport/* proxySecrets */.Wm)(environment.env))
             runner.setSecret(secret);
         const mode = runner.getState('mode');
         if (mode !== 'create' && mode !== 'rotated') {
@@ -2818,25 +2977,66 @@ function encodedForms(value) {
     return [value, ...base64, json, uri, xml, value.replaceAll("'", "''")];
 }
 /**
- * The secrets this step registered, and their removal from text. A value is registered with each
- * of its trimmed lines (as `::add-mask::` does) and the encoded forms the runner also masks. In
- * text, letter case is ignored, and every run of {@link SECRET_RUN} or more consecutive
- * characters of a form is replaced: a message that quotes a key cut short, or upper-cased, shows
- * `***` too. Forms shorter than that are replaced where they occur whole. Overlapping matches
- * merge into one `***`, as the runner's masker does.
+ * What may stand between the characters of a secret echoed back: line ends (a message put on one
+ * line turns them into spaces), blanks, control and format characters (zero-width ones included).
+ * The scrubber also matches a secret with any of these removed.
+ */
+const SEPARATOR = /[\s\p{Z}\p{Cc}\p{Cf}]/u;
+/**
+ * A line of a multi-line secret shorter than this is not registered (nor sent to the runner on
+ * its own: see {@link createRunner}'s setSecret). A line of a few characters gives little away
+ * when it shows, while masking it would hide every occurrence of it in the log (a line `e` turns
+ * every `e` into `***`) and show the secret by the holes it leaves. Same as the inputs'
+ * MASKED_SECRET_LENGTH (src/inputs/settings.ts).
+ */
+const MIN_SECRET_LINE = 8;
+/** The lines of a value worth masking on their own: trimmed, {@link MIN_SECRET_LINE} or longer. */
+function maskableLines(value) {
+    return value
+        .split(/[\r\n]+/)
+        .map((line) => line.trim())
+        .filter((line) => line.length >= MIN_SECRET_LINE);
+}
+/** `text` without separators, and for each of its UTF-16 units the index it came from. */
+function compact(text) {
+    let out = '';
+    const at = [];
+    let i = 0;
+    for (const ch of text) {
+        if (!SEPARATOR.test(ch)) {
+            out += ch;
+            for (let unit = 0; unit < ch.length; unit++)
+                at.push(i + unit);
+        }
+        i += ch.length;
+    }
+    return { text: out, at };
+}
+/**
+ * The secrets this step registered, and their removal from text. A value is registered whole,
+ * with each of its trimmed lines of {@link MIN_SECRET_LINE} or more characters (as `::add-mask::`
+ * does, less the short lines) and the encoded forms the runner also masks. In text, letter case
+ * is ignored, and every run of {@link SECRET_RUN} or more consecutive characters of a form is
+ * replaced: a message that quotes a key cut short, or upper-cased, shows `***` too. Forms shorter
+ * than that are replaced where they occur whole. Separators ({@link SEPARATOR}) are ignored on
+ * both sides: a key echoed cut into lines, or with spaces or zero-width characters between its
+ * characters, is matched as if they were not there, and replaced from its first character to its
+ * last. Overlapping matches merge into one `***`, as the runner's masker does.
  */
 class SecretScrubber {
     #runs = new Set();
     #short = new Set();
     #values = new Set();
-    /** Registers a value (what `::add-mask::` registers: the whole and each trimmed line). */
+    /** Registers a value (what `::add-mask::` registers: the whole and each long trimmed line). */
     add(value) {
-        const values = [value, ...value.split(/[\r\n]+/).map((line) => line.trim())];
+        const values = [value, ...maskableLines(value)];
         for (const one of values) {
             if (one.trim() === '' || this.#values.has(one))
                 continue;
             this.#values.add(one);
-            for (const form of encodedForms(one).map(fold)) {
+            for (const form of encodedForms(one).map((f) => compact(fold(f)).text)) {
+                if (form === '')
+                    continue;
                 // A multi-line value is matched whole; runs come from each of its lines.
                 if (form.length < SECRET_RUN || /[\r\n]/.test(one)) {
                     this.#short.add(form);
@@ -2855,16 +3055,18 @@ class SecretScrubber {
     scrub(text) {
         if (this.#values.size === 0 || text === '')
             return text;
-        const folded = fold(text);
+        const { text: folded, at } = compact(fold(text));
         const ranges = [];
+        // A match in the compacted text covers the original from its first character to its last.
+        const add = (from, to) => ranges.push([at[from] ?? 0, (at[to - 1] ?? 0) + 1]);
         for (const form of this.#short) {
-            for (let at = folded.indexOf(form); at >= 0; at = folded.indexOf(form, at + 1)) {
-                ranges.push([at, at + form.length]);
+            for (let i = folded.indexOf(form); i >= 0; i = folded.indexOf(form, i + 1)) {
+                add(i, i + form.length);
             }
         }
         for (let i = 0; i + SECRET_RUN <= folded.length; i++) {
             if (this.#runs.has(folded.slice(i, i + SECRET_RUN)))
-                ranges.push([i, i + SECRET_RUN]);
+                add(i, i + SECRET_RUN);
         }
         if (ranges.length === 0)
             return text;
@@ -2918,11 +3120,17 @@ function createRunner(io = defaultIo) {
             setSecret(revealed);
         return revealed;
     };
+    // The runner masks the whole value and every trimmed line of it, however short. A value with a
+    // short line is sent line by line instead, the short lines left out (docs/runner-protocol.md).
     const setSecret = (value) => {
         if (value.trim() === '')
             return;
         secrets.add(value);
-        io.write(`::add-mask::${escapeData(value)}`);
+        const lines = value.split(/[\r\n]+/).filter((line) => line.trim() !== '');
+        const long = maskableLines(value);
+        for (const one of lines.length === long.length ? [value] : long) {
+            io.write(`::add-mask::${escapeData(one)}`);
+        }
     };
     return {
         getInput: (name) => (io.env[inputEnvName(name)] ?? '').trim(),

@@ -15,6 +15,20 @@ export interface ProxiedRequest {
   userAgent: string | null
 }
 
+/**
+ * A name that resolves nowhere (RFC 2606 reserves `.test`) and that this proxy sends to
+ * 127.0.0.1. The action sends loopback targets direct, never through a proxy; a test that wants
+ * the proxy path gives it `https://vast-api.test:<port>` instead, and only the proxy, not the
+ * action, ever looks the name up. Without the proxy the name fails (ENOTFOUND), which shows that
+ * a request went direct.
+ */
+export const PROXIED_HOST = 'vast-api.test'
+
+/** Where the proxy connects for `host`: PROXIED_HOST is this machine. */
+function resolve(host: string): string {
+  return host.toLowerCase() === PROXIED_HOST ? '127.0.0.1' : host
+}
+
 export class LoopbackProxy {
   readonly requests: ProxiedRequest[] = []
   readonly #server: Server
@@ -36,6 +50,7 @@ export class LoopbackProxy {
         return
       }
       const target = new URL(req.url ?? '/')
+      target.hostname = resolve(target.hostname)
       const headers = { ...req.headers }
       delete headers['proxy-authorization']
       const upstream = request(target, { method: req.method ?? 'GET', headers }, (answer) => {
@@ -51,7 +66,7 @@ export class LoopbackProxy {
         return
       }
       const [host, port] = (req.url ?? '').split(':')
-      const upstream = connect(Number(port), host ?? '127.0.0.1', () => {
+      const upstream = connect(Number(port), resolve(host ?? '127.0.0.1'), () => {
         socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
         upstream.write(head)
         upstream.pipe(socket)

@@ -1,5 +1,6 @@
 // An https front for a loopback emulator, for tests of the https path (the one real users take)
-// and of HTTPS_PROXY. It makes a throwaway self-signed certificate for 127.0.0.1 with the openssl
+// and of HTTPS_PROXY. It makes a throwaway self-signed certificate for 127.0.0.1 (and for
+// PROXIED_HOST, the name the test proxy resolves to loopback) with the openssl
 // command, terminates TLS and passes the bytes on to the emulator's plain-http port. The child
 // process trusts the certificate through NODE_EXTRA_CA_CERTS.
 
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer } from 'node:tls'
 import type { Server } from 'node:tls'
+import { PROXIED_HOST } from './proxy.ts'
 
 export class TlsFront {
   /** The certificate to trust: pass it as NODE_EXTRA_CA_CERTS. */
@@ -32,7 +34,7 @@ export class TlsFront {
     execFileSync('openssl', [
       'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
       '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1',
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:' + PROXIED_HOST,
     ], { stdio: 'ignore' })
     const front = new TlsFront(dir)
     await front.#listen(new URL(target))

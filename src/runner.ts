@@ -30,7 +30,9 @@ export interface Runner {
   /**
    * Asks the runner to mask `value` (`::add-mask::`) and registers it, each of its trimmed lines
    * and their encoded forms with the scrubber. An empty or whitespace-only value is not sent: the
-   * runner refuses it with a warning annotation and masks nothing.
+   * runner refuses it with a warning annotation and masks nothing. A line of a multi-line value
+   * shorter than {@link MIN_SECRET_LINE} is neither registered nor sent: such a value is sent line
+   * by line, its long lines only (the runner would mask a short line everywhere).
    */
   setSecret(value: string): void
   /**
@@ -171,25 +173,68 @@ function encodedForms(value: string): string[] {
 }
 
 /**
- * The secrets this step registered, and their removal from text. A value is registered with each
- * of its trimmed lines (as `::add-mask::` does) and the encoded forms the runner also masks. In
- * text, letter case is ignored, and every run of {@link SECRET_RUN} or more consecutive
- * characters of a form is replaced: a message that quotes a key cut short, or upper-cased, shows
- * `***` too. Forms shorter than that are replaced where they occur whole. Overlapping matches
- * merge into one `***`, as the runner's masker does.
+ * What may stand between the characters of a secret echoed back: line ends (a message put on one
+ * line turns them into spaces), blanks, control and format characters (zero-width ones included).
+ * The scrubber also matches a secret with any of these removed.
+ */
+const SEPARATOR = /[\s\p{Z}\p{Cc}\p{Cf}]/u
+
+/**
+ * A line of a multi-line secret shorter than this is not registered (nor sent to the runner on
+ * its own: see {@link createRunner}'s setSecret). A line of a few characters gives little away
+ * when it shows, while masking it would hide every occurrence of it in the log (a line `e` turns
+ * every `e` into `***`) and show the secret by the holes it leaves. Same as the inputs'
+ * MASKED_SECRET_LENGTH (src/inputs/settings.ts).
+ */
+export const MIN_SECRET_LINE = 8
+
+/** The lines of a value worth masking on their own: trimmed, {@link MIN_SECRET_LINE} or longer. */
+export function maskableLines(value: string): string[] {
+  return value
+    .split(/[\r\n]+/)
+    .map((line) => line.trim())
+    .filter((line) => line.length >= MIN_SECRET_LINE)
+}
+
+/** `text` without separators, and for each of its UTF-16 units the index it came from. */
+function compact(text: string): { text: string; at: number[] } {
+  let out = ''
+  const at: number[] = []
+  let i = 0
+  for (const ch of text) {
+    if (!SEPARATOR.test(ch)) {
+      out += ch
+      for (let unit = 0; unit < ch.length; unit++) at.push(i + unit)
+    }
+    i += ch.length
+  }
+  return { text: out, at }
+}
+
+/**
+ * The secrets this step registered, and their removal from text. A value is registered whole,
+ * with each of its trimmed lines of {@link MIN_SECRET_LINE} or more characters (as `::add-mask::`
+ * does, less the short lines) and the encoded forms the runner also masks. In text, letter case
+ * is ignored, and every run of {@link SECRET_RUN} or more consecutive characters of a form is
+ * replaced: a message that quotes a key cut short, or upper-cased, shows `***` too. Forms shorter
+ * than that are replaced where they occur whole. Separators ({@link SEPARATOR}) are ignored on
+ * both sides: a key echoed cut into lines, or with spaces or zero-width characters between its
+ * characters, is matched as if they were not there, and replaced from its first character to its
+ * last. Overlapping matches merge into one `***`, as the runner's masker does.
  */
 export class SecretScrubber {
   readonly #runs = new Set<string>()
   readonly #short = new Set<string>()
   readonly #values = new Set<string>()
 
-  /** Registers a value (what `::add-mask::` registers: the whole and each trimmed line). */
+  /** Registers a value (what `::add-mask::` registers: the whole and each long trimmed line). */
   add(value: string): void {
-    const values = [value, ...value.split(/[\r\n]+/).map((line) => line.trim())]
+    const values = [value, ...maskableLines(value)]
     for (const one of values) {
       if (one.trim() === '' || this.#values.has(one)) continue
       this.#values.add(one)
-      for (const form of encodedForms(one).map(fold)) {
+      for (const form of encodedForms(one).map((f) => compact(fold(f)).text)) {
+        if (form === '') continue
         // A multi-line value is matched whole; runs come from each of its lines.
         if (form.length < SECRET_RUN || /[\r\n]/.test(one)) {
           this.#short.add(form)
@@ -209,15 +254,17 @@ export class SecretScrubber {
 
   scrub(text: string): string {
     if (this.#values.size === 0 || text === '') return text
-    const folded = fold(text)
+    const { text: folded, at } = compact(fold(text))
     const ranges: [number, number][] = []
+    // A match in the compacted text covers the original from its first character to its last.
+    const add = (from: number, to: number) => ranges.push([at[from] ?? 0, (at[to - 1] ?? 0) + 1])
     for (const form of this.#short) {
-      for (let at = folded.indexOf(form); at >= 0; at = folded.indexOf(form, at + 1)) {
-        ranges.push([at, at + form.length])
+      for (let i = folded.indexOf(form); i >= 0; i = folded.indexOf(form, i + 1)) {
+        add(i, i + form.length)
       }
     }
     for (let i = 0; i + SECRET_RUN <= folded.length; i++) {
-      if (this.#runs.has(folded.slice(i, i + SECRET_RUN))) ranges.push([i, i + SECRET_RUN])
+      if (this.#runs.has(folded.slice(i, i + SECRET_RUN))) add(i, i + SECRET_RUN)
     }
     if (ranges.length === 0) return text
     ranges.sort((a, b) => a[0] - b[0])
@@ -275,10 +322,16 @@ export function createRunner(io: RunnerIo = defaultIo): Runner {
     return revealed
   }
 
+  // The runner masks the whole value and every trimmed line of it, however short. A value with a
+  // short line is sent line by line instead, the short lines left out (docs/runner-protocol.md).
   const setSecret = (value: string) => {
     if (value.trim() === '') return
     secrets.add(value)
-    io.write(`::add-mask::${escapeData(value)}`)
+    const lines = value.split(/[\r\n]+/).filter((line) => line.trim() !== '')
+    const long = maskableLines(value)
+    for (const one of lines.length === long.length ? [value] : long) {
+      io.write(`::add-mask::${escapeData(one)}`)
+    }
   }
 
   return {

@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { parse as parseYaml } from 'yaml'
 import { InputError, parseInputs } from '../../src/inputs/index.ts'
 import { scenario } from './action.ts'
+import { SEPARATORS } from './hostile.ts'
 
 /**
  * Generated cases, shared by `npm test` (__tests__/properties.test.ts) and `npm run test:faults`
@@ -79,29 +80,54 @@ export const INPUTS = [
   'key-name',
 ] as const
 
-export const badInputCase = fc.tuple(
-  fc.constantFrom(...INPUTS),
-  fc.oneof(
-    fc.string({ maxLength: 40 }),
-    fc.constantFrom('-1', '0', '1e3', '999999999999999999999', '1.5', 'NaN', '{}', '[]', 'null'),
-    fc.constantFrom('{"api":', '{"api":{"x":{}}}', 'api:\n  - a', ':::', '%0A', '\u0000', '   '),
-    // first mistakes (issue 13): paths, the boolean form, tabs, near misses, prototype keys, URLs
-    fc.constantFrom(
-      'perms.json',
-      '{"manage_instances": true}',
-      'api:\n\tmisc: {}',
-      'INSTANCE_READ',
-      'instance-read, billing-read',
-      '{"api":{"misc":{"__proto__":{}}}}',
-      'https://console.vast.ai/api/v0/',
-      'http://vast.localhost',
-      'http://localhost:1',
-      'abc',
-    ),
-    // names that an object lookup would find on Object.prototype
-    fc.constantFrom('toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf'),
-  ),
+/**
+ * `permissions` values that cost the parser rather than confuse it: nested far past Vast's shape
+ * (JSON, YAML flow, YAML blocks), longer than any real value, and the blank runs that made the
+ * old name-list pattern backtrack (security review, finding 9).
+ */
+const costlyPermissions = fc.oneof(
+  fc
+    .integer({ min: 11, max: 20_000 })
+    .map((d) => `{"api":{"instance_read":${'{"a":'.repeat(d)}1${'}'.repeat(d)}}}`),
+  fc.integer({ min: 11, max: 30_000 }).map((d) => `api: ${'['.repeat(d)}${']'.repeat(d)}`),
+  fc
+    .integer({ min: 11, max: 60 })
+    .map((d) => Array.from({ length: d }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' 1'),
+  fc.integer({ min: 1_000, max: 60_000 }).map((n) => `"a"${' '.repeat(n)}"!"`),
+  fc.integer({ min: 1_000, max: 60_000 }).map((n) => `instance_read${' ,'.repeat(n)}x!`),
+  fc.integer({ min: 32_769, max: 200_000 }).map((n) => `instance_read ${'x'.repeat(n)}`),
 )
+
+export const badInputCase = fc.oneof(
+  fc.tuple(fc.constant('permissions'), costlyPermissions),
+  badInputTuple(),
+)
+
+function badInputTuple() {
+  return fc.tuple(
+    fc.constantFrom(...INPUTS),
+    fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom('-1', '0', '1e3', '999999999999999999999', '1.5', 'NaN', '{}', '[]', 'null'),
+      fc.constantFrom('{"api":', '{"api":{"x":{}}}', 'api:\n  - a', ':::', '%0A', '\u0000', '   '),
+      // first mistakes (issue 13): paths, the boolean form, tabs, near misses, prototype keys, URLs
+      fc.constantFrom(
+        'perms.json',
+        '{"manage_instances": true}',
+        'api:\n\tmisc: {}',
+        'INSTANCE_READ',
+        'instance-read, billing-read',
+        '{"api":{"misc":{"__proto__":{}}}}',
+        'https://console.vast.ai/api/v0/',
+        'http://vast.localhost',
+        'http://localhost:1',
+        'abc',
+      ),
+      // names that an object lookup would find on Object.prototype
+      fc.constantFrom('toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf'),
+    ),
+  )
+}
 
 /** Parses the inputs with one generated value; returns what is wrong with the outcome. */
 export async function badInputProblem(input: string, value: string): Promise<string | undefined> {
@@ -123,6 +149,72 @@ export async function badInputProblem(input: string, value: string): Promise<str
     if (bad) return `a message not naming its input: ${bad}`
     if (input !== 'mode' && !error.problems.some((p) => p.startsWith(`Input '${input}'`))) {
       return `no message names '${input}'`
+    }
+    return undefined
+  }
+}
+
+/**
+ * A credential input holding separators (a secret copied with its line end, cut into lines, with
+ * a stray short line): pieces of a key or token, some a character or two, with blanks, line ends,
+ * control or zero-width characters between them.
+ */
+export const credentialCase = fc.tuple(
+  fc.constantFrom('admin-api-key', 'github-token'),
+  fc.array(
+    fc.oneof(
+      keyValue,
+      fc.string({ unit: fc.constantFrom(...KEY_CHARS), minLength: 1, maxLength: 9 }),
+    ),
+    { minLength: 1, maxLength: 4 },
+  ),
+  fc.array(fc.array(fc.constantFrom(...SEPARATORS), { minLength: 1, maxLength: 3 }), {
+    minLength: 4,
+    maxLength: 4,
+  }),
+  fc.boolean(),
+)
+
+/**
+ * Parses a credential with separators; what is wrong: it must be refused, naming the input, and
+ * only its pieces of 8 characters or more may be masked, each on its own.
+ */
+export async function credentialProblem([input, pieces, gaps, leading]: [
+  string,
+  string[],
+  string[][],
+  boolean,
+]): Promise<string | undefined> {
+  const value =
+    (leading ? 'x' : '') + pieces.map((p, i) => (gaps[i] ?? [' ']).join('') + p).join('')
+  const inputs: Record<string, string> = {
+    'admin-api-key': 'k'.repeat(32),
+    permissions: 'instance_read',
+    mode: input === 'github-token' ? 'rotate' : 'create',
+    'key-name': 'ci',
+    'secret-name': 'VAST_KEY',
+    [input]: value,
+  }
+  const masked: string[] = []
+  try {
+    await parseInputs(
+      { getInput: (name) => (inputs[name] ?? '').trim(), env: {} },
+      { onSecret: (v) => masked.push(v), loadYaml: () => Promise.resolve(parseYaml) },
+    )
+    return value.trim() === value.trim().replace(/[\s\p{Cc}\p{Cf}]/gu, '') ? undefined : 'accepted'
+  } catch (error) {
+    if (!(error instanceof InputError)) return `threw ${String(error)}`
+    const wanted = value
+      .trim()
+      .split(/[\s\p{Z}\p{Cc}\p{Cf}]+/u)
+      .filter((p) => p.length >= 8)
+    const bad = masked.filter((m) => m !== inputs['admin-api-key'] && !wanted.includes(m))
+    if (bad.length) return `masked ${JSON.stringify(bad)}`
+    const missing = wanted.filter((w) => !masked.includes(w))
+    if (missing.length) return `did not mask ${JSON.stringify(missing)}`
+    if (value.trim() !== value.trim().replace(/[\s\p{Z}\p{Cc}\p{Cf}]/gu, '')) {
+      const named = error.problems.find((p) => p.startsWith(`Input '${input}': it contains`))
+      if (!named) return `not refused for its separators: ${error.message}`
     }
     return undefined
   }

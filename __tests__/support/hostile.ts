@@ -54,6 +54,55 @@ const fragment = fc.oneof(
   { weight: 3, arbitrary: fc.string({ maxLength: 12 }) },
 )
 
+/** What a message may put between a secret's characters: blanks, line ends, invisible characters. */
+export const SEPARATORS = [
+  ' ',
+  '\n',
+  '\r',
+  '\r\n',
+  '\t',
+  '\u00a0',
+  '\u0085',
+  '\u2028',
+  '\u200b',
+  '\u200d',
+  '\ufeff',
+  '\u00ad',
+  '\u0001',
+  '\u001b',
+] as const
+
+/**
+ * `secret` (or a piece of 12 or more of its characters, in either letter case) cut at random
+ * points, with runs of separators between the pieces: a key echoed back cut into lines, or with
+ * its line ends turned into spaces.
+ */
+export function splitSecret(secret: string): fc.Arbitrary<string> {
+  const length = secret.length
+  return fc
+    .record({
+      from: fc.nat({ max: Math.max(0, length - 12) }),
+      upper: fc.boolean(),
+      cuts: fc.uniqueArray(fc.integer({ min: 1, max: Math.max(1, length - 1) }), {
+        minLength: 1,
+        maxLength: 8,
+      }),
+      gaps: fc.array(fc.array(fc.constantFrom(...SEPARATORS), { minLength: 1, maxLength: 3 }), {
+        minLength: 8,
+        maxLength: 8,
+      }),
+    })
+    .map(({ from, upper, cuts, gaps }) => {
+      const piece = upper ? secret.slice(from).toUpperCase() : secret.slice(from)
+      const at = [0, ...cuts.filter((c) => c < piece.length).sort((a, b) => a - b), piece.length]
+      return at
+        .slice(1)
+        .map((end, i) => piece.slice(at[i], end))
+        .map((part, i) => (i === 0 ? part : (gaps[i - 1] ?? [' ']).join('') + part))
+        .join('')
+    })
+}
+
 /** A hostile string, optionally holding pieces of `secrets`. */
 export function hostileText(secrets: readonly string[] = [], maxPieces = 12): fc.Arbitrary<string> {
   const pieces: fc.Arbitrary<string>[] = [fragment]
@@ -67,6 +116,7 @@ export function hostileText(secrets: readonly string[] = [], maxPieces = 12): fc
         Buffer.from(secret).toString('base64'),
         encodeURIComponent(secret),
       ),
+      splitSecret(secret),
     )
   }
   return fc

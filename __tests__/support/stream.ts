@@ -11,7 +11,8 @@ import type { StepResult } from '../../harness/runner.ts'
  *   `::add-mask::` (of a known secret), `::debug::`, `::warning::`, `::error::`, `::notice::`. Any
  *   other line the runner would read as a command (either syntax, any case) is an injection.
  * - No secret shows outside its own `::add-mask::` line: not whole, not a run of 12 or more of
- *   its characters, in no letter case, and not base64-, JSON- or URI-encoded.
+ *   its characters, in no letter case, and not base64-, JSON- or URI-encoded, even with blanks,
+ *   line ends or invisible characters between its characters.
  */
 
 const OWN = ['add-mask', 'debug', 'warning', 'error', 'notice']
@@ -38,10 +39,17 @@ function forms(secret: string): string[] {
   ]
 }
 
-/** The first form of `secret` that `text` shows (a 12-character run, or the whole when shorter). */
+/** Blanks, line ends, control and format characters: what may be put between a secret's characters. */
+const SEPARATORS = /[\s\p{Z}\p{Cc}\p{Cf}]/gu
+
+/**
+ * The first form of `secret` that `text` shows (a 12-character run, or the whole when shorter),
+ * separators removed on both sides: a key cut into lines or spaced out shows all the same.
+ */
 export function shownForm(text: string, secret: string): string | undefined {
-  const haystack = fold(text)
-  for (const form of forms(secret).map(fold)) {
+  const haystack = fold(text).replace(SEPARATORS, '')
+  for (const form of forms(secret).map((f) => fold(f).replace(SEPARATORS, ''))) {
+    if (form === '') continue
     if (form.length < RUN) {
       if (haystack.includes(form)) return form
       continue
@@ -65,6 +73,7 @@ export function streamProblems(
 ): string[] {
   const problems: string[] = []
   const live = secrets.filter((s) => s.trim() !== '')
+  const log: string[] = []
   for (const line of runnerLines(raw)) {
     const own = OWN.find(
       (name) => line.startsWith(`::${name}::`) || (ownProperties && line.startsWith(`::${name} `)),
@@ -81,10 +90,16 @@ export function streamProblems(
     }
     // What the runner shows: a command's unescaped data, or the line itself.
     const shown = own && parsed ? parsed.data : line
+    log.push(shown)
     for (const secret of live) {
       const form = shownForm(shown, secret)
       if (form) problems.push(`a secret shows (${JSON.stringify(form)}): ${JSON.stringify(line)}`)
     }
+  }
+  // A secret cut across lines shows in the log all the same, one piece under the other.
+  for (const secret of live) {
+    const form = problems.length ? undefined : shownForm(log.join('\n'), secret)
+    if (form) problems.push(`a secret shows across lines (${JSON.stringify(form)})`)
   }
   return problems
 }

@@ -1,9 +1,13 @@
 import { getOctokit } from '@actions/github'
+import { defaults } from '@actions/github/lib/utils'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import sodium from 'libsodium-wrappers'
 import type { SecretTarget } from '../inputs/index.ts'
 import type { Secret } from '../secret.ts'
+import { isLoopbackHost } from '../api-url.ts'
+import { networkCause } from '../vast/answers.ts'
+import { proxyConfigured } from '../vast/transport.ts'
 import { describeTarget } from './target.ts'
 
 /**
@@ -97,6 +101,7 @@ export class SecretWriter {
       options.token.reveal(),
       {
         baseUrl: options.apiUrl,
+        request: { fetch: directToLoopback },
         log: { debug: () => {}, info: () => {}, warn: options.debug, error: options.debug },
         // plugin-retry waits n² seconds between its tries: keep them few; #call bounds the rest.
         retry: { retries: Math.min(3, Math.max(0, options.maxAttempts - 1)) },
@@ -248,8 +253,20 @@ export class SecretWriter {
       return await Promise.race([request(), stopped])
     } catch (error) {
       const status = (error as { status?: unknown }).status
-      const said = githubMessage(error)
       const where = this.describe()
+      const earlier =
+        attempts.uncertain > 0
+          ? ` An earlier attempt got no answer (or a 5xx), so GitHub may have applied it.`
+          : ''
+      // Octokit reports a request that got no answer (refused connection, proxy, a header that
+      // could not be sent) as status 500 without a response: not GitHub's 500.
+      if (typeof status !== 'number' || (error as { response?: unknown }).response === undefined) {
+        throw new GitHubSecretError(
+          `Could not ${what} ${where}: ${typeof status === 'number' ? `no answer (${noAnswerCause(error)})` : noAnswerCause(error)}.${earlier}`,
+          false,
+        )
+      }
+      const said = githubMessage(error)
       // A refusal counts only when no attempt before it may have been applied (a lost answer,
       // then a 403 to Octokit's retry: the first PUT wrote the secret).
       const refused =
@@ -258,10 +275,6 @@ export class SecretWriter {
         status < 500 &&
         attempts.uncertain === 0 &&
         attempts.sent > 0
-      const earlier =
-        attempts.uncertain > 0
-          ? ` An earlier attempt got no answer (or a 5xx), so GitHub may have applied it.`
-          : ''
       if ((status === 403 || status === 429) && isRateLimit(error)) {
         throw new GitHubSecretError(
           `Could not ${what} ${where}: GitHub's ${/secondary/i.test(said) ? 'secondary ' : ''}rate limit (HTTP ${status}: ${said}) lasted longer than the action waits.${earlier} ` +
@@ -292,7 +305,7 @@ export class SecretWriter {
         )
       }
       throw new GitHubSecretError(
-        `Could not ${what} ${where}: ${typeof status === 'number' ? `HTTP ${status}` : 'no answer'} (${said}).${earlier}`,
+        `Could not ${what} ${where}: HTTP ${status} (${said}).${earlier}`,
         refused,
       )
     } finally {
@@ -314,6 +327,75 @@ function isRateLimit(error: unknown): boolean {
   if (headers['retry-after'] !== undefined) return true
   if (String(headers['x-ratelimit-remaining']) === '0') return true
   return /rate limit/i.test(rawGithubMessage(error))
+}
+
+/**
+ * Why a request got no answer, on one line: the error code and message found under Octokit's
+ * error (as src/vast/answers.ts networkCause finds them: credentials in a proxy URL dropped), or
+ * the action's own reason (the budget ran out, the step was cancelled).
+ */
+function noAnswerCause(error: unknown): string {
+  const { code, message } = networkCause(error)
+  let innermost = ''
+  let current: unknown = error
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const text = (current as { message?: unknown }).message
+    if (typeof text === 'string' && text) innermost = text
+    current = (current as { cause?: unknown }).cause
+  }
+  const said = (message || innermost)
+    .replace(/\/\/[^/\s@]*@/g, '//***@')
+    .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
+    .slice(0, 200)
+  if (/^Headers\.|header/i.test(said)) {
+    // The value is not quoted: it is the token's.
+    return 'a request header could not be sent: github-token holds a character an HTTP header cannot carry'
+  }
+  if (/proxy|407|Request was cancelled/i.test(said) && proxyConfigured(process.env)) {
+    return `${code === 'unknown' ? '' : `${code}: `}${said}; check the proxy in HTTPS_PROXY/HTTP_PROXY (its credentials, or its allow-list for the GitHub API)`
+  }
+  return code === 'unknown'
+    ? said || 'unknown network error'
+    : `network error ${code}${said ? ` (${said})` : ''}`
+}
+
+/**
+ * The fetch Octokit uses: @actions/github's (through HTTPS_PROXY when one is set), except for a
+ * loopback github-api-url, which always goes direct, as the Vast side does (src/vast/transport.ts).
+ * @actions/github picks its proxy for GITHUB_API_URL, not for the URL called: without this, a
+ * plain-http github-api-url on loopback would hand the proxy the token in cleartext.
+ */
+const directToLoopback: typeof fetch = async (input, init) => {
+  const url = input instanceof Request ? input.url : String(input)
+  const viaDefaults = (defaults.request as { fetch?: typeof fetch } | undefined)?.fetch
+  try {
+    return await (isLoopbackHost(new URL(url).hostname) || !viaDefaults
+      ? fetch(input, init)
+      : viaDefaults(input, init))
+  } catch (error) {
+    // A request that cannot be sent (a header value refused), a proxy's refusal or a certificate
+    // that does not verify fails the same way on every try. Octokit passes an AbortError on as
+    // it is, and plugin-retry retries only Octokit's own RequestError: named so, it is final.
+    if (!FINAL_FAILURE.test(causeText(error))) throw error
+    throw Object.assign(new Error(causeText(error)), { name: 'AbortError', cause: error })
+  }
+}
+
+/** Failures no retry can mend (undici's and Node's wording). */
+const FINAL_FAILURE =
+  /Proxy response \(\d+\)|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i
+
+/** The messages and codes along an error's causes, on one line. */
+function causeText(error: unknown): string {
+  const parts: string[] = []
+  let current: unknown = error
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const { code, message } = current as { code?: unknown; message?: unknown }
+    if (typeof code === 'string') parts.push(code)
+    if (typeof message === 'string' && message) parts.push(message)
+    current = (current as { cause?: unknown }).cause
+  }
+  return parts.join(': ')
 }
 
 /** GitHub's own message, on one line (it ends up in the log). */

@@ -4,12 +4,11 @@ import { formatDuration } from '../duration.ts'
 import { Secret } from '../secret.ts'
 import { createSettings, deleteSettings, rotateSettings, sweepSettings } from './modes.ts'
 import { Reader } from './reader.ts'
+import { readSecretInput } from './secret-input.ts'
 import {
   DEFAULTS,
   InputError,
-  MASKED_SECRET_LENGTH,
   MAX_ATTEMPTS_RANGE,
-  MIN_SECRET_LENGTH,
   MODES,
   POST_COVERED_REQUEST_TIMEOUT_MS,
   REQUEST_TIMEOUT_RANGE_MS,
@@ -75,23 +74,17 @@ function listWords(words: readonly string[]): string {
 }
 
 export async function parseInputs(source: InputSource, options: ParseOptions): Promise<Settings> {
-  const rawKey = source.getInput('admin-api-key')
-  if (rawKey.length >= MASKED_SECRET_LENGTH) options.onSecret(rawKey)
   const read = new Reader(source)
-
+  const rawKey = readSecretInput(read, 'admin-api-key', (v) => options.onSecret(v), {
+    what: 'a key',
+    usual: 'a Vast.ai key is 64',
+  })
   if (!rawKey) {
     read.problem(
       'admin-api-key',
       'it is empty. Pass the parent Vast.ai key from a secret, e.g. `admin-api-key: ${{ secrets.VAST_ADMIN_API_KEY }}`. ' +
         'Secrets are empty in workflows triggered from a fork (pull_request from a fork, or Dependabot), ' +
         'and when the secret is not defined in this repository, environment or organisation.',
-    )
-  } else if (/[\s\p{Cc}]/u.test(rawKey)) {
-    read.problem('admin-api-key', 'it contains whitespace or control characters; check the secret')
-  } else if (rawKey.length < MIN_SECRET_LENGTH) {
-    read.problem(
-      'admin-api-key',
-      `it is only ${rawKey.length} characters long; a Vast.ai key is 64. A value shorter than ${MIN_SECRET_LENGTH} characters is not a key, and cannot be masked in the log without hiding ordinary words; check that the secret holds the whole key`,
     )
   }
 

@@ -9,13 +9,12 @@ import {
 } from '../permissions.ts'
 import { Secret } from '../secret.ts'
 import type { Reader } from './reader.ts'
+import { readSecretInput } from './secret-input.ts'
 import {
   CREATE_BUDGET_RANGE_MS,
   DEFAULTS,
   GRACE_RANGE_MS,
   KEEP_PREVIOUS_RANGE,
-  MASKED_SECRET_LENGTH,
-  MIN_SECRET_LENGTH,
   SWEEP_BUDGET_RANGE_MS,
   TTL_RANGE_MS,
   type CommonSettings,
@@ -118,15 +117,7 @@ export function sweepSettings(
  * call).
  */
 export function readGithubToken(read: Reader, options: ParseOptions): string {
-  const token = read.raw('github-token')
-  if (token.length >= MASKED_SECRET_LENGTH) options.onSecret(token)
-  if (token && token.length < MIN_SECRET_LENGTH) {
-    read.problem(
-      'github-token',
-      `it is only ${token.length} characters long; GitHub tokens are 40 or more. A value shorter than ${MIN_SECRET_LENGTH} characters is not a token, and cannot be masked in the log without hiding ordinary words; check the secret`,
-    )
-  }
-  return token
+  return readSecretInput(read, 'github-token', (v) => options.onSecret(v), GITHUB_TOKEN)
 }
 
 async function readPermissions(
@@ -195,6 +186,9 @@ function readLabel(read: Reader, label: string): string {
 }
 
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+/** How `github-token` is described when it is too short. */
+const GITHUB_TOKEN = { what: 'a token', usual: 'GitHub tokens are 40 or more' }
+
 // `.` and `..` are no repository names: in the API's path they would be resolved away.
 const REPOSITORY = /^[A-Za-z0-9-]+\/(?!\.\.?$)[A-Za-z0-9._-]+$/
 const OWNER = /^[A-Za-z0-9-]+$/

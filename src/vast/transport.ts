@@ -4,8 +4,13 @@
  * first: about 11 ms more per step, see `npm run bench`). With HTTPS_PROXY / HTTP_PROXY set: the
  * undici package, loaded on demand for its EnvHttpProxyAgent, which also honours NO_PROXY; both
  * spellings of each variable count. Neither follows redirects.
+ *
+ * A loopback target (127.0.0.0/8, [::1], `localhost`: {@link isLoopbackHost}) always goes direct,
+ * whatever the proxy variables say, as @actions/http-client does for GitHub: a proxy is another
+ * machine, and plain http to this one (allowed only there) would hand it the key in cleartext.
  */
 
+import { isLoopbackHost } from '../api-url.ts'
 import { USER_AGENT } from '../version.ts'
 
 export interface HttpResponse {
@@ -84,7 +89,10 @@ async function proxyFetch(env: NodeJS.ProcessEnv): Promise<FetchLike> {
     httpsProxy: env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY,
     noProxy: env.no_proxy ?? env.NO_PROXY,
   })
-  return (url, init) => undici.fetch(url, { ...init, redirect: 'manual', dispatcher })
+  return (url, init) =>
+    isLoopbackHost(new URL(url).hostname)
+      ? nodeFetch(url, init)
+      : undici.fetch(url, { ...init, redirect: 'manual', dispatcher })
 }
 
 function safeProtocol(value: string): string {
