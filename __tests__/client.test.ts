@@ -1,9 +1,19 @@
 import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import { readFileSync } from 'node:fs'
 import { Secret } from '../src/secret.ts'
 import { VastClient, type CallOptions } from '../src/vast/client.ts'
 import { VastApiError } from '../src/vast/errors.ts'
-import { backoffDelay, parseRetryAfter, parseThreshold } from '../src/vast/retry.ts'
+import {
+  backoffDelay,
+  parseRetryAfter,
+  parseThreshold,
+  rateLimitDelay,
+  rateLimitIntervals,
+} from '../src/vast/retry.ts'
 import type { FetchLike } from '../src/vast/transport.ts'
+import { USER_AGENT, VERSION } from '../src/version.ts'
+import { TOO_MANY_FORMS, tooManyRequests } from '../emulator/vast-http.ts'
 
 // These tests drive the retry loop with scripted answers and a fake clock: no real waiting. The
 // same client is exercised over real HTTP against the emulator in the end-to-end tests.
@@ -78,6 +88,35 @@ describe('VastClient', () => {
     expect((request?.init.headers as Record<string, string>).Authorization).toBe(`Bearer ${KEY}`)
   })
 
+  it('sends its User-Agent, with the version package.json says', async () => {
+    const { client, requests } = harness([json(200, { apikeys: [] })])
+    await client.call(get)
+    const headers = requests[0]?.init.headers as Record<string, string>
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
+    expect(VERSION).toBe(version) // npm run build rewrites src/version.ts
+    expect(headers['User-Agent']).toBe(`vast-scoped-key/${version}`)
+    expect(USER_AGENT).toBe(`vast-scoped-key/${version}`)
+  })
+
+  it.each([
+    ['an HTML', '<html><body><h1>403 Forbidden</h1></body></html>'],
+    ['an empty', ''],
+  ])('says a 403 with %s body came from an edge, not from Vast', async (_, body) => {
+    const { client, requests } = harness([new Response(body, { status: 403 })])
+    const error = await failure(client.call(create))
+    expect(requests).toHaveLength(1)
+    expect(error).toMatchObject({ status: 403, edge: true, retryable: false })
+    expect(error.message).toMatch(/edge or proxy in front of .*API/)
+    expect(error.message).toMatch(/says nothing about the key/)
+  })
+
+  it("takes Vast's JSON 403 as Vast's answer", async () => {
+    const { client } = harness([json(403, { msg: 'Insufficient permissions' })])
+    const error = await failure(client.call(get))
+    expect(error.edge).toBe(false)
+    expect(error.message).toBe('List API keys failed: HTTP 403: Insufficient permissions')
+  })
+
   it('sends {} with DELETE, as the official CLI does', async () => {
     const { client, requests } = harness([json(200, 'Successfully Deleted API Key')])
     await client.call({
@@ -107,9 +146,9 @@ describe('VastClient', () => {
       json(200, {}),
     ])
     await client.call(get)
-    // The wait asked for, plus a spread of 1 then 2 learned intervals (random() = 0.5); the
-    // interval learned is the largest seen: 3 s (Retry-After)
-    expect(sleeps).toEqual([3000 + 0.5 * 3000, 2000 + 1 * 3000])
+    // Retry-After is a floor (plus a quarter of list's documented 1 s interval at random() = 0.5);
+    // then 2 intervals of the 2 s the threshold names (jitter x1 at random() = 0.5)
+    expect(sleeps).toEqual([3000 + 0.25 * 1000, 2 * 2000])
   })
 
   it('keeps waiting out 429s past max-attempts, until the deadline', async () => {
@@ -126,6 +165,50 @@ describe('VastClient', () => {
     const error = await failure(bounded.client.call(get))
     expect(error.message).toMatch(/HTTP 429|rate limit/)
     expect(bounded.requests.length).toBeLessThan(5)
+  })
+
+  it('backs off after 429s by doubling, with a last try an interval before the deadline', async () => {
+    const refusals = Array.from(
+      { length: 7 },
+      () => new Response('API requests too frequent endpoint threshold=2.0', { status: 429 }),
+    )
+    const { client, sleeps, requests } = harness(refusals, { deadline: 1_000_000 + 60_000 })
+    const error = await failure(client.call(get))
+    // 2, 4, 8, 16 s (jitter x1 at random() = 0.5); 32 s would pass the deadline: 28 s instead
+    expect(sleeps).toEqual([2000, 4000, 8000, 16000, 28000])
+    expect(requests).toHaveLength(6)
+    expect(error.message).toMatch(/HTTP 429.*no time left/)
+  })
+
+  it('says a long rate-limit wait in the step log, and only a long one', async () => {
+    const said: string[] = []
+    let clock = 0
+    const answers = [
+      ...Array.from(
+        { length: 4 },
+        () => new Response('API requests too frequent endpoint threshold=2.0', { status: 429 }),
+      ),
+      json(200, {}),
+    ]
+    const client = new VastClient({
+      baseUrl: 'https://vast.test',
+      apiKey: new Secret(KEY),
+      requestTimeoutMs: 5000,
+      retry: { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 },
+      fetch: () => Promise.resolve(answers.shift() ?? json(500, {})),
+      now: () => clock,
+      random: () => 0.5,
+      sleep: (ms) => {
+        clock += ms
+        return Promise.resolve()
+      },
+      info: (message) => said.push(message),
+    })
+    await client.call(get)
+    // waits of 2, 4, 8 and 16 s: only the 16 s one is said
+    expect(said).toEqual([
+      'List API keys: rate limited by Vast (4 429s in a row; jobs sharing a parent key share its rate); trying again in 16 s.',
+    ])
   })
 
   it('spaces later calls on a route that answered 429, and only that route', async () => {
@@ -244,6 +327,14 @@ describe('VastClient', () => {
     expect(error.message).toContain('x***')
   })
 
+  it('scrubs anything shaped like a Vast key, hex or vast-, from API messages', async () => {
+    const other = `vast-${'Ab3'.repeat(14)}`
+    const hex = 'a1'.repeat(32)
+    const { client } = harness([json(400, { msg: `keys ${other} and ${hex} refused` })])
+    const error = await failure(client.call(get))
+    expect(error.message).toBe('List API keys failed: HTTP 400: keys *** and *** refused')
+  })
+
   it('scrubs the key from an API message that echoes it', async () => {
     const { client } = harness([json(401, { msg: `bad key ${KEY}` })])
     const error = await failure(client.call(get))
@@ -261,9 +352,61 @@ describe('retry helpers', () => {
     expect(parseRetryAfter(null, 0)).toBeUndefined()
   })
 
-  it('reads the threshold of a plain-text 429', () => {
+  it('reads the threshold of a 429 in every form Vast uses', () => {
     expect(parseThreshold('API requests too frequent endpoint threshold=2.0')).toBe(2000)
+    expect(parseThreshold('API requests too frequent: endpoint threshold=0.25')).toBe(250)
+    expect(parseThreshold('{"msg":"API requests too frequent endpoint threshold=3"}')).toBe(3000)
+    expect(parseThreshold('API requests too frequent')).toBeUndefined()
     expect(parseThreshold('{"detail":"slow"}')).toBeUndefined()
+  })
+
+  it('reads the interval from every 429 form the emulator can send', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...TOO_MANY_FORMS),
+        fc.integer({ min: 1, max: 600_000 }),
+        (form, intervalMs) => {
+          const { body } = tooManyRequests(form, intervalMs, 1)
+          const read = parseThreshold(body)
+          if (form === 'plain') expect(read).toBeUndefined()
+          else expect(Math.abs((read ?? 0) - intervalMs)).toBeLessThanOrEqual(1)
+        },
+      ),
+    )
+  })
+
+  it('backs off after 429s by doubling to 32 intervals, then 20% less each time, down to 2', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map(rateLimitIntervals)).toEqual([
+      1,
+      2,
+      4,
+      8,
+      16,
+      32,
+      32 * 0.8,
+      32 * 0.8 ** 2,
+    ])
+    expect(rateLimitIntervals(40)).toBe(2)
+    expect(rateLimitDelay(3, 1000, undefined, () => 0)).toBe(2000)
+    expect(rateLimitDelay(3, 1000, undefined, () => 0.999)).toBeCloseTo(5996)
+  })
+
+  it('never comes back before Retry-After, whatever the jitter', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.option(fc.integer({ min: 0, max: 600_000 }), { nil: undefined }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (refusals, intervalMs, retryAfterMs, r) => {
+          const wait = rateLimitDelay(refusals, intervalMs, retryAfterMs, () => r)
+          expect(wait).toBeGreaterThanOrEqual(retryAfterMs ?? intervalMs * 0.5)
+          expect(wait).toBeLessThanOrEqual(
+            Math.max(intervalMs * 32 * 1.5, (retryAfterMs ?? 0) + intervalMs * 0.5),
+          )
+        },
+      ),
+    )
   })
 
   it('caps exponential waits and spreads them over [0, ceiling)', () => {

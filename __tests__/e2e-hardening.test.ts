@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { LoopbackProxy } from '../emulator/proxy.ts'
+import { USER_AGENT } from '../src/version.ts'
 import { TlsFront } from '../emulator/tls.ts'
 import { scenario, shown, type Scenario } from './support/action.ts'
 
@@ -116,6 +117,8 @@ describe('https (the path real users take)', () => {
         `CONNECT 127.0.0.1:${port}`,
         `CONNECT 127.0.0.1:${port}`,
       ])
+      // the proxy is told who is asking too
+      expect(proxy.requests.map((r) => r.userAgent)).toEqual([USER_AGENT, USER_AGENT])
       onlyParent(s)
     } finally {
       await job.cleanup()

@@ -533,19 +533,32 @@ describe('faults', () => {
     expect((await api(emu, 'GET', 'auth/apikeys/1/')).status).toBe(200)
   })
 
+  const tooFrequent = 'API requests too frequent endpoint threshold=2.0'
   it.each([
-    ['text', 'text/plain; charset=utf-8', null],
-    ['json', 'application/json', null],
-    ['retry-after', 'application/json', '0'],
-  ] as const)('429 in %s form', async (form, type, retryAfter) => {
+    ['plain', 'text/plain; charset=utf-8', null, 'API requests too frequent'],
+    ['text', 'text/plain; charset=utf-8', null, tooFrequent],
+    [
+      'threshold',
+      'text/plain; charset=utf-8',
+      null,
+      'API requests too frequent: endpoint threshold=2.0',
+    ],
+    [
+      'msg',
+      'application/json',
+      null,
+      JSON.stringify({ success: false, error: 'rate_limited', msg: tooFrequent }),
+    ],
+    ['json', 'application/json', null, JSON.stringify({ detail: tooFrequent })],
+    ['retry-after', 'application/json', '0', JSON.stringify({ detail: tooFrequent })],
+  ] as const)('429 in %s form', async (form, type, retryAfter, body) => {
     const emu = await start()
     emu.inject('create', { type: '429', form, retryAfterSeconds: 0 })
     const answer = await api(emu, 'POST', 'auth/apikeys/', { body: createBody })
     expect(answer.status).toBe(429)
     expect(answer.headers.get('content-type')).toBe(type)
     expect(answer.headers.get('retry-after')).toBe(retryAfter)
-    const message = 'API requests too frequent endpoint threshold=2.0'
-    expect(answer.text).toBe(form === 'text' ? message : JSON.stringify({ detail: message }))
+    expect(answer.text).toBe(body)
     if (form === 'retry-after') expect(answer.headers.get('x-ratelimit-remaining')).toBe('0')
     expect(emu.liveKeys()).toHaveLength(1)
   })

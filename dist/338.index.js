@@ -181,7 +181,9 @@ function explainCreateError(error, uncertain) {
         return new Error(`${error.message}. Still rate limited when create-budget ran out: every job sharing one parent key shares Vast's create rate ` +
             '(about one key per 2 s). Raise create-budget, or run fewer jobs at once (strategy.max-parallel).');
     }
-    if (error.operation.startsWith('Create') && (error.status === 401 || error.status === 403)) {
+    if (error.operation.startsWith('Create') &&
+        !error.edge &&
+        (error.status === 401 || error.status === 403)) {
         return new Error(`${error.message}. The parent key (admin-api-key) was refused: it is wrong or deleted, lacks user_write, ` +
             'or does not hold every permission asked for (a key cannot grant more than it holds).');
     }

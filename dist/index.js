@@ -705,8 +705,15 @@ class VastApiError extends Error {
      * before it is sent again.
      */
     ambiguous;
-    /** How long the API asked us to wait (Retry-After, or the interval a 429 body names). */
+    /** How long the API asked us to wait (a Retry-After header). */
     retryAfterMs;
+    /** The route's minimum interval as a 429's body names it (`threshold=2.0`). */
+    intervalMs;
+    /**
+     * The refusal came from something in front of Vast's API (a CDN, WAF or proxy: a 403 with an
+     * HTML or empty body rather than Vast's JSON error), so it says nothing about the key.
+     */
+    edge;
     constructor(fields) {
         const status = fields.status === undefined ? '' : `HTTP ${fields.status}`;
         const said = fields.apiMessage ? `: ${fields.apiMessage}` : '';
@@ -720,6 +727,8 @@ class VastApiError extends Error {
         this.retryable = fields.retryable;
         this.ambiguous = fields.ambiguous;
         this.retryAfterMs = fields.retryAfterMs;
+        this.intervalMs = fields.intervalMs;
+        this.edge = fields.edge ?? false;
     }
 }
 
@@ -1787,27 +1796,50 @@ function parseRetryAfter(value, nowMs) {
         return undefined;
     return Math.max(0, date - nowMs);
 }
-/** Vast's plain-text 429 names its interval: "API requests too frequent endpoint threshold=2.0". */
+/**
+ * The interval a Vast 429 names: "API requests too frequent endpoint threshold=2.0" (also after
+ * a colon, or inside JSON `msg` / `detail`); undefined when it names none.
+ */
 function parseThreshold(body) {
     const match = /threshold\s*=\s*(\d+(?:\.\d+)?)/i.exec(body);
     return match ? Math.round(Number(match[1]) * 1000) : undefined;
 }
 /**
- * How far past the interval a rate-limited caller spreads its next try, in intervals, after its
- * first and then every later consecutive 429. A matrix of N jobs sharing one parent key all wait
- * for the same one-per-interval create slot: the first try after a slot opens takes it, so the
- * slot is wasted only while nobody asks. Waiting U(1, 3) intervals keeps the tail of a matrix
- * quick (a few jobs left still ask about every 2 intervals) while each job asks at most about
- * once per 2 intervals, never in step with the others. `npm run bench` measures the result.
+ * How many of the route's intervals to wait after the n-th consecutive 429 (before jitter):
+ * doubling from 1 to 32, then 20% less after each further 429, never under 2.
+ *
+ * Why this shape: N jobs sharing one parent key (a matrix) share one create slot per interval,
+ * and a waiting job learns nothing from a 429 but "not yet", so its waits can only depend on how
+ * many 429s it has had. Doubling keeps the many early waiters from asking every interval (each
+ * job asks about 6 times in its first 60 intervals instead of 30). After that, the jobs still
+ * waiting are the tail of the matrix: few, so each must ask more often again or free slots go
+ * unused while they sleep. `npm run bench` measures the result; docs/rate-limits.md has the figures.
  */
-const RATE_LIMIT_SPREAD = [1, 2];
+const RATE_LIMIT_BACKOFF = {
+    doubling: [1, 2, 4, 8, 16, 32],
+    shrink: 0.8,
+    floorIntervals: 2,
+};
+/** Intervals to wait after the `refusals`-th consecutive 429 (1-based), before jitter. */
+function rateLimitIntervals(refusals) {
+    const { doubling, shrink, floorIntervals } = RATE_LIMIT_BACKOFF;
+    const n = Math.max(1, Math.floor(refusals));
+    if (n <= doubling.length)
+        return doubling[n - 1] ?? 1;
+    const top = doubling[doubling.length - 1] ?? 1;
+    return Math.max(floorIntervals, top * shrink ** (n - doubling.length));
+}
 /**
- * The wait after the `refusals`-th consecutive 429: what the API asked for (Retry-After) or the
- * interval it names, plus a random spread of up to 1 then 2 intervals.
+ * The wait after the `refusals`-th consecutive 429 on a route whose interval is `intervalMs`:
+ * `rateLimitIntervals` intervals, times a jitter of 0.5 to 1.5 so that jobs refused together do
+ * not come back together. A Retry-After (`retryAfterMs`) is a floor, never cut short; jobs told
+ * the same moment spread over half an interval after it.
  */
 function rateLimitDelay(refusals, intervalMs, retryAfterMs, random) {
-    const spread = RATE_LIMIT_SPREAD[Math.min(refusals, RATE_LIMIT_SPREAD.length) - 1] ?? RATE_LIMIT_SPREAD[1];
-    return (retryAfterMs ?? intervalMs) + random() * spread * intervalMs;
+    const spread = intervalMs * rateLimitIntervals(refusals) * (0.5 + random());
+    if (retryAfterMs === undefined)
+        return spread;
+    return Math.max(spread, retryAfterMs + random() * 0.5 * intervalMs);
 }
 /**
  * The wait after `attempt` failed attempts (5xx, network). Exponential with full jitter; when
@@ -1821,7 +1853,75 @@ function backoffDelay(attempt, policy, random, retryAfterMs) {
     return random() * ceiling;
 }
 
+;// CONCATENATED MODULE: ./src/vast/answers.ts
+// Reading what Vast (or whatever answered in its place) sent back: JSON or not, the message in it,
+// the cause under a network error, and a message made safe to show.
+/**
+ * Anything shaped like a Vast key, whoever's: 64 hex characters, or `vast-` and letters and digits
+ * as Vast's reference shows (vast-api.md). Scrubbed from API messages as well as the parent key.
+ */
+const KEY_LIKE = /\b[0-9a-f]{64}\b|\bvast-[A-Za-z0-9_-]{16,}/gi;
+/**
+ * An API message made safe to show: on one line (a newline followed by `::command::` would be
+ * read by the runner as a command), without `key` or anything shaped like a key, at most 300
+ * characters. The key goes first, then the length: a cut must not leave part of the key behind.
+ */
+function scrubMessage(message, key) {
+    const oneLine = message?.replace(/[\p{Cc}\p{Cf}]+/gu, ' ');
+    const scrubbed = oneLine && key ? oneLine.split(key).join('***') : oneLine;
+    return scrubbed?.replace(KEY_LIKE, '***').slice(0, 300);
+}
+/** The parsed JSON value, or undefined when the text is not JSON. */
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Vast errors carry `msg`, sometimes `message`, `detail` or `error`; a 429 may be plain text. */
+function messageOf(data, text) {
+    if (typeof data === 'object' && data !== null) {
+        const record = data;
+        for (const field of ['msg', 'message', 'detail', 'error']) {
+            const value = record[field];
+            if (typeof value === 'string' && value)
+                return value.slice(0, 4000);
+        }
+        return undefined;
+    }
+    if (typeof data === 'string')
+        return data.slice(0, 4000);
+    const plain = text.trim();
+    return plain && !plain.startsWith('<') ? plain.split('\n')[0]?.slice(0, 4000) : undefined;
+}
+/** The error code and message under fetch's "fetch failed" (or Node's own error). */
+function networkCause(error) {
+    let current = error;
+    for (let depth = 0; depth < 4 && current; depth++) {
+        const { code, message } = current;
+        if (typeof code === 'string') {
+            // A proxy URL in a message could carry credentials: drop them.
+            const text = typeof message === 'string' ? message.replace(/\/\/[^/\s@]*@/g, '//***@') : '';
+            return { code, message: text.slice(0, 200) };
+        }
+        current = current.cause;
+    }
+    return { code: 'unknown', message: '' };
+}
+
+;// CONCATENATED MODULE: ./src/version.ts
+// Generated by scripts/build.mjs from package.json: not read at run time, so that starting the
+// action does not load package.json. __tests__/client.test.ts checks that it is current.
+/** This action's version, as package.json says. */
+const VERSION = '1.0.0';
+/** Sent with every request to Vast (the official CLI sends `vastai-cli/<version>`). */
+const USER_AGENT = `vast-scoped-key/${VERSION}`;
+
 ;// CONCATENATED MODULE: ./src/vast/client.ts
+
+
 
 
 
@@ -1841,6 +1941,8 @@ function routeOf(method, path) {
 }
 const CERTIFICATE_CODES = /^(ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_[A-Z_]+)$/;
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+/** A wait this long (ms) after a 429 is worth a line in the step's log. */
+const LONG_WAIT_MS = 10_000;
 const realSleep = (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, signal ? { signal } : undefined);
 /** The one HTTP client for the Vast API: timeouts, retries with backoff, and its error type. */
 class VastClient {
@@ -1879,8 +1981,16 @@ class VastClient {
             let wait;
             if (error.status === 429) {
                 refusals += 1;
-                const intervalMs = this.#learn(route, error.retryAfterMs);
+                const intervalMs = this.#learn(route, error.intervalMs);
                 wait = rateLimitDelay(refusals, intervalMs, error.retryAfterMs, this.#random);
+                // A long backoff that would outlast the budget still leaves room for one last try, an
+                // interval before the end (never sooner than a Retry-After).
+                const lastTry = this.#remaining() - intervalMs;
+                if (wait > lastTry && lastTry >= (error.retryAfterMs ?? intervalMs))
+                    wait = lastTry;
+                if (wait >= LONG_WAIT_MS && wait <= this.#remaining()) {
+                    this.#options.info?.(`${options.operation}: rate limited by Vast (${refusals} 429s in a row; jobs sharing a parent key share its rate); trying again in ${Math.round(wait / 1000)} s.`);
+                }
             }
             else {
                 failures += 1;
@@ -1934,7 +2044,7 @@ class VastClient {
     }
     /** Remembers the route's interval after a 429 and returns it. */
     #learn(route, hintMs) {
-        // What the API says beats what its documentation says.
+        // What the API says (threshold=) beats what its documentation says.
         const intervalMs = hintMs || DOCUMENTED_INTERVAL_MS[route] || 1000;
         const pace = this.#pace.get(route);
         if (pace)
@@ -1995,6 +2105,8 @@ class VastClient {
                 headers: {
                     Authorization: `Bearer ${this.#options.apiKey.reveal()}`,
                     Accept: 'application/json',
+                    // Edges in front of APIs commonly refuse requests without one; the CLI sends its own.
+                    'User-Agent': USER_AGENT,
                     ...(method === 'GET' ? {} : { 'Content-Type': 'application/json' }),
                 },
                 // Vast's CLI sends {} with DELETE.
@@ -2066,18 +2178,28 @@ class VastClient {
                 detail: 'a redirect, not followed so the key is not sent elsewhere; check api-url',
             });
         }
+        if (status === 403 && (data === undefined || text.trim() === '')) {
+            throw new errors/* VastApiError */.h({
+                operation,
+                kind: 'http',
+                status,
+                retryable: false,
+                ambiguous: false,
+                edge: true,
+                detail: `refused by an edge or proxy in front of Vast's API (${text.trim() === '' ? 'an empty' : 'an HTML or other non-JSON'} 403, not Vast's JSON error): ` +
+                    'the request did not reach the API, so this says nothing about the key; check api-url and any proxy or firewall between the runner and Vast',
+            });
+        }
         const apiMessage = this.#scrub(messageOf(data, text));
-        const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.#now()) ??
-            (status === 429 ? parseThreshold(text) : undefined);
-        return this.#throw(operation, status, apiMessage, retryAfterMs);
-    }
-    #throw(operation, status, apiMessage, retryAfterMs) {
+        const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.#now());
+        const intervalMs = status === 429 ? parseThreshold(text) : undefined;
         throw new errors/* VastApiError */.h({
             operation,
             kind: 'http',
             status,
             ...(apiMessage ? { apiMessage } : {}),
             ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+            ...(intervalMs !== undefined ? { intervalMs } : {}),
             retryable: isRetryableStatus(status),
             // 429 is refused before anything happens; a 5xx may come from an edge after the backend acted.
             ambiguous: status >= 500,
@@ -2088,11 +2210,7 @@ class VastClient {
      * line (a newline followed by `::command::` would be read by the runner as a command).
      */
     #scrub(message) {
-        const key = this.#options.apiKey.reveal();
-        const oneLine = message?.replace(/[\p{Cc}\p{Cf}]+/gu, ' ');
-        // The key goes first, then the length: a cut must not leave part of the key behind.
-        const scrubbed = oneLine && key ? oneLine.split(key).join('***') : oneLine;
-        return scrubbed?.slice(0, 300);
+        return scrubMessage(message, this.#options.apiKey.reveal());
     }
 }
 /** The last failure, marked as the time budget running out before another attempt. */
@@ -2107,44 +2225,6 @@ function outOfTime(error) {
         detail: `${error.status === undefined ? `${error.kind}, ` : ''}no time left in the step's budget for another attempt`,
     });
 }
-function parseJson(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Vast errors carry `msg`, sometimes `message`, `detail` or `error`; a 429 may be plain text. */
-function messageOf(data, text) {
-    if (typeof data === 'object' && data !== null) {
-        const record = data;
-        for (const field of ['msg', 'message', 'detail', 'error']) {
-            const value = record[field];
-            if (typeof value === 'string' && value)
-                return value.slice(0, 4000);
-        }
-        return undefined;
-    }
-    if (typeof data === 'string')
-        return data.slice(0, 4000);
-    const plain = text.trim();
-    return plain && !plain.startsWith('<') ? plain.split('\n')[0]?.slice(0, 4000) : undefined;
-}
-/** The error code and message under fetch's "fetch failed" (or Node's own error). */
-function networkCause(error) {
-    let current = error;
-    for (let depth = 0; depth < 4 && current; depth++) {
-        const { code, message } = current;
-        if (typeof code === 'string') {
-            // A proxy URL in a message could carry credentials: drop them.
-            const text = typeof message === 'string' ? message.replace(/\/\/[^/\s@]*@/g, '//***@') : '';
-            return { code, message: text.slice(0, 200) };
-        }
-        current = current.cause;
-    }
-    return { code: 'unknown', message: '' };
-}
 
 ;// CONCATENATED MODULE: ./src/vast/transport.ts
 /**
@@ -2154,6 +2234,7 @@ function networkCause(error) {
  * undici package, loaded on demand for its EnvHttpProxyAgent, which also honours NO_PROXY; both
  * spellings of each variable count. Neither follows redirects.
  */
+
 const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
 /** An answer larger than this is not a Vast API answer; stop reading rather than fill memory. */
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -2205,6 +2286,8 @@ async function proxyFetch(env) {
     }
     const undici = await __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4371, 19));
     const dispatcher = new undici.EnvHttpProxyAgent({
+        // Sent to the proxy itself too (CONNECT), as some corporate proxies want one.
+        headers: { 'user-agent': USER_AGENT },
         httpProxy: env.http_proxy || env.HTTP_PROXY,
         httpsProxy: env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY,
         noProxy: env.no_proxy ?? env.NO_PROXY,
@@ -2289,6 +2372,7 @@ async function makeClient(settings, environment, budgetMs, { cancellable = true 
         deadline: Date.now() + budgetMs,
         ...(cancellable && signal ? { signal } : {}),
         debug: (message) => runner.debug(message),
+        info: (message) => runner.info(message),
     });
 }
 async function runMain(environment) {

@@ -11,6 +11,8 @@ export interface ProxiedRequest {
   method: string
   target: string
   authorized: boolean
+  /** The User-Agent the proxy itself was sent (on CONNECT: the tunnel's, not the request's). */
+  userAgent: string | null
 }
 
 export class LoopbackProxy {
@@ -80,6 +82,7 @@ export class LoopbackProxy {
       method: kind === 'connect' ? 'CONNECT' : (req.method ?? ''),
       target: req.url ?? '',
       authorized,
+      userAgent: req.headers['user-agent'] ?? null,
     })
     return authorized
   }

@@ -1,5 +1,8 @@
 // Injected faults: what they are, and the per-route FIFO queues that hand them out.
 
+import { TOO_MANY_FORMS } from './vast-http.ts'
+import type { TooManyForm } from './vast-http.ts'
+
 export type RouteName = 'create' | 'list' | 'show' | 'delete' | 'reset' | 'current' | 'gpuNames'
 
 export const ROUTE_NAMES: readonly RouteName[] = [
@@ -15,8 +18,8 @@ export const ROUTE_NAMES: readonly RouteName[] = [
 export type Fault =
   /** Answer this without applying the request. */
   | { type: 'status'; status: number; body?: string | object; headers?: Record<string, string> }
-  /** A 429 in one of the three forms seen from Vast, without applying the request. */
-  | { type: '429'; form: 'text' | 'json' | 'retry-after'; retryAfterSeconds?: number }
+  /** A 429 in one of the forms seen from Vast (see tooManyRequests), without applying it. */
+  | { type: '429'; form: TooManyForm; retryAfterSeconds?: number }
   /** Wait, then handle normally (for client timeouts). */
   | { type: 'delay'; ms: number }
   /** Destroy the socket before applying anything. */
@@ -141,8 +144,8 @@ export function faultProblem(value: unknown): string | null {
     return `fault.type must be one of ${FAULT_TYPES.join(', ')}`
   }
   if (type === 'status' && !isStatus(fault['status'])) return 'fault.status must be 100..599'
-  if (type === '429' && !['text', 'json', 'retry-after'].includes(String(fault['form']))) {
-    return 'fault.form must be text, json or retry-after'
+  if (type === '429' && !(TOO_MANY_FORMS as readonly unknown[]).includes(fault['form'])) {
+    return `fault.form must be one of ${TOO_MANY_FORMS.join(', ')}`
   }
   if (type === 'delay' && !(typeof fault['ms'] === 'number' && fault['ms'] >= 0)) {
     return 'fault.ms must be a non-negative number'

@@ -5,18 +5,25 @@ import { isRecord, json, vastError } from './vast-http.ts'
 import type { Reply } from './vast-http.ts'
 import type { KeyRecord, KeyStore } from './vast-keys.ts'
 import { covers, isValidPermissions } from './vast-permissions.ts'
+import type { VastVariants } from './vast-variants.ts'
 
 const NOT_FOUND: Reply = json(404, { msg: 'API Key not found.' })
 
-/** A list item: secrets are null and, as on Vast, there is no creation time. */
-function listItem(key: KeyRecord) {
+/**
+ * A list item: secrets are null and, as on Vast, there is no creation time. `rights` is an object,
+ * or as the listRights variant says, missing or a JSON string.
+ */
+function listItem(key: KeyRecord, variants: VastVariants = {}) {
+  const form = variants.listRights ?? 'object'
   return {
     id: key.id,
     user_id: key.userId,
     key: null,
     key_type: 'api',
     name: key.name,
-    rights: key.permissions,
+    ...(form === 'absent'
+      ? {}
+      : { rights: form === 'string' ? JSON.stringify(key.permissions) : key.permissions }),
     team_id: null,
     team_name: null,
     team_owner: null,
@@ -30,13 +37,17 @@ function target(store: KeyStore, caller: KeyRecord, id: string | null): KeyRecor
   return key?.deletedAt === null && key.userId === caller.userId ? key : undefined
 }
 
-/** E1. `missingPermissions` is the [guess] of what a body without permissions means. */
+/**
+ * E1. `missingPermissions` is the [guess] of what a body without permissions means; the
+ * createPermissions variant answers `"permissions": false` as Vast's reference shows.
+ */
 export function createKey(
   store: KeyStore,
   caller: KeyRecord,
   body: unknown,
-  missingPermissions: 'reject' | 'inherit',
+  options: { missingPermissions: 'reject' | 'inherit'; variants: VastVariants },
 ): Reply {
+  const { missingPermissions, variants } = options
   const failed = vastError(400, 'invalid_request', 'Failed to create API key.')
   if (!isRecord(body)) return failed
   const name = body['name']
@@ -62,12 +73,15 @@ export function createKey(
     primary: false,
     keyParams: body['key_params'],
   })
-  return json(200, { success: true, id: key.id, key: key.key, permissions: key.permissions })
+  const echoed = variants.createPermissions === 'false' ? false : key.permissions
+  return json(200, { success: true, id: key.id, key: key.key, permissions: echoed })
 }
 
 /** E2: the live keys of the caller's user, the caller included, in id order. */
-export function listKeys(store: KeyStore, caller: KeyRecord): Reply {
-  return json(200, { apikeys: store.liveOfUser(caller.userId).map(listItem) })
+export function listKeys(store: KeyStore, caller: KeyRecord, variants: VastVariants): Reply {
+  return json(200, {
+    apikeys: store.liveOfUser(caller.userId).map((key) => listItem(key, variants)),
+  })
 }
 
 /** E3. */
@@ -76,10 +90,25 @@ export function showKey(store: KeyStore, caller: KeyRecord, id: string | null): 
   return key ? json(200, listItem(key)) : NOT_FOUND
 }
 
-/** E4: a soft delete. Nothing stops a key from deleting itself. */
-export function deleteKey(store: KeyStore, caller: KeyRecord, id: string | null): Reply {
+/**
+ * E4: a soft delete. Nothing stops a key from deleting itself. Another user's live key is
+ * "not found" unless the foreignKeyDelete variant answers 401 or 403 as Vast's specs say.
+ */
+export function deleteKey(
+  store: KeyStore,
+  caller: KeyRecord,
+  id: string | null,
+  variants: VastVariants,
+): Reply {
   const key = target(store, caller, id)
-  if (key === undefined) return NOT_FOUND
+  if (key === undefined) {
+    const other = id !== null && /^\d+$/.test(id) ? store.get(Number(id)) : undefined
+    const status = variants.foreignKeyDelete ?? 404
+    if (other?.deletedAt === null && status !== 404) {
+      return vastError(status, 'forbidden', 'You do not have permission to delete this API Key.')
+    }
+    return NOT_FOUND
+  }
   if (key.primary) return vastError(400, 'primary_key', 'You cannot delete your primary key.')
   key.deletedAt = Date.now()
   return json(200, 'Successfully Deleted API Key')

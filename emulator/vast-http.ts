@@ -32,11 +32,22 @@ export function vastError(status: number, error: string, msg: string): Reply {
   return json(status, { success: false, error, msg })
 }
 
-export type TooManyForm = 'text' | 'json' | 'retry-after'
+export type TooManyForm = 'plain' | 'text' | 'threshold' | 'msg' | 'json' | 'retry-after'
+
+export const TOO_MANY_FORMS: readonly TooManyForm[] = [
+  'plain',
+  'text',
+  'threshold',
+  'msg',
+  'json',
+  'retry-after',
+]
 
 /**
- * A 429 in one of the forms Vast is known to use: plain text (the main docs), JSON `detail`, or
- * the token-bucket form of an unmerged docs branch with `Retry-After` and `X-RateLimit-*`.
+ * A 429 in one of the forms Vast is known to use (vast-api.md): plain text without (`plain`) or
+ * with the interval (`text`: "API requests too frequent endpoint threshold=2.0", `threshold`: the
+ * same with a colon), JSON `msg` or `detail` (`msg`, `json`), or the token-bucket form of an
+ * unmerged docs branch with `Retry-After` and `X-RateLimit-*` (`retry-after`).
  * `intervalMs` only feeds the `threshold=` text, as Vast prints its interval there.
  */
 export function tooManyRequests(
@@ -44,20 +55,33 @@ export function tooManyRequests(
   intervalMs: number,
   retryAfterSeconds: number,
 ): Reply {
-  const message = `API requests too frequent endpoint threshold=${formatSeconds(intervalMs)}`
-  if (form === 'text') return text(429, message)
-  if (form === 'json') return json(429, { detail: message })
-  const seconds = Math.max(0, Math.ceil(retryAfterSeconds))
-  return json(
-    429,
-    { detail: message },
-    {
-      'retry-after': String(seconds),
-      'x-ratelimit-limit': '1',
-      'x-ratelimit-remaining': '0',
-      'x-ratelimit-reset': String(seconds),
-    },
-  )
+  const threshold = `threshold=${formatSeconds(intervalMs)}`
+  const message = `API requests too frequent endpoint ${threshold}`
+  switch (form) {
+    case 'plain':
+      return text(429, 'API requests too frequent')
+    case 'text':
+      return text(429, message)
+    case 'threshold':
+      return text(429, `API requests too frequent: endpoint ${threshold}`)
+    case 'msg':
+      return json(429, { success: false, error: 'rate_limited', msg: message })
+    case 'json':
+      return json(429, { detail: message })
+    case 'retry-after': {
+      const seconds = Math.max(0, Math.ceil(retryAfterSeconds))
+      return json(
+        429,
+        { detail: message },
+        {
+          'retry-after': String(seconds),
+          'x-ratelimit-limit': '1',
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(seconds),
+        },
+      )
+    }
+  }
 }
 
 function formatSeconds(ms: number): string {

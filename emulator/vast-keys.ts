@@ -30,7 +30,7 @@ export interface NewKey {
 const randomHexKey = (): string => randomBytes(32).toString('hex')
 
 export class KeyStore {
-  readonly #factory: (() => string) | undefined
+  #factory: (() => string) | undefined
   readonly #keys: KeyRecord[] = [] // ids only grow, so this stays in id order
   readonly #byId = new Map<number, KeyRecord>()
   readonly #bySecret = new Map<string, KeyRecord>()
@@ -38,6 +38,11 @@ export class KeyStore {
   #nextId = 1
 
   constructor(keyFactory?: () => string) {
+    this.#factory = keyFactory
+  }
+
+  /** How later secret values are made (undefined: 64 lowercase hex). */
+  setFactory(keyFactory: (() => string) | undefined): void {
     this.#factory = keyFactory
   }
 

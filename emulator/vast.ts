@@ -3,6 +3,7 @@
 // throwaway values that only this process knows.
 //
 // Every request goes through the same steps, in this order:
+//   0. edge      with the edgeRequiresUserAgent variant: no or a runtime's User-Agent -> 403 HTML
 //   1. fault     an injected fault for the route replaces or wraps the answer (see Fault)
 //   2. auth      no key -> 400; an unknown or deleted key -> 401
 //   3. rate      the per-route, per-identity minimum interval -> 429
@@ -38,11 +39,14 @@ import { DOCUMENTED_INTERVALS_MS, RateLimiter } from './vast-rate-limit.ts'
 import type { RateLimitSettings } from './vast-rate-limit.ts'
 import { ROUTE_SCOPES, matchRoute } from './vast-routes.ts'
 import type { MatchedRoute } from './vast-routes.ts'
+import { edgeRefusal, vastStyleKey } from './vast-variants.ts'
+import type { VastVariants } from './vast-variants.ts'
 
 export type { Fault, FaultHandle, RouteName } from './vast-faults.ts'
 export type { KeyRecord } from './vast-keys.ts'
 export type { Permissions } from './vast-permissions.ts'
 export type { RateLimitSettings } from './vast-rate-limit.ts'
+export type { VastVariants } from './vast-variants.ts'
 
 export interface EmulatorOptions {
   /** Default '127.0.0.1'. */
@@ -61,8 +65,10 @@ export interface EmulatorOptions {
   deleteDeniedStatus?: 401 | 403
   /** [guess] Create without permissions: 400 missing_permissions (default) or copy the caller's. */
   missingPermissions?: 'reject' | 'inherit'
-  /** How secret values are made; default 64 lowercase hex characters. */
+  /** How secret values are made; default 64 lowercase hex (or as `variants.keyFormat` says). */
   keyFactory?: () => string
+  /** Answer forms other than the defaults (see VastVariants); all off by default. */
+  variants?: VastVariants
   /** Serve the `/__emulator/` control routes; default true. */
   controlApi?: boolean
 }
@@ -77,6 +83,8 @@ export interface RequestRecord {
   status: number | null
   callerKeyId: number | null
   authVia: 'header' | 'query' | 'none'
+  /** The User-Agent header as sent, or null. */
+  userAgent: string | null
   /** The parsed JSON body, or null. */
   body: unknown
   fault: Fault['type'] | null
@@ -103,12 +111,14 @@ export class VastEmulator {
   readonly #faults = new FaultQueues()
   readonly #sleeps = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>()
   #limiter: RateLimiter
+  #variants: VastVariants = {}
   #url = ''
   #closed = false
 
   private constructor(options: EmulatorOptions) {
     this.#options = options
     this.#store = new KeyStore(options.keyFactory)
+    this.setVariants(options.variants ?? {})
     this.#limiter = new RateLimiter(options.rateLimits)
     const parent = this.addKey({
       name: options.parentName ?? 'ci-parent',
@@ -157,6 +167,19 @@ export class VastEmulator {
   /** Replaces the rate-limit settings; the clocks start afresh. */
   setRateLimits(rateLimits: RateLimitSettings | undefined): void {
     this.#limiter = new RateLimiter(rateLimits)
+  }
+
+  /** The answer variants in force (a copy). */
+  get variants(): VastVariants {
+    return { ...this.#variants }
+  }
+
+  /** Switches variants on or off; names left out keep their setting. */
+  setVariants(variants: VastVariants): void {
+    this.#variants = { ...this.#variants, ...variants }
+    if (this.#options.keyFactory === undefined) {
+      this.#store.setFactory(this.#variants.keyFormat === 'vast' ? vastStyleKey : undefined)
+    }
   }
 
   /** Seeds a key directly (no HTTP, no rate limit). Defaults: the parent's user, no rights. */
@@ -231,10 +254,16 @@ export class VastEmulator {
       status: null,
       callerKeyId: this.#store.liveByValue(token)?.id ?? null,
       authVia: bearer !== undefined ? 'header' : queryKey !== undefined ? 'query' : 'none',
+      userAgent: req.headers['user-agent'] ?? null,
       body: parseJson(rawBody) ?? null,
       fault: null,
     }
     this.requests.push(record)
+    const refused = edgeRefusal(this.#variants, req.headers['user-agent'])
+    if (refused !== null) {
+      this.#answer(res, record, refused)
+      return
+    }
     if (!('route' in match)) {
       const reply =
         match.status === 404
@@ -319,13 +348,17 @@ export class VastEmulator {
       return vastError(400, 'auth_error', 'API Key not provided as bearer token.')
     }
     const caller = this.#store.liveByValue(call.token)
-    if (caller === undefined) return vastError(401, 'invalid_user_key', 'Invalid user key')
+    if (caller === undefined) {
+      const status = route.name === 'list' ? (this.#variants.unknownKeyOnList ?? 401) : 401
+      return vastError(status, 'invalid_user_key', 'Invalid user key')
+    }
     record.callerKeyId = caller.id
     const identity =
       this.#limiter.identity === 'user' ? `user:${caller.userId}` : `key:${caller.id}`
     const decision = this.#limiter.check(route.name, identity, performance.now())
     if (!decision.ok) {
-      return tooManyRequests(decision.form, decision.intervalMs, decision.waitMs / 1000)
+      const form = this.#variants.tooManyForm ?? decision.form
+      return tooManyRequests(form, decision.intervalMs, decision.waitMs / 1000)
     }
     const scope = ROUTE_SCOPES[route.name]
     if (scope !== null && !hasCategory(caller.permissions, scope)) {
@@ -338,13 +371,16 @@ export class VastEmulator {
     }
     switch (route.name) {
       case 'create':
-        return createKey(this.#store, caller, body, this.#options.missingPermissions ?? 'reject')
+        return createKey(this.#store, caller, body, {
+          missingPermissions: this.#options.missingPermissions ?? 'reject',
+          variants: this.#variants,
+        })
       case 'list':
-        return listKeys(this.#store, caller)
+        return listKeys(this.#store, caller, this.#variants)
       case 'show':
         return showKey(this.#store, caller, route.id)
       case 'delete':
-        return deleteKey(this.#store, caller, route.id)
+        return deleteKey(this.#store, caller, route.id, this.#variants)
       case 'reset':
         return resetKey(this.#store, caller, body)
       case 'current':

@@ -5,10 +5,14 @@
 //   npm run bench                       everything (about two minutes on 2 cores)
 //   npm run bench -- --runs 40          more start-up samples
 //   npm run bench -- --skip-matrix      leave out the matrix runs
+//   npm run bench -- --only-matrix      only the matrix runs
 //   npm run bench -- --interval 250     the scaled create interval of the N=200 matrix run, in ms
-//                                       (N=50 uses twice that, so both runs take about as long
-//                                       and Node's start-up, which has 2 cores here instead of a
-//                                       runner per job, weighs alike in both)
+//                                       (N=50 uses twice that and N=10 four times, so the runs
+//                                       take about as long and Node's start-up, which has 2 cores
+//                                       here instead of a runner per job, weighs alike in each).
+//                                       Every route's interval is scaled by the same factor, so
+//                                       Vast's documented ratios hold; the 429 body names the
+//                                       scaled interval (threshold=0.25), as Vast names its own.
 
 import { spawn } from 'node:child_process'
 import { setTimeout as delay } from 'node:timers/promises'
@@ -31,6 +35,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '25' },
     interval: { type: 'string', default: '250' },
     'skip-matrix': { type: 'boolean', default: false },
+    'only-matrix': { type: 'boolean', default: false },
   },
 })
 const RUNS = Math.max(20, Number(args.runs))
@@ -48,6 +53,14 @@ function report(figure: Figure): void {
   const verdict = figure.met === null ? 'info' : figure.met ? 'met' : 'NOT MET'
   console.log(
     `${figure.name.padEnd(44)} ${figure.value.padEnd(26)} target ${figure.target.padEnd(16)} ${verdict}`,
+  )
+}
+
+/** The p-th percentile (0..100), nearest rank. */
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return (
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0
   )
 }
 
@@ -150,6 +163,7 @@ const floorCreate = writeScript(
   ),
 )
 const floorDelete = writeScript('floor-delete.mjs', floorRequest('DELETE', '', '{}'))
+const probeOut = join(work, 'probe.json')
 const mainJs = join(root, 'dist', 'main.js')
 const postJs = join(root, 'dist', 'post.js')
 
@@ -158,179 +172,187 @@ try {
     `vast-scoped-key bench: Node ${process.versions.node}, ${RUNS} runs per start-up figure\n`,
   )
 
-  // 1. Start-up, interleaved so that drift on a shared machine hits every series alike.
-  const times = {
-    empty: [] as number[],
-    floorCreate: [] as number[],
-    main: [] as number[],
-    floorDelete: [] as number[],
-    post: [] as number[],
-  }
-  for (let i = 0; i < RUNS; i++) {
-    times.empty.push((await run(empty, stepEnv({}))).ms)
-    times.floorCreate.push(
-      (await run(floorCreate, { ...stepEnv({}), FLOOR_KEY: emulator.parentKey })).ms,
-    )
-    const main = await run(mainJs, stepEnv(inputs))
-    if (main.code !== 0) throw new Error(`main step failed:\n${main.stdout}`)
-    times.main.push(main.ms)
-    const doomed = emulator.addKey({ name: 'floor-delete' })
-    times.floorDelete.push(
-      (
-        await run(floorDelete, {
-          ...stepEnv({}),
-          FLOOR_KEY: emulator.parentKey,
-          FLOOR_PATH: `/api/v0/auth/apikeys/${doomed.id}/`,
-        })
-      ).ms,
-    )
-    const victim = emulator.addKey({
-      name: formatKeyName({
-        label: 'bench',
-        kind: 'job',
-        expiresAt: new Date(Date.now() + 3_600_000),
-        repository: 'octo-org/gpu-trainer',
-        runId: '1',
-        runAttempt: '1',
-        job: 'bench',
-        nonce: 'bench',
-      }),
+  if (!args['only-matrix']) {
+    // 1. Start-up, interleaved so that drift on a shared machine hits every series alike.
+    const times = {
+      empty: [] as number[],
+      floorCreate: [] as number[],
+      main: [] as number[],
+      floorDelete: [] as number[],
+      post: [] as number[],
+    }
+    for (let i = 0; i < RUNS; i++) {
+      times.empty.push((await run(empty, stepEnv({}))).ms)
+      times.floorCreate.push(
+        (await run(floorCreate, { ...stepEnv({}), FLOOR_KEY: emulator.parentKey })).ms,
+      )
+      const main = await run(mainJs, stepEnv(inputs))
+      if (main.code !== 0) throw new Error(`main step failed:\n${main.stdout}`)
+      times.main.push(main.ms)
+      const doomed = emulator.addKey({ name: 'floor-delete' })
+      times.floorDelete.push(
+        (
+          await run(floorDelete, {
+            ...stepEnv({}),
+            FLOOR_KEY: emulator.parentKey,
+            FLOOR_PATH: `/api/v0/auth/apikeys/${doomed.id}/`,
+          })
+        ).ms,
+      )
+      const victim = emulator.addKey({
+        name: formatKeyName({
+          label: 'bench',
+          kind: 'job',
+          expiresAt: new Date(Date.now() + 3_600_000),
+          repository: 'octo-org/gpu-trainer',
+          runId: '1',
+          runAttempt: '1',
+          job: 'bench',
+          nonce: 'bench',
+        }),
+      })
+      const state = {
+        mode: 'create',
+        create: JSON.stringify({
+          apiUrl: emulator.url,
+          name: victim.name,
+          revoke: 'post',
+          cleanupFailure: 'warn',
+          requestTimeoutMs: 30000,
+          maxAttempts: 5,
+        }),
+        'key-id': String(victim.id),
+        'create-pending': 'false',
+      }
+      const post = await run(postJs, stepEnv(inputs, state))
+      if (post.code !== 0 || emulator.isLive(victim.key))
+        throw new Error(`post step failed:\n${post.stdout}`)
+      times.post.push(post.ms)
+    }
+    const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as Record<
+      keyof typeof times,
+      number
+    >
+    report({
+      name: 'start-up: empty Node script (median)',
+      value: `${m.empty.toFixed(1)} ms`,
+      target: '-',
+      met: null,
     })
-    const state = {
-      mode: 'create',
-      create: JSON.stringify({
-        apiUrl: emulator.url,
-        name: victim.name,
-        revoke: 'post',
-        cleanupFailure: 'warn',
-        requestTimeoutMs: 30000,
-        maxAttempts: 5,
-      }),
-      'key-id': String(victim.id),
-      'create-pending': 'false',
+    report({
+      name: 'start-up: floor, one create with node:http',
+      value: `${m.floorCreate.toFixed(1)} ms`,
+      target: '-',
+      met: null,
+    })
+    report({
+      name: 'start-up: main step, create mode',
+      value: `${m.main.toFixed(1)} ms (${(m.main / m.floorCreate).toFixed(2)}x floor)`,
+      target: '<= 1.3x floor',
+      met: m.main <= 1.3 * m.floorCreate,
+    })
+    report({
+      name: 'start-up: floor, one delete with node:http',
+      value: `${m.floorDelete.toFixed(1)} ms`,
+      target: '-',
+      met: null,
+    })
+    report({
+      name: 'start-up: post step',
+      value: `${m.post.toFixed(1)} ms (${(m.post / m.floorDelete).toFixed(2)}x floor)`,
+      target: '<= 1.3x floor',
+      met: m.post <= 1.3 * m.floorDelete,
+    })
+
+    // 2. Bytes of JavaScript each phase loads.
+    const loadedBy = async (script: string, env: Record<string, string>) => {
+      const result = await run(script, { ...env, BENCH_PROBE_OUT: probeOut }, ['--import', probe])
+      if (result.code !== 0) throw new Error(`probe run failed:\n${result.stdout}`)
+      const data = JSON.parse(readFileSync(probeOut, 'utf8')) as { loaded: Record<string, number> }
+      const files = Object.entries(data.loaded).filter(
+        ([file]) => !file.endsWith('bench-probe.mjs'),
+      )
+      return {
+        bytes: files.reduce((sum, [, n]) => sum + n, 0),
+        files: files.map(([f]) => f.split('/').pop()).join(', '),
+      }
     }
-    const post = await run(postJs, stepEnv(inputs, state))
-    if (post.code !== 0 || emulator.isLive(victim.key))
-      throw new Error(`post step failed:\n${post.stdout}`)
-    times.post.push(post.ms)
-  }
-  const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as Record<
-    keyof typeof times,
-    number
-  >
-  report({
-    name: 'start-up: empty Node script (median)',
-    value: `${m.empty.toFixed(1)} ms`,
-    target: '-',
-    met: null,
-  })
-  report({
-    name: 'start-up: floor, one create with node:http',
-    value: `${m.floorCreate.toFixed(1)} ms`,
-    target: '-',
-    met: null,
-  })
-  report({
-    name: 'start-up: main step, create mode',
-    value: `${m.main.toFixed(1)} ms (${(m.main / m.floorCreate).toFixed(2)}x floor)`,
-    target: '<= 1.3x floor',
-    met: m.main <= 1.3 * m.floorCreate,
-  })
-  report({
-    name: 'start-up: floor, one delete with node:http',
-    value: `${m.floorDelete.toFixed(1)} ms`,
-    target: '-',
-    met: null,
-  })
-  report({
-    name: 'start-up: post step',
-    value: `${m.post.toFixed(1)} ms (${(m.post / m.floorDelete).toFixed(2)}x floor)`,
-    target: '<= 1.3x floor',
-    met: m.post <= 1.3 * m.floorDelete,
-  })
-
-  // 2. Bytes of JavaScript each phase loads.
-  const probeOut = join(work, 'probe.json')
-  const loadedBy = async (script: string, env: Record<string, string>) => {
-    const result = await run(script, { ...env, BENCH_PROBE_OUT: probeOut }, ['--import', probe])
-    if (result.code !== 0) throw new Error(`probe run failed:\n${result.stdout}`)
-    const data = JSON.parse(readFileSync(probeOut, 'utf8')) as { loaded: Record<string, number> }
-    const files = Object.entries(data.loaded).filter(([file]) => !file.endsWith('bench-probe.mjs'))
-    return {
-      bytes: files.reduce((sum, [, n]) => sum + n, 0),
-      files: files.map(([f]) => f.split('/').pop()).join(', '),
-    }
-  }
-  const mainLoad = await loadedBy(mainJs, stepEnv(inputs))
-  report({
-    name: 'size: JavaScript loaded by create mode',
-    value: `${(mainLoad.bytes / 1024).toFixed(1)} KB`,
-    target: '<= 400 KB',
-    met: mainLoad.bytes <= 400 * 1024,
-  })
-  const victim = emulator.addKey({ name: 'size-probe' })
-  const postLoad = await loadedBy(
-    postJs,
-    stepEnv(inputs, {
-      mode: 'create',
-      create: JSON.stringify({
-        apiUrl: emulator.url,
-        name: 'size-probe',
-        revoke: 'post',
-        cleanupFailure: 'warn',
-        requestTimeoutMs: 30000,
-        maxAttempts: 5,
+    const mainLoad = await loadedBy(mainJs, stepEnv(inputs))
+    report({
+      name: 'size: JavaScript loaded by create mode',
+      value: `${(mainLoad.bytes / 1024).toFixed(1)} KB`,
+      target: '<= 400 KB',
+      met: mainLoad.bytes <= 400 * 1024,
+    })
+    const victim = emulator.addKey({ name: 'size-probe' })
+    const postLoad = await loadedBy(
+      postJs,
+      stepEnv(inputs, {
+        mode: 'create',
+        create: JSON.stringify({
+          apiUrl: emulator.url,
+          name: 'size-probe',
+          revoke: 'post',
+          cleanupFailure: 'warn',
+          requestTimeoutMs: 30000,
+          maxAttempts: 5,
+        }),
+        'key-id': String(victim.id),
+        'create-pending': 'false',
       }),
-      'key-id': String(victim.id),
-      'create-pending': 'false',
-    }),
-  )
-  report({
-    name: 'size: JavaScript loaded by post',
-    value: `${(postLoad.bytes / 1024).toFixed(1)} KB`,
-    target: '<= 400 KB',
-    met: postLoad.bytes <= 400 * 1024,
-  })
-  console.log(`  (create mode loads ${mainLoad.files}; post loads ${postLoad.files})`)
+    )
+    report({
+      name: 'size: JavaScript loaded by post',
+      value: `${(postLoad.bytes / 1024).toFixed(1)} KB`,
+      target: '<= 400 KB',
+      met: postLoad.bytes <= 400 * 1024,
+    })
+    console.log(`  (create mode loads ${mainLoad.files}; post loads ${postLoad.files})`)
 
-  // 3. Requests per lifecycle on the happy path.
-  const before = emulator.requests.length
-  const main = await run(mainJs, stepEnv(inputs))
-  const outputs = readFileSync(join(work, `step-${stepCount}`, 'state'), 'utf8')
-  const keyId = /key-id<<(\S+)\n(\d+)\n/.exec(outputs)?.[2] ?? ''
-  const post = await run(
-    postJs,
-    stepEnv(inputs, {
-      mode: 'create',
-      create: /create<<\S+\n(.*)\n/.exec(outputs)?.[1] ?? '',
-      'key-id': keyId,
-      'create-pending': 'false',
-    }),
-  )
-  const lifecycle = emulator.requests.slice(before).map((r) => `${r.method} ${r.route}`)
-  const exact =
-    main.code === 0 && post.code === 0 && lifecycle.join(',') === 'POST create,DELETE delete'
-  report({
-    name: 'requests per lifecycle (main + post)',
-    value: lifecycle.join(' + '),
-    target: '1 create + 1 delete',
-    met: exact,
-  })
+    // 3. Requests per lifecycle on the happy path.
+    const before = emulator.requests.length
+    const main = await run(mainJs, stepEnv(inputs))
+    const outputs = readFileSync(join(work, `step-${stepCount}`, 'state'), 'utf8')
+    const keyId = /key-id<<(\S+)\n(\d+)\n/.exec(outputs)?.[2] ?? ''
+    const post = await run(
+      postJs,
+      stepEnv(inputs, {
+        mode: 'create',
+        create: /create<<\S+\n(.*)\n/.exec(outputs)?.[1] ?? '',
+        'key-id': keyId,
+        'create-pending': 'false',
+      }),
+    )
+    const lifecycle = emulator.requests.slice(before).map((r) => `${r.method} ${r.route}`)
+    const exact =
+      main.code === 0 && post.code === 0 && lifecycle.join(',') === 'POST create,DELETE delete'
+    report({
+      name: 'requests per lifecycle (main + post)',
+      value: lifecycle.join(' + '),
+      target: '1 create + 1 delete',
+      met: exact,
+    })
+  }
 
-  // 4. A matrix sharing one parent key's create rate.
+  // 4. A matrix sharing one parent key's create rate, at Vast's documented intervals scaled down
+  //    (create 2 s -> MATRIX_INTERVAL_MS): every route by the same factor, the 429s in the
+  //    documented plain-text form that names the (scaled) interval.
   if (!args['skip-matrix']) {
-    for (const n of [50, 200]) {
-      const interval = n === 50 ? 2 * MATRIX_INTERVAL_MS : MATRIX_INTERVAL_MS
+    for (const n of [10, 50, 200]) {
+      const interval = (n === 10 ? 4 : n === 50 ? 2 : 1) * MATRIX_INTERVAL_MS
       const matrix = await VastEmulator.start({
-        rateLimits: { intervalsMs: { create: interval }, form: 'text' },
+        rateLimits: { scale: interval / 2000, form: 'text' },
       })
       const matrixInputs = { ...inputs, 'admin-api-key': matrix.parentKey, 'api-url': matrix.url }
       // "Started at once": this machine spawns N processes one after the other (seconds for
       // 200), where GitHub starts each matrix job on its own runner. So the emulator holds every
       // job's first create until all N have arrived, then lets them race from the same moment.
       const barrier = matrix.inject('create', { type: 'hold', apply: false }, n)
+      // With RUNNER_DEBUG each job logs every answer ("-> 429 in 3 ms"): its own 429 count.
       const pending = Promise.all(
-        Array.from({ length: n }, () => run(mainJs, stepEnv(matrixInputs))),
+        Array.from({ length: n }, () =>
+          run(mainJs, { ...stepEnv(matrixInputs), RUNNER_DEBUG: '1' }),
+        ),
       )
       while (matrix.requestsFor('create').length < n) await delay(20)
       const started = performance.now()
@@ -338,10 +360,15 @@ try {
       const results = await pending
       const makespan = performance.now() - started
       const ok = results.filter((r) => r.code === 0).length
-      const creates = matrix.requestsFor('create')
-      const refused = creates.filter((r) => r.status === 429).length
+      const perJob = results.map((r) => (r.stdout.match(/ -> 429 in /g) ?? []).length)
+      const refused = matrix.requestsFor('create').filter((r) => r.status === 429).length
       await matrix.close()
+      const counted = perJob.reduce((sum, c) => sum + c, 0)
+      if (counted !== refused) {
+        throw new Error(`jobs logged ${counted} 429s, the emulator sent ${refused}`)
+      }
       const ratio = makespan / (n * interval)
+      const atTarget = n === 200
       report({
         name: `matrix N=${n}: jobs that got a key`,
         value: `${ok}/${n}`,
@@ -351,76 +378,80 @@ try {
       report({
         name: `matrix N=${n}: makespan / (N x interval)`,
         value: `${ratio.toFixed(2)} (${(makespan / 1000).toFixed(1)} s at ${interval} ms)`,
-        target: '<= 1.2',
-        met: ratio <= 1.2,
+        target: atTarget ? '<= 1.2' : '- (see note)',
+        met: atTarget ? ratio <= 1.2 : null,
       })
       report({
-        name: `matrix N=${n}: 429 answers per job`,
-        value: `${(refused / n).toFixed(1)} (${(refused / (makespan / 1000)).toFixed(1)}/s)`,
-        target: '-',
-        met: null,
+        name: `matrix N=${n}: 429s per job, median`,
+        value: `${median(perJob)} (p95 ${percentile(perJob, 95)}, max ${Math.max(...perJob)}; ${refused} in all)`,
+        target: atTarget ? '<= 10' : '-',
+        met: atTarget ? median(perJob) <= 10 : null,
       })
     }
     console.log(
-      `  (create interval scaled down from Vast's 2 s; a 200-job matrix needs >= 400 s there)`,
+      `  (Vast's 2 s create interval scaled to ${4 * MATRIX_INTERVAL_MS}/${2 * MATRIX_INTERVAL_MS}/${MATRIX_INTERVAL_MS} ms for N=10/50/200, every route by the same factor.\n` +
+        '   A waiting job learns nothing from a 429 but "not yet", so one backoff serves every N: it is\n' +
+        '   tuned for few 429s at N=200, which costs small matrices time. docs/rate-limits.md.)',
     )
   }
 
-  // 5. Sweep at scale.
-  const sweepEmulator = await VastEmulator.start({
-    rateLimits: { intervalsMs: { delete: 20, list: 0, current: 0 }, form: 'text' },
-  })
-  const now = Date.now()
-  sweepEmulator.seedKeys(5000, (i) =>
-    formatKeyName({
-      label: `k${i}`,
-      kind: 'job',
-      expiresAt: new Date(now + (i % 2 === 0 ? -1 : 1) * 3_600_000),
-      repository: 'octo-org/gpu-trainer',
-      runId: String(i),
-      runAttempt: '1',
-      job: 'train',
-      nonce: i.toString(16),
-    }),
-  )
-  const sweepRun = await run(
-    mainJs,
-    {
-      ...stepEnv({
-        ...inputs,
-        'admin-api-key': sweepEmulator.parentKey,
-        'api-url': sweepEmulator.url,
-        mode: 'sweep',
-        'sweep-budget': '10m',
-        'sweep-scope': 'repository',
-        grace: '0s',
+  if (!args['only-matrix']) {
+    // 5. Sweep at scale.
+    const sweepEmulator = await VastEmulator.start({
+      rateLimits: { intervalsMs: { delete: 20, list: 0, current: 0 }, form: 'text' },
+    })
+    const now = Date.now()
+    sweepEmulator.seedKeys(5000, (i) =>
+      formatKeyName({
+        label: `k${i}`,
+        kind: 'job',
+        expiresAt: new Date(now + (i % 2 === 0 ? -1 : 1) * 3_600_000),
+        repository: 'octo-org/gpu-trainer',
+        runId: String(i),
+        runAttempt: '1',
+        job: 'train',
+        nonce: i.toString(16),
       }),
-      BENCH_PROBE_OUT: probeOut,
-    },
-    ['--import', probe],
-  )
-  const sweepData = JSON.parse(readFileSync(probeOut, 'utf8')) as { maxRssKb: number }
-  const deleted = sweepEmulator.requestsFor('delete').filter((r) => r.status === 200).length
-  await sweepEmulator.close()
-  const bound = 2500 * 20
-  report({
-    name: 'sweep 5,000 keys / 2,500 expired: deleted',
-    value: `${deleted} (exit ${sweepRun.code})`,
-    target: '2500',
-    met: deleted === 2500 && sweepRun.code === 0,
-  })
-  report({
-    name: 'sweep: time / rate bound (2,500 x 20 ms)',
-    value: `${(sweepRun.ms / bound).toFixed(2)} (${(sweepRun.ms / 1000).toFixed(1)} s)`,
-    target: '<= 1.2',
-    met: sweepRun.ms / bound <= 1.2,
-  })
-  report({
-    name: 'sweep: peak RSS',
-    value: `${(sweepData.maxRssKb / 1024).toFixed(1)} MB`,
-    target: '<= 100 MB',
-    met: sweepData.maxRssKb <= 100 * 1024,
-  })
+    )
+    const sweepRun = await run(
+      mainJs,
+      {
+        ...stepEnv({
+          ...inputs,
+          'admin-api-key': sweepEmulator.parentKey,
+          'api-url': sweepEmulator.url,
+          mode: 'sweep',
+          'sweep-budget': '10m',
+          'sweep-scope': 'repository',
+          grace: '0s',
+        }),
+        BENCH_PROBE_OUT: probeOut,
+      },
+      ['--import', probe],
+    )
+    const sweepData = JSON.parse(readFileSync(probeOut, 'utf8')) as { maxRssKb: number }
+    const deleted = sweepEmulator.requestsFor('delete').filter((r) => r.status === 200).length
+    await sweepEmulator.close()
+    const bound = 2500 * 20
+    report({
+      name: 'sweep 5,000 keys / 2,500 expired: deleted',
+      value: `${deleted} (exit ${sweepRun.code})`,
+      target: '2500',
+      met: deleted === 2500 && sweepRun.code === 0,
+    })
+    report({
+      name: 'sweep: time / rate bound (2,500 x 20 ms)',
+      value: `${(sweepRun.ms / bound).toFixed(2)} (${(sweepRun.ms / 1000).toFixed(1)} s)`,
+      target: '<= 1.2',
+      met: sweepRun.ms / bound <= 1.2,
+    })
+    report({
+      name: 'sweep: peak RSS',
+      value: `${(sweepData.maxRssKb / 1024).toFixed(1)} MB`,
+      target: '<= 100 MB',
+      met: sweepData.maxRssKb <= 100 * 1024,
+    })
+  }
 } finally {
   await emulator.close()
   rmSync(work, { recursive: true, force: true })

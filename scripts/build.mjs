@@ -4,12 +4,22 @@
 // dist/licenses.txt: the licence of every package bundled into dist/ (ncc --license), shipped with
 // the bundle; __tests__/licenses.test.ts checks that it names every bundled package.
 import { execFileSync } from 'node:child_process'
-import { rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const dist = join(root, 'dist')
+
+// The version, written into the source so that the action never reads package.json at run time.
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+const versionFile = join(root, 'src', 'version.ts')
+const versionSource = readFileSync(versionFile, 'utf8')
+const current = versionSource.replace(
+  /^export const VERSION = '[^']*'$/m,
+  `export const VERSION = '${version}'`,
+)
+if (current !== versionSource) writeFileSync(versionFile, current)
 rmSync(dist, { recursive: true, force: true })
 execFileSync(
   join(root, 'node_modules', '.bin', 'ncc'),

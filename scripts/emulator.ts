@@ -1,15 +1,23 @@
 // Runs the Vast.ai API emulator on its own, for demos and manual tries:
-//   npm run emulator -- [--port N] [--host H] [--rate-limits] [--rate-limit-scale X] [--github]
+//   npm run emulator -- [--port N] [--host H] [--rate-limits] [--rate-limit-scale X]
+//                       [--rate-limit-form F] [--variants '<json>'] [--github]
+// --variants takes the VastVariants of emulator/vast-variants.ts, e.g.
+//   --variants '{"keyFormat":"vast","listRights":"string","foreignKeyDelete":403}'
+// and POST /__emulator/variants changes them while it runs.
 // --github also starts the GitHub secrets emulator (emulator/github.ts) on a port of its own,
 // with a repository, an environment, an organisation and a token that may write their secrets.
 
 import { parseArgs } from 'node:util'
 import { VastEmulator } from '../emulator/vast.ts'
-import type { EmulatorOptions } from '../emulator/vast.ts'
+import type { EmulatorOptions, VastVariants } from '../emulator/vast.ts'
+import { TOO_MANY_FORMS } from '../emulator/vast-http.ts'
+import type { TooManyForm } from '../emulator/vast-http.ts'
+import { variantsProblem } from '../emulator/vast-variants.ts'
 import { GitHubEmulator } from '../emulator/github.ts'
 
 const usage =
-  'usage: npm run emulator -- [--port N] [--host H] [--rate-limits] [--rate-limit-scale X] [--github]'
+  'usage: npm run emulator -- [--port N] [--host H] [--rate-limits] [--rate-limit-scale X] ' +
+  `[--rate-limit-form ${TOO_MANY_FORMS.join('|')}] [--variants '<json>'] [--github]`
 
 /** The GitHub emulator's fixtures: throwaway names and a throwaway token. */
 const GITHUB = {
@@ -27,6 +35,8 @@ function parseOptions(argv: string[]): EmulatorOptions & { github: boolean } {
       host: { type: 'string', default: '127.0.0.1' },
       'rate-limits': { type: 'boolean', default: false },
       'rate-limit-scale': { type: 'string' },
+      'rate-limit-form': { type: 'string' },
+      variants: { type: 'string' },
       github: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -43,8 +53,30 @@ function parseOptions(argv: string[]): EmulatorOptions & { github: boolean } {
   if (scale !== undefined && !(Number.isFinite(scale) && scale > 0)) {
     throw new Error(`bad --rate-limit-scale ${scaleText}`)
   }
-  const rateLimits = scale !== undefined ? { scale } : values['rate-limits']
-  return { port, host: values.host, rateLimits, github: values.github }
+  const form = values['rate-limit-form']
+  if (form !== undefined && !(TOO_MANY_FORMS as readonly string[]).includes(form)) {
+    throw new Error(`bad --rate-limit-form ${form}`)
+  }
+  const rateLimits =
+    scale !== undefined || form !== undefined
+      ? {
+          ...(scale !== undefined ? { scale } : {}),
+          ...(form ? { form: form as TooManyForm } : {}),
+        }
+      : values['rate-limits']
+  let variants: VastVariants = {}
+  if (values.variants !== undefined) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(values.variants)
+    } catch {
+      throw new Error('--variants must be a JSON object')
+    }
+    const problem = variantsProblem(parsed)
+    if (problem !== null) throw new Error(`bad --variants: ${problem}`)
+    variants = parsed as VastVariants
+  }
+  return { port, host: values.host, rateLimits, variants, github: values.github }
 }
 
 /** Starts the GitHub emulator next to the Vast one; returns what to print and how to stop it. */
@@ -82,7 +114,11 @@ async function main(): Promise<void> {
   const github = options.github ? await startGitHub(options.host ?? '127.0.0.1') : undefined
   const limits = options.rateLimits
   const limitText =
-    typeof limits === 'object' ? `on, scaled x${limits.scale}` : limits ? 'on (documented)' : 'off'
+    typeof limits === 'object'
+      ? `on, scaled x${limits.scale ?? 1}${limits.form ? `, ${limits.form} 429s` : ''}`
+      : limits
+        ? 'on (documented)'
+        : 'off'
   // Printing the parent key is the point here: it is a throwaway value that only this process
   // knows, for pointing a client (or the official CLI with --url) at the emulator.
   console.log(
@@ -91,11 +127,13 @@ async function main(): Promise<void> {
       `  URL:          ${emulator.url}`,
       `  parent key:   ${emulator.parentKey}   (local and throwaway, not a real Vast key)`,
       `  rate limits:  ${limitText}`,
+      `  variants:     ${JSON.stringify(emulator.variants)}`,
       '',
       'Try:',
       `  curl -s -H "Authorization: Bearer ${emulator.parentKey}" ${emulator.url}/api/v0/auth/apikeys/`,
       `  curl -s ${emulator.url}/__emulator/keys`,
       `  curl -s -X POST -d '{"route":"create","fault":{"type":"status","status":503}}' ${emulator.url}/__emulator/faults`,
+      `  curl -s -X POST -d '{"keyFormat":"vast","listRights":"string"}' ${emulator.url}/__emulator/variants`,
       ...(github?.lines ?? [
         '',
         'With --github, the GitHub secrets emulator starts too (for mode: rotate).',

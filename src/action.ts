@@ -61,6 +61,7 @@ async function makeClient(
     deadline: Date.now() + budgetMs,
     ...(cancellable && signal ? { signal } : {}),
     debug: (message) => runner.debug(message),
+    info: (message) => runner.info(message),
   })
 }
 

@@ -11,12 +11,15 @@ import { scenario } from './action.ts'
 // Characters a key may hold in an HTTP header: letters, digits and everything that means
 // something to a regex, a URL, JSON, XML, a shell or a workflow command (%, :, ::).
 const KEY_CHARS = 'abcdefXYZ0189-_.~+/=%$^*()[]{}|\\?&#@!:;,\'"<>`'
-export const keyValue = fc.string({
-  unit: fc.constantFrom(...KEY_CHARS),
-  // the shortest key the action accepts (MIN_SECRET_LENGTH)
-  minLength: 20,
-  maxLength: 120,
-})
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+export const keyValue = fc.oneof(
+  // at least the shortest key the action accepts (MIN_SECRET_LENGTH)
+  fc.string({ unit: fc.constantFrom(...KEY_CHARS), minLength: 20, maxLength: 120 }),
+  // the shape Vast's reference shows: vast- and letters and digits
+  fc
+    .string({ unit: fc.constantFrom(...ALPHANUMERIC), minLength: 16, maxLength: 64 })
+    .map((tail) => `vast-${tail}`),
+)
 
 export const LEAK_PATHS = [
   'happy',

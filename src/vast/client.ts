@@ -9,7 +9,9 @@ import {
   parseThreshold,
   type RetryPolicy,
 } from './retry.ts'
+import { messageOf, networkCause, parseJson, scrubMessage } from './answers.ts'
 import type { FetchLike, HttpResponse } from './transport.ts'
+import { USER_AGENT } from '../version.ts'
 
 export interface ClientOptions {
   /** Base URL without /api/v0 (a path prefix is kept). */
@@ -23,6 +25,8 @@ export interface ClientOptions {
   /** Aborts waits and requests in flight (cancellation). */
   signal?: AbortSignal
   debug?: (message: string) => void
+  /** The step's log: a rate-limit wait of LONG_WAIT_MS or more is said there, not only in debug. */
+  info?: (message: string) => void
   now?: () => number
   random?: () => number
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
@@ -67,6 +71,9 @@ const CERTIFICATE_CODES =
   /^(ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_[A-Z_]+)$/
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'])
 
+/** A wait this long (ms) after a 429 is worth a line in the step's log. */
+export const LONG_WAIT_MS = 10_000
+
 const realSleep = (ms: number, signal?: AbortSignal) =>
   delay(ms, undefined, signal ? { signal } : undefined)
 
@@ -107,8 +114,17 @@ export class VastClient {
       let wait: number
       if (error.status === 429) {
         refusals += 1
-        const intervalMs = this.#learn(route, error.retryAfterMs)
+        const intervalMs = this.#learn(route, error.intervalMs)
         wait = rateLimitDelay(refusals, intervalMs, error.retryAfterMs, this.#random)
+        // A long backoff that would outlast the budget still leaves room for one last try, an
+        // interval before the end (never sooner than a Retry-After).
+        const lastTry = this.#remaining() - intervalMs
+        if (wait > lastTry && lastTry >= (error.retryAfterMs ?? intervalMs)) wait = lastTry
+        if (wait >= LONG_WAIT_MS && wait <= this.#remaining()) {
+          this.#options.info?.(
+            `${options.operation}: rate limited by Vast (${refusals} 429s in a row; jobs sharing a parent key share its rate); trying again in ${Math.round(wait / 1000)} s.`,
+          )
+        }
       } else {
         failures += 1
         refusals = 0
@@ -158,7 +174,7 @@ export class VastClient {
 
   /** Remembers the route's interval after a 429 and returns it. */
   #learn(route: string, hintMs: number | undefined): number {
-    // What the API says beats what its documentation says.
+    // What the API says (threshold=) beats what its documentation says.
     const intervalMs = hintMs || DOCUMENTED_INTERVAL_MS[route] || 1000
     const pace = this.#pace.get(route)
     if (pace) pace.intervalMs = Math.max(pace.intervalMs, intervalMs)
@@ -221,6 +237,8 @@ export class VastClient {
         headers: {
           Authorization: `Bearer ${this.#options.apiKey.reveal()}`,
           Accept: 'application/json',
+          // Edges in front of APIs commonly refuse requests without one; the CLI sends its own.
+          'User-Agent': USER_AGENT,
           ...(method === 'GET' ? {} : { 'Content-Type': 'application/json' }),
         },
         // Vast's CLI sends {} with DELETE.
@@ -292,20 +310,29 @@ export class VastClient {
         detail: 'a redirect, not followed so the key is not sent elsewhere; check api-url',
       })
     }
+    if (status === 403 && (data === undefined || text.trim() === '')) {
+      throw new VastApiError({
+        operation,
+        kind: 'http',
+        status,
+        retryable: false,
+        ambiguous: false,
+        edge: true,
+        detail:
+          `refused by an edge or proxy in front of Vast's API (${text.trim() === '' ? 'an empty' : 'an HTML or other non-JSON'} 403, not Vast's JSON error): ` +
+          'the request did not reach the API, so this says nothing about the key; check api-url and any proxy or firewall between the runner and Vast',
+      })
+    }
     const apiMessage = this.#scrub(messageOf(data, text))
-    const retryAfterMs =
-      parseRetryAfter(response.headers.get('retry-after'), this.#now()) ??
-      (status === 429 ? parseThreshold(text) : undefined)
-    return this.#throw(operation, status, apiMessage, retryAfterMs)
-  }
-
-  #throw(operation: string, status: number, apiMessage?: string, retryAfterMs?: number): never {
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.#now())
+    const intervalMs = status === 429 ? parseThreshold(text) : undefined
     throw new VastApiError({
       operation,
       kind: 'http',
       status,
       ...(apiMessage ? { apiMessage } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      ...(intervalMs !== undefined ? { intervalMs } : {}),
       retryable: isRetryableStatus(status),
       // 429 is refused before anything happens; a 5xx may come from an edge after the backend acted.
       ambiguous: status >= 500,
@@ -317,11 +344,7 @@ export class VastClient {
    * line (a newline followed by `::command::` would be read by the runner as a command).
    */
   #scrub(message: string | undefined): string | undefined {
-    const key = this.#options.apiKey.reveal()
-    const oneLine = message?.replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
-    // The key goes first, then the length: a cut must not leave part of the key behind.
-    const scrubbed = oneLine && key ? oneLine.split(key).join('***') : oneLine
-    return scrubbed?.slice(0, 300)
+    return scrubMessage(message, this.#options.apiKey.reveal())
   }
 }
 
@@ -336,42 +359,4 @@ function outOfTime(error: VastApiError): VastApiError {
     ambiguous: error.ambiguous,
     detail: `${error.status === undefined ? `${error.kind}, ` : ''}no time left in the step's budget for another attempt`,
   })
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return undefined
-  }
-}
-
-/** Vast errors carry `msg`, sometimes `message`, `detail` or `error`; a 429 may be plain text. */
-function messageOf(data: unknown, text: string): string | undefined {
-  if (typeof data === 'object' && data !== null) {
-    const record = data as Record<string, unknown>
-    for (const field of ['msg', 'message', 'detail', 'error']) {
-      const value = record[field]
-      if (typeof value === 'string' && value) return value.slice(0, 4000)
-    }
-    return undefined
-  }
-  if (typeof data === 'string') return data.slice(0, 4000)
-  const plain = text.trim()
-  return plain && !plain.startsWith('<') ? plain.split('\n')[0]?.slice(0, 4000) : undefined
-}
-
-/** The error code and message under fetch's "fetch failed" (or Node's own error). */
-function networkCause(error: unknown): { code: string; message: string } {
-  let current: unknown = error
-  for (let depth = 0; depth < 4 && current; depth++) {
-    const { code, message } = current as { code?: unknown; message?: unknown }
-    if (typeof code === 'string') {
-      // A proxy URL in a message could carry credentials: drop them.
-      const text = typeof message === 'string' ? message.replace(/\/\/[^/\s@]*@/g, '//***@') : ''
-      return { code, message: text.slice(0, 200) }
-    }
-    current = (current as { cause?: unknown }).cause
-  }
-  return { code: 'unknown', message: '' }
 }

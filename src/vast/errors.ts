@@ -23,8 +23,15 @@ export class VastApiError extends Error {
    * before it is sent again.
    */
   readonly ambiguous: boolean
-  /** How long the API asked us to wait (Retry-After, or the interval a 429 body names). */
+  /** How long the API asked us to wait (a Retry-After header). */
   readonly retryAfterMs: number | undefined
+  /** The route's minimum interval as a 429's body names it (`threshold=2.0`). */
+  readonly intervalMs: number | undefined
+  /**
+   * The refusal came from something in front of Vast's API (a CDN, WAF or proxy: a 403 with an
+   * HTML or empty body rather than Vast's JSON error), so it says nothing about the key.
+   */
+  readonly edge: boolean
 
   constructor(fields: {
     operation: string
@@ -34,7 +41,9 @@ export class VastApiError extends Error {
     retryable: boolean
     ambiguous: boolean
     retryAfterMs?: number
+    intervalMs?: number
     detail?: string
+    edge?: boolean
   }) {
     const status = fields.status === undefined ? '' : `HTTP ${fields.status}`
     const said = fields.apiMessage ? `: ${fields.apiMessage}` : ''
@@ -48,5 +57,7 @@ export class VastApiError extends Error {
     this.retryable = fields.retryable
     this.ambiguous = fields.ambiguous
     this.retryAfterMs = fields.retryAfterMs
+    this.intervalMs = fields.intervalMs
+    this.edge = fields.edge ?? false
   }
 }

@@ -30,25 +30,46 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
   return Math.max(0, date - nowMs)
 }
 
-/** Vast's plain-text 429 names its interval: "API requests too frequent endpoint threshold=2.0". */
+/**
+ * The interval a Vast 429 names: "API requests too frequent endpoint threshold=2.0" (also after
+ * a colon, or inside JSON `msg` / `detail`); undefined when it names none.
+ */
 export function parseThreshold(body: string): number | undefined {
   const match = /threshold\s*=\s*(\d+(?:\.\d+)?)/i.exec(body)
   return match ? Math.round(Number(match[1]) * 1000) : undefined
 }
 
 /**
- * How far past the interval a rate-limited caller spreads its next try, in intervals, after its
- * first and then every later consecutive 429. A matrix of N jobs sharing one parent key all wait
- * for the same one-per-interval create slot: the first try after a slot opens takes it, so the
- * slot is wasted only while nobody asks. Waiting U(1, 3) intervals keeps the tail of a matrix
- * quick (a few jobs left still ask about every 2 intervals) while each job asks at most about
- * once per 2 intervals, never in step with the others. `npm run bench` measures the result.
+ * How many of the route's intervals to wait after the n-th consecutive 429 (before jitter):
+ * doubling from 1 to 32, then 20% less after each further 429, never under 2.
+ *
+ * Why this shape: N jobs sharing one parent key (a matrix) share one create slot per interval,
+ * and a waiting job learns nothing from a 429 but "not yet", so its waits can only depend on how
+ * many 429s it has had. Doubling keeps the many early waiters from asking every interval (each
+ * job asks about 6 times in its first 60 intervals instead of 30). After that, the jobs still
+ * waiting are the tail of the matrix: few, so each must ask more often again or free slots go
+ * unused while they sleep. `npm run bench` measures the result; docs/rate-limits.md has the figures.
  */
-export const RATE_LIMIT_SPREAD = [1, 2] as const
+export const RATE_LIMIT_BACKOFF = {
+  doubling: [1, 2, 4, 8, 16, 32],
+  shrink: 0.8,
+  floorIntervals: 2,
+} as const
+
+/** Intervals to wait after the `refusals`-th consecutive 429 (1-based), before jitter. */
+export function rateLimitIntervals(refusals: number): number {
+  const { doubling, shrink, floorIntervals } = RATE_LIMIT_BACKOFF
+  const n = Math.max(1, Math.floor(refusals))
+  if (n <= doubling.length) return doubling[n - 1] ?? 1
+  const top = doubling[doubling.length - 1] ?? 1
+  return Math.max(floorIntervals, top * shrink ** (n - doubling.length))
+}
 
 /**
- * The wait after the `refusals`-th consecutive 429: what the API asked for (Retry-After) or the
- * interval it names, plus a random spread of up to 1 then 2 intervals.
+ * The wait after the `refusals`-th consecutive 429 on a route whose interval is `intervalMs`:
+ * `rateLimitIntervals` intervals, times a jitter of 0.5 to 1.5 so that jobs refused together do
+ * not come back together. A Retry-After (`retryAfterMs`) is a floor, never cut short; jobs told
+ * the same moment spread over half an interval after it.
  */
 export function rateLimitDelay(
   refusals: number,
@@ -56,9 +77,9 @@ export function rateLimitDelay(
   retryAfterMs: number | undefined,
   random: () => number,
 ): number {
-  const spread =
-    RATE_LIMIT_SPREAD[Math.min(refusals, RATE_LIMIT_SPREAD.length) - 1] ?? RATE_LIMIT_SPREAD[1]
-  return (retryAfterMs ?? intervalMs) + random() * spread * intervalMs
+  const spread = intervalMs * rateLimitIntervals(refusals) * (0.5 + random())
+  if (retryAfterMs === undefined) return spread
+  return Math.max(spread, retryAfterMs + random() * 0.5 * intervalMs)
 }
 
 /**

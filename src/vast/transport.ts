@@ -6,6 +6,8 @@
  * spellings of each variable count. Neither follows redirects.
  */
 
+import { USER_AGENT } from '../version.ts'
+
 export interface HttpResponse {
   status: number
   headers: { get(name: string): string | null }
@@ -76,6 +78,8 @@ async function proxyFetch(env: NodeJS.ProcessEnv): Promise<FetchLike> {
   }
   const undici = await import('undici')
   const dispatcher = new undici.EnvHttpProxyAgent({
+    // Sent to the proxy itself too (CONNECT), as some corporate proxies want one.
+    headers: { 'user-agent': USER_AGENT },
     httpProxy: env.http_proxy || env.HTTP_PROXY,
     httpsProxy: env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY,
     noProxy: env.no_proxy ?? env.NO_PROXY,
