@@ -155,7 +155,7 @@ describe('faults', () => {
   it('retries a 5xx and succeeds', async () => {
     const s = await start()
     s.emulator.inject('create', { type: 'status', status: 503, body: { msg: 'busy' } })
-    const main = await s.job.runMain({ inputs: s.inputs() })
+    const main = await s.job.runMain({ inputs: s.inputs({ 'request-timeout': '1s' }) })
     expect(main.conclusion).toBe('success')
     // a 5xx may have been applied by the backend: the action looked before sending again
     expect(s.emulator.requests.map((r) => `${r.route} ${r.status}`)).toEqual([
@@ -164,7 +164,7 @@ describe('faults', () => {
       'create 200',
     ])
     expect(s.emulator.liveKeys()).toHaveLength(2)
-    await s.job.runPost({ inputs: s.inputs() })
+    await s.job.runPost({ inputs: s.inputs({ 'request-timeout': '1s' }) })
     expect(s.emulator.liveKeys()).toHaveLength(1)
   })
 
@@ -185,13 +185,13 @@ describe('faults', () => {
   it('recovers from a lost create answer without an orphan or a duplicate', async () => {
     const s = await start()
     s.emulator.inject('create', { type: 'lost' })
-    const main = await s.job.runMain({ inputs: s.inputs() })
+    const main = await s.job.runMain({ inputs: s.inputs({ 'request-timeout': '1s' }) })
     expect(main.conclusion).toBe('success')
     const live = s.emulator.liveKeys().filter((k) => k.id !== s.emulator.parentKeyId)
     expect(live.map((k) => k.key)).toEqual([main.outputs['api-key']])
     // the first key (made, answer lost) was found by its name and deleted
     expect(s.emulator.keys().filter((k) => k.deletedAt !== null)).toHaveLength(1)
-    const post = await s.job.runPost({ inputs: s.inputs() })
+    const post = await s.job.runPost({ inputs: s.inputs({ 'request-timeout': '1s' }) })
     expect(post.conclusion).toBe('success')
     expect(s.emulator.liveKeys().map((k) => k.id)).toEqual([s.emulator.parentKeyId])
     expect(s.leaks()).toEqual([])
@@ -201,11 +201,11 @@ describe('faults', () => {
     const s = await start()
     s.emulator.inject('create', { type: 'lost' })
     s.emulator.inject('list', { type: 'status', status: 400, body: { msg: 'nope' } })
-    const main = await s.job.runMain({ inputs: s.inputs() })
+    const main = await s.job.runMain({ inputs: s.inputs({ 'request-timeout': '1s' }) })
     expect(main.conclusion).toBe('failure')
     expect(shown(main)).toMatch(/the post step looks for it by name/i)
     expect(s.emulator.liveKeys()).toHaveLength(2)
-    const post = await s.job.runPost({ inputs: s.inputs() })
+    const post = await s.job.runPost({ inputs: s.inputs({ 'request-timeout': '1s' }) })
     expect(post.conclusion).toBe('success')
     expect(s.emulator.liveKeys().map((k) => k.id)).toEqual([s.emulator.parentKeyId])
   })
@@ -245,7 +245,9 @@ describe('faults', () => {
     expect(post.annotations).toEqual([
       expect.objectContaining({
         level,
-        message: expect.stringMatching(/Could not delete .*HTTP 403: denied.*A sweep deletes it/),
+        message: expect.stringMatching(
+          /Could not delete the Vast.ai key \d+ .*HTTP 403: denied.*lacks user_write.*admin-api-key.*key-id: \d+/,
+        ),
       }),
     ])
   })

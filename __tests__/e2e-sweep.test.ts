@@ -76,7 +76,7 @@ describe('sweep', () => {
       'failed-count': '0',
     })
     expect(result.summary).toContain(`| ${ids.expiredOld} | old [vsk2`)
-    expect(result.summary).toMatch(/\| 2d\w* \|\n/) // overdue by ~48h
+    expect(result.summary).toMatch(/\| deadline passed 2d\w* ago \|\n/) // overdue by ~48h
     // one list, one users/current: the account is read once
     expect(s.emulator.requestsFor('list')).toHaveLength(1)
     expect(s.emulator.requestsFor('current')).toHaveLength(1)
@@ -185,12 +185,54 @@ describe('delete mode', () => {
     expect(shown(post)).toMatch(/Nothing to clean up/)
   })
 
-  it('takes an unknown id as already gone', async () => {
+  it('says so when the id is not on the account, and sends no delete', async () => {
     const { s } = await mixedAccount()
     const result = await del(s, '424242')
     expect(result.conclusion).toBe('success')
     expect(result.outputs['deleted-count']).toBe('0')
-    expect(shown(result)).toMatch(/424242 was already gone/)
+    expect(shown(result)).toMatch(/424242 is not on the account of admin-api-key/)
+    expect(s.emulator.requestsFor('delete')).toHaveLength(0)
+  })
+
+  it.each(['foreign', 'lookalike'] as const)(
+    'refuses a key the action did not make (%s), naming key-id and force',
+    async (role) => {
+      const { s, ids } = await mixedAccount()
+      const result = await del(s, String(ids[role]))
+      expect(result.conclusion).toBe('failure')
+      expect(shown(result)).toMatch(
+        new RegExp(`Input 'key-id': key ${ids[role]} was not made by this action.*force: true`),
+      )
+      expect(s.emulator.requestsFor('delete')).toHaveLength(0)
+      expect(live(s).has(ids[role])).toBe(true)
+      // a name the action did not write is outside text: never printed
+      expect(shown(result)).not.toMatch(/alice laptop|deploy \[vsk1/)
+    },
+  )
+
+  it('deletes a key the action did not make with force: true', async () => {
+    const { s, ids } = await mixedAccount()
+    const result = await s.job.runMain({
+      inputs: {
+        'admin-api-key': s.emulator.parentKey,
+        'api-url': s.emulator.url,
+        mode: 'delete',
+        'key-id': String(ids.foreign),
+        force: 'true',
+      },
+    })
+    expect(result.conclusion).toBe('success')
+    expect(result.outputs['deleted-count']).toBe('1')
+    expect(live(s).has(ids.foreign)).toBe(false)
+  })
+
+  it('names user_read and admin-api-key when the parent key may not list keys', async () => {
+    const { s, ids } = await mixedAccount()
+    s.emulator.inject('list', { type: 'status', status: 403, body: { msg: 'Forbidden' } })
+    const result = await del(s, String(ids.live))
+    expect(result.conclusion).toBe('failure')
+    expect(shown(result)).toMatch(/List API keys failed: HTTP 403.*lacks user_read.*admin-api-key/)
+    expect(live(s).has(ids.live)).toBe(true)
   })
 
   it('refuses to delete the parent key', async () => {

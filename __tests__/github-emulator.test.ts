@@ -691,3 +691,39 @@ describe('rate limits and records', () => {
     ])
   })
 })
+
+describe('workflow runs', () => {
+  it('answers a run attempt, the latest attempt, and 404 for unknown runs or attempts', async () => {
+    const emulator = await start()
+    emulator.setRun('acme/app', 77, [
+      { status: 'completed', conclusion: 'failure' },
+      { status: 'in_progress' },
+    ])
+    const first = await gh(emulator, 'GET', '/repos/acme/app/actions/runs/77/attempts/1')
+    expect(first.status).toBe(200)
+    expect(first.body).toMatchObject({
+      id: 77,
+      run_attempt: 1,
+      status: 'completed',
+      conclusion: 'failure',
+    })
+    const latest = await gh(emulator, 'GET', '/repos/acme/app/actions/runs/77')
+    expect(latest.body).toMatchObject({ run_attempt: 2, status: 'in_progress', conclusion: null })
+    expect((await gh(emulator, 'GET', '/repos/acme/app/actions/runs/77/attempts/3')).status).toBe(
+      404,
+    )
+    expect((await gh(emulator, 'GET', '/repos/acme/app/actions/runs/78')).status).toBe(404)
+    expect((await gh(emulator, 'GET', '/repos/acme/lib/actions/runs/77')).status).toBe(404)
+    expect(emulator.requestsFor('runAttempt')).toHaveLength(2)
+  })
+
+  it('refuses a token without actions: read (403) and one limited to other repositories', async () => {
+    const emulator = await start()
+    emulator.setRun('acme/lib', 5, [{ status: 'completed' }])
+    emulator.addToken('ghs_no_actions', { secretsWrite: false, actionsRead: false })
+    const path = '/repos/acme/lib/actions/runs/5/attempts/1'
+    expect((await gh(emulator, 'GET', path, { token: 'ghs_no_actions' })).status).toBe(403)
+    expect((await gh(emulator, 'GET', path, { token: APP_ONLY })).status).toBe(403)
+    expect((await gh(emulator, 'GET', path, { token: READER })).status).toBe(200)
+  })
+})

@@ -394,3 +394,44 @@ describe('first mistakes (issue 13): named, with the fix', () => {
     ])
   })
 })
+
+describe('inputs of issue 10', () => {
+  it('reads force in delete mode, and warns about it in other modes', async () => {
+    const del = await parse({
+      ...valid,
+      permissions: '',
+      mode: 'delete',
+      'key-id': '7',
+      force: 'true',
+    })
+    expect(del.settings).toMatchObject({ mode: 'delete', keyId: 7, force: true })
+    const create = await parse({ ...valid, force: 'true' })
+    expect(create.settings.warnings.join('\n')).toMatch(/Input 'force' is ignored in create mode/)
+    expect(await problems({ ...valid, mode: 'delete', 'key-id': '7', force: 'yes' })).toEqual([
+      expect.stringMatching(/force.*'yes' is not a boolean/),
+    ])
+  })
+
+  it('reads github-token (masked) and github-api-url in sweep mode', async () => {
+    const { settings, masked } = await parse({
+      'admin-api-key': KEY,
+      mode: 'sweep',
+      'github-token': 'ghs_token_value',
+      'github-api-url': 'https://ghes.example.com/api/v3',
+    })
+    if (settings.mode !== 'sweep') throw new Error('expected sweep settings')
+    expect(masked).toContain('ghs_token_value')
+    expect(settings.githubToken?.reveal()).toBe('ghs_token_value')
+    expect(settings.githubApiUrl).toBe('https://ghes.example.com/api/v3')
+    expect(settings.warnings).toEqual([])
+    expect(
+      await problems({ 'admin-api-key': KEY, mode: 'sweep', 'github-api-url': 'ftp://x' }),
+    ).toEqual([expect.stringMatching(/github-api-url/)])
+  })
+
+  it('runs a sweep without github-token as before', async () => {
+    const { settings } = await parse({ 'admin-api-key': KEY, mode: 'sweep' })
+    if (settings.mode !== 'sweep') throw new Error('expected sweep settings')
+    expect(settings.githubToken).toBeUndefined()
+  })
+})

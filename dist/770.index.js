@@ -30,14 +30,16 @@ function describeTarget(target, secretName) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Vh: () => (/* binding */ readJson),
 /* harmony export */   c4: () => (/* binding */ STATE),
-/* harmony export */   kH: () => (/* binding */ runCreatePost),
 /* harmony export */   uY: () => (/* binding */ mintKey)
 /* harmony export */ });
-/* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4660);
-/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(718);
+/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(718);
+/* harmony import */ var _signals_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(970);
 /* harmony import */ var _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2895);
 /* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1588);
+/* harmony import */ var _step_keys_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2257);
+
 
 
 
@@ -48,13 +50,20 @@ const STATE = {
     keyId: 'key-id',
     /** 'true' while a create may have made a key whose id we do not know (post looks by name). */
     pending: 'create-pending',
+    /** When the latest create request was sent (epoch ms), saved before it goes out. */
+    sentAt: 'create-sent-at',
+    /**
+     * When the last create request that got no answer was sent (epoch ms); saved when main knows.
+     * Until `request-timeout` (and a margin) after it, Vast may still apply that request.
+     */
+    uncertainAt: 'create-uncertain-at',
     configFile: 'config-file',
 };
 /** Creates the key (state first, so post can always find it), masks it, records its id. */
 async function mintKey(request, deps) {
     const { runner, client } = deps;
-    const expiresAt = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .deadlineFrom */ .vN)(deps.now(), request.ttlMs);
-    const name = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .formatKeyName */ .yv)({
+    const expiresAt = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .deadlineFrom */ .vN)(deps.now(), request.ttlMs);
+    const name = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .formatKeyName */ .yv)({
         label: request.label,
         kind: request.kind,
         expiresAt,
@@ -76,25 +85,38 @@ async function mintKey(request, deps) {
     runner.saveState(STATE.create, JSON.stringify(state));
     runner.saveState(STATE.pending, 'true');
     let uncertain = false;
+    // The send time of the request in flight, and of the last one that got no answer.
+    let sentAt = 0;
+    let uncertainAt = 0;
+    const onSend = () => {
+        sentAt = Date.now();
+        runner.saveState(STATE.sentAt, String(sentAt));
+    };
     // The answer to a create was lost: find out by name whether it made the key, delete what it
     // made, and only then try again.
     const resolveLostCreate = async (error) => {
         uncertain = true;
-        const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKeysNamed */ .dj)(client, name);
-        runner.info(`${error.message}; the request may have been applied: ${removed > 0 ? `deleted the ${removed} key(s) it made` : 'no key was made'}. Trying again.`);
+        uncertainAt = sentAt;
+        const removed = await (0,_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .deleteStepKeys */ .Ky)(client, name);
+        runner.info(`${error.message}; the request may have been applied: ${removed.length > 0 ? `deleted the ${removed.length} key(s) it made` : 'no key was made so far'}. Trying again.`);
         return 'retry';
     };
     let created;
     try {
-        created = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .createKey */ .cF)(client, { name, permissions: request.permissions }, resolveLostCreate);
+        created = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .createKey */ .cF)(client, { name, permissions: request.permissions }, resolveLostCreate, onSend);
     }
     catch (error) {
         // An ambiguous create, even one followed by a definite error, may have left a key.
-        uncertain ||= error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h ? error.ambiguous : true;
+        const ambiguous = error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h ? error.ambiguous : true;
+        if (ambiguous && sentAt)
+            uncertainAt = sentAt;
+        uncertain ||= ambiguous;
         if (!uncertain)
             runner.saveState(STATE.pending, 'false');
-        if (error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h && error.kind === 'aborted') {
-            await cleanUpAfterCancel(deps, name);
+        else if (uncertainAt)
+            runner.saveState(STATE.uncertainAt, String(uncertainAt));
+        if (error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h && error.kind === 'aborted' && uncertainAt) {
+            await cleanUpAfterCancel(deps, name, uncertainAt, request.requestTimeoutMs);
         }
         throw explainCreateError(error, uncertain);
     }
@@ -103,16 +125,37 @@ async function mintKey(request, deps) {
     // After an uncertain create, post also looks by name: an attempt the API applied only after
     // the action gave up on it (a timeout) can still appear later.
     runner.saveState(STATE.pending, uncertain ? 'true' : 'false');
+    if (uncertain)
+        runner.saveState(STATE.uncertainAt, String(uncertainAt));
     return { id: created.id, key: created.key, name, expiresAt };
 }
+/** Room kept before the runner's SIGTERM for the last look and its deletes. */
+const LAST_LOOK_RESERVE_MS = 2_000;
 /**
- * Cancelled while the create was in flight: the key may exist. Look for it now, within the
- * runner's grace period; the post step looks again in case it appears later.
+ * Cancelled while the create was in flight: the key may exist, or appear once Vast applies the
+ * request. Look now and, when the window for a late apply ends within the runner's grace, wait
+ * for it and look again; otherwise the post step looks again after the window.
  */
-async function cleanUpAfterCancel(deps, name) {
+async function cleanUpAfterCancel(deps, name, uncertainAt, requestTimeoutMs) {
+    const started = Date.now();
+    const windowEnd = (0,_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .uncertaintyEnd */ .iy)(uncertainAt, requestTimeoutMs);
+    const lastLookBy = started + _signals_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_CLEANUP_BUDGET_MS */ .vb - LAST_LOOK_RESERVE_MS;
     try {
-        const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKeysNamed */ .dj)(await deps.cleanupClient(), name);
-        deps.runner.info(`Cancelled during the create request; ${removed > 0 ? `deleted the key it made` : 'no key was made so far'}. The post step checks again.`);
+        const client = await deps.cleanupClient();
+        const result = windowEnd <= lastLookBy
+            ? await (0,_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .deleteLateKeys */ .oW)({
+                client,
+                stepName: name,
+                uncertainAt,
+                requestTimeoutMs,
+                lastLookBy: () => lastLookBy,
+                log: (message) => deps.runner.info(message),
+            })
+            : { deleted: await (0,_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .deleteStepKeys */ .Ky)(client, name), covered: false };
+        deps.runner.info(`Cancelled during the create request; ${result.deleted.length > 0 ? `deleted the ${result.deleted.length} key(s) it made` : 'no key was made so far'}. ` +
+            (result.covered
+                ? 'Vast can no longer apply the request.'
+                : `Vast could still apply the request until ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .isoSeconds */ .nE)(new Date(windowEnd))}: the post step looks again.`));
     }
     catch (error) {
         deps.runner.info(`Cancelled during the create request; could not check for a key now (${error.message}). The post step looks for it by name.`);
@@ -123,6 +166,11 @@ function explainCreateError(error, uncertain) {
         return error;
     if (error.kind === 'aborted')
         return error;
+    const hint = (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .accessHint */ .ux)(error);
+    if (uncertain && hint) {
+        return new Error(`${error.message}. ${hint}. A create request may have made a key that this parent key cannot look for: ` +
+            'the post step tries again, and if it cannot, delete it in the Vast console (Account, API keys)');
+    }
     if (uncertain) {
         return new Error(`${error.message}. A create request may have made the key; the post step looks for it by name and deletes it.`);
     }
@@ -138,66 +186,7 @@ function explainCreateError(error, uncertain) {
     }
     return error;
 }
-/** Post step: delete the key made in main (by id, and by name if its creation was uncertain). */
-async function runCreatePost(deps) {
-    const { runner } = deps;
-    removeExportedConfig(runner);
-    const state = readJson(runner.getState(STATE.create));
-    if (!state) {
-        runner.info('Nothing to delete: the main step stopped before it created a key.');
-        return;
-    }
-    const keyId = Number(runner.getState(STATE.keyId)) || undefined;
-    const pending = runner.getState(STATE.pending) === 'true';
-    if (!keyId && !pending) {
-        runner.info('Nothing to delete: the main step created no key.');
-        return;
-    }
-    if (state.revoke === 'never' && keyId && !pending) {
-        runner.info(`revoke: never — key ${keyId} stays; a sweep after its deadline or a delete step ends it.`);
-        return;
-    }
-    try {
-        const client = await deps.makeClient(state);
-        if (keyId && state.revoke === 'post') {
-            const result = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, keyId);
-            runner.info(result === 'deleted'
-                ? `Deleted Vast.ai key ${keyId}.`
-                : `Vast.ai key ${keyId} was already gone.`);
-        }
-        if (pending) {
-            // With revoke: never, the key handed out stays; only strays of an uncertain create go.
-            const keep = state.revoke === 'never' ? keyId : undefined;
-            const removed = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKeysNamed */ .dj)(client, state.name, keep);
-            runner.info(removed > 0
-                ? `Deleted ${removed} key(s) left by an uncertain or cancelled create.`
-                : 'No key was left by the uncertain or cancelled create.');
-        }
-    }
-    catch (error) {
-        const message = `Could not delete the Vast.ai key ${keyId ?? `named ${state.name}`}: ${error.message}. A sweep deletes it after its deadline.`;
-        if (state.cleanupFailure === 'fail')
-            runner.setFailed(message);
-        else
-            runner.warning(message);
-    }
-}
-function removeExportedConfig(runner) {
-    const file = readJson(runner.getState(STATE.configFile));
-    if (!file)
-        return;
-    try {
-        const result = (0,_config_file_js__WEBPACK_IMPORTED_MODULE_0__/* .removeConfigFile */ .X7)(file);
-        if (result === 'removed')
-            runner.info(`Removed ${file.path}.`);
-        if (result === 'replaced') {
-            runner.warning(`${file.path} is no longer the file this action wrote; left it alone.`);
-        }
-    }
-    catch (error) {
-        runner.warning(`Could not remove ${file.path}: ${error.code ?? 'error'}`);
-    }
-}
+/** A state value written as JSON; undefined when absent or unreadable. */
 function readJson(raw) {
     if (!raw)
         return undefined;
@@ -679,6 +668,105 @@ function keyTarget(name, settings) {
 
 /***/ }),
 
+/***/ 2257:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ky: () => (/* binding */ deleteStepKeys),
+/* harmony export */   iy: () => (/* binding */ uncertaintyEnd),
+/* harmony export */   oW: () => (/* binding */ deleteLateKeys)
+/* harmony export */ });
+/* unused harmony exports LATE_APPLY_MARGIN_MS, sameStep, findStepKeys */
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7607);
+/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(718);
+/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1588);
+
+
+
+
+/**
+ * The keys one step run made, found by what their names carry, and the window in which a create
+ * request that got no answer can still be applied by the server.
+ */
+/**
+ * Added to `request-timeout` after the last create request that got no answer. The action stops
+ * waiting for an answer after request-timeout, so by then the request has reached the server or
+ * never will; the margin covers the send time being read a moment before the bytes leave, and a
+ * list that reads from a replica a moment behind the write. A server that still holds a request
+ * longer than this is not covered by post: the run-aware sweep (`mode: sweep` with
+ * `github-token`) deletes such a key once the run has completed (docs/reliability.md).
+ */
+const LATE_APPLY_MARGIN_MS = 2_000;
+/** The moment (epoch ms) after which a create sent at `sentAt` can no longer be applied. */
+function uncertaintyEnd(sentAt, requestTimeoutMs) {
+    return sentAt + requestTimeoutMs + LATE_APPLY_MARGIN_MS;
+}
+/** The fields that say which step run made a key (the deadline and label are not compared). */
+function stepOf(fields) {
+    return JSON.stringify([
+        fields.kind,
+        fields.repository.toLowerCase(),
+        fields.runId,
+        fields.runAttempt,
+        fields.job,
+        fields.target ?? '',
+        fields.nonce,
+    ]);
+}
+/**
+ * Whether `name` was made by the same step run as `stepName` (the name main saved in state):
+ * same kind, repository, run id and attempt, job, target and nonce. Unparseable names never match.
+ */
+function sameStep(name, stepName) {
+    const mine = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_2__/* .parseKeyName */ .wN)(stepName);
+    const other = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_2__/* .parseKeyName */ .wN)(name);
+    return mine !== undefined && other !== undefined && stepOf(mine) === stepOf(other);
+}
+/** Live keys made by the step run that named its key `stepName`, but `except`. */
+async function findStepKeys(client, stepName, except) {
+    return (await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .listKeys */ .TH)(client)).filter((key) => key.id !== except && sameStep(key.name, stepName));
+}
+/** Deletes every live key of the step run (but `except`); returns the keys that went. */
+async function deleteStepKeys(client, stepName, except) {
+    const found = await findStepKeys(client, stepName, except);
+    for (const key of found)
+        await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, key.id);
+    return found;
+}
+/**
+ * Looks for keys of the step now, then, if the window in which an unanswered create can still be
+ * applied has not ended, waits for its end (never past `lastLookBy`) and looks again. Says in the
+ * log what it waits for and why. Errors from the API are thrown.
+ */
+async function deleteLateKeys(check) {
+    const now = check.now ?? Date.now;
+    const windowEnd = uncertaintyEnd(check.uncertainAt, check.requestTimeoutMs);
+    const deleted = await deleteStepKeys(check.client, check.stepName, check.except);
+    if (now() >= windowEnd)
+        return { deleted, covered: true, windowEnd };
+    const waitUntil = () => Math.min(windowEnd, check.lastLookBy());
+    check.log(`A create request sent at ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_2__/* .isoSeconds */ .nE)(new Date(check.uncertainAt))} got no answer; Vast could still apply it until ` +
+        `${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_2__/* .isoSeconds */ .nE)(new Date(windowEnd))} (request-timeout ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(check.requestTimeoutMs)} + ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(LATE_APPLY_MARGIN_MS)}). ` +
+        `Waiting ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(Math.max(1000, Math.ceil((waitUntil() - now()) / 1000) * 1000))} to look again.`);
+    // Polled, so that a cancel that shortens the budget also shortens the wait.
+    try {
+        while (now() < waitUntil()) {
+            await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(Math.min(250, waitUntil() - now()), undefined, check.signal ? { signal: check.signal } : {});
+        }
+    }
+    catch {
+        // Cancelled while waiting: what was found so far is deleted; the caller says what is left.
+        return { deleted, covered: false, windowEnd };
+    }
+    deleted.push(...(await deleteStepKeys(check.client, check.stepName, check.except)));
+    return { deleted, covered: now() >= windowEnd, windowEnd };
+}
+
+
+/***/ }),
+
 /***/ 8855:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -700,12 +788,13 @@ function markdownTable(headers, rows) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G7: () => (/* binding */ withAccessHint),
 /* harmony export */   Ii: () => (/* binding */ requireParentKeyId),
 /* harmony export */   QR: () => (/* binding */ currentKeyId),
 /* harmony export */   TH: () => (/* binding */ listKeys),
 /* harmony export */   cF: () => (/* binding */ createKey),
-/* harmony export */   dj: () => (/* binding */ deleteKeysNamed),
-/* harmony export */   l0: () => (/* binding */ deleteKey)
+/* harmony export */   l0: () => (/* binding */ deleteKey),
+/* harmony export */   ux: () => (/* binding */ accessHint)
 /* harmony export */ });
 /* harmony import */ var _secret_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7355);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2895);
@@ -731,10 +820,47 @@ function invalid(operation, status, detail) {
     });
 }
 /**
+ * What to do about a refusal (401/403) of a key-management call, or '' for any other error. Vast
+ * gates listing keys and reading the current user behind `user_read`, and creating and deleting
+ * keys behind `user_write` (vast-api.md, "Permissions"); a key cannot manage keys without them.
+ */
+function accessHint(error) {
+    if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h) || (error.status !== 401 && error.status !== 403))
+        return '';
+    // A refusal by an edge in front of the API (not Vast's JSON) says nothing about the key.
+    if (error.edge)
+        return '';
+    const write = /^(Create|Delete)/.test(error.operation);
+    const category = write ? 'user_write' : 'user_read';
+    return (`The parent key (admin-api-key) was refused: it is wrong or deleted, or lacks ${category} ` +
+        `(${write ? 'creating and deleting keys' : 'listing keys and reading the current user'} needs it). ` +
+        'Give admin-api-key both user_read and user_write');
+}
+/** Awaits `call`; a refusal (401/403) comes back with {@link accessHint} added to its message. */
+async function withAccessHint(call) {
+    try {
+        return await call;
+    }
+    catch (error) {
+        const hint = accessHint(error);
+        if (!hint || !(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h))
+            throw error;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
+            operation: error.operation,
+            kind: error.kind,
+            ...(error.status === undefined ? {} : { status: error.status }),
+            ...(error.apiMessage === undefined ? {} : { apiMessage: error.apiMessage }),
+            retryable: error.retryable,
+            ambiguous: error.ambiguous,
+            detail: hint,
+        });
+    }
+}
+/**
  * E1. A create whose answer was lost may have made the key: before sending it again, look the
  * key up by its unique name and delete what is found, so neither an orphan nor a duplicate stays.
  */
-async function createKey(client, request, onAmbiguous) {
+async function createKey(client, request, onAmbiguous, onSend) {
     const operation = 'Create API key';
     const { status, data } = await client.call({
         operation,
@@ -743,6 +869,7 @@ async function createKey(client, request, onAmbiguous) {
         body: { name: request.name, permissions: request.permissions },
         idempotent: false,
         onAmbiguous,
+        ...(onSend ? { onSend } : {}),
     });
     const record = (data ?? {});
     const id = record.id;
@@ -814,13 +941,6 @@ async function requireParentKeyId(client, doing) {
         throw new Error(`Vast did not say which key admin-api-key is (no key_id in /users/current); refusing to ${doing} without knowing which key is the parent`);
     }
     return id;
-}
-/** Deletes every live key with exactly this name (but `except`); returns how many went. */
-async function deleteKeysNamed(client, name, except) {
-    const matches = (await listKeys(client)).filter((key) => key.name === name && key.id !== except);
-    for (const key of matches)
-        await deleteKey(client, key.id);
-    return matches.length;
 }
 
 

@@ -8,36 +8,59 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   runDelete: () => (/* binding */ runDelete)
 /* harmony export */ });
-/* harmony import */ var _vast_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2895);
-/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1588);
+/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(718);
+/* harmony import */ var _vast_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2895);
+/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1588);
 
 
-/** `mode: delete`: one key by id, e.g. a key made with `revoke: never` in an earlier job. */
+
+/**
+ * `mode: delete`: one key by id, e.g. a key made with `revoke: never` in an earlier job. Only a
+ * key this action made (found by id in the account's list, its name a managed name) is deleted,
+ * unless `force: true`; never the parent key.
+ */
 async function runDelete(settings, deps) {
     const { runner, client } = deps;
-    const parentId = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .requireParentKeyId */ .Ii)(client, 'delete a key');
-    if (parentId === settings.keyId) {
-        throw new Error(`Input 'key-id': ${settings.keyId} is the parent key (admin-api-key) itself; refusing to delete it`);
+    const { keyId } = settings;
+    const parentId = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .withAccessHint */ .G7)((0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .requireParentKeyId */ .Ii)(client, 'delete a key'));
+    if (parentId === keyId) {
+        throw new Error(`Input 'key-id': ${keyId} is the parent key (admin-api-key) itself; refusing to delete it`);
+    }
+    const found = (await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .withAccessHint */ .G7)((0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .listKeys */ .TH)(client))).find((key) => key.id === keyId);
+    if (!found) {
+        runner.setOutput('deleted-count', '0');
+        runner.warning(`Vast.ai key ${keyId} is not on the account of admin-api-key (it was deleted already, or belongs to another account); nothing was deleted. Check key-id.`);
+        return;
+    }
+    // A name the action did not write is outside text: it is not printed.
+    const managed = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .parseKeyName */ .wN)(found.name) !== undefined;
+    const shownName = managed ? ` (${JSON.stringify(found.name)})` : '';
+    if (!managed) {
+        if (!settings.force) {
+            throw new Error(`Input 'key-id': key ${keyId} was not made by this action (its name is not a managed name, see docs/key-names.md); refusing to delete it. ` +
+                'Set force: true to delete a key the action did not make.');
+        }
+        runner.info(`force: true — deleting key ${keyId}, which this action did not make.`);
     }
     let result;
     try {
-        result = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .deleteKey */ .l0)(client, settings.keyId);
+        result = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .withAccessHint */ .G7)((0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .deleteKey */ .l0)(client, keyId));
     }
     catch (error) {
         runner.setOutput('deleted-count', '0');
-        throw explainRefusal(settings.keyId, error);
+        throw explainRefusal(keyId, error);
     }
     runner.setOutput('deleted-count', result === 'deleted' ? '1' : '0');
     runner.info(result === 'deleted'
-        ? `Deleted Vast.ai key ${settings.keyId}.`
-        : `Vast.ai key ${settings.keyId} was already gone.`);
+        ? `Deleted Vast.ai key ${keyId}${shownName}.`
+        : `Vast.ai key ${keyId} was deleted by someone else just now.`);
 }
 /**
  * Vast's refusals of a delete (vast-api.md E4), said in the user's terms. None of them means the
  * key is gone: a primary key (400) and another user's key (401 or 403) stay live.
  */
 function explainRefusal(keyId, error) {
-    if (!(error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .VastApiError */ .h) || error.kind !== 'http' || error.edge)
+    if (!(error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h) || error.kind !== 'http' || error.edge)
         return error;
     const said = error.apiMessage ?? '';
     if (error.status === 400 && /primary/i.test(said)) {
@@ -60,12 +83,13 @@ function explainRefusal(keyId, error) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G7: () => (/* binding */ withAccessHint),
 /* harmony export */   Ii: () => (/* binding */ requireParentKeyId),
 /* harmony export */   QR: () => (/* binding */ currentKeyId),
 /* harmony export */   TH: () => (/* binding */ listKeys),
 /* harmony export */   cF: () => (/* binding */ createKey),
-/* harmony export */   dj: () => (/* binding */ deleteKeysNamed),
-/* harmony export */   l0: () => (/* binding */ deleteKey)
+/* harmony export */   l0: () => (/* binding */ deleteKey),
+/* harmony export */   ux: () => (/* binding */ accessHint)
 /* harmony export */ });
 /* harmony import */ var _secret_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7355);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2895);
@@ -91,10 +115,47 @@ function invalid(operation, status, detail) {
     });
 }
 /**
+ * What to do about a refusal (401/403) of a key-management call, or '' for any other error. Vast
+ * gates listing keys and reading the current user behind `user_read`, and creating and deleting
+ * keys behind `user_write` (vast-api.md, "Permissions"); a key cannot manage keys without them.
+ */
+function accessHint(error) {
+    if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h) || (error.status !== 401 && error.status !== 403))
+        return '';
+    // A refusal by an edge in front of the API (not Vast's JSON) says nothing about the key.
+    if (error.edge)
+        return '';
+    const write = /^(Create|Delete)/.test(error.operation);
+    const category = write ? 'user_write' : 'user_read';
+    return (`The parent key (admin-api-key) was refused: it is wrong or deleted, or lacks ${category} ` +
+        `(${write ? 'creating and deleting keys' : 'listing keys and reading the current user'} needs it). ` +
+        'Give admin-api-key both user_read and user_write');
+}
+/** Awaits `call`; a refusal (401/403) comes back with {@link accessHint} added to its message. */
+async function withAccessHint(call) {
+    try {
+        return await call;
+    }
+    catch (error) {
+        const hint = accessHint(error);
+        if (!hint || !(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h))
+            throw error;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
+            operation: error.operation,
+            kind: error.kind,
+            ...(error.status === undefined ? {} : { status: error.status }),
+            ...(error.apiMessage === undefined ? {} : { apiMessage: error.apiMessage }),
+            retryable: error.retryable,
+            ambiguous: error.ambiguous,
+            detail: hint,
+        });
+    }
+}
+/**
  * E1. A create whose answer was lost may have made the key: before sending it again, look the
  * key up by its unique name and delete what is found, so neither an orphan nor a duplicate stays.
  */
-async function createKey(client, request, onAmbiguous) {
+async function createKey(client, request, onAmbiguous, onSend) {
     const operation = 'Create API key';
     const { status, data } = await client.call({
         operation,
@@ -103,6 +164,7 @@ async function createKey(client, request, onAmbiguous) {
         body: { name: request.name, permissions: request.permissions },
         idempotent: false,
         onAmbiguous,
+        ...(onSend ? { onSend } : {}),
     });
     const record = (data ?? {});
     const id = record.id;
@@ -174,13 +236,6 @@ async function requireParentKeyId(client, doing) {
         throw new Error(`Vast did not say which key admin-api-key is (no key_id in /users/current); refusing to ${doing} without knowing which key is the parent`);
     }
     return id;
-}
-/** Deletes every live key with exactly this name (but `except`); returns how many went. */
-async function deleteKeysNamed(client, name, except) {
-    const matches = (await listKeys(client)).filter((key) => key.name === name && key.id !== except);
-    for (const key of matches)
-        await deleteKey(client, key.id);
-    return matches.length;
 }
 
 

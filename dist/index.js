@@ -682,6 +682,127 @@ class Secret {
 
 /***/ }),
 
+/***/ 970:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   KU: () => (/* binding */ graceSignals),
+/* harmony export */   ju: () => (/* binding */ failOnUncaught),
+/* harmony export */   uT: () => (/* binding */ GraceBudget),
+/* harmony export */   vb: () => (/* binding */ CANCEL_CLEANUP_BUDGET_MS),
+/* harmony export */   w6: () => (/* binding */ cancellationSignal)
+/* harmony export */ });
+/* unused harmony export RUNNER_SIGTERM_AFTER_MS */
+/**
+ * The runner's cancellation (actions/runner, runner-protocol.md): SIGINT, then SIGTERM 7.5 s
+ * later, then a kill 2.5 s after that.
+ */
+const RUNNER_SIGTERM_AFTER_MS = 7_500;
+/** What a step may use of the runner's grace after SIGINT: 1 s is kept for writing and exit. */
+const CANCEL_CLEANUP_BUDGET_MS = RUNNER_SIGTERM_AFTER_MS - 1_000;
+/**
+ * Cancellation as the runner does it: SIGINT, then SIGTERM 7.5 s later, then a kill. The first
+ * signal aborts what is in flight so the step can clean up quickly; a second one ends the process.
+ */
+function cancellationSignal(onCancel = () => { }, target = process) {
+    const controller = new AbortController();
+    const handle = (signal) => {
+        if (controller.signal.aborted) {
+            target.exit(1);
+            return;
+        }
+        onCancel(signal);
+        controller.abort(new Error(`received ${signal}`));
+    };
+    target.on('SIGINT', handle);
+    target.on('SIGTERM', handle);
+    return controller.signal;
+}
+/**
+ * What Node itself would print to stderr, around the runner's chokepoint, with text that may come
+ * from outside: an error nothing caught (a library's timer, a stray rejection) fails the step
+ * through `fail`, and the process ends; a process warning (a library's `emitWarning`, such as a
+ * YAML parser quoting its input) goes to `debug` instead of Node's default printer.
+ */
+function failOnUncaught(fail, debug, target = process) {
+    target.removeAllListeners('warning');
+    target.on('warning', (warning) => debug(`${warning.name}: ${warning.message}`));
+    const handle = (error) => {
+        const message = error instanceof Error ? error.message : String(error);
+        fail(`Unexpected error: ${message}`, error instanceof Error ? error.stack : undefined);
+        target.exit(1);
+    };
+    target.on('uncaughtException', handle);
+    target.on('unhandledRejection', handle);
+}
+/**
+ * The post step's budget under cancellation. The post step deletes what main made, so a cancel
+ * does not stop it: SIGINT shortens its budget to the runner's grace ({@link
+ * CANCEL_CLEANUP_BUDGET_MS} from the signal), and `signal` aborts what is in flight only when that
+ * grace ends or SIGTERM comes. A further signal after that ends the process.
+ */
+class GraceBudget {
+    #controller = new AbortController();
+    #now;
+    #deadline;
+    #timer;
+    /** When SIGINT (or the first signal) came, epoch ms. */
+    interruptedAt;
+    constructor(budgetMs, now = Date.now) {
+        this.#now = now;
+        this.#deadline = now() + budgetMs;
+    }
+    /** Nothing may be sent past this moment (epoch ms); it moves earlier on SIGINT. */
+    deadline() {
+        return this.#deadline;
+    }
+    /** Aborted when the grace after SIGINT ends, or at SIGTERM. */
+    get signal() {
+        return this.#controller.signal;
+    }
+    /** Applies a signal at `at` (epoch ms); returns false when the process should end now. */
+    receive(name, at = this.#now()) {
+        if (this.#controller.signal.aborted)
+            return false;
+        if (name === 'SIGTERM') {
+            this.#abort(name);
+            return true;
+        }
+        if (this.interruptedAt !== undefined)
+            return true;
+        this.interruptedAt = at;
+        this.#deadline = Math.min(this.#deadline, at + CANCEL_CLEANUP_BUDGET_MS);
+        this.#timer = setTimeout(() => this.#abort('the end of the grace after SIGINT'), Math.max(0, this.#deadline - this.#now()));
+        this.#timer.unref();
+        return true;
+    }
+    #abort(reason) {
+        clearTimeout(this.#timer);
+        this.#controller.abort(new Error(`received ${reason}`));
+    }
+}
+/**
+ * Installs the post step's handlers on `budget`, then hands over from the early ones and replays
+ * what they caught. `onSignal` is told of each signal.
+ */
+function graceSignals(budget, onSignal, early, target = process) {
+    const handle = (name, at) => {
+        onSignal(name);
+        if (!budget.receive(name, at))
+            target.exit(1);
+    };
+    target.on('SIGINT', (name) => handle(name));
+    target.on('SIGTERM', (name) => handle(name));
+    if (early) {
+        early.release();
+        for (const { name, at } of early.received)
+            handle(name, at);
+    }
+}
+
+
+/***/ }),
+
 /***/ 2895:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -935,6 +1056,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers");
+
+/***/ }),
+
+/***/ 8500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 
 /***/ }),
 
@@ -1396,9 +1524,15 @@ function deleteSettings(read, common) {
     else {
         keyId = Number(text);
     }
-    return { ...common, mode: 'delete', keyId };
+    return { ...common, mode: 'delete', keyId, force: read.boolean('force') };
 }
-function sweepSettings(read, common) {
+function sweepSettings(read, common, source, options) {
+    const token = read.raw('github-token');
+    if (token)
+        options.onSecret(token);
+    const githubApi = checkApiUrl(read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl), DEFAULTS.githubApiUrl);
+    if ('problem' in githubApi)
+        read.problem('github-api-url', githubApi.problem);
     return {
         ...common,
         mode: 'sweep',
@@ -1406,6 +1540,8 @@ function sweepSettings(read, common) {
         graceMs: read.duration('grace', DEFAULTS.grace, GRACE_RANGE_MS),
         dryRun: read.boolean('dry-run'),
         budgetMs: read.duration('sweep-budget', DEFAULTS.sweepBudget, SWEEP_BUDGET_RANGE_MS),
+        ...(token ? { githubToken: new secret/* Secret */.z(token) } : {}),
+        githubApiUrl: 'url' in githubApi ? githubApi.url : '',
     };
 }
 async function readPermissions(read, options, allowSensitive) {
@@ -1673,12 +1809,13 @@ const MODE_INPUTS = {
     'export-env': { modes: ['create'], default: 'false' },
     'export-config': { modes: ['create'], default: 'false' },
     'key-id': { modes: ['delete'], default: '' },
+    force: { modes: ['delete'], default: 'false' },
     'sweep-scope': { modes: ['sweep'], default: 'repository' },
     grace: { modes: ['sweep'], default: '0s' },
     'dry-run': { modes: ['create', 'sweep', 'rotate'], default: 'false' },
     'sweep-budget': { modes: ['sweep'], default: '10m' },
-    'github-token': { modes: ['rotate'], default: '' },
-    'github-api-url': { modes: ['rotate'], default: '' },
+    'github-token': { modes: ['rotate', 'sweep'], default: '' },
+    'github-api-url': { modes: ['rotate', 'sweep'], default: '' },
     'secret-name': { modes: ['rotate'], default: '' },
     'secret-scope': { modes: ['rotate'], default: 'repository' },
     repository: { modes: ['rotate'], default: '' },
@@ -1745,7 +1882,7 @@ async function parseInputs(source, options) {
     else if (mode === 'delete')
         settings = deleteSettings(read, common);
     else if (mode === 'sweep')
-        settings = sweepSettings(read, common);
+        settings = sweepSettings(read, common, source, options);
     else if (mode === 'rotate')
         settings = await rotateSettings(read, common, source, options);
     if (settings?.mode === 'create' && settings.exportConfig && (0,config_file/* relativeXdgConfigHome */.lH)(source.env)) {
@@ -1767,8 +1904,10 @@ function readContext(env) {
     };
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: ./src/signals.ts
+var signals = __nccwpck_require__(970);
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __nccwpck_require__(8500);
 // EXTERNAL MODULE: ./src/vast/errors.ts
 var errors = __nccwpck_require__(2895);
 ;// CONCATENATED MODULE: ./src/vast/retry.ts
@@ -1943,7 +2082,7 @@ const CERTIFICATE_CODES = /^(ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO_SELF_SIGNED
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 /** A wait this long (ms) after a 429 is worth a line in the step's log. */
 const LONG_WAIT_MS = 10_000;
-const realSleep = (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, signal ? { signal } : undefined);
+const realSleep = (ms, signal) => (0,promises_.setTimeout)(ms, undefined, signal ? { signal } : undefined);
 /** The one HTTP client for the Vast API: timeouts, retries with backoff, and its error type. */
 class VastClient {
     #options;
@@ -1971,6 +2110,7 @@ class VastClient {
             let error;
             try {
                 await this.#waitForSlot(route, options.operation);
+                options.onSend?.(attempt);
                 return await this.#send(options, attempt);
             }
             catch (caught) {
@@ -2351,29 +2491,35 @@ async function nodeFetch(url, init) {
 
 
 
+
 /** The post step must end within 60 s whatever the API does; leave room for start-up. */
 const POST_BUDGET_MS = 50_000;
 /** delete mode has no budget input: one users/current and one delete, 429s included. */
 const DELETE_BUDGET_MS = 300_000;
-/** After a cancel, the runner sends SIGTERM 7.5 s after SIGINT: clean up within that. */
-const CANCEL_CLEANUP_BUDGET_MS = 5_000;
+
 /**
- * A Vast client for this step: nothing is sent past `budgetMs` from now, and the step's
- * cancellation aborts it, unless it is the client that cleans up after a cancel.
+ * A Vast client for this step: nothing is sent past `budget` (ms from now, or a budget whose
+ * deadline a cancel can move), and the step's cancellation aborts it, unless it is the client
+ * that cleans up after a cancel.
  */
-async function makeClient(settings, environment, budgetMs, { cancellable = true } = {}) {
+async function makeClient(settings, environment, budget, { cancellable = true } = {}) {
     const { runner, signal } = environment;
-    return new VastClient({
+    const deadline = typeof budget === 'number' ? Date.now() + budget : 0;
+    const options = {
         baseUrl: settings.apiUrl,
         apiKey: settings.adminKey,
         requestTimeoutMs: settings.requestTimeoutMs,
         retry: { ...DEFAULT_RETRY, maxAttempts: settings.maxAttempts },
         fetch: await createFetch(environment.env),
-        deadline: Date.now() + budgetMs,
+        // Read by the client before every send and wait.
+        get deadline() {
+            return typeof budget === 'number' ? deadline : budget.deadline();
+        },
         ...(cancellable && signal ? { signal } : {}),
         debug: (message) => runner.debug(message),
         info: (message) => runner.info(message),
-    });
+    };
+    return new VastClient(options);
 }
 async function runMain(environment) {
     const { runner } = environment;
@@ -2420,7 +2566,7 @@ async function runMode(settings, environment) {
                 ...(await mintDeps(settings, environment)),
                 writer,
                 clientFor: (minted) => makeClient({ ...settings, adminKey: minted.key }, environment, DELETE_BUDGET_MS),
-                freshClient: ({ cancellable = true } = {}) => makeClient(settings, environment, cancellable ? DELETE_BUDGET_MS : CANCEL_CLEANUP_BUDGET_MS, { cancellable }),
+                freshClient: ({ cancellable = true } = {}) => makeClient(settings, environment, cancellable ? DELETE_BUDGET_MS : signals/* CANCEL_CLEANUP_BUDGET_MS */.vb, { cancellable }),
                 sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
             });
         }
@@ -2430,9 +2576,27 @@ async function runMode(settings, environment) {
             return runDelete(settings, { runner, client });
         }
         case 'sweep': {
-            const { runSweep } = await __nccwpck_require__.e(/* import() */ 196).then(__nccwpck_require__.bind(__nccwpck_require__, 2196));
+            const { runSweep } = await __nccwpck_require__.e(/* import() */ 312).then(__nccwpck_require__.bind(__nccwpck_require__, 312));
             const client = await makeClient(settings, environment, settings.budgetMs);
-            return runSweep(settings, { runner, client, now, ...(signal ? { signal } : {}) });
+            let runs;
+            if (settings.githubToken) {
+                const { RunReader } = await __nccwpck_require__.e(/* import() */ 281).then(__nccwpck_require__.bind(__nccwpck_require__, 1281));
+                runs = new RunReader({
+                    token: settings.githubToken,
+                    apiUrl: settings.githubApiUrl,
+                    requestTimeoutMs: settings.requestTimeoutMs,
+                    fetch: await createFetch(environment.env),
+                    ...(signal ? { signal } : {}),
+                    debug: (message) => runner.debug(message),
+                });
+            }
+            return runSweep(settings, {
+                runner,
+                client,
+                now,
+                ...(signal ? { signal } : {}),
+                ...(runs ? { runs } : {}),
+            });
         }
     }
 }
@@ -2443,11 +2607,16 @@ async function mintDeps(settings, environment) {
         client: await makeClient(settings, environment, settings.createBudgetMs),
         now: environment.now ?? (() => new Date()),
         nonce: () => (0,external_node_crypto_.randomBytes)(4).toString('hex'),
-        cleanupClient: () => makeClient(settings, environment, CANCEL_CLEANUP_BUDGET_MS, { cancellable: false }),
+        cleanupClient: () => makeClient(settings, environment, signals/* CANCEL_CLEANUP_BUDGET_MS */.vb, { cancellable: false }),
     };
 }
+/**
+ * The post step. A cancel does not stop it: `budget` (made by post.ts before its first await)
+ * shortens to the runner's grace on SIGINT, and only then aborts what is in flight.
+ */
 async function runPost(environment) {
     const { runner } = environment;
+    const budget = environment.budget ?? new signals/* GraceBudget */.uT(POST_BUDGET_MS);
     try {
         for (const secret of proxySecrets(environment.env))
             runner.setSecret(secret);
@@ -2460,16 +2629,17 @@ async function runPost(environment) {
             runner.info('Nothing to clean up: the main step made no key to delete.');
             return;
         }
-        const { runCreatePost } = await __nccwpck_require__.e(/* import() */ 338).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
+        const { runCreatePost } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
         await runCreatePost({
             runner,
+            budget,
             makeClient: async (state) => {
                 const adminKey = runner.getInput('admin-api-key');
                 runner.setSecret(adminKey);
                 if (!adminKey) {
                     throw new Error("input 'admin-api-key' is empty in the post step");
                 }
-                return makeClient({ ...state, adminKey: new secret/* Secret */.z(adminKey) }, environment, POST_BUDGET_MS);
+                return makeClient({ ...state, adminKey: new secret/* Secret */.z(adminKey) }, { ...environment, signal: budget.signal }, budget);
             },
         });
     }
@@ -2720,43 +2890,6 @@ function createRunner(io = defaultIo) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/signals.ts
-/**
- * Cancellation as the runner does it: SIGINT, then SIGTERM 7.5 s later, then a kill. The first
- * signal aborts what is in flight so the step can clean up quickly; a second one ends the process.
- */
-function cancellationSignal(onCancel = () => { }, target = process) {
-    const controller = new AbortController();
-    const handle = (signal) => {
-        if (controller.signal.aborted) {
-            target.exit(1);
-            return;
-        }
-        onCancel(signal);
-        controller.abort(new Error(`received ${signal}`));
-    };
-    target.on('SIGINT', handle);
-    target.on('SIGTERM', handle);
-    return controller.signal;
-}
-/**
- * What Node itself would print to stderr, around the runner's chokepoint, with text that may come
- * from outside: an error nothing caught (a library's timer, a stray rejection) fails the step
- * through `fail`, and the process ends; a process warning (a library's `emitWarning`, such as a
- * YAML parser quoting its input) goes to `debug` instead of Node's default printer.
- */
-function failOnUncaught(fail, debug, target = process) {
-    target.removeAllListeners('warning');
-    target.on('warning', (warning) => debug(`${warning.name}: ${warning.message}`));
-    const handle = (error) => {
-        const message = error instanceof Error ? error.message : String(error);
-        fail(`Unexpected error: ${message}`, error instanceof Error ? error.stack : undefined);
-        target.exit(1);
-    };
-    target.on('uncaughtException', handle);
-    target.on('unhandledRejection', handle);
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -2764,12 +2897,12 @@ function failOnUncaught(fail, debug, target = process) {
 /** The main step: the real runner, environment and cancellation signal, nothing else. */
 async function main() {
     const runner = createRunner();
-    failOnUncaught((message, stack) => {
+    (0,signals/* failOnUncaught */.ju)((message, stack) => {
         runner.setFailed(message);
         if (stack)
             runner.debug(stack);
     }, (message) => runner.debug(message));
-    const signal = cancellationSignal((name) => runner.info(`Received ${name}: stopping.`));
+    const signal = (0,signals/* cancellationSignal */.w6)((name) => runner.info(`Received ${name}: stopping.`));
     await runMain({ runner, env: process.env, signal });
     // Everything is written (file commands and stdout are synchronous). Do not wait for timers a
     // library may have left behind, such as Octokit's retry scheduler after a bounded call.
@@ -2780,16 +2913,23 @@ async function main() {
 
 
 
-/** The post step: the real runner, environment and cancellation signal, nothing else. */
-async function post() {
+/**
+ * The post step: the real runner, environment and cancellation, nothing else. Its signal
+ * handlers are in place before its first await (and dist/post.js catches signals that come
+ * while the bundle loads): a cancel must not stop the delete.
+ */
+async function post(early) {
     const runner = createRunner();
-    failOnUncaught((message, stack) => {
+    (0,signals/* failOnUncaught */.ju)((message, stack) => {
         runner.setFailed(message);
         if (stack)
             runner.debug(stack);
     }, (message) => runner.debug(message));
-    const signal = cancellationSignal((name) => runner.info(`Received ${name}: stopping.`));
-    await runPost({ runner, env: process.env, signal });
+    const budget = new signals/* GraceBudget */.uT(POST_BUDGET_MS);
+    (0,signals/* graceSignals */.KU)(budget, (name) => runner.info(budget.interruptedAt === undefined && name === 'SIGINT'
+        ? `Received ${name}: the key is still deleted, within the runner's grace before SIGTERM.`
+        : `Received ${name}: stopping.`), early);
+    await runPost({ runner, env: process.env, budget });
     // As in main: nothing is left to write, and nothing worth waiting for.
     process.exit();
 }

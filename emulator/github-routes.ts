@@ -11,6 +11,8 @@
  *   orgPublicKey           GET /orgs/{org}/actions/secrets/public-key
  *   orgGetSecret, orgPutSecret   GET|PUT /orgs/{org}/actions/secrets/{name}
  *   orgSecretRepositories  GET /orgs/{org}/actions/secrets/{name}/repositories
+ *   run                    GET /repos/{owner}/{repo}/actions/runs/{run_id}
+ *   runAttempt             GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt}
  */
 export type GitHubRouteName =
   | 'repo'
@@ -24,6 +26,8 @@ export type GitHubRouteName =
   | 'orgGetSecret'
   | 'orgPutSecret'
   | 'orgSecretRepositories'
+  | 'run'
+  | 'runAttempt'
 
 export const GITHUB_ROUTE_NAMES: readonly GitHubRouteName[] = [
   'repo',
@@ -37,6 +41,8 @@ export const GITHUB_ROUTE_NAMES: readonly GitHubRouteName[] = [
   'orgGetSecret',
   'orgPutSecret',
   'orgSecretRepositories',
+  'run',
+  'runAttempt',
 ]
 
 export interface GitHubRoute {
@@ -46,6 +52,9 @@ export interface GitHubRoute {
   repo?: string
   environment?: string
   secretName?: string
+  /** run and runAttempt routes: decimal strings as sent. */
+  runId?: string
+  attempt?: string
 }
 
 const SECRETS_DOCS = 'https://docs.github.com/rest/actions/secrets'
@@ -62,6 +71,8 @@ export const ROUTE_DOCS: Readonly<Record<GitHubRouteName, string>> = {
   orgGetSecret: `${SECRETS_DOCS}#get-an-organization-secret`,
   orgPutSecret: `${SECRETS_DOCS}#create-or-update-an-organization-secret`,
   orgSecretRepositories: `${SECRETS_DOCS}#list-selected-repositories-for-an-organization-secret`,
+  run: 'https://docs.github.com/rest/actions/workflow-runs#get-a-workflow-run',
+  runAttempt: 'https://docs.github.com/rest/actions/workflow-runs#get-a-workflow-run-attempt',
 }
 
 /** The route of a request, or null: GitHub answers 404 for unknown paths and wrong methods alike. */
@@ -83,6 +94,14 @@ export function matchRoute(method: string, pathname: string): GitHubRoute | null
       const secretName = rest[2] ?? ''
       if (isGet) return { name: 'getSecret', owner, repo, secretName }
       if (isPut) return { name: 'putSecret', owner, repo, secretName }
+      return null
+    }
+    if (rest[0] === 'actions' && rest[1] === 'runs' && /^\d+$/.test(rest[2] ?? '')) {
+      const runId = rest[2] ?? ''
+      if (rest.length === 3) return isGet ? { name: 'run', owner, repo, runId } : null
+      if (rest.length === 5 && rest[3] === 'attempts' && /^\d+$/.test(rest[4] ?? '')) {
+        return isGet ? { name: 'runAttempt', owner, repo, runId, attempt: rest[4] ?? '' } : null
+      }
       return null
     }
     if (rest.length === 4 && rest[0] === 'environments' && rest[2] === 'secrets') {

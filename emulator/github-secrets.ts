@@ -8,6 +8,7 @@ import { isRecord, json, parseJson } from './vast-http.ts'
 import type { Reply } from './vast-http.ts'
 import { ROUTE_DOCS } from './github-routes.ts'
 import type { GitHubRoute } from './github-routes.ts'
+import { runReply } from './github-runs.ts'
 import { canSeeRepository } from './github-state.ts'
 import type {
   GitHubState,
@@ -50,6 +51,10 @@ export function handleRoute(state: GitHubState, call: RouteCall): Reply {
   if (repo === undefined) return githubError(404, 'Not Found', docs)
   if (!canSeeRepository(rights, repo)) return notAccessible(docs)
   if (route.name === 'repo') return json(200, repoJson(repo, call.baseUrl))
+  if (route.name === 'run' || route.name === 'runAttempt') {
+    if (rights.actionsRead === false) return notAccessible(docs)
+    return runReply(repo, route, call.baseUrl, docs)
+  }
   let scope = repo.scope
   if (route.environment !== undefined) {
     const environment = repo.environments.get(route.environment.toLowerCase())

@@ -49,6 +49,16 @@ export interface RepoRecord {
   scope: SecretScope
   /** By lower-cased name. */
   environments: Map<string, SecretScope>
+  /** Workflow runs by run id: the status (and conclusion) of each attempt, 1-based. */
+  runs: Map<string, RunAttemptRecord[]>
+}
+
+/** One attempt of a workflow run, as GitHub's run object reports it. */
+export interface RunAttemptRecord {
+  /** queued, in_progress, completed, waiting, requested, pending. */
+  status: string
+  /** success, failure, cancelled, ... once completed; null before. */
+  conclusion: string | null
 }
 
 export interface TokenRights {
@@ -58,6 +68,8 @@ export interface TokenRights {
   repositories?: string[]
   /** PUT organisation secrets. */
   orgSecretsWrite?: boolean
+  /** Read workflow runs (`actions: read`); default true. */
+  actionsRead?: boolean
 }
 
 /** How tests name a scope: a repository, an environment of one, or an organisation. */
@@ -104,6 +116,7 @@ export class GitHubState {
         org,
         scope: newScope('repository', org.login, name),
         environments: new Map(),
+        runs: new Map(),
       }
       org.repos.set(name.toLowerCase(), repo)
       this.#reposById.set(repo.id, repo)

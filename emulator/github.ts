@@ -1,5 +1,6 @@
 // A loopback emulator of the GitHub REST endpoints used to write Actions secrets (repository,
-// environment and organisation scopes), for tests and local demos. Each scope has its own
+// environment and organisation scopes) and to read workflow runs (github-runs.ts), for tests and
+// local demos. Each scope has its own
 // Curve25519 keypair; a PUT's sealed box is opened with the scope's current private key and the
 // plaintext kept, so tests can check that a secret holds exactly what the action meant to write.
 // Tokens and secrets here are throwaway test values.
@@ -141,6 +142,25 @@ export class GitHubEmulator {
   addRepository(fullName: string, options: { environments?: string[] } = {}): { id: number } {
     const repo = this.#state.addRepository(fullName, options.environments)
     return { id: repo.id }
+  }
+
+  /**
+   * Sets a workflow run of a repository (created if needed): the status of each attempt, the
+   * first attempt first. `completed` attempts get `conclusion` (default success).
+   */
+  setRun(
+    repository: string,
+    runId: string | number,
+    attempts: { status: string; conclusion?: string }[],
+  ): void {
+    const repo = this.#state.addRepository(repository)
+    repo.runs.set(
+      String(runId),
+      attempts.map((a) => ({
+        status: a.status,
+        conclusion: a.status === 'completed' ? (a.conclusion ?? 'success') : null,
+      })),
+    )
   }
 
   /** An organisation without repositories (addRepository creates owners itself). */

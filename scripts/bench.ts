@@ -451,6 +451,60 @@ try {
       target: '<= 100 MB',
       met: sweepData.maxRssKb <= 100 * 1024,
     })
+
+    // Post's wall time with nothing uncertain (delete by id: one request, no wait) and after a
+    // create that got no answer just now (request-timeout 1s): it looks, waits until Vast can no
+    // longer apply that request (request-timeout + 2 s after its send), and looks again.
+    {
+      const timesOf = { certain: [] as number[], uncertain: [] as number[] }
+      for (let i = 0; i < 5; i++) {
+        for (const kind of ['certain', 'uncertain'] as const) {
+          const name = formatKeyName({
+            label: 'bench',
+            kind: 'job',
+            expiresAt: new Date(Date.now() + 3_600_000),
+            repository: 'octo-org/gpu-trainer',
+            runId: '2',
+            runAttempt: '1',
+            job: 'bench',
+            nonce: `${kind === 'certain' ? 'c' : 'd'}${i}`,
+          })
+          const victim = emulator.addKey({ name })
+          const sentAt = Date.now()
+          const state = {
+            mode: 'create',
+            create: JSON.stringify({
+              apiUrl: emulator.url,
+              name,
+              revoke: 'post',
+              cleanupFailure: 'warn',
+              requestTimeoutMs: 1000,
+              maxAttempts: 5,
+            }),
+            'key-id': String(victim.id),
+            'create-pending': kind === 'uncertain' ? 'true' : 'false',
+            'create-sent-at': String(sentAt),
+            'create-uncertain-at': kind === 'uncertain' ? String(sentAt) : '',
+          }
+          const post = await run(postJs, stepEnv(inputs, state))
+          if (post.code !== 0 || emulator.isLive(victim.key))
+            throw new Error(`post step failed:\n${post.stdout}`)
+          timesOf[kind].push(post.ms)
+        }
+      }
+      report({
+        name: 'post wall time, nothing uncertain (median)',
+        value: `${median(timesOf.certain).toFixed(0)} ms`,
+        target: '-',
+        met: null,
+      })
+      report({
+        name: 'post wall time, create unanswered just now',
+        value: `${median(timesOf.uncertain).toFixed(0)} ms (request-timeout 1s)`,
+        target: '-',
+        met: null,
+      })
+    }
   }
 } finally {
   await emulator.close()

@@ -2,10 +2,19 @@
 // fault) run through dist/ as the runner runs it, printed as a table; then generated cases: key
 // values through the built action with debug on (leaks), bad values for every input, hostile
 // text (runner commands, pieces of secrets) through every path that prints, in process and
-// through dist/, and sequences of rotations over five secrets sharing one key-name (every secret
-// must keep a live key). Exits 1 when anything fails. `npm test` runs the same checks in fewer numbers.
+// through dist/, sequences of rotations over five secrets sharing one key-name (every secret
+// must keep a live key), and randomised lifecycle schedules (main, post and a run-aware sweep
+// under faults and SIGINTs: orphans and leaks). Exits 1 when anything fails. `npm test` runs the
+// same checks in fewer numbers. `npm run test:faults -- --lifecycle` runs only the lifecycle
+// schedules.
 import fc from 'fast-check'
 import { formatMatrix, runMatrix } from '../__tests__/support/fault-matrix.ts'
+import {
+  describeSchedule,
+  runSchedule,
+  scheduleArb,
+  type LifecycleResult,
+} from '../__tests__/support/lifecycle.ts'
 import {
   badInputCase,
   badInputProblem,
@@ -21,6 +30,7 @@ import {
   printProblems,
   type HostileCase,
 } from '../__tests__/support/hostile-runs.ts'
+import { rotationSequence, runRotationSequence } from '../__tests__/support/rotation.ts'
 
 const LEAK_CASES = 60
 const BAD_INPUT_CASES = 3000
@@ -28,9 +38,14 @@ const MISTAKE_CASES = 3000
 const HOSTILE_PRINTS = 20_000
 const HOSTILE_RUNS = 300
 const ROTATION_SEQUENCES = 30
-import { rotationSequence, runRotationSequence } from '../__tests__/support/rotation.ts'
+const LIFECYCLE_SCHEDULES = 40
+const LIFECYCLE_SEED = 2026
 
 const started = Date.now()
+const lifecycleFailures = await runLifecycle()
+if (process.argv.includes('--lifecycle')) {
+  process.exit(lifecycleFailures ? 1 : 0)
+}
 const results = await runMatrix(4, (r) =>
   process.stderr.write(`${r.problems.length ? 'FAIL' : 'pass'}  ${r.operation} × ${r.fault}\n`),
 )
@@ -125,6 +140,37 @@ process.exitCode =
   printFailures ||
   hostileFailures ||
   mistakeFailures ||
-  rotationFailures
+  rotationFailures ||
+  lifecycleFailures
     ? 1
     : 0
+
+/** Generated schedules, two at a time; prints each and the totals; returns how many failed. */
+async function runLifecycle(): Promise<number> {
+  const schedules = fc.sample(scheduleArb, { numRuns: LIFECYCLE_SCHEDULES, seed: LIFECYCLE_SEED })
+  process.stderr.write(`\n${schedules.length} lifecycle schedules (seed ${LIFECYCLE_SEED})...\n`)
+  const results: LifecycleResult[] = []
+  let next = 0
+  const worker = async () => {
+    while (next < schedules.length) {
+      const schedule = schedules[next++]
+      if (!schedule) break
+      const result = await runSchedule(schedule)
+      results.push(result)
+      console.log(
+        `${result.problems.length ? 'FAIL' : 'pass'}  post ${(result.postMs / 1000).toFixed(1)} s, left after post ${result.orphansAfterPost}, after sweep ${result.orphans}  ${describeSchedule(schedule)}` +
+          (result.problems.length ? `\n      ${result.problems.join('; ')}` : ''),
+      )
+    }
+  }
+  await Promise.all([worker(), worker()])
+  const failed = results.filter((r) => r.problems.length).length
+  const afterPost = results.reduce((n, r) => n + r.orphansAfterPost, 0)
+  const orphans = results.reduce((n, r) => n + r.orphans, 0)
+  const leaked = results.reduce((n, r) => n + r.leaks.length, 0)
+  console.log(
+    `lifecycle: ${results.length} schedules tried, ${failed} failed; keys left after post: ${afterPost} ` +
+      `(in ${results.filter((r) => r.orphansAfterPost).length} schedules), orphans after the run-aware sweep: ${orphans}; leaks: ${leaked}`,
+  )
+  return failed
+}

@@ -8,10 +8,12 @@ import {
   type RotateSettings,
   type Settings,
 } from './inputs/index.ts'
+import type { PostBudget } from './modes/create-post.ts'
 import type { MintDeps } from './modes/mint.ts'
 import type { Runner } from './runner.ts'
 import { Secret } from './secret.ts'
-import { VastClient } from './vast/client.ts'
+import { CANCEL_CLEANUP_BUDGET_MS, GraceBudget } from './signals.ts'
+import { VastClient, type ClientOptions } from './vast/client.ts'
 import { VastApiError } from './vast/errors.ts'
 import { DEFAULT_RETRY } from './vast/retry.ts'
 import { createFetch, proxySecrets } from './vast/transport.ts'
@@ -33,8 +35,7 @@ export interface Environment {
 export const POST_BUDGET_MS = 50_000
 /** delete mode has no budget input: one users/current and one delete, 429s included. */
 export const DELETE_BUDGET_MS = 300_000
-/** After a cancel, the runner sends SIGTERM 7.5 s after SIGINT: clean up within that. */
-export const CANCEL_CLEANUP_BUDGET_MS = 5_000
+export { CANCEL_CLEANUP_BUDGET_MS } from './signals.ts'
 
 type ClientSettings = Pick<
   CommonSettings,
@@ -42,27 +43,33 @@ type ClientSettings = Pick<
 >
 
 /**
- * A Vast client for this step: nothing is sent past `budgetMs` from now, and the step's
- * cancellation aborts it, unless it is the client that cleans up after a cancel.
+ * A Vast client for this step: nothing is sent past `budget` (ms from now, or a budget whose
+ * deadline a cancel can move), and the step's cancellation aborts it, unless it is the client
+ * that cleans up after a cancel.
  */
 async function makeClient(
   settings: ClientSettings,
   environment: Environment,
-  budgetMs: number,
+  budget: number | PostBudget,
   { cancellable = true } = {},
 ): Promise<VastClient> {
   const { runner, signal } = environment
-  return new VastClient({
+  const deadline = typeof budget === 'number' ? Date.now() + budget : 0
+  const options: ClientOptions = {
     baseUrl: settings.apiUrl,
     apiKey: settings.adminKey,
     requestTimeoutMs: settings.requestTimeoutMs,
     retry: { ...DEFAULT_RETRY, maxAttempts: settings.maxAttempts },
     fetch: await createFetch(environment.env),
-    deadline: Date.now() + budgetMs,
+    // Read by the client before every send and wait.
+    get deadline() {
+      return typeof budget === 'number' ? deadline : budget.deadline()
+    },
     ...(cancellable && signal ? { signal } : {}),
     debug: (message) => runner.debug(message),
     info: (message) => runner.info(message),
-  })
+  }
+  return new VastClient(options)
 }
 
 export async function runMain(environment: Environment): Promise<void> {
@@ -134,7 +141,25 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
     case 'sweep': {
       const { runSweep } = await import('./modes/sweep.ts')
       const client = await makeClient(settings, environment, settings.budgetMs)
-      return runSweep(settings, { runner, client, now, ...(signal ? { signal } : {}) })
+      let runs
+      if (settings.githubToken) {
+        const { RunReader } = await import('./github/runs.ts')
+        runs = new RunReader({
+          token: settings.githubToken,
+          apiUrl: settings.githubApiUrl,
+          requestTimeoutMs: settings.requestTimeoutMs,
+          fetch: await createFetch(environment.env),
+          ...(signal ? { signal } : {}),
+          debug: (message) => runner.debug(message),
+        })
+      }
+      return runSweep(settings, {
+        runner,
+        client,
+        now,
+        ...(signal ? { signal } : {}),
+        ...(runs ? { runs } : {}),
+      })
     }
   }
 }
@@ -154,8 +179,13 @@ async function mintDeps(
   }
 }
 
-export async function runPost(environment: Environment): Promise<void> {
+/**
+ * The post step. A cancel does not stop it: `budget` (made by post.ts before its first await)
+ * shortens to the runner's grace on SIGINT, and only then aborts what is in flight.
+ */
+export async function runPost(environment: Environment & { budget?: GraceBudget }): Promise<void> {
   const { runner } = environment
+  const budget = environment.budget ?? new GraceBudget(POST_BUDGET_MS)
   try {
     for (const secret of proxySecrets(environment.env)) runner.setSecret(secret)
     const mode = runner.getState('mode')
@@ -167,16 +197,21 @@ export async function runPost(environment: Environment): Promise<void> {
       runner.info('Nothing to clean up: the main step made no key to delete.')
       return
     }
-    const { runCreatePost } = await import('./modes/create.ts')
+    const { runCreatePost } = await import('./modes/create-post.ts')
     await runCreatePost({
       runner,
+      budget,
       makeClient: async (state) => {
         const adminKey = runner.getInput('admin-api-key')
         runner.setSecret(adminKey)
         if (!adminKey) {
           throw new Error("input 'admin-api-key' is empty in the post step")
         }
-        return makeClient({ ...state, adminKey: new Secret(adminKey) }, environment, POST_BUDGET_MS)
+        return makeClient(
+          { ...state, adminKey: new Secret(adminKey) },
+          { ...environment, signal: budget.signal },
+          budget,
+        )
       },
     })
   } catch (error) {

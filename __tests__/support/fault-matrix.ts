@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises'
 import type { Fault, RouteName } from '../../emulator/vast.ts'
 import { formatKeyName } from '../../src/key-name.ts'
 import { scenario, shown, type Scenario } from './action.ts'
@@ -44,7 +43,7 @@ export type FaultName = keyof typeof FAULTS
 export type Expected =
   | 'recovers' // the step succeeds after retrying; everything ends as on the happy path
   | 'fails' // the step fails with a message naming the operation and status; nothing is left
-  | 'warns' // post cannot delete: the step passes with a warning naming the key (a sweep ends it)
+  | 'warns' // post cannot delete: the step passes with a warning naming the key and what to do
   | 'trusts 404' // post is told the key is gone; it says so (the injected 404 is a lie)
 
 export function expected(operation: Operation, fault: FaultName): Expected {
@@ -115,18 +114,22 @@ export async function runCell(operation: Operation, fault: FaultName): Promise<C
         )
       }
       if (operation === 'delete') inject()
-      // A timed-out create still lands at the server once its delay is over; in a real job the
-      // job's own steps run in between. Post runs after that, as it would.
-      if (fault === 'timeout') await delay(FAULT_DELAY_MS)
+      // A timed-out create still lands at the server once its delay is over: post itself waits
+      // for the window in which that can happen, and runs at once, as right after a short job.
       const post = await s.job.runPost({ inputs })
       check(post.durationMs < BUDGET_MS.post, `post took ${Math.round(post.durationMs)} ms`)
       if (want === 'warns') {
         check(post.conclusion === 'success', `post ended ${post.conclusion}`)
         check(
           post.annotations.some(
-            (a) => a.level === 'warning' && /Could not delete .*A sweep deletes it/.test(a.message),
+            (a) =>
+              a.level === 'warning' &&
+              /Could not delete the Vast.ai key \d+ .*lacks user_write.*admin-api-key.*key-id: \d+/.test(
+                a.message,
+              ) &&
+              !/sweep/.test(a.message),
           ),
-          'no warning naming the key left for a sweep',
+          'no warning naming the key, user_write and the next step',
         )
       } else if (want === 'trusts 404') {
         check(/was already gone/.test(shown(post)), 'post did not report the key as gone')
@@ -152,6 +155,12 @@ export async function runCell(operation: Operation, fault: FaultName): Promise<C
           new RegExp(`${op} failed: ${fault}`).test(shown(main)),
           'no message naming the operation and status',
         )
+        if (fault === 'HTTP 401' || fault === 'HTTP 403') {
+          check(
+            /lacks user_read.*admin-api-key/.test(shown(main)),
+            'the refusal does not name user_read and admin-api-key',
+          )
+        }
         check(remaining === 2, 'keys were deleted although the step failed')
       } else {
         check(main.conclusion === 'success', `main ended ${main.conclusion}: ${shown(main)}`)

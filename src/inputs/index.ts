@@ -37,12 +37,13 @@ const MODE_INPUTS: Record<string, { modes: readonly Mode[]; default: string }> =
   'export-env': { modes: ['create'], default: 'false' },
   'export-config': { modes: ['create'], default: 'false' },
   'key-id': { modes: ['delete'], default: '' },
+  force: { modes: ['delete'], default: 'false' },
   'sweep-scope': { modes: ['sweep'], default: 'repository' },
   grace: { modes: ['sweep'], default: '0s' },
   'dry-run': { modes: ['create', 'sweep', 'rotate'], default: 'false' },
   'sweep-budget': { modes: ['sweep'], default: '10m' },
-  'github-token': { modes: ['rotate'], default: '' },
-  'github-api-url': { modes: ['rotate'], default: '' },
+  'github-token': { modes: ['rotate', 'sweep'], default: '' },
+  'github-api-url': { modes: ['rotate', 'sweep'], default: '' },
   'secret-name': { modes: ['rotate'], default: '' },
   'secret-scope': { modes: ['rotate'], default: 'repository' },
   repository: { modes: ['rotate'], default: '' },
@@ -125,7 +126,7 @@ export async function parseInputs(source: InputSource, options: ParseOptions): P
   let settings: Settings | undefined
   if (mode === 'create') settings = await createSettings(read, common, options)
   else if (mode === 'delete') settings = deleteSettings(read, common)
-  else if (mode === 'sweep') settings = sweepSettings(read, common)
+  else if (mode === 'sweep') settings = sweepSettings(read, common, source, options)
   else if (mode === 'rotate') settings = await rotateSettings(read, common, source, options)
 
   if (settings?.mode === 'create' && settings.exportConfig && relativeXdgConfigHome(source.env)) {

@@ -78,10 +78,22 @@ export function deleteSettings(read: Reader, common: CommonSettings): DeleteSett
   } else {
     keyId = Number(text)
   }
-  return { ...common, mode: 'delete', keyId }
+  return { ...common, mode: 'delete', keyId, force: read.boolean('force') }
 }
 
-export function sweepSettings(read: Reader, common: CommonSettings): SweepSettings {
+export function sweepSettings(
+  read: Reader,
+  common: CommonSettings,
+  source: InputSource,
+  options: ParseOptions,
+): SweepSettings {
+  const token = read.raw('github-token')
+  if (token) options.onSecret(token)
+  const githubApi = checkApiUrl(
+    read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl),
+    DEFAULTS.githubApiUrl,
+  )
+  if ('problem' in githubApi) read.problem('github-api-url', githubApi.problem)
   return {
     ...common,
     mode: 'sweep',
@@ -89,6 +101,8 @@ export function sweepSettings(read: Reader, common: CommonSettings): SweepSettin
     graceMs: read.duration('grace', DEFAULTS.grace, GRACE_RANGE_MS),
     dryRun: read.boolean('dry-run'),
     budgetMs: read.duration('sweep-budget', DEFAULTS.sweepBudget, SWEEP_BUDGET_RANGE_MS),
+    ...(token ? { githubToken: new Secret(token) } : {}),
+    githubApiUrl: 'url' in githubApi ? githubApi.url : '',
   }
 }
 

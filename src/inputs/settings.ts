@@ -40,6 +40,8 @@ export interface CreateSettings extends CommonSettings {
 export interface DeleteSettings extends CommonSettings {
   readonly mode: 'delete'
   readonly keyId: number
+  /** Delete the key even when its name says this action did not make it. */
+  readonly force: boolean
 }
 
 export interface SweepSettings extends CommonSettings {
@@ -48,6 +50,9 @@ export interface SweepSettings extends CommonSettings {
   readonly graceMs: number
   readonly dryRun: boolean
   readonly budgetMs: number
+  /** Run-aware sweep: a token that can read this repository's workflow runs (actions: read). */
+  readonly githubToken?: Secret
+  readonly githubApiUrl: string
 }
 
 export type SecretTarget =

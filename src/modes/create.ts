@@ -6,7 +6,7 @@ import { markdownTable } from '../summary.ts'
 import { deleteKey } from '../vast/keys.ts'
 import { mintKey, STATE, type MintDeps } from './mint.ts'
 
-export { runCreatePost } from './mint.ts'
+export { runCreatePost } from './create-post.ts'
 
 export interface CreateDeps extends MintDeps {
   configFilePath: string
@@ -63,7 +63,9 @@ export async function runCreate(settings: CreateSettings, deps: CreateDeps): Pro
             name,
             permissions,
             isoSeconds(expiresAt),
-            settings.revoke === 'post' ? 'when the job ends' : 'by a sweep or delete step',
+            settings.revoke === 'post'
+              ? 'by the post step (its line follows)'
+              : 'by a sweep or delete step',
           ],
         ],
       ),

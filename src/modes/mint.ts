@@ -1,12 +1,13 @@
-import { removeConfigFile, type WrittenFile } from '../config-file.ts'
 import type { CommonSettings } from '../inputs/index.ts'
-import { deadlineFrom, formatKeyName, type KeyKind } from '../key-name.ts'
+import { deadlineFrom, formatKeyName, isoSeconds, type KeyKind } from '../key-name.ts'
 import type { Permissions } from '../permissions.ts'
 import type { Runner } from '../runner.ts'
 import type { Secret } from '../secret.ts'
+import { CANCEL_CLEANUP_BUDGET_MS } from '../signals.ts'
 import type { VastClient } from '../vast/client.ts'
 import { VastApiError } from '../vast/errors.ts'
-import { createKey, deleteKey, deleteKeysNamed } from '../vast/keys.ts'
+import { accessHint, createKey } from '../vast/keys.ts'
+import { deleteLateKeys, deleteStepKeys, uncertaintyEnd } from './step-keys.ts'
 
 /**
  * The life of one minted key, shared by create and rotate: its state for the post step, the
@@ -30,6 +31,13 @@ export const STATE = {
   keyId: 'key-id',
   /** 'true' while a create may have made a key whose id we do not know (post looks by name). */
   pending: 'create-pending',
+  /** When the latest create request was sent (epoch ms), saved before it goes out. */
+  sentAt: 'create-sent-at',
+  /**
+   * When the last create request that got no answer was sent (epoch ms); saved when main knows.
+   * Until `request-timeout` (and a margin) after it, Vast may still apply that request.
+   */
+  uncertainAt: 'create-uncertain-at',
   configFile: 'config-file',
 } as const
 
@@ -92,25 +100,41 @@ export async function mintKey(request: MintRequest, deps: MintDeps): Promise<Min
   runner.saveState(STATE.pending, 'true')
 
   let uncertain = false
+  // The send time of the request in flight, and of the last one that got no answer.
+  let sentAt = 0
+  let uncertainAt = 0
+  const onSend = () => {
+    sentAt = Date.now()
+    runner.saveState(STATE.sentAt, String(sentAt))
+  }
   // The answer to a create was lost: find out by name whether it made the key, delete what it
   // made, and only then try again.
   const resolveLostCreate = async (error: VastApiError) => {
     uncertain = true
-    const removed = await deleteKeysNamed(client, name)
+    uncertainAt = sentAt
+    const removed = await deleteStepKeys(client, name)
     runner.info(
-      `${error.message}; the request may have been applied: ${removed > 0 ? `deleted the ${removed} key(s) it made` : 'no key was made'}. Trying again.`,
+      `${error.message}; the request may have been applied: ${removed.length > 0 ? `deleted the ${removed.length} key(s) it made` : 'no key was made so far'}. Trying again.`,
     )
     return 'retry' as const
   }
   let created
   try {
-    created = await createKey(client, { name, permissions: request.permissions }, resolveLostCreate)
+    created = await createKey(
+      client,
+      { name, permissions: request.permissions },
+      resolveLostCreate,
+      onSend,
+    )
   } catch (error) {
     // An ambiguous create, even one followed by a definite error, may have left a key.
-    uncertain ||= error instanceof VastApiError ? error.ambiguous : true
+    const ambiguous = error instanceof VastApiError ? error.ambiguous : true
+    if (ambiguous && sentAt) uncertainAt = sentAt
+    uncertain ||= ambiguous
     if (!uncertain) runner.saveState(STATE.pending, 'false')
-    if (error instanceof VastApiError && error.kind === 'aborted') {
-      await cleanUpAfterCancel(deps, name)
+    else if (uncertainAt) runner.saveState(STATE.uncertainAt, String(uncertainAt))
+    if (error instanceof VastApiError && error.kind === 'aborted' && uncertainAt) {
+      await cleanUpAfterCancel(deps, name, uncertainAt, request.requestTimeoutMs)
     }
     throw explainCreateError(error, uncertain)
   }
@@ -120,18 +144,45 @@ export async function mintKey(request: MintRequest, deps: MintDeps): Promise<Min
   // After an uncertain create, post also looks by name: an attempt the API applied only after
   // the action gave up on it (a timeout) can still appear later.
   runner.saveState(STATE.pending, uncertain ? 'true' : 'false')
+  if (uncertain) runner.saveState(STATE.uncertainAt, String(uncertainAt))
   return { id: created.id, key: created.key, name, expiresAt }
 }
 
+/** Room kept before the runner's SIGTERM for the last look and its deletes. */
+const LAST_LOOK_RESERVE_MS = 2_000
+
 /**
- * Cancelled while the create was in flight: the key may exist. Look for it now, within the
- * runner's grace period; the post step looks again in case it appears later.
+ * Cancelled while the create was in flight: the key may exist, or appear once Vast applies the
+ * request. Look now and, when the window for a late apply ends within the runner's grace, wait
+ * for it and look again; otherwise the post step looks again after the window.
  */
-async function cleanUpAfterCancel(deps: MintDeps, name: string): Promise<void> {
+async function cleanUpAfterCancel(
+  deps: MintDeps,
+  name: string,
+  uncertainAt: number,
+  requestTimeoutMs: number,
+): Promise<void> {
+  const started = Date.now()
+  const windowEnd = uncertaintyEnd(uncertainAt, requestTimeoutMs)
+  const lastLookBy = started + CANCEL_CLEANUP_BUDGET_MS - LAST_LOOK_RESERVE_MS
   try {
-    const removed = await deleteKeysNamed(await deps.cleanupClient(), name)
+    const client = await deps.cleanupClient()
+    const result =
+      windowEnd <= lastLookBy
+        ? await deleteLateKeys({
+            client,
+            stepName: name,
+            uncertainAt,
+            requestTimeoutMs,
+            lastLookBy: () => lastLookBy,
+            log: (message) => deps.runner.info(message),
+          })
+        : { deleted: await deleteStepKeys(client, name), covered: false }
     deps.runner.info(
-      `Cancelled during the create request; ${removed > 0 ? `deleted the key it made` : 'no key was made so far'}. The post step checks again.`,
+      `Cancelled during the create request; ${result.deleted.length > 0 ? `deleted the ${result.deleted.length} key(s) it made` : 'no key was made so far'}. ` +
+        (result.covered
+          ? 'Vast can no longer apply the request.'
+          : `Vast could still apply the request until ${isoSeconds(new Date(windowEnd))}: the post step looks again.`),
     )
   } catch (error) {
     deps.runner.info(
@@ -143,6 +194,13 @@ async function cleanUpAfterCancel(deps: MintDeps, name: string): Promise<void> {
 function explainCreateError(error: unknown, uncertain: boolean): unknown {
   if (!(error instanceof VastApiError)) return error
   if (error.kind === 'aborted') return error
+  const hint = accessHint(error)
+  if (uncertain && hint) {
+    return new Error(
+      `${error.message}. ${hint}. A create request may have made a key that this parent key cannot look for: ` +
+        'the post step tries again, and if it cannot, delete it in the Vast console (Account, API keys)',
+    )
+  }
   if (uncertain) {
     return new Error(
       `${error.message}. A create request may have made the key; the post step looks for it by name and deletes it.`,
@@ -167,76 +225,8 @@ function explainCreateError(error: unknown, uncertain: boolean): unknown {
   return error
 }
 
-export interface CreatePostDeps {
-  runner: Runner
-  makeClient: (state: CreateState) => Promise<VastClient>
-}
-
-/** Post step: delete the key made in main (by id, and by name if its creation was uncertain). */
-export async function runCreatePost(deps: CreatePostDeps): Promise<void> {
-  const { runner } = deps
-  removeExportedConfig(runner)
-  const state = readJson<CreateState>(runner.getState(STATE.create))
-  if (!state) {
-    runner.info('Nothing to delete: the main step stopped before it created a key.')
-    return
-  }
-  const keyId = Number(runner.getState(STATE.keyId)) || undefined
-  const pending = runner.getState(STATE.pending) === 'true'
-  if (!keyId && !pending) {
-    runner.info('Nothing to delete: the main step created no key.')
-    return
-  }
-  if (state.revoke === 'never' && keyId && !pending) {
-    runner.info(
-      `revoke: never — key ${keyId} stays; a sweep after its deadline or a delete step ends it.`,
-    )
-    return
-  }
-  try {
-    const client = await deps.makeClient(state)
-    if (keyId && state.revoke === 'post') {
-      const result = await deleteKey(client, keyId)
-      runner.info(
-        result === 'deleted'
-          ? `Deleted Vast.ai key ${keyId}.`
-          : `Vast.ai key ${keyId} was already gone.`,
-      )
-    }
-    if (pending) {
-      // With revoke: never, the key handed out stays; only strays of an uncertain create go.
-      const keep = state.revoke === 'never' ? keyId : undefined
-      const removed = await deleteKeysNamed(client, state.name, keep)
-      runner.info(
-        removed > 0
-          ? `Deleted ${removed} key(s) left by an uncertain or cancelled create.`
-          : 'No key was left by the uncertain or cancelled create.',
-      )
-    }
-  } catch (error) {
-    const message = `Could not delete the Vast.ai key ${keyId ?? `named ${state.name}`}: ${(error as Error).message}. A sweep deletes it after its deadline.`
-    if (state.cleanupFailure === 'fail') runner.setFailed(message)
-    else runner.warning(message)
-  }
-}
-
-function removeExportedConfig(runner: Runner): void {
-  const file = readJson<WrittenFile>(runner.getState(STATE.configFile))
-  if (!file) return
-  try {
-    const result = removeConfigFile(file)
-    if (result === 'removed') runner.info(`Removed ${file.path}.`)
-    if (result === 'replaced') {
-      runner.warning(`${file.path} is no longer the file this action wrote; left it alone.`)
-    }
-  } catch (error) {
-    runner.warning(
-      `Could not remove ${file.path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
-    )
-  }
-}
-
-function readJson<T>(raw: string): T | undefined {
+/** A state value written as JSON; undefined when absent or unreadable. */
+export function readJson<T>(raw: string): T | undefined {
   if (!raw) return undefined
   try {
     return JSON.parse(raw) as T

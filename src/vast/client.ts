@@ -44,6 +44,11 @@ export interface CallOptions {
    */
   idempotent: boolean
   onAmbiguous?: (error: VastApiError) => Promise<'retry' | 'stop'>
+  /**
+   * Called just before each attempt is sent (after any pacing wait), with the attempt number. A
+   * create records the time here: a request that then gets no answer may still be applied.
+   */
+  onSend?: (attempt: number) => void
 }
 
 export interface ApiResponse {
@@ -106,6 +111,7 @@ export class VastClient {
       let error: VastApiError
       try {
         await this.#waitForSlot(route, options.operation)
+        options.onSend?.(attempt)
         return await this.#send(options, attempt)
       } catch (caught) {
         if (!(caught instanceof VastApiError)) throw caught

@@ -35,6 +35,43 @@ function invalid(operation: string, status: number, detail: string): VastApiErro
 }
 
 /**
+ * What to do about a refusal (401/403) of a key-management call, or '' for any other error. Vast
+ * gates listing keys and reading the current user behind `user_read`, and creating and deleting
+ * keys behind `user_write` (vast-api.md, "Permissions"); a key cannot manage keys without them.
+ */
+export function accessHint(error: unknown): string {
+  if (!(error instanceof VastApiError) || (error.status !== 401 && error.status !== 403)) return ''
+  // A refusal by an edge in front of the API (not Vast's JSON) says nothing about the key.
+  if (error.edge) return ''
+  const write = /^(Create|Delete)/.test(error.operation)
+  const category = write ? 'user_write' : 'user_read'
+  return (
+    `The parent key (admin-api-key) was refused: it is wrong or deleted, or lacks ${category} ` +
+    `(${write ? 'creating and deleting keys' : 'listing keys and reading the current user'} needs it). ` +
+    'Give admin-api-key both user_read and user_write'
+  )
+}
+
+/** Awaits `call`; a refusal (401/403) comes back with {@link accessHint} added to its message. */
+export async function withAccessHint<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call
+  } catch (error) {
+    const hint = accessHint(error)
+    if (!hint || !(error instanceof VastApiError)) throw error
+    throw new VastApiError({
+      operation: error.operation,
+      kind: error.kind,
+      ...(error.status === undefined ? {} : { status: error.status }),
+      ...(error.apiMessage === undefined ? {} : { apiMessage: error.apiMessage }),
+      retryable: error.retryable,
+      ambiguous: error.ambiguous,
+      detail: hint,
+    })
+  }
+}
+
+/**
  * E1. A create whose answer was lost may have made the key: before sending it again, look the
  * key up by its unique name and delete what is found, so neither an orphan nor a duplicate stays.
  */
@@ -42,6 +79,7 @@ export async function createKey(
   client: VastClient,
   request: { name: string; permissions: Permissions },
   onAmbiguous: (error: VastApiError) => Promise<'retry' | 'stop'>,
+  onSend?: (attempt: number) => void,
 ): Promise<CreatedKey> {
   const operation = 'Create API key'
   const { status, data } = await client.call({
@@ -51,6 +89,7 @@ export async function createKey(
     body: { name: request.name, permissions: request.permissions },
     idempotent: false,
     onAmbiguous,
+    ...(onSend ? { onSend } : {}),
   })
   const record = (data ?? {}) as Record<string, unknown>
   const id = record.id
@@ -128,15 +167,4 @@ export async function requireParentKeyId(client: VastClient, doing: string): Pro
     )
   }
   return id
-}
-
-/** Deletes every live key with exactly this name (but `except`); returns how many went. */
-export async function deleteKeysNamed(
-  client: VastClient,
-  name: string,
-  except?: number,
-): Promise<number> {
-  const matches = (await listKeys(client)).filter((key) => key.name === name && key.id !== except)
-  for (const key of matches) await deleteKey(client, key.id)
-  return matches.length
 }
