@@ -5,13 +5,8 @@ import { selectExpiredKeys } from '../src/modes/sweep.ts'
 import type { Secret } from '../src/secret.ts'
 import type { VastClient } from '../src/vast/client.ts'
 import { VastApiError } from '../src/vast/errors.ts'
-import {
-  createKey,
-  deleteKey,
-  deleteKeysNamed,
-  listKeys,
-  requireParentKeyId,
-} from '../src/vast/keys.ts'
+import { createKey, deleteKey, listKeys, requireParentKeyId } from '../src/vast/keys.ts'
+import { deleteStepKeys } from '../src/modes/step-keys.ts'
 import type { JobIdentity } from './token.ts'
 
 /**
@@ -46,8 +41,9 @@ export const SWEEP_BUDGET_MS = 5 * 60_000
 
 /**
  * Creates the key. A create whose answer was lost is resolved by name before it is sent again
- * (src/vast/keys.ts); when the create fails in a way that may have made a key, the keys with its
- * name are looked for once more and deleted, so a failed mint leaves nothing behind.
+ * (src/modes/step-keys.ts, as the action does); when the create fails in a way that may have made a
+ * key, the keys of its name are looked for once more and deleted. A create that Vast applies only
+ * after that look (a late apply) is left to the sweep: its name carries its deadline.
  */
 export async function mintKey(
   makeClient: ClientFactory,
@@ -72,7 +68,7 @@ export async function mintKey(
       client,
       { name, permissions: request.permissions },
       async () => {
-        await deleteKeysNamed(client, name)
+        await deleteStepKeys(client, name)
         return 'retry'
       },
     )
@@ -80,7 +76,7 @@ export async function mintKey(
   } catch (error) {
     if (!(error instanceof VastApiError) || error.ambiguous) {
       await makeClient(DELETE_BUDGET_MS)
-        .then((cleanup) => deleteKeysNamed(cleanup, name))
+        .then((cleanup) => deleteStepKeys(cleanup, name))
         .catch(() => undefined)
     }
     throw error
