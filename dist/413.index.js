@@ -6,6 +6,7 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ removeExportedConfig),
 /* harmony export */   runCreatePost: () => (/* binding */ runCreatePost)
 /* harmony export */ });
 /* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4660);
@@ -138,6 +139,7 @@ function nextStep(state, keyId, sweepCanWork = true) {
         : '';
     return `A scheduled sweep (mode: sweep) deletes it after its deadline ${deadline}${early}; or ${byHand}.`;
 }
+/** Removes the file export-config wrote in main, if it is still that file. */
 function removeExportedConfig(runner) {
     const file = (0,_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .readJson */ .Vh)(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.configFile));
     if (!file)

@@ -1718,6 +1718,44 @@ function describeSensitive(categories) {
 }
 /** The run identity that goes into key names; placeholders when run outside a runner. */
 
+;// CONCATENATED MODULE: ./src/inputs/broker.ts
+
+/**
+ * `broker-url` and `broker-audience`: the key comes from a key broker (docs/broker.md) in exchange
+ * for the job's GitHub OIDC token, so the job holds no parent key. Read before `admin-api-key`,
+ * which must then be empty. Returns undefined without `broker-url`; every problem goes to `read`.
+ */
+function readBroker(read, adminKeySet, mode) {
+    const text = read.raw('broker-url');
+    const audienceText = read.raw('broker-audience');
+    if (!text) {
+        if (audienceText) {
+            read.problem('broker-audience', 'it is only read with broker-url; set broker-url to the key broker, or remove broker-audience');
+        }
+        return undefined;
+    }
+    const checked = checkApiUrl(text, 'https://vast-broker.example.com');
+    if ('problem' in checked)
+        read.problem('broker-url', checked.problem);
+    if (adminKeySet) {
+        read.problem('broker-url', "it is set together with 'admin-api-key'; with a key broker the job holds no parent key: remove admin-api-key (and the secret it came from), or remove broker-url to mint with the parent key");
+    }
+    if (mode && mode !== 'create') {
+        read.problem('broker-url', `it works in create mode only (mode is '${mode}'); the broker mints and deletes per-job keys, and sweeps them itself`);
+    }
+    if (read.raw('revoke') === 'never') {
+        read.problem('revoke', "'never' is not available with broker-url: a broker key is deleted by its post step or by the broker's sweep at its deadline");
+    }
+    if (read.raw('dry-run') && read.raw('dry-run').toLowerCase() === 'true') {
+        read.problem('dry-run', 'it is not available with broker-url: the broker decides what is allowed; run without dry-run');
+    }
+    const audience = audienceText || ('url' in checked ? checked.url : text);
+    if (/[\s\p{Cc}]/u.test(audience) || audience.length > 512) {
+        read.problem('broker-audience', 'it must be one word of at most 512 characters, the audience the broker was given (BROKER_AUDIENCE)');
+    }
+    return { url: 'url' in checked ? checked.url : '', audience };
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/reader.ts
 
 const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
@@ -1793,6 +1831,7 @@ class Reader {
 
 
 
+
 /**
  * Every input of action.yml is read and validated here (this folder), into one readonly value per
  * mode. Every message a user sees about a bad input is written here. It sends nothing anywhere.
@@ -1843,7 +1882,12 @@ async function parseInputs(source, options) {
     if (rawKey.length >= MASKED_SECRET_LENGTH)
         options.onSecret(rawKey);
     const read = new Reader(source);
-    if (!rawKey) {
+    const modeText = source.getInput('mode') || DEFAULTS.mode;
+    const broker = readBroker(read, rawKey !== '', MODES.includes(modeText) ? modeText : undefined);
+    if (broker) {
+        // Checked in readBroker: with a broker, admin-api-key must be empty.
+    }
+    else if (!rawKey) {
         read.problem('admin-api-key', 'it is empty. Pass the parent Vast.ai key from a secret, e.g. `admin-api-key: ${{ secrets.VAST_ADMIN_API_KEY }}`. ' +
             'Secrets are empty in workflows triggered from a fork (pull_request from a fork, or Dependabot), ' +
             'and when the secret is not defined in this repository, environment or organisation.');
@@ -1877,8 +1921,10 @@ async function parseInputs(source, options) {
         context: readContext(source.env),
     };
     let settings;
-    if (mode === 'create')
-        settings = await createSettings(read, common, options);
+    if (mode === 'create') {
+        const create = await createSettings(read, common, options);
+        settings = broker ? { ...create, broker } : create;
+    }
     else if (mode === 'delete')
         settings = deleteSettings(read, common);
     else if (mode === 'sweep')
@@ -2547,7 +2593,11 @@ async function runMode(settings, environment) {
     const now = environment.now ?? (() => new Date());
     switch (settings.mode) {
         case 'create': {
-            const { runCreate } = await __nccwpck_require__.e(/* import() */ 338).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
+            if (settings.broker) {
+                const { runBrokerCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
+                return runBrokerCreate({ ...settings, broker: settings.broker }, await brokerDeps(environment, Date.now() + settings.createBudgetMs));
+            }
+            const { runCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(338)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
             return runCreate(settings, {
                 ...(await mintDeps(settings, environment)),
                 configFilePath: (0,config_file/* configFilePath */.ks)(environment.env),
@@ -2600,6 +2650,18 @@ async function runMode(settings, environment) {
         }
     }
 }
+/** What create mode with broker-url needs: the runner's environment and a transport. */
+async function brokerDeps(environment, deadline) {
+    const { runner, env, signal } = environment;
+    return {
+        runner,
+        env,
+        fetch: await createFetch(env),
+        configFilePath: (0,config_file/* configFilePath */.ks)(env),
+        deadline: () => deadline,
+        ...(signal ? { signal } : {}),
+    };
+}
 /** What minting a key needs (create and rotate). */
 async function mintDeps(settings, environment) {
     return {
@@ -2624,6 +2686,13 @@ async function runPost(environment) {
         if (mode === 'rotated') {
             runner.info('Nothing to clean up: the rotation completed.');
             return;
+        }
+        if (mode === 'broker') {
+            const { runBrokerPost } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
+            return await runBrokerPost({
+                ...(await brokerDeps({ ...environment, signal: budget.signal }, 0)),
+                deadline: () => budget.deadline(),
+            });
         }
         if (mode !== 'create') {
             runner.info('Nothing to clean up: the main step made no key to delete.');

@@ -59,8 +59,8 @@ export class OidcEmulator {
   readonly #jobs = new Map<string, JobClaims>()
   /** How many times the JWKS was fetched. */
   jwksFetches = 0
-  /** How many tokens the token endpoint issued. */
-  tokensIssued = 0
+  /** Every token the token endpoint issued, in order (tests look for them in logs and state). */
+  readonly issued: string[] = []
   /** Answer the token endpoint with this status instead (e.g. 403 like a job without id-token: write). */
   tokenEndpointStatus: number | undefined
   #url = ''
@@ -201,8 +201,10 @@ export class OidcEmulator {
       if (!claims) return reply(401, { message: 'bad request token' })
       const audience =
         url.searchParams.get('audience') ?? 'https://github.com/' + claims.repository.split('/')[0]
-      this.tokensIssued += 1
-      void this.sign(claims, { audience }).then((value) => reply(200, { count: 1, value }))
+      void this.sign(claims, { audience }).then((value) => {
+        this.issued.push(value)
+        reply(200, { count: 1, value })
+      })
       return
     }
     reply(404, { message: 'not found' })

@@ -99,6 +99,13 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
   const now = environment.now ?? (() => new Date())
   switch (settings.mode) {
     case 'create': {
+      if (settings.broker) {
+        const { runBrokerCreate } = await import('./modes/broker.ts')
+        return runBrokerCreate(
+          { ...settings, broker: settings.broker },
+          await brokerDeps(environment, Date.now() + settings.createBudgetMs),
+        )
+      }
       const { runCreate } = await import('./modes/create.ts')
       return runCreate(settings, {
         ...(await mintDeps(settings, environment)),
@@ -164,6 +171,19 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
   }
 }
 
+/** What create mode with broker-url needs: the runner's environment and a transport. */
+async function brokerDeps(environment: Environment, deadline: number) {
+  const { runner, env, signal } = environment
+  return {
+    runner,
+    env,
+    fetch: await createFetch(env),
+    configFilePath: configFilePath(env),
+    deadline: () => deadline,
+    ...(signal ? { signal } : {}),
+  }
+}
+
 /** What minting a key needs (create and rotate). */
 async function mintDeps(
   settings: CreateSettings | RotateSettings,
@@ -192,6 +212,13 @@ export async function runPost(environment: Environment & { budget?: GraceBudget 
     if (mode === 'rotated') {
       runner.info('Nothing to clean up: the rotation completed.')
       return
+    }
+    if (mode === 'broker') {
+      const { runBrokerPost } = await import('./modes/broker.ts')
+      return await runBrokerPost({
+        ...(await brokerDeps({ ...environment, signal: budget.signal }, 0)),
+        deadline: () => budget.deadline(),
+      })
     }
     if (mode !== 'create') {
       runner.info('Nothing to clean up: the main step made no key to delete.')

@@ -2,6 +2,7 @@ import { checkApiUrl, withoutVastApiPath } from '../api-url.ts'
 import { relativeXdgConfigHome } from '../config-file.ts'
 import { Secret } from '../secret.ts'
 import { createSettings, deleteSettings, rotateSettings, sweepSettings } from './modes.ts'
+import { readBroker } from './broker.ts'
 import { Reader } from './reader.ts'
 import {
   DEFAULTS,
@@ -76,8 +77,16 @@ export async function parseInputs(source: InputSource, options: ParseOptions): P
   const rawKey = source.getInput('admin-api-key')
   if (rawKey.length >= MASKED_SECRET_LENGTH) options.onSecret(rawKey)
   const read = new Reader(source)
+  const modeText = source.getInput('mode') || DEFAULTS.mode
+  const broker = readBroker(
+    read,
+    rawKey !== '',
+    (MODES as readonly string[]).includes(modeText) ? (modeText as Mode) : undefined,
+  )
 
-  if (!rawKey) {
+  if (broker) {
+    // Checked in readBroker: with a broker, admin-api-key must be empty.
+  } else if (!rawKey) {
     read.problem(
       'admin-api-key',
       'it is empty. Pass the parent Vast.ai key from a secret, e.g. `admin-api-key: ${{ secrets.VAST_ADMIN_API_KEY }}`. ' +
@@ -124,8 +133,10 @@ export async function parseInputs(source: InputSource, options: ParseOptions): P
   }
 
   let settings: Settings | undefined
-  if (mode === 'create') settings = await createSettings(read, common, options)
-  else if (mode === 'delete') settings = deleteSettings(read, common)
+  if (mode === 'create') {
+    const create = await createSettings(read, common, options)
+    settings = broker ? { ...create, broker } : create
+  } else if (mode === 'delete') settings = deleteSettings(read, common)
   else if (mode === 'sweep') settings = sweepSettings(read, common, source, options)
   else if (mode === 'rotate') settings = await rotateSettings(read, common, source, options)
 

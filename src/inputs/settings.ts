@@ -35,6 +35,14 @@ export interface CreateSettings extends CommonSettings {
   readonly createBudgetMs: number
   /** Check and report what would be minted (src/modes/dry-run.ts); mint nothing. */
   readonly dryRun: boolean
+  /** With `broker-url`: the key comes from the key broker, not from a parent key (docs/broker.md). */
+  readonly broker?: BrokerSettings
+}
+
+/** Where the key broker is and which audience its OIDC token must carry (src/inputs/broker.ts). */
+export interface BrokerSettings {
+  readonly url: string
+  readonly audience: string
 }
 
 export interface DeleteSettings extends CommonSettings {

@@ -154,7 +154,8 @@ function nextStep(state: CreateState, keyId?: number, sweepCanWork = true): stri
   return `A scheduled sweep (mode: sweep) deletes it after its deadline ${deadline}${early}; or ${byHand}.`
 }
 
-function removeExportedConfig(runner: Runner): void {
+/** Removes the file export-config wrote in main, if it is still that file. */
+export function removeExportedConfig(runner: Runner): void {
   const file = readJson<WrittenFile>(runner.getState(STATE.configFile))
   if (!file) return
   try {
