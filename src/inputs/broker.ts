@@ -39,14 +39,14 @@ export function readBroker(
   }
   if (read.raw('revoke') === 'never') {
     read.problem(
-      'revoke',
-      "'never' is not available with broker-url: a broker key is deleted by its post step or by the broker's sweep at its deadline",
+      'broker-url',
+      "it does not work with revoke: never: a broker key is deleted by its post step or by the broker's sweep at its deadline",
     )
   }
   if (read.raw('dry-run') && read.raw('dry-run').toLowerCase() === 'true') {
     read.problem(
-      'dry-run',
-      'it is not available with broker-url: the broker decides what is allowed; run without dry-run',
+      'broker-url',
+      'it does not work with dry-run: true: the broker decides what is allowed; run without dry-run',
     )
   }
   const audience = audienceText || ('url' in checked ? checked.url : text)
