@@ -41,7 +41,7 @@ describe('broker inputs', () => {
     })
   })
 
-  it.each([
+  it.each<[string, Record<string, string>, RegExp]>([
     [
       'with admin-api-key',
       { 'admin-api-key': KEY },
@@ -63,6 +63,7 @@ describe('broker inputs', () => {
       /Input 'broker-url': it does not work with dry-run: true/,
     ],
     [
+      'plain http elsewhere',
       { 'broker-url': 'http://broker.example' },
       /Input 'broker-url': plain http is only allowed to this machine/,
     ],
