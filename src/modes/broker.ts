@@ -91,7 +91,7 @@ export async function runBrokerCreate(
       const fresh = await requestIdToken(state.audience, deps, state.requestTimeoutMs)
       await callBroker(deps, state, 'DELETE', `/v1/keys/${created.id}`, fresh, undefined, 2)
     },
-    verb: `Got from the key broker (${new URL(state.url).host}) the`,
+    from: ` from the key broker at ${new URL(state.url).host}`,
   })
 }
 

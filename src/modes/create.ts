@@ -43,8 +43,8 @@ export interface HandOutDeps {
   configFilePath: string
   /** Deletes the key when it cannot be handed out (the config file cannot be written). */
   discard: () => Promise<unknown>
-  /** Says where the key came from in the log line; default 'Created'. */
-  verb?: string
+  /** Where the key came from, for the log line (` from the key broker at …`); default none. */
+  from?: string
 }
 
 /**
@@ -84,7 +84,7 @@ export async function handOutKey(
 
   const categories = Object.keys(settings.permissions.api).join(', ')
   runner.info(
-    `${deps.verb ?? 'Created'} Vast.ai key ${created.id} (${categories}), deadline ${isoSeconds(expiresAt)}; ` +
+    `${deps.from ? 'Got' : 'Created'} Vast.ai key ${created.id}${deps.from ?? ''} (${categories}), deadline ${isoSeconds(expiresAt)}; ` +
       (settings.revoke === 'post'
         ? 'it is deleted when the job ends.'
         : 'revoke: never, so a sweep or a delete step must end it.'),

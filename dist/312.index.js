@@ -1,0 +1,430 @@
+export const id = 312;
+export const ids = [312];
+export const modules = {
+
+/***/ 312:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  runSweep: () => (/* binding */ runSweep)
+});
+
+// UNUSED EXPORTS: selectExpiredKeys
+
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __webpack_require__(7607);
+// EXTERNAL MODULE: ./src/key-name.ts
+var key_name = __webpack_require__(718);
+// EXTERNAL MODULE: ./src/summary.ts
+var summary = __webpack_require__(8855);
+// EXTERNAL MODULE: ./src/vast/errors.ts
+var errors = __webpack_require__(2895);
+// EXTERNAL MODULE: ./src/vast/keys.ts
+var vast_keys = __webpack_require__(1588);
+;// CONCATENATED MODULE: ./src/modes/sweep-runs.ts
+
+/** At most this many run attempts are asked about per sweep; the next sweep asks about the rest. */
+const MAX_RUN_LOOKUPS = 200;
+/** Managed `job` keys in scope (not the parent, not already selected), grouped by run attempt. */
+function runKeyCandidates(keys, options) {
+    const repository = options.repository.toLowerCase();
+    const groups = new Map();
+    for (const key of keys) {
+        if (key.id === options.parentId || options.skip.has(key.id))
+            continue;
+        const fields = (0,key_name/* parseKeyName */.wN)(key.name);
+        if (fields?.kind !== 'job')
+            continue;
+        if (options.scope === 'repository' && fields.repository.toLowerCase() !== repository)
+            continue;
+        const id = `${fields.repository.toLowerCase()} ${fields.runId} ${fields.runAttempt}`;
+        const group = groups.get(id) ?? [];
+        group.push({
+            key,
+            repository: fields.repository,
+            runId: fields.runId,
+            runAttempt: fields.runAttempt,
+            expiresAt: fields.expiresAt,
+        });
+        groups.set(id, group);
+    }
+    return groups;
+}
+/**
+ * Asks GitHub about each run attempt (up to {@link MAX_RUN_LOOKUPS}, while `stop()` is false);
+ * returns what it said per run, and how many run attempts were not asked about.
+ */
+async function lookUpRuns(groups, reader, stop) {
+    const outcomes = [];
+    let notAsked = 0;
+    for (const keys of groups.values()) {
+        const first = keys[0];
+        if (!first)
+            continue;
+        if (stop() || outcomes.length >= MAX_RUN_LOOKUPS) {
+            notAsked += 1;
+            continue;
+        }
+        const state = await reader.attempt(first.repository, first.runId, first.runAttempt);
+        outcomes.push({ ...first, state, keys });
+    }
+    return { outcomes, notAsked };
+}
+
+;// CONCATENATED MODULE: ./src/modes/sweep.ts
+
+
+
+
+
+
+/** Managed, in scope, past deadline + grace, not the parent key; oldest deadline first. */
+function selectExpiredKeys(keys, selection) {
+    const repository = selection.repository.toLowerCase();
+    const now = selection.now.getTime();
+    const expired = [];
+    for (const key of keys) {
+        if (key.id === selection.parentId)
+            continue;
+        const fields = (0,key_name/* parseKeyName */.wN)(key.name);
+        if (!fields)
+            continue;
+        if (selection.scope === 'repository' && fields.repository.toLowerCase() !== repository)
+            continue;
+        const overdueMs = now - fields.expiresAt.getTime();
+        if (overdueMs < selection.graceMs || overdueMs <= 0)
+            continue;
+        expired.push({
+            id: key.id,
+            name: key.name,
+            expiresAt: fields.expiresAt,
+            overdueMs,
+            reason: 'deadline',
+        });
+    }
+    return expired.sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || a.id - b.id);
+}
+const SUMMARY_ROWS = 200;
+async function runSweep(settings, deps) {
+    const { runner, client } = deps;
+    const parentId = await (0,vast_keys/* withAccessHint */.G7)((0,vast_keys/* requireParentKeyId */.Ii)(client, 'sweep'));
+    const keys = await (0,vast_keys/* withAccessHint */.G7)((0,vast_keys/* listKeys */.TH)(client));
+    const expired = selectExpiredKeys(keys, {
+        parentId,
+        repository: settings.context.repository,
+        scope: settings.scope,
+        graceMs: settings.graceMs,
+        now: deps.now(),
+    });
+    const where = settings.scope === 'account' ? 'on the account' : `of ${settings.context.repository}`;
+    runner.info(`${keys.length} keys on the account; ${expired.length} managed key(s) ${where} past their deadline${settings.graceMs ? ` + ${(0,duration/* formatDuration */.a)(settings.graceMs)} grace` : ''}.`);
+    if (deps.runs) {
+        expired.push(...(await completedRunKeys(settings, deps, deps.runs, keys, parentId, expired)));
+    }
+    const deleted = [];
+    const failed = [];
+    let stoppedBy = '';
+    if (settings.dryRun) {
+        for (const key of expired)
+            runner.info(`Would delete ${describe(key)}`);
+    }
+    else {
+        for (const key of expired) {
+            if (deps.signal?.aborted) {
+                stoppedBy = 'the step was cancelled';
+                break;
+            }
+            try {
+                const result = await (0,vast_keys/* withAccessHint */.G7)((0,vast_keys/* deleteKey */.l0)(client, key.id));
+                deleted.push(key);
+                runner.info(`${result === 'deleted' ? 'Deleted' : 'Already gone:'} ${describe(key)}`);
+            }
+            catch (error) {
+                if (error instanceof errors/* VastApiError */.h &&
+                    (error.kind === 'budget' || error.kind === 'aborted')) {
+                    stoppedBy = error.kind === 'budget' ? 'sweep-budget ran out' : 'the step was cancelled';
+                    break;
+                }
+                const message = error instanceof Error ? error.message : String(error);
+                failed.push({ key, message });
+                runner.warning(`Could not delete ${describe(key)}: ${message}`);
+            }
+        }
+    }
+    const remaining = expired.length - deleted.length;
+    runner.setOutput('deleted-count', String(deleted.length));
+    runner.setOutput('deleted-keys', JSON.stringify((settings.dryRun ? [] : deleted).map((key) => ({ id: key.id, reason: key.reason }))));
+    runner.setOutput('remaining-count', String(remaining));
+    runner.setOutput('failed-count', String(failed.length));
+    const verb = settings.dryRun ? 'Dry run: would delete' : 'Deleted';
+    runner.info(`${verb} ${settings.dryRun ? expired.length : deleted.length} key(s)${reasons(settings.dryRun ? expired : deleted)}; ${remaining} key(s) to delete remain` +
+        (failed.length ? `, ${failed.length} failed` : '') +
+        (stoppedBy ? ` (stopped: ${stoppedBy}; the next sweep goes on)` : '') +
+        '.');
+    runner.appendSummary(sweep_summary(settings, settings.dryRun ? expired : deleted, failed, remaining));
+}
+/**
+ * The keys of completed run attempts (kind `job` only), asked of GitHub run by run. Runs still
+ * going, and runs GitHub cannot show, keep their keys (logged).
+ */
+async function completedRunKeys(settings, deps, runs, keys, parentId, expired) {
+    const { runner } = deps;
+    const groups = runKeyCandidates(keys, {
+        parentId,
+        repository: settings.context.repository,
+        scope: settings.scope,
+        skip: new Set(expired.map((key) => key.id)),
+    });
+    const { outcomes, notAsked } = await lookUpRuns(groups, runs, () => deps.signal?.aborted === true);
+    const now = deps.now().getTime();
+    const found = [];
+    for (const outcome of outcomes) {
+        const run = `run ${outcome.runId} attempt ${outcome.runAttempt} of ${outcome.repository}`;
+        const count = `${outcome.keys.length} key(s)`;
+        if (outcome.state.state === 'completed') {
+            runner.info(`${run} completed (${outcome.state.conclusion}): its ${count} go now.`);
+            for (const { key, expiresAt } of outcome.keys) {
+                found.push({
+                    id: key.id,
+                    name: key.name,
+                    expiresAt,
+                    overdueMs: now - expiresAt.getTime(),
+                    reason: 'run-completed',
+                    run: `${run} completed (${outcome.state.conclusion})`,
+                });
+            }
+        }
+        else if (outcome.state.state === 'running') {
+            runner.info(`${run} is ${outcome.state.status}: its ${count} stay.`);
+        }
+        else {
+            runner.info(`${run}: ${outcome.state.reason}; its ${count} stay until their deadline.`);
+        }
+    }
+    if (notAsked > 0) {
+        runner.info(`${notAsked} more run attempt(s) were not asked about; the next sweep asks.`);
+    }
+    return found.sort((a, b) => a.id - b.id);
+}
+function describe(key) {
+    return key.reason === 'run-completed'
+        ? `key ${key.id} "${key.name}" (${key.run ?? 'its run completed'})`
+        : `key ${key.id} "${key.name}" (overdue by ${(0,duration/* formatDuration */.a)(roundSeconds(key.overdueMs))})`;
+}
+function reasons(keys) {
+    const done = keys.filter((key) => key.reason === 'run-completed').length;
+    return done ? ` (${keys.length - done} past their deadline, ${done} of completed runs)` : '';
+}
+function roundSeconds(ms) {
+    return Math.max(1000, Math.round(ms / 1000) * 1000);
+}
+function sweep_summary(settings, listed, failed, remaining) {
+    const title = settings.dryRun ? 'would be deleted (dry run)' : 'deleted';
+    const rows = listed
+        .slice(0, SUMMARY_ROWS)
+        .map((k) => [
+        String(k.id),
+        k.name,
+        (0,key_name/* isoSeconds */.nE)(k.expiresAt),
+        k.reason === 'run-completed'
+            ? (k.run ?? 'its run completed')
+            : `deadline passed ${(0,duration/* formatDuration */.a)(roundSeconds(k.overdueMs))} ago`,
+    ]);
+    let text = `### Vast.ai key sweep\n\n${listed.length} key(s) ${title}${reasons(listed)}; ${remaining} key(s) to delete remain; ${failed.length} failed.\n\n`;
+    if (rows.length)
+        text += (0,summary/* markdownTable */.Q)(['Key id', 'Name', 'Deadline', 'Why'], rows);
+    if (listed.length > SUMMARY_ROWS)
+        text += `\n…and ${listed.length - SUMMARY_ROWS} more.\n`;
+    if (failed.length) {
+        text +=
+            '\n**Failed**\n\n' +
+                (0,summary/* markdownTable */.Q)(['Key id', 'Name', 'Error'], failed.slice(0, SUMMARY_ROWS).map((f) => [String(f.key.id), f.key.name, f.message]));
+    }
+    return text;
+}
+
+
+/***/ }),
+
+/***/ 8855:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Q: () => (/* binding */ markdownTable)
+/* harmony export */ });
+/** A Markdown table for the job summary; cells are escaped so a name cannot break the table. */
+function markdownTable(headers, rows) {
+    const cell = (text) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
+    return ([line(headers), `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n') +
+        '\n');
+}
+
+
+/***/ }),
+
+/***/ 1588:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G7: () => (/* binding */ withAccessHint),
+/* harmony export */   Ii: () => (/* binding */ requireParentKeyId),
+/* harmony export */   QR: () => (/* binding */ currentKeyId),
+/* harmony export */   TH: () => (/* binding */ listKeys),
+/* harmony export */   cF: () => (/* binding */ createKey),
+/* harmony export */   l0: () => (/* binding */ deleteKey),
+/* harmony export */   ux: () => (/* binding */ accessHint)
+/* harmony export */ });
+/* harmony import */ var _secret_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7355);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2895);
+
+
+/** Vast ids are positive integers; anything else (null, "", 0) is no id at all. */
+function positiveId(value) {
+    if (typeof value !== 'number' && typeof value !== 'string')
+        return undefined;
+    if (typeof value === 'string' && !/^\d+$/.test(value))
+        return undefined;
+    const id = Number(value);
+    return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+function invalid(operation, status, detail) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
+        operation,
+        kind: 'invalid-response',
+        status,
+        retryable: false,
+        ambiguous: true,
+        detail,
+    });
+}
+/**
+ * What to do about a refusal (401/403) of a key-management call, or '' for any other error. Vast
+ * gates listing keys and reading the current user behind `user_read`, and creating and deleting
+ * keys behind `user_write` (vast-api.md, "Permissions"); a key cannot manage keys without them.
+ */
+function accessHint(error) {
+    if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h) || (error.status !== 401 && error.status !== 403))
+        return '';
+    // A refusal by an edge in front of the API (not Vast's JSON) says nothing about the key.
+    if (error.edge)
+        return '';
+    const write = /^(Create|Delete)/.test(error.operation);
+    const category = write ? 'user_write' : 'user_read';
+    return (`The parent key (admin-api-key) was refused: it is wrong or deleted, or lacks ${category} ` +
+        `(${write ? 'creating and deleting keys' : 'listing keys and reading the current user'} needs it). ` +
+        'Give admin-api-key both user_read and user_write');
+}
+/** Awaits `call`; a refusal (401/403) comes back with {@link accessHint} added to its message. */
+async function withAccessHint(call) {
+    try {
+        return await call;
+    }
+    catch (error) {
+        const hint = accessHint(error);
+        if (!hint || !(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h))
+            throw error;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
+            operation: error.operation,
+            kind: error.kind,
+            ...(error.status === undefined ? {} : { status: error.status }),
+            ...(error.apiMessage === undefined ? {} : { apiMessage: error.apiMessage }),
+            retryable: error.retryable,
+            ambiguous: error.ambiguous,
+            detail: hint,
+        });
+    }
+}
+/**
+ * E1. A create whose answer was lost may have made the key: before sending it again, look the
+ * key up by its unique name and delete what is found, so neither an orphan nor a duplicate stays.
+ */
+async function createKey(client, request, onAmbiguous, onSend) {
+    const operation = 'Create API key';
+    const { status, data } = await client.call({
+        operation,
+        method: 'POST',
+        path: '/auth/apikeys/',
+        body: { name: request.name, permissions: request.permissions },
+        idempotent: false,
+        onAmbiguous,
+        ...(onSend ? { onSend } : {}),
+    });
+    const record = (data ?? {});
+    const id = record.id;
+    const key = record.key;
+    if (typeof key !== 'string' || !key || (typeof id !== 'number' && typeof id !== 'string')) {
+        throw invalid(operation, status, 'the answer has no key id or key value');
+    }
+    const numericId = Number(id);
+    if (!Number.isSafeInteger(numericId))
+        throw invalid(operation, status, 'the key id is not a number');
+    return { id: numericId, key: new _secret_js__WEBPACK_IMPORTED_MODULE_0__/* .Secret */ .z(key) };
+}
+/** E2. The answer is `{"apikeys": [...]}`; a bare array is accepted too. */
+async function listKeys(client) {
+    const operation = 'List API keys';
+    const { status, data } = await client.call({
+        operation,
+        method: 'GET',
+        path: '/auth/apikeys/',
+        idempotent: true,
+    });
+    const items = Array.isArray(data) ? data : data?.apikeys;
+    if (!Array.isArray(items))
+        throw invalid(operation, status, 'the answer has no "apikeys" list');
+    const keys = [];
+    for (const item of items) {
+        const { id, name } = (item ?? {});
+        const numericId = positiveId(id);
+        if (numericId !== undefined) {
+            keys.push({ id: numericId, name: typeof name === 'string' ? name : '' });
+        }
+    }
+    return keys;
+}
+/** E4. 404 means the key is already gone, which is what we wanted. */
+async function deleteKey(client, id) {
+    try {
+        await client.call({
+            operation: `Delete API key ${id}`,
+            method: 'DELETE',
+            path: `/auth/apikeys/${id}/`,
+            idempotent: true,
+        });
+        return 'deleted';
+    }
+    catch (error) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h && error.status === 404)
+            return 'already-gone';
+        throw error;
+    }
+}
+/** E6. Only the calling key's id is kept: the body may echo the key itself. */
+async function currentKeyId(client) {
+    const { data } = await client.call({
+        operation: 'Read the current user',
+        method: 'GET',
+        path: '/users/current',
+        idempotent: true,
+    });
+    return positiveId(data?.key_id);
+}
+/**
+ * The parent key's id, which delete, sweep and rotate must never delete. Without it they stop:
+ * guessing could delete the key the action runs on.
+ */
+async function requireParentKeyId(client, doing) {
+    const id = await currentKeyId(client);
+    if (id === undefined) {
+        throw new Error(`Vast did not say which key admin-api-key is (no key_id in /users/current); refusing to ${doing} without knowing which key is the parent`);
+    }
+    return id;
+}
+
+
+/***/ })
+
+};

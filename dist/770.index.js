@@ -1,0 +1,949 @@
+export const id = 770;
+export const ids = [770];
+export const modules = {
+
+/***/ 3738:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   f: () => (/* binding */ describeTarget)
+/* harmony export */ });
+/**
+ * A secret's target in words, for logs, errors and job summaries:
+ * `repository secret NAME of owner/repo`, `environment secret NAME (env prod) of owner/repo`,
+ * `organisation secret NAME of org`. The organisation's visibility is not part of it: it is a
+ * setting of the one secret, not another secret.
+ */
+function describeTarget(target, secretName) {
+    if (target.scope === 'repository')
+        return `repository secret ${secretName} of ${target.repository}`;
+    if (target.scope === 'environment') {
+        return `environment secret ${secretName} (env ${target.environment}) of ${target.repository}`;
+    }
+    return `organisation secret ${secretName} of ${target.organization}`;
+}
+
+
+/***/ }),
+
+/***/ 5450:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Vh: () => (/* binding */ readJson),
+/* harmony export */   c4: () => (/* binding */ STATE),
+/* harmony export */   uY: () => (/* binding */ mintKey)
+/* harmony export */ });
+/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(718);
+/* harmony import */ var _signals_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(970);
+/* harmony import */ var _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2895);
+/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1588);
+/* harmony import */ var _step_keys_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2257);
+
+
+
+
+
+const STATE = {
+    mode: 'mode',
+    create: 'create',
+    keyId: 'key-id',
+    /** 'true' while a create may have made a key whose id we do not know (post looks by name). */
+    pending: 'create-pending',
+    /** When the latest create request was sent (epoch ms), saved before it goes out. */
+    sentAt: 'create-sent-at',
+    /**
+     * When the last create request that got no answer was sent (epoch ms); saved when main knows.
+     * Until `request-timeout` (and a margin) after it, Vast may still apply that request.
+     */
+    uncertainAt: 'create-uncertain-at',
+    configFile: 'config-file',
+};
+/** Creates the key (state first, so post can always find it), masks it, records its id. */
+async function mintKey(request, deps) {
+    const { runner, client } = deps;
+    const expiresAt = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .deadlineFrom */ .vN)(deps.now(), request.ttlMs);
+    const name = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .formatKeyName */ .yv)({
+        label: request.label,
+        kind: request.kind,
+        expiresAt,
+        ...request.context,
+        ...(request.target ? { target: request.target } : {}),
+        nonce: deps.nonce(),
+    });
+    // Saved before the request goes out: if the answer never arrives (lost, cancelled, killed),
+    // post can still find the key by its unique name.
+    const state = {
+        apiUrl: request.apiUrl,
+        name,
+        revoke: request.revoke,
+        cleanupFailure: request.cleanupFailure,
+        requestTimeoutMs: request.requestTimeoutMs,
+        maxAttempts: request.maxAttempts,
+    };
+    runner.saveState(STATE.mode, 'create');
+    runner.saveState(STATE.create, JSON.stringify(state));
+    runner.saveState(STATE.pending, 'true');
+    let uncertain = false;
+    // The send time of the request in flight, and of the last one that got no answer.
+    let sentAt = 0;
+    let uncertainAt = 0;
+    const onSend = () => {
+        sentAt = Date.now();
+        runner.saveState(STATE.sentAt, String(sentAt));
+    };
+    // The answer to a create was lost: find out by name whether it made the key, delete what it
+    // made, and only then try again.
+    const resolveLostCreate = async (error) => {
+        uncertain = true;
+        uncertainAt = sentAt;
+        const removed = await (0,_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .deleteStepKeys */ .Ky)(client, name);
+        runner.info(`${error.message}; the request may have been applied: ${removed.length > 0 ? `deleted the ${removed.length} key(s) it made` : 'no key was made so far'}. Trying again.`);
+        return 'retry';
+    };
+    let created;
+    try {
+        created = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .createKey */ .cF)(client, { name, permissions: request.permissions }, resolveLostCreate, onSend);
+    }
+    catch (error) {
+        // An ambiguous create, even one followed by a definite error, may have left a key.
+        const ambiguous = error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h ? error.ambiguous : true;
+        if (ambiguous && sentAt)
+            uncertainAt = sentAt;
+        uncertain ||= ambiguous;
+        if (!uncertain)
+            runner.saveState(STATE.pending, 'false');
+        else if (uncertainAt)
+            runner.saveState(STATE.uncertainAt, String(uncertainAt));
+        if (error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h && error.kind === 'aborted' && uncertainAt) {
+            await cleanUpAfterCancel(deps, name, uncertainAt, request.requestTimeoutMs);
+        }
+        throw explainCreateError(error, uncertain);
+    }
+    runner.setSecret(created.key.reveal());
+    runner.saveState(STATE.keyId, String(created.id));
+    // After an uncertain create, post also looks by name: an attempt the API applied only after
+    // the action gave up on it (a timeout) can still appear later.
+    runner.saveState(STATE.pending, uncertain ? 'true' : 'false');
+    if (uncertain)
+        runner.saveState(STATE.uncertainAt, String(uncertainAt));
+    return { id: created.id, key: created.key, name, expiresAt };
+}
+/** Room kept before the runner's SIGTERM for the last look and its deletes. */
+const LAST_LOOK_RESERVE_MS = 2_000;
+/**
+ * Cancelled while the create was in flight: the key may exist, or appear once Vast applies the
+ * request. Look now and, when the window for a late apply ends within the runner's grace, wait
+ * for it and look again; otherwise the post step looks again after the window.
+ */
+async function cleanUpAfterCancel(deps, name, uncertainAt, requestTimeoutMs) {
+    const started = Date.now();
+    const windowEnd = (0,_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .uncertaintyEnd */ .iy)(uncertainAt, requestTimeoutMs);
+    const lastLookBy = started + _signals_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_CLEANUP_BUDGET_MS */ .vb - LAST_LOOK_RESERVE_MS;
+    try {
+        const client = await deps.cleanupClient();
+        const result = windowEnd <= lastLookBy
+            ? await (0,_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .deleteLateKeys */ .oW)({
+                client,
+                stepName: name,
+                uncertainAt,
+                requestTimeoutMs,
+                lastLookBy: () => lastLookBy,
+                log: (message) => deps.runner.info(message),
+            })
+            : { deleted: await (0,_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .deleteStepKeys */ .Ky)(client, name), covered: false };
+        deps.runner.info(`Cancelled during the create request; ${result.deleted.length > 0 ? `deleted the ${result.deleted.length} key(s) it made` : 'no key was made so far'}. ` +
+            (result.covered
+                ? 'Vast can no longer apply the request.'
+                : `Vast could still apply the request until ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .isoSeconds */ .nE)(new Date(windowEnd))}: the post step looks again.`));
+    }
+    catch (error) {
+        deps.runner.info(`Cancelled during the create request; could not check for a key now (${error.message}). The post step looks for it by name.`);
+    }
+}
+function explainCreateError(error, uncertain) {
+    if (!(error instanceof _vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h))
+        return error;
+    if (error.kind === 'aborted')
+        return error;
+    const hint = (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .accessHint */ .ux)(error);
+    if (uncertain && hint) {
+        return new Error(`${error.message}. ${hint}. A create request may have made a key that this parent key cannot look for: ` +
+            'the post step tries again, and if it cannot, delete it in the Vast console (Account, API keys)');
+    }
+    if (uncertain) {
+        return new Error(`${error.message}. A create request may have made the key; the post step looks for it by name and deletes it.`);
+    }
+    if (error.status === 429) {
+        return new Error(`${error.message}. Still rate limited when create-budget ran out: every job sharing one parent key shares Vast's create rate ` +
+            '(about one key per 2 s). Raise create-budget, or run fewer jobs at once (strategy.max-parallel).');
+    }
+    if (error.operation.startsWith('Create') &&
+        !error.edge &&
+        (error.status === 401 || error.status === 403)) {
+        return new Error(`${error.message}. The parent key (admin-api-key) was refused: it is wrong or deleted, lacks user_write, ` +
+            'or does not hold every permission asked for (a key cannot grant more than it holds).');
+    }
+    return error;
+}
+/** A state value written as JSON; undefined when absent or unreadable. */
+function readJson(raw) {
+    if (!raw)
+        return undefined;
+    try {
+        return JSON.parse(raw);
+    }
+    catch {
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
+/***/ 4770:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  SecretWriter: () => (/* reexport */ SecretWriter),
+  runRotate: () => (/* binding */ runRotate)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 21 modules
+var github = __webpack_require__(1758);
+// EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var dist_bundle = __webpack_require__(9735);
+// EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var plugin_throttling_dist_bundle = __webpack_require__(6856);
+// EXTERNAL MODULE: ./node_modules/libsodium-wrappers/dist/modules-esm/libsodium-wrappers.mjs + 1 modules
+var libsodium_wrappers = __webpack_require__(4768);
+// EXTERNAL MODULE: ./src/github/target.ts
+var target = __webpack_require__(3738);
+;// CONCATENATED MODULE: ./src/github/secrets.ts
+
+
+
+
+
+/** One GitHub call, its retries and rate-limit waits included, ends within this. */
+const GITHUB_CALL_BUDGET_MS = 180_000;
+class GitHubSecretError extends Error {
+    /** GitHub answered with a 4xx: the request was refused, nothing was written. */
+    definite;
+    constructor(message, definite) {
+        super(message);
+        this.name = 'GitHubSecretError';
+        this.definite = definite;
+    }
+}
+/** Everything that can be checked before a key is minted, then the write itself. */
+class SecretWriter {
+    #octokit;
+    #signal;
+    #target;
+    #name;
+    #prepared;
+    constructor(options, target, name) {
+        const rateLimited = (what) => (retryAfter, _options, _o, count) => {
+            options.debug(`GitHub ${what} rate limit: waiting ${retryAfter} s (retry ${count + 1})`);
+            return count < 2 && retryAfter <= 120;
+        };
+        this.#octokit = (0,github/* getOctokit */.Q)(options.token.reveal(), {
+            baseUrl: options.apiUrl,
+            log: { debug: () => { }, info: () => { }, warn: options.debug, error: options.debug },
+            // plugin-retry waits n² seconds between its tries: keep them few; #call bounds the rest.
+            retry: { retries: Math.min(3, Math.max(0, options.maxAttempts - 1)) },
+            throttle: {
+                onRateLimit: rateLimited('primary'),
+                onSecondaryRateLimit: rateLimited('secondary'),
+            },
+        }, dist_bundle/* retry */.L, plugin_throttling_dist_bundle/* throttling */.A);
+        this.#signal = options.signal;
+        this.#target = target;
+        this.#name = name;
+    }
+    /** Aborts the request in flight with the step's cancellation. */
+    #request() {
+        return this.#signal ? { request: { signal: this.#signal } } : {};
+    }
+    /** Where the secret goes, said for people (see {@link describeTarget}). */
+    describe() {
+        return (0,target/* describeTarget */.f)(this.#target, this.#name);
+    }
+    /**
+     * What {@link prepare} learnt, for a dry run's report: the scope's public key id and, for
+     * `visibility: selected`, the repositories' ids; `undefined` before prepare.
+     */
+    get prepared() {
+        const p = this.#prepared;
+        if (!p)
+            return undefined;
+        return {
+            keyId: p.keyId,
+            ...(p.selectedRepositoryIds ? { selectedRepositoryIds: [...p.selectedRepositoryIds] } : {}),
+        };
+    }
+    /** Reads the public key (and the selected repositories' ids): proves the token can see it. */
+    async prepare() {
+        const t = this.#target;
+        const key = await this.#call('read the public key of the', async () => {
+            if (t.scope === 'organization') {
+                return (await this.#octokit.rest.actions.getOrgPublicKey({
+                    org: t.organization,
+                    ...this.#request(),
+                })).data;
+            }
+            const [owner = '', repo = ''] = t.repository.split('/');
+            if (t.scope === 'environment') {
+                return (await this.#octokit.rest.actions.getEnvironmentPublicKey({
+                    owner,
+                    repo,
+                    environment_name: t.environment,
+                    ...this.#request(),
+                })).data;
+            }
+            return (await this.#octokit.rest.actions.getRepoPublicKey({ owner, repo, ...this.#request() })).data;
+        });
+        const prepared = { keyId: key.key_id, key: key.key };
+        if (t.scope === 'organization' && t.visibility === 'selected') {
+            prepared.selectedRepositoryIds = [];
+            for (const fullName of t.selectedRepositories) {
+                const [owner = '', repo = ''] = fullName.split('/');
+                const { data } = await this.#call(`find repository ${fullName} for the`, () => this.#octokit.rest.repos.get({ owner, repo, ...this.#request() }));
+                prepared.selectedRepositoryIds.push(data.id);
+            }
+        }
+        this.#prepared = prepared;
+    }
+    /** Seals the value to the scope's public key and writes it. */
+    async write(value) {
+        if (!this.#prepared)
+            await this.prepare();
+        const prepared = this.#prepared;
+        await libsodium_wrappers/* default.ready */.Ay.ready;
+        const sealed = libsodium_wrappers/* default.to_base64 */.Ay.to_base64(libsodium_wrappers/* default */.Ay.crypto_box_seal(libsodium_wrappers/* default.from_string */.Ay.from_string(value.reveal()), libsodium_wrappers/* default.from_base64 */.Ay.from_base64(prepared.key, libsodium_wrappers/* default.base64_variants */.Ay.base64_variants.ORIGINAL)), libsodium_wrappers/* default.base64_variants */.Ay.base64_variants.ORIGINAL);
+        const t = this.#target;
+        await this.#call('write the', async () => {
+            if (t.scope === 'organization') {
+                await this.#octokit.rest.actions.createOrUpdateOrgSecret({
+                    org: t.organization,
+                    secret_name: this.#name,
+                    encrypted_value: sealed,
+                    key_id: prepared.keyId,
+                    visibility: t.visibility,
+                    ...(prepared.selectedRepositoryIds
+                        ? { selected_repository_ids: prepared.selectedRepositoryIds }
+                        : {}),
+                    ...this.#request(),
+                });
+                return;
+            }
+            const [owner = '', repo = ''] = t.repository.split('/');
+            if (t.scope === 'environment') {
+                await this.#octokit.rest.actions.createOrUpdateEnvironmentSecret({
+                    owner,
+                    repo,
+                    environment_name: t.environment,
+                    secret_name: this.#name,
+                    encrypted_value: sealed,
+                    key_id: prepared.keyId,
+                    ...this.#request(),
+                });
+                return;
+            }
+            await this.#octokit.rest.actions.createOrUpdateRepoSecret({
+                owner,
+                repo,
+                secret_name: this.#name,
+                encrypted_value: sealed,
+                key_id: prepared.keyId,
+                ...this.#request(),
+            });
+        });
+    }
+    /** Runs one GitHub call; a failure becomes a message in the action's own words. */
+    async #call(what, request) {
+        // Octokit's retry and throttling plugins wait on timers of their own that no signal reaches:
+        // the call ends at its budget or at a cancel, whatever they are still waiting for.
+        let stop = () => { };
+        const stopped = new Promise((_, reject) => (stop = reject));
+        const timer = setTimeout(() => stop(new Error(`no answer within ${GITHUB_CALL_BUDGET_MS / 1000} s`)), GITHUB_CALL_BUDGET_MS);
+        const cancel = () => stop(new Error('the step was cancelled'));
+        this.#signal?.addEventListener('abort', cancel, { once: true });
+        try {
+            return await Promise.race([request(), stopped]);
+        }
+        catch (error) {
+            const status = error.status;
+            const said = githubMessage(error);
+            const where = this.describe();
+            if (status === 401) {
+                throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 401 (${said}). github-token was refused: it is wrong or expired.`, true);
+            }
+            if (status === 403) {
+                throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 403 (${said}). The token in github-token cannot write this secret. ` +
+                    "The workflow's own GITHUB_TOKEN can never write secrets: use a GitHub App installation token " +
+                    '(actions/create-github-app-token with permission-secrets: write, or permission-organization-secrets: write for an organisation secret), ' +
+                    'or a fine-grained personal access token with "Secrets: read and write" on the repository (organisation: "Secrets" organisation permission).', true);
+            }
+            if (status === 404) {
+                throw new GitHubSecretError(`Could not ${what} ${where}: HTTP 404 (${said}). Check the repository, environment or organisation, and that github-token can see it.`, true);
+            }
+            throw new GitHubSecretError(`Could not ${what} ${where}: ${typeof status === 'number' ? `HTTP ${status}` : 'no answer'} (${said}).`, typeof status === 'number' && status >= 400 && status < 500);
+        }
+        finally {
+            clearTimeout(timer);
+            this.#signal?.removeEventListener('abort', cancel);
+        }
+    }
+}
+/** GitHub's own message, on one line (it ends up in the log). */
+function githubMessage(error) {
+    return rawGithubMessage(error).replace(/[\p{Cc}\p{Cf}]+/gu, ' ');
+}
+function rawGithubMessage(error) {
+    const data = error.response?.data;
+    const message = data?.message;
+    if (typeof message === 'string' && message)
+        return message.slice(0, 300);
+    const own = error.message;
+    return typeof own === 'string' ? (own.split('\n')[0]?.slice(0, 300) ?? '') : '';
+}
+
+// EXTERNAL MODULE: ./src/key-name.ts
+var key_name = __webpack_require__(718);
+// EXTERNAL MODULE: ./src/permissions.ts + 1 modules
+var permissions = __webpack_require__(7431);
+// EXTERNAL MODULE: ./src/summary.ts
+var summary = __webpack_require__(8855);
+// EXTERNAL MODULE: ./src/vast/errors.ts
+var errors = __webpack_require__(2895);
+// EXTERNAL MODULE: ./src/vast/keys.ts
+var keys = __webpack_require__(1588);
+// EXTERNAL MODULE: ./src/modes/mint.ts
+var mint = __webpack_require__(5450);
+// EXTERNAL MODULE: ./src/modes/rotation-keys.ts
+var rotation_keys = __webpack_require__(8021);
+;// CONCATENATED MODULE: ./src/modes/rotate.ts
+
+// One chunk for rotate mode: action.ts gets the writer from here.
+
+
+
+
+
+
+
+
+async function runRotate(settings, deps) {
+    const { runner, writer } = deps;
+    // Whatever the token cannot do shows up here, before a key exists.
+    await writer.prepare();
+    if (settings.dryRun)
+        return (await __webpack_require__.e(/* import() */ 746).then(__webpack_require__.bind(__webpack_require__, 4365))).planRotate(settings, deps);
+    const minted = await (0,mint/* mintKey */.uY)({ ...settings, revoke: 'post', cleanupFailure: 'warn', kind: 'rot', target: settings.targetId }, deps);
+    runner.info(`Created Vast.ai key ${minted.id} (${minted.name}).`);
+    try {
+        await verify(minted, deps);
+    }
+    catch (error) {
+        throw new Error(`${error.message} ${await rollBack(minted, deps)}`);
+    }
+    try {
+        await writer.write(minted.key);
+    }
+    catch (error) {
+        if (error instanceof GitHubSecretError && error.definite) {
+            throw new Error(`${error.message} ${await rollBack(minted, deps)}`);
+        }
+        // The write may have happened (a 5xx, a timeout, a cancel while it was in flight): the secret
+        // may hold the new key or the old one, so both stay alive. The next rotation retires
+        // whichever is not in the secret; a sweep ends any after its deadline.
+        runner.saveState(mint/* STATE */.c4.mode, 'rotated');
+        throw new Error(`${error.message} The secret may or may not hold the new key ${minted.id}: it and the older keys are all kept alive, so whichever the secret holds works. Run the rotation again to finish it.`);
+    }
+    runner.saveState(mint/* STATE */.c4.mode, 'rotated');
+    const rotatedAt = (0,key_name/* isoSeconds */.nE)(deps.now());
+    runner.info(`Wrote the new key to the ${writer.describe()}.`);
+    const retired = await retireOlderKeys(settings, minted, deps);
+    const { deleted } = retired;
+    runner.setOutput('key-id', String(minted.id));
+    runner.setOutput('key-name', minted.name);
+    runner.setOutput('secret-name', settings.secretName);
+    runner.setOutput('rotated-at', rotatedAt);
+    runner.setOutput('deleted-count', String(deleted.length));
+    runner.setOutput('expires-at', (0,key_name/* isoSeconds */.nE)(minted.expiresAt));
+    runner.setOutput('permissions', (0,permissions/* permissionsJson */.FU)(settings.permissions));
+    if (settings.outputKey)
+        runner.setOutput('api-key', minted.key);
+    runner.appendSummary(rotationSummary(settings, writer.describe(), minted, retired));
+}
+/**
+ * The job summary of a rotation: every key it touched, each with the secret it was written to,
+ * so a retirement always names the target it came from.
+ */
+function rotationSummary(settings, where, minted, keys) {
+    const row = (what, key) => [
+        what,
+        String(key.id),
+        key.name,
+        (0,rotation_keys/* keyTarget */.bn)(key.name, settings),
+    ];
+    const visibility = settings.target.scope === 'organization' ? ` (visibility ${settings.target.visibility})` : '';
+    return (`### Vast.ai key rotation\n\n` +
+        `The ${where}${visibility} now holds key ${minted.id}; deadline ${(0,key_name/* isoSeconds */.nE)(minted.expiresAt)}. ` +
+        `Retired: ${keys.deleted.length} older key(s) of this secret` +
+        (keys.failed.length ? `; ${keys.failed.length} could not be deleted` : '') +
+        `.${keys.untouched ? ` ${keys.untouched}` : ''}\n\n` +
+        (0,summary/* markdownTable */.Q)(['', 'Key id', 'Name', 'Secret it was written to'], [
+            ['new (in the secret)', String(minted.id), minted.name, where],
+            ...keys.kept.map((k) => row('kept (keep-previous)', k)),
+            ...keys.deleted.map((k) => row('retired (deleted)', k)),
+            ...keys.failed.map((k) => row('could not delete', k)),
+        ]));
+}
+/** Deletes the new key after a failure before the secret was written; says how that went. */
+async function rollBack(minted, deps) {
+    const outcome = await deps
+        .freshClient({ cancellable: false })
+        .then((client) => (0,keys/* deleteKey */.l0)(client, minted.id))
+        .then(() => `deleted the new key ${minted.id}`, (e) => `could not delete the new key ${minted.id} (${e.message}); the post step tries again`);
+    return `Rotation stopped before the secret was written: ${outcome}; the old key and the secret are untouched.`;
+}
+/**
+ * The new key must authenticate. A key without user_read is refused /users/current for the
+ * missing scope (403, or 401 with another message): known, so it works. 401 "Invalid user key"
+ * means it does not (tried three times, in case the API takes a moment to know a new key).
+ */
+async function verify(minted, deps) {
+    const client = await deps.clientFor(minted);
+    for (let attempt = 1;; attempt++) {
+        try {
+            await (0,keys/* currentKeyId */.QR)(client);
+            return;
+        }
+        catch (error) {
+            if (error instanceof errors/* VastApiError */.h && error.status === 403)
+                return;
+            // Vast may refuse a missing scope with 401 and another message [vast-api.md]: only
+            // "Invalid user key" says the key itself is unknown.
+            const unknown = error instanceof errors/* VastApiError */.h && error.status === 401;
+            if (unknown && !/invalid user key/i.test(error.apiMessage ?? ''))
+                return;
+            if (!unknown || attempt >= 3) {
+                throw new Error(`The new key ${minted.id} did not authenticate: ${error.message}.`);
+            }
+            await deps.sleep(1000 * attempt);
+        }
+    }
+}
+/**
+ * Deletes this rotation's older keys (see rotation-keys.ts: same label, repository and target),
+ * but the newest `keep-previous`; strays of an uncertain create of the new key go whatever
+ * keep-previous says. Never the parent key or the new key.
+ */
+async function retireOlderKeys(settings, minted, deps) {
+    const { runner } = deps;
+    const deleted = [];
+    const failed = [];
+    let client;
+    let older;
+    let strays;
+    let untouched;
+    try {
+        client = await deps.freshClient();
+        const parentId = await (0,keys/* requireParentKeyId */.Ii)(client, 'retire older keys');
+        const { own, leftAlone } = (0,rotation_keys/* rotationKeys */.$K)(await (0,keys/* listKeys */.TH)(client), settings, [minted.id, parentId]);
+        // Keys with the new key's own name are strays of an uncertain create: never worth keeping.
+        strays = own.filter((k) => k.name === minted.name);
+        older = own.filter((k) => k.name !== minted.name && k.id < minted.id);
+        // A newer key of this same secret: another rotation of it ran at the same time and may
+        // have written the secret after this one. Deleting it could leave the secret dead.
+        const newer = own.filter((k) => k.name !== minted.name && k.id > minted.id);
+        untouched = (0,rotation_keys/* describeLeftAlone */.MN)(settings.label, leftAlone);
+        if (untouched)
+            runner.info(untouched);
+        if (newer.length) {
+            runner.warning(`Left alone ${newer.length} key(s) of the ${deps.writer.describe()} newer than this rotation's (${newer.map((k) => k.id).join(', ')}): another rotation of the same secret ran at the same time, and the secret may hold its key. Give the rotation a concurrency group so its runs never overlap; the next rotation retires what the secret does not hold.`);
+        }
+    }
+    catch (error) {
+        runner.warning(`The rotation succeeded, but the older keys could not be listed (${error.message}); the next rotation or a sweep deletes them.`);
+        return { deleted, kept: [], failed, untouched: '' };
+    }
+    const kept = older.slice(0, settings.keepPrevious);
+    for (const key of [...strays, ...older.slice(settings.keepPrevious)]) {
+        try {
+            await (0,keys/* deleteKey */.l0)(client, key.id);
+            deleted.push(key);
+            runner.info(`Deleted the older key ${key.id} (${key.name}), which was written to the ${(0,rotation_keys/* keyTarget */.bn)(key.name, settings)}.`);
+        }
+        catch (error) {
+            failed.push(key);
+            runner.warning(`The rotation succeeded, but the older key ${key.id} could not be deleted (${error.message}); the next rotation or a sweep deletes it.`);
+        }
+    }
+    if (kept.length)
+        runner.info(`Kept ${kept.length} older key(s): keep-previous is ${settings.keepPrevious}.`);
+    return { deleted, kept, failed, untouched };
+}
+
+
+/***/ }),
+
+/***/ 8021:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $K: () => (/* binding */ rotationKeys),
+/* harmony export */   MN: () => (/* binding */ describeLeftAlone),
+/* harmony export */   bn: () => (/* binding */ keyTarget)
+/* harmony export */ });
+/* unused harmony export relationTo */
+/* harmony import */ var _github_target_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3738);
+/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(718);
+
+
+/** The relation of a key named `name` to the rotation `identity`. */
+function relationTo(name, identity) {
+    const fields = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .parseKeyName */ .wN)(name);
+    if (!fields || fields.label !== identity.label)
+        return 'unrelated';
+    if (fields.repository.toLowerCase() !== identity.context.repository.toLowerCase()) {
+        return 'other-repository';
+    }
+    if (fields.kind === 'legacy')
+        return 'legacy';
+    if (fields.kind !== 'rot')
+        return 'create-mode';
+    return fields.target === identity.targetId ? 'own' : 'other-target';
+}
+/** Sorts the account's keys for a rotation; `exclude` are ids never to count (parent, new key). */
+function rotationKeys(keys, identity, exclude) {
+    const own = [];
+    const leftAlone = {};
+    for (const key of keys) {
+        if (exclude.includes(key.id))
+            continue;
+        const relation = relationTo(key.name, identity);
+        if (relation === 'own')
+            own.push(key);
+        else if (relation !== 'unrelated')
+            leftAlone[relation] = (leftAlone[relation] ?? 0) + 1;
+    }
+    return { own: own.sort((a, b) => b.id - a.id), leftAlone };
+}
+const LEFT_ALONE_WORDS = {
+    'other-target': 'written to another secret',
+    'other-repository': "made by another repository's workflow",
+    'create-mode': 'made by create mode',
+    legacy: 'in the vsk1 format, which does not say which secret holds them',
+};
+/**
+ * One sentence on the keys that share the label but are not this rotation's, or '' when there
+ * are none: `3 other key(s) named "ci-deploy" were left alone (2 written to another secret, ...)`.
+ */
+function describeLeftAlone(label, leftAlone) {
+    const parts = Object.entries(leftAlone).map(([relation, count]) => `${count} ${LEFT_ALONE_WORDS[relation]}`);
+    const total = Object.values(leftAlone).reduce((sum, count) => sum + count, 0);
+    if (total === 0)
+        return '';
+    return `${total} other key(s) named "${label}" were left alone (${parts.join('; ')}): a rotation retires only its own target's keys; their deadline or their own job ends them.`;
+}
+/**
+ * The secret a rotation key was written to, in words, as far as its name tells: this rotation's
+ * target when `t=` matches, else only that it is another one (the name holds a hash, not the
+ * target itself).
+ */
+function keyTarget(name, settings) {
+    const fields = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .parseKeyName */ .wN)(name);
+    if (fields?.kind === 'rot' && fields.target === settings.targetId) {
+        return (0,_github_target_js__WEBPACK_IMPORTED_MODULE_1__/* .describeTarget */ .f)(settings.target, settings.secretName);
+    }
+    return fields?.target ? `another secret (t=${fields.target})` : 'no secret known';
+}
+
+
+/***/ }),
+
+/***/ 2257:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ky: () => (/* binding */ deleteStepKeys),
+/* harmony export */   iy: () => (/* binding */ uncertaintyEnd),
+/* harmony export */   oW: () => (/* binding */ deleteLateKeys)
+/* harmony export */ });
+/* unused harmony exports LATE_APPLY_MARGIN_MS, sameStep, findStepKeys */
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7607);
+/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(718);
+/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1588);
+
+
+
+
+/**
+ * The keys one step run made, found by what their names carry, and the window in which a create
+ * request that got no answer can still be applied by the server.
+ */
+/**
+ * Added to `request-timeout` after the last create request that got no answer. The action stops
+ * waiting for an answer after request-timeout, so by then the request has reached the server or
+ * never will; the margin covers the send time being read a moment before the bytes leave, and a
+ * list that reads from a replica a moment behind the write. A server that still holds a request
+ * longer than this is not covered by post: the run-aware sweep (`mode: sweep` with
+ * `github-token`) deletes such a key once the run has completed (docs/reliability.md).
+ */
+const LATE_APPLY_MARGIN_MS = 2_000;
+/** The moment (epoch ms) after which a create sent at `sentAt` can no longer be applied. */
+function uncertaintyEnd(sentAt, requestTimeoutMs) {
+    return sentAt + requestTimeoutMs + LATE_APPLY_MARGIN_MS;
+}
+/** The fields that say which step run made a key (the deadline and label are not compared). */
+function stepOf(fields) {
+    return JSON.stringify([
+        fields.kind,
+        fields.repository.toLowerCase(),
+        fields.runId,
+        fields.runAttempt,
+        fields.job,
+        fields.target ?? '',
+        fields.nonce,
+    ]);
+}
+/**
+ * Whether `name` was made by the same step run as `stepName` (the name main saved in state):
+ * same kind, repository, run id and attempt, job, target and nonce. Unparseable names never match.
+ */
+function sameStep(name, stepName) {
+    const mine = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_2__/* .parseKeyName */ .wN)(stepName);
+    const other = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_2__/* .parseKeyName */ .wN)(name);
+    return mine !== undefined && other !== undefined && stepOf(mine) === stepOf(other);
+}
+/** Live keys made by the step run that named its key `stepName`, but `except`. */
+async function findStepKeys(client, stepName, except) {
+    return (await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .listKeys */ .TH)(client)).filter((key) => key.id !== except && sameStep(key.name, stepName));
+}
+/** Deletes every live key of the step run (but `except`); returns the keys that went. */
+async function deleteStepKeys(client, stepName, except) {
+    const found = await findStepKeys(client, stepName, except);
+    for (const key of found)
+        await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, key.id);
+    return found;
+}
+/**
+ * Looks for keys of the step now, then, if the window in which an unanswered create can still be
+ * applied has not ended, waits for its end (never past `lastLookBy`) and looks again. Says in the
+ * log what it waits for and why. Errors from the API are thrown.
+ */
+async function deleteLateKeys(check) {
+    const now = check.now ?? Date.now;
+    const windowEnd = uncertaintyEnd(check.uncertainAt, check.requestTimeoutMs);
+    const deleted = await deleteStepKeys(check.client, check.stepName, check.except);
+    if (now() >= windowEnd)
+        return { deleted, covered: true, windowEnd };
+    const waitUntil = () => Math.min(windowEnd, check.lastLookBy());
+    check.log(`A create request sent at ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_2__/* .isoSeconds */ .nE)(new Date(check.uncertainAt))} got no answer; Vast could still apply it until ` +
+        `${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_2__/* .isoSeconds */ .nE)(new Date(windowEnd))} (request-timeout ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(check.requestTimeoutMs)} + ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(LATE_APPLY_MARGIN_MS)}). ` +
+        `Waiting ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(Math.max(1000, Math.ceil((waitUntil() - now()) / 1000) * 1000))} to look again.`);
+    // Polled, so that a cancel that shortens the budget also shortens the wait.
+    try {
+        while (now() < waitUntil()) {
+            await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(Math.min(250, waitUntil() - now()), undefined, check.signal ? { signal: check.signal } : {});
+        }
+    }
+    catch {
+        // Cancelled while waiting: what was found so far is deleted; the caller says what is left.
+        return { deleted, covered: false, windowEnd };
+    }
+    deleted.push(...(await deleteStepKeys(check.client, check.stepName, check.except)));
+    return { deleted, covered: now() >= windowEnd, windowEnd };
+}
+
+
+/***/ }),
+
+/***/ 8855:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Q: () => (/* binding */ markdownTable)
+/* harmony export */ });
+/** A Markdown table for the job summary; cells are escaped so a name cannot break the table. */
+function markdownTable(headers, rows) {
+    const cell = (text) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
+    return ([line(headers), `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n') +
+        '\n');
+}
+
+
+/***/ }),
+
+/***/ 1588:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G7: () => (/* binding */ withAccessHint),
+/* harmony export */   Ii: () => (/* binding */ requireParentKeyId),
+/* harmony export */   QR: () => (/* binding */ currentKeyId),
+/* harmony export */   TH: () => (/* binding */ listKeys),
+/* harmony export */   cF: () => (/* binding */ createKey),
+/* harmony export */   l0: () => (/* binding */ deleteKey),
+/* harmony export */   ux: () => (/* binding */ accessHint)
+/* harmony export */ });
+/* harmony import */ var _secret_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7355);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2895);
+
+
+/** Vast ids are positive integers; anything else (null, "", 0) is no id at all. */
+function positiveId(value) {
+    if (typeof value !== 'number' && typeof value !== 'string')
+        return undefined;
+    if (typeof value === 'string' && !/^\d+$/.test(value))
+        return undefined;
+    const id = Number(value);
+    return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+function invalid(operation, status, detail) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
+        operation,
+        kind: 'invalid-response',
+        status,
+        retryable: false,
+        ambiguous: true,
+        detail,
+    });
+}
+/**
+ * What to do about a refusal (401/403) of a key-management call, or '' for any other error. Vast
+ * gates listing keys and reading the current user behind `user_read`, and creating and deleting
+ * keys behind `user_write` (vast-api.md, "Permissions"); a key cannot manage keys without them.
+ */
+function accessHint(error) {
+    if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h) || (error.status !== 401 && error.status !== 403))
+        return '';
+    // A refusal by an edge in front of the API (not Vast's JSON) says nothing about the key.
+    if (error.edge)
+        return '';
+    const write = /^(Create|Delete)/.test(error.operation);
+    const category = write ? 'user_write' : 'user_read';
+    return (`The parent key (admin-api-key) was refused: it is wrong or deleted, or lacks ${category} ` +
+        `(${write ? 'creating and deleting keys' : 'listing keys and reading the current user'} needs it). ` +
+        'Give admin-api-key both user_read and user_write');
+}
+/** Awaits `call`; a refusal (401/403) comes back with {@link accessHint} added to its message. */
+async function withAccessHint(call) {
+    try {
+        return await call;
+    }
+    catch (error) {
+        const hint = accessHint(error);
+        if (!hint || !(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h))
+            throw error;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
+            operation: error.operation,
+            kind: error.kind,
+            ...(error.status === undefined ? {} : { status: error.status }),
+            ...(error.apiMessage === undefined ? {} : { apiMessage: error.apiMessage }),
+            retryable: error.retryable,
+            ambiguous: error.ambiguous,
+            detail: hint,
+        });
+    }
+}
+/**
+ * E1. A create whose answer was lost may have made the key: before sending it again, look the
+ * key up by its unique name and delete what is found, so neither an orphan nor a duplicate stays.
+ */
+async function createKey(client, request, onAmbiguous, onSend) {
+    const operation = 'Create API key';
+    const { status, data } = await client.call({
+        operation,
+        method: 'POST',
+        path: '/auth/apikeys/',
+        body: { name: request.name, permissions: request.permissions },
+        idempotent: false,
+        onAmbiguous,
+        ...(onSend ? { onSend } : {}),
+    });
+    const record = (data ?? {});
+    const id = record.id;
+    const key = record.key;
+    if (typeof key !== 'string' || !key || (typeof id !== 'number' && typeof id !== 'string')) {
+        throw invalid(operation, status, 'the answer has no key id or key value');
+    }
+    const numericId = Number(id);
+    if (!Number.isSafeInteger(numericId))
+        throw invalid(operation, status, 'the key id is not a number');
+    return { id: numericId, key: new _secret_js__WEBPACK_IMPORTED_MODULE_0__/* .Secret */ .z(key) };
+}
+/** E2. The answer is `{"apikeys": [...]}`; a bare array is accepted too. */
+async function listKeys(client) {
+    const operation = 'List API keys';
+    const { status, data } = await client.call({
+        operation,
+        method: 'GET',
+        path: '/auth/apikeys/',
+        idempotent: true,
+    });
+    const items = Array.isArray(data) ? data : data?.apikeys;
+    if (!Array.isArray(items))
+        throw invalid(operation, status, 'the answer has no "apikeys" list');
+    const keys = [];
+    for (const item of items) {
+        const { id, name } = (item ?? {});
+        const numericId = positiveId(id);
+        if (numericId !== undefined) {
+            keys.push({ id: numericId, name: typeof name === 'string' ? name : '' });
+        }
+    }
+    return keys;
+}
+/** E4. 404 means the key is already gone, which is what we wanted. */
+async function deleteKey(client, id) {
+    try {
+        await client.call({
+            operation: `Delete API key ${id}`,
+            method: 'DELETE',
+            path: `/auth/apikeys/${id}/`,
+            idempotent: true,
+        });
+        return 'deleted';
+    }
+    catch (error) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h && error.status === 404)
+            return 'already-gone';
+        throw error;
+    }
+}
+/** E6. Only the calling key's id is kept: the body may echo the key itself. */
+async function currentKeyId(client) {
+    const { data } = await client.call({
+        operation: 'Read the current user',
+        method: 'GET',
+        path: '/users/current',
+        idempotent: true,
+    });
+    return positiveId(data?.key_id);
+}
+/**
+ * The parent key's id, which delete, sweep and rotate must never delete. Without it they stop:
+ * guessing could delete the key the action runs on.
+ */
+async function requireParentKeyId(client, doing) {
+    const id = await currentKeyId(client);
+    if (id === undefined) {
+        throw new Error(`Vast did not say which key admin-api-key is (no key_id in /users/current); refusing to ${doing} without knowing which key is the parent`);
+    }
+    return id;
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,3013 @@
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ var __webpack_modules__ = ({
+
+/***/ 4660:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   X7: () => (/* binding */ removeConfigFile),
+/* harmony export */   ks: () => (/* binding */ configFilePath),
+/* harmony export */   lH: () => (/* binding */ relativeXdgConfigHome),
+/* harmony export */   o5: () => (/* binding */ writeConfigFile),
+/* harmony export */   rV: () => (/* binding */ checkConfigFileFree)
+/* harmony export */ });
+/* unused harmony export ConfigFileError */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+
+
+
+/**
+ * The file where the official Vast CLI and Python SDK look for a key when none is given:
+ * `$XDG_CONFIG_HOME/vastai/vast_api_key`, else `~/.config/vastai/vast_api_key`. A relative
+ * XDG_CONFIG_HOME is ignored, as the XDG Base Directory spec says ("If an implementation encounters
+ * a relative path in any of these variables it should consider the path invalid and ignore it"):
+ * it would put the key inside the checkout.
+ */
+function configFilePath(env) {
+    const xdg = env.XDG_CONFIG_HOME;
+    const base = xdg && (0,node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute)(xdg) ? xdg : (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(env.HOME || (0,node_os__WEBPACK_IMPORTED_MODULE_1__.homedir)(), '.config');
+    return (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(base, 'vastai', 'vast_api_key');
+}
+/** True when XDG_CONFIG_HOME is set but relative, and so ignored by {@link configFilePath}. */
+function relativeXdgConfigHome(env) {
+    return Boolean(env.XDG_CONFIG_HOME) && !(0,node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute)(env.XDG_CONFIG_HOME ?? '');
+}
+function identity(stat) {
+    return {
+        dev: String(stat.dev),
+        ino: String(stat.ino),
+        born: String(stat.birthtimeNs || stat.ctimeNs),
+    };
+}
+class ConfigFileError extends Error {
+}
+const INPUT = "Input 'export-config':";
+/**
+ * Checked before the key is made, so a blocked path fails the step with nothing created. The
+ * `vastai` directory, when it exists, must be a plain directory (not a link, not a file); the
+ * config directory above it must be a directory (a link to one is fine: dotfile managers make
+ * them). Raises ConfigFileError, naming the input.
+ */
+function checkConfigFileFree(path) {
+    const dir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path);
+    const base = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(dir);
+    const baseStat = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(base, { throwIfNoEntry: false });
+    if (baseStat && !baseStat.isDirectory()) {
+        throw new ConfigFileError(`${INPUT} ${base} is not a directory; the key file cannot go under it. Remove it, or use export-env: true instead`);
+    }
+    const dirStat = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(dir, { throwIfNoEntry: false });
+    if (dirStat?.isSymbolicLink()) {
+        throw new ConfigFileError(`${INPUT} ${dir} is a symbolic link; refusing to write the key through it. Make it a plain directory, or use export-env: true instead`);
+    }
+    if (dirStat && !dirStat.isDirectory()) {
+        throw new ConfigFileError(`${INPUT} ${dir} is not a plain directory; refusing to write the key there. Remove it, or use export-env: true instead`);
+    }
+    const existing = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(path, { throwIfNoEntry: false });
+    if (existing) {
+        throw new ConfigFileError(`${INPUT} ${path} already exists${existing.isSymbolicLink() ? ' as a symbolic link' : ''} and was not written by this step; ` +
+            'refusing to overwrite it. Remove it first, or use export-env: true instead');
+    }
+}
+/**
+ * Writes the key with mode 0600. Never follows a symlink and never replaces an existing file: the
+ * file may be a developer's own key, or a link planted to make us write the key elsewhere.
+ */
+function writeConfigFile(path, key) {
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path), { recursive: true, mode: 0o700 });
+    checkConfigFileFree(path);
+    let fd;
+    try {
+        fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(path, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_WRONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_CREAT | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_EXCL | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOFOLLOW, 0o600);
+    }
+    catch (error) {
+        throw new ConfigFileError(`${INPUT} cannot create ${path}: ${error.code}`);
+    }
+    try {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeSync)(fd, key.reveal());
+    }
+    finally {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(fd);
+    }
+    return { path, ...identity((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(path, { bigint: true })) };
+}
+/** Removes the file if it is still the one written in main. */
+function removeConfigFile(file) {
+    const stat = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(file.path, { bigint: true, throwIfNoEntry: false });
+    if (!stat)
+        return 'gone';
+    const now = identity(stat);
+    if (!stat.isFile() || now.dev !== file.dev || now.ino !== file.ino || now.born !== file.born) {
+        return 'replaced';
+    }
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.unlinkSync)(file.path);
+    return 'removed';
+}
+
+
+/***/ }),
+
+/***/ 7607:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseDuration),
+/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */ });
+const UNIT_MS = {
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+    d: 86_400_000,
+};
+const DURATION = /^(?:\d+(?:ms|s|m|h|d))+$/;
+const PART = /(\d+)(ms|s|m|h|d)/g;
+/** Parses `30s`, `15m`, `6h`, `2d`, `1h30m` or `500ms` into milliseconds; undefined when malformed. */
+function parseDuration(text) {
+    const value = text.trim().toLowerCase();
+    if (!DURATION.test(value))
+        return undefined;
+    let total = 0;
+    for (const [, amount, unit] of value.matchAll(PART)) {
+        total += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
+    }
+    return Number.isSafeInteger(total) ? total : undefined;
+}
+/** Formats milliseconds the way users write them: `6h`, `1h30m`, `45s`, `250ms`. */
+function formatDuration(ms) {
+    if (ms <= 0)
+        return '0s';
+    const parts = [];
+    let rest = ms;
+    for (const unit of ['d', 'h', 'm', 's', 'ms']) {
+        const size = UNIT_MS[unit] ?? 1;
+        const amount = Math.floor(rest / size);
+        if (amount > 0) {
+            parts.push(`${amount}${unit}`);
+            rest -= amount * size;
+        }
+    }
+    return parts.join('');
+}
+
+
+/***/ }),
+
+/***/ 718:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bl: () => (/* binding */ rotationTargetId),
+/* harmony export */   nE: () => (/* binding */ isoSeconds),
+/* harmony export */   rn: () => (/* binding */ MAX_LABEL_LENGTH),
+/* harmony export */   vN: () => (/* binding */ deadlineFrom),
+/* harmony export */   wN: () => (/* binding */ parseKeyName),
+/* harmony export */   yv: () => (/* binding */ formatKeyName)
+/* harmony export */ });
+/* unused harmony export MAX_NAME_LENGTH */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+
+/**
+ * The managed key name: the only place a Vast key can carry its owner, its kind and its deadline,
+ * since the API has no expiry and its list shows no creation time (vast-api.md, E2). A later
+ * sweep, rotation or post step reads it back.
+ *
+ *   gha-train [vsk2 m=job exp=20261122T150000Z repo=octo-org/gpu-trainer run=1234567890-1 job=train n=3fa9c2]
+ *   nightly [vsk2 m=rot exp=20261222T150000Z repo=octo-org/gpu-trainer run=77-1 job=rotate t=9f86d081884c n=7c1e]
+ *
+ * - `m=` the kind of key, which decides who may delete it before its deadline:
+ *   `job` (create mode, deleted by its post step), `keep` (create mode with `revoke: never`: lives
+ *   to its deadline), `rot` (rotate mode: retired only by a rotation of the same target).
+ * - `t=` (rotation keys only): 12 hex characters of SHA-256 over the rotation's target (see
+ *   {@link rotationTargetId}), so two targets that share a label never retire each other's keys.
+ * - `n=` a random id per step run, saved in the step's state before the create is sent: it tells
+ *   apart the steps of one job (matrix legs share the job id).
+ *
+ * Names made before `vsk2` (`[vsk1 exp=… repo=… run=… job=… n=…]`) still parse, as kind `legacy`:
+ * a sweep ends them at their deadline, and nothing else deletes them early.
+ *
+ * The human part (the label) comes first so the Vast dashboard stays readable; the bracket is
+ * parsed from the end, so the label may hold any printable text.
+ */
+/** Vast's limit on a key name (vast-api.md, E1: `name` max 255). */
+const MAX_NAME_LENGTH = 255;
+const MAX_LABEL_LENGTH = 100;
+const TAIL_V2 = / \[vsk2 m=(job|keep|rot) exp=(\d{8}T\d{6}Z) repo=([^\s\]]+) run=(\d+)-(\d+) job=([^\s\]]+)(?: t=([0-9a-f]{12}))? n=([0-9a-f]+)\]$/;
+const TAIL_V1 = / \[vsk1 exp=(\d{8}T\d{6}Z) repo=([^\s\]]+) run=(\d+)-(\d+) job=([^\s\]]+) n=([0-9a-f]+)\]$/;
+function compactTime(date) {
+    return date
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z')
+        .replace(/[-:]/g, '');
+}
+function parseCompactTime(text) {
+    const iso = `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}T${text.slice(9, 11)}:${text.slice(11, 13)}:${text.slice(13, 15)}Z`;
+    return new Date(iso);
+}
+/** Replaces characters that would make the name unreadable or unparseable. */
+function clean(text, pattern) {
+    return text.replace(pattern, '-');
+}
+/**
+ * The identity of a rotation target as 12 lower-case hex characters (48 bits of SHA-256).
+ * `parts` are, in order, whatever names the secret: scope, organisation, environment, secret name.
+ * Case-folded, since GitHub treats these names case-insensitively.
+ */
+function rotationTargetId(parts) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+        .update(JSON.stringify(parts.map((part) => part.toLowerCase())))
+        .digest('hex')
+        .slice(0, 12);
+}
+/**
+ * Writes a `vsk2` name of at most {@link MAX_NAME_LENGTH} characters. When the name would be too
+ * long, the job id is cut first (it is informational), then the label; never the fields that a
+ * sweep or rotation matches on. Throws when a rotation key has no valid `target`.
+ */
+function formatKeyName(fields) {
+    if (fields.kind === 'rot' ? !/^[0-9a-f]{12}$/.test(fields.target ?? '') : fields.target) {
+        throw new Error('formatKeyName: a target is required for rotation keys, and only for them');
+    }
+    const repository = clean(fields.repository, /[^\w.\-/]/g);
+    const target = fields.kind === 'rot' ? ` t=${fields.target}` : '';
+    const tail = (job) => ` [vsk2 m=${fields.kind} exp=${compactTime(fields.expiresAt)} repo=${repository} run=${fields.runId}-${fields.runAttempt} job=${job}${target} n=${fields.nonce}]`;
+    const room = MAX_NAME_LENGTH - tail('').length;
+    let label = clean(fields.label, /[\p{Cc}\p{Cf}]/gu);
+    let job = clean(fields.job, /[^\w.-]/g) || 'job';
+    if (label.length + job.length > room)
+        job = job.slice(0, Math.max(1, room - label.length));
+    if (label.length + job.length > room)
+        label = label.slice(0, Math.max(0, room - job.length));
+    return `${label}${tail(job)}`;
+}
+/** Reads a managed name back (`vsk2`, or `vsk1` as kind `legacy`); `undefined` for any other. */
+function parseKeyName(name) {
+    // formatKeyName never writes control characters; a name that has them was not made by this
+    // action (and printing it could smuggle a workflow command into the log).
+    if (/[\p{Cc}\p{Cf}]/u.test(name))
+        return undefined;
+    const v2 = TAIL_V2.exec(name);
+    const v1 = v2 ? undefined : TAIL_V1.exec(name);
+    const match = v2 ?? v1;
+    if (!match)
+        return undefined;
+    const [kind, exp, repository, runId, runAttempt, job, target, nonce] = v2
+        ? v2.slice(1)
+        : ['legacy', ...match.slice(1, 6), undefined, match[6]];
+    const expiresAt = parseCompactTime(exp ?? '');
+    if (Number.isNaN(expiresAt.getTime()))
+        return undefined;
+    const fields = {
+        label: name.slice(0, match.index),
+        kind: kind,
+        expiresAt,
+        repository: repository ?? '',
+        runId: runId ?? '',
+        runAttempt: runAttempt ?? '',
+        job: job ?? '',
+        nonce: nonce ?? '',
+    };
+    if (target)
+        fields.target = target;
+    // A rotation key without its target (or any other key with one) was not written by this action.
+    if ((fields.kind === 'rot') !== (target !== undefined))
+        return undefined;
+    return fields;
+}
+/** ISO 8601 without milliseconds: the deadline as the name stores it. */
+function isoSeconds(date) {
+    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+/** The deadline at whole seconds, as it can be read back from the name. */
+function deadlineFrom(now, ttlMs) {
+    return new Date(Math.ceil((now.getTime() + ttlMs) / 1000) * 1000);
+}
+
+
+/***/ }),
+
+/***/ 7431:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  LA: () => (/* binding */ PermissionsError),
+  cv: () => (/* binding */ parsePermissions),
+  FU: () => (/* binding */ permissionsJson),
+  vU: () => (/* binding */ sensitiveCategories)
+});
+
+// UNUSED EXPORTS: CATEGORIES, PRESETS, SENSITIVE_CATEGORIES, validatePermissions
+
+;// CONCATENATED MODULE: ./src/permissions-help.ts
+/**
+ * Help for the first mistakes made with the `permissions` input: near-miss names, a file path
+ * given instead of the content, YAML indented with tabs, the boolean form one Vast guide shows,
+ * and keys that would reach an object's prototype. Every function here only builds text or
+ * refuses; parsing itself is in permissions.ts.
+ */
+/** Keys that JavaScript objects treat specially: refused at any depth of a permissions value. */
+const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
+/**
+ * The path of the first forbidden key in a parsed JSON or YAML value (`api.instance_read`), or
+ * undefined. `JSON.parse` and the yaml package both keep `__proto__` as an own key, so without
+ * this a `{"__proto__": {}}` inside a category would replace the prototype of the copy being built
+ * and widen a narrowed category to the whole one.
+ */
+function forbiddenKeyPath(value, at = '') {
+    if (typeof value !== 'object' || value === null)
+        return undefined;
+    for (const key of Object.keys(value)) {
+        const path = at ? `${at}.${key}` : key;
+        if (FORBIDDEN_KEYS.includes(key))
+            return path;
+        const found = forbiddenKeyPath(value[key], path);
+        if (found)
+            return found;
+    }
+    return undefined;
+}
+/** Edit distance, for "did you mean". */
+function distance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length] ?? 0;
+}
+/**
+ * The known name `name` was probably meant to be: the same up to case and `-`/`_`, else the one
+ * closest within two edits (only for names of four letters or more).
+ */
+function didYouMean(name, known) {
+    const plain = (text) => text.toLowerCase().replace(/[-_\s]/g, '');
+    const same = known.find((k) => plain(k) === plain(name));
+    if (same)
+        return same;
+    if (name.length < 4)
+        return undefined;
+    let best;
+    let bestDistance = 3;
+    for (const k of known) {
+        const d = distance(plain(name), plain(k));
+        if (d < bestDistance) {
+            best = k;
+            bestDistance = d;
+        }
+    }
+    return best;
+}
+/** A value such as `perms.json`, `./ci/vast.yml` or `.github/permissions`: a path, not content. */
+function looksLikePath(value) {
+    if (/[\s{}:,]/.test(value))
+        return false;
+    return /\.(json|ya?ml|txt)$/i.test(value) || /^(\.{0,2}\/|~\/)/.test(value) || value.includes('/');
+}
+function pathMessage(value, presets) {
+    return (`'${value}' looks like a file path; the action does not read files. Pass the content itself: ` +
+        `a preset (${presets.join(', ')}), a list such as instance_read, instance_write, or the JSON or YAML text, ` +
+        'for example from a repository variable (permissions: ${{ vars.VAST_PERMISSIONS }}) or from an earlier step ' +
+        '(run: echo "json=$(jq -c . perms.json)" >> "$GITHUB_OUTPUT", then permissions: ${{ steps.<id>.outputs.json }})');
+}
+/** YAML given with tab indentation: the yaml package refuses it with a less helpful message. */
+function indentedWithTabs(value) {
+    return !value.startsWith('{') && /(^|\n)[ ]*\t/.test(value);
+}
+const TABS_MESSAGE = 'it is YAML indented with tabs, and YAML allows only spaces for indentation: indent with spaces (two per level), or write it as JSON';
+/** What a boolean-form name most likely asks for, as API categories. */
+const INTENTS = [
+    [/instance|template|volume|ssh|offer/, 'instance_read', 'instance_write'],
+    [/billing|credit|invoice|payment|earning/, 'billing_read', 'billing_write'],
+    [/machine|host/, 'machine_read', 'machine_write'],
+    [/team/, 'team_read', 'team_write'],
+    [/agent/, 'agents_read', 'agents_write'],
+    [/user|account|key|profile/, 'user_read', 'user_write'],
+];
+const WRITES = /manage|write|create|destroy|delete|edit|start|stop|rent|launch|change|modify|set/;
+/**
+ * Detects the boolean form (`{"manage_instances": true, "read_billing": false}`) and says what the
+ * API expects instead, with the categories the true names most likely mean. The form comes from
+ * a Vast guide; the API refuses it with 400 invalid_permissions (vast-api.md [wire]).
+ */
+function booleanFormMessage(api, categories, presets) {
+    const entries = Object.entries(api);
+    if (!entries.some(([, value]) => typeof value === 'boolean'))
+        return undefined;
+    const wanted = new Set();
+    for (const [name, value] of entries) {
+        if (value !== true)
+            continue;
+        const lower = name.toLowerCase();
+        if (categories.includes(lower)) {
+            wanted.add(lower);
+            continue;
+        }
+        for (const [pattern, read, write] of INTENTS) {
+            if (!pattern.test(lower))
+                continue;
+            wanted.add(read);
+            if (WRITES.test(lower))
+                wanted.add(write);
+            if (read === 'instance_read')
+                wanted.add('misc');
+            break;
+        }
+    }
+    const chosen = categories.filter((c) => wanted.has(c));
+    const shown = Object.keys(api)
+        .filter((k) => typeof api[k] === 'boolean')
+        .slice(0, 3)
+        .map((k) => `"${k}": ${String(api[k])}`)
+        .join(', ');
+    let text = `it is in the boolean form ({${shown}}) that one Vast guide shows, which the API refuses (400 invalid_permissions). The API maps each category to {} (all of it) or to its allowed actions`;
+    if (chosen.length === 0)
+        return `${text}, e.g. {"api":{"instance_read":{}}}`;
+    const example = JSON.stringify({ api: Object.fromEntries(chosen.map((c) => [c, {}])) });
+    text += `. From what this asks for: ${example}`;
+    const preset = Object.entries(presets).find(([, p]) => [...p.categories].sort().join() === [...chosen].sort().join());
+    if (preset)
+        text += `, which is the preset ${preset[0]}`;
+    return text;
+}
+
+;// CONCATENATED MODULE: ./src/permissions.ts
+
+const CATEGORIES = [
+    'misc',
+    'user_read',
+    'user_write',
+    'instance_read',
+    'instance_write',
+    'billing_read',
+    'billing_write',
+    'machine_read',
+    'machine_write',
+    'team_read',
+    'team_write',
+    'agents_read',
+    'agents_write',
+];
+/** Categories that let a CI key mint keys, spend money or change the team. */
+const SENSITIVE_CATEGORIES = ['user_write', 'billing_write', 'team_write'];
+const OPERATORS = new Set(['eq', 'lte', 'gte']);
+const PRESETS = {
+    'instance-manager': {
+        description: 'search offers, create, manage and destroy instances',
+        categories: ['misc', 'instance_read', 'instance_write'],
+    },
+    'instance-reader': {
+        description: 'search offers and read instances',
+        categories: ['misc', 'instance_read'],
+    },
+    'read-only': {
+        description: 'read instances and machines, search offers',
+        categories: ['misc', 'instance_read', 'machine_read'],
+    },
+    'machine-manager': {
+        description: 'hosts: read and manage machines',
+        categories: ['misc', 'machine_read', 'machine_write'],
+    },
+};
+/** A `permissions` value that cannot be used; the message says what would be right. */
+class PermissionsError extends Error {
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** A preset alone, or names separated by commas or blanks (`instance_read, instance_write`). */
+const NAME_LIST = /^[\w-]+(?:\s*[,\s]\s*[\w-]+)*$/;
+/**
+ * Reads the `permissions` input: a preset name, a list of categories (`instance_read,
+ * instance_write`), JSON, or (through `parseYaml`) a YAML mapping. The `api` wrapper may be left
+ * out. The result is validated and normalised (sorted keys). Raises PermissionsError for a value
+ * that is none of these, naming every unknown name with a "did you mean" where one is close, and
+ * for a file path, tab-indented YAML, the boolean form, and `__proto__`, `constructor` or
+ * `prototype` keys at any depth.
+ */
+function parsePermissions(text, parseYaml) {
+    const value = text.trim();
+    if (!value)
+        throw new PermissionsError('it is empty; a key with no permissions is refused');
+    // Own keys only: 'toString' or '__proto__' are not presets.
+    const preset = Object.hasOwn(PRESETS, value) ? PRESETS[value] : undefined;
+    if (preset)
+        return fromCategories(preset.categories);
+    if (looksLikePath(value))
+        throw new PermissionsError(pathMessage(value, Object.keys(PRESETS)));
+    if (NAME_LIST.test(value))
+        return fromNames(value.split(/[\s,]+/).filter(Boolean));
+    if (indentedWithTabs(value))
+        throw new PermissionsError(TABS_MESSAGE);
+    let parsed;
+    if (value.startsWith('{')) {
+        try {
+            parsed = JSON.parse(value);
+        }
+        catch (error) {
+            throw new PermissionsError(`it is not valid JSON (${error.message})`);
+        }
+    }
+    else if (parseYaml) {
+        try {
+            parsed = parseYaml(value);
+        }
+        catch (error) {
+            throw new PermissionsError(`it is neither a preset, a category list, JSON nor a YAML mapping (${firstLine(error)})`);
+        }
+    }
+    if (!isObject(parsed)) {
+        throw new PermissionsError(`expected a preset (${Object.keys(PRESETS).join(', ')}), a list of categories, or a mapping such as {"api":{"instance_read":{}}}`);
+    }
+    return validatePermissions(parsed);
+}
+function firstLine(error) {
+    return String(error?.message ?? error).split('\n')[0] ?? '';
+}
+function fromCategories(categories) {
+    return validatePermissions({ api: Object.fromEntries(categories.map((c) => [c, {}])) });
+}
+const isCategory = (name) => CATEGORIES.includes(name);
+/** A list of names: categories only; every unknown one is named, with a suggestion. */
+function fromNames(names) {
+    const presets = Object.keys(PRESETS);
+    if (names.length === 1 && !isCategory(names[0] ?? '')) {
+        const name = names[0] ?? '';
+        const guess = didYouMean(name, [...presets, ...CATEGORIES]);
+        throw new PermissionsError(`'${name}' is not a preset nor a category${guess ? `; did you mean ${guess}?` : '.'} Presets: ${presets.join(', ')}; categories: ${CATEGORIES.join(', ')}`);
+    }
+    const unknown = names.filter((name) => !isCategory(name));
+    if (unknown.length > 0) {
+        const described = unknown.map((name) => {
+            if (Object.hasOwn(PRESETS, name)) {
+                return `'${name}' (a preset: use it alone, or list its categories ${PRESETS[name]?.categories.join(', ')})`;
+            }
+            const guess = didYouMean(name, CATEGORIES);
+            return `'${name}'${guess ? ` (did you mean ${guess}?)` : ''}`;
+        });
+        throw new PermissionsError(`${unknown.length === 1 ? 'this name is not a category' : 'these names are not categories'}: ${described.join(', ')}. Categories: ${CATEGORIES.join(', ')}`);
+    }
+    return fromCategories(names);
+}
+/**
+ * Checks the shape against vast-api.md and returns a normalised copy. Raises PermissionsError
+ * naming every unknown category, for the boolean form, and for forbidden keys.
+ */
+function validatePermissions(input) {
+    const forbidden = forbiddenKeyPath(input);
+    if (forbidden) {
+        const key = forbidden.split('.').pop() ?? '';
+        throw new PermissionsError(`the key '${key}' (at ${forbidden}) is not allowed: it is no Vast category, action or field, and JavaScript gives it a special meaning. Remove it`);
+    }
+    const keys = Object.keys(input);
+    const api = keys.length === 1 && keys[0] === 'api' ? input.api : input;
+    if (!isObject(api))
+        throw new PermissionsError('"api" must be a mapping of categories');
+    const booleanForm = booleanFormMessage(api, CATEGORIES, PRESETS);
+    if (booleanForm)
+        throw new PermissionsError(booleanForm);
+    const categories = Object.keys(api).sort();
+    if (categories.length === 0)
+        throw new PermissionsError('it grants no category');
+    const unknown = categories.filter((category) => !isCategory(category));
+    if (unknown.length > 0) {
+        const described = unknown.map((name) => {
+            const guess = didYouMean(name, CATEGORIES);
+            return `'${name}'${guess ? ` (did you mean ${guess}?)` : ''}`;
+        });
+        throw new PermissionsError(`unknown ${unknown.length === 1 ? 'category' : 'categories'} ${described.join(', ')}; known: ${CATEGORIES.join(', ')}`);
+    }
+    const result = {};
+    for (const category of categories)
+        result[category] = validateCategory(category, api[category]);
+    return { api: result };
+}
+function validateCategory(category, rule) {
+    if (!isObject(rule)) {
+        throw new PermissionsError(`'${category}' must be {} (whole category) or a mapping of actions`);
+    }
+    const result = {};
+    for (const action of Object.keys(rule).sort()) {
+        const actionRule = rule[action];
+        if (!isObject(actionRule)) {
+            throw new PermissionsError(`'${category}.${action}' must be {} or {"constraints": {...}}`);
+        }
+        const extra = Object.keys(actionRule).filter((k) => k !== 'constraints');
+        if (extra.length > 0) {
+            throw new PermissionsError(`'${category}.${action}' has '${extra[0]}'; only "constraints" is allowed`);
+        }
+        result[action] =
+            actionRule.constraints === undefined
+                ? {}
+                : { constraints: validateConstraints(`${category}.${action}`, actionRule.constraints) };
+    }
+    return result;
+}
+function validateConstraints(where, constraints) {
+    if (!isObject(constraints)) {
+        throw new PermissionsError(`'${where}.constraints' must be a mapping of fields`);
+    }
+    const result = {};
+    for (const field of Object.keys(constraints).sort()) {
+        const ops = constraints[field];
+        if (!isObject(ops) || Object.keys(ops).length === 0) {
+            throw new PermissionsError(`constraint '${where}.${field}' must be like {"eq": 1227}`);
+        }
+        const constraint = {};
+        for (const op of Object.keys(ops).sort()) {
+            const operand = ops[op];
+            if (!OPERATORS.has(op)) {
+                throw new PermissionsError(`constraint '${where}.${field}' uses '${op}'; only eq, lte and gte exist`);
+            }
+            if (typeof operand !== 'number' && typeof operand !== 'string') {
+                throw new PermissionsError(`constraint '${where}.${field}.${op}' must be a number or a string`);
+            }
+            constraint[op] = operand;
+        }
+        result[field] = constraint;
+    }
+    return result;
+}
+function sensitiveCategories(permissions) {
+    return SENSITIVE_CATEGORIES.filter((c) => c in permissions.api);
+}
+/** Canonical JSON (keys sorted at every level by construction). */
+function permissionsJson(permissions) {
+    return JSON.stringify(permissions);
+}
+
+
+/***/ }),
+
+/***/ 7355:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   z: () => (/* binding */ Secret)
+/* harmony export */ });
+const inspect = Symbol.for('nodejs.util.inspect.custom');
+/**
+ * A secret value that cannot be printed by accident: its string, JSON and inspect forms are `***`.
+ * Only `reveal()` gives the value, and only the HTTP client and the runner's masking call it.
+ */
+class Secret {
+    #value;
+    constructor(value) {
+        this.#value = value;
+    }
+    reveal() {
+        return this.#value;
+    }
+    toString() {
+        return '***';
+    }
+    toJSON() {
+        return '***';
+    }
+    [inspect]() {
+        return 'Secret(***)';
+    }
+}
+
+
+/***/ }),
+
+/***/ 970:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   KU: () => (/* binding */ graceSignals),
+/* harmony export */   ju: () => (/* binding */ failOnUncaught),
+/* harmony export */   uT: () => (/* binding */ GraceBudget),
+/* harmony export */   vb: () => (/* binding */ CANCEL_CLEANUP_BUDGET_MS),
+/* harmony export */   w6: () => (/* binding */ cancellationSignal)
+/* harmony export */ });
+/* unused harmony export RUNNER_SIGTERM_AFTER_MS */
+/**
+ * The runner's cancellation (actions/runner, runner-protocol.md): SIGINT, then SIGTERM 7.5 s
+ * later, then a kill 2.5 s after that.
+ */
+const RUNNER_SIGTERM_AFTER_MS = 7_500;
+/** What a step may use of the runner's grace after SIGINT: 1 s is kept for writing and exit. */
+const CANCEL_CLEANUP_BUDGET_MS = RUNNER_SIGTERM_AFTER_MS - 1_000;
+/**
+ * Cancellation as the runner does it: SIGINT, then SIGTERM 7.5 s later, then a kill. The first
+ * signal aborts what is in flight so the step can clean up quickly; a second one ends the process.
+ */
+function cancellationSignal(onCancel = () => { }, target = process) {
+    const controller = new AbortController();
+    const handle = (signal) => {
+        if (controller.signal.aborted) {
+            target.exit(1);
+            return;
+        }
+        onCancel(signal);
+        controller.abort(new Error(`received ${signal}`));
+    };
+    target.on('SIGINT', handle);
+    target.on('SIGTERM', handle);
+    return controller.signal;
+}
+/**
+ * What Node itself would print to stderr, around the runner's chokepoint, with text that may come
+ * from outside: an error nothing caught (a library's timer, a stray rejection) fails the step
+ * through `fail`, and the process ends; a process warning (a library's `emitWarning`, such as a
+ * YAML parser quoting its input) goes to `debug` instead of Node's default printer.
+ */
+function failOnUncaught(fail, debug, target = process) {
+    target.removeAllListeners('warning');
+    target.on('warning', (warning) => debug(`${warning.name}: ${warning.message}`));
+    const handle = (error) => {
+        const message = error instanceof Error ? error.message : String(error);
+        fail(`Unexpected error: ${message}`, error instanceof Error ? error.stack : undefined);
+        target.exit(1);
+    };
+    target.on('uncaughtException', handle);
+    target.on('unhandledRejection', handle);
+}
+/**
+ * The post step's budget under cancellation. The post step deletes what main made, so a cancel
+ * does not stop it: SIGINT shortens its budget to the runner's grace ({@link
+ * CANCEL_CLEANUP_BUDGET_MS} from the signal), and `signal` aborts what is in flight only when that
+ * grace ends or SIGTERM comes. A further signal after that ends the process.
+ */
+class GraceBudget {
+    #controller = new AbortController();
+    #now;
+    #deadline;
+    #timer;
+    /** When SIGINT (or the first signal) came, epoch ms. */
+    interruptedAt;
+    constructor(budgetMs, now = Date.now) {
+        this.#now = now;
+        this.#deadline = now() + budgetMs;
+    }
+    /** Nothing may be sent past this moment (epoch ms); it moves earlier on SIGINT. */
+    deadline() {
+        return this.#deadline;
+    }
+    /** Aborted when the grace after SIGINT ends, or at SIGTERM. */
+    get signal() {
+        return this.#controller.signal;
+    }
+    /** Applies a signal at `at` (epoch ms); returns false when the process should end now. */
+    receive(name, at = this.#now()) {
+        if (this.#controller.signal.aborted)
+            return false;
+        if (name === 'SIGTERM') {
+            this.#abort(name);
+            return true;
+        }
+        if (this.interruptedAt !== undefined)
+            return true;
+        this.interruptedAt = at;
+        this.#deadline = Math.min(this.#deadline, at + CANCEL_CLEANUP_BUDGET_MS);
+        this.#timer = setTimeout(() => this.#abort('the end of the grace after SIGINT'), Math.max(0, this.#deadline - this.#now()));
+        this.#timer.unref();
+        return true;
+    }
+    #abort(reason) {
+        clearTimeout(this.#timer);
+        this.#controller.abort(new Error(`received ${reason}`));
+    }
+}
+/**
+ * Installs the post step's handlers on `budget`, then hands over from the early ones and replays
+ * what they caught. `onSignal` is told of each signal.
+ */
+function graceSignals(budget, onSignal, early, target = process) {
+    const handle = (name, at) => {
+        onSignal(name);
+        if (!budget.receive(name, at))
+            target.exit(1);
+    };
+    target.on('SIGINT', (name) => handle(name));
+    target.on('SIGTERM', (name) => handle(name));
+    if (early) {
+        early.release();
+        for (const { name, at } of early.received)
+            handle(name, at);
+    }
+}
+
+
+/***/ }),
+
+/***/ 2895:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   h: () => (/* binding */ VastApiError)
+/* harmony export */ });
+/**
+ * An error from the Vast API, built only from the operation, the HTTP status and the API's own
+ * message: never from headers or request bodies, so it cannot carry a key.
+ */
+class VastApiError extends Error {
+    operation;
+    kind;
+    status;
+    apiMessage;
+    /** Worth another attempt (429, 5xx, network, timeout). */
+    retryable;
+    /**
+     * The request may have been applied although no usable answer came back (a reset or timeout after
+     * sending, a 5xx from the edge, a 200 that cannot be read). A non-idempotent call must find out
+     * before it is sent again.
+     */
+    ambiguous;
+    /** How long the API asked us to wait (a Retry-After header). */
+    retryAfterMs;
+    /** The route's minimum interval as a 429's body names it (`threshold=2.0`). */
+    intervalMs;
+    /**
+     * The refusal came from something in front of Vast's API (a CDN, WAF or proxy: a 403 with an
+     * HTML or empty body rather than Vast's JSON error), so it says nothing about the key.
+     */
+    edge;
+    constructor(fields) {
+        const status = fields.status === undefined ? '' : `HTTP ${fields.status}`;
+        const said = fields.apiMessage ? `: ${fields.apiMessage}` : '';
+        const detail = fields.detail ?? '';
+        super(`${fields.operation} failed: ${[status, detail].filter(Boolean).join(', ')}${said}`);
+        this.name = 'VastApiError';
+        this.operation = fields.operation;
+        this.kind = fields.kind;
+        this.status = fields.status;
+        this.apiMessage = fields.apiMessage;
+        this.retryable = fields.retryable;
+        this.ambiguous = fields.ambiguous;
+        this.retryAfterMs = fields.retryAfterMs;
+        this.intervalMs = fields.intervalMs;
+        this.edge = fields.edge ?? false;
+    }
+}
+
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 99:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 7830:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/web");
+
+/***/ }),
+
+/***/ 7997:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers");
+
+/***/ }),
+
+/***/ 8500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 932:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		id: moduleId,
+/******/ 		loaded: false,
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Flag the module as loaded
+/******/ 	module.loaded = true;
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/node module decorator */
+/******/ (() => {
+/******/ 	__nccwpck_require__.nmd = (module) => {
+/******/ 		module.paths = [];
+/******/ 		if (!module.children) module.children = [];
+/******/ 		return module;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  i: () => (/* reexport */ main),
+  b: () => (/* reexport */ post)
+});
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/config-file.ts
+var config_file = __nccwpck_require__(4660);
+;// CONCATENATED MODULE: ./src/api-url.ts
+/**
+ * An API base URL (Vast's, GitHub's). A key or token goes wherever this points, so it is checked
+ * before any request: https anywhere, plain http only to this machine (the emulator, a local
+ * tunnel).
+ *
+ * "This machine" means a literal loopback address (127.0.0.0/8, ::1) or the name `localhost`,
+ * which is pinned to 127.0.0.1 here so that no lookup is made: a resolver or hosts file could
+ * send `localhost` elsewhere, and other `*.localhost` names go through DNS in Node (RFC 6761 asks
+ * resolvers to answer them with loopback, but nothing on the runner enforces it), so they are
+ * refused for plain http.
+ */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+/**
+ * Returns the normalised base (no trailing slash, path prefix kept, plain-http `localhost` as
+ * 127.0.0.1) or a reason it is refused.
+ */
+function checkApiUrl(text, example) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return { problem: `'${text}' is not a URL; use an https URL such as ${example}` };
+    }
+    if (url.username || url.password) {
+        return { problem: 'it must not carry credentials; keys and tokens go in their own inputs' };
+    }
+    if (url.search || url.hash)
+        return { problem: 'it must not have a query string or a fragment' };
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+        const sub = url.hostname.toLowerCase().endsWith('.localhost')
+            ? `; ${url.hostname} is not a loopback address (it would be looked up through DNS)`
+            : '';
+        return {
+            problem: `plain http is only allowed to this machine (127.0.0.1, [::1] or localhost)${sub}; use https://${url.host}${url.pathname === '/' ? '' : url.pathname}`,
+        };
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        return { problem: `'${url.protocol}' is not supported; use https://` };
+    }
+    if (url.protocol === 'http:' && url.hostname.toLowerCase() === 'localhost') {
+        url.hostname = '127.0.0.1';
+    }
+    return { url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
+}
+/** The path Vast's docs write after the host; the client adds it to every route itself. */
+const VAST_API_PATH = /\/api\/v0\/*$/i;
+/**
+ * `api-url` as Vast's API docs write the base (`https://console.vast.ai/api/v0/`): without this,
+ * requests would go to `/api/v0/api/v0/...`. Returns the base without it, or undefined when the
+ * URL does not end so.
+ */
+function withoutVastApiPath(url) {
+    return VAST_API_PATH.test(url) ? url.replace(VAST_API_PATH, '') : undefined;
+}
+
+// EXTERNAL MODULE: ./src/secret.ts
+var secret = __nccwpck_require__(7355);
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __nccwpck_require__(7607);
+// EXTERNAL MODULE: ./src/key-name.ts
+var key_name = __nccwpck_require__(718);
+// EXTERNAL MODULE: ./src/permissions.ts + 1 modules
+var src_permissions = __nccwpck_require__(7431);
+;// CONCATENATED MODULE: ./src/inputs/settings.ts
+/** The typed, readonly values the inputs become: one per mode. */
+const MODES = ['create', 'delete', 'sweep', 'rotate'];
+const DEFAULTS = {
+    mode: 'create',
+    ttl: '6h',
+    rotateTtl: '30d',
+    secretScope: 'repository',
+    visibility: 'private',
+    keepPrevious: '0',
+    githubApiUrl: 'https://api.github.com',
+    revoke: 'post',
+    apiUrl: 'https://console.vast.ai',
+    cleanupFailure: 'warn',
+    maxAttempts: '5',
+    requestTimeout: '30s',
+    sweepScope: 'repository',
+    grace: '0s',
+    sweepBudget: '10m',
+    /** The longest default create-budget; a shorter ttl makes it half the ttl. */
+    createBudget: '15m',
+};
+/**
+ * The shortest `admin-api-key` and `github-token` accepted. The runner masks a secret wherever it
+ * appears in the job's log, so a value of a few characters hides ordinary words in every line and
+ * shows the secret by the holes it leaves; it is also no real credential. Real ones are far
+ * longer: a Vast key is 64 hex characters (vast-api.md), GitHub tokens 40 (`ghp_`, `ghs_`, a
+ * classic hex token) to 93 (`github_pat_`). 20 characters leave room for any other format and are
+ * well above the 12-character runs the action scrubs from its own messages (src/runner.ts).
+ */
+const MIN_SECRET_LENGTH = 20;
+/** A refused secret this long or longer is still masked: it may be a real key cut short. */
+const MASKED_SECRET_LENGTH = 8;
+const TTL_RANGE_MS = { min: 30_000, max: 365 * 86_400_000 };
+const REQUEST_TIMEOUT_RANGE_MS = { min: 100, max: 300_000 };
+const GRACE_RANGE_MS = { min: 0, max: 365 * 86_400_000 };
+const SWEEP_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
+const CREATE_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
+const KEEP_PREVIOUS_RANGE = { min: 0, max: 10 };
+const MAX_ATTEMPTS_RANGE = { min: 1, max: 100 };
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.length === 1
+            ? (problems[0] ?? '')
+            : `${problems.length} inputs are wrong:\n- ${problems.join('\n- ')}`);
+        this.problems = problems;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/modes.ts
+
+
+
+
+
+
+/** The inputs of each mode, read into its settings; every message about them is written here. */
+async function createSettings(read, common, options) {
+    const ttlMs = read.duration('ttl', DEFAULTS.ttl, TTL_RANGE_MS);
+    const revoke = read.choice('revoke', ['post', 'never'], DEFAULTS.revoke);
+    const cleanupFailure = read.choice('cleanup-failure', ['warn', 'fail'], DEFAULTS.cleanupFailure);
+    const exportEnv = read.boolean('export-env');
+    const exportConfig = read.boolean('export-config');
+    const createBudgetMs = readCreateBudget(read, ttlMs);
+    const allowSensitive = read.boolean('allow-sensitive-permissions');
+    const label = readLabel(read, read.raw('key-name') || `gha-${common.context.job}`);
+    const permissions = await readPermissions(read, options, allowSensitive);
+    return {
+        ...common,
+        mode: 'create',
+        permissions,
+        label,
+        ttlMs,
+        revoke,
+        cleanupFailure,
+        exportEnv,
+        exportConfig,
+        createBudgetMs,
+        dryRun: read.boolean('dry-run'),
+    };
+}
+function deleteSettings(read, common) {
+    const text = read.raw('key-id');
+    let keyId = 0;
+    if (!text) {
+        read.problem('key-id', 'it is required in delete mode: the id of the key to delete, e.g. ${{ needs.provision.outputs.key-id }}');
+    }
+    else if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) {
+        read.problem('key-id', `'${text}' is not a key id; use the whole number from the key-id output`);
+    }
+    else {
+        keyId = Number(text);
+    }
+    return { ...common, mode: 'delete', keyId, force: read.boolean('force') };
+}
+function sweepSettings(read, common, source, options) {
+    const token = read.raw('github-token');
+    if (token)
+        options.onSecret(token);
+    const githubApi = checkApiUrl(read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl), DEFAULTS.githubApiUrl);
+    if ('problem' in githubApi)
+        read.problem('github-api-url', githubApi.problem);
+    return {
+        ...common,
+        mode: 'sweep',
+        scope: read.choice('sweep-scope', ['repository', 'account'], DEFAULTS.sweepScope),
+        graceMs: read.duration('grace', DEFAULTS.grace, GRACE_RANGE_MS),
+        dryRun: read.boolean('dry-run'),
+        budgetMs: read.duration('sweep-budget', DEFAULTS.sweepBudget, SWEEP_BUDGET_RANGE_MS),
+        ...(token ? { githubToken: new secret/* Secret */.z(token) } : {}),
+        githubApiUrl: 'url' in githubApi ? githubApi.url : '',
+    };
+}
+async function readPermissions(read, options, allowSensitive) {
+    let permissions = { api: {} };
+    const text = read.raw('permissions');
+    if (!text) {
+        read.problem('permissions', 'it is required: a new key never silently inherits the parent key\'s rights. Use a preset such as `instance-manager`, a list such as `instance_read, instance_write`, or JSON such as {"api":{"instance_read":{}}}');
+    }
+    else {
+        try {
+            const needsYaml = !text.startsWith('{') && /[:\n]/.test(text);
+            permissions = (0,src_permissions/* parsePermissions */.cv)(text, needsYaml ? await options.loadYaml() : undefined);
+            const sensitive = (0,src_permissions/* sensitiveCategories */.vU)(permissions);
+            if (sensitive.length > 0 && !allowSensitive) {
+                read.problem('permissions', `${sensitive.join(', ')} would let a CI key ${describeSensitive(sensitive)}; remove it, or set allow-sensitive-permissions: true if this job really needs it`);
+            }
+        }
+        catch (error) {
+            if (!(error instanceof src_permissions/* PermissionsError */.LA))
+                throw error;
+            read.problem('permissions', error.message);
+        }
+    }
+    return permissions;
+}
+/**
+ * `create-budget`: as set, or by default 15 minutes, or half the ttl when that is shorter, so that
+ * a key made after a long wait for Vast's rate limit still has at least half its life. A budget
+ * set to the ttl or more is allowed with a warning that says how to silence it.
+ */
+function readCreateBudget(read, ttlMs) {
+    const longest = (0,duration/* parseDuration */.E)(DEFAULTS.createBudget) ?? 0;
+    if (!read.raw('create-budget')) {
+        return Math.max(CREATE_BUDGET_RANGE_MS.min, Math.min(longest, Math.floor(ttlMs / 2000) * 1000));
+    }
+    const budgetMs = read.duration('create-budget', DEFAULTS.createBudget, CREATE_BUDGET_RANGE_MS);
+    if (budgetMs >= ttlMs) {
+        read.warn('create-budget', `it is not shorter than ttl (${(0,duration/* formatDuration */.a)(ttlMs)}): after a long wait for Vast's rate limit, the key could be made past its own deadline, and a sweep would delete it while the job runs. ` +
+            `Set create-budget below ttl, or leave it unset (the default is ${DEFAULTS.createBudget}, or half the ttl when that is shorter) to silence this`);
+    }
+    return budgetMs;
+}
+function readLabel(read, label) {
+    if (label.length > key_name/* MAX_LABEL_LENGTH */.rn) {
+        read.problem('key-name', `it is ${label.length} characters long; use at most ${key_name/* MAX_LABEL_LENGTH */.rn}`);
+    }
+    else if (/[\p{Cc}\p{Cf}]/u.test(label)) {
+        read.problem('key-name', 'it contains control characters; use printable text');
+    }
+    return label;
+}
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
+const OWNER = /^[A-Za-z0-9-]+$/;
+async function rotateSettings(read, common, source, options) {
+    const token = read.raw('github-token');
+    if (token.length >= MASKED_SECRET_LENGTH)
+        options.onSecret(token);
+    if (token && token.length < MIN_SECRET_LENGTH) {
+        read.problem('github-token', `it is only ${token.length} characters long; GitHub tokens are 40 or more. A value shorter than ${MIN_SECRET_LENGTH} characters is not a token, and cannot be masked in the log without hiding ordinary words; check the secret`);
+    }
+    else if (!token) {
+        read.problem('github-token', 'it is required in rotate mode: a token that can write Actions secrets, e.g. from actions/create-github-app-token (permission-secrets: write) or a fine-grained PAT with "Secrets: read and write"; the workflow\'s own GITHUB_TOKEN cannot write secrets');
+    }
+    const labelText = read.raw('key-name');
+    if (!labelText) {
+        read.problem('key-name', 'it is required in rotate mode: it names the rotation (e.g. ci-deploy); older keys with exactly this name are replaced');
+    }
+    const label = readLabel(read, labelText);
+    const allowSensitive = read.boolean('allow-sensitive-permissions');
+    const permissions = await readPermissions(read, options, allowSensitive);
+    const ttlMs = read.duration('ttl', DEFAULTS.rotateTtl, TTL_RANGE_MS);
+    const createBudgetMs = readCreateBudget(read, ttlMs);
+    if (labelText) {
+        // The label is the rotation's identity: it must come back whole from the key's name.
+        const sample = (0,key_name/* formatKeyName */.yv)({
+            label,
+            kind: 'rot',
+            expiresAt: new Date(Date.UTC(2099, 0, 1)),
+            ...common.context,
+            target: 'f'.repeat(12),
+            nonce: 'ffffffff',
+        });
+        const kept = (0,key_name/* parseKeyName */.wN)(sample)?.label ?? '';
+        if (kept !== label) {
+            read.problem('key-name', `it is too long to be kept whole in a key name for ${common.context.repository}; use at most ${kept.length} characters`);
+        }
+    }
+    const githubApi = checkApiUrl(read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl), DEFAULTS.githubApiUrl);
+    if ('problem' in githubApi)
+        read.problem('github-api-url', githubApi.problem);
+    const secretName = read.raw('secret-name');
+    if (!secretName) {
+        read.problem('secret-name', 'it is required in rotate mode: the Actions secret to write, e.g. VAST_DEPLOY_KEY');
+    }
+    else if (!SECRET_NAME.test(secretName) || /^GITHUB_/i.test(secretName)) {
+        read.problem('secret-name', `'${secretName}' is not a valid secret name: letters, digits and _, not starting with a digit or GITHUB_`);
+    }
+    const scope = read.choice('secret-scope', ['repository', 'environment', 'organization'], DEFAULTS.secretScope);
+    const repository = read.text('repository', common.context.repository);
+    if (scope !== 'organization' && !REPOSITORY.test(repository)) {
+        read.problem('repository', `'${repository}' is not owner/repo`);
+    }
+    let target = { scope: 'repository', repository };
+    if (scope === 'environment') {
+        const environment = read.raw('environment');
+        if (!environment)
+            read.problem('environment', 'it is required with secret-scope: environment');
+        target = { scope, repository, environment };
+    }
+    else if (scope === 'organization') {
+        const organization = read.raw('organization');
+        if (!organization) {
+            read.problem('organization', 'it is required with secret-scope: organization');
+        }
+        else if (!OWNER.test(organization)) {
+            read.problem('organization', `'${organization}' is not an organisation name`);
+        }
+        const visibility = read.choice('visibility', ['all', 'private', 'selected'], DEFAULTS.visibility);
+        const names = read
+            .raw('selected-repositories')
+            .split(/[\s,]+/)
+            .filter(Boolean)
+            .map((name) => (name.includes('/') ? name : `${organization}/${name}`));
+        if (visibility === 'selected' && names.length === 0) {
+            read.problem('selected-repositories', 'it is required with visibility: selected: repository names separated by commas or new lines');
+        }
+        // Without a valid organisation the names cannot be checked: that problem is reported once.
+        for (const name of OWNER.test(organization) ? names : []) {
+            if (!REPOSITORY.test(name))
+                read.problem('selected-repositories', `'${name}' is not a repository name`);
+            else if (name.split('/')[0]?.toLowerCase() !== organization.toLowerCase()) {
+                read.problem('selected-repositories', `'${name}' is not in the organisation ${organization}`);
+            }
+        }
+        target = { scope, organization, visibility, selectedRepositories: names };
+    }
+    return {
+        ...common,
+        mode: 'rotate',
+        permissions,
+        label,
+        ttlMs,
+        createBudgetMs,
+        githubToken: new secret/* Secret */.z(token),
+        githubApiUrl: 'url' in githubApi ? githubApi.url : '',
+        secretName,
+        target,
+        targetId: (0,key_name/* rotationTargetId */.Bl)(targetParts(target, secretName)),
+        keepPrevious: read.integer('keep-previous', DEFAULTS.keepPrevious, KEEP_PREVIOUS_RANGE),
+        outputKey: read.boolean('output-key'),
+        dryRun: read.boolean('dry-run'),
+    };
+}
+/**
+ * What names a secret, in order: scope, owner (repository or organisation), environment, name.
+ * A repository secret and an environment secret of one repository are different targets, and so
+ * are two environments or two secret names.
+ */
+function targetParts(target, secretName) {
+    if (target.scope === 'organization')
+        return [target.scope, target.organization, secretName];
+    if (target.scope === 'environment')
+        return [target.scope, target.repository, target.environment, secretName];
+    return [target.scope, target.repository, secretName];
+}
+function describeSensitive(categories) {
+    const what = {
+        user_write: 'mint and delete API keys',
+        billing_write: 'spend money',
+        team_write: 'change the team',
+    };
+    return categories.map((c) => what[c] ?? c).join(', ');
+}
+/** The run identity that goes into key names; placeholders when run outside a runner. */
+
+;// CONCATENATED MODULE: ./src/inputs/broker.ts
+
+/**
+ * `broker-url` and `broker-audience`: the key comes from a key broker (docs/broker.md) in exchange
+ * for the job's GitHub OIDC token, so the job holds no parent key. Read before `admin-api-key`,
+ * which must then be empty. Returns undefined without `broker-url`; every problem goes to `read`.
+ */
+function readBroker(read, adminKeySet, mode) {
+    const text = read.raw('broker-url');
+    const audienceText = read.raw('broker-audience');
+    if (!text) {
+        if (audienceText) {
+            read.problem('broker-audience', 'it is only read with broker-url; set broker-url to the key broker, or remove broker-audience');
+        }
+        return undefined;
+    }
+    const checked = checkApiUrl(text, 'https://vast-broker.example.com');
+    if ('problem' in checked)
+        read.problem('broker-url', checked.problem);
+    if (adminKeySet) {
+        read.problem('broker-url', "it is set together with 'admin-api-key'; with a key broker the job holds no parent key: remove admin-api-key (and the secret it came from), or remove broker-url to mint with the parent key");
+    }
+    if (mode && mode !== 'create') {
+        read.problem('broker-url', `it works in create mode only (mode is '${mode}'); the broker mints and deletes per-job keys, and sweeps them itself`);
+    }
+    if (read.raw('revoke') === 'never') {
+        read.problem('broker-url', "it does not work with revoke: never: a broker key is deleted by its post step or by the broker's sweep at its deadline");
+    }
+    if (read.raw('dry-run') && read.raw('dry-run').toLowerCase() === 'true') {
+        read.problem('broker-url', 'it does not work with dry-run: true: the broker decides what is allowed; run without dry-run');
+    }
+    const audience = audienceText || ('url' in checked ? checked.url : text);
+    if (/[\s\p{Cc}]/u.test(audience) || audience.length > 512) {
+        read.problem('broker-audience', 'it must be one word of at most 512 characters, the audience the broker was given (BROKER_AUDIENCE)');
+    }
+    return { url: 'url' in checked ? checked.url : '', audience };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/reader.ts
+
+const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
+const BOOLEAN_FALSE = ['false', 'False', 'FALSE'];
+/** Reads raw inputs into typed values, collecting a message per bad input. */
+class Reader {
+    problems = [];
+    /** Allowed, but probably not meant: said as warnings. */
+    warnings = [];
+    #source;
+    constructor(source) {
+        this.#source = source;
+    }
+    raw(name) {
+        return this.#source.getInput(name);
+    }
+    warn(input, text) {
+        this.warnings.push(`Input '${input}': ${text}`);
+    }
+    problem(input, text) {
+        this.problems.push(`Input '${input}': ${text}`);
+    }
+    text(name, fallback) {
+        return this.raw(name) || fallback;
+    }
+    choice(name, allowed, fallback) {
+        const value = this.text(name, fallback);
+        if (allowed.includes(value))
+            return value;
+        this.problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}`);
+        return fallback;
+    }
+    boolean(name) {
+        const value = this.raw(name);
+        if (!value || BOOLEAN_FALSE.includes(value))
+            return false;
+        if (BOOLEAN_TRUE.includes(value))
+            return true;
+        this.problem(name, `'${value}' is not a boolean; use true or false`);
+        return false;
+    }
+    duration(name, fallback, range) {
+        const value = this.text(name, fallback);
+        const ms = (0,duration/* parseDuration */.E)(value);
+        if (ms === undefined) {
+            this.problem(name, `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d`);
+        }
+        else if (ms < range.min || ms > range.max) {
+            this.problem(name, `'${value}' is out of range; use from ${(0,duration/* formatDuration */.a)(range.min)} to ${(0,duration/* formatDuration */.a)(range.max)}`);
+        }
+        else {
+            return ms;
+        }
+        return (0,duration/* parseDuration */.E)(fallback) ?? 0;
+    }
+    integer(name, fallback, range) {
+        const value = this.text(name, fallback);
+        const number = /^\d+$/.test(value) ? Number(value) : NaN;
+        if (!Number.isSafeInteger(number) || number < range.min || number > range.max) {
+            this.problem(name, `'${value}' must be a whole number from ${range.min} to ${range.max}`);
+            return Number(fallback) || range.min;
+        }
+        return number;
+    }
+}
+/** Reads the inputs; throws InputError naming every bad input at once. */
+
+;// CONCATENATED MODULE: ./src/inputs/index.ts
+
+
+
+
+
+
+
+
+/**
+ * Every input of action.yml is read and validated here (this folder), into one readonly value per
+ * mode. Every message a user sees about a bad input is written here. It sends nothing anywhere.
+ */
+/** Inputs that only some modes read, with action.yml's default (a value equal to it is not "set"). */
+const MODE_INPUTS = {
+    permissions: { modes: ['create', 'rotate'], default: '' },
+    'key-name': { modes: ['create', 'rotate'], default: '' },
+    ttl: { modes: ['create', 'rotate'], default: '' },
+    'allow-sensitive-permissions': { modes: ['create', 'rotate'], default: 'false' },
+    'create-budget': { modes: ['create', 'rotate'], default: '' },
+    revoke: { modes: ['create'], default: 'post' },
+    'cleanup-failure': { modes: ['create'], default: 'warn' },
+    'export-env': { modes: ['create'], default: 'false' },
+    'export-config': { modes: ['create'], default: 'false' },
+    'key-id': { modes: ['delete'], default: '' },
+    force: { modes: ['delete'], default: 'false' },
+    'sweep-scope': { modes: ['sweep'], default: 'repository' },
+    grace: { modes: ['sweep'], default: '0s' },
+    'dry-run': { modes: ['create', 'sweep', 'rotate'], default: 'false' },
+    'sweep-budget': { modes: ['sweep'], default: '10m' },
+    'github-token': { modes: ['rotate', 'sweep'], default: '' },
+    'github-api-url': { modes: ['rotate', 'sweep'], default: '' },
+    'secret-name': { modes: ['rotate'], default: '' },
+    'secret-scope': { modes: ['rotate'], default: 'repository' },
+    repository: { modes: ['rotate'], default: '' },
+    environment: { modes: ['rotate'], default: '' },
+    organization: { modes: ['rotate'], default: '' },
+    visibility: { modes: ['rotate'], default: 'private' },
+    'selected-repositories': { modes: ['rotate'], default: '' },
+    'keep-previous': { modes: ['rotate'], default: '0' },
+    'output-key': { modes: ['rotate'], default: 'false' },
+};
+function unusedInputs(source, mode) {
+    return Object.entries(MODE_INPUTS)
+        .filter(([name, use]) => {
+        const value = source.getInput(name);
+        return value !== '' && value !== use.default && !use.modes.includes(mode);
+    })
+        .map(([name, use]) => `Input '${name}' is ignored in ${mode} mode (it is read in ${listWords(use.modes)} mode); did you mean another mode?`);
+}
+/** `a`, `a and b`, `a, b and c`. */
+function listWords(words) {
+    return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+}
+async function parseInputs(source, options) {
+    const rawKey = source.getInput('admin-api-key');
+    if (rawKey.length >= MASKED_SECRET_LENGTH)
+        options.onSecret(rawKey);
+    const read = new Reader(source);
+    const modeText = source.getInput('mode') || DEFAULTS.mode;
+    const broker = readBroker(read, rawKey !== '', MODES.includes(modeText) ? modeText : undefined);
+    if (broker) {
+        // Checked in readBroker: with a broker, admin-api-key must be empty.
+    }
+    else if (!rawKey) {
+        read.problem('admin-api-key', 'it is empty. Pass the parent Vast.ai key from a secret, e.g. `admin-api-key: ${{ secrets.VAST_ADMIN_API_KEY }}`. ' +
+            'Secrets are empty in workflows triggered from a fork (pull_request from a fork, or Dependabot), ' +
+            'and when the secret is not defined in this repository, environment or organisation.');
+    }
+    else if (/[\s\p{Cc}]/u.test(rawKey)) {
+        read.problem('admin-api-key', 'it contains whitespace or control characters; check the secret');
+    }
+    else if (rawKey.length < MIN_SECRET_LENGTH) {
+        read.problem('admin-api-key', `it is only ${rawKey.length} characters long; a Vast.ai key is 64. A value shorter than ${MIN_SECRET_LENGTH} characters is not a key, and cannot be masked in the log without hiding ordinary words; check that the secret holds the whole key`);
+    }
+    const modeValue = read.text('mode', DEFAULTS.mode);
+    const mode = MODES.includes(modeValue) ? modeValue : undefined;
+    if (!mode)
+        read.problem('mode', `'${modeValue}' is not a mode; use one of: ${MODES.join(', ')}`);
+    const apiUrl = checkApiUrl(read.text('api-url', DEFAULTS.apiUrl), DEFAULTS.apiUrl);
+    if ('problem' in apiUrl)
+        read.problem('api-url', apiUrl.problem);
+    else {
+        const base = withoutVastApiPath(apiUrl.url);
+        if (base !== undefined) {
+            read.warn('api-url', `it ends with /api/v0, which the action adds to every request itself; using ${base}. Set api-url: ${base || DEFAULTS.apiUrl} to silence this`);
+            apiUrl.url = base;
+        }
+    }
+    const common = {
+        warnings: mode ? unusedInputs(source, mode) : [],
+        adminKey: new secret/* Secret */.z(rawKey),
+        apiUrl: 'url' in apiUrl ? apiUrl.url : '',
+        maxAttempts: read.integer('max-attempts', DEFAULTS.maxAttempts, MAX_ATTEMPTS_RANGE),
+        requestTimeoutMs: read.duration('request-timeout', DEFAULTS.requestTimeout, REQUEST_TIMEOUT_RANGE_MS),
+        context: readContext(source.env),
+    };
+    let settings;
+    if (mode === 'create') {
+        const create = await createSettings(read, common, options);
+        settings = broker ? { ...create, broker } : create;
+    }
+    else if (mode === 'delete')
+        settings = deleteSettings(read, common);
+    else if (mode === 'sweep')
+        settings = sweepSettings(read, common, source, options);
+    else if (mode === 'rotate')
+        settings = await rotateSettings(read, common, source, options);
+    if (settings?.mode === 'create' && settings.exportConfig && (0,config_file/* relativeXdgConfigHome */.lH)(source.env)) {
+        read.warn('export-config', `XDG_CONFIG_HOME (${source.env.XDG_CONFIG_HOME}) is not an absolute path, so it is ignored as the XDG Base Directory spec says: the key file goes to ~/.config/vastai/vast_api_key. Set XDG_CONFIG_HOME to an absolute path, or unset it, to silence this`);
+    }
+    // A message quotes the value it refuses: never the parent key pasted into the wrong input.
+    const scrub = (text) => (rawKey.length >= 4 ? text.split(rawKey).join('***') : text);
+    if (read.problems.length > 0 || !settings)
+        throw new InputError(read.problems.map(scrub));
+    return { ...settings, warnings: [...settings.warnings, ...read.warnings.map(scrub)] };
+}
+function readContext(env) {
+    const digits = (value, fallback) => value && /^\d+$/.test(value) ? value : fallback;
+    return {
+        repository: env.GITHUB_REPOSITORY || 'local/local',
+        runId: digits(env.GITHUB_RUN_ID, '0'),
+        runAttempt: digits(env.GITHUB_RUN_ATTEMPT, '1'),
+        job: env.GITHUB_JOB || 'local',
+    };
+}
+
+// EXTERNAL MODULE: ./src/signals.ts
+var signals = __nccwpck_require__(970);
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __nccwpck_require__(8500);
+// EXTERNAL MODULE: ./src/vast/errors.ts
+var errors = __nccwpck_require__(2895);
+;// CONCATENATED MODULE: ./src/vast/retry.ts
+/**
+ * When to try a Vast request again, and how long to wait. Pure functions: the clock and the random
+ * source are arguments, so tests need no real sleeping.
+ */
+const DEFAULT_RETRY = {
+    baseDelayMs: 1000,
+    maxDelayMs: 30_000,
+};
+/** 429 and 5xx are worth another try; every other 4xx is final. */
+function isRetryableStatus(status) {
+    return status === 429 || (status >= 500 && status <= 599);
+}
+/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+function parseRetryAfter(value, nowMs) {
+    if (!value)
+        return undefined;
+    const text = value.trim();
+    if (/^\d+(\.\d+)?$/.test(text))
+        return Math.round(Number(text) * 1000);
+    const date = Date.parse(text);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - nowMs);
+}
+/**
+ * The interval a Vast 429 names: "API requests too frequent endpoint threshold=2.0" (also after
+ * a colon, or inside JSON `msg` / `detail`); undefined when it names none.
+ */
+function parseThreshold(body) {
+    const match = /threshold\s*=\s*(\d+(?:\.\d+)?)/i.exec(body);
+    return match ? Math.round(Number(match[1]) * 1000) : undefined;
+}
+/**
+ * How many of the route's intervals to wait after the n-th consecutive 429 (before jitter):
+ * doubling from 1 to 32, then 20% less after each further 429, never under 2.
+ *
+ * Why this shape: N jobs sharing one parent key (a matrix) share one create slot per interval,
+ * and a waiting job learns nothing from a 429 but "not yet", so its waits can only depend on how
+ * many 429s it has had. Doubling keeps the many early waiters from asking every interval (each
+ * job asks about 6 times in its first 60 intervals instead of 30). After that, the jobs still
+ * waiting are the tail of the matrix: few, so each must ask more often again or free slots go
+ * unused while they sleep. `npm run bench` measures the result; docs/rate-limits.md has the figures.
+ */
+const RATE_LIMIT_BACKOFF = {
+    doubling: [1, 2, 4, 8, 16, 32],
+    shrink: 0.8,
+    floorIntervals: 2,
+};
+/** Intervals to wait after the `refusals`-th consecutive 429 (1-based), before jitter. */
+function rateLimitIntervals(refusals) {
+    const { doubling, shrink, floorIntervals } = RATE_LIMIT_BACKOFF;
+    const n = Math.max(1, Math.floor(refusals));
+    if (n <= doubling.length)
+        return doubling[n - 1] ?? 1;
+    const top = doubling[doubling.length - 1] ?? 1;
+    return Math.max(floorIntervals, top * shrink ** (n - doubling.length));
+}
+/**
+ * The wait after the `refusals`-th consecutive 429 on a route whose interval is `intervalMs`:
+ * `rateLimitIntervals` intervals, times a jitter of 0.5 to 1.5 so that jobs refused together do
+ * not come back together. A Retry-After (`retryAfterMs`) is a floor, never cut short; jobs told
+ * the same moment spread over half an interval after it.
+ */
+function rateLimitDelay(refusals, intervalMs, retryAfterMs, random) {
+    const spread = intervalMs * rateLimitIntervals(refusals) * (0.5 + random());
+    if (retryAfterMs === undefined)
+        return spread;
+    return Math.max(spread, retryAfterMs + random() * 0.5 * intervalMs);
+}
+/**
+ * The wait after `attempt` failed attempts (5xx, network). Exponential with full jitter; when
+ * the API named a wait (a 503 with Retry-After), never less than that, plus up to half of it.
+ */
+function backoffDelay(attempt, policy, random, retryAfterMs) {
+    if (retryAfterMs !== undefined) {
+        return Math.min(retryAfterMs + random() * (retryAfterMs / 2), Math.max(policy.maxDelayMs, retryAfterMs));
+    }
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return random() * ceiling;
+}
+
+;// CONCATENATED MODULE: ./src/vast/answers.ts
+// Reading what Vast (or whatever answered in its place) sent back: JSON or not, the message in it,
+// the cause under a network error, and a message made safe to show.
+/**
+ * Anything shaped like a Vast key, whoever's: 64 hex characters, or `vast-` and letters and digits
+ * as Vast's reference shows (vast-api.md). Scrubbed from API messages as well as the parent key.
+ */
+const KEY_LIKE = /\b[0-9a-f]{64}\b|\bvast-[A-Za-z0-9_-]{16,}/gi;
+/**
+ * An API message made safe to show: on one line (a newline followed by `::command::` would be
+ * read by the runner as a command), without `key` or anything shaped like a key, at most 300
+ * characters. The key goes first, then the length: a cut must not leave part of the key behind.
+ */
+function scrubMessage(message, key) {
+    const oneLine = message?.replace(/[\p{Cc}\p{Cf}]+/gu, ' ');
+    const scrubbed = oneLine && key ? oneLine.split(key).join('***') : oneLine;
+    return scrubbed?.replace(KEY_LIKE, '***').slice(0, 300);
+}
+/** The parsed JSON value, or undefined when the text is not JSON. */
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Vast errors carry `msg`, sometimes `message`, `detail` or `error`; a 429 may be plain text. */
+function messageOf(data, text) {
+    if (typeof data === 'object' && data !== null) {
+        const record = data;
+        for (const field of ['msg', 'message', 'detail', 'error']) {
+            const value = record[field];
+            if (typeof value === 'string' && value)
+                return value.slice(0, 4000);
+        }
+        return undefined;
+    }
+    if (typeof data === 'string')
+        return data.slice(0, 4000);
+    const plain = text.trim();
+    return plain && !plain.startsWith('<') ? plain.split('\n')[0]?.slice(0, 4000) : undefined;
+}
+/** The error code and message under fetch's "fetch failed" (or Node's own error). */
+function networkCause(error) {
+    let current = error;
+    for (let depth = 0; depth < 4 && current; depth++) {
+        const { code, message } = current;
+        if (typeof code === 'string') {
+            // A proxy URL in a message could carry credentials: drop them.
+            const text = typeof message === 'string' ? message.replace(/\/\/[^/\s@]*@/g, '//***@') : '';
+            return { code, message: text.slice(0, 200) };
+        }
+        current = current.cause;
+    }
+    return { code: 'unknown', message: '' };
+}
+
+;// CONCATENATED MODULE: ./src/version.ts
+// Generated by scripts/build.mjs from package.json: not read at run time, so that starting the
+// action does not load package.json. __tests__/client.test.ts checks that it is current.
+/** This action's version, as package.json says. */
+const VERSION = '1.0.0';
+/** Sent with every request to Vast (the official CLI sends `vastai-cli/<version>`). */
+const USER_AGENT = `vast-scoped-key/${VERSION}`;
+
+;// CONCATENATED MODULE: ./src/vast/client.ts
+
+
+
+
+
+/**
+ * Vast's documented minimum interval between calls, per route and caller (vast-api.md). Used once
+ * a route has answered 429 without saying how long to wait.
+ */
+const DOCUMENTED_INTERVAL_MS = {
+    'POST /auth/apikeys/': 2000,
+    'GET /auth/apikeys/': 1000,
+    'GET /auth/apikeys/{id}/': 2000,
+    'DELETE /auth/apikeys/{id}/': 2000,
+    'GET /users/current': 2000,
+};
+function routeOf(method, path) {
+    return `${method} ${path.replace(/\/\d+\//g, '/{id}/')}`;
+}
+const CERTIFICATE_CODES = /^(ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_[A-Z_]+)$/;
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+/** A wait this long (ms) after a 429 is worth a line in the step's log. */
+const LONG_WAIT_MS = 10_000;
+const realSleep = (ms, signal) => (0,promises_.setTimeout)(ms, undefined, signal ? { signal } : undefined);
+/** The one HTTP client for the Vast API: timeouts, retries with backoff, and its error type. */
+class VastClient {
+    #options;
+    #now;
+    #random;
+    #sleep;
+    /**
+     * Intervals learned from 429 answers, per route: later calls on that route are spaced out
+     * instead of being refused (a sweep deleting hundreds of keys, say).
+     */
+    #pace = new Map();
+    constructor(options) {
+        this.#options = options;
+        this.#now = options.now ?? Date.now;
+        this.#random = options.random ?? Math.random;
+        this.#sleep = options.sleep ?? realSleep;
+    }
+    async call(options) {
+        const { maxAttempts } = this.#options.retry;
+        const route = routeOf(options.method, options.path);
+        // max-attempts counts attempts that failed; a 429 is a "not yet", bounded by the deadline.
+        let failures = 0;
+        let refusals = 0;
+        for (let attempt = 1;; attempt++) {
+            let error;
+            try {
+                await this.#waitForSlot(route, options.operation);
+                options.onSend?.(attempt);
+                return await this.#send(options, attempt);
+            }
+            catch (caught) {
+                if (!(caught instanceof errors/* VastApiError */.h))
+                    throw caught;
+                error = caught;
+            }
+            let wait;
+            if (error.status === 429) {
+                refusals += 1;
+                const intervalMs = this.#learn(route, error.intervalMs);
+                wait = rateLimitDelay(refusals, intervalMs, error.retryAfterMs, this.#random);
+                // A long backoff that would outlast the budget still leaves room for one last try, an
+                // interval before the end (never sooner than a Retry-After).
+                const lastTry = this.#remaining() - intervalMs;
+                if (wait > lastTry && lastTry >= (error.retryAfterMs ?? intervalMs))
+                    wait = lastTry;
+                if (wait >= LONG_WAIT_MS && wait <= this.#remaining()) {
+                    this.#options.info?.(`${options.operation}: rate limited by Vast (${refusals} 429s in a row; jobs sharing a parent key share its rate); trying again in ${Math.round(wait / 1000)} s.`);
+                }
+            }
+            else {
+                failures += 1;
+                refusals = 0;
+                if (!error.retryable || failures >= maxAttempts)
+                    throw error;
+                if (error.ambiguous && !options.idempotent) {
+                    if (!options.onAmbiguous || (await options.onAmbiguous(error)) === 'stop')
+                        throw error;
+                }
+                wait = backoffDelay(failures, this.#options.retry, this.#random, error.retryAfterMs);
+            }
+            if (this.#remaining() < wait)
+                throw outOfTime(error);
+            this.#debug(`${options.operation}: attempt ${attempt} failed (${error.status ?? error.kind}; ${failures}/${maxAttempts} failures, ${refusals} rate-limited); retrying in ${Math.round(wait)} ms`);
+            try {
+                await this.#sleep(wait, this.#options.signal);
+            }
+            catch {
+                throw this.#aborted(options.operation);
+            }
+        }
+    }
+    /** Waits until the route's learned interval has passed since its last call. */
+    async #waitForSlot(route, operation) {
+        const pace = this.#pace.get(route);
+        if (!pace)
+            return;
+        const now = this.#now();
+        const wait = pace.nextAt - now;
+        // 5% over the interval: Vast times it from when each call arrives, and arrivals jitter.
+        pace.nextAt = Math.max(now, pace.nextAt) + pace.intervalMs * 1.05;
+        if (wait <= 0)
+            return;
+        if (wait > this.#remaining()) {
+            throw new errors/* VastApiError */.h({
+                operation,
+                kind: 'budget',
+                status: 429,
+                retryable: false,
+                ambiguous: false,
+                detail: "still rate limited when the step's budget ran out",
+            });
+        }
+        try {
+            await this.#sleep(wait, this.#options.signal);
+        }
+        catch {
+            throw this.#aborted(operation);
+        }
+    }
+    /** Remembers the route's interval after a 429 and returns it. */
+    #learn(route, hintMs) {
+        // What the API says (threshold=) beats what its documentation says.
+        const intervalMs = hintMs || DOCUMENTED_INTERVAL_MS[route] || 1000;
+        const pace = this.#pace.get(route);
+        if (pace)
+            pace.intervalMs = Math.max(pace.intervalMs, intervalMs);
+        else
+            this.#pace.set(route, { intervalMs, nextAt: 0 });
+        return this.#pace.get(route)?.intervalMs ?? intervalMs;
+    }
+    #remaining() {
+        const { deadline } = this.#options;
+        return deadline === undefined ? Infinity : deadline - this.#now();
+    }
+    #debug(message) {
+        this.#options.debug?.(message);
+    }
+    #aborted(operation) {
+        return new errors/* VastApiError */.h({
+            operation,
+            kind: 'aborted',
+            retryable: false,
+            ambiguous: true,
+            detail: 'the step was cancelled',
+        });
+    }
+    async #send(options, attempt) {
+        const { operation, method, path } = options;
+        const remaining = this.#remaining();
+        if (remaining <= 0) {
+            throw new errors/* VastApiError */.h({
+                operation,
+                kind: 'budget',
+                retryable: false,
+                ambiguous: false,
+                detail: 'the time budget ran out before the request was sent',
+            });
+        }
+        if (this.#options.signal?.aborted)
+            throw this.#aborted(operation);
+        const timeoutMs = Math.min(this.#options.requestTimeoutMs, remaining);
+        // One controller per request, its timer and its link to the step's signal undone at the end
+        // (AbortSignal.timeout/any would keep every request's signals alive for the whole timeout).
+        const controller = new AbortController();
+        let timedOut = false;
+        const timer = setTimeout(() => {
+            timedOut = true;
+            controller.abort();
+        }, timeoutMs);
+        const cancel = () => controller.abort();
+        this.#options.signal?.addEventListener('abort', cancel, { once: true });
+        const url = `${this.#options.baseUrl}/api/v0${path}`;
+        const started = this.#now();
+        this.#debug(`${method} ${new URL(url).pathname} (attempt ${attempt})`);
+        let response;
+        let text;
+        try {
+            response = await this.#options.fetch(url, {
+                method,
+                headers: {
+                    Authorization: `Bearer ${this.#options.apiKey.reveal()}`,
+                    Accept: 'application/json',
+                    // Edges in front of APIs commonly refuse requests without one; the CLI sends its own.
+                    'User-Agent': USER_AGENT,
+                    ...(method === 'GET' ? {} : { 'Content-Type': 'application/json' }),
+                },
+                // Vast's CLI sends {} with DELETE.
+                body: method === 'GET' ? undefined : JSON.stringify(options.body ?? {}),
+                signal: controller.signal,
+            });
+            text = await response.text();
+        }
+        catch (caught) {
+            if (this.#options.signal?.aborted)
+                throw this.#aborted(operation);
+            if (timedOut) {
+                throw new errors/* VastApiError */.h({
+                    operation,
+                    kind: 'timeout',
+                    retryable: true,
+                    ambiguous: true,
+                    detail: `no answer within ${timeoutMs} ms`,
+                });
+            }
+            const { code, message } = networkCause(caught);
+            // Final, and nothing was sent: a proxy's refusal (undici reports a 407 as an error), and a
+            // certificate that does not verify (it will not verify on the next try either).
+            const proxyRefused = /^Proxy /i.test(message);
+            const untrusted = CERTIFICATE_CODES.test(code);
+            const final = proxyRefused || untrusted;
+            throw new errors/* VastApiError */.h({
+                operation,
+                kind: 'network',
+                retryable: !final,
+                ambiguous: !final && !NOT_SENT_CODES.has(code),
+                detail: proxyRefused
+                    ? `the proxy refused the request: ${message}`
+                    : untrusted
+                        ? `network error ${code}: the server's TLS certificate is not trusted; check the URL, or give Node a private CA with NODE_EXTRA_CA_CERTS`
+                        : `network error ${code}${code.startsWith('UND_ERR') && message ? ` (${message})` : ''}`,
+            });
+        }
+        finally {
+            clearTimeout(timer);
+            this.#options.signal?.removeEventListener('abort', cancel);
+        }
+        this.#debug(`${method} ${new URL(url).pathname} -> ${response.status} in ${this.#now() - started} ms`);
+        return this.#interpret(operation, response, text);
+    }
+    #interpret(operation, response, text) {
+        const { status } = response;
+        const data = parseJson(text);
+        if (status >= 200 && status < 300) {
+            if (data === undefined) {
+                throw new errors/* VastApiError */.h({
+                    operation,
+                    kind: 'invalid-response',
+                    status,
+                    retryable: true,
+                    ambiguous: true,
+                    detail: 'the answer is not JSON',
+                });
+            }
+            return { status, data };
+        }
+        if (status >= 300 && status < 400) {
+            throw new errors/* VastApiError */.h({
+                operation,
+                kind: 'http',
+                status,
+                retryable: false,
+                ambiguous: false,
+                detail: 'a redirect, not followed so the key is not sent elsewhere; check api-url',
+            });
+        }
+        if (status === 403 && (data === undefined || text.trim() === '')) {
+            throw new errors/* VastApiError */.h({
+                operation,
+                kind: 'http',
+                status,
+                retryable: false,
+                ambiguous: false,
+                edge: true,
+                detail: `refused by an edge or proxy in front of Vast's API (${text.trim() === '' ? 'an empty' : 'an HTML or other non-JSON'} 403, not Vast's JSON error): ` +
+                    'the request did not reach the API, so this says nothing about the key; check api-url and any proxy or firewall between the runner and Vast',
+            });
+        }
+        const apiMessage = this.#scrub(messageOf(data, text));
+        const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.#now());
+        const intervalMs = status === 429 ? parseThreshold(text) : undefined;
+        throw new errors/* VastApiError */.h({
+            operation,
+            kind: 'http',
+            status,
+            ...(apiMessage ? { apiMessage } : {}),
+            ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+            ...(intervalMs !== undefined ? { intervalMs } : {}),
+            retryable: isRetryableStatus(status),
+            // 429 is refused before anything happens; a 5xx may come from an edge after the backend acted.
+            ambiguous: status >= 500,
+        });
+    }
+    /**
+     * An API message is shown to users: it must not echo the key back, nor break out of its log
+     * line (a newline followed by `::command::` would be read by the runner as a command).
+     */
+    #scrub(message) {
+        return scrubMessage(message, this.#options.apiKey.reveal());
+    }
+}
+/** The last failure, marked as the time budget running out before another attempt. */
+function outOfTime(error) {
+    return new errors/* VastApiError */.h({
+        operation: error.operation,
+        kind: 'budget',
+        ...(error.status === undefined ? {} : { status: error.status }),
+        ...(error.apiMessage === undefined ? {} : { apiMessage: error.apiMessage }),
+        retryable: false,
+        ambiguous: error.ambiguous,
+        detail: `${error.status === undefined ? `${error.kind}, ` : ''}no time left in the step's budget for another attempt`,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/vast/transport.ts
+/**
+ * How requests leave the process. Without a proxy: Node's own http/https modules, the cheapest
+ * way to send one request (Node's built-in fetch loads undici's wasm parser and web streams
+ * first: about 11 ms more per step, see `npm run bench`). With HTTPS_PROXY / HTTP_PROXY set: the
+ * undici package, loaded on demand for its EnvHttpProxyAgent, which also honours NO_PROXY; both
+ * spellings of each variable count. Neither follows redirects.
+ */
+
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+/** An answer larger than this is not a Vast API answer; stop reading rather than fill memory. */
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+function proxyConfigured(env) {
+    return PROXY_VARIABLES.some((name) => Boolean(env[name]));
+}
+/**
+ * Credentials written into a proxy URL (`http://user:secret@proxy:3128`), to be masked before
+ * anything could print them.
+ */
+function proxySecrets(env) {
+    const secrets = new Set();
+    for (const name of PROXY_VARIABLES) {
+        const value = env[name];
+        if (!value)
+            continue;
+        try {
+            const { password } = new URL(value);
+            if (password) {
+                secrets.add(password);
+                secrets.add(decodeURIComponent(password));
+            }
+        }
+        catch {
+            // not a URL: undici reports it when it is used
+        }
+    }
+    return [...secrets];
+}
+const proxied = new WeakMap();
+/** The transport for this environment; one proxy agent per environment, made on first use. */
+function createFetch(env = process.env) {
+    if (!proxyConfigured(env))
+        return Promise.resolve(nodeFetch);
+    let fetch = proxied.get(env);
+    if (!fetch) {
+        fetch = proxyFetch(env);
+        proxied.set(env, fetch);
+    }
+    return fetch;
+}
+async function proxyFetch(env) {
+    for (const name of PROXY_VARIABLES) {
+        const value = env[name];
+        if (value && !/^https?:$/.test(safeProtocol(value))) {
+            // The value is not quoted: a proxy URL may hold credentials.
+            throw new Error(`${name} is not a proxy URL: write it with its scheme, like http://proxy.example.com:3128`);
+        }
+    }
+    const undici = await __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4371, 19));
+    const dispatcher = new undici.EnvHttpProxyAgent({
+        // Sent to the proxy itself too (CONNECT), as some corporate proxies want one.
+        headers: { 'user-agent': USER_AGENT },
+        httpProxy: env.http_proxy || env.HTTP_PROXY,
+        httpsProxy: env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY,
+        noProxy: env.no_proxy ?? env.NO_PROXY,
+    });
+    return (url, init) => undici.fetch(url, { ...init, redirect: 'manual', dispatcher });
+}
+function safeProtocol(value) {
+    try {
+        return new URL(value).protocol;
+    }
+    catch {
+        return '';
+    }
+}
+/** One request with node:http or node:https; the whole body is read before it resolves. */
+async function nodeFetch(url, init) {
+    const target = new URL(url);
+    const { request } = target.protocol === 'https:' ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
+    // Node sends DELETE without chunked framing: a body needs its length said.
+    const headers = init.body === undefined
+        ? init.headers
+        : { ...init.headers, 'Content-Length': String(Buffer.byteLength(init.body)) };
+    return new Promise((resolve, reject) => {
+        const req = request(target, { method: init.method, headers, signal: init.signal }, (res) => {
+            const chunks = [];
+            let size = 0;
+            res.on('data', (chunk) => {
+                size += chunk.length;
+                if (size > MAX_BODY_BYTES) {
+                    req.destroy(Object.assign(new Error('answer too large'), { code: 'ETOOLARGE' }));
+                    return;
+                }
+                chunks.push(chunk);
+            });
+            res.on('error', reject);
+            res.on('end', () => {
+                const body = Buffer.concat(chunks).toString('utf8');
+                resolve({
+                    status: res.statusCode ?? 0,
+                    headers: {
+                        get: (name) => {
+                            const value = res.headers[name.toLowerCase()];
+                            return Array.isArray(value) ? value.join(', ') : (value ?? null);
+                        },
+                    },
+                    text: () => Promise.resolve(body),
+                });
+            });
+        });
+        req.on('error', reject);
+        req.end(init.body);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/action.ts
+
+
+
+
+
+
+
+
+
+/** The post step must end within 60 s whatever the API does; leave room for start-up. */
+const POST_BUDGET_MS = 50_000;
+/** delete mode has no budget input: one users/current and one delete, 429s included. */
+const DELETE_BUDGET_MS = 300_000;
+
+/**
+ * A Vast client for this step: nothing is sent past `budget` (ms from now, or a budget whose
+ * deadline a cancel can move), and the step's cancellation aborts it, unless it is the client
+ * that cleans up after a cancel.
+ */
+async function makeClient(settings, environment, budget, { cancellable = true } = {}) {
+    const { runner, signal } = environment;
+    const deadline = typeof budget === 'number' ? Date.now() + budget : 0;
+    const options = {
+        baseUrl: settings.apiUrl,
+        apiKey: settings.adminKey,
+        requestTimeoutMs: settings.requestTimeoutMs,
+        retry: { ...DEFAULT_RETRY, maxAttempts: settings.maxAttempts },
+        fetch: await createFetch(environment.env),
+        // Read by the client before every send and wait.
+        get deadline() {
+            return typeof budget === 'number' ? deadline : budget.deadline();
+        },
+        ...(cancellable && signal ? { signal } : {}),
+        debug: (message) => runner.debug(message),
+        info: (message) => runner.info(message),
+    };
+    return new VastClient(options);
+}
+async function runMain(environment) {
+    const { runner } = environment;
+    try {
+        const settings = await parseInputs({ getInput: (name) => runner.getInput(name), env: environment.env }, {
+            onSecret: (value) => runner.setSecret(value),
+            // Errors only: the parser's warnings would quote the input on stderr.
+            loadYaml: async () => {
+                const { parse } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
+                return (text) => parse(text, { logLevel: 'error' });
+            },
+        });
+        for (const secret of proxySecrets(environment.env))
+            runner.setSecret(secret);
+        for (const warning of settings.warnings)
+            runner.warning(warning);
+        await runMode(settings, environment);
+    }
+    catch (error) {
+        fail(runner, error);
+    }
+}
+async function runMode(settings, environment) {
+    const { runner, signal } = environment;
+    const now = environment.now ?? (() => new Date());
+    switch (settings.mode) {
+        case 'create': {
+            if (settings.broker) {
+                const { runBrokerCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
+                return runBrokerCreate({ ...settings, broker: settings.broker }, await brokerDeps(environment, Date.now() + settings.createBudgetMs));
+            }
+            const { runCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(338)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
+            return runCreate(settings, {
+                ...(await mintDeps(settings, environment)),
+                configFilePath: (0,config_file/* configFilePath */.ks)(environment.env),
+            });
+        }
+        case 'rotate': {
+            const { runRotate, SecretWriter } = await Promise.all(/* import() */[__nccwpck_require__.e(226), __nccwpck_require__.e(770)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4770));
+            const writer = new SecretWriter({
+                token: settings.githubToken,
+                apiUrl: settings.githubApiUrl,
+                maxAttempts: settings.maxAttempts,
+                debug: (message) => runner.debug(message),
+                ...(signal ? { signal } : {}),
+            }, settings.target, settings.secretName);
+            return runRotate(settings, {
+                ...(await mintDeps(settings, environment)),
+                writer,
+                clientFor: (minted) => makeClient({ ...settings, adminKey: minted.key }, environment, DELETE_BUDGET_MS),
+                freshClient: ({ cancellable = true } = {}) => makeClient(settings, environment, cancellable ? DELETE_BUDGET_MS : signals/* CANCEL_CLEANUP_BUDGET_MS */.vb, { cancellable }),
+                sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+            });
+        }
+        case 'delete': {
+            const { runDelete } = await __nccwpck_require__.e(/* import() */ 993).then(__nccwpck_require__.bind(__nccwpck_require__, 993));
+            const client = await makeClient(settings, environment, DELETE_BUDGET_MS);
+            return runDelete(settings, { runner, client });
+        }
+        case 'sweep': {
+            const { runSweep } = await __nccwpck_require__.e(/* import() */ 312).then(__nccwpck_require__.bind(__nccwpck_require__, 312));
+            const client = await makeClient(settings, environment, settings.budgetMs);
+            let runs;
+            if (settings.githubToken) {
+                const { RunReader } = await __nccwpck_require__.e(/* import() */ 281).then(__nccwpck_require__.bind(__nccwpck_require__, 1281));
+                runs = new RunReader({
+                    token: settings.githubToken,
+                    apiUrl: settings.githubApiUrl,
+                    requestTimeoutMs: settings.requestTimeoutMs,
+                    fetch: await createFetch(environment.env),
+                    ...(signal ? { signal } : {}),
+                    debug: (message) => runner.debug(message),
+                });
+            }
+            return runSweep(settings, {
+                runner,
+                client,
+                now,
+                ...(signal ? { signal } : {}),
+                ...(runs ? { runs } : {}),
+            });
+        }
+    }
+}
+/** What create mode with broker-url needs: the runner's environment and a transport. */
+async function brokerDeps(environment, deadline) {
+    const { runner, env, signal } = environment;
+    return {
+        runner,
+        env,
+        fetch: await createFetch(env),
+        configFilePath: (0,config_file/* configFilePath */.ks)(env),
+        deadline: () => deadline,
+        ...(signal ? { signal } : {}),
+    };
+}
+/** What minting a key needs (create and rotate). */
+async function mintDeps(settings, environment) {
+    return {
+        runner: environment.runner,
+        client: await makeClient(settings, environment, settings.createBudgetMs),
+        now: environment.now ?? (() => new Date()),
+        nonce: () => (0,external_node_crypto_.randomBytes)(4).toString('hex'),
+        cleanupClient: () => makeClient(settings, environment, signals/* CANCEL_CLEANUP_BUDGET_MS */.vb, { cancellable: false }),
+    };
+}
+/**
+ * The post step. A cancel does not stop it: `budget` (made by post.ts before its first await)
+ * shortens to the runner's grace on SIGINT, and only then aborts what is in flight.
+ */
+async function runPost(environment) {
+    const { runner } = environment;
+    const budget = environment.budget ?? new signals/* GraceBudget */.uT(POST_BUDGET_MS);
+    try {
+        for (const secret of proxySecrets(environment.env))
+            runner.setSecret(secret);
+        const mode = runner.getState('mode');
+        if (mode === 'rotated') {
+            runner.info('Nothing to clean up: the rotation completed.');
+            return;
+        }
+        if (mode === 'broker') {
+            const { runBrokerPost } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
+            return await runBrokerPost({
+                ...(await brokerDeps({ ...environment, signal: budget.signal }, 0)),
+                deadline: () => budget.deadline(),
+            });
+        }
+        if (mode !== 'create') {
+            runner.info('Nothing to clean up: the main step made no key to delete.');
+            return;
+        }
+        const { runCreatePost } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+        await runCreatePost({
+            runner,
+            budget,
+            makeClient: async (state) => {
+                const adminKey = runner.getInput('admin-api-key');
+                runner.setSecret(adminKey);
+                if (!adminKey) {
+                    throw new Error("input 'admin-api-key' is empty in the post step");
+                }
+                return makeClient({ ...state, adminKey: new secret/* Secret */.z(adminKey) }, { ...environment, signal: budget.signal }, budget);
+            },
+        });
+    }
+    catch (error) {
+        fail(runner, error);
+    }
+}
+/** Expected failures (bad input, API errors) show their message only; others add a debug stack. */
+function fail(runner, error) {
+    const message = error instanceof Error ? error.message : String(error);
+    runner.setFailed(message);
+    const expected = error instanceof InputError || error instanceof errors/* VastApiError */.h;
+    if (!expected && error instanceof Error && error.stack)
+        runner.debug(error.stack);
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/runner.ts
+
+
+
+
+const defaultIo = {
+    env: process.env,
+    write: (line) => process.stdout.write(line + external_node_os_.EOL),
+    appendFile: (path, text) => (0,external_node_fs_.appendFileSync)(path, text, { encoding: 'utf8' }),
+    setExitCode: (code) => {
+        process.exitCode = code;
+    },
+};
+/** A command's data, escaped as the runner unescapes it (ActionCommand._escapeDataMappings). */
+function escapeData(value) {
+    return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** A command property, escaped as the runner unescapes it (_escapePropertyMappings). */
+function escapeProperty(value) {
+    return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+function inputEnvName(name) {
+    return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+/**
+ * What breaks `::` and `##[`: a plain space, visible on purpose. Not a zero-width character: the
+ * runner finds `::` and `##[` with .NET's culture-sensitive `StartsWith`/`IndexOf`, which on ICU
+ * skip characters such as U+200B; a space is never skipped (and is no command character).
+ */
+const BREAK = ' ';
+/**
+ * What the runner's `TrimStart()` may skip before `::` (.NET `char.IsWhiteSpace`: Unicode
+ * separators, tab to CR, U+0085, U+00A0), widened to every control and format character.
+ */
+const LEADING = /^[\s\p{Z}\p{Cc}\p{Cf}]*/u;
+/**
+ * Neutralises every workflow command the runner would read in `text`, changing one character.
+ *
+ * The runner reads a step's stdout/stderr one line at a time, `StreamReader.ReadLine`, so a line
+ * ends at LF, CR or CRLF (actions/runner src/Runner.Sdk/ProcessInvoker.cs, StartReadStream). A
+ * line holding `##[` or `::` goes to ActionCommandManager.TryProcessCommand
+ * (src/Runner.Worker/Handlers/OutputManager.cs, OnDataReceived), which tries two parsers
+ * (src/Runner.Common/ActionCommand.cs):
+ * - TryParseV2: `::name props::data` at the start of the line after `TrimStart()`;
+ * - TryParse, the legacy form: `##[name props]data` **anywhere** in the line.
+ * Command names are matched case-insensitively, and `stop-commands` adds its token as a command.
+ * So in every line: a `::` that starts it after leading blanks gets a space between its colons
+ * (`: :`), and every `##[` gets one before its bracket (`## [`). Line ends are kept as they are. The
+ * runner's `%` escapes matter only inside a command line the action writes itself: its data and
+ * properties are escaped there ({@link escapeData}), after this.
+ */
+function neutraliseCommands(text) {
+    const parts = text.split(/(\r\n|\r|\n)/);
+    for (let i = 0; i < parts.length; i += 2) {
+        let line = (parts[i] ?? '').replaceAll('##[', `##${BREAK}[`);
+        const lead = LEADING.exec(line)?.[0].length ?? 0;
+        if (line.startsWith('::', lead)) {
+            line = `${line.slice(0, lead)}:${BREAK}${line.slice(lead + 1)}`;
+        }
+        parts[i] = line;
+    }
+    return parts.join('');
+}
+/** A run of this many characters of a secret (or of an encoded form) is scrubbed. */
+const SECRET_RUN = 12;
+/** Lower case, one UTF-16 unit for one: positions in the folded text match the original. */
+function fold(text) {
+    let out = '';
+    for (const ch of text) {
+        const lower = ch.toLowerCase();
+        out += lower.length === ch.length ? lower : ch;
+    }
+    return out;
+}
+/**
+ * The forms the runner's masker registers for a value (actions/runner HostContext: base64 at
+ * three byte alignments, and the expression-, JSON-, URI- and XML-escaped strings).
+ */
+function encodedForms(value) {
+    const bytes = Buffer.from(value, 'utf8');
+    const base64 = [0, 1, 2]
+        .filter((shift) => bytes.length > shift + 2)
+        .map((shift) => bytes.subarray(shift).toString('base64'));
+    const json = JSON.stringify(value).slice(1, -1);
+    const uri = encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    const xml = value
+        .replaceAll('&', '&amp;')
+        .replaceAll('<', '&lt;')
+        .replaceAll('>', '&gt;')
+        .replaceAll('"', '&quot;')
+        .replaceAll("'", '&apos;');
+    return [value, ...base64, json, uri, xml, value.replaceAll("'", "''")];
+}
+/**
+ * The secrets this step registered, and their removal from text. A value is registered with each
+ * of its trimmed lines (as `::add-mask::` does) and the encoded forms the runner also masks. In
+ * text, letter case is ignored, and every run of {@link SECRET_RUN} or more consecutive
+ * characters of a form is replaced: a message that quotes a key cut short, or upper-cased, shows
+ * `***` too. Forms shorter than that are replaced where they occur whole. Overlapping matches
+ * merge into one `***`, as the runner's masker does.
+ */
+class SecretScrubber {
+    #runs = new Set();
+    #short = new Set();
+    #values = new Set();
+    /** Registers a value (what `::add-mask::` registers: the whole and each trimmed line). */
+    add(value) {
+        const values = [value, ...value.split(/[\r\n]+/).map((line) => line.trim())];
+        for (const one of values) {
+            if (one.trim() === '' || this.#values.has(one))
+                continue;
+            this.#values.add(one);
+            for (const form of encodedForms(one).map(fold)) {
+                // A multi-line value is matched whole; runs come from each of its lines.
+                if (form.length < SECRET_RUN || /[\r\n]/.test(one)) {
+                    this.#short.add(form);
+                    continue;
+                }
+                for (let i = 0; i + SECRET_RUN <= form.length; i++) {
+                    this.#runs.add(form.slice(i, i + SECRET_RUN));
+                }
+            }
+        }
+    }
+    /** True when `value` is exactly a registered value. */
+    has(value) {
+        return this.#values.has(value);
+    }
+    scrub(text) {
+        if (this.#values.size === 0 || text === '')
+            return text;
+        const folded = fold(text);
+        const ranges = [];
+        for (const form of this.#short) {
+            for (let at = folded.indexOf(form); at >= 0; at = folded.indexOf(form, at + 1)) {
+                ranges.push([at, at + form.length]);
+            }
+        }
+        for (let i = 0; i + SECRET_RUN <= folded.length; i++) {
+            if (this.#runs.has(folded.slice(i, i + SECRET_RUN)))
+                ranges.push([i, i + SECRET_RUN]);
+        }
+        if (ranges.length === 0)
+            return text;
+        ranges.sort((a, b) => a[0] - b[0]);
+        let out = '';
+        let cursor = 0;
+        let end = -1;
+        for (const [from, to] of ranges) {
+            if (from > end) {
+                if (end >= 0)
+                    out += '***';
+                out += text.slice(cursor, from);
+            }
+            end = Math.max(end, to);
+            cursor = end;
+        }
+        return out + '***' + text.slice(cursor);
+    }
+}
+function createRunner(io = defaultIo) {
+    const secrets = new SecretScrubber();
+    /** The chokepoint: secrets out, then commands neutralised. */
+    const present = (text) => neutraliseCommands(secrets.scrub(text));
+    // The action's own command line: a fixed name, its properties and data escaped.
+    const command = (name, message, properties = {}) => {
+        const props = Object.entries(properties)
+            .filter(([, value]) => value !== undefined && value !== '' && value !== 0)
+            .map(([key, value]) => `${key}=${escapeProperty(present(String(value)))}`)
+            .join(',');
+        io.write(`::${name}${props ? ' ' + props : ''}::${escapeData(present(message))}`);
+    };
+    // File commands use the heredoc form with a random delimiter, so no value can end its own entry.
+    const fileCommand = (variable, name, value) => {
+        const path = io.env[variable];
+        if (!path) {
+            command('debug', `${variable} is not set; '${name}' was not written (not running under a runner?)`);
+            return;
+        }
+        const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
+        if (name.includes(delimiter) || value.includes(delimiter)) {
+            throw new Error(`Unexpected delimiter in the value of '${name}'`);
+        }
+        io.appendFile(path, `${name}<<${delimiter}${external_node_os_.EOL}${value}${external_node_os_.EOL}${delimiter}${external_node_os_.EOL}`);
+    };
+    // A secret handed out (the api-key output, VAST_API_KEY) is written as it is, masked first.
+    const valueOf = (value) => {
+        if (!(value instanceof secret/* Secret */.z))
+            return present(value);
+        const revealed = value.reveal();
+        if (!secrets.has(revealed))
+            setSecret(revealed);
+        return revealed;
+    };
+    const setSecret = (value) => {
+        if (value.trim() === '')
+            return;
+        secrets.add(value);
+        io.write(`::add-mask::${escapeData(value)}`);
+    };
+    return {
+        getInput: (name) => (io.env[inputEnvName(name)] ?? '').trim(),
+        getState: (name) => io.env[`STATE_${name}`] ?? '',
+        setSecret,
+        setOutput: (name, value) => fileCommand('GITHUB_OUTPUT', name, valueOf(value)),
+        saveState: (name, value) => fileCommand('GITHUB_STATE', name, value),
+        exportVariable: (name, value) => {
+            const text = valueOf(value);
+            io.env[name] = text;
+            fileCommand('GITHUB_ENV', name, text);
+        },
+        appendSummary: (markdown) => {
+            const path = io.env.GITHUB_STEP_SUMMARY;
+            const text = present(markdown);
+            if (path)
+                io.appendFile(path, text.endsWith(external_node_os_.EOL) ? text : text + external_node_os_.EOL);
+        },
+        isDebug: () => io.env.RUNNER_DEBUG === '1',
+        debug: (message) => command('debug', message),
+        info: (message) => io.write(present(message)),
+        notice: (message, properties) => command('notice', message, properties),
+        warning: (message, properties) => command('warning', message, properties),
+        error: (message, properties) => command('error', message, properties),
+        setFailed: (message) => {
+            io.setExitCode(1);
+            command('error', message);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+/** The main step: the real runner, environment and cancellation signal, nothing else. */
+async function main() {
+    const runner = createRunner();
+    (0,signals/* failOnUncaught */.ju)((message, stack) => {
+        runner.setFailed(message);
+        if (stack)
+            runner.debug(stack);
+    }, (message) => runner.debug(message));
+    const signal = (0,signals/* cancellationSignal */.w6)((name) => runner.info(`Received ${name}: stopping.`));
+    await runMain({ runner, env: process.env, signal });
+    // Everything is written (file commands and stdout are synchronous). Do not wait for timers a
+    // library may have left behind, such as Octokit's retry scheduler after a bounded call.
+    process.exit();
+}
+
+;// CONCATENATED MODULE: ./src/post.ts
+
+
+
+/**
+ * The post step: the real runner, environment and cancellation, nothing else. Its signal
+ * handlers are in place before its first await (and dist/post.js catches signals that come
+ * while the bundle loads): a cancel must not stop the delete.
+ */
+async function post(early) {
+    const runner = createRunner();
+    (0,signals/* failOnUncaught */.ju)((message, stack) => {
+        runner.setFailed(message);
+        if (stack)
+            runner.debug(stack);
+    }, (message) => runner.debug(message));
+    const budget = new signals/* GraceBudget */.uT(POST_BUDGET_MS);
+    (0,signals/* graceSignals */.KU)(budget, (name) => runner.info(budget.interruptedAt === undefined && name === 'SIGINT'
+        ? `Received ${name}: the key is still deleted, within the runner's grace before SIGTERM.`
+        : `Received ${name}: stopping.`), early);
+    await runPost({ runner, env: process.env, budget });
+    // As in main: nothing is left to write, and nothing worth waiting for.
+    process.exit();
+}
+
+;// CONCATENATED MODULE: ./src/index.ts
+// The bundle's root. dist/main.js and dist/post.js (written by scripts/build.mjs) each call one.
+
+
+
+var __webpack_exports__main = __webpack_exports__.i;
+var __webpack_exports__post = __webpack_exports__.b;
+export { __webpack_exports__main as main, __webpack_exports__post as post };
