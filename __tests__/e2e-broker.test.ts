@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { findLeaks, RunnerJob } from '../harness/runner.ts'
 import { parseKeyName } from '../src/key-name.ts'
@@ -154,5 +155,18 @@ describe('create mode with broker-url, end to end through dist/', () => {
     for (const post of posts) expect(post.conclusion).toBe('success')
     expect(managed(w)).toEqual([])
     for (const count of w.served) expect(count).toBeGreaterThan(0)
+  })
+})
+
+describe("the action's bundle", () => {
+  it('loads nothing of the broker: no jose, no broker/ module', () => {
+    const dist = new URL('../dist/', import.meta.url)
+    const files = readdirSync(dist).filter((file) => file.endsWith('.js'))
+    expect(files.length).toBeGreaterThan(2)
+    for (const file of files) {
+      const text = readFileSync(new URL(file, dist), 'utf8')
+      expect(text).not.toMatch(/createRemoteJWKSet|jwtVerify|node_modules\/jose/)
+      expect(text).not.toMatch(/broker\/(server|policy|token|keys|wiring)\.ts/)
+    }
   })
 })
