@@ -132,7 +132,7 @@ describe('bad input: a message naming the input, and nothing sent', () => {
     const main = await s.job.runMain({ inputs: s.inputs({ 'admin-api-key': 'f'.repeat(64) }) })
     expect(main.conclusion).toBe('failure')
     expect(shown(main)).toMatch(
-      /Create API key failed: HTTP 401: Invalid user key\. The parent key \(admin-api-key\) was refused: it is wrong or deleted, lacks user_write/,
+      /Create API key failed: HTTP 401: Invalid user key\. The parent key \(admin-api-key\) is not a live Vast.ai key: it is wrong, cut short or deleted\. Check the secret\./,
     )
     expect(shown(main)).not.toContain('f'.repeat(64))
     expect(s.emulator.requestsFor('create')).toHaveLength(1)

@@ -72,7 +72,8 @@ describe('key values and create answers', () => {
   it('resolves a lost create by name when list items carry no rights', async () => {
     const s = await start({ keyFormat: 'vast', listRights: 'absent' })
     s.emulator.inject('create', { type: 'lost' })
-    const { main } = await lifecycle(s)
+    // A short request-timeout: post waits that long (+2 s) for a late apply of the lost create.
+    const { main } = await lifecycle(s, { 'request-timeout': '1s' })
     expect(shown(main)).toMatch(/deleted the 1 key\(s\) it made/)
   })
 })
@@ -151,6 +152,7 @@ describe('delete refusals', () => {
         'api-url': s.emulator.url,
         mode: 'delete',
         'key-id': String(primary.id),
+        force: 'true', // its name is not a managed name: without force it is refused before any delete
       },
     })
     expect(main.conclusion).toBe('failure')
@@ -163,7 +165,7 @@ describe('delete refusals', () => {
   })
 
   it.each([401, 403, 404] as const)(
-    "another user's key answered %s is never reported deleted",
+    "another user's key (the emulator answers its delete %s) is never reported deleted or gone",
     async (status) => {
       const s = await start({ foreignKeyDelete: status })
       const foreign = s.emulator.addKey({ name: 'bob', userId: 2002 })
@@ -173,23 +175,47 @@ describe('delete refusals', () => {
           'api-url': s.emulator.url,
           mode: 'delete',
           'key-id': String(foreign.id),
+          force: 'true',
         },
       })
       expect(s.emulator.isLive(foreign.key)).toBe(true)
-      expect(shown(main)).not.toMatch(/Deleted Vast.ai key/)
-      expect(main.outputs['deleted-count']).toBe('0')
-      if (status === 404) {
-        // Vast answers 404 only for a key that does not exist (for this user): gone, as far as
-        // this account can tell. The default emulator answer; the variants are 401 and 403.
-        expect(main.conclusion).toBe('success')
-        return
-      }
-      expect(main.conclusion).toBe('failure')
+      // Not in this account's key list: no delete is sent, and the step says so.
+      expect(s.emulator.requestsFor('delete')).toHaveLength(0)
       expect(shown(main)).toMatch(
+        new RegExp(`key ${foreign.id} is not on the account of admin-api-key.*nothing was deleted`),
+      )
+      expect(shown(main)).not.toMatch(/Deleted Vast.ai key|already gone/)
+      expect(main.outputs['deleted-count']).toBe('0')
+    },
+  )
+
+  it.each([401, 403] as const)(
+    'a listed key whose delete Vast refuses with %s is never reported deleted',
+    async (status) => {
+      const s = await start({})
+      const main = await s.job.runMain({ inputs: s.inputs({ revoke: 'never' }) })
+      const keyId = main.outputs['key-id'] ?? ''
+      s.emulator.inject('delete', {
+        type: 'status',
+        status,
+        body: { success: false, msg: 'You do not have permission to delete this API Key.' },
+      })
+      const del = await s.job.runMain({
+        inputs: {
+          'admin-api-key': s.emulator.parentKey,
+          'api-url': s.emulator.url,
+          mode: 'delete',
+          'key-id': keyId,
+        },
+      })
+      expect(del.conclusion).toBe('failure')
+      expect(shown(del)).toMatch(
         new RegExp(`HTTP ${status}: You do not have permission to delete this API Key\\.`),
       )
-      expect(shown(main)).toMatch(/was not deleted and is not gone: it belongs to another user/)
-      expect(shown(main)).not.toMatch(/already gone/)
+      expect(shown(del)).toMatch(/was not deleted and is not gone/)
+      expect(shown(del)).not.toMatch(/Deleted Vast.ai key|already gone/)
+      expect(del.outputs['deleted-count']).toBe('0')
+      expect(s.emulator.liveKeys().map((k) => String(k.id))).toContain(keyId)
     },
   )
 })
@@ -245,7 +271,9 @@ describe('User-Agent and edges', () => {
     const post = await s.job.runPost({ inputs: s.inputs() })
     expect(post.conclusion).toBe('success')
     expect(shown(post)).toMatch(
-      new RegExp(`warning: Could not delete the Vast.ai key ${main.outputs['key-id']}: .*edge`),
+      new RegExp(
+        `warning: Could not delete the Vast.ai key ${main.outputs['key-id']} \\(.*\\): .*edge`,
+      ),
     )
     expect(shown(post)).not.toMatch(/Deleted Vast.ai key|already gone/)
     expect(s.emulator.liveKeys()).toHaveLength(2)

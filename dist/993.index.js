@@ -44,7 +44,7 @@ async function runDelete(settings, deps) {
     }
     let result;
     try {
-        result = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .withAccessHint */ .G7)((0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .deleteKey */ .l0)(client, keyId));
+        result = await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .deleteKey */ .l0)(client, keyId);
     }
     catch (error) {
         runner.setOutput('deleted-count', '0');
@@ -70,7 +70,7 @@ function explainRefusal(keyId, error) {
         return new Error(`Input 'key-id': ${keyId} is not a user-created API key, and Vast deletes only those (HTTP 400: ${said}). Nothing was deleted.`);
     }
     if (error.status === 401 || error.status === 403) {
-        return new Error(`${error.message}. Key ${keyId} was not deleted and is not gone: it belongs to another user or team, ` +
+        return new Error(`${error.message.replace(/\.$/, '')}. Key ${keyId} was not deleted and is not gone: it belongs to another user or team, ` +
             "or admin-api-key lacks user_write. Check 'key-id' (the key-id output of the step that made the key).");
     }
     return error;

@@ -44,7 +44,7 @@ export async function runDelete(
   }
   let result
   try {
-    result = await withAccessHint(deleteKey(client, keyId))
+    result = await deleteKey(client, keyId)
   } catch (error) {
     runner.setOutput('deleted-count', '0')
     throw explainRefusal(keyId, error)
@@ -76,7 +76,7 @@ function explainRefusal(keyId: number, error: unknown): unknown {
   }
   if (error.status === 401 || error.status === 403) {
     return new Error(
-      `${error.message}. Key ${keyId} was not deleted and is not gone: it belongs to another user or team, ` +
+      `${error.message.replace(/\.$/, '')}. Key ${keyId} was not deleted and is not gone: it belongs to another user or team, ` +
         "or admin-api-key lacks user_write. Check 'key-id' (the key-id output of the step that made the key).",
     )
   }

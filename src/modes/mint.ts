@@ -195,20 +195,22 @@ function explainCreateError(error: unknown, uncertain: boolean): unknown {
   if (!(error instanceof VastApiError)) return error
   if (error.kind === 'aborted') return error
   const hint = accessHint(error)
+  // The API's message may end its own sentence: never two full stops.
+  const said = error.message.replace(/\.$/, '')
   if (uncertain && hint) {
     return new Error(
-      `${error.message}. ${hint}. A create request may have made a key that this parent key cannot look for: ` +
+      `${said}. ${hint}. A create request may have made a key that this parent key cannot look for: ` +
         'the post step tries again, and if it cannot, delete it in the Vast console (Account, API keys)',
     )
   }
   if (uncertain) {
     return new Error(
-      `${error.message}. A create request may have made the key; the post step looks for it by name and deletes it.`,
+      `${said}. A create request may have made the key; the post step looks for it by name and deletes it.`,
     )
   }
   if (error.status === 429) {
     return new Error(
-      `${error.message}. Still rate limited when create-budget ran out: every job sharing one parent key shares Vast's create rate ` +
+      `${said}. Still rate limited when create-budget ran out: every job sharing one parent key shares Vast's create rate ` +
         '(about one key per 2 s). Raise create-budget, or run fewer jobs at once (strategy.max-parallel).',
     )
   }
@@ -217,9 +219,14 @@ function explainCreateError(error: unknown, uncertain: boolean): unknown {
     !error.edge &&
     (error.status === 401 || error.status === 403)
   ) {
+    // Vast answers 401 "Invalid user key" for a key it does not know (vast-api.md, E2/E6); any
+    // other refusal of a known key is a missing scope or a grant beyond what it holds (E1).
+    const unknownKey = /invalid user key/i.test(error.apiMessage ?? '')
     return new Error(
-      `${error.message}. The parent key (admin-api-key) was refused: it is wrong or deleted, lacks user_write, ` +
-        'or does not hold every permission asked for (a key cannot grant more than it holds).',
+      unknownKey
+        ? `${said}. The parent key (admin-api-key) is not a live Vast.ai key: it is wrong, cut short or deleted. Check the secret.`
+        : `${said}. The parent key (admin-api-key) was refused: it lacks user_write, ` +
+            'or does not hold every permission asked for (a key cannot grant more than it holds).',
     )
   }
   return error
