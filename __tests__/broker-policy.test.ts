@@ -7,8 +7,8 @@ import { readConfig } from '../broker/config.ts'
 import { MemoryLimiter } from '../broker/limits.ts'
 import { decide, globPattern, parsePolicy } from '../broker/policy.ts'
 import { covers } from '../emulator/vast-permissions.ts'
-import { CATEGORIES, validatePermissions, type Permissions } from '../src/permissions.ts'
-import { excessPermissions, permissionsWithin } from '../src/permissions-subset.ts'
+import { CATEGORIES, validatePermissions, type Permissions } from '../src/core/permissions.ts'
+import { excessPermissions, permissionsWithin } from '../src/core/permissions-subset.ts'
 import { TEST_POLICY } from './support/broker.ts'
 
 const rule = (fields: string) => `version: 1\nrules:\n  - name: r1\n${fields}`

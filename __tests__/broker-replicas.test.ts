@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { formatKeyName, parseKeyName } from '../src/key-name.ts'
+import { formatKeyName, parseKeyName } from '../src/core/key-name.ts'
 import { AUDIENCE, callBroker, jobClaims, startWorld, type BrokerWorld } from './support/broker.ts'
 
 // The broker keeps no state, so replicas behind one URL serve a matrix together; per-repository

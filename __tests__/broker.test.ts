@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { parseKeyName } from '../src/key-name.ts'
+import { parseKeyName } from '../src/core/key-name.ts'
 import { AUDIENCE, callBroker, jobClaims, startWorld, type BrokerWorld } from './support/broker.ts'
 
 // The broker end to end over real HTTP: the OIDC issuer emulator signs the tokens, the broker

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { LoopbackProxy } from '../emulator/proxy.ts'
 import type { Fault, VastVariants } from '../emulator/vast.ts'
-import { formatKeyName } from '../src/key-name.ts'
-import { USER_AGENT } from '../src/version.ts'
+import { formatKeyName } from '../src/core/key-name.ts'
+import { USER_AGENT } from '../src/core/version.ts'
 import { keyStatus, scenario, shown, type Scenario } from './support/action.ts'
 
 // Vast's answers in every form its documents show (vast-api.md, "Answers that may differ"), each

@@ -1,16 +1,15 @@
 import { randomBytes } from 'node:crypto'
-import { deadlineFrom, formatKeyName, parseKeyName } from '../src/key-name.ts'
-import type { Permissions } from '../src/permissions.ts'
-import { selectExpiredKeys } from '../src/modes/sweep.ts'
-import type { Secret } from '../src/secret.ts'
-import type { VastClient } from '../src/vast/client.ts'
-import { VastApiError } from '../src/vast/errors.ts'
-import { createKey, deleteKey, listKeys, requireParentKeyId } from '../src/vast/keys.ts'
-import { deleteStepKeys } from '../src/modes/step-keys.ts'
+import { deadlineFrom, formatKeyName, parseKeyName } from '../src/core/key-name.ts'
+import type { Permissions } from '../src/core/permissions.ts'
+import type { Secret } from '../src/core/secret.ts'
+import type { VastClient } from '../src/core/vast/client.ts'
+import { VastApiError } from '../src/core/vast/errors.ts'
+import { createKey, deleteKey, listKeys, requireParentKeyId } from '../src/core/vast/keys.ts'
+import { deleteStepKeys } from '../src/core/step-keys.ts'
 import type { JobIdentity } from './token.ts'
 
 /**
- * What the broker does on Vast, with the action's own client and key calls (src/vast/): mint a
+ * What the broker does on Vast, with the action's own client and key calls (src/core/vast/): mint a
  * job key named like the action's (`m=job`, so a run-aware sweep ends it too), delete a key only
  * for the run that owns it, and sweep its expired keys. Nothing is stored here: the key's name is
  * the whole record (docs/key-names.md).
@@ -41,7 +40,7 @@ export const SWEEP_BUDGET_MS = 5 * 60_000
 
 /**
  * Creates the key. A create whose answer was lost is resolved by name before it is sent again
- * (src/modes/step-keys.ts, as the action does); when the create fails in a way that may have made a
+ * (src/core/step-keys.ts, as the action does); when the create fails in a way that may have made a
  * key, the keys of its name are looked for once more and deleted. A create that Vast applies only
  * after that look (a late apply) is left to the sweep: its name carries its deadline.
  */
@@ -117,8 +116,8 @@ export interface SweepResult {
 
 /**
  * Deletes the managed job keys (`m=job`) of any repository whose deadline passed more than
- * `graceMs` ago (the same selection as `mode: sweep` with `scope: account`, restricted to job keys,
- * never the parent key). Replicas may sweep at once: a key already gone counts as deleted.
+ * `graceMs` ago (what `mode: sweep` with `sweep-scope: account` deletes, restricted to job keys),
+ * never the parent key. Replicas may sweep at once: a key already gone counts as deleted.
  */
 export async function sweepExpired(
   makeClient: ClientFactory,
@@ -127,14 +126,11 @@ export async function sweepExpired(
 ): Promise<SweepResult> {
   const client = await makeClient(SWEEP_BUDGET_MS)
   const parentId = await requireParentKeyId(client, 'sweep')
-  const jobKeys = (await listKeys(client)).filter((key) => parseKeyName(key.name)?.kind === 'job')
-  const expired = selectExpiredKeys(jobKeys, {
-    parentId,
-    repository: '',
-    scope: 'account',
-    graceMs,
-    now: now(),
-  })
+  const deadline = now().getTime() - graceMs
+  const expired = (await listKeys(client))
+    .map((key) => ({ id: key.id, fields: parseKeyName(key.name) }))
+    .filter(({ id, fields }) => id !== parentId && fields?.kind === 'job')
+    .filter(({ fields }) => (fields?.expiresAt.getTime() ?? Infinity) < deadline)
   const result: SweepResult = { deleted: [], failed: 0 }
   for (const key of expired) {
     try {

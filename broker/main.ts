@@ -1,6 +1,6 @@
 // `npm run broker` and the container's entry point: reads the configuration (broker/config.ts),
 // starts the HTTP service, and stops cleanly on SIGTERM (Cloud Run and Kubernetes send it).
-import { createFetch } from '../src/vast/transport.ts'
+import { createFetch } from '../src/core/vast/transport.ts'
 import { ConfigError, readConfig } from './config.ts'
 import { buildBroker } from './wiring.ts'
 import { jsonLogger } from './log.ts'

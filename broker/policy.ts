@@ -1,11 +1,11 @@
 import { parse as parseYaml } from 'yaml'
-import { formatDuration, parseDuration } from '../src/duration.ts'
+import { formatDuration, parseDuration } from '../src/core/duration.ts'
 import {
   parsePermissions,
   PermissionsError,
   validatePermissions,
   type Permissions,
-} from '../src/permissions.ts'
+} from '../src/core/permissions.ts'
 
 /**
  * The broker's trust policy: which GitHub Actions jobs may have a Vast key, with which

@@ -1,13 +1,13 @@
 import { parse as parseYaml } from 'yaml'
-import { formatDuration, parseDuration } from '../src/duration.ts'
-import { MAX_LABEL_LENGTH } from '../src/key-name.ts'
+import { formatDuration, parseDuration } from '../src/core/duration.ts'
+import { MAX_LABEL_LENGTH } from '../src/core/key-name.ts'
 import {
   parsePermissions,
   PermissionsError,
   validatePermissions,
   type Permissions,
-} from '../src/permissions.ts'
-import { excessPermissions } from '../src/permissions-subset.ts'
+} from '../src/core/permissions.ts'
+import { excessPermissions } from '../src/core/permissions-subset.ts'
 import type { PolicyRule } from './policy.ts'
 
 /**

@@ -1,6 +1,6 @@
-import { VastClient } from '../src/vast/client.ts'
-import { DEFAULT_RETRY } from '../src/vast/retry.ts'
-import type { FetchLike } from '../src/vast/transport.ts'
+import { VastClient } from '../src/core/vast/client.ts'
+import { DEFAULT_RETRY } from '../src/core/vast/retry.ts'
+import type { FetchLike } from '../src/core/vast/transport.ts'
 import type { BrokerConfig } from './config.ts'
 import { MemoryLimiter } from './limits.ts'
 import type { Logger } from './log.ts'
@@ -13,7 +13,7 @@ const REQUEST_TIMEOUT_MS = 20_000
 
 /**
  * Puts the broker together from its configuration: the token verifier, the per-repository
- * limiter, and Vast clients made per operation with the action's own client (src/vast/client.ts:
+ * limiter, and Vast clients made per operation with the action's own client (src/core/vast/client.ts:
  * timeouts, retries, 429 pacing), each bounded by the operation's budget.
  */
 export async function buildBroker(

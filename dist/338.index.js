@@ -10,10 +10,10 @@ export const modules = {
 /* harmony export */   runCreate: () => (/* binding */ runCreate)
 /* harmony export */ });
 /* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4660);
-/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(718);
-/* harmony import */ var _permissions_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7431);
+/* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1394);
+/* harmony import */ var _core_permissions_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6501);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8855);
-/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1588);
+/* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
 /* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5450);
 /* harmony import */ var _create_post_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2413);
 
@@ -37,7 +37,7 @@ async function runCreate(settings, deps) {
         runner,
         configFilePath: deps.configFilePath,
         // Nobody can use a key the step fails to hand out: delete it now, whatever revoke says.
-        discard: () => deps.cleanupClient().then((client) => (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, created.id)),
+        discard: () => deps.cleanupClient().then((client) => (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, created.id)),
     });
 }
 /**
@@ -62,16 +62,16 @@ async function handOutKey(settings, created, deps) {
         runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.configFile, JSON.stringify(written));
         runner.info(`Wrote the key to ${written.path} (mode 0600) for the Vast CLI and SDK.`);
     }
-    const permissions = (0,_permissions_js__WEBPACK_IMPORTED_MODULE_2__/* .permissionsJson */ .FU)(settings.permissions);
+    const permissions = (0,_core_permissions_js__WEBPACK_IMPORTED_MODULE_2__/* .permissionsJson */ .FU)(settings.permissions);
     runner.setOutput('api-key', created.key);
     runner.setOutput('key-id', String(created.id));
     runner.setOutput('key-name', name);
-    runner.setOutput('expires-at', (0,_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(expiresAt));
+    runner.setOutput('expires-at', (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(expiresAt));
     runner.setOutput('permissions', permissions);
     if (settings.exportEnv)
         runner.exportVariable('VAST_API_KEY', created.key);
     const categories = Object.keys(settings.permissions.api).join(', ');
-    runner.info(`${deps.from ? 'Got' : 'Created'} Vast.ai key ${created.id}${deps.from ?? ''} (${categories}), deadline ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(expiresAt)}; ` +
+    runner.info(`${deps.from ? 'Got' : 'Created'} Vast.ai key ${created.id}${deps.from ?? ''} (${categories}), deadline ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(expiresAt)}; ` +
         (settings.revoke === 'post'
             ? 'it is deleted when the job ends.'
             : 'revoke: never, so a sweep or a delete step must end it.'));
@@ -81,7 +81,7 @@ async function handOutKey(settings, created, deps) {
                 String(created.id),
                 name,
                 permissions,
-                (0,_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(expiresAt),
+                (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(expiresAt),
                 settings.revoke === 'post'
                     ? 'by the post step (its line follows)'
                     : 'by a sweep or delete step',

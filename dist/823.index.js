@@ -13,7 +13,7 @@ export const modules = {
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4660);
-/* harmony import */ var _secret_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7355);
+/* harmony import */ var _core_secret_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2559);
 /* harmony import */ var _create_post_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2413);
 /* harmony import */ var _create_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1338);
 /* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5450);
@@ -137,7 +137,7 @@ async function requestIdToken(audience, deps, timeoutMs) {
         throw new BrokerError("the runner's OIDC token answer holds no token");
     }
     deps.runner.setSecret(value);
-    return new _secret_js__WEBPACK_IMPORTED_MODULE_2__/* .Secret */ .z(value);
+    return new _core_secret_js__WEBPACK_IMPORTED_MODULE_2__/* .Secret */ .z(value);
 }
 /**
  * One broker call, tried again on 429, 502 and 503 (the broker refused or Vast failed before a key
@@ -233,7 +233,7 @@ function readMinted(data) {
         Number.isNaN(expiresAt.getTime())) {
         throw new BrokerError("the key broker's answer has no key id, key, name or expires_at; a key it made is deleted by the broker's sweep at its deadline");
     }
-    return { id, key: new _secret_js__WEBPACK_IMPORTED_MODULE_2__/* .Secret */ .z(key), name, expiresAt };
+    return { id, key: new _core_secret_js__WEBPACK_IMPORTED_MODULE_2__/* .Secret */ .z(key), name, expiresAt };
 }
 
 
@@ -247,10 +247,10 @@ function readMinted(data) {
 /* harmony export */   runCreate: () => (/* binding */ runCreate)
 /* harmony export */ });
 /* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4660);
-/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(718);
-/* harmony import */ var _permissions_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7431);
+/* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1394);
+/* harmony import */ var _core_permissions_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6501);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8855);
-/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1588);
+/* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
 /* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5450);
 /* harmony import */ var _create_post_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2413);
 
@@ -274,7 +274,7 @@ async function runCreate(settings, deps) {
         runner,
         configFilePath: deps.configFilePath,
         // Nobody can use a key the step fails to hand out: delete it now, whatever revoke says.
-        discard: () => deps.cleanupClient().then((client) => (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, created.id)),
+        discard: () => deps.cleanupClient().then((client) => (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, created.id)),
     });
 }
 /**
@@ -299,16 +299,16 @@ async function handOutKey(settings, created, deps) {
         runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.configFile, JSON.stringify(written));
         runner.info(`Wrote the key to ${written.path} (mode 0600) for the Vast CLI and SDK.`);
     }
-    const permissions = (0,_permissions_js__WEBPACK_IMPORTED_MODULE_2__/* .permissionsJson */ .FU)(settings.permissions);
+    const permissions = (0,_core_permissions_js__WEBPACK_IMPORTED_MODULE_2__/* .permissionsJson */ .FU)(settings.permissions);
     runner.setOutput('api-key', created.key);
     runner.setOutput('key-id', String(created.id));
     runner.setOutput('key-name', name);
-    runner.setOutput('expires-at', (0,_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(expiresAt));
+    runner.setOutput('expires-at', (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(expiresAt));
     runner.setOutput('permissions', permissions);
     if (settings.exportEnv)
         runner.exportVariable('VAST_API_KEY', created.key);
     const categories = Object.keys(settings.permissions.api).join(', ');
-    runner.info(`${deps.from ? 'Got' : 'Created'} Vast.ai key ${created.id}${deps.from ?? ''} (${categories}), deadline ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(expiresAt)}; ` +
+    runner.info(`${deps.from ? 'Got' : 'Created'} Vast.ai key ${created.id}${deps.from ?? ''} (${categories}), deadline ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(expiresAt)}; ` +
         (settings.revoke === 'post'
             ? 'it is deleted when the job ends.'
             : 'revoke: never, so a sweep or a delete step must end it.'));
@@ -318,7 +318,7 @@ async function handOutKey(settings, created, deps) {
                 String(created.id),
                 name,
                 permissions,
-                (0,_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(expiresAt),
+                (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(expiresAt),
                 settings.revoke === 'post'
                     ? 'by the post step (its line follows)'
                     : 'by a sweep or delete step',

@@ -111,7 +111,7 @@ function removeConfigFile(file) {
 
 /***/ }),
 
-/***/ 7607:
+/***/ 8571:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -158,7 +158,7 @@ function formatDuration(ms) {
 
 /***/ }),
 
-/***/ 718:
+/***/ 1394:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -292,7 +292,7 @@ function deadlineFrom(now, ttlMs) {
 
 /***/ }),
 
-/***/ 7431:
+/***/ 6501:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -306,7 +306,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: CATEGORIES, PRESETS, SENSITIVE_CATEGORIES, validatePermissions
 
-;// CONCATENATED MODULE: ./src/permissions-help.ts
+;// CONCATENATED MODULE: ./src/core/permissions-help.ts
 /**
  * Help for the first mistakes made with the `permissions` input: near-miss names, a file path
  * given instead of the content, YAML indented with tabs, the boolean form one Vast guide shows,
@@ -441,7 +441,7 @@ function booleanFormMessage(api, categories, presets) {
     return text;
 }
 
-;// CONCATENATED MODULE: ./src/permissions.ts
+;// CONCATENATED MODULE: ./src/core/permissions.ts
 
 const CATEGORIES = [
     'misc',
@@ -649,7 +649,7 @@ function permissionsJson(permissions) {
 
 /***/ }),
 
-/***/ 7355:
+/***/ 2559:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -676,6 +676,59 @@ class Secret {
     }
     [inspect]() {
         return 'Secret(***)';
+    }
+}
+
+
+/***/ }),
+
+/***/ 9867:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   h: () => (/* binding */ VastApiError)
+/* harmony export */ });
+/**
+ * An error from the Vast API, built only from the operation, the HTTP status and the API's own
+ * message: never from headers or request bodies, so it cannot carry a key.
+ */
+class VastApiError extends Error {
+    operation;
+    kind;
+    status;
+    apiMessage;
+    /** Worth another attempt (429, 5xx, network, timeout). */
+    retryable;
+    /**
+     * The request may have been applied although no usable answer came back (a reset or timeout after
+     * sending, a 5xx from the edge, a 200 that cannot be read). A non-idempotent call must find out
+     * before it is sent again.
+     */
+    ambiguous;
+    /** How long the API asked us to wait (a Retry-After header). */
+    retryAfterMs;
+    /** The route's minimum interval as a 429's body names it (`threshold=2.0`). */
+    intervalMs;
+    /**
+     * The refusal came from something in front of Vast's API (a CDN, WAF or proxy: a 403 with an
+     * HTML or empty body rather than Vast's JSON error), so it says nothing about the key.
+     */
+    edge;
+    constructor(fields) {
+        const status = fields.status === undefined ? '' : `HTTP ${fields.status}`;
+        const said = fields.apiMessage ? `: ${fields.apiMessage}` : '';
+        const detail = fields.detail ?? '';
+        super(`${fields.operation} failed: ${[status, detail].filter(Boolean).join(', ')}${said}`);
+        this.name = 'VastApiError';
+        this.operation = fields.operation;
+        this.kind = fields.kind;
+        this.status = fields.status;
+        this.apiMessage = fields.apiMessage;
+        this.retryable = fields.retryable;
+        this.ambiguous = fields.ambiguous;
+        this.retryAfterMs = fields.retryAfterMs;
+        this.intervalMs = fields.intervalMs;
+        this.edge = fields.edge ?? false;
     }
 }
 
@@ -797,59 +850,6 @@ function graceSignals(budget, onSignal, early, target = process) {
         early.release();
         for (const { name, at } of early.received)
             handle(name, at);
-    }
-}
-
-
-/***/ }),
-
-/***/ 2895:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   h: () => (/* binding */ VastApiError)
-/* harmony export */ });
-/**
- * An error from the Vast API, built only from the operation, the HTTP status and the API's own
- * message: never from headers or request bodies, so it cannot carry a key.
- */
-class VastApiError extends Error {
-    operation;
-    kind;
-    status;
-    apiMessage;
-    /** Worth another attempt (429, 5xx, network, timeout). */
-    retryable;
-    /**
-     * The request may have been applied although no usable answer came back (a reset or timeout after
-     * sending, a 5xx from the edge, a 200 that cannot be read). A non-idempotent call must find out
-     * before it is sent again.
-     */
-    ambiguous;
-    /** How long the API asked us to wait (a Retry-After header). */
-    retryAfterMs;
-    /** The route's minimum interval as a 429's body names it (`threshold=2.0`). */
-    intervalMs;
-    /**
-     * The refusal came from something in front of Vast's API (a CDN, WAF or proxy: a 403 with an
-     * HTML or empty body rather than Vast's JSON error), so it says nothing about the key.
-     */
-    edge;
-    constructor(fields) {
-        const status = fields.status === undefined ? '' : `HTTP ${fields.status}`;
-        const said = fields.apiMessage ? `: ${fields.apiMessage}` : '';
-        const detail = fields.detail ?? '';
-        super(`${fields.operation} failed: ${[status, detail].filter(Boolean).join(', ')}${said}`);
-        this.name = 'VastApiError';
-        this.operation = fields.operation;
-        this.kind = fields.kind;
-        this.status = fields.status;
-        this.apiMessage = fields.apiMessage;
-        this.retryable = fields.retryable;
-        this.ambiguous = fields.ambiguous;
-        this.retryAfterMs = fields.retryAfterMs;
-        this.intervalMs = fields.intervalMs;
-        this.edge = fields.edge ?? false;
     }
 }
 
@@ -1422,14 +1422,14 @@ function withoutVastApiPath(url) {
     return VAST_API_PATH.test(url) ? url.replace(VAST_API_PATH, '') : undefined;
 }
 
-// EXTERNAL MODULE: ./src/secret.ts
-var secret = __nccwpck_require__(7355);
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __nccwpck_require__(7607);
-// EXTERNAL MODULE: ./src/key-name.ts
-var key_name = __nccwpck_require__(718);
-// EXTERNAL MODULE: ./src/permissions.ts + 1 modules
-var src_permissions = __nccwpck_require__(7431);
+// EXTERNAL MODULE: ./src/core/secret.ts
+var secret = __nccwpck_require__(2559);
+// EXTERNAL MODULE: ./src/core/duration.ts
+var duration = __nccwpck_require__(8571);
+// EXTERNAL MODULE: ./src/core/key-name.ts
+var key_name = __nccwpck_require__(1394);
+// EXTERNAL MODULE: ./src/core/permissions.ts + 1 modules
+var core_permissions = __nccwpck_require__(6501);
 ;// CONCATENATED MODULE: ./src/inputs/settings.ts
 /** The typed, readonly values the inputs become: one per mode. */
 const MODES = ['create', 'delete', 'sweep', 'rotate'];
@@ -1553,14 +1553,14 @@ async function readPermissions(read, options, allowSensitive) {
     else {
         try {
             const needsYaml = !text.startsWith('{') && /[:\n]/.test(text);
-            permissions = (0,src_permissions/* parsePermissions */.cv)(text, needsYaml ? await options.loadYaml() : undefined);
-            const sensitive = (0,src_permissions/* sensitiveCategories */.vU)(permissions);
+            permissions = (0,core_permissions/* parsePermissions */.cv)(text, needsYaml ? await options.loadYaml() : undefined);
+            const sensitive = (0,core_permissions/* sensitiveCategories */.vU)(permissions);
             if (sensitive.length > 0 && !allowSensitive) {
                 read.problem('permissions', `${sensitive.join(', ')} would let a CI key ${describeSensitive(sensitive)}; remove it, or set allow-sensitive-permissions: true if this job really needs it`);
             }
         }
         catch (error) {
-            if (!(error instanceof src_permissions/* PermissionsError */.LA))
+            if (!(error instanceof core_permissions/* PermissionsError */.LA))
                 throw error;
             read.problem('permissions', error.message);
         }
@@ -1954,9 +1954,9 @@ function readContext(env) {
 var signals = __nccwpck_require__(970);
 // EXTERNAL MODULE: external "node:timers/promises"
 var promises_ = __nccwpck_require__(8500);
-// EXTERNAL MODULE: ./src/vast/errors.ts
-var errors = __nccwpck_require__(2895);
-;// CONCATENATED MODULE: ./src/vast/retry.ts
+// EXTERNAL MODULE: ./src/core/vast/errors.ts
+var errors = __nccwpck_require__(9867);
+;// CONCATENATED MODULE: ./src/core/vast/retry.ts
 /**
  * When to try a Vast request again, and how long to wait. Pure functions: the clock and the random
  * source are arguments, so tests need no real sleeping.
@@ -2038,7 +2038,7 @@ function backoffDelay(attempt, policy, random, retryAfterMs) {
     return random() * ceiling;
 }
 
-;// CONCATENATED MODULE: ./src/vast/answers.ts
+;// CONCATENATED MODULE: ./src/core/vast/answers.ts
 // Reading what Vast (or whatever answered in its place) sent back: JSON or not, the message in it,
 // the cause under a network error, and a message made safe to show.
 /**
@@ -2096,7 +2096,7 @@ function networkCause(error) {
     return { code: 'unknown', message: '' };
 }
 
-;// CONCATENATED MODULE: ./src/version.ts
+;// CONCATENATED MODULE: ./src/core/version.ts
 // Generated by scripts/build.mjs from package.json: not read at run time, so that starting the
 // action does not load package.json. __tests__/client.test.ts checks that it is current.
 /** This action's version, as package.json says. */
@@ -2104,7 +2104,7 @@ const VERSION = '1.0.0';
 /** Sent with every request to Vast (the official CLI sends `vastai-cli/<version>`). */
 const USER_AGENT = `vast-scoped-key/${VERSION}`;
 
-;// CONCATENATED MODULE: ./src/vast/client.ts
+;// CONCATENATED MODULE: ./src/core/vast/client.ts
 
 
 
@@ -2412,7 +2412,7 @@ function outOfTime(error) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/vast/transport.ts
+;// CONCATENATED MODULE: ./src/core/vast/transport.ts
 /**
  * How requests leave the process. Without a proxy: Node's own http/https modules, the cheapest
  * way to send one request (Node's built-in fetch loads undici's wasm parser and web streams

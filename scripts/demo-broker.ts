@@ -13,8 +13,8 @@ import { buildBroker } from '../broker/wiring.ts'
 import { OidcEmulator, type JobClaims } from '../emulator/oidc.ts'
 import { VastEmulator } from '../emulator/vast.ts'
 import { RunnerJob, type StepResult } from '../harness/runner.ts'
-import { Secret } from '../src/secret.ts'
-import { createFetch } from '../src/vast/transport.ts'
+import { Secret } from '../src/core/secret.ts'
+import { createFetch } from '../src/core/vast/transport.ts'
 
 const actionYml = fileURLToPath(new URL('../action.yml', import.meta.url))
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text)

@@ -11,12 +11,12 @@ import {
 import type { PostBudget } from './modes/create-post.ts'
 import type { MintDeps } from './modes/mint.ts'
 import type { Runner } from './runner.ts'
-import { Secret } from './secret.ts'
+import { Secret } from './core/secret.ts'
 import { CANCEL_CLEANUP_BUDGET_MS, GraceBudget } from './signals.ts'
-import { VastClient, type ClientOptions } from './vast/client.ts'
-import { VastApiError } from './vast/errors.ts'
-import { DEFAULT_RETRY } from './vast/retry.ts'
-import { createFetch, proxySecrets } from './vast/transport.ts'
+import { VastClient, type ClientOptions } from './core/vast/client.ts'
+import { VastApiError } from './core/vast/errors.ts'
+import { DEFAULT_RETRY } from './core/vast/retry.ts'
+import { createFetch, proxySecrets } from './core/vast/transport.ts'
 
 /**
  * The two phases, with their collaborators passed in. The entry points (main.ts, post.ts) only

@@ -3,7 +3,7 @@ import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import sodium from 'libsodium-wrappers'
 import type { SecretTarget } from '../inputs/index.ts'
-import type { Secret } from '../secret.ts'
+import type { Secret } from '../core/secret.ts'
 import { describeTarget } from './target.ts'
 
 /**

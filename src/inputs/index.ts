@@ -1,6 +1,6 @@
 import { checkApiUrl, withoutVastApiPath } from '../api-url.ts'
 import { relativeXdgConfigHome } from '../config-file.ts'
-import { Secret } from '../secret.ts'
+import { Secret } from '../core/secret.ts'
 import { createSettings, deleteSettings, rotateSettings, sweepSettings } from './modes.ts'
 import { readBroker } from './broker.ts'
 import { Reader } from './reader.ts'

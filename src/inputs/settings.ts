@@ -1,5 +1,5 @@
-import type { Permissions } from '../permissions.ts'
-import type { Secret } from '../secret.ts'
+import type { Permissions } from '../core/permissions.ts'
+import type { Secret } from '../core/secret.ts'
 
 /** The typed, readonly values the inputs become: one per mode. */
 

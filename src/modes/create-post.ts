@@ -1,11 +1,11 @@
 import { removeConfigFile, type WrittenFile } from '../config-file.ts'
-import { isoSeconds, parseKeyName } from '../key-name.ts'
+import { isoSeconds, parseKeyName } from '../core/key-name.ts'
 import type { Runner } from '../runner.ts'
-import type { VastClient } from '../vast/client.ts'
-import { VastApiError } from '../vast/errors.ts'
-import { accessHint, deleteKey } from '../vast/keys.ts'
+import type { VastClient } from '../core/vast/client.ts'
+import { VastApiError } from '../core/vast/errors.ts'
+import { accessHint, deleteKey } from '../core/vast/keys.ts'
 import { readJson, STATE, type CreateState } from './mint.ts'
-import { deleteLateKeys } from './step-keys.ts'
+import { deleteLateKeys } from '../core/step-keys.ts'
 
 /**
  * The post step of create (and of a rotation that did not finish): delete the key main made, by
