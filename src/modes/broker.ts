@@ -204,7 +204,11 @@ async function callBroker(
     const waitMs = Math.min(30_000, retryAfterMs(response) ?? 1000 * 2 ** (attempt - 1))
     if (!retryable || attempt >= attempts || Date.now() + waitMs >= deps.deadline()) {
       throw new BrokerError(
-        `the key broker answered ${method} ${path.replace(/\d+$/, '{id}')} with HTTP ${response?.status ?? 'no answer'}: ${brokerMessage(data)}`,
+        `the key broker answered ${method} ${path.replace(/\d+$/, '{id}')} with HTTP ${response?.status ?? 'no answer'}: ${
+          // Once a key is handed out, the broker's own words are not repeated: a step that only
+          // knows the key's id (post) could not scrub the key from them.
+          method === 'POST' ? brokerMessage(data) : deleteRefusal(response?.status)
+        }`,
       )
     }
     deps.runner.info(
@@ -265,6 +269,17 @@ function brokerMessage(data: unknown): string {
   return typeof error === 'string' && error
     ? error.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').slice(0, 500)
     : 'no explanation'
+}
+
+/** Why a delete was refused, in the action's words (see callBroker). */
+function deleteRefusal(status: number | undefined): string {
+  if (status === 401) {
+    return "it refused the job's OIDC token (check broker-audience against the broker's BROKER_AUDIENCE, and the broker's log)"
+  }
+  if (status === 404)
+    return "it found no key with this id made for this run (the broker's log says why)"
+  if (status === 429) return 'too many requests from this repository; it was still rate limited'
+  return "the broker or Vast.ai failed (the broker's log says why)"
 }
 
 function readMinted(data: unknown): {
