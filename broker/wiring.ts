@@ -1,4 +1,4 @@
-import { VastClient } from '../src/core/vast/client.ts'
+import { VastClient, type PaceMemory } from '../src/core/vast/client.ts'
 import { DEFAULT_RETRY } from '../src/core/vast/retry.ts'
 import type { FetchLike } from '../src/core/vast/transport.ts'
 import type { BrokerConfig } from './config.ts'
@@ -14,7 +14,7 @@ const REQUEST_TIMEOUT_MS = 20_000
 /**
  * Puts the broker together from its configuration: the token verifier, the per-repository
  * limiter, and Vast clients made per operation with the action's own client (src/core/vast/client.ts:
- * timeouts, retries, 429 pacing), each bounded by the operation's budget.
+ * timeouts, retries, 429 pacing), each bounded by the operation's budget, all sharing one pace.
  */
 export async function buildBroker(
   config: BrokerConfig,
@@ -27,6 +27,9 @@ export async function buildBroker(
     ...(io.jwksCooldownMs !== undefined ? { jwksCooldownMs: io.jwksCooldownMs } : {}),
     ...(io.now ? { now: io.now } : {}),
   })
+  // One pace for every client of this replica: they all call Vast as the one parent key, so a
+  // 429 learned by one request spaces out the others instead of each finding it out alone.
+  const pace: PaceMemory = new Map()
   const makeClient = (budgetMs: number) =>
     Promise.resolve(
       new VastClient({
@@ -36,6 +39,7 @@ export async function buildBroker(
         retry: { ...DEFAULT_RETRY, maxAttempts: MAX_ATTEMPTS },
         fetch: io.fetch,
         deadline: Date.now() + budgetMs,
+        pace,
       }),
     )
   return startBroker(

@@ -2139,9 +2139,10 @@ class VastClient {
      * Intervals learned from 429 answers, per route: later calls on that route are spaced out
      * instead of being refused (a sweep deleting hundreds of keys, say).
      */
-    #pace = new Map();
+    #pace;
     constructor(options) {
         this.#options = options;
+        this.#pace = options.pace ?? new Map();
         this.#now = options.now ?? Date.now;
         this.#random = options.random ?? Math.random;
         this.#sleep = options.sleep ?? realSleep;

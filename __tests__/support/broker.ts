@@ -12,7 +12,7 @@ import { buildBroker } from '../../broker/wiring.ts'
 import { Secret } from '../../src/core/secret.ts'
 import { createFetch } from '../../src/core/vast/transport.ts'
 import { OidcEmulator, type JobClaims } from '../../emulator/oidc.ts'
-import { VastEmulator } from '../../emulator/vast.ts'
+import { VastEmulator, type EmulatorOptions } from '../../emulator/vast.ts'
 
 export const AUDIENCE = 'https://vast-broker.example'
 
@@ -66,9 +66,14 @@ export interface BrokerWorld {
 }
 
 export async function startWorld(
-  options: { replicas?: number; policy?: string; limits?: BrokerConfig['limits'] } = {},
+  options: {
+    replicas?: number
+    policy?: string
+    limits?: BrokerConfig['limits']
+    vast?: EmulatorOptions
+  } = {},
 ): Promise<BrokerWorld> {
-  const vast = await VastEmulator.start()
+  const vast = await VastEmulator.start(options.vast)
   const oidc = await OidcEmulator.start()
   const logs: LogLine[] = []
   let offsetMs = 0

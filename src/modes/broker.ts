@@ -189,7 +189,9 @@ async function callBroker(
           ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        timeoutMs: state.requestTimeoutMs,
+        // The broker bounds its own work (a mint waits at most 60 s for Vast's create rate, a
+        // delete 30 s); giving up earlier would lose the answer to a key it still makes.
+        timeoutMs: Math.max(state.requestTimeoutMs, method === 'POST' ? 90_000 : 45_000),
         what: 'the key broker',
       })
     } catch (error) {
