@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { VastEmulator } from '../emulator/vast.ts'
 import { formatKeyName, parseKeyName } from '../src/core/key-name.ts'
+import { Secret } from '../src/core/secret.ts'
+import { VastClient, type PaceMemory } from '../src/core/vast/client.ts'
+import { listKeys } from '../src/core/vast/keys.ts'
+import { DEFAULT_RETRY } from '../src/core/vast/retry.ts'
+import { createFetch } from '../src/core/vast/transport.ts'
 import { AUDIENCE, callBroker, jobClaims, startWorld, type BrokerWorld } from './support/broker.ts'
 
 // The broker keeps no state, so replicas behind one URL serve a matrix together; per-repository
@@ -114,5 +120,41 @@ describe('the sweep', () => {
       decision: 'allow',
       count: 1,
     })
+  })
+})
+
+describe('a shared pace (PaceMemory)', () => {
+  it("spaces out a second client's calls once the first learned the interval from a 429", async () => {
+    const vast = await VastEmulator.start()
+    try {
+      vast.inject('list', { type: 'status', status: 429, headers: { 'Retry-After': '5' } })
+      const pace: PaceMemory = new Map()
+      const fetch = await createFetch({})
+      const client = (shared: PaceMemory | undefined, waits: number[]) =>
+        new VastClient({
+          baseUrl: vast.url,
+          apiKey: new Secret(vast.parentKey),
+          requestTimeoutMs: 5000,
+          retry: { ...DEFAULT_RETRY, maxAttempts: 3 },
+          fetch,
+          ...(shared ? { pace: shared } : {}),
+          sleep: (ms) => {
+            waits.push(ms)
+            return Promise.resolve()
+          },
+        })
+      const first: number[] = []
+      await listKeys(client(pace, first))
+      expect(first.length).toBeGreaterThan(0) // it waited after the 429
+      const second: number[] = []
+      await listKeys(client(pace, second))
+      expect(second.some((ms) => ms > 1000)).toBe(true) // waited for its slot, asked nothing
+      const alone: number[] = []
+      await listKeys(client(undefined, alone))
+      expect(alone).toEqual([])
+      expect(vast.requestsFor('list').filter((r) => r.status === 429)).toHaveLength(1)
+    } finally {
+      await vast.close()
+    }
   })
 })
