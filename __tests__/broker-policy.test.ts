@@ -83,12 +83,26 @@ describe('the trust policy', () => {
       /field "max-ttl": expected a duration from 1m to 7d/,
     ],
     [
+      'a sensitive category without allow-sensitive-permissions',
+      rule('    match: {repository: a/b}\n    permissions: [misc, user_write]\n    max-ttl: 1h\n'),
+      /"r1", field "permissions": it grants user_write, which would let a CI key mint keys/,
+    ],
+    [
       'a duplicate name',
       `version: 1\nrules:\n  - name: r1\n${good}  - name: r1\n${good}`,
       /rules\[1\]: the name "r1" is used twice/,
     ],
   ])('refuses %s, naming the rule and field', (_name, text, message) => {
     expect(() => parsePolicy(text)).toThrow(message)
+  })
+
+  it('grants a sensitive category only with allow-sensitive-permissions: true', () => {
+    const policy = parsePolicy(
+      rule(
+        '    match: {repository: a/b}\n    permissions: [misc, billing_write]\n    max-ttl: 1h\n    allow-sensitive-permissions: true\n',
+      ),
+    )
+    expect(Object.keys(policy.rules[0]?.permissions.api ?? {})).toEqual(['billing_write', 'misc'])
   })
 
   it('globs: * stays within one path segment, ** crosses them, the rest is literal', () => {

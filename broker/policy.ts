@@ -3,6 +3,7 @@ import { formatDuration, parseDuration } from '../src/core/duration.ts'
 import {
   parsePermissions,
   PermissionsError,
+  sensitiveCategories,
   validatePermissions,
   type Permissions,
 } from '../src/core/permissions.ts'
@@ -115,7 +116,13 @@ export function parsePolicy(text: string): Policy {
   return { rules }
 }
 
-const RULE_FIELDS = new Set(['name', 'match', 'permissions', 'max-ttl'])
+const RULE_FIELDS = new Set([
+  'name',
+  'match',
+  'permissions',
+  'max-ttl',
+  'allow-sensitive-permissions',
+])
 
 function parseRule(raw: unknown, index: number): PolicyRule {
   const at = (field?: string, name?: string) =>
@@ -133,7 +140,7 @@ function parseRule(raw: unknown, index: number): PolicyRule {
   const unknown = Object.keys(raw).filter((key) => !RULE_FIELDS.has(key))
   if (unknown.length > 0) {
     throw new PolicyError(
-      `${at(unknown[0], name)}: unknown field; a rule has name, match, permissions and max-ttl`,
+      `${at(unknown[0], name)}: unknown field; a rule has name, match, permissions, max-ttl and allow-sensitive-permissions`,
     )
   }
   const match = parseMatch(raw.match, (field) => at(field, name))
@@ -152,6 +159,16 @@ function parseRule(raw: unknown, index: number): PolicyRule {
   } catch (error) {
     if (!(error instanceof PermissionsError)) throw error
     throw new PolicyError(`${at('permissions', name)}: ${error.message}`)
+  }
+  const sensitive = sensitiveCategories(permissions)
+  const allowSensitive = raw['allow-sensitive-permissions']
+  if (allowSensitive !== undefined && typeof allowSensitive !== 'boolean') {
+    throw new PolicyError(`${at('allow-sensitive-permissions', name)}: must be true or false`)
+  }
+  if (sensitive.length > 0 && allowSensitive !== true) {
+    throw new PolicyError(
+      `${at('permissions', name)}: it grants ${sensitive.join(', ')}, which would let a CI key mint keys (outliving the rule's max-ttl), spend money or change the team; remove it, or set allow-sensitive-permissions: true on the rule`,
+    )
   }
   const ttl = raw['max-ttl']
   const maxTtlMs = typeof ttl === 'string' ? parseDuration(ttl) : undefined
