@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { findLeaks, RunnerJob } from '../harness/runner.ts'
 import { parseKeyName } from '../src/core/key-name.ts'
@@ -85,6 +87,22 @@ describe('create mode with broker-url, end to end through dist/', () => {
     expect(
       findLeaks(job.logText(), [...w.oidc.issued, ...w.vast.keys().map((k) => k.key)]),
     ).toEqual([])
+  })
+
+  it('export-config writes the key file in main and post removes it, as in create mode', async () => {
+    world = await startWorld()
+    const w = world
+    const xdg = mkdtempSync(join(tmpdir(), 'broker-xdg-'))
+    const job = newJob(w, { XDG_CONFIG_HOME: xdg })
+    const file = join(xdg, 'vastai', 'vast_api_key')
+    const main = await job.runMain({ inputs: brokerInputs(w, { 'export-config': 'true' }) })
+    expect(main.conclusion).toBe('success')
+    expect(readFileSync(file, 'utf8')).toBe(main.outputs['api-key'])
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    const post = await job.runPost()
+    expect(post.conclusion).toBe('success')
+    expect(existsSync(file)).toBe(false)
+    expect(managed(w)).toEqual([])
   })
 
   it('a job without id-token: write is told so, and nothing is asked of the broker', async () => {
