@@ -23,7 +23,7 @@ ENV NODE_ENV=production
 COPY --from=dependencies /app/node_modules ./node_modules
 COPY package.json ./
 COPY broker ./broker
-COPY src ./src
+COPY src/core ./src/core
 USER node
 EXPOSE 8080
 ENTRYPOINT ["node", "--disable-warning=ExperimentalWarning", "broker/main.ts"]
