@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { VastApiError } from '../src/vast/errors.ts'
-import { withAccessHint } from '../src/vast/keys.ts'
+import { VastApiError } from '../src/core/vast/errors.ts'
+import { withAccessHint } from '../src/core/vast/keys.ts'
 
 // A refusal of a key-management call reads "<operation> failed: HTTP <status>: <Vast's message>.
 // <the hint>.", as post's messages do: Vast's words right after the status, the hint after them,

@@ -1,18 +1,18 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { readFileSync } from 'node:fs'
-import { Secret } from '../src/secret.ts'
-import { VastClient, type CallOptions } from '../src/vast/client.ts'
-import { VastApiError } from '../src/vast/errors.ts'
+import { Secret } from '../src/core/secret.ts'
+import { VastClient, type CallOptions } from '../src/core/vast/client.ts'
+import { VastApiError } from '../src/core/vast/errors.ts'
 import {
   backoffDelay,
   parseRetryAfter,
   parseThreshold,
   rateLimitDelay,
   rateLimitIntervals,
-} from '../src/vast/retry.ts'
-import type { FetchLike } from '../src/vast/transport.ts'
-import { USER_AGENT, VERSION } from '../src/version.ts'
+} from '../src/core/vast/retry.ts'
+import type { FetchLike } from '../src/core/vast/transport.ts'
+import { USER_AGENT, VERSION } from '../src/core/version.ts'
 import { TOO_MANY_FORMS, tooManyRequests } from '../emulator/vast-http.ts'
 
 // These tests drive the retry loop with scripted answers and a fake clock: no real waiting. The
@@ -93,7 +93,7 @@ describe('VastClient', () => {
     await client.call(get)
     const headers = requests[0]?.init.headers as Record<string, string>
     const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
-    expect(VERSION).toBe(version) // npm run build rewrites src/version.ts
+    expect(VERSION).toBe(version) // npm run build rewrites src/core/version.ts
     expect(headers['User-Agent']).toBe(`vast-scoped-key/${version}`)
     expect(USER_AGENT).toBe(`vast-scoped-key/${version}`)
   })

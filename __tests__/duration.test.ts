@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { formatDuration, parseDuration } from '../src/duration.ts'
+import { formatDuration, parseDuration } from '../src/core/duration.ts'
 
 describe('durations', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { parseKeyName } from '../src/key-name.ts'
+import { parseKeyName } from '../src/core/key-name.ts'
 import { keyStatus, scenario, shown, type Scenario } from './support/action.ts'
 
 // The committed dist/ run as the runner runs it (main, then post) against the Vast emulator.

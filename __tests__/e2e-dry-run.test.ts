@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { parseKeyName } from '../src/key-name.ts'
+import { parseKeyName } from '../src/core/key-name.ts'
 import { scenario, shown, type Scenario } from './support/action.ts'
 import { findLeaks } from '../harness/runner.ts'
 import {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { LoopbackProxy, PROXIED_HOST } from '../emulator/proxy.ts'
-import { USER_AGENT } from '../src/version.ts'
+import { USER_AGENT } from '../src/core/version.ts'
 import { TlsFront } from '../emulator/tls.ts'
 import { findLeaks } from '../harness/runner.ts'
 import { scenario, shown, type Scenario } from './support/action.ts'

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { RunnerJob } from '../harness/runner.ts'
-import { formatKeyName, parseKeyName } from '../src/key-name.ts'
+import { formatKeyName, parseKeyName } from '../src/core/key-name.ts'
 import { ACTION_YML, shown } from './support/action.ts'
 import {
   LABEL,

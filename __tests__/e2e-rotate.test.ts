@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { GitHubEmulator } from '../emulator/github.ts'
 import { findLeaks } from '../harness/runner.ts'
-import { formatKeyName, rotationTargetId } from '../src/key-name.ts'
+import { formatKeyName, rotationTargetId } from '../src/core/key-name.ts'
 import { scenario, shown, type Scenario } from './support/action.ts'
 
 // mode: rotate, from dist/ against the Vast emulator and a GitHub emulator that opens every

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { GitHubEmulator } from '../emulator/github.ts'
-import { formatKeyName, type KeyKind } from '../src/key-name.ts'
+import { formatKeyName, type KeyKind } from '../src/core/key-name.ts'
 import { scenario, shown, type Scenario } from './support/action.ts'
 
 // What a new user of sweep and delete mode met (a review of 1.0.0), from dist/ against the

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { formatKeyName } from '../src/key-name.ts'
+import { formatKeyName } from '../src/core/key-name.ts'
 import { scenario, shown, type Scenario } from './support/action.ts'
 
 // mode: sweep and mode: delete, from dist/ against the emulator.

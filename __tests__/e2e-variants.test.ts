@@ -3,8 +3,8 @@ import { LoopbackProxy, PROXIED_HOST } from '../emulator/proxy.ts'
 import { TlsFront } from '../emulator/tls.ts'
 import { RunnerJob } from '../harness/runner.ts'
 import type { Fault, VastVariants } from '../emulator/vast.ts'
-import { formatKeyName } from '../src/key-name.ts'
-import { USER_AGENT } from '../src/version.ts'
+import { formatKeyName } from '../src/core/key-name.ts'
+import { USER_AGENT } from '../src/core/version.ts'
 import { ACTION_YML, keyStatus, scenario, shown, type Scenario } from './support/action.ts'
 
 // Vast's answers in every form its documents show (vast-api.md, "Answers that may differ"), each

@@ -8,7 +8,7 @@ import {
   parseKeyName,
   rotationTargetId,
   type NewKeyNameFields,
-} from '../src/key-name.ts'
+} from '../src/core/key-name.ts'
 
 const fields: NewKeyNameFields = {
   label: 'gha-train',

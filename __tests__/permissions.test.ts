@@ -6,7 +6,7 @@ import {
   permissionsJson,
   PRESETS,
   sensitiveCategories,
-} from '../src/permissions.ts'
+} from '../src/core/permissions.ts'
 
 describe('parsePermissions', () => {
   it('expands presets', () => {

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util'
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { Secret } from '../src/secret.ts'
+import { Secret } from '../src/core/secret.ts'
 import { scenario } from './support/action.ts'
 import {
   badInputCase,

@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { parseKeyValueFile } from '../harness/runner.ts'
 import { createRunner, neutraliseCommands, SecretScrubber } from '../src/runner.ts'
-import { Secret } from '../src/secret.ts'
+import { Secret } from '../src/core/secret.ts'
 import {
   CHILD,
   PARENT,

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { LoopbackProxy, PROXIED_HOST } from '../emulator/proxy.ts'
-import { createFetch } from '../src/vast/transport.ts'
+import { createFetch } from '../src/core/vast/transport.ts'
 
 // The transport's choice between the proxy and a direct connection, in process over real HTTP
 // (security review, finding 5: a plain-http loopback api-url went through HTTP_PROXY, handing the

@@ -2,6 +2,174 @@ export const id = 312;
 export const ids = [312];
 export const modules = {
 
+/***/ 3016:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G7: () => (/* binding */ withAccessHint),
+/* harmony export */   Ii: () => (/* binding */ requireParentKeyId),
+/* harmony export */   QR: () => (/* binding */ currentKeyId),
+/* harmony export */   TH: () => (/* binding */ listKeys),
+/* harmony export */   cF: () => (/* binding */ createKey),
+/* harmony export */   l0: () => (/* binding */ deleteKey),
+/* harmony export */   ux: () => (/* binding */ accessHint)
+/* harmony export */ });
+/* harmony import */ var _secret_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2559);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9867);
+
+
+/** Vast ids are positive integers; anything else (null, "", 0) is no id at all. */
+function positiveId(value) {
+    if (typeof value !== 'number' && typeof value !== 'string')
+        return undefined;
+    if (typeof value === 'string' && !/^\d+$/.test(value))
+        return undefined;
+    const id = Number(value);
+    return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+function invalid(operation, status, detail) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
+        operation,
+        kind: 'invalid-response',
+        status,
+        retryable: false,
+        ambiguous: true,
+        detail,
+    });
+}
+/**
+ * What to do about a refusal (401/403) of a key-management call, or '' for any other error. Vast
+ * gates listing keys and reading the current user behind `user_read`, and creating and deleting
+ * keys behind `user_write` (vast-api.md, "Permissions"); a key cannot manage keys without them.
+ */
+function accessHint(error) {
+    if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h) || (error.status !== 401 && error.status !== 403))
+        return '';
+    // A refusal by an edge in front of the API (not Vast's JSON) says nothing about the key.
+    if (error.edge)
+        return '';
+    const write = /^(Create|Delete)/.test(error.operation);
+    const category = write ? 'user_write' : 'user_read';
+    return (`The parent key (admin-api-key) was refused: it is wrong or deleted, or lacks ${category} ` +
+        `(${write ? 'creating and deleting keys' : 'listing keys and reading the current user'} needs it). ` +
+        'Give admin-api-key both user_read and user_write');
+}
+/**
+ * Awaits `call`; a refusal (401/403) comes back with {@link accessHint} after Vast's own words:
+ * "Delete API key 7 failed: HTTP 403: <Vast's message>. The parent key (admin-api-key) was
+ * refused: …" (the order post and create use).
+ */
+async function withAccessHint(call) {
+    try {
+        return await call;
+    }
+    catch (error) {
+        const hint = accessHint(error);
+        if (!hint || !(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h))
+            throw error;
+        const hinted = new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
+            operation: error.operation,
+            kind: error.kind,
+            ...(error.status === undefined ? {} : { status: error.status }),
+            ...(error.apiMessage === undefined ? {} : { apiMessage: error.apiMessage }),
+            retryable: error.retryable,
+            ambiguous: error.ambiguous,
+        });
+        // The API's message may end its own sentence: never two full stops.
+        hinted.message = `${error.message.replace(/\.$/, '')}. ${hint}.`;
+        throw hinted;
+    }
+}
+/**
+ * E1. A create whose answer was lost may have made the key: before sending it again, look the
+ * key up by its unique name and delete what is found, so neither an orphan nor a duplicate stays.
+ */
+async function createKey(client, request, onAmbiguous, onSend) {
+    const operation = 'Create API key';
+    const { status, data } = await client.call({
+        operation,
+        method: 'POST',
+        path: '/auth/apikeys/',
+        body: { name: request.name, permissions: request.permissions },
+        idempotent: false,
+        onAmbiguous,
+        ...(onSend ? { onSend } : {}),
+    });
+    const record = (data ?? {});
+    const id = record.id;
+    const key = record.key;
+    if (typeof key !== 'string' || !key || (typeof id !== 'number' && typeof id !== 'string')) {
+        throw invalid(operation, status, 'the answer has no key id or key value');
+    }
+    const numericId = Number(id);
+    if (!Number.isSafeInteger(numericId))
+        throw invalid(operation, status, 'the key id is not a number');
+    return { id: numericId, key: new _secret_js__WEBPACK_IMPORTED_MODULE_0__/* .Secret */ .z(key) };
+}
+/** E2. The answer is `{"apikeys": [...]}`; a bare array is accepted too. */
+async function listKeys(client) {
+    const operation = 'List API keys';
+    const { status, data } = await client.call({
+        operation,
+        method: 'GET',
+        path: '/auth/apikeys/',
+        idempotent: true,
+    });
+    const items = Array.isArray(data) ? data : data?.apikeys;
+    if (!Array.isArray(items))
+        throw invalid(operation, status, 'the answer has no "apikeys" list');
+    const keys = [];
+    for (const item of items) {
+        const { id, name } = (item ?? {});
+        const numericId = positiveId(id);
+        if (numericId !== undefined) {
+            keys.push({ id: numericId, name: typeof name === 'string' ? name : '' });
+        }
+    }
+    return keys;
+}
+/** E4. 404 means the key is already gone, which is what we wanted. */
+async function deleteKey(client, id) {
+    try {
+        await client.call({
+            operation: `Delete API key ${id}`,
+            method: 'DELETE',
+            path: `/auth/apikeys/${id}/`,
+            idempotent: true,
+        });
+        return 'deleted';
+    }
+    catch (error) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h && error.status === 404)
+            return 'already-gone';
+        throw error;
+    }
+}
+/** E6. Only the calling key's id is kept: the body may echo the key itself. */
+async function currentKeyId(client) {
+    const { data } = await client.call({
+        operation: 'Read the current user',
+        method: 'GET',
+        path: '/users/current',
+        idempotent: true,
+    });
+    return positiveId(data?.key_id);
+}
+/**
+ * The parent key's id, which delete, sweep and rotate must never delete. Without it they stop:
+ * guessing could delete the key the action runs on.
+ */
+async function requireParentKeyId(client, doing) {
+    const id = await currentKeyId(client);
+    if (id === undefined) {
+        throw new Error(`Vast did not say which key admin-api-key is (no key_id in /users/current); refusing to ${doing} without knowing which key is the parent`);
+    }
+    return id;
+}
+
+
+/***/ }),
+
 /***/ 312:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -13,16 +181,16 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: selectExpiredKeys
 
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __webpack_require__(7607);
-// EXTERNAL MODULE: ./src/key-name.ts
-var key_name = __webpack_require__(718);
+// EXTERNAL MODULE: ./src/core/duration.ts
+var duration = __webpack_require__(8571);
+// EXTERNAL MODULE: ./src/core/key-name.ts
+var key_name = __webpack_require__(1394);
 // EXTERNAL MODULE: ./src/summary.ts
 var summary = __webpack_require__(8855);
-// EXTERNAL MODULE: ./src/vast/errors.ts
-var errors = __webpack_require__(2895);
-// EXTERNAL MODULE: ./src/vast/keys.ts
-var vast_keys = __webpack_require__(1588);
+// EXTERNAL MODULE: ./src/core/vast/errors.ts
+var errors = __webpack_require__(9867);
+// EXTERNAL MODULE: ./src/core/vast/keys.ts
+var vast_keys = __webpack_require__(3016);
 ;// CONCATENATED MODULE: ./src/modes/sweep-runs.ts
 
 /** At most this many run attempts are asked about per sweep; the next sweep asks about the rest. */
@@ -319,174 +487,6 @@ function markdownTable(headers, rows) {
     const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
     return ([line(headers), `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n') +
         '\n');
-}
-
-
-/***/ }),
-
-/***/ 1588:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   G7: () => (/* binding */ withAccessHint),
-/* harmony export */   Ii: () => (/* binding */ requireParentKeyId),
-/* harmony export */   QR: () => (/* binding */ currentKeyId),
-/* harmony export */   TH: () => (/* binding */ listKeys),
-/* harmony export */   cF: () => (/* binding */ createKey),
-/* harmony export */   l0: () => (/* binding */ deleteKey),
-/* harmony export */   ux: () => (/* binding */ accessHint)
-/* harmony export */ });
-/* harmony import */ var _secret_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7355);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2895);
-
-
-/** Vast ids are positive integers; anything else (null, "", 0) is no id at all. */
-function positiveId(value) {
-    if (typeof value !== 'number' && typeof value !== 'string')
-        return undefined;
-    if (typeof value === 'string' && !/^\d+$/.test(value))
-        return undefined;
-    const id = Number(value);
-    return Number.isSafeInteger(id) && id > 0 ? id : undefined;
-}
-function invalid(operation, status, detail) {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
-        operation,
-        kind: 'invalid-response',
-        status,
-        retryable: false,
-        ambiguous: true,
-        detail,
-    });
-}
-/**
- * What to do about a refusal (401/403) of a key-management call, or '' for any other error. Vast
- * gates listing keys and reading the current user behind `user_read`, and creating and deleting
- * keys behind `user_write` (vast-api.md, "Permissions"); a key cannot manage keys without them.
- */
-function accessHint(error) {
-    if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h) || (error.status !== 401 && error.status !== 403))
-        return '';
-    // A refusal by an edge in front of the API (not Vast's JSON) says nothing about the key.
-    if (error.edge)
-        return '';
-    const write = /^(Create|Delete)/.test(error.operation);
-    const category = write ? 'user_write' : 'user_read';
-    return (`The parent key (admin-api-key) was refused: it is wrong or deleted, or lacks ${category} ` +
-        `(${write ? 'creating and deleting keys' : 'listing keys and reading the current user'} needs it). ` +
-        'Give admin-api-key both user_read and user_write');
-}
-/**
- * Awaits `call`; a refusal (401/403) comes back with {@link accessHint} after Vast's own words:
- * "Delete API key 7 failed: HTTP 403: <Vast's message>. The parent key (admin-api-key) was
- * refused: …" (the order post and create use).
- */
-async function withAccessHint(call) {
-    try {
-        return await call;
-    }
-    catch (error) {
-        const hint = accessHint(error);
-        if (!hint || !(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h))
-            throw error;
-        const hinted = new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
-            operation: error.operation,
-            kind: error.kind,
-            ...(error.status === undefined ? {} : { status: error.status }),
-            ...(error.apiMessage === undefined ? {} : { apiMessage: error.apiMessage }),
-            retryable: error.retryable,
-            ambiguous: error.ambiguous,
-        });
-        // The API's message may end its own sentence: never two full stops.
-        hinted.message = `${error.message.replace(/\.$/, '')}. ${hint}.`;
-        throw hinted;
-    }
-}
-/**
- * E1. A create whose answer was lost may have made the key: before sending it again, look the
- * key up by its unique name and delete what is found, so neither an orphan nor a duplicate stays.
- */
-async function createKey(client, request, onAmbiguous, onSend) {
-    const operation = 'Create API key';
-    const { status, data } = await client.call({
-        operation,
-        method: 'POST',
-        path: '/auth/apikeys/',
-        body: { name: request.name, permissions: request.permissions },
-        idempotent: false,
-        onAmbiguous,
-        ...(onSend ? { onSend } : {}),
-    });
-    const record = (data ?? {});
-    const id = record.id;
-    const key = record.key;
-    if (typeof key !== 'string' || !key || (typeof id !== 'number' && typeof id !== 'string')) {
-        throw invalid(operation, status, 'the answer has no key id or key value');
-    }
-    const numericId = Number(id);
-    if (!Number.isSafeInteger(numericId))
-        throw invalid(operation, status, 'the key id is not a number');
-    return { id: numericId, key: new _secret_js__WEBPACK_IMPORTED_MODULE_0__/* .Secret */ .z(key) };
-}
-/** E2. The answer is `{"apikeys": [...]}`; a bare array is accepted too. */
-async function listKeys(client) {
-    const operation = 'List API keys';
-    const { status, data } = await client.call({
-        operation,
-        method: 'GET',
-        path: '/auth/apikeys/',
-        idempotent: true,
-    });
-    const items = Array.isArray(data) ? data : data?.apikeys;
-    if (!Array.isArray(items))
-        throw invalid(operation, status, 'the answer has no "apikeys" list');
-    const keys = [];
-    for (const item of items) {
-        const { id, name } = (item ?? {});
-        const numericId = positiveId(id);
-        if (numericId !== undefined) {
-            keys.push({ id: numericId, name: typeof name === 'string' ? name : '' });
-        }
-    }
-    return keys;
-}
-/** E4. 404 means the key is already gone, which is what we wanted. */
-async function deleteKey(client, id) {
-    try {
-        await client.call({
-            operation: `Delete API key ${id}`,
-            method: 'DELETE',
-            path: `/auth/apikeys/${id}/`,
-            idempotent: true,
-        });
-        return 'deleted';
-    }
-    catch (error) {
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h && error.status === 404)
-            return 'already-gone';
-        throw error;
-    }
-}
-/** E6. Only the calling key's id is kept: the body may echo the key itself. */
-async function currentKeyId(client) {
-    const { data } = await client.call({
-        operation: 'Read the current user',
-        method: 'GET',
-        path: '/users/current',
-        idempotent: true,
-    });
-    return positiveId(data?.key_id);
-}
-/**
- * The parent key's id, which delete, sweep and rotate must never delete. Without it they stop:
- * guessing could delete the key the action runs on.
- */
-async function requireParentKeyId(client, doing) {
-    const id = await currentKeyId(client);
-    if (id === undefined) {
-        throw new Error(`Vast did not say which key admin-api-key is (no key_id in /users/current); refusing to ${doing} without knowing which key is the parent`);
-    }
-    return id;
 }
 
 

@@ -34,10 +34,10 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   planCreate: () => (/* binding */ planCreate),
 /* harmony export */   planRotate: () => (/* binding */ planRotate)
 /* harmony export */ });
-/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(718);
-/* harmony import */ var _permissions_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7431);
+/* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1394);
+/* harmony import */ var _core_permissions_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6501);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8855);
-/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1588);
+/* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3016);
 /* harmony import */ var _rotation_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8021);
 
 
@@ -45,8 +45,8 @@ __webpack_require__.r(__webpack_exports__);
 
 
 function planKey(settings, kind, deps, target) {
-    const expiresAt = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .deadlineFrom */ .vN)(deps.now(), settings.ttlMs);
-    const name = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .formatKeyName */ .yv)({
+    const expiresAt = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .deadlineFrom */ .vN)(deps.now(), settings.ttlMs);
+    const name = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .formatKeyName */ .yv)({
         label: settings.label,
         kind,
         expiresAt,
@@ -59,16 +59,16 @@ function planKey(settings, kind, deps, target) {
 /** The parent key's id from Vast; a refusal is said as the dry run's finding. */
 async function parentKeyId(client) {
     try {
-        return await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .requireParentKeyId */ .Ii)(client, 'go on');
+        return await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .requireParentKeyId */ .Ii)(client, 'go on');
     }
     catch (error) {
         throw new Error(`Dry run: the parent key (admin-api-key) did not pass: ${error.message}. A real run would fail too.`);
     }
 }
 function setKeyOutputs(deps, planned, settings) {
-    const permissions = (0,_permissions_js__WEBPACK_IMPORTED_MODULE_1__/* .permissionsJson */ .FU)(settings.permissions);
+    const permissions = (0,_core_permissions_js__WEBPACK_IMPORTED_MODULE_1__/* .permissionsJson */ .FU)(settings.permissions);
     deps.runner.setOutput('key-name', planned.name);
-    deps.runner.setOutput('expires-at', (0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .isoSeconds */ .nE)(planned.expiresAt));
+    deps.runner.setOutput('expires-at', (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .isoSeconds */ .nE)(planned.expiresAt));
     deps.runner.setOutput('permissions', permissions);
     return permissions;
 }
@@ -85,17 +85,17 @@ async function planCreate(settings, kind, deps) {
     ].join(', ');
     const ends = settings.revoke === 'post' ? 'deleted when the job ends' : 'kept until a sweep or delete step';
     runner.info(`Dry run: nothing was created. Vast accepted the parent key (key ${parentId}). ` +
-        `A real run would create "${planned.name}" with ${permissions}, deadline ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .isoSeconds */ .nE)(planned.expiresAt)}, ` +
+        `A real run would create "${planned.name}" with ${permissions}, deadline ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .isoSeconds */ .nE)(planned.expiresAt)}, ` +
         `hand it out as ${handedOut}, and it would be ${ends}.`);
     runner.appendSummary(`### Vast.ai scoped key (dry run: nothing created)\n\n` +
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_4__/* .markdownTable */ .Q)(['Would create', 'Permissions', 'Deadline', 'Deleted'], [[planned.name, permissions, (0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .isoSeconds */ .nE)(planned.expiresAt), ends]]));
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_4__/* .markdownTable */ .Q)(['Would create', 'Permissions', 'Deadline', 'Deleted'], [[planned.name, permissions, (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .isoSeconds */ .nE)(planned.expiresAt), ends]]));
 }
 /** Rotate mode's dry run, after the writer has read the secret's public key. */
 async function planRotate(settings, deps) {
     const { runner, writer } = deps;
     const client = await deps.freshClient();
     const parentId = await parentKeyId(client);
-    const { own, leftAlone } = (0,_rotation_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .rotationKeys */ .$K)(await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .listKeys */ .TH)(client), settings, [parentId]);
+    const { own, leftAlone } = (0,_rotation_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .rotationKeys */ .$K)(await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .listKeys */ .TH)(client), settings, [parentId]);
     const kept = own.slice(0, settings.keepPrevious);
     const retired = own.slice(settings.keepPrevious);
     const planned = planKey(settings, 'rot', deps, settings.targetId);
@@ -109,7 +109,7 @@ async function planRotate(settings, deps) {
         `GitHub gave the public key of the ${where} (key id ${prepared?.keyId ?? 'unknown'})` +
         (ids ? ` and the selected repositories' ids (${ids.join(', ')})` : '') +
         '.');
-    runner.info(`A real run would create "${planned.name}" with ${permissions}, deadline ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .isoSeconds */ .nE)(planned.expiresAt)}, and write it to the ${where}.`);
+    runner.info(`A real run would create "${planned.name}" with ${permissions}, deadline ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .isoSeconds */ .nE)(planned.expiresAt)}, and write it to the ${where}.`);
     for (const key of retired) {
         runner.info(`It would then delete the older key ${key.id} (${key.name}), written to the ${(0,_rotation_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .keyTarget */ .bn)(key.name, settings)}.`);
     }
@@ -149,12 +149,12 @@ async function planRotate(settings, deps) {
 /* harmony export */ });
 /* unused harmony export relationTo */
 /* harmony import */ var _github_target_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3738);
-/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(718);
+/* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1394);
 
 
 /** The relation of a key named `name` to the rotation `identity`. */
 function relationTo(name, identity) {
-    const fields = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .parseKeyName */ .wN)(name);
+    const fields = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .parseKeyName */ .wN)(name);
     if (!fields || fields.label !== identity.label)
         return 'unrelated';
     if (fields.repository.toLowerCase() !== identity.context.repository.toLowerCase()) {
@@ -204,7 +204,7 @@ function describeLeftAlone(label, leftAlone) {
  * target itself).
  */
 function keyTarget(name, settings) {
-    const fields = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .parseKeyName */ .wN)(name);
+    const fields = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .parseKeyName */ .wN)(name);
     if (fields?.kind === 'rot' && fields.target === settings.targetId) {
         return (0,_github_target_js__WEBPACK_IMPORTED_MODULE_1__/* .describeTarget */ .f)(settings.target, settings.secretName);
     }

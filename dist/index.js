@@ -1,76 +1,6 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 5931:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Sz: () => (/* binding */ checkApiUrl),
-/* harmony export */   aK: () => (/* binding */ withoutVastApiPath),
-/* harmony export */   cW: () => (/* binding */ isLoopbackHost)
-/* harmony export */ });
-/**
- * An API base URL (Vast's, GitHub's). A key or token goes wherever this points, so it is checked
- * before any request: https anywhere, plain http only to this machine (the emulator, a local
- * tunnel).
- *
- * "This machine" means a literal loopback address (127.0.0.0/8, ::1) or the name `localhost`,
- * which is pinned to 127.0.0.1 here so that no lookup is made: a resolver or hosts file could
- * send `localhost` elsewhere, and other `*.localhost` names go through DNS in Node (RFC 6761 asks
- * resolvers to answer them with loopback, but nothing on the runner enforces it), so they are
- * refused for plain http.
- */
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-/**
- * Returns the normalised base (no trailing slash, path prefix kept, plain-http `localhost` as
- * 127.0.0.1) or a reason it is refused.
- */
-function checkApiUrl(text, example) {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        return { problem: `'${text}' is not a URL; use an https URL such as ${example}` };
-    }
-    if (url.username || url.password) {
-        return { problem: 'it must not carry credentials; keys and tokens go in their own inputs' };
-    }
-    if (url.search || url.hash)
-        return { problem: 'it must not have a query string or a fragment' };
-    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-        const sub = url.hostname.toLowerCase().endsWith('.localhost')
-            ? `; ${url.hostname} is not a loopback address (it would be looked up through DNS)`
-            : '';
-        return {
-            problem: `plain http is only allowed to this machine (127.0.0.1, [::1] or localhost)${sub}; use https://${url.host}${url.pathname === '/' ? '' : url.pathname}`,
-        };
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        return { problem: `'${url.protocol}' is not supported; use https://` };
-    }
-    if (url.protocol === 'http:' && url.hostname.toLowerCase() === 'localhost') {
-        url.hostname = '127.0.0.1';
-    }
-    return { url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
-}
-/** The path Vast's docs write after the host; the client adds it to every route itself. */
-const VAST_API_PATH = /\/api\/v0\/*$/i;
-/**
- * `api-url` as Vast's API docs write the base (`https://console.vast.ai/api/v0/`): without this,
- * requests would go to `/api/v0/api/v0/...`. Returns the base without it, or undefined when the
- * URL does not end so.
- */
-function withoutVastApiPath(url) {
-    return VAST_API_PATH.test(url) ? url.replace(VAST_API_PATH, '') : undefined;
-}
-
-
-/***/ }),
-
 /***/ 4660:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -181,7 +111,77 @@ function removeConfigFile(file) {
 
 /***/ }),
 
-/***/ 7607:
+/***/ 3335:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Sz: () => (/* binding */ checkApiUrl),
+/* harmony export */   aK: () => (/* binding */ withoutVastApiPath),
+/* harmony export */   cW: () => (/* binding */ isLoopbackHost)
+/* harmony export */ });
+/**
+ * An API base URL (Vast's, GitHub's). A key or token goes wherever this points, so it is checked
+ * before any request: https anywhere, plain http only to this machine (the emulator, a local
+ * tunnel).
+ *
+ * "This machine" means a literal loopback address (127.0.0.0/8, ::1) or the name `localhost`,
+ * which is pinned to 127.0.0.1 here so that no lookup is made: a resolver or hosts file could
+ * send `localhost` elsewhere, and other `*.localhost` names go through DNS in Node (RFC 6761 asks
+ * resolvers to answer them with loopback, but nothing on the runner enforces it), so they are
+ * refused for plain http.
+ */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+/**
+ * Returns the normalised base (no trailing slash, path prefix kept, plain-http `localhost` as
+ * 127.0.0.1) or a reason it is refused.
+ */
+function checkApiUrl(text, example) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return { problem: `'${text}' is not a URL; use an https URL such as ${example}` };
+    }
+    if (url.username || url.password) {
+        return { problem: 'it must not carry credentials; keys and tokens go in their own inputs' };
+    }
+    if (url.search || url.hash)
+        return { problem: 'it must not have a query string or a fragment' };
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+        const sub = url.hostname.toLowerCase().endsWith('.localhost')
+            ? `; ${url.hostname} is not a loopback address (it would be looked up through DNS)`
+            : '';
+        return {
+            problem: `plain http is only allowed to this machine (127.0.0.1, [::1] or localhost)${sub}; use https://${url.host}${url.pathname === '/' ? '' : url.pathname}`,
+        };
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        return { problem: `'${url.protocol}' is not supported; use https://` };
+    }
+    if (url.protocol === 'http:' && url.hostname.toLowerCase() === 'localhost') {
+        url.hostname = '127.0.0.1';
+    }
+    return { url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
+}
+/** The path Vast's docs write after the host; the client adds it to every route itself. */
+const VAST_API_PATH = /\/api\/v0\/*$/i;
+/**
+ * `api-url` as Vast's API docs write the base (`https://console.vast.ai/api/v0/`): without this,
+ * requests would go to `/api/v0/api/v0/...`. Returns the base without it, or undefined when the
+ * URL does not end so.
+ */
+function withoutVastApiPath(url) {
+    return VAST_API_PATH.test(url) ? url.replace(VAST_API_PATH, '') : undefined;
+}
+
+
+/***/ }),
+
+/***/ 8571:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -228,7 +228,7 @@ function formatDuration(ms) {
 
 /***/ }),
 
-/***/ 718:
+/***/ 1394:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -362,7 +362,7 @@ function deadlineFrom(now, ttlMs) {
 
 /***/ }),
 
-/***/ 7431:
+/***/ 6501:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -376,7 +376,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: CATEGORIES, MAX_PERMISSIONS_DEPTH, MAX_PERMISSIONS_LENGTH, PRESETS, SENSITIVE_CATEGORIES, validatePermissions
 
-;// CONCATENATED MODULE: ./src/permissions-help.ts
+;// CONCATENATED MODULE: ./src/core/permissions-help.ts
 /**
  * Help for the first mistakes made with the `permissions` input: near-miss names, a file path
  * given instead of the content, YAML indented with tabs, the boolean form one Vast guide shows,
@@ -511,7 +511,7 @@ function booleanFormMessage(api, categories, presets) {
     return text;
 }
 
-;// CONCATENATED MODULE: ./src/permissions.ts
+;// CONCATENATED MODULE: ./src/core/permissions.ts
 
 const CATEGORIES = [
     'misc',
@@ -789,7 +789,7 @@ function permissionsJson(permissions) {
 
 /***/ }),
 
-/***/ 7355:
+/***/ 2559:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -822,128 +822,7 @@ class Secret {
 
 /***/ }),
 
-/***/ 970:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   KU: () => (/* binding */ graceSignals),
-/* harmony export */   ju: () => (/* binding */ failOnUncaught),
-/* harmony export */   uT: () => (/* binding */ GraceBudget),
-/* harmony export */   vb: () => (/* binding */ CANCEL_CLEANUP_BUDGET_MS),
-/* harmony export */   w6: () => (/* binding */ cancellationSignal)
-/* harmony export */ });
-/* unused harmony export RUNNER_SIGTERM_AFTER_MS */
-/**
- * The runner's cancellation (actions/runner, runner-protocol.md): SIGINT, then SIGTERM 7.5 s
- * later, then a kill 2.5 s after that.
- */
-const RUNNER_SIGTERM_AFTER_MS = 7_500;
-/** What a step may use of the runner's grace after SIGINT: 1 s is kept for writing and exit. */
-const CANCEL_CLEANUP_BUDGET_MS = RUNNER_SIGTERM_AFTER_MS - 1_000;
-/**
- * Cancellation as the runner does it: SIGINT, then SIGTERM 7.5 s later, then a kill. The first
- * signal aborts what is in flight so the step can clean up quickly; a second one ends the process.
- */
-function cancellationSignal(onCancel = () => { }, target = process) {
-    const controller = new AbortController();
-    const handle = (signal) => {
-        if (controller.signal.aborted) {
-            target.exit(1);
-            return;
-        }
-        onCancel(signal);
-        controller.abort(new Error(`received ${signal}`));
-    };
-    target.on('SIGINT', handle);
-    target.on('SIGTERM', handle);
-    return controller.signal;
-}
-/**
- * What Node itself would print to stderr, around the runner's chokepoint, with text that may come
- * from outside: an error nothing caught (a library's timer, a stray rejection) fails the step
- * through `fail`, and the process ends; a process warning (a library's `emitWarning`, such as a
- * YAML parser quoting its input) goes to `debug` instead of Node's default printer.
- */
-function failOnUncaught(fail, debug, target = process) {
-    target.removeAllListeners('warning');
-    target.on('warning', (warning) => debug(`${warning.name}: ${warning.message}`));
-    const handle = (error) => {
-        const message = error instanceof Error ? error.message : String(error);
-        fail(`Unexpected error: ${message}`, error instanceof Error ? error.stack : undefined);
-        target.exit(1);
-    };
-    target.on('uncaughtException', handle);
-    target.on('unhandledRejection', handle);
-}
-/**
- * The post step's budget under cancellation. The post step deletes what main made, so a cancel
- * does not stop it: SIGINT shortens its budget to the runner's grace ({@link
- * CANCEL_CLEANUP_BUDGET_MS} from the signal), and `signal` aborts what is in flight only when that
- * grace ends or SIGTERM comes. A further signal after that ends the process.
- */
-class GraceBudget {
-    #controller = new AbortController();
-    #now;
-    #deadline;
-    #timer;
-    /** When SIGINT (or the first signal) came, epoch ms. */
-    interruptedAt;
-    constructor(budgetMs, now = Date.now) {
-        this.#now = now;
-        this.#deadline = now() + budgetMs;
-    }
-    /** Nothing may be sent past this moment (epoch ms); it moves earlier on SIGINT. */
-    deadline() {
-        return this.#deadline;
-    }
-    /** Aborted when the grace after SIGINT ends, or at SIGTERM. */
-    get signal() {
-        return this.#controller.signal;
-    }
-    /** Applies a signal at `at` (epoch ms); returns false when the process should end now. */
-    receive(name, at = this.#now()) {
-        if (this.#controller.signal.aborted)
-            return false;
-        if (name === 'SIGTERM') {
-            this.#abort(name);
-            return true;
-        }
-        if (this.interruptedAt !== undefined)
-            return true;
-        this.interruptedAt = at;
-        this.#deadline = Math.min(this.#deadline, at + CANCEL_CLEANUP_BUDGET_MS);
-        this.#timer = setTimeout(() => this.#abort('the end of the grace after SIGINT'), Math.max(0, this.#deadline - this.#now()));
-        this.#timer.unref();
-        return true;
-    }
-    #abort(reason) {
-        clearTimeout(this.#timer);
-        this.#controller.abort(new Error(`received ${reason}`));
-    }
-}
-/**
- * Installs the post step's handlers on `budget`, then hands over from the early ones and replays
- * what they caught. `onSignal` is told of each signal.
- */
-function graceSignals(budget, onSignal, early, target = process) {
-    const handle = (name, at) => {
-        onSignal(name);
-        if (!budget.receive(name, at))
-            target.exit(1);
-    };
-    target.on('SIGINT', (name) => handle(name));
-    target.on('SIGTERM', (name) => handle(name));
-    if (early) {
-        early.release();
-        for (const { name, at } of early.received)
-            handle(name, at);
-    }
-}
-
-
-/***/ }),
-
-/***/ 3093:
+/***/ 8849:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1012,7 +891,7 @@ function networkCause(error) {
 
 /***/ }),
 
-/***/ 2895:
+/***/ 9867:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1065,7 +944,7 @@ class VastApiError extends Error {
 
 /***/ }),
 
-/***/ 3019:
+/***/ 7823:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1073,8 +952,8 @@ class VastApiError extends Error {
 /* harmony export */   Hy: () => (/* binding */ createFetch),
 /* harmony export */   Wm: () => (/* binding */ proxySecrets)
 /* harmony export */ });
-/* harmony import */ var _api_url_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5931);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(311);
+/* harmony import */ var _api_url_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3335);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3323);
 /**
  * How requests leave the process. Without a proxy: Node's own http/https modules, the cheapest
  * way to send one request (Node's built-in fetch loads undici's wasm parser and web streams
@@ -1200,7 +1079,7 @@ async function nodeFetch(url, init) {
 
 /***/ }),
 
-/***/ 311:
+/***/ 3323:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1213,6 +1092,127 @@ async function nodeFetch(url, init) {
 const VERSION = '1.0.0';
 /** Sent with every request to Vast (the official CLI sends `vastai-cli/<version>`). */
 const USER_AGENT = `vast-scoped-key/${VERSION}`;
+
+
+/***/ }),
+
+/***/ 970:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   KU: () => (/* binding */ graceSignals),
+/* harmony export */   ju: () => (/* binding */ failOnUncaught),
+/* harmony export */   uT: () => (/* binding */ GraceBudget),
+/* harmony export */   vb: () => (/* binding */ CANCEL_CLEANUP_BUDGET_MS),
+/* harmony export */   w6: () => (/* binding */ cancellationSignal)
+/* harmony export */ });
+/* unused harmony export RUNNER_SIGTERM_AFTER_MS */
+/**
+ * The runner's cancellation (actions/runner, runner-protocol.md): SIGINT, then SIGTERM 7.5 s
+ * later, then a kill 2.5 s after that.
+ */
+const RUNNER_SIGTERM_AFTER_MS = 7_500;
+/** What a step may use of the runner's grace after SIGINT: 1 s is kept for writing and exit. */
+const CANCEL_CLEANUP_BUDGET_MS = RUNNER_SIGTERM_AFTER_MS - 1_000;
+/**
+ * Cancellation as the runner does it: SIGINT, then SIGTERM 7.5 s later, then a kill. The first
+ * signal aborts what is in flight so the step can clean up quickly; a second one ends the process.
+ */
+function cancellationSignal(onCancel = () => { }, target = process) {
+    const controller = new AbortController();
+    const handle = (signal) => {
+        if (controller.signal.aborted) {
+            target.exit(1);
+            return;
+        }
+        onCancel(signal);
+        controller.abort(new Error(`received ${signal}`));
+    };
+    target.on('SIGINT', handle);
+    target.on('SIGTERM', handle);
+    return controller.signal;
+}
+/**
+ * What Node itself would print to stderr, around the runner's chokepoint, with text that may come
+ * from outside: an error nothing caught (a library's timer, a stray rejection) fails the step
+ * through `fail`, and the process ends; a process warning (a library's `emitWarning`, such as a
+ * YAML parser quoting its input) goes to `debug` instead of Node's default printer.
+ */
+function failOnUncaught(fail, debug, target = process) {
+    target.removeAllListeners('warning');
+    target.on('warning', (warning) => debug(`${warning.name}: ${warning.message}`));
+    const handle = (error) => {
+        const message = error instanceof Error ? error.message : String(error);
+        fail(`Unexpected error: ${message}`, error instanceof Error ? error.stack : undefined);
+        target.exit(1);
+    };
+    target.on('uncaughtException', handle);
+    target.on('unhandledRejection', handle);
+}
+/**
+ * The post step's budget under cancellation. The post step deletes what main made, so a cancel
+ * does not stop it: SIGINT shortens its budget to the runner's grace ({@link
+ * CANCEL_CLEANUP_BUDGET_MS} from the signal), and `signal` aborts what is in flight only when that
+ * grace ends or SIGTERM comes. A further signal after that ends the process.
+ */
+class GraceBudget {
+    #controller = new AbortController();
+    #now;
+    #deadline;
+    #timer;
+    /** When SIGINT (or the first signal) came, epoch ms. */
+    interruptedAt;
+    constructor(budgetMs, now = Date.now) {
+        this.#now = now;
+        this.#deadline = now() + budgetMs;
+    }
+    /** Nothing may be sent past this moment (epoch ms); it moves earlier on SIGINT. */
+    deadline() {
+        return this.#deadline;
+    }
+    /** Aborted when the grace after SIGINT ends, or at SIGTERM. */
+    get signal() {
+        return this.#controller.signal;
+    }
+    /** Applies a signal at `at` (epoch ms); returns false when the process should end now. */
+    receive(name, at = this.#now()) {
+        if (this.#controller.signal.aborted)
+            return false;
+        if (name === 'SIGTERM') {
+            this.#abort(name);
+            return true;
+        }
+        if (this.interruptedAt !== undefined)
+            return true;
+        this.interruptedAt = at;
+        this.#deadline = Math.min(this.#deadline, at + CANCEL_CLEANUP_BUDGET_MS);
+        this.#timer = setTimeout(() => this.#abort('the end of the grace after SIGINT'), Math.max(0, this.#deadline - this.#now()));
+        this.#timer.unref();
+        return true;
+    }
+    #abort(reason) {
+        clearTimeout(this.#timer);
+        this.#controller.abort(new Error(`received ${reason}`));
+    }
+}
+/**
+ * Installs the post step's handlers on `budget`, then hands over from the early ones and replays
+ * what they caught. `onSignal` is told of each signal.
+ */
+function graceSignals(budget, onSignal, early, target = process) {
+    const handle = (name, at) => {
+        onSignal(name);
+        if (!budget.receive(name, at))
+            target.exit(1);
+    };
+    target.on('SIGINT', (name) => handle(name));
+    target.on('SIGTERM', (name) => handle(name));
+    if (early) {
+        early.release();
+        for (const { name, at } of early.received)
+            handle(name, at);
+    }
+}
 
 
 /***/ }),
@@ -1723,16 +1723,16 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./src/config-file.ts
 var config_file = __nccwpck_require__(4660);
-// EXTERNAL MODULE: ./src/api-url.ts
-var api_url = __nccwpck_require__(5931);
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __nccwpck_require__(7607);
-// EXTERNAL MODULE: ./src/secret.ts
-var secret = __nccwpck_require__(7355);
-// EXTERNAL MODULE: ./src/key-name.ts
-var key_name = __nccwpck_require__(718);
-// EXTERNAL MODULE: ./src/permissions.ts + 1 modules
-var src_permissions = __nccwpck_require__(7431);
+// EXTERNAL MODULE: ./src/core/api-url.ts
+var api_url = __nccwpck_require__(3335);
+// EXTERNAL MODULE: ./src/core/duration.ts
+var duration = __nccwpck_require__(8571);
+// EXTERNAL MODULE: ./src/core/secret.ts
+var secret = __nccwpck_require__(2559);
+// EXTERNAL MODULE: ./src/core/key-name.ts
+var key_name = __nccwpck_require__(1394);
+// EXTERNAL MODULE: ./src/core/permissions.ts + 1 modules
+var core_permissions = __nccwpck_require__(6501);
 ;// CONCATENATED MODULE: ./src/inputs/settings.ts
 /** The typed, readonly values the inputs become: one per mode. */
 const MODES = ['create', 'delete', 'sweep', 'rotate'];
@@ -1916,14 +1916,14 @@ async function readPermissions(read, options, allowSensitive) {
     else {
         try {
             const needsYaml = !text.startsWith('{') && /[:\n]/.test(text);
-            permissions = (0,src_permissions/* parsePermissions */.cv)(text, needsYaml ? await options.loadYaml() : undefined);
-            const sensitive = (0,src_permissions/* sensitiveCategories */.vU)(permissions);
+            permissions = (0,core_permissions/* parsePermissions */.cv)(text, needsYaml ? await options.loadYaml() : undefined);
+            const sensitive = (0,core_permissions/* sensitiveCategories */.vU)(permissions);
             if (sensitive.length > 0 && !allowSensitive) {
                 read.problem('permissions', `${sensitive.join(', ')} would let a CI key ${describeSensitive(sensitive)}; remove it, or set allow-sensitive-permissions: true if this job really needs it`);
             }
         }
         catch (error) {
-            if (!(error instanceof src_permissions/* PermissionsError */.LA))
+            if (!(error instanceof core_permissions/* PermissionsError */.LA))
                 throw error;
             read.problem('permissions', error.message);
         }
@@ -2115,6 +2115,44 @@ function describeSensitive(categories) {
 }
 /** The run identity that goes into key names; placeholders when run outside a runner. */
 
+;// CONCATENATED MODULE: ./src/inputs/broker.ts
+
+/**
+ * `broker-url` and `broker-audience`: the key comes from a key broker (docs/broker.md) in exchange
+ * for the job's GitHub OIDC token, so the job holds no parent key. Read before `admin-api-key`,
+ * which must then be empty. Returns undefined without `broker-url`; every problem goes to `read`.
+ */
+function readBroker(read, adminKeySet, mode) {
+    const text = read.raw('broker-url');
+    const audienceText = read.raw('broker-audience');
+    if (!text) {
+        if (audienceText) {
+            read.problem('broker-audience', 'it is only read with broker-url; set broker-url to the key broker, or remove broker-audience');
+        }
+        return undefined;
+    }
+    const checked = (0,api_url/* checkApiUrl */.Sz)(text, 'https://vast-broker.example.com');
+    if ('problem' in checked)
+        read.problem('broker-url', checked.problem);
+    if (adminKeySet) {
+        read.problem('broker-url', "it is set together with 'admin-api-key'; with a key broker the job holds no parent key: remove admin-api-key (and the secret it came from), or remove broker-url to mint with the parent key");
+    }
+    if (mode && mode !== 'create') {
+        read.problem('broker-url', `it works in create mode only (mode is '${mode}'); the broker mints and deletes per-job keys, and sweeps them itself`);
+    }
+    if (read.raw('revoke') === 'never') {
+        read.problem('broker-url', "it does not work with revoke: never: a broker key is deleted by its post step or by the broker's sweep at its deadline");
+    }
+    if (read.raw('dry-run') && read.raw('dry-run').toLowerCase() === 'true') {
+        read.problem('broker-url', 'it does not work with dry-run: true: the broker decides what is allowed; run without dry-run');
+    }
+    const audience = audienceText || ('url' in checked ? checked.url : text);
+    if (/[\s\p{Cc}]/u.test(audience) || audience.length > 512) {
+        read.problem('broker-audience', 'it must be one word of at most 512 characters, the audience the broker was given (BROKER_AUDIENCE)');
+    }
+    return { url: 'url' in checked ? checked.url : '', audience };
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/reader.ts
 
 const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
@@ -2192,6 +2230,7 @@ class Reader {
 
 
 
+
 /**
  * Every input of action.yml is read and validated here (this folder), into one readonly value per
  * mode. Every message a user sees about a bad input is written here. It sends nothing anywhere.
@@ -2243,7 +2282,12 @@ async function parseInputs(source, options) {
         what: 'a key',
         usual: 'a Vast.ai key is 64',
     });
-    if (!rawKey) {
+    const modeText = source.getInput('mode') || DEFAULTS.mode;
+    const broker = readBroker(read, rawKey !== '', MODES.includes(modeText) ? modeText : undefined);
+    if (broker) {
+        // Checked in readBroker: with a broker, admin-api-key must be empty.
+    }
+    else if (!rawKey) {
         read.problem('admin-api-key', 'it is empty. Pass the parent Vast.ai key from a secret, e.g. `admin-api-key: ${{ secrets.VAST_ADMIN_API_KEY }}`. ' +
             'Secrets are empty in workflows triggered from a fork (pull_request from a fork, or Dependabot), ' +
             'and when the secret is not defined in this repository, environment or organisation.');
@@ -2271,8 +2315,10 @@ async function parseInputs(source, options) {
         context: readContext(source.env),
     };
     let settings;
-    if (mode === 'create')
-        settings = await createSettings(read, common, options);
+    if (mode === 'create') {
+        const create = await createSettings(read, common, options);
+        settings = broker ? { ...create, broker } : create;
+    }
     else if (mode === 'delete')
         settings = deleteSettings(read, common);
     else if (mode === 'sweep')
@@ -2308,9 +2354,9 @@ function readContext(env) {
 var signals = __nccwpck_require__(970);
 // EXTERNAL MODULE: external "node:timers/promises"
 var promises_ = __nccwpck_require__(8500);
-// EXTERNAL MODULE: ./src/vast/errors.ts
-var errors = __nccwpck_require__(2895);
-;// CONCATENATED MODULE: ./src/vast/retry.ts
+// EXTERNAL MODULE: ./src/core/vast/errors.ts
+var errors = __nccwpck_require__(9867);
+;// CONCATENATED MODULE: ./src/core/vast/retry.ts
 /**
  * When to try a Vast request again, and how long to wait. Pure functions: the clock and the random
  * source are arguments, so tests need no real sleeping.
@@ -2392,11 +2438,11 @@ function backoffDelay(attempt, policy, random, retryAfterMs) {
     return random() * ceiling;
 }
 
-// EXTERNAL MODULE: ./src/vast/answers.ts
-var answers = __nccwpck_require__(3093);
-// EXTERNAL MODULE: ./src/version.ts
-var version = __nccwpck_require__(311);
-;// CONCATENATED MODULE: ./src/vast/client.ts
+// EXTERNAL MODULE: ./src/core/vast/answers.ts
+var answers = __nccwpck_require__(8849);
+// EXTERNAL MODULE: ./src/core/version.ts
+var version = __nccwpck_require__(3323);
+;// CONCATENATED MODULE: ./src/core/vast/client.ts
 
 
 
@@ -2431,9 +2477,10 @@ class VastClient {
      * Intervals learned from 429 answers, per route: later calls on that route are spaced out
      * instead of being refused (a sweep deleting hundreds of keys, say).
      */
-    #pace = new Map();
+    #pace;
     constructor(options) {
         this.#options = options;
+        this.#pace = options.pace ?? new Map();
         this.#now = options.now ?? Date.now;
         this.#random = options.random ?? Math.random;
         this.#sleep = options.sleep ?? realSleep;
@@ -2704,8 +2751,8 @@ function outOfTime(error) {
     });
 }
 
-// EXTERNAL MODULE: ./src/vast/transport.ts
-var transport = __nccwpck_require__(3019);
+// EXTERNAL MODULE: ./src/core/vast/transport.ts
+var transport = __nccwpck_require__(7823);
 ;// CONCATENATED MODULE: ./src/action.ts
 
 
@@ -2771,7 +2818,11 @@ async function runMode(settings, environment) {
     const now = environment.now ?? (() => new Date());
     switch (settings.mode) {
         case 'create': {
-            const { runCreate } = await __nccwpck_require__.e(/* import() */ 338).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
+            if (settings.broker) {
+                const { runBrokerCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
+                return runBrokerCreate({ ...settings, broker: settings.broker }, await brokerDeps(environment, Date.now() + settings.createBudgetMs));
+            }
+            const { runCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(338)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
             return runCreate(settings, {
                 ...(await mintDeps(settings, environment)),
                 configFilePath: (0,config_file/* configFilePath */.ks)(environment.env),
@@ -2827,6 +2878,18 @@ async function runMode(settings, environment) {
         }
     }
 }
+/** What create mode with broker-url needs: the runner's environment and a transport. */
+async function brokerDeps(environment, deadline) {
+    const { runner, env, signal } = environment;
+    return {
+        runner,
+        env,
+        fetch: await (0,transport/* createFetch */.Hy)(env),
+        configFilePath: (0,config_file/* configFilePath */.ks)(env),
+        deadline: () => deadline,
+        ...(signal ? { signal } : {}),
+    };
+}
 /** What minting a key needs (create and rotate). */
 async function mintDeps(settings, environment) {
     return {
@@ -2848,6 +2911,13 @@ async function runPost(environment) {
         for (const secret of (0,transport/* proxySecrets */.Wm)(environment.env))
             runner.setSecret(secret);
         const mode = runner.getState('mode');
+        if (mode === 'broker') {
+            const { runBrokerPost } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
+            return await runBrokerPost({
+                ...(await brokerDeps({ ...environment, signal: budget.signal }, 0)),
+                deadline: () => budget.deadline(),
+            });
+        }
         if (mode !== 'create' && mode !== 'rotated') {
             runner.info('Nothing to clean up: the main step made no key to delete.');
             return;

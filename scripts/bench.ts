@@ -23,7 +23,7 @@ import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { VastEmulator } from '../emulator/vast.ts'
-import { formatKeyName } from '../src/key-name.ts'
+import { formatKeyName } from '../src/core/key-name.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const node = process.execPath

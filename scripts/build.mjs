@@ -13,7 +13,7 @@ const dist = join(root, 'dist')
 
 // The version, written into the source so that the action never reads package.json at run time.
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-const versionFile = join(root, 'src', 'version.ts')
+const versionFile = join(root, 'src', 'core', 'version.ts')
 const versionSource = readFileSync(versionFile, 'utf8')
 const current = versionSource.replace(
   /^export const VERSION = '[^']*'$/m,

@@ -16,7 +16,7 @@
 import { fileURLToPath } from 'node:url'
 import { GitHubEmulator } from '../emulator/github.ts'
 import { VastEmulator } from '../emulator/vast.ts'
-import { formatKeyName } from '../src/key-name.ts'
+import { formatKeyName } from '../src/core/key-name.ts'
 import { RunnerJob, type StepResult } from '../harness/runner.ts'
 
 const actionYml = fileURLToPath(new URL('../action.yml', import.meta.url))

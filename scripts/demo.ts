@@ -29,6 +29,10 @@ const WALK_THROUGHS: Record<string, WalkThrough> = {
     summary: 'a scheduled rotation into a GitHub secret, with the GitHub emulator',
     run: async () => (await import('./demo-rotate.ts')).demoRotate(),
   },
+  broker: {
+    summary: 'keyless CI: a job with no Vast secret gets a key from the key broker (OIDC)',
+    run: async () => (await import('./demo-broker.ts')).demoBroker(),
+  },
   try: {
     summary: 'your own inputs: npm run demo -- try permissions=instance_read ttl=1h ...',
     run: async () => (await import('./demo-try.ts')).demoTry(process.argv.slice(3)),
@@ -176,7 +180,9 @@ const usage = [
   'usage: npm run demo [-- <walk-through>]',
   ...Object.entries(WALK_THROUGHS).map(([name, w]) => `  ${name.padEnd(10)} ${w.summary}`),
 ].join('\n')
-const name = process.argv[2] ?? 'create'
+const given = process.argv[2] ?? 'create'
+// `--broker` works too (the issue's spelling), like `broker`.
+const name = given === '--help' ? given : given.replace(/^--(?=[a-z])/, '')
 const walkThrough = Object.hasOwn(WALK_THROUGHS, name) ? WALK_THROUGHS[name] : undefined
 if (name === '--help' || name === '-h') {
   console.log(usage)

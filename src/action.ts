@@ -11,12 +11,12 @@ import {
 import type { PostBudget } from './modes/create-post.ts'
 import type { MintDeps } from './modes/mint.ts'
 import type { Runner } from './runner.ts'
-import { Secret } from './secret.ts'
+import { Secret } from './core/secret.ts'
 import { CANCEL_CLEANUP_BUDGET_MS, GraceBudget } from './signals.ts'
-import { VastClient, type ClientOptions } from './vast/client.ts'
-import { VastApiError } from './vast/errors.ts'
-import { DEFAULT_RETRY } from './vast/retry.ts'
-import { createFetch, proxySecrets } from './vast/transport.ts'
+import { VastClient, type ClientOptions } from './core/vast/client.ts'
+import { VastApiError } from './core/vast/errors.ts'
+import { DEFAULT_RETRY } from './core/vast/retry.ts'
+import { createFetch, proxySecrets } from './core/vast/transport.ts'
 
 /**
  * The two phases, with their collaborators passed in. The entry points (main.ts, post.ts) only
@@ -99,6 +99,13 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
   const now = environment.now ?? (() => new Date())
   switch (settings.mode) {
     case 'create': {
+      if (settings.broker) {
+        const { runBrokerCreate } = await import('./modes/broker.ts')
+        return runBrokerCreate(
+          { ...settings, broker: settings.broker },
+          await brokerDeps(environment, Date.now() + settings.createBudgetMs),
+        )
+      }
       const { runCreate } = await import('./modes/create.ts')
       return runCreate(settings, {
         ...(await mintDeps(settings, environment)),
@@ -167,6 +174,19 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
   }
 }
 
+/** What create mode with broker-url needs: the runner's environment and a transport. */
+async function brokerDeps(environment: Environment, deadline: number) {
+  const { runner, env, signal } = environment
+  return {
+    runner,
+    env,
+    fetch: await createFetch(env),
+    configFilePath: configFilePath(env),
+    deadline: () => deadline,
+    ...(signal ? { signal } : {}),
+  }
+}
+
 /** What minting a key needs (create and rotate). */
 async function mintDeps(
   settings: CreateSettings | RotateSettings,
@@ -192,6 +212,13 @@ export async function runPost(environment: Environment & { budget?: GraceBudget 
   try {
     for (const secret of proxySecrets(environment.env)) runner.setSecret(secret)
     const mode = runner.getState('mode')
+    if (mode === 'broker') {
+      const { runBrokerPost } = await import('./modes/broker.ts')
+      return await runBrokerPost({
+        ...(await brokerDeps({ ...environment, signal: budget.signal }, 0)),
+        deadline: () => budget.deadline(),
+      })
+    }
     if (mode !== 'create' && mode !== 'rotated') {
       runner.info('Nothing to clean up: the main step made no key to delete.')
       return

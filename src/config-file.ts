@@ -11,7 +11,7 @@ import {
 import type { BigIntStats } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join } from 'node:path'
-import type { Secret } from './secret.ts'
+import type { Secret } from './core/secret.ts'
 
 /**
  * The file where the official Vast CLI and Python SDK look for a key when none is given:

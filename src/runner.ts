@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { EOL } from 'node:os'
-import { Secret } from './secret.ts'
+import { Secret } from './core/secret.ts'
 
 /**
  * The runner's side of a JavaScript action, reduced to what this action uses, and the one place

@@ -5,7 +5,7 @@
 //   node __tests__/support/conformance-driver.ts ours|core '<calls as JSON>'
 import * as core from '@actions/core'
 import { createRunner } from '../../src/runner.ts'
-import { Secret } from '../../src/secret.ts'
+import { Secret } from '../../src/core/secret.ts'
 
 export type Call =
   | ['getInput' | 'getState', string]

@@ -1,5 +1,5 @@
 import type { Fault, RouteName } from '../../emulator/vast.ts'
-import { formatKeyName } from '../../src/key-name.ts'
+import { formatKeyName } from '../../src/core/key-name.ts'
 import { scenario, shown, type Scenario } from './action.ts'
 
 /**

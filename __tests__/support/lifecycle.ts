@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 import fc from 'fast-check'
 import { GitHubEmulator } from '../../emulator/github.ts'
 import type { Fault, FaultHandle, RouteName } from '../../emulator/vast.ts'
-import { parseKeyName } from '../../src/key-name.ts'
+import { parseKeyName } from '../../src/core/key-name.ts'
 import { scenario } from './action.ts'
 
 /**

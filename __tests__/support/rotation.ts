@@ -7,7 +7,7 @@ import {
   type StoredSecret,
 } from '../../emulator/github.ts'
 import { RunnerJob, type StepResult } from '../../harness/runner.ts'
-import { parseKeyName, rotationTargetId } from '../../src/key-name.ts'
+import { parseKeyName, rotationTargetId } from '../../src/core/key-name.ts'
 import { ACTION_YML, scenario, type Scenario } from './action.ts'
 
 /**

@@ -1,5 +1,5 @@
-import type { Secret } from '../secret.ts'
-import type { FetchLike } from '../vast/transport.ts'
+import type { Secret } from '../core/secret.ts'
+import type { FetchLike } from '../core/vast/transport.ts'
 
 /**
  * Whether a workflow run attempt has completed, for the run-aware sweep. One GET per run attempt:

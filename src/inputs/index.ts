@@ -1,8 +1,9 @@
-import { checkApiUrl, withoutVastApiPath } from '../api-url.ts'
+import { checkApiUrl, withoutVastApiPath } from '../core/api-url.ts'
 import { relativeXdgConfigHome } from '../config-file.ts'
-import { formatDuration } from '../duration.ts'
-import { Secret } from '../secret.ts'
+import { formatDuration } from '../core/duration.ts'
+import { Secret } from '../core/secret.ts'
 import { createSettings, deleteSettings, rotateSettings, sweepSettings } from './modes.ts'
+import { readBroker } from './broker.ts'
 import { Reader } from './reader.ts'
 import { readSecretInput } from './secret-input.ts'
 import {
@@ -79,7 +80,16 @@ export async function parseInputs(source: InputSource, options: ParseOptions): P
     what: 'a key',
     usual: 'a Vast.ai key is 64',
   })
-  if (!rawKey) {
+  const modeText = source.getInput('mode') || DEFAULTS.mode
+  const broker = readBroker(
+    read,
+    rawKey !== '',
+    (MODES as readonly string[]).includes(modeText) ? (modeText as Mode) : undefined,
+  )
+
+  if (broker) {
+    // Checked in readBroker: with a broker, admin-api-key must be empty.
+  } else if (!rawKey) {
     read.problem(
       'admin-api-key',
       'it is empty. Pass the parent Vast.ai key from a secret, e.g. `admin-api-key: ${{ secrets.VAST_ADMIN_API_KEY }}`. ' +
@@ -119,8 +129,10 @@ export async function parseInputs(source: InputSource, options: ParseOptions): P
   }
 
   let settings: Settings | undefined
-  if (mode === 'create') settings = await createSettings(read, common, options)
-  else if (mode === 'delete') settings = deleteSettings(read, common)
+  if (mode === 'create') {
+    const create = await createSettings(read, common, options)
+    settings = broker ? { ...create, broker } : create
+  } else if (mode === 'delete') settings = deleteSettings(read, common)
   else if (mode === 'sweep') settings = sweepSettings(read, common, source, options)
   else if (mode === 'rotate') settings = await rotateSettings(read, common, source, options)
 

@@ -1,13 +1,18 @@
-import { checkApiUrl } from '../api-url.ts'
-import { formatDuration, parseDuration } from '../duration.ts'
-import { formatKeyName, MAX_LABEL_LENGTH, parseKeyName, rotationTargetId } from '../key-name.ts'
+import { checkApiUrl } from '../core/api-url.ts'
+import { formatDuration, parseDuration } from '../core/duration.ts'
+import {
+  formatKeyName,
+  MAX_LABEL_LENGTH,
+  parseKeyName,
+  rotationTargetId,
+} from '../core/key-name.ts'
 import {
   parsePermissions,
   PermissionsError,
   sensitiveCategories,
   type Permissions,
-} from '../permissions.ts'
-import { Secret } from '../secret.ts'
+} from '../core/permissions.ts'
+import { Secret } from '../core/secret.ts'
 import type { Reader } from './reader.ts'
 import { readSecretInput } from './secret-input.ts'
 import {

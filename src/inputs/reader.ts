@@ -1,4 +1,4 @@
-import { formatDuration, parseDuration } from '../duration.ts'
+import { formatDuration, parseDuration } from '../core/duration.ts'
 import type { InputSource } from './settings.ts'
 
 const BOOLEAN_TRUE = ['true', 'True', 'TRUE']

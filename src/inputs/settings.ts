@@ -1,5 +1,5 @@
-import type { Permissions } from '../permissions.ts'
-import type { Secret } from '../secret.ts'
+import type { Permissions } from '../core/permissions.ts'
+import type { Secret } from '../core/secret.ts'
 
 /** The typed, readonly values the inputs become: one per mode. */
 
@@ -35,6 +35,14 @@ export interface CreateSettings extends CommonSettings {
   readonly createBudgetMs: number
   /** Check and report what would be minted (src/modes/dry-run.ts); mint nothing. */
   readonly dryRun: boolean
+  /** With `broker-url`: the key comes from the key broker, not from a parent key (docs/broker.md). */
+  readonly broker?: BrokerSettings
+}
+
+/** Where the key broker is and which audience its OIDC token must carry (src/inputs/broker.ts). */
+export interface BrokerSettings {
+  readonly url: string
+  readonly audience: string
 }
 
 export interface DeleteSettings extends CommonSettings {

@@ -1,11 +1,11 @@
 import { removeConfigFile, type WrittenFile } from '../config-file.ts'
-import { isoSeconds, parseKeyName } from '../key-name.ts'
+import { isoSeconds, parseKeyName } from '../core/key-name.ts'
 import type { Runner } from '../runner.ts'
-import type { VastClient } from '../vast/client.ts'
-import { VastApiError } from '../vast/errors.ts'
-import { accessHint, deleteKey } from '../vast/keys.ts'
+import type { VastClient } from '../core/vast/client.ts'
+import { VastApiError } from '../core/vast/errors.ts'
+import { accessHint, deleteKey } from '../core/vast/keys.ts'
 import { readJson, STATE, type CreateState } from './mint.ts'
-import { deleteLateKeys } from './step-keys.ts'
+import { deleteLateKeys } from '../core/step-keys.ts'
 
 /**
  * The post step of create (and of a rotation that did not finish): delete the key main made, by
@@ -167,7 +167,8 @@ function nextStep(state: CreateState, keyId?: number, sweepCanWork = true): stri
   return `A scheduled sweep (mode: sweep) deletes it after its deadline ${deadline}${early}; or ${byHand}.`
 }
 
-function removeExportedConfig(runner: Runner): void {
+/** Removes the file export-config wrote in main, if it is still that file. */
+export function removeExportedConfig(runner: Runner): void {
   const file = readJson<WrittenFile>(runner.getState(STATE.configFile))
   if (!file) return
   try {

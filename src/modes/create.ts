@@ -1,9 +1,11 @@
 import { checkConfigFileFree, writeConfigFile } from '../config-file.ts'
 import type { CreateSettings } from '../inputs/index.ts'
-import { isoSeconds } from '../key-name.ts'
-import { permissionsJson } from '../permissions.ts'
+import { isoSeconds } from '../core/key-name.ts'
+import { permissionsJson } from '../core/permissions.ts'
 import { markdownTable } from '../summary.ts'
-import { deleteKey } from '../vast/keys.ts'
+import { deleteKey } from '../core/vast/keys.ts'
+import type { Runner } from '../runner.ts'
+import type { Secret } from '../core/secret.ts'
 import { mintKey, STATE, type MintDeps } from './mint.ts'
 
 export { runCreatePost } from './create-post.ts'
@@ -20,6 +22,42 @@ export async function runCreate(settings: CreateSettings, deps: CreateDeps): Pro
   // Loaded only for a dry run: the main and post steps of a real run never need it.
   if (settings.dryRun) return (await import('./dry-run.ts')).planCreate(settings, kind, deps)
   const created = await mintKey({ ...settings, kind }, deps)
+  await handOutKey(settings, created, {
+    runner,
+    configFilePath: deps.configFilePath,
+    // Nobody can use a key the step fails to hand out: delete it now, whatever revoke says.
+    discard: () => deps.cleanupClient().then((client) => deleteKey(client, created.id)),
+  })
+}
+
+/** A key ready to hand out, from mintKey or from the key broker. */
+export interface KeyToHandOut {
+  id: number
+  key: Secret
+  name: string
+  expiresAt: Date
+}
+
+export interface HandOutDeps {
+  runner: Runner
+  configFilePath: string
+  /** Deletes the key when it cannot be handed out (the config file cannot be written). */
+  discard: () => Promise<unknown>
+  /** Where the key came from, for the log line (` from the key broker at …`); default none. */
+  from?: string
+}
+
+/**
+ * Hands a masked key out exactly as create mode does: the config file (export-config), the
+ * outputs, VAST_API_KEY (export-env), a log line and the job summary. The key must already be
+ * masked (runner.setSecret) by whoever got it.
+ */
+export async function handOutKey(
+  settings: CreateSettings,
+  created: KeyToHandOut,
+  deps: HandOutDeps,
+): Promise<void> {
+  const { runner } = deps
   const { name, expiresAt } = created
 
   if (settings.exportConfig) {
@@ -27,10 +65,8 @@ export async function runCreate(settings: CreateSettings, deps: CreateDeps): Pro
     try {
       written = writeConfigFile(deps.configFilePath, created.key)
     } catch (error) {
-      // Nobody can use a key the step fails to hand out: delete it now, whatever revoke says.
       await deps
-        .cleanupClient()
-        .then((client) => deleteKey(client, created.id))
+        .discard()
         .catch(() => runner.info(`Key ${created.id} is left to the post step or a sweep.`))
       throw error
     }
@@ -48,7 +84,7 @@ export async function runCreate(settings: CreateSettings, deps: CreateDeps): Pro
 
   const categories = Object.keys(settings.permissions.api).join(', ')
   runner.info(
-    `Created Vast.ai key ${created.id} (${categories}), deadline ${isoSeconds(expiresAt)}; ` +
+    `${deps.from ? 'Got' : 'Created'} Vast.ai key ${created.id}${deps.from ?? ''} (${categories}), deadline ${isoSeconds(expiresAt)}; ` +
       (settings.revoke === 'post'
         ? 'it is deleted when the job ends.'
         : 'revoke: never, so a sweep or a delete step must end it.'),

@@ -1,9 +1,9 @@
 import type { DeleteSettings } from '../inputs/index.ts'
-import { parseKeyName } from '../key-name.ts'
+import { parseKeyName } from '../core/key-name.ts'
 import type { Runner } from '../runner.ts'
-import type { VastClient } from '../vast/client.ts'
-import { VastApiError } from '../vast/errors.ts'
-import { deleteKey, listKeys, requireParentKeyId, withAccessHint } from '../vast/keys.ts'
+import type { VastClient } from '../core/vast/client.ts'
+import { VastApiError } from '../core/vast/errors.ts'
+import { deleteKey, listKeys, requireParentKeyId, withAccessHint } from '../core/vast/keys.ts'
 
 /**
  * `mode: delete`: one key by id, e.g. a key made with `revoke: never` in an earlier job. Only a

@@ -1,13 +1,13 @@
 import type { CommonSettings } from '../inputs/index.ts'
-import { deadlineFrom, formatKeyName, isoSeconds, type KeyKind } from '../key-name.ts'
-import type { Permissions } from '../permissions.ts'
+import { deadlineFrom, formatKeyName, isoSeconds, type KeyKind } from '../core/key-name.ts'
+import type { Permissions } from '../core/permissions.ts'
 import type { Runner } from '../runner.ts'
-import type { Secret } from '../secret.ts'
+import type { Secret } from '../core/secret.ts'
 import { CANCEL_CLEANUP_BUDGET_MS } from '../signals.ts'
-import type { VastClient } from '../vast/client.ts'
-import { VastApiError } from '../vast/errors.ts'
-import { accessHint, createKey } from '../vast/keys.ts'
-import { deleteLateKeys, deleteStepKeys, uncertaintyEnd } from './step-keys.ts'
+import type { VastClient } from '../core/vast/client.ts'
+import { VastApiError } from '../core/vast/errors.ts'
+import { accessHint, createKey } from '../core/vast/keys.ts'
+import { deleteLateKeys, deleteStepKeys, uncertaintyEnd } from '../core/step-keys.ts'
 
 /**
  * The life of one minted key, shared by create and rotate: its state for the post step, the

@@ -1,7 +1,7 @@
 import { describeTarget } from '../github/target.ts'
 import type { RotateSettings } from '../inputs/index.ts'
-import { parseKeyName } from '../key-name.ts'
-import type { KeyInfo } from '../vast/keys.ts'
+import { parseKeyName } from '../core/key-name.ts'
+import type { KeyInfo } from '../core/vast/keys.ts'
 
 /**
  * Which keys belong to a rotation. A rotation's identity is its label (`key-name`), the

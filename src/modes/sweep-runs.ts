@@ -1,6 +1,6 @@
-import { parseKeyName } from '../key-name.ts'
+import { parseKeyName } from '../core/key-name.ts'
 import type { RunReader, RunState } from '../github/runs.ts'
-import type { KeyInfo } from '../vast/keys.ts'
+import type { KeyInfo } from '../core/vast/keys.ts'
 
 /**
  * The run-aware part of a sweep: keys of kind `job` (create mode, deleted by their post step)

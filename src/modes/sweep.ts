@@ -1,17 +1,17 @@
-import { formatDuration } from '../duration.ts'
+import { formatDuration } from '../core/duration.ts'
 import type { SweepSettings } from '../inputs/index.ts'
-import { isoSeconds, parseKeyName } from '../key-name.ts'
+import { isoSeconds, parseKeyName } from '../core/key-name.ts'
 import type { Runner } from '../runner.ts'
 import { markdownTable } from '../summary.ts'
-import type { VastClient } from '../vast/client.ts'
-import { VastApiError } from '../vast/errors.ts'
+import type { VastClient } from '../core/vast/client.ts'
+import { VastApiError } from '../core/vast/errors.ts'
 import {
   deleteKey,
   listKeys,
   requireParentKeyId,
   withAccessHint,
   type KeyInfo,
-} from '../vast/keys.ts'
+} from '../core/vast/keys.ts'
 import type { RunReader } from '../github/runs.ts'
 import { lookUpRuns, MAX_RUN_LOOKUPS, runKeyCandidates } from './sweep-runs.ts'
 

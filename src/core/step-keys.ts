@@ -1,8 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises'
-import { formatDuration } from '../duration.ts'
-import { isoSeconds, parseKeyName, type KeyNameFields } from '../key-name.ts'
-import type { VastClient } from '../vast/client.ts'
-import { deleteKey, listKeys, type KeyInfo } from '../vast/keys.ts'
+import { formatDuration } from './duration.ts'
+import { isoSeconds, parseKeyName, type KeyNameFields } from './key-name.ts'
+import type { VastClient } from './vast/client.ts'
+import { deleteKey, listKeys, type KeyInfo } from './vast/keys.ts'
 
 /**
  * The keys one step run made, found by what their names carry, and the window in which a create

@@ -13,7 +13,16 @@ import { messageOf, networkCause, parseJson, scrubMessage } from './answers.ts'
 import type { FetchLike, HttpResponse } from './transport.ts'
 import { USER_AGENT } from '../version.ts'
 
+/**
+ * What 429 answers taught, per route (`POST /auth/apikeys/`): the interval, and when the next
+ * call may go. Clients that share one map share one caller's pace (the key broker's requests,
+ * which all run on one parent key).
+ */
+export type PaceMemory = Map<string, { intervalMs: number; nextAt: number }>
+
 export interface ClientOptions {
+  /** Shared pacing (see {@link PaceMemory}); default: this client's own. */
+  pace?: PaceMemory
   /** Base URL without /api/v0 (a path prefix is kept). */
   baseUrl: string
   apiKey: Secret
@@ -92,10 +101,11 @@ export class VastClient {
    * Intervals learned from 429 answers, per route: later calls on that route are spaced out
    * instead of being refused (a sweep deleting hundreds of keys, say).
    */
-  readonly #pace = new Map<string, { intervalMs: number; nextAt: number }>()
+  readonly #pace: PaceMemory
 
   constructor(options: ClientOptions) {
     this.#options = options
+    this.#pace = options.pace ?? (new Map() as PaceMemory)
     this.#now = options.now ?? Date.now
     this.#random = options.random ?? Math.random
     this.#sleep = options.sleep ?? realSleep

@@ -1,0 +1,238 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import { readConfig } from '../broker/config.ts'
+import { MemoryLimiter } from '../broker/limits.ts'
+import { decide, globPattern, parsePolicy } from '../broker/policy.ts'
+import { covers } from '../emulator/vast-permissions.ts'
+import { CATEGORIES, validatePermissions, type Permissions } from '../src/core/permissions.ts'
+import { excessPermissions, permissionsWithin } from '../src/core/permissions-subset.ts'
+import { TEST_POLICY } from './support/broker.ts'
+
+const rule = (fields: string) => `version: 1\nrules:\n  - name: r1\n${fields}`
+const good = '    match: {repository: octo-org/app}\n    permissions: read-only\n    max-ttl: 1h\n'
+
+describe('the trust policy', () => {
+  it('loads the test policy, first rule first', () => {
+    const policy = parsePolicy(TEST_POLICY)
+    expect(policy.rules.map((r) => r.name)).toEqual([
+      'trainer-main',
+      'octo-readers',
+      'secret-project',
+    ])
+    const decision = decide(policy, {
+      repository: 'octo-org/gpu-trainer',
+      ref: 'refs/heads/main',
+      event_name: 'push',
+    })
+    expect(decision).toMatchObject({ allowed: true, rule: { name: 'trainer-main' } })
+  })
+
+  it.each([
+    ['not YAML', 'version: 1\nrules: [', /not valid YAML/],
+    ['no version', 'rules: []', /"version" must be 1/],
+    ['no rules', 'version: 1\nrules: []', /non-empty list/],
+    ['an unknown top-level field', 'version: 1\nrule: []', /unknown top-level field "rule"/],
+    [
+      'a rule without a name',
+      'version: 1\nrules:\n  - match: {repository: a/b}',
+      /rules\[0\], field "name"/,
+    ],
+    [
+      'an unknown rule field',
+      rule(good + '    ttl: 1h\n'),
+      /rules\[0\] "r1", field "ttl": unknown field/,
+    ],
+    [
+      'no repository',
+      rule('    match: {ref: refs/heads/main}\n    permissions: read-only\n    max-ttl: 1h\n'),
+      /"r1", field "match": must name "repository"/,
+    ],
+    [
+      'an unknown claim',
+      rule(
+        '    match: {repository: a/b, actor: bob}\n    permissions: read-only\n    max-ttl: 1h\n',
+      ),
+      /"actor" is not a claim/,
+    ],
+    [
+      'a repository without owner',
+      rule('    match: {repository: app}\n    permissions: read-only\n    max-ttl: 1h\n'),
+      /write owner\/name/,
+    ],
+    [
+      'a pattern that is not text',
+      rule('    match: {repository: [a/b, 3]}\n    permissions: read-only\n    max-ttl: 1h\n'),
+      /"r1", field "match.repository": must be text/,
+    ],
+    [
+      'unknown permissions',
+      rule('    match: {repository: a/b}\n    permissions: instance_raed\n    max-ttl: 1h\n'),
+      /"r1", field "permissions": .*did you mean instance_read/,
+    ],
+    [
+      'no max-ttl',
+      rule('    match: {repository: a/b}\n    permissions: read-only\n'),
+      /"r1", field "max-ttl"/,
+    ],
+    [
+      'a max-ttl over 7 days',
+      rule('    match: {repository: a/b}\n    permissions: read-only\n    max-ttl: 8d\n'),
+      /field "max-ttl": expected a duration from 1m to 7d/,
+    ],
+    [
+      'a sensitive category without allow-sensitive-permissions',
+      rule('    match: {repository: a/b}\n    permissions: [misc, user_write]\n    max-ttl: 1h\n'),
+      /"r1", field "permissions": it grants user_write, which would let a CI key mint keys/,
+    ],
+    [
+      'a duplicate name',
+      `version: 1\nrules:\n  - name: r1\n${good}  - name: r1\n${good}`,
+      /rules\[1\]: the name "r1" is used twice/,
+    ],
+  ])('refuses %s, naming the rule and field', (_name, text, message) => {
+    expect(() => parsePolicy(text)).toThrow(message)
+  })
+
+  it('grants a sensitive category only with allow-sensitive-permissions: true', () => {
+    const policy = parsePolicy(
+      rule(
+        '    match: {repository: a/b}\n    permissions: [misc, billing_write]\n    max-ttl: 1h\n    allow-sensitive-permissions: true\n',
+      ),
+    )
+    expect(Object.keys(policy.rules[0]?.permissions.api ?? {})).toEqual(['billing_write', 'misc'])
+  })
+
+  it('globs: * stays within one path segment, ** crosses them, the rest is literal', () => {
+    expect(globPattern('octo-org/*').test('octo-org/app')).toBe(true)
+    expect(globPattern('octo-org/*').test('octo-org/app/x')).toBe(false)
+    expect(globPattern('octo-org/*').test('octo-orgX/app')).toBe(false)
+    expect(globPattern('refs/heads/**').test('refs/heads/a/b')).toBe(true)
+    expect(globPattern('a.b/c').test('aXb/c')).toBe(false)
+    expect(globPattern('release-?').test('release-1')).toBe(true)
+  })
+
+  it('a pattern with regular-expression characters matches only itself (generated)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 20 }).filter((s) => !/[*?]/.test(s)),
+        fc.string({ maxLength: 20 }),
+        (literal, other) => {
+          const pattern = globPattern(literal)
+          expect(pattern.test(literal)).toBe(true)
+          if (other !== literal) expect(pattern.test(other)).toBe(false)
+        },
+      ),
+    )
+  })
+})
+
+const permissionsArb: fc.Arbitrary<Permissions> = fc
+  .dictionary(
+    fc.constantFrom(...CATEGORIES),
+    fc.oneof(
+      fc.constant({}),
+      fc.dictionary(
+        fc.constantFrom('create', 'destroy', 'read'),
+        fc.oneof(
+          fc.constant({}),
+          fc.record({
+            constraints: fc.record({ id: fc.record({ eq: fc.integer({ min: 1, max: 3 }) }) }),
+          }),
+        ),
+        { minKeys: 1, maxKeys: 2 },
+      ),
+    ),
+    { minKeys: 1, maxKeys: 4 },
+  )
+  .map((api) => validatePermissions({ api }))
+
+describe('permissionsWithin', () => {
+  it('agrees with the subset rule the Vast emulator applies (generated)', () => {
+    fc.assert(
+      fc.property(permissionsArb, permissionsArb, (granted, requested) => {
+        expect(permissionsWithin(granted, requested)).toBe(covers(granted, requested))
+        expect(permissionsWithin(granted, granted)).toBe(true)
+      }),
+      { numRuns: 500 },
+    )
+  })
+
+  it('names what goes beyond the grant', () => {
+    const granted = validatePermissions({ api: { misc: {}, instance_write: { create: {} } } })
+    const requested = validatePermissions({
+      api: { misc: {}, instance_write: { create: {}, destroy: {} }, billing_write: {} },
+    })
+    expect(excessPermissions(granted, requested)).toEqual([
+      'billing_write',
+      'instance_write.destroy',
+    ])
+  })
+})
+
+describe('the limiter', () => {
+  it('allows the burst, then one request per refill interval, per key', () => {
+    let now = 0
+    const limiter = new MemoryLimiter({ perMinute: 6, burst: 2 }, () => now)
+    expect(limiter.take('a').allowed).toBe(true)
+    expect(limiter.take('a').allowed).toBe(true)
+    const refused = limiter.take('a')
+    expect(refused).toEqual({ allowed: false, retryAfterMs: 10_000 })
+    expect(limiter.take('b').allowed).toBe(true)
+    now = 10_000
+    expect(limiter.take('a').allowed).toBe(true)
+    expect(limiter.take('a').allowed).toBe(false)
+  })
+})
+
+describe('the configuration', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'broker-config-'))
+  const policyFile = join(dir, 'policy.yaml')
+  writeFileSync(policyFile, TEST_POLICY)
+
+  it('reads flags before the environment, with defaults', () => {
+    const config = readConfig(['--policy', policyFile, '--port', '9000'], {
+      BROKER_AUDIENCE: 'https://broker.example',
+      VAST_ADMIN_API_KEY: 'parent-key-value',
+      PORT: '7000',
+    })
+    expect(config).toMatchObject({
+      audience: 'https://broker.example',
+      issuer: 'https://token.actions.githubusercontent.com',
+      apiUrl: 'https://console.vast.ai',
+      port: 9000,
+      sweepIntervalMs: 600_000,
+      limits: { perMinute: 30, burst: 10 },
+    })
+    expect(config.adminKey.reveal()).toBe('parent-key-value')
+    expect(JSON.stringify(config)).not.toContain('parent-key-value')
+  })
+
+  it('names every missing or bad setting by flag and variable, and never prints the key', () => {
+    const keyFile = join(dir, 'key')
+    writeFileSync(keyFile, 'from-a-file\n')
+    expect(
+      readConfig(
+        ['--policy', policyFile, '--audience', 'a', '--admin-key-file', keyFile],
+        {},
+      ).adminKey.reveal(),
+    ).toBe('from-a-file')
+    let message = ''
+    try {
+      readConfig(['--issuer', 'ftp://x'], {
+        VAST_ADMIN_API_KEY: '',
+        BROKER_SWEEP_INTERVAL: 'often',
+      })
+    } catch (error) {
+      message = (error as Error).message
+    }
+    expect(message).toMatch(/--policy \(BROKER_POLICY_FILE\)/)
+    expect(message).toMatch(/--audience \(BROKER_AUDIENCE\)/)
+    expect(message).toMatch(/VAST_ADMIN_API_KEY/)
+    expect(message).toMatch(/--issuer \(BROKER_ISSUER\): "ftp:\/\/x" is not an http\(s\) URL/)
+    expect(message).toMatch(/--sweep-interval \(BROKER_SWEEP_INTERVAL\)/)
+    expect(() => readConfig(['--polciy', 'x'], {})).toThrow(/polciy/)
+  })
+})

@@ -1,0 +1,256 @@
+import { parse as parseYaml } from 'yaml'
+import { formatDuration, parseDuration } from '../src/core/duration.ts'
+import {
+  parsePermissions,
+  PermissionsError,
+  sensitiveCategories,
+  validatePermissions,
+  type Permissions,
+} from '../src/core/permissions.ts'
+
+/**
+ * The broker's trust policy: which GitHub Actions jobs may have a Vast key, with which
+ * permissions at most and for how long at most. Data, validated and compiled once at start; a
+ * policy that does not validate stops the broker with a message naming the rule and the field.
+ *
+ *   version: 1
+ *   rules:
+ *     - name: gpu-trainer-main
+ *       match:
+ *         repository: octo-org/gpu-trainer
+ *         ref: refs/heads/main
+ *         event_name: [push, workflow_dispatch]
+ *       permissions: instance-manager
+ *       max-ttl: 2h
+ *
+ * Rules are tried in order and the **first** whose `match` fits the token decides (deny when none
+ * does). Within `match`, every field listed must fit; a list fits when any of its patterns does.
+ * Patterns are exact text or globs: `*` is any run of characters without `/`, `**` any run at all,
+ * `?` one character other than `/`. Claims are GitHub's OIDC claims (docs/broker.md).
+ */
+
+/** The claims a rule may match on (GitHub's OIDC token claims of the same names). */
+export const MATCH_CLAIMS = [
+  'repository',
+  'repository_owner',
+  'ref',
+  'environment',
+  'job_workflow_ref',
+  'event_name',
+] as const
+export type MatchClaim = (typeof MATCH_CLAIMS)[number]
+
+/** The longest ttl any rule may grant: the action's own ceiling for a job key (7 days). */
+export const MAX_RULE_TTL_MS = 7 * 86_400_000
+
+export interface PolicyRule {
+  name: string
+  /** Claim name to its compiled patterns (any may match); `source` keeps what was written. */
+  match: Partial<Record<MatchClaim, { source: string; pattern: RegExp }[]>>
+  permissions: Permissions
+  maxTtlMs: number
+}
+
+export interface Policy {
+  rules: PolicyRule[]
+}
+
+/** A policy that cannot be used: the message names the rule and the field. */
+export class PolicyError extends Error {}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** A glob as an anchored regular expression (case-sensitive, like GitHub's claim values). */
+export function globPattern(glob: string): RegExp {
+  let source = ''
+  for (let i = 0; i < glob.length; i++) {
+    const char = glob[i] ?? ''
+    if (char === '*' && glob[i + 1] === '*') {
+      source += '.*'
+      i++
+    } else if (char === '*') source += '[^/]*'
+    else if (char === '?') source += '[^/]'
+    else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&')
+  }
+  return new RegExp(`^(?:${source})$`, 's')
+}
+
+/**
+ * Reads and validates a policy file's text (YAML or JSON). Raises PolicyError naming the rule
+ * (`rules[2] "gpu-trainer-main"`) and the field, for: unknown top-level or rule fields, a rule
+ * without a name or with a duplicate one, a `match` that is empty or names a claim the broker does
+ * not match on, a pattern that is not text, a rule whose `repository` is absent or not written as
+ * `owner/name` (deny by default means a rule must say whom it is for), permissions in none of the action's forms, a missing or malformed `max-ttl`.
+ */
+export function parsePolicy(text: string): Policy {
+  let document: unknown
+  try {
+    document = parseYaml(text, { maxAliasCount: 100 })
+  } catch (error) {
+    throw new PolicyError(
+      `the policy is not valid YAML: ${String((error as Error).message).split('\n')[0]}`,
+    )
+  }
+  if (!isObject(document))
+    throw new PolicyError('the policy must be a mapping with "version" and "rules"')
+  const extra = Object.keys(document).filter((key) => key !== 'version' && key !== 'rules')
+  if (extra.length > 0) {
+    throw new PolicyError(
+      `unknown top-level field "${extra[0]}"; a policy has only "version: 1" and "rules"`,
+    )
+  }
+  if (document.version !== 1) throw new PolicyError('"version" must be 1')
+  if (!Array.isArray(document.rules) || document.rules.length === 0) {
+    throw new PolicyError('"rules" must be a non-empty list (deny by default: no rule, no key)')
+  }
+  const names = new Set<string>()
+  const rules = document.rules.map((raw: unknown, index: number) => {
+    const rule = parseRule(raw, index)
+    if (names.has(rule.name))
+      throw new PolicyError(`rules[${index}]: the name "${rule.name}" is used twice`)
+    names.add(rule.name)
+    return rule
+  })
+  return { rules }
+}
+
+const RULE_FIELDS = new Set([
+  'name',
+  'match',
+  'permissions',
+  'max-ttl',
+  'allow-sensitive-permissions',
+])
+
+function parseRule(raw: unknown, index: number): PolicyRule {
+  const at = (field?: string, name?: string) =>
+    `rules[${index}]${name ? ` "${name}"` : ''}${field ? `, field "${field}"` : ''}`
+  if (!isObject(raw))
+    throw new PolicyError(
+      `${at()}: a rule must be a mapping with name, match, permissions and max-ttl`,
+    )
+  const name = raw.name
+  if (typeof name !== 'string' || !/^[\w.-]{1,64}$/.test(name)) {
+    throw new PolicyError(
+      `${at('name')}: give every rule a name of letters, digits, ".", "_" or "-" (at most 64)`,
+    )
+  }
+  const unknown = Object.keys(raw).filter((key) => !RULE_FIELDS.has(key))
+  if (unknown.length > 0) {
+    throw new PolicyError(
+      `${at(unknown[0], name)}: unknown field; a rule has name, match, permissions, max-ttl and allow-sensitive-permissions`,
+    )
+  }
+  const match = parseMatch(raw.match, (field) => at(field, name))
+  let permissions: Permissions
+  try {
+    if (typeof raw.permissions === 'string')
+      permissions = parsePermissions(raw.permissions, (t) => parseYaml(t))
+    else if (
+      Array.isArray(raw.permissions) &&
+      raw.permissions.every((c) => typeof c === 'string')
+    ) {
+      permissions = parsePermissions(raw.permissions.join(', '))
+    } else if (isObject(raw.permissions)) permissions = validatePermissions(raw.permissions)
+    else
+      throw new PermissionsError('it is missing; give a preset, a list of categories or a mapping')
+  } catch (error) {
+    if (!(error instanceof PermissionsError)) throw error
+    throw new PolicyError(`${at('permissions', name)}: ${error.message}`)
+  }
+  const sensitive = sensitiveCategories(permissions)
+  const allowSensitive = raw['allow-sensitive-permissions']
+  if (allowSensitive !== undefined && typeof allowSensitive !== 'boolean') {
+    throw new PolicyError(`${at('allow-sensitive-permissions', name)}: must be true or false`)
+  }
+  if (sensitive.length > 0 && allowSensitive !== true) {
+    throw new PolicyError(
+      `${at('permissions', name)}: it grants ${sensitive.join(', ')}, which would let a CI key mint keys (outliving the rule's max-ttl), spend money or change the team; remove it, or set allow-sensitive-permissions: true on the rule`,
+    )
+  }
+  const ttl = raw['max-ttl']
+  const maxTtlMs = typeof ttl === 'string' ? parseDuration(ttl) : undefined
+  if (maxTtlMs === undefined || maxTtlMs < 60_000 || maxTtlMs > MAX_RULE_TTL_MS) {
+    throw new PolicyError(
+      `${at('max-ttl', name)}: expected a duration from 1m to ${formatDuration(MAX_RULE_TTL_MS)}, such as "2h"`,
+    )
+  }
+  return { name, match, permissions, maxTtlMs }
+}
+
+function parseMatch(raw: unknown, at: (field: string) => string): PolicyRule['match'] {
+  if (!isObject(raw) || Object.keys(raw).length === 0) {
+    throw new PolicyError(
+      `${at('match')}: must be a mapping of claims to patterns, with at least "repository"`,
+    )
+  }
+  const match: PolicyRule['match'] = {}
+  for (const [claim, value] of Object.entries(raw)) {
+    if (!(MATCH_CLAIMS as readonly string[]).includes(claim)) {
+      throw new PolicyError(
+        `${at('match')}: "${claim}" is not a claim the broker matches on; use ${MATCH_CLAIMS.join(', ')}`,
+      )
+    }
+    const list = Array.isArray(value) ? value : [value]
+    if (list.length === 0 || !list.every((item) => typeof item === 'string' && item.length > 0)) {
+      throw new PolicyError(
+        `${at(`match.${claim}`)}: must be text, or a non-empty list of text (exact or glob)`,
+      )
+    }
+    match[claim as MatchClaim] = (list as string[]).map((source) => ({
+      source,
+      pattern: globPattern(source),
+    }))
+  }
+  const repository = match.repository
+  if (!repository)
+    throw new PolicyError(
+      `${at('match')}: must name "repository" (a glob such as "octo-org/*" is fine)`,
+    )
+  if (repository.some(({ source }) => !source.includes('/') && !source.startsWith('**'))) {
+    throw new PolicyError(
+      `${at('match.repository')}: write owner/name, such as "octo-org/gpu-trainer" or "octo-org/*"`,
+    )
+  }
+  return match
+}
+
+/** The claims a decision reads; absent claims are undefined (`environment` outside environments). */
+export type Claims = Partial<Record<MatchClaim, string>>
+
+export type Decision = { allowed: true; rule: PolicyRule } | { allowed: false; reason: string }
+
+/**
+ * The first rule that fits the claims, or a refusal that says what to fix. A refusal names only
+ * rules that already fit the token's repository (the fields of those rules that did not fit), so
+ * a caller learns nothing about the rules of other repositories.
+ */
+export function decide(policy: Policy, claims: Claims): Decision {
+  const nearMisses: string[] = []
+  for (const rule of policy.rules) {
+    const misfits = MATCH_CLAIMS.filter((claim) => {
+      const patterns = rule.match[claim]
+      if (!patterns) return false
+      const value = claims[claim]
+      return value === undefined || !patterns.some(({ pattern }) => pattern.test(value))
+    })
+    if (misfits.length === 0) return { allowed: true, rule }
+    if (!misfits.includes('repository')) {
+      nearMisses.push(
+        `rule "${rule.name}" wants ${misfits.map((claim) => `${claim} ${rule.match[claim]?.map((p) => p.source).join(' or ')}`).join(', ')}`,
+      )
+    }
+  }
+  const seen = MATCH_CLAIMS.filter((claim) => claims[claim] !== undefined)
+    .map((claim) => `${claim}=${claims[claim]}`)
+    .join(', ')
+  return {
+    allowed: false,
+    reason:
+      nearMisses.length > 0
+        ? `no rule of the broker's policy fits this job (${seen}): ${nearMisses.join('; ')}`
+        : `no rule of the broker's policy is for ${claims.repository ?? 'this repository'}; ask the broker's operators to add one (the token says ${seen})`,
+  }
+}

@@ -1,0 +1,314 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { isoSeconds } from '../src/core/key-name.ts'
+import { VastApiError } from '../src/core/vast/errors.ts'
+import { deleteOwnKey, mintKey, sweepExpired, type ClientFactory } from './keys.ts'
+import type { Limiter } from './limits.ts'
+import type { Logger } from './log.ts'
+import { decide, type Policy } from './policy.ts'
+import { checkRequest, parseBody, RequestError } from './requests.ts'
+import { TokenError, type JobIdentity, type TokenVerifier } from './token.ts'
+
+/**
+ * The broker's HTTP API (node:http), stateless:
+ *
+ * - `POST /v1/keys` (`Authorization: Bearer <GitHub OIDC token>`, JSON body, see requests.ts):
+ *   201 `{id, key, name, expires_at, permissions}`.
+ * - `DELETE /v1/keys/{id}` (a fresh token of the same run): 200 `{id, result}` with result
+ *   `deleted` or `already-gone`; 404 when the key is not this run's (or does not exist).
+ * - `GET /healthz`: 200 `{"ok": true}`.
+ *
+ * Every refusal is `{"error": "<what to fix>"}` with 400 (malformed), 401 (token), 403 (policy),
+ * 404, 405, 413, 429 (per-repository limit, with Retry-After), 502 (Vast failed), 503 (the
+ * issuer's keys could not be read). Checks run in this order: token, limit, body, policy; nothing
+ * is sent to Vast before all of them pass.
+ */
+
+export interface BrokerDeps {
+  policy: Policy
+  verify: TokenVerifier
+  limiter: Limiter
+  makeClient: ClientFactory
+  log: Logger
+  now?: () => Date
+}
+
+const MAX_BODY_BYTES = 64 * 1024
+
+class HttpError extends Error {
+  readonly status: number
+  readonly headers: Record<string, string>
+  constructor(status: number, message: string, headers: Record<string, string> = {}) {
+    super(message)
+    this.status = status
+    this.headers = headers
+  }
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-store',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  })
+  res.end(text)
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > MAX_BODY_BYTES)
+      throw new HttpError(413, `the body is larger than ${MAX_BODY_BYTES} bytes`)
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function bearer(req: IncomingMessage): string {
+  const header = req.headers.authorization ?? ''
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+  if (!match?.[1]) {
+    throw new HttpError(
+      401,
+      'send the job\'s GitHub OIDC token as "Authorization: Bearer <token>" (the job needs permissions: id-token: write)',
+      { 'WWW-Authenticate': 'Bearer' },
+    )
+  }
+  return match[1]
+}
+
+/** Creates the broker's request handler and server (not listening yet). */
+export function createBrokerServer(deps: BrokerDeps): Server {
+  const server = createServer((req, res) => {
+    handle(deps, req, res).catch((error: unknown) => {
+      deps.log.error({
+        event: 'internal',
+        decision: 'error',
+        reason: (error as Error)?.name ?? 'error',
+      })
+      if (!res.headersSent) send(res, 500, { error: 'the broker failed; try again later' })
+      else res.destroy()
+    })
+  })
+  server.requestTimeout = 120_000
+  server.headersTimeout = 30_000
+  return server
+}
+
+async function handle(deps: BrokerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = new URL(req.url ?? '/', 'http://broker').pathname
+  const event = `${req.method ?? ''} ${path.replace(/\/\d+$/, '/{id}')}`
+  let identity: JobIdentity | undefined
+  try {
+    if (path === '/healthz') {
+      if (req.method !== 'GET') throw new HttpError(405, 'use GET /healthz', { Allow: 'GET' })
+      return send(res, 200, { ok: true })
+    }
+    const keyPath = /^\/v1\/keys(?:\/(\d{1,15}))?$/.exec(path)
+    if (!keyPath)
+      throw new HttpError(
+        404,
+        'no such route; the broker serves POST /v1/keys, DELETE /v1/keys/{id} and GET /healthz',
+      )
+    const id = keyPath[1] ? Number(keyPath[1]) : undefined
+    if (id === undefined ? req.method !== 'POST' : req.method !== 'DELETE') {
+      throw new HttpError(
+        405,
+        id === undefined ? 'use POST /v1/keys' : 'use DELETE /v1/keys/{id}',
+        {
+          Allow: id === undefined ? 'POST' : 'DELETE',
+        },
+      )
+    }
+    const token = bearer(req)
+    identity = await deps.verify(token)
+    const limit = deps.limiter.take(identity.repository.toLowerCase())
+    if (!limit.allowed) {
+      const seconds = Math.max(1, Math.ceil(limit.retryAfterMs / 1000))
+      throw new HttpError(
+        429,
+        `too many requests for ${identity.repository}; try again in ${seconds} s`,
+        {
+          'Retry-After': String(seconds),
+        },
+      )
+    }
+    if (id === undefined) await create(deps, identity, await readBody(req), res)
+    else await remove(deps, identity, id, res)
+  } catch (error) {
+    const refusal = asRefusal(error)
+    const fields = {
+      event,
+      decision: refusal.status >= 500 ? ('error' as const) : ('deny' as const),
+      reason: refusal.message,
+      status: refusal.status,
+      ...(identity
+        ? { repository: identity.repository, run: `${identity.runId}-${identity.runAttempt}` }
+        : {}),
+    }
+    if (refusal.status >= 500) deps.log.error(fields)
+    else deps.log.warn(fields)
+    send(res, refusal.status, { error: refusal.message }, refusal.headers)
+  }
+}
+
+function asRefusal(error: unknown): {
+  status: number
+  message: string
+  headers: Record<string, string>
+} {
+  if (error instanceof HttpError)
+    return { status: error.status, message: error.message, headers: error.headers }
+  if (error instanceof TokenError) {
+    return {
+      status: error.status,
+      message: error.message,
+      headers: error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {},
+    }
+  }
+  if (error instanceof RequestError)
+    return { status: error.status, message: error.message, headers: {} }
+  if (error instanceof VastApiError) {
+    return { status: 502, message: `Vast.ai failed: ${error.message}`, headers: {} }
+  }
+  throw error
+}
+
+async function create(
+  deps: BrokerDeps,
+  identity: JobIdentity,
+  text: string,
+  res: ServerResponse,
+): Promise<void> {
+  const body = parseBody(text)
+  const decision = decide(deps.policy, identity)
+  if (!decision.allowed) throw new RequestError(decision.reason, 403)
+  const request = checkRequest(body, decision.rule)
+  const minted = await mintKey(deps.makeClient, identity, request, deps.now)
+  deps.log.info({
+    event: 'POST /v1/keys',
+    decision: 'allow',
+    reason: `minted for ${Object.keys(request.permissions.api).join(',')} until ${isoSeconds(minted.expiresAt)}`,
+    repository: identity.repository,
+    run: `${identity.runId}-${identity.runAttempt}`,
+    key_id: minted.id,
+    rule: decision.rule.name,
+    status: 201,
+  })
+  send(res, 201, {
+    id: minted.id,
+    key: minted.key.reveal(),
+    name: minted.name,
+    expires_at: isoSeconds(minted.expiresAt),
+    permissions: request.permissions,
+  })
+}
+
+async function remove(
+  deps: BrokerDeps,
+  identity: JobIdentity,
+  id: number,
+  res: ServerResponse,
+): Promise<void> {
+  const outcome = await deleteOwnKey(deps.makeClient, identity, id)
+  const context = {
+    repository: identity.repository,
+    run: `${identity.runId}-${identity.runAttempt}`,
+    key_id: id,
+  }
+  if (outcome.result === 'refused') {
+    deps.log.warn({
+      event: 'DELETE /v1/keys/{id}',
+      decision: 'deny',
+      reason: outcome.reason,
+      status: 404,
+      ...context,
+    })
+    return send(res, 404, {
+      error: `key ${id} is not a key of ${identity.repository} run ${identity.runId}; only the run that got a key can delete it`,
+    })
+  }
+  deps.log.info({
+    event: 'DELETE /v1/keys/{id}',
+    decision: 'allow',
+    reason: outcome.result,
+    status: 200,
+    ...context,
+  })
+  send(res, 200, { id, result: outcome.result })
+}
+
+/** A listening broker: its URL, its server, and close() (stops the sweep timer too). */
+export interface RunningBroker {
+  url: string
+  server: Server
+  /** Runs one sweep now (what the timer does). */
+  sweep(): Promise<void>
+  close(): Promise<void>
+}
+
+export interface ListenOptions {
+  host?: string
+  port?: number
+  /** 0 disables the timer. */
+  sweepIntervalMs?: number
+  sweepGraceMs?: number
+}
+
+/** Starts the broker: listens, and sweeps its expired keys every `sweepIntervalMs`. */
+export async function startBroker(
+  deps: BrokerDeps,
+  options: ListenOptions = {},
+): Promise<RunningBroker> {
+  const server = createBrokerServer(deps)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve)
+  })
+  const address = server.address() as AddressInfo
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  let sweeping: Promise<void> | undefined
+  const sweep = () =>
+    (sweeping ??= sweepExpired(deps.makeClient, options.sweepGraceMs ?? 5 * 60_000, deps.now)
+      .then((result) => {
+        deps.log.info({
+          event: 'sweep',
+          decision: 'allow',
+          reason: `deleted ${result.deleted.length}, failed ${result.failed}`,
+          count: result.deleted.length,
+        })
+      })
+      .catch((error: unknown) => {
+        deps.log.error({
+          event: 'sweep',
+          decision: 'error',
+          reason: error instanceof Error ? error.message : 'error',
+        })
+      })
+      .finally(() => {
+        sweeping = undefined
+      }))
+  const interval = options.sweepIntervalMs ?? 0
+  const timer = interval > 0 ? setInterval(() => void sweep(), interval) : undefined
+  timer?.unref()
+  return {
+    url: `http://${host}:${address.port}`,
+    server,
+    sweep,
+    close: async () => {
+      if (timer) clearInterval(timer)
+      await sweeping
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}

@@ -1,0 +1,365 @@
+export const id = 823;
+export const ids = [823,338];
+export const modules = {
+
+/***/ 8823:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   runBrokerCreate: () => (/* binding */ runBrokerCreate),
+/* harmony export */   runBrokerPost: () => (/* binding */ runBrokerPost)
+/* harmony export */ });
+/* unused harmony exports BROKER_STATE, BrokerError */
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4660);
+/* harmony import */ var _core_secret_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2559);
+/* harmony import */ var _create_post_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2413);
+/* harmony import */ var _create_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1338);
+/* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5450);
+
+
+
+
+
+
+/**
+ * Create mode with `broker-url`: the key comes from the key broker (docs/broker.md) in exchange
+ * for the job's GitHub OIDC token; the job holds no parent key. Main asks the runner for a token
+ * with the broker's audience, masks it, sends it with the request, masks the key and hands it out
+ * exactly as create mode does. Post asks for a fresh token and deletes the key through the broker.
+ * The token is never saved in state (state is logged with debug on).
+ *
+ * The runner's side (GitHub's "About security hardening with OpenID Connect", and
+ * `@actions/core`'s getIDToken): a job with `permissions: id-token: write` gets
+ * ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN; `GET <url>&audience=<aud>` with
+ * `Authorization: Bearer <request token>` answers `{"value": "<jwt>"}`.
+ */
+const BROKER_STATE = {
+    mode: 'mode',
+    broker: 'broker',
+    keyId: 'key-id',
+};
+/** A failure talking to the runner's token service or to the broker; the message says what to do. */
+class BrokerError extends Error {
+}
+/** Main step. */
+async function runBrokerCreate(settings, deps) {
+    const { runner } = deps;
+    if (settings.exportConfig)
+        (0,_config_file_js__WEBPACK_IMPORTED_MODULE_1__/* .checkConfigFileFree */ .rV)(deps.configFilePath);
+    const state = {
+        url: settings.broker.url,
+        audience: settings.broker.audience,
+        cleanupFailure: settings.cleanupFailure,
+        requestTimeoutMs: settings.requestTimeoutMs,
+    };
+    runner.saveState(BROKER_STATE.mode, 'broker');
+    runner.saveState(BROKER_STATE.broker, JSON.stringify(state));
+    const token = await requestIdToken(settings.broker.audience, deps, settings.requestTimeoutMs);
+    const body = {
+        permissions: settings.permissions,
+        ttl: `${Math.round(settings.ttlMs / 1000)}s`,
+        'key-name': settings.label,
+        job: settings.context.job,
+    };
+    const answer = await callBroker(deps, state, 'POST', '/v1/keys', token, body, settings.maxAttempts);
+    // Masked before it is checked: even a malformed answer's key never reaches the log.
+    const answerKey = answer?.key;
+    if (typeof answerKey === 'string' && answerKey)
+        runner.setSecret(answerKey);
+    const created = readMinted(answer);
+    runner.saveState(BROKER_STATE.keyId, String(created.id));
+    await (0,_create_js__WEBPACK_IMPORTED_MODULE_4__/* .handOutKey */ .H)(settings, created, {
+        runner,
+        configFilePath: deps.configFilePath,
+        discard: async () => {
+            const fresh = await requestIdToken(state.audience, deps, state.requestTimeoutMs);
+            await callBroker(deps, state, 'DELETE', `/v1/keys/${created.id}`, fresh, undefined, 2);
+        },
+        from: ` from the key broker at ${new URL(state.url).host}`,
+    });
+}
+/** Post step: delete the key through the broker, with a fresh token. */
+async function runBrokerPost(deps) {
+    const { runner } = deps;
+    (0,_create_post_js__WEBPACK_IMPORTED_MODULE_3__/* .removeExportedConfig */ .G)(runner);
+    const state = (0,_mint_js__WEBPACK_IMPORTED_MODULE_5__/* .readJson */ .Vh)(runner.getState(BROKER_STATE.broker));
+    const keyId = Number(runner.getState(BROKER_STATE.keyId)) || undefined;
+    if (!state || !keyId) {
+        runner.info('Nothing to delete: the main step got no key from the broker (a key the broker made whose answer was lost is deleted by its sweep at the deadline).');
+        return;
+    }
+    try {
+        const token = await requestIdToken(state.audience, deps, state.requestTimeoutMs);
+        const answer = await callBroker(deps, state, 'DELETE', `/v1/keys/${keyId}`, token, undefined, 3);
+        const result = answer.result;
+        runner.info(result === 'deleted'
+            ? `Deleted Vast.ai key ${keyId} through the key broker.`
+            : `Vast.ai key ${keyId} was already gone.`);
+    }
+    catch (error) {
+        const message = `Could not delete the Vast.ai key ${keyId} through the key broker: ${error.message}. The broker's sweep deletes it after its deadline.`;
+        if (state.cleanupFailure === 'fail')
+            runner.setFailed(message);
+        else
+            runner.warning(message);
+    }
+}
+/** Asks the runner for an OIDC token with `audience`; masks it before anything else. */
+async function requestIdToken(audience, deps, timeoutMs) {
+    const url = deps.env.ACTIONS_ID_TOKEN_REQUEST_URL;
+    const requestToken = deps.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+    if (!url || !requestToken) {
+        throw new BrokerError('broker-url needs an OIDC token, and the runner gave this job none: add `permissions: id-token: write` to the job ' +
+            '(or the workflow). A pull_request workflow from a fork gets no token unless the repository allows it.');
+    }
+    deps.runner.setSecret(requestToken);
+    const target = `${url}${url.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`;
+    const response = await send(deps, target, {
+        method: 'GET',
+        headers: { Authorization: `Bearer ${requestToken}`, Accept: 'application/json' },
+        timeoutMs,
+        what: "the runner's OIDC token service",
+    });
+    const text = await response.text();
+    if (response.status !== 200) {
+        throw new BrokerError(`the runner refused the OIDC token request (HTTP ${response.status}); check that the job has permissions: id-token: write`);
+    }
+    let value;
+    try {
+        value = JSON.parse(text).value;
+    }
+    catch {
+        value = undefined;
+    }
+    if (typeof value !== 'string' || !value) {
+        throw new BrokerError("the runner's OIDC token answer holds no token");
+    }
+    deps.runner.setSecret(value);
+    return new _core_secret_js__WEBPACK_IMPORTED_MODULE_2__/* .Secret */ .z(value);
+}
+/**
+ * One broker call, tried again on 429, 502 and 503 (the broker refused or Vast failed before a key
+ * was handed out) and on a refused connection, within `attempts` and the deadline.
+ */
+async function callBroker(deps, state, method, path, token, body, attempts) {
+    for (let attempt = 1;; attempt++) {
+        let response;
+        let refused = false;
+        try {
+            response = await send(deps, `${state.url}${path}`, {
+                method,
+                headers: {
+                    Authorization: `Bearer ${token.reveal()}`,
+                    Accept: 'application/json',
+                    ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+                },
+                ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+                // The broker bounds its own work (a mint waits at most 60 s for Vast's create rate, a
+                // delete 30 s); giving up earlier would lose the answer to a key it still makes.
+                timeoutMs: Math.max(state.requestTimeoutMs, method === 'POST' ? 90_000 : 45_000),
+                what: 'the key broker',
+            });
+        }
+        catch (error) {
+            if (!(error instanceof BrokerError && /ECONNREFUSED/.test(error.message)))
+                throw error;
+            if (attempt >= attempts)
+                throw error;
+            refused = true;
+        }
+        const text = response ? await response.text() : '';
+        const data = parseJson(text);
+        if (response && response.status >= 200 && response.status < 300)
+            return data;
+        const retryable = refused || [429, 502, 503].includes(response?.status ?? 0);
+        const waitMs = Math.min(30_000, retryAfterMs(response) ?? 1000 * 2 ** (attempt - 1));
+        if (!retryable || attempt >= attempts || Date.now() + waitMs >= deps.deadline()) {
+            throw new BrokerError(`the key broker answered ${method} ${path.replace(/\d+$/, '{id}')} with HTTP ${response?.status ?? 'no answer'}: ${
+            // Once a key is handed out, the broker's own words are not repeated: a step that only
+            // knows the key's id (post) could not scrub the key from them.
+            method === 'POST' ? brokerMessage(data) : deleteRefusal(response?.status)}`);
+        }
+        deps.runner.info(`The key broker answered HTTP ${response?.status ?? 'no answer'}; trying again in ${Math.ceil(waitMs / 1000)} s.`);
+        await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(waitMs, undefined, deps.signal ? { signal: deps.signal } : {});
+    }
+}
+async function send(deps, url, request) {
+    const remaining = deps.deadline() - Date.now();
+    if (remaining <= 0)
+        throw new BrokerError(`no time left to call ${request.what}`);
+    const signals = [AbortSignal.timeout(Math.min(request.timeoutMs, remaining))];
+    if (deps.signal)
+        signals.push(deps.signal);
+    try {
+        return await deps.fetch(url, {
+            method: request.method,
+            headers: request.headers,
+            body: request.body,
+            signal: AbortSignal.any(signals),
+        });
+    }
+    catch (error) {
+        const code = error?.code ??
+            error?.cause?.code;
+        throw new BrokerError(`could not reach ${request.what} (${typeof code === 'string' ? code : (error?.name ?? 'error')})`);
+    }
+}
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function retryAfterMs(response) {
+    const value = response?.headers.get('retry-after');
+    return value && /^\d+$/.test(value) ? Number(value) * 1000 : undefined;
+}
+/** The broker's `error` text, one line and bounded (it is shown in the log, through the runner). */
+function brokerMessage(data) {
+    const error = data?.error;
+    return typeof error === 'string' && error
+        ? error.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').slice(0, 500)
+        : 'no explanation';
+}
+/** Why a delete was refused, in the action's words (see callBroker). */
+function deleteRefusal(status) {
+    if (status === 401) {
+        return "it refused the job's OIDC token (check broker-audience against the broker's BROKER_AUDIENCE, and the broker's log)";
+    }
+    if (status === 404)
+        return "it found no key with this id made for this run (the broker's log says why)";
+    if (status === 429)
+        return 'too many requests from this repository; it was still rate limited';
+    return "the broker or Vast.ai failed (the broker's log says why)";
+}
+function readMinted(data) {
+    const record = (data ?? {});
+    const { id, key, name } = record;
+    const expiresAt = new Date(typeof record.expires_at === 'string' ? record.expires_at : NaN);
+    if (typeof id !== 'number' ||
+        !Number.isSafeInteger(id) ||
+        id <= 0 ||
+        typeof key !== 'string' ||
+        !key ||
+        typeof name !== 'string' ||
+        Number.isNaN(expiresAt.getTime())) {
+        throw new BrokerError("the key broker's answer has no key id, key, name or expires_at; a key it made is deleted by the broker's sweep at its deadline");
+    }
+    return { id, key: new _core_secret_js__WEBPACK_IMPORTED_MODULE_2__/* .Secret */ .z(key), name, expiresAt };
+}
+
+
+/***/ }),
+
+/***/ 1338:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   H: () => (/* binding */ handOutKey),
+/* harmony export */   runCreate: () => (/* binding */ runCreate)
+/* harmony export */ });
+/* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4660);
+/* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1394);
+/* harmony import */ var _core_permissions_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6501);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8855);
+/* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
+/* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5450);
+/* harmony import */ var _create_post_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2413);
+
+
+
+
+
+
+
+/** Main step: mint the scoped key, mask it, hand it out, remember its id. */
+async function runCreate(settings, deps) {
+    const { runner } = deps;
+    if (settings.exportConfig)
+        (0,_config_file_js__WEBPACK_IMPORTED_MODULE_0__/* .checkConfigFileFree */ .rV)(deps.configFilePath);
+    const kind = settings.revoke === 'never' ? 'keep' : 'job';
+    // Loaded only for a dry run: the main and post steps of a real run never need it.
+    if (settings.dryRun)
+        return (await __webpack_require__.e(/* import() */ 365).then(__webpack_require__.bind(__webpack_require__, 4365))).planCreate(settings, kind, deps);
+    const created = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .mintKey */ .uY)({ ...settings, kind }, deps);
+    await handOutKey(settings, created, {
+        runner,
+        configFilePath: deps.configFilePath,
+        // Nobody can use a key the step fails to hand out: delete it now, whatever revoke says.
+        discard: () => deps.cleanupClient().then((client) => (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, created.id)),
+    });
+}
+/**
+ * Hands a masked key out exactly as create mode does: the config file (export-config), the
+ * outputs, VAST_API_KEY (export-env), a log line and the job summary. The key must already be
+ * masked (runner.setSecret) by whoever got it.
+ */
+async function handOutKey(settings, created, deps) {
+    const { runner } = deps;
+    const { name, expiresAt } = created;
+    if (settings.exportConfig) {
+        let written;
+        try {
+            written = (0,_config_file_js__WEBPACK_IMPORTED_MODULE_0__/* .writeConfigFile */ .o5)(deps.configFilePath, created.key);
+        }
+        catch (error) {
+            await deps
+                .discard()
+                .catch(() => runner.info(`Key ${created.id} is left to the post step or a sweep.`));
+            throw error;
+        }
+        runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.configFile, JSON.stringify(written));
+        runner.info(`Wrote the key to ${written.path} (mode 0600) for the Vast CLI and SDK.`);
+    }
+    const permissions = (0,_core_permissions_js__WEBPACK_IMPORTED_MODULE_2__/* .permissionsJson */ .FU)(settings.permissions);
+    runner.setOutput('api-key', created.key);
+    runner.setOutput('key-id', String(created.id));
+    runner.setOutput('key-name', name);
+    runner.setOutput('expires-at', (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(expiresAt));
+    runner.setOutput('permissions', permissions);
+    if (settings.exportEnv)
+        runner.exportVariable('VAST_API_KEY', created.key);
+    const categories = Object.keys(settings.permissions.api).join(', ');
+    runner.info(`${deps.from ? 'Got' : 'Created'} Vast.ai key ${created.id}${deps.from ?? ''} (${categories}), deadline ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(expiresAt)}; ` +
+        (settings.revoke === 'post'
+            ? 'it is deleted when the job ends.'
+            : 'revoke: never, so a sweep or a delete step must end it.'));
+    runner.appendSummary(`### Vast.ai scoped key\n\n` +
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .markdownTable */ .Q)(['Key id', 'Name', 'Permissions', 'Deadline', 'Deleted'], [
+            [
+                String(created.id),
+                name,
+                permissions,
+                (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(expiresAt),
+                settings.revoke === 'post'
+                    ? 'by the post step (its line follows)'
+                    : 'by a sweep or delete step',
+            ],
+        ]));
+}
+
+
+/***/ }),
+
+/***/ 8855:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Q: () => (/* binding */ markdownTable)
+/* harmony export */ });
+/** A Markdown table for the job summary; cells are escaped so a name cannot break the table. */
+function markdownTable(headers, rows) {
+    const cell = (text) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
+    return ([line(headers), `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n') +
+        '\n');
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,310 @@
+import { setTimeout as delay } from 'node:timers/promises'
+import { checkConfigFileFree } from '../config-file.ts'
+import type { BrokerSettings, CreateSettings } from '../inputs/index.ts'
+import type { Runner } from '../runner.ts'
+import { Secret } from '../core/secret.ts'
+import type { FetchLike, HttpResponse } from '../core/vast/transport.ts'
+import { removeExportedConfig } from './create-post.ts'
+import { handOutKey } from './create.ts'
+import { readJson } from './mint.ts'
+
+/**
+ * Create mode with `broker-url`: the key comes from the key broker (docs/broker.md) in exchange
+ * for the job's GitHub OIDC token; the job holds no parent key. Main asks the runner for a token
+ * with the broker's audience, masks it, sends it with the request, masks the key and hands it out
+ * exactly as create mode does. Post asks for a fresh token and deletes the key through the broker.
+ * The token is never saved in state (state is logged with debug on).
+ *
+ * The runner's side (GitHub's "About security hardening with OpenID Connect", and
+ * `@actions/core`'s getIDToken): a job with `permissions: id-token: write` gets
+ * ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN; `GET <url>&audience=<aud>` with
+ * `Authorization: Bearer <request token>` answers `{"value": "<jwt>"}`.
+ */
+
+export const BROKER_STATE = {
+  mode: 'mode',
+  broker: 'broker',
+  keyId: 'key-id',
+} as const
+
+/** What post needs: nothing secret. */
+interface BrokerState {
+  url: string
+  audience: string
+  cleanupFailure: 'warn' | 'fail'
+  requestTimeoutMs: number
+}
+
+export interface BrokerDeps {
+  runner: Runner
+  env: NodeJS.ProcessEnv
+  fetch: FetchLike
+  configFilePath: string
+  /** Nothing is sent past this moment (epoch ms). */
+  deadline: () => number
+  signal?: AbortSignal
+}
+
+/** A failure talking to the runner's token service or to the broker; the message says what to do. */
+export class BrokerError extends Error {}
+
+/** Main step. */
+export async function runBrokerCreate(
+  settings: CreateSettings & { broker: BrokerSettings },
+  deps: BrokerDeps,
+): Promise<void> {
+  const { runner } = deps
+  if (settings.exportConfig) checkConfigFileFree(deps.configFilePath)
+  const state: BrokerState = {
+    url: settings.broker.url,
+    audience: settings.broker.audience,
+    cleanupFailure: settings.cleanupFailure,
+    requestTimeoutMs: settings.requestTimeoutMs,
+  }
+  runner.saveState(BROKER_STATE.mode, 'broker')
+  runner.saveState(BROKER_STATE.broker, JSON.stringify(state))
+  const token = await requestIdToken(settings.broker.audience, deps, settings.requestTimeoutMs)
+  const body = {
+    permissions: settings.permissions,
+    ttl: `${Math.round(settings.ttlMs / 1000)}s`,
+    'key-name': settings.label,
+    job: settings.context.job,
+  }
+  const answer = await callBroker(
+    deps,
+    state,
+    'POST',
+    '/v1/keys',
+    token,
+    body,
+    settings.maxAttempts,
+  )
+  // Masked before it is checked: even a malformed answer's key never reaches the log.
+  const answerKey = (answer as { key?: unknown } | undefined)?.key
+  if (typeof answerKey === 'string' && answerKey) runner.setSecret(answerKey)
+  const created = readMinted(answer)
+  runner.saveState(BROKER_STATE.keyId, String(created.id))
+  await handOutKey(settings, created, {
+    runner,
+    configFilePath: deps.configFilePath,
+    discard: async () => {
+      const fresh = await requestIdToken(state.audience, deps, state.requestTimeoutMs)
+      await callBroker(deps, state, 'DELETE', `/v1/keys/${created.id}`, fresh, undefined, 2)
+    },
+    from: ` from the key broker at ${new URL(state.url).host}`,
+  })
+}
+
+/** Post step: delete the key through the broker, with a fresh token. */
+export async function runBrokerPost(deps: BrokerDeps): Promise<void> {
+  const { runner } = deps
+  removeExportedConfig(runner)
+  const state = readJson<BrokerState>(runner.getState(BROKER_STATE.broker))
+  const keyId = Number(runner.getState(BROKER_STATE.keyId)) || undefined
+  if (!state || !keyId) {
+    runner.info(
+      'Nothing to delete: the main step got no key from the broker (a key the broker made whose answer was lost is deleted by its sweep at the deadline).',
+    )
+    return
+  }
+  try {
+    const token = await requestIdToken(state.audience, deps, state.requestTimeoutMs)
+    const answer = await callBroker(deps, state, 'DELETE', `/v1/keys/${keyId}`, token, undefined, 3)
+    const result = (answer as { result?: unknown }).result
+    runner.info(
+      result === 'deleted'
+        ? `Deleted Vast.ai key ${keyId} through the key broker.`
+        : `Vast.ai key ${keyId} was already gone.`,
+    )
+  } catch (error) {
+    const message = `Could not delete the Vast.ai key ${keyId} through the key broker: ${(error as Error).message}. The broker's sweep deletes it after its deadline.`
+    if (state.cleanupFailure === 'fail') runner.setFailed(message)
+    else runner.warning(message)
+  }
+}
+
+/** Asks the runner for an OIDC token with `audience`; masks it before anything else. */
+async function requestIdToken(
+  audience: string,
+  deps: BrokerDeps,
+  timeoutMs: number,
+): Promise<Secret> {
+  const url = deps.env.ACTIONS_ID_TOKEN_REQUEST_URL
+  const requestToken = deps.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
+  if (!url || !requestToken) {
+    throw new BrokerError(
+      'broker-url needs an OIDC token, and the runner gave this job none: add `permissions: id-token: write` to the job ' +
+        '(or the workflow). A pull_request workflow from a fork gets no token unless the repository allows it.',
+    )
+  }
+  deps.runner.setSecret(requestToken)
+  const target = `${url}${url.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`
+  const response = await send(deps, target, {
+    method: 'GET',
+    headers: { Authorization: `Bearer ${requestToken}`, Accept: 'application/json' },
+    timeoutMs,
+    what: "the runner's OIDC token service",
+  })
+  const text = await response.text()
+  if (response.status !== 200) {
+    throw new BrokerError(
+      `the runner refused the OIDC token request (HTTP ${response.status}); check that the job has permissions: id-token: write`,
+    )
+  }
+  let value: unknown
+  try {
+    value = (JSON.parse(text) as { value?: unknown }).value
+  } catch {
+    value = undefined
+  }
+  if (typeof value !== 'string' || !value) {
+    throw new BrokerError("the runner's OIDC token answer holds no token")
+  }
+  deps.runner.setSecret(value)
+  return new Secret(value)
+}
+
+/**
+ * One broker call, tried again on 429, 502 and 503 (the broker refused or Vast failed before a key
+ * was handed out) and on a refused connection, within `attempts` and the deadline.
+ */
+async function callBroker(
+  deps: BrokerDeps,
+  state: BrokerState,
+  method: 'POST' | 'DELETE',
+  path: string,
+  token: Secret,
+  body: unknown,
+  attempts: number,
+): Promise<unknown> {
+  for (let attempt = 1; ; attempt++) {
+    let response: HttpResponse | undefined
+    let refused = false
+    try {
+      response = await send(deps, `${state.url}${path}`, {
+        method,
+        headers: {
+          Authorization: `Bearer ${token.reveal()}`,
+          Accept: 'application/json',
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        // The broker bounds its own work (a mint waits at most 60 s for Vast's create rate, a
+        // delete 30 s); giving up earlier would lose the answer to a key it still makes.
+        timeoutMs: Math.max(state.requestTimeoutMs, method === 'POST' ? 90_000 : 45_000),
+        what: 'the key broker',
+      })
+    } catch (error) {
+      if (!(error instanceof BrokerError && /ECONNREFUSED/.test(error.message))) throw error
+      if (attempt >= attempts) throw error
+      refused = true
+    }
+    const text = response ? await response.text() : ''
+    const data = parseJson(text)
+    if (response && response.status >= 200 && response.status < 300) return data
+    const retryable = refused || [429, 502, 503].includes(response?.status ?? 0)
+    const waitMs = Math.min(30_000, retryAfterMs(response) ?? 1000 * 2 ** (attempt - 1))
+    if (!retryable || attempt >= attempts || Date.now() + waitMs >= deps.deadline()) {
+      throw new BrokerError(
+        `the key broker answered ${method} ${path.replace(/\d+$/, '{id}')} with HTTP ${response?.status ?? 'no answer'}: ${
+          // Once a key is handed out, the broker's own words are not repeated: a step that only
+          // knows the key's id (post) could not scrub the key from them.
+          method === 'POST' ? brokerMessage(data) : deleteRefusal(response?.status)
+        }`,
+      )
+    }
+    deps.runner.info(
+      `The key broker answered HTTP ${response?.status ?? 'no answer'}; trying again in ${Math.ceil(waitMs / 1000)} s.`,
+    )
+    await delay(waitMs, undefined, deps.signal ? { signal: deps.signal } : {})
+  }
+}
+
+async function send(
+  deps: BrokerDeps,
+  url: string,
+  request: {
+    method: string
+    headers: Record<string, string>
+    body?: string
+    timeoutMs: number
+    what: string
+  },
+): Promise<HttpResponse> {
+  const remaining = deps.deadline() - Date.now()
+  if (remaining <= 0) throw new BrokerError(`no time left to call ${request.what}`)
+  const signals = [AbortSignal.timeout(Math.min(request.timeoutMs, remaining))]
+  if (deps.signal) signals.push(deps.signal)
+  try {
+    return await deps.fetch(url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal: AbortSignal.any(signals),
+    })
+  } catch (error) {
+    const code =
+      (error as { code?: unknown; cause?: { code?: unknown } })?.code ??
+      (error as { cause?: { code?: unknown } })?.cause?.code
+    throw new BrokerError(
+      `could not reach ${request.what} (${typeof code === 'string' ? code : ((error as Error)?.name ?? 'error')})`,
+    )
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return undefined
+  }
+}
+
+function retryAfterMs(response: HttpResponse | undefined): number | undefined {
+  const value = response?.headers.get('retry-after')
+  return value && /^\d+$/.test(value) ? Number(value) * 1000 : undefined
+}
+
+/** The broker's `error` text, one line and bounded (it is shown in the log, through the runner). */
+function brokerMessage(data: unknown): string {
+  const error = (data as { error?: unknown } | undefined)?.error
+  return typeof error === 'string' && error
+    ? error.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').slice(0, 500)
+    : 'no explanation'
+}
+
+/** Why a delete was refused, in the action's words (see callBroker). */
+function deleteRefusal(status: number | undefined): string {
+  if (status === 401) {
+    return "it refused the job's OIDC token (check broker-audience against the broker's BROKER_AUDIENCE, and the broker's log)"
+  }
+  if (status === 404)
+    return "it found no key with this id made for this run (the broker's log says why)"
+  if (status === 429) return 'too many requests from this repository; it was still rate limited'
+  return "the broker or Vast.ai failed (the broker's log says why)"
+}
+
+function readMinted(data: unknown): {
+  id: number
+  key: Secret
+  name: string
+  expiresAt: Date
+} {
+  const record = (data ?? {}) as Record<string, unknown>
+  const { id, key, name } = record
+  const expiresAt = new Date(typeof record.expires_at === 'string' ? record.expires_at : NaN)
+  if (
+    typeof id !== 'number' ||
+    !Number.isSafeInteger(id) ||
+    id <= 0 ||
+    typeof key !== 'string' ||
+    !key ||
+    typeof name !== 'string' ||
+    Number.isNaN(expiresAt.getTime())
+  ) {
+    throw new BrokerError(
+      "the key broker's answer has no key id, key, name or expires_at; a key it made is deleted by the broker's sweep at its deadline",
+    )
+  }
+  return { id, key: new Secret(key), name, expiresAt }
+}
