@@ -79,7 +79,13 @@ describe('README and action.yml', () => {
           for (const input of Object.keys(step.with ?? {})) {
             expect(Object.keys(action.inputs)).toContain(input)
           }
-          expect(step.with?.['admin-api-key']).toBe('${{ secrets.VAST_ADMIN_API_KEY }}')
+          // Every example takes the parent key from a secret, or a broker instead (then never both).
+          if (step.with?.['broker-url'] === undefined) {
+            expect(step.with?.['admin-api-key']).toBe('${{ secrets.VAST_ADMIN_API_KEY }}')
+          } else {
+            expect(step.with['admin-api-key']).toBeUndefined()
+            expect(step.with['broker-url']).toMatch(/^https:\/\//)
+          }
         }
       }
     }
