@@ -96,6 +96,69 @@ describe('the trust policy', () => {
     expect(() => parsePolicy(text)).toThrow(message)
   })
 
+  it.each([
+    ['*/*', 'repository'],
+    ['**', 'repository'],
+    ['acme-ml*/*', 'repository'],
+    ['?cme/app', 'repository'],
+  ])(
+    'refuses repository %s (a glob owner: any repository on GitHub) without allow-any-owner',
+    (pattern, field) => {
+      const text = rule(
+        `    match: {repository: "${pattern}"}\n    permissions: read-only\n    max-ttl: 1h\n`,
+      )
+      expect(() => parsePolicy(text)).toThrow(
+        new RegExp(`"r1", field "match.${field}": .*glob in the owner part.*allow-any-owner: true`),
+      )
+      const allowed = parsePolicy(
+        text.replace('max-ttl: 1h', 'max-ttl: 1h\n    allow-any-owner: true'),
+      )
+      expect(allowed.warnings).toEqual([
+        expect.stringMatching(/rule "r1" admits repositories of any owner/),
+      ])
+      expect(decide(allowed, { repository: 'stranger/app' }).allowed).toBe(
+        pattern !== 'acme-ml*/*' && pattern !== '?cme/app',
+      )
+    },
+  )
+
+  it('refuses a repository_owner glob, accepts an owner pinned by repository_owner or its id', () => {
+    expect(() =>
+      parsePolicy(
+        rule(
+          '    match: {repository: "*/app", repository_owner: "octo*"}\n    permissions: read-only\n    max-ttl: 1h\n',
+        ),
+      ),
+    ).toThrow(/field "match.repository_owner": "octo\*" has a glob in the owner part/)
+    for (const pin of ['repository_owner: octo-org', 'repository_owner_id: 4242']) {
+      const policy = parsePolicy(
+        rule(
+          `    match: {repository: "*/app", ${pin}}\n    permissions: read-only\n    max-ttl: 1h\n`,
+        ),
+      )
+      expect(policy.warnings).toEqual([])
+    }
+    expect(parsePolicy(rule(good)).warnings).toEqual([])
+  })
+
+  it('matches repository_id and repository_owner_id exactly, and refuses globs in them', () => {
+    const policy = parsePolicy(
+      rule(
+        '    match: {repository: octo-org/app, repository_id: [123, "456"]}\n    permissions: read-only\n    max-ttl: 1h\n',
+      ),
+    )
+    expect(decide(policy, { repository: 'octo-org/app', repository_id: '456' }).allowed).toBe(true)
+    expect(decide(policy, { repository: 'octo-org/app', repository_id: '789' }).allowed).toBe(false)
+    expect(decide(policy, { repository: 'octo-org/app' }).allowed).toBe(false)
+    expect(() =>
+      parsePolicy(
+        rule(
+          '    match: {repository: octo-org/app, repository_owner_id: "12*"}\n    permissions: read-only\n    max-ttl: 1h\n',
+        ),
+      ),
+    ).toThrow(/field "match.repository_owner_id": write the number as text/)
+  })
+
   it('grants a sensitive category only with allow-sensitive-permissions: true', () => {
     const policy = parsePolicy(
       rule(

@@ -105,7 +105,7 @@ export function readConfig(args: string[], env: NodeJS.ProcessEnv): BrokerConfig
     return value
   }
 
-  let policy: Policy = { rules: [] }
+  let policy: Policy = { rules: [], warnings: [] }
   const policyFile = get('policy')
   if (!policyFile) problems.push(`${where('policy')}: give the trust policy file (YAML)`)
   else {

@@ -8,6 +8,7 @@ import { jsonLogger } from './log.ts'
 const log = jsonLogger()
 try {
   const config = readConfig(process.argv.slice(2), process.env)
+  for (const warning of config.policy.warnings) log.warn({ event: 'policy', reason: warning })
   const broker = await buildBroker(config, { log, fetch: await createFetch(process.env) })
   log.info({
     event: 'start',

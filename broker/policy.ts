@@ -33,12 +33,21 @@ import {
 export const MATCH_CLAIMS = [
   'repository',
   'repository_owner',
+  'repository_id',
+  'repository_owner_id',
   'ref',
   'environment',
   'job_workflow_ref',
   'event_name',
 ] as const
 export type MatchClaim = (typeof MATCH_CLAIMS)[number]
+
+/**
+ * Claims matched exactly (numbers): GitHub's `repository_id` and `repository_owner_id` never
+ * change when a repository or an organisation is renamed, deleted and its name registered again
+ * by someone else, so a rule pinned on them survives name reuse.
+ */
+export const ID_CLAIMS: readonly MatchClaim[] = ['repository_id', 'repository_owner_id']
 
 /** The longest ttl any rule may grant: the action's own ceiling for a job key (7 days). */
 export const MAX_RULE_TTL_MS = 7 * 86_400_000
@@ -49,10 +58,14 @@ export interface PolicyRule {
   match: Partial<Record<MatchClaim, { source: string; pattern: RegExp }[]>>
   permissions: Permissions
   maxTtlMs: number
+  /** The rule admits repositories of any owner (`allow-any-owner: true` and a glob owner). */
+  anyOwner?: boolean
 }
 
 export interface Policy {
   rules: PolicyRule[]
+  /** What the broker logs as warnings at start (rules that admit any owner, ...). */
+  warnings: string[]
 }
 
 /** A policy that cannot be used: the message names the rule and the field. */
@@ -113,7 +126,14 @@ export function parsePolicy(text: string): Policy {
     names.add(rule.name)
     return rule
   })
-  return { rules }
+  const warnings = rules.flatMap((rule) =>
+    rule.anyOwner
+      ? [
+          `rule "${rule.name}" admits repositories of any owner (allow-any-owner: true): any repository on GitHub, public ones included, can get a key within this rule`,
+        ]
+      : [],
+  )
+  return { rules, warnings }
 }
 
 const RULE_FIELDS = new Set([
@@ -122,6 +142,7 @@ const RULE_FIELDS = new Set([
   'permissions',
   'max-ttl',
   'allow-sensitive-permissions',
+  'allow-any-owner',
 ])
 
 function parseRule(raw: unknown, index: number): PolicyRule {
@@ -140,10 +161,20 @@ function parseRule(raw: unknown, index: number): PolicyRule {
   const unknown = Object.keys(raw).filter((key) => !RULE_FIELDS.has(key))
   if (unknown.length > 0) {
     throw new PolicyError(
-      `${at(unknown[0], name)}: unknown field; a rule has name, match, permissions, max-ttl and allow-sensitive-permissions`,
+      `${at(unknown[0], name)}: unknown field; a rule has name, match, permissions, max-ttl, allow-sensitive-permissions and allow-any-owner`,
     )
   }
   const match = parseMatch(raw.match, (field) => at(field, name))
+  const allowAnyOwner = raw['allow-any-owner']
+  if (allowAnyOwner !== undefined && typeof allowAnyOwner !== 'boolean') {
+    throw new PolicyError(`${at('allow-any-owner', name)}: must be true or false`)
+  }
+  const wildOwner = wildOwnerPattern(match)
+  if (wildOwner && allowAnyOwner !== true) {
+    throw new PolicyError(
+      `${at(`match.${wildOwner.claim}`, name)}: "${wildOwner.source}" has a glob in the owner part, so a repository of any owner (any public repository on GitHub) would get a key; name the owner, such as "octo-org/*", or set allow-any-owner: true on the rule if that is really meant`,
+    )
+  }
   let permissions: Permissions
   try {
     if (typeof raw.permissions === 'string')
@@ -177,7 +208,26 @@ function parseRule(raw: unknown, index: number): PolicyRule {
       `${at('max-ttl', name)}: expected a duration from 1m to ${formatDuration(MAX_RULE_TTL_MS)}, such as "2h"`,
     )
   }
-  return { name, match, permissions, maxTtlMs }
+  return { name, match, permissions, maxTtlMs, ...(wildOwner ? { anyOwner: true } : {}) }
+}
+
+const GLOB = /[*?]/
+
+/**
+ * The first pattern that lets the owner vary: a `repository_owner` glob, or a `repository` glob
+ * in its owner part (`*\/*`, `**`, `acme-*\/app`) that no exact `repository_owner` or
+ * `repository_owner_id` pins down. Undefined when the owner is fixed.
+ */
+function wildOwnerPattern(
+  match: PolicyRule['match'],
+): { claim: MatchClaim; source: string } | undefined {
+  const ownerGlob = match.repository_owner?.find(({ source }) => GLOB.test(source))
+  if (ownerGlob) return { claim: 'repository_owner', source: ownerGlob.source }
+  if (match.repository_owner || match.repository_owner_id) return undefined
+  const repoGlob = match.repository?.find(({ source }) =>
+    GLOB.test(source.startsWith('**') ? '*' : (source.split('/')[0] ?? '')),
+  )
+  return repoGlob ? { claim: 'repository', source: repoGlob.source } : undefined
 }
 
 function parseMatch(raw: unknown, at: (field: string) => string): PolicyRule['match'] {
@@ -193,10 +243,20 @@ function parseMatch(raw: unknown, at: (field: string) => string): PolicyRule['ma
         `${at('match')}: "${claim}" is not a claim the broker matches on; use ${MATCH_CLAIMS.join(', ')}`,
       )
     }
-    const list = Array.isArray(value) ? value : [value]
+    const list = (Array.isArray(value) ? value : [value]).map((item: unknown) =>
+      ID_CLAIMS.includes(claim as MatchClaim) && Number.isSafeInteger(item) ? String(item) : item,
+    )
     if (list.length === 0 || !list.every((item) => typeof item === 'string' && item.length > 0)) {
       throw new PolicyError(
         `${at(`match.${claim}`)}: must be text, or a non-empty list of text (exact or glob)`,
+      )
+    }
+    if (
+      ID_CLAIMS.includes(claim as MatchClaim) &&
+      !list.every((item) => typeof item === 'string' && /^\d{1,20}$/.test(item))
+    ) {
+      throw new PolicyError(
+        `${at(`match.${claim}`)}: write the number as text, such as "123456789" (exact match, no globs; GitHub shows it in the token and the repository's API)`,
       )
     }
     match[claim as MatchClaim] = (list as string[]).map((source) => ({
