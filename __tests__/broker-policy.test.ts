@@ -273,6 +273,44 @@ describe('the configuration', () => {
     expect(JSON.stringify(config)).not.toContain('parent-key-value')
   })
 
+  it('takes plain http only to this machine for --issuer, --jwks-url and --api-url (generated)', () => {
+    const env = { BROKER_AUDIENCE: 'a', VAST_ADMIN_API_KEY: 'parent-key-value-long-enough' }
+    const hosts = fc.oneof(
+      fc.domain(),
+      fc.ipV4().filter((ip) => !ip.startsWith('127.')),
+      fc.constantFrom('vast.example', '10.0.0.1', 'localhost.example', 'a.localhost'),
+    )
+    fc.assert(
+      fc.property(fc.constantFrom('issuer', 'jwks-url', 'api-url'), hosts, (flag, host) => {
+        expect(() =>
+          readConfig(['--policy', policyFile, `--${flag}`, `http://${host}/x`], env),
+        ).toThrow(new RegExp(`--${flag} \\(.*\\): plain http is only allowed to this machine`))
+      }),
+    )
+    const local = readConfig(
+      [
+        '--policy',
+        policyFile,
+        '--issuer',
+        'http://127.0.0.1:9/',
+        '--jwks-url',
+        'http://[::1]:9/keys',
+        '--api-url',
+        'http://localhost:8/api/v0/',
+      ],
+      env,
+    )
+    expect(local).toMatchObject({
+      issuer: 'http://127.0.0.1:9',
+      jwksUrl: 'http://[::1]:9/keys',
+      apiUrl: 'http://127.0.0.1:8',
+    })
+    expect(
+      readConfig(['--policy', policyFile, '--api-url', 'https://console.vast.ai/api/v0'], env)
+        .apiUrl,
+    ).toBe('https://console.vast.ai')
+  })
+
   it('names every missing or bad setting by flag and variable, and never prints the key', () => {
     const keyFile = join(dir, 'key')
     writeFileSync(keyFile, 'from-a-file\n')
@@ -294,7 +332,7 @@ describe('the configuration', () => {
     expect(message).toMatch(/--policy \(BROKER_POLICY_FILE\)/)
     expect(message).toMatch(/--audience \(BROKER_AUDIENCE\)/)
     expect(message).toMatch(/VAST_ADMIN_API_KEY/)
-    expect(message).toMatch(/--issuer \(BROKER_ISSUER\): "ftp:\/\/x" is not an http\(s\) URL/)
+    expect(message).toMatch(/--issuer \(BROKER_ISSUER\): 'ftp:' is not supported; use https:\/\//)
     expect(message).toMatch(/--sweep-interval \(BROKER_SWEEP_INTERVAL\)/)
     expect(() => readConfig(['--polciy', 'x'], {})).toThrow(/polciy/)
   })

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { checkApiUrl, withoutVastApiPath } from '../src/core/api-url.ts'
 import { parseDuration } from '../src/core/duration.ts'
 import { Secret } from '../src/core/secret.ts'
 import { DEFAULT_LIMITS, type LimitSettings } from './limits.ts'
@@ -79,16 +80,18 @@ export function readConfig(args: string[], env: NodeJS.ProcessEnv): BrokerConfig
   const get = (name: Name) => values[name] ?? env[OPTIONS[name].env] ?? ''
   const where = (name: Name) => `--${name} (${OPTIONS[name].env})`
 
+  // The action's own check (src/core/api-url.ts): https anywhere, plain http only to this
+  // machine, no credentials, query or fragment. The issuer is kept as written (minus trailing
+  // slashes): a token's "iss" must equal it exactly.
   const url = (name: Name, fallback: string) => {
     const text = get(name) || fallback
-    try {
-      const parsed = new URL(text)
-      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error()
-      return text.replace(/\/+$/, '')
-    } catch {
-      problems.push(`${where(name)}: "${text}" is not an http(s) URL`)
+    const checked = checkApiUrl(text, fallback || 'https://example.com')
+    if ('problem' in checked) {
+      problems.push(`${where(name)}: ${checked.problem}`)
       return fallback
     }
+    if (name === 'issuer') return text.replace(/\/+$/, '')
+    return name === 'api-url' ? (withoutVastApiPath(checked.url) ?? checked.url) : checked.url
   }
   const duration = (name: Name, fallback: string) => {
     const text = get(name) || fallback
