@@ -280,15 +280,28 @@ function parseMatch(raw: unknown, at: (field: string) => string): PolicyRule['ma
 /** The claims a decision reads; absent claims are undefined (`environment` outside environments). */
 export type Claims = Partial<Record<MatchClaim, string>>
 
-export type Decision = { allowed: true; rule: PolicyRule } | { allowed: false; reason: string }
+export type Decision =
+  | {
+      allowed: true
+      rule: PolicyRule
+      /**
+       * The other rules for the caller's repository, each with why it did not decide (fields
+       * that did not fit, or "comes after"): a refusal by the deciding rule names them, so a job
+       * refused on permissions or ttl learns that another of its rules would have fitted.
+       */
+      others: string[]
+    }
+  | { allowed: false; reason: string }
 
 /**
  * The first rule that fits the claims, or a refusal that says what to fix. A refusal names only
- * rules that already fit the token's repository (the fields of those rules that did not fit), so
- * a caller learns nothing about the rules of other repositories.
+ * rules that already fit the token's repository (the fields of those rules that did not fit, and
+ * the token's own values of them), so a caller learns nothing about the rules of other
+ * repositories.
  */
 export function decide(policy: Policy, claims: Claims): Decision {
   const nearMisses: string[] = []
+  let decided: PolicyRule | undefined
   for (const rule of policy.rules) {
     const misfits = MATCH_CLAIMS.filter((claim) => {
       const patterns = rule.match[claim]
@@ -296,13 +309,23 @@ export function decide(policy: Policy, claims: Claims): Decision {
       const value = claims[claim]
       return value === undefined || !patterns.some(({ pattern }) => pattern.test(value))
     })
-    if (misfits.length === 0) return { allowed: true, rule }
-    if (!misfits.includes('repository')) {
-      nearMisses.push(
-        `rule "${rule.name}" wants ${misfits.map((claim) => `${claim} ${rule.match[claim]?.map((p) => p.source).join(' or ')}`).join(', ')}`,
-      )
+    if (misfits.length === 0 && !decided) {
+      decided = rule
+      continue
     }
+    if (misfits.includes('repository')) continue
+    nearMisses.push(
+      misfits.length === 0
+        ? `rule "${rule.name}" fits too but comes after rule "${decided?.name}" (the first rule that fits decides)`
+        : `rule "${rule.name}" wants ${misfits
+            .map(
+              (claim) =>
+                `${claim} ${rule.match[claim]?.map((p) => p.source).join(' or ')} (this job: ${claims[claim] ?? 'none'})`,
+            )
+            .join(', ')}`,
+    )
   }
+  if (decided) return { allowed: true, rule: decided, others: nearMisses }
   const seen = MATCH_CLAIMS.filter((claim) => claims[claim] !== undefined)
     .map((claim) => `${claim}=${claims[claim]}`)
     .join(', ')

@@ -192,7 +192,7 @@ async function create(
   const body = parseBody(text)
   const decision = decide(deps.policy, identity)
   if (!decision.allowed) throw new RequestError(decision.reason, 403)
-  const request = checkRequest(body, decision.rule)
+  const request = checkRequest(body, decision.rule, decision.others)
   const minted = await mintKey(deps.makeClient, identity, request, deps.now)
   deps.log.info({
     event: 'POST /v1/keys',
