@@ -159,6 +159,52 @@ describe('the trust policy', () => {
     ).toThrow(/field "match.repository_owner_id": write the number as text/)
   })
 
+  it('warns about patterns that can never match and rules that never decide', () => {
+    const policy = parsePolicy(`version: 1
+rules:
+  - name: wide
+    match: {repository: octo-org/*}
+    permissions: read-only
+    max-ttl: 1h
+  - name: shadowed
+    match: {repository: octo-org/app, ref: refs/heads/main}
+    permissions: instance-manager
+    max-ttl: 1h
+  - name: short-ref
+    match: {repository: other/app, ref: main, event_name: Push}
+    permissions: read-only
+    max-ttl: 1h
+  - name: contradiction
+    match: {repository: other/app, repository_owner: someone-else}
+    permissions: read-only
+    max-ttl: 1h
+`)
+    expect(policy.warnings).toEqual([
+      expect.stringMatching(/rule "shadowed" never decides: rule "wide" comes first/),
+      expect.stringMatching(/rule "short-ref": ref "main" can never match: .*"refs\/heads\/main"/),
+      expect.stringMatching(/rule "short-ref": event_name "Push" can never match: .*"push"/),
+      expect.stringMatching(
+        /rule "contradiction" can never match: repository_owner someone-else is not the owner/,
+      ),
+    ])
+    expect(parsePolicy(TEST_POLICY).warnings).toEqual([])
+  })
+
+  it('matches repository and repository_owner without case, like GitHub; refs exactly', () => {
+    const policy = parsePolicy(
+      rule(
+        '    match: {repository: octo-org/app, repository_owner: octo-org, ref: refs/heads/main}\n    permissions: read-only\n    max-ttl: 1h\n',
+      ),
+    )
+    const claims = {
+      repository: 'Octo-Org/App',
+      repository_owner: 'Octo-Org',
+      ref: 'refs/heads/main',
+    }
+    expect(decide(policy, claims).allowed).toBe(true)
+    expect(decide(policy, { ...claims, ref: 'refs/heads/Main' }).allowed).toBe(false)
+  })
+
   it('grants a sensitive category only with allow-sensitive-permissions: true', () => {
     const policy = parsePolicy(
       rule(
@@ -258,7 +304,7 @@ describe('the configuration', () => {
   it('reads flags before the environment, with defaults', () => {
     const config = readConfig(['--policy', policyFile, '--port', '9000'], {
       BROKER_AUDIENCE: 'https://broker.example',
-      VAST_ADMIN_API_KEY: 'parent-key-value',
+      VAST_ADMIN_API_KEY: 'parent-key-value-of-64-characters',
       PORT: '7000',
     })
     expect(config).toMatchObject({
@@ -269,8 +315,33 @@ describe('the configuration', () => {
       sweepIntervalMs: 600_000,
       limits: { perMinute: 30, burst: 10 },
     })
-    expect(config.adminKey.reveal()).toBe('parent-key-value')
+    expect(config.adminKey.reveal()).toBe('parent-key-value-of-64-characters')
     expect(JSON.stringify(config)).not.toContain('parent-key-value')
+  })
+
+  it('says an empty key file is empty, refuses a short parent key without printing it, and a bad port', () => {
+    const empty = join(dir, 'empty-key')
+    writeFileSync(empty, '\n')
+    const base = ['--policy', policyFile, '--audience', 'a']
+    expect(() => readConfig([...base, '--admin-key-file', empty], {})).toThrow(
+      /--admin-key-file \(VAST_ADMIN_API_KEY_FILE\): .*empty-key is empty; put the parent key in it/,
+    )
+    let message = ''
+    try {
+      readConfig(base, { VAST_ADMIN_API_KEY: 'short-key-123' })
+    } catch (error) {
+      message = (error as Error).message
+    }
+    expect(message).toMatch(/VAST_ADMIN_API_KEY\): it is 13 characters, which is not a Vast.ai key/)
+    expect(message).not.toContain('short-key-123')
+    const env = { VAST_ADMIN_API_KEY: 'parent-key-value-of-64-characters' }
+    for (const port of ['99999', '65536', '80.5', 'http'])
+      expect(() => readConfig([...base, '--port', port], env)).toThrow(
+        new RegExp(
+          `--port \\(PORT\\): "${port.replace('.', '\\.')}" is not a port; expected a whole number from 0 to 65535`,
+        ),
+      )
+    expect(readConfig([...base, '--port', '0'], env).port).toBe(0)
   })
 
   it('takes plain http only to this machine for --issuer, --jwks-url and --api-url (generated)', () => {
@@ -313,13 +384,13 @@ describe('the configuration', () => {
 
   it('names every missing or bad setting by flag and variable, and never prints the key', () => {
     const keyFile = join(dir, 'key')
-    writeFileSync(keyFile, 'from-a-file\n')
+    writeFileSync(keyFile, 'from-a-file-long-enough-to-be-a-key\n')
     expect(
       readConfig(
         ['--policy', policyFile, '--audience', 'a', '--admin-key-file', keyFile],
         {},
       ).adminKey.reveal(),
-    ).toBe('from-a-file')
+    ).toBe('from-a-file-long-enough-to-be-a-key')
     let message = ''
     try {
       readConfig(['--issuer', 'ftp://x'], {

@@ -76,8 +76,8 @@ describe('minting and deleting', () => {
     expect(liveManaged()).toEqual([])
   })
 
-  it('answers GET /healthz without a token', async () => {
-    expect(await callBroker(world.url, 'GET', '/healthz', undefined)).toMatchObject({
+  it.each(['/healthz', '/health'])('answers GET %s without a token', async (path) => {
+    expect(await callBroker(world.url, 'GET', path, undefined)).toMatchObject({
       status: 200,
       body: { ok: true },
     })

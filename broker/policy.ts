@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml'
+import { policyWarnings } from './policy-lint.ts'
 import { formatDuration, parseDuration } from '../src/core/duration.ts'
 import {
   parsePermissions,
@@ -75,8 +76,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** A glob as an anchored regular expression (case-sensitive, like GitHub's claim values). */
-export function globPattern(glob: string): RegExp {
+/**
+ * A glob as an anchored regular expression; case-sensitive unless `ignoreCase` (repository and
+ * owner names: GitHub treats them case-insensitively, and its token carries them as they were
+ * created, so `octo-org/app` must also match `Octo-Org/App`).
+ */
+export function globPattern(glob: string, ignoreCase = false): RegExp {
   let source = ''
   for (let i = 0; i < glob.length; i++) {
     const char = glob[i] ?? ''
@@ -87,7 +92,7 @@ export function globPattern(glob: string): RegExp {
     else if (char === '?') source += '[^/]'
     else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&')
   }
-  return new RegExp(`^(?:${source})$`, 's')
+  return new RegExp(`^(?:${source})$`, ignoreCase ? 'si' : 's')
 }
 
 /**
@@ -126,14 +131,7 @@ export function parsePolicy(text: string): Policy {
     names.add(rule.name)
     return rule
   })
-  const warnings = rules.flatMap((rule) =>
-    rule.anyOwner
-      ? [
-          `rule "${rule.name}" admits repositories of any owner (allow-any-owner: true): any repository on GitHub, public ones included, can get a key within this rule`,
-        ]
-      : [],
-  )
-  return { rules, warnings }
+  return { rules, warnings: policyWarnings(rules) }
 }
 
 const RULE_FIELDS = new Set([
@@ -213,6 +211,9 @@ function parseRule(raw: unknown, index: number): PolicyRule {
 
 const GLOB = /[*?]/
 
+/** Claims GitHub compares without case (repository and owner names); the others are exact. */
+export const CASE_INSENSITIVE: readonly MatchClaim[] = ['repository', 'repository_owner']
+
 /**
  * The first pattern that lets the owner vary: a `repository_owner` glob, or a `repository` glob
  * in its owner part (`*\/*`, `**`, `acme-*\/app`) that no exact `repository_owner` or
@@ -261,7 +262,7 @@ function parseMatch(raw: unknown, at: (field: string) => string): PolicyRule['ma
     }
     match[claim as MatchClaim] = (list as string[]).map((source) => ({
       source,
-      pattern: globPattern(source),
+      pattern: globPattern(source, CASE_INSENSITIVE.includes(claim as MatchClaim)),
     }))
   }
   const repository = match.repository
