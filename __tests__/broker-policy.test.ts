@@ -96,6 +96,115 @@ describe('the trust policy', () => {
     expect(() => parsePolicy(text)).toThrow(message)
   })
 
+  it.each([
+    ['*/*', 'repository'],
+    ['**', 'repository'],
+    ['acme-ml*/*', 'repository'],
+    ['?cme/app', 'repository'],
+  ])(
+    'refuses repository %s (a glob owner: any repository on GitHub) without allow-any-owner',
+    (pattern, field) => {
+      const text = rule(
+        `    match: {repository: "${pattern}"}\n    permissions: read-only\n    max-ttl: 1h\n`,
+      )
+      expect(() => parsePolicy(text)).toThrow(
+        new RegExp(`"r1", field "match.${field}": .*glob in the owner part.*allow-any-owner: true`),
+      )
+      const allowed = parsePolicy(
+        text.replace('max-ttl: 1h', 'max-ttl: 1h\n    allow-any-owner: true'),
+      )
+      expect(allowed.warnings).toEqual([
+        expect.stringMatching(/rule "r1" admits repositories of any owner/),
+      ])
+      expect(decide(allowed, { repository: 'stranger/app' }).allowed).toBe(
+        pattern !== 'acme-ml*/*' && pattern !== '?cme/app',
+      )
+    },
+  )
+
+  it('refuses a repository_owner glob, accepts an owner pinned by repository_owner or its id', () => {
+    expect(() =>
+      parsePolicy(
+        rule(
+          '    match: {repository: "*/app", repository_owner: "octo*"}\n    permissions: read-only\n    max-ttl: 1h\n',
+        ),
+      ),
+    ).toThrow(/field "match.repository_owner": "octo\*" has a glob in the owner part/)
+    for (const pin of ['repository_owner: octo-org', 'repository_owner_id: 4242']) {
+      const policy = parsePolicy(
+        rule(
+          `    match: {repository: "*/app", ${pin}}\n    permissions: read-only\n    max-ttl: 1h\n`,
+        ),
+      )
+      expect(policy.warnings).toEqual([])
+    }
+    expect(parsePolicy(rule(good)).warnings).toEqual([])
+  })
+
+  it('matches repository_id and repository_owner_id exactly, and refuses globs in them', () => {
+    const policy = parsePolicy(
+      rule(
+        '    match: {repository: octo-org/app, repository_id: [123, "456"]}\n    permissions: read-only\n    max-ttl: 1h\n',
+      ),
+    )
+    expect(decide(policy, { repository: 'octo-org/app', repository_id: '456' }).allowed).toBe(true)
+    expect(decide(policy, { repository: 'octo-org/app', repository_id: '789' }).allowed).toBe(false)
+    expect(decide(policy, { repository: 'octo-org/app' }).allowed).toBe(false)
+    expect(() =>
+      parsePolicy(
+        rule(
+          '    match: {repository: octo-org/app, repository_owner_id: "12*"}\n    permissions: read-only\n    max-ttl: 1h\n',
+        ),
+      ),
+    ).toThrow(/field "match.repository_owner_id": write the number as text/)
+  })
+
+  it('warns about patterns that can never match and rules that never decide', () => {
+    const policy = parsePolicy(`version: 1
+rules:
+  - name: wide
+    match: {repository: octo-org/*}
+    permissions: read-only
+    max-ttl: 1h
+  - name: shadowed
+    match: {repository: octo-org/app, ref: refs/heads/main}
+    permissions: instance-manager
+    max-ttl: 1h
+  - name: short-ref
+    match: {repository: other/app, ref: main, event_name: Push}
+    permissions: read-only
+    max-ttl: 1h
+  - name: contradiction
+    match: {repository: other/app, repository_owner: someone-else}
+    permissions: read-only
+    max-ttl: 1h
+`)
+    expect(policy.warnings).toEqual([
+      expect.stringMatching(/rule "shadowed" never decides: rule "wide" comes first/),
+      expect.stringMatching(/rule "short-ref": ref "main" can never match: .*"refs\/heads\/main"/),
+      expect.stringMatching(/rule "short-ref": event_name "Push" can never match: .*"push"/),
+      expect.stringMatching(
+        /rule "contradiction" can never match: repository_owner someone-else is not the owner/,
+      ),
+    ])
+    expect(parsePolicy(TEST_POLICY).warnings).toEqual([])
+  })
+
+  it('matches repository and repository_owner without case, like GitHub; refs exactly', () => {
+    const policy = parsePolicy(
+      rule(
+        '    match: {repository: octo-org/app, repository_owner: octo-org, ref: refs/heads/main}\n    permissions: read-only\n    max-ttl: 1h\n',
+      ),
+    )
+    const claims = {
+      repository: 'Octo-Org/App',
+      repository_owner: 'Octo-Org',
+      ref: 'refs/heads/main',
+    }
+    expect(decide(policy, claims).allowed).toBe(true)
+    expect(decide(policy, { ...claims, ref: 'refs/heads/Main' }).allowed).toBe(false)
+  })
+
   it('grants a sensitive category only with allow-sensitive-permissions: true', () => {
     const policy = parsePolicy(
       rule(
@@ -195,7 +304,7 @@ describe('the configuration', () => {
   it('reads flags before the environment, with defaults', () => {
     const config = readConfig(['--policy', policyFile, '--port', '9000'], {
       BROKER_AUDIENCE: 'https://broker.example',
-      VAST_ADMIN_API_KEY: 'parent-key-value',
+      VAST_ADMIN_API_KEY: 'parent-key-value-of-64-characters',
       PORT: '7000',
     })
     expect(config).toMatchObject({
@@ -206,19 +315,82 @@ describe('the configuration', () => {
       sweepIntervalMs: 600_000,
       limits: { perMinute: 30, burst: 10 },
     })
-    expect(config.adminKey.reveal()).toBe('parent-key-value')
+    expect(config.adminKey.reveal()).toBe('parent-key-value-of-64-characters')
     expect(JSON.stringify(config)).not.toContain('parent-key-value')
+  })
+
+  it('says an empty key file is empty, refuses a short parent key without printing it, and a bad port', () => {
+    const empty = join(dir, 'empty-key')
+    writeFileSync(empty, '\n')
+    const base = ['--policy', policyFile, '--audience', 'a']
+    expect(() => readConfig([...base, '--admin-key-file', empty], {})).toThrow(
+      /--admin-key-file \(VAST_ADMIN_API_KEY_FILE\): .*empty-key is empty; put the parent key in it/,
+    )
+    let message = ''
+    try {
+      readConfig(base, { VAST_ADMIN_API_KEY: 'short-key-123' })
+    } catch (error) {
+      message = (error as Error).message
+    }
+    expect(message).toMatch(/VAST_ADMIN_API_KEY\): it is 13 characters, which is not a Vast.ai key/)
+    expect(message).not.toContain('short-key-123')
+    const env = { VAST_ADMIN_API_KEY: 'parent-key-value-of-64-characters' }
+    for (const port of ['99999', '65536', '80.5', 'http'])
+      expect(() => readConfig([...base, '--port', port], env)).toThrow(
+        new RegExp(
+          `--port \\(PORT\\): "${port.replace('.', '\\.')}" is not a port; expected a whole number from 0 to 65535`,
+        ),
+      )
+    expect(readConfig([...base, '--port', '0'], env).port).toBe(0)
+  })
+
+  it('takes plain http only to this machine for --issuer, --jwks-url and --api-url (generated)', () => {
+    const env = { BROKER_AUDIENCE: 'a', VAST_ADMIN_API_KEY: 'parent-key-value-long-enough' }
+    const hosts = fc.oneof(
+      fc.domain(),
+      fc.ipV4().filter((ip) => !ip.startsWith('127.')),
+      fc.constantFrom('vast.example', '10.0.0.1', 'localhost.example', 'a.localhost'),
+    )
+    fc.assert(
+      fc.property(fc.constantFrom('issuer', 'jwks-url', 'api-url'), hosts, (flag, host) => {
+        expect(() =>
+          readConfig(['--policy', policyFile, `--${flag}`, `http://${host}/x`], env),
+        ).toThrow(new RegExp(`--${flag} \\(.*\\): plain http is only allowed to this machine`))
+      }),
+    )
+    const local = readConfig(
+      [
+        '--policy',
+        policyFile,
+        '--issuer',
+        'http://127.0.0.1:9/',
+        '--jwks-url',
+        'http://[::1]:9/keys',
+        '--api-url',
+        'http://localhost:8/api/v0/',
+      ],
+      env,
+    )
+    expect(local).toMatchObject({
+      issuer: 'http://127.0.0.1:9',
+      jwksUrl: 'http://[::1]:9/keys',
+      apiUrl: 'http://127.0.0.1:8',
+    })
+    expect(
+      readConfig(['--policy', policyFile, '--api-url', 'https://console.vast.ai/api/v0'], env)
+        .apiUrl,
+    ).toBe('https://console.vast.ai')
   })
 
   it('names every missing or bad setting by flag and variable, and never prints the key', () => {
     const keyFile = join(dir, 'key')
-    writeFileSync(keyFile, 'from-a-file\n')
+    writeFileSync(keyFile, 'from-a-file-long-enough-to-be-a-key\n')
     expect(
       readConfig(
         ['--policy', policyFile, '--audience', 'a', '--admin-key-file', keyFile],
         {},
       ).adminKey.reveal(),
-    ).toBe('from-a-file')
+    ).toBe('from-a-file-long-enough-to-be-a-key')
     let message = ''
     try {
       readConfig(['--issuer', 'ftp://x'], {
@@ -231,7 +403,7 @@ describe('the configuration', () => {
     expect(message).toMatch(/--policy \(BROKER_POLICY_FILE\)/)
     expect(message).toMatch(/--audience \(BROKER_AUDIENCE\)/)
     expect(message).toMatch(/VAST_ADMIN_API_KEY/)
-    expect(message).toMatch(/--issuer \(BROKER_ISSUER\): "ftp:\/\/x" is not an http\(s\) URL/)
+    expect(message).toMatch(/--issuer \(BROKER_ISSUER\): 'ftp:' is not supported; use https:\/\//)
     expect(message).toMatch(/--sweep-interval \(BROKER_SWEEP_INTERVAL\)/)
     expect(() => readConfig(['--polciy', 'x'], {})).toThrow(/polciy/)
   })

@@ -93,4 +93,118 @@ describe('npm run broker', () => {
     expect(stdout).toMatch(/rules\[0\] \\"trainer-main\\", field \\"max-ttl\\"/)
     expect(stdout).not.toContain(vast.parentKey)
   })
+
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [main, ...args], {
+        env: { PATH: process.env.PATH, ...env },
+      })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString()
+        // A broker that starts when it should not is stopped, so the test fails instead of hanging.
+        if (/listening on/.test(stdout)) child.kill('SIGTERM')
+      })
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+      child.on('exit', (code) => resolve({ code, stdout, stderr }))
+    })
+
+  it('--check validates the policy without a parent key, prints each rule and warnings, exits 0/1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'broker-check-'))
+    writeFileSync(join(dir, 'good.yaml'), TEST_POLICY)
+    const good = await run(['--check', '--policy', join(dir, 'good.yaml')])
+    expect(good.code).toBe(0)
+    expect(good.stdout).toMatch(
+      /1\. rule "trainer-main": jobs with repository octo-org\/gpu-trainer; ref refs\/heads\/main get at most instance_read, instance_write, misc for at most 2h/,
+    )
+    expect(good.stdout).toMatch(/The policy is valid: 3 rule\(s\), 0 warning\(s\)/)
+
+    writeFileSync(join(dir, 'warn.yaml'), TEST_POLICY.replace('ref: refs/heads/main', 'ref: main'))
+    const warned = await run(['--check'], { BROKER_POLICY_FILE: join(dir, 'warn.yaml') })
+    expect(warned.code).toBe(0)
+    expect(warned.stdout).toMatch(/warning: rule "trainer-main": ref "main" can never match/)
+
+    writeFileSync(join(dir, 'bad.yaml'), TEST_POLICY.replace('octo-org/*', '"*/*"'))
+    const bad = await run(['--check', '--policy', join(dir, 'bad.yaml')])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/The policy is not valid: .*"octo-readers".*glob in the owner part/)
+    expect((await run(['--check'])).code).toBe(1)
+  })
+
+  it('stops at start, exit 1, when Vast refuses the parent key, and never prints it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'broker-policy-'))
+    writeFileSync(join(dir, 'policy.yaml'), TEST_POLICY)
+    const wrongKey = 'f'.repeat(64)
+    const result = await run(
+      ['--policy', join(dir, 'policy.yaml'), '--host', '127.0.0.1', '--port', '0'],
+      {
+        BROKER_AUDIENCE: AUDIENCE,
+        BROKER_ISSUER: oidc.issuer,
+        VAST_API_URL: vast.url,
+        VAST_ADMIN_API_KEY: wrongKey,
+      },
+    )
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(
+      /the parent key: Vast.ai at http:\/\/127\.0\.0\.1:\d+ refused it \(HTTP 401\)/,
+    )
+    expect(result.stdout).not.toMatch(/listening on/)
+    expect(result.stdout + result.stderr).not.toContain(wrongKey)
+  })
+
+  it('--help prints every flag; an unknown flag points at --help', async () => {
+    const help = await run(['--help'])
+    expect(help.code).toBe(0)
+    for (const flag of [
+      '--policy',
+      '--audience',
+      '--admin-key-file',
+      '--api-url',
+      '--check',
+      '--port',
+    ])
+      expect(help.stdout).toContain(flag)
+    const wrong = await run(['--polciy', 'x'])
+    expect(wrong.code).toBe(1)
+    expect(wrong.stdout).toMatch(/polciy.*--help lists the flags/)
+  })
+
+  it('logs a warning at start for a rule that admits any owner', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'broker-warn-'))
+    writeFileSync(
+      join(dir, 'policy.yaml'),
+      TEST_POLICY.replace('repository: octo-org/*', 'repository: "*/*"').replace(
+        'max-ttl: 30m',
+        'max-ttl: 30m\n    allow-any-owner: true',
+      ),
+    )
+    const child = spawn(
+      process.execPath,
+      [main, '--policy', join(dir, 'policy.yaml'), '--host', '127.0.0.1', '--port', '0'],
+      {
+        env: {
+          PATH: process.env.PATH,
+          BROKER_AUDIENCE: AUDIENCE,
+          BROKER_ISSUER: oidc.issuer,
+          VAST_API_URL: vast.url,
+          VAST_ADMIN_API_KEY: vast.parentKey,
+        },
+      },
+    )
+    let stdout = ''
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString()
+        if (/listening on/.test(stdout)) resolve()
+      })
+      child.on('exit', () => reject(new Error(`the broker exited: ${stdout}`)))
+    })
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+    const first = JSON.parse(stdout.split('\n')[0] ?? '') as Record<string, string>
+    expect(first).toMatchObject({ level: 'warn', event: 'policy' })
+    expect(first.reason).toMatch(/rule "octo-readers" admits repositories of any owner/)
+  })
 })

@@ -76,8 +76,8 @@ describe('minting and deleting', () => {
     expect(liveManaged()).toEqual([])
   })
 
-  it('answers GET /healthz without a token', async () => {
-    expect(await callBroker(world.url, 'GET', '/healthz', undefined)).toMatchObject({
+  it.each(['/healthz', '/health'])('answers GET %s without a token', async (path) => {
+    expect(await callBroker(world.url, 'GET', path, undefined)).toMatchObject({
       status: 200,
       body: { ok: true },
     })
@@ -213,6 +213,26 @@ describe('every attack is refused and leaves nothing behind', () => {
     expect(answer.body.error).toMatch(/trainer-main/)
     expect(answer.body.error).toMatch(/octo-readers/)
     expect(answer.body.error).not.toMatch(/secret-project|hidden-org/)
+  })
+
+  it('a refusal by the deciding rule says permissions and ttl together, and names the near-miss rules', async () => {
+    const creates = world.vast.requestsFor('create').length
+    const answer = await callBroker(
+      world.url,
+      'POST',
+      '/v1/keys',
+      await token(jobClaims({ ref: 'refs/heads/dev', event_name: 'push' })),
+      { permissions: 'instance-manager', ttl: '2h' },
+    )
+    expect(answer.status).toBe(403)
+    const error = String(answer.body.error)
+    expect(error).toMatch(/permissions: rule "octo-readers" does not grant/)
+    expect(error).toMatch(/ttl: 2h is longer than rule "octo-readers" allows \(max-ttl 30m/)
+    expect(error).toMatch(
+      /Other rules for this repository: rule "trainer-main" wants ref refs\/heads\/main \(this job: refs\/heads\/dev\)/,
+    )
+    expect(error).not.toMatch(/secret-project|hidden-org/)
+    expect(world.vast.requestsFor('create').length).toBe(creates)
   })
 
   it('a replayed token is refused once it has expired, and mints nothing', async () => {

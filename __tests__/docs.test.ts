@@ -92,3 +92,23 @@ describe('README and action.yml', () => {
     expect(steps).toBeGreaterThanOrEqual(5)
   })
 })
+
+describe('README troubleshooting for the key broker', () => {
+  it('quotes only messages that src/modes/broker.ts prints (each prefix found in the code)', () => {
+    const code = readFileSync(new URL('../src/modes/broker.ts', import.meta.url), 'utf8')
+    const start = readme.indexOf('**From the key broker**')
+    const block = readme.slice(start, readme.indexOf('\n**', start + 10))
+    const quoted = [...block.matchAll(/^\| `([^`]+)`/gm)].map((m) => m[1] ?? '')
+    expect(quoted.length).toBeGreaterThanOrEqual(10)
+    for (const message of quoted) {
+      const prefix = message.replace(/\s*(\.\.\.|POST|DELETE|\(|HTTP \d).*$/s, '')
+      expect(prefix.length).toBeGreaterThan(10)
+      expect({
+        message,
+        found:
+          code.includes(prefix) ||
+          code.includes(prefix.replace('the key broker', '${request.what}')),
+      }).toEqual({ message, found: true })
+    }
+  })
+})

@@ -125,6 +125,8 @@ describe('create mode with broker-url, end to end through dist/', () => {
     world = await startWorld()
     const w = world
     const job = newJob(w)
+    // The broker's own start-up look at its parent key (GET /users/current) is all Vast has seen.
+    const atStart = w.vast.requests.length
     const main = await job.runMain({
       inputs: brokerInputs(w, { 'admin-api-key': w.vast.parentKey, 'api-url': w.vast.url }),
     })
@@ -132,7 +134,28 @@ describe('create mode with broker-url, end to end through dist/', () => {
     expect(shown(main)).toMatch(/Input 'broker-url': it is set together with 'admin-api-key'/)
     expect(w.oidc.issued).toEqual([])
     expect(w.logs).toEqual([])
-    expect(w.vast.requests.length).toBe(0)
+    expect(w.vast.requests.length).toBe(atStart)
+  })
+
+  it("without ttl, asks for none and gets the rule's max-ttl (shorter than 6h); expires-at is the broker's", async () => {
+    world = await startWorld()
+    const w = world
+    const job = newJob(w)
+    const before = Date.now()
+    const inputs: Record<string, string> = brokerInputs(w)
+    delete inputs.ttl
+    const main = await job.runMain({ inputs })
+    expect(shown(main)).not.toMatch(/error/i)
+    expect(main.conclusion).toBe('success')
+    const record = w.vast.findByValue(main.outputs['api-key'] ?? '')
+    const deadline = parseKeyName(record?.name ?? '')?.expiresAt
+    expect(main.outputs['expires-at']).toBe(deadline?.toISOString().replace(/\.\d{3}Z$/, 'Z'))
+    const lifeMs = Date.parse(main.outputs['expires-at'] ?? '') - before
+    // trainer-main's max-ttl is 2h: the action's own 6h default was not sent.
+    expect(lifeMs).toBeGreaterThan(2 * 3_600_000 - 120_000)
+    expect(lifeMs).toBeLessThanOrEqual(2 * 3_600_000 + 1000)
+    expect((await job.runPost()).conclusion).toBe('success')
+    expect(managed(w)).toEqual([])
   })
 
   it("a request beyond the policy fails with the broker's reason and leaves nothing", async () => {
@@ -142,7 +165,7 @@ describe('create mode with broker-url, end to end through dist/', () => {
     const main = await job.runMain({ inputs: brokerInputs(w, { ttl: '5h' }) })
     expect(main.conclusion).toBe('failure')
     expect(shown(main)).toMatch(
-      /HTTP 403: ttl: 5h is longer than rule "trainer-main" allows \(max-ttl 2h\)/,
+      /HTTP 403: ttl: 5h is longer than rule "trainer-main" allows \(max-ttl 2h;/,
     )
     const post = await job.runPost()
     expect(post.conclusion).toBe('success')

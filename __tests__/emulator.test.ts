@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import { spawn } from 'node:child_process'
+import { createVerifier } from '../broker/token.ts'
 import { Agent, request } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { VastEmulator } from '../emulator/vast.ts'
@@ -808,5 +809,45 @@ describe('scale and control', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
     child.kill('SIGINT')
     expect(await exited).toBe(0)
+  })
+
+  it('--oidc starts the OIDC issuer too: its banner says how to mint a token the broker accepts', async () => {
+    const child = spawn(process.execPath, ['scripts/emulator.ts', '--oidc'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    })
+    let out = ''
+    child.stdout.setEncoding('utf8')
+    try {
+      const banner = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: string) => {
+          out += chunk
+          if (out.includes('Ctrl-C')) resolve(out)
+        })
+        child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)))
+      })
+      const issuer = /issuer: +(\S+)/.exec(banner)?.[1] ?? ''
+      expect(banner).toContain(`--issuer ${issuer}`)
+      expect(banner).toContain(`${issuer}/__emulator/token`)
+      const answer = await fetch(`${issuer}/__emulator/token`, {
+        method: 'POST',
+        body: JSON.stringify({ audience: 'http://127.0.0.1:8080', repository: 'octo-org/app' }),
+      })
+      expect(answer.status).toBe(200)
+      const { value } = (await answer.json()) as { value: string }
+      const verify = createVerifier({ issuer, audience: 'http://127.0.0.1:8080' })
+      expect(await verify(value)).toMatchObject({
+        repository: 'octo-org/app',
+        ref: 'refs/heads/main',
+        runId: '1',
+      })
+      const bad = await fetch(`${issuer}/__emulator/token`, { method: 'POST', body: '{}' })
+      expect(bad.status).toBe(400)
+      await bad.arrayBuffer()
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+      child.kill('SIGINT')
+      expect(await exited).toBe(0)
+    }
   })
 })

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { checkApiUrl, withoutVastApiPath } from '../src/core/api-url.ts'
 import { parseDuration } from '../src/core/duration.ts'
 import { Secret } from '../src/core/secret.ts'
 import { DEFAULT_LIMITS, type LimitSettings } from './limits.ts'
@@ -60,11 +61,31 @@ const OPTIONS = {
 
 type Name = keyof typeof OPTIONS
 
-/** Reads flags and environment; raises ConfigError naming every problem found. */
-export function readConfig(args: string[], env: NodeJS.ProcessEnv): BrokerConfig {
-  let values: Partial<Record<Name, string>>
+/** `npm run broker -- --help`: every flag with its variable. */
+export const USAGE = `Usage: npm run broker -- [flags]     (each flag may be given as its environment variable)
+
+  --policy FILE           BROKER_POLICY_FILE        the trust policy (YAML), required
+  --audience TEXT         BROKER_AUDIENCE           the audience tokens must carry (the broker's URL), required
+  --admin-key-file FILE   VAST_ADMIN_API_KEY_FILE   the parent key (or the key itself in VAST_ADMIN_API_KEY)
+  --issuer URL            BROKER_ISSUER             default https://token.actions.githubusercontent.com
+  --jwks-url URL          BROKER_JWKS_URL           default <issuer>/.well-known/jwks
+  --api-url URL           VAST_API_URL              default https://console.vast.ai
+  --host HOST             BROKER_HOST               default 0.0.0.0
+  --port N                PORT                      default 8080 (0 to 65535)
+  --sweep-interval DUR    BROKER_SWEEP_INTERVAL     default 10m; 0 turns the sweep off
+  --sweep-grace DUR       BROKER_SWEEP_GRACE        default 5m
+  --rate-per-minute N     BROKER_RATE_PER_MINUTE    default 30, per repository, per replica
+  --rate-burst N          BROKER_RATE_BURST         default 10
+
+  --check                 validate the policy, print what each rule admits and any warning, and
+                          exit 0 (valid) or 1; needs only --policy, no parent key
+  --help                  this text
+
+Documentation: docs/broker.md`
+
+function parseFlags(args: string[]): Partial<Record<Name, string>> {
   try {
-    values = parseArgs({
+    return parseArgs({
       args,
       options: Object.fromEntries(
         Object.keys(OPTIONS).map((name) => [name, { type: 'string' as const }]),
@@ -73,22 +94,59 @@ export function readConfig(args: string[], env: NodeJS.ProcessEnv): BrokerConfig
       allowPositionals: false,
     }).values
   } catch (error) {
-    throw new ConfigError((error as Error).message)
+    throw new ConfigError(`${(error as Error).message} (npm run broker -- --help lists the flags)`)
   }
+}
+
+function loadPolicy(file: string, problems: string[]): Policy {
+  const where = `--policy (${OPTIONS.policy.env})`
+  if (!file) {
+    problems.push(`${where}: give the trust policy file (YAML)`)
+    return { rules: [], warnings: [] }
+  }
+  try {
+    return parsePolicy(readFileSync(file, 'utf8'))
+  } catch (error) {
+    if (error instanceof PolicyError) problems.push(`${where}: ${error.message}`)
+    else
+      problems.push(
+        `${where}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      )
+    return { rules: [], warnings: [] }
+  }
+}
+
+/** `--check`: only the policy (from --policy or BROKER_POLICY_FILE); raises ConfigError. */
+export function readPolicyOnly(args: string[], env: NodeJS.ProcessEnv): Policy {
+  const values = parseFlags(args)
+  const problems: string[] = []
+  const policy = loadPolicy(values.policy ?? env.BROKER_POLICY_FILE ?? '', problems)
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'))
+  return policy
+}
+
+/** The shortest parent key accepted, as the action accepts (MIN_SECRET_LENGTH in src/inputs/settings.ts): Vast keys are 64. */
+export const MIN_KEY_LENGTH = 20
+
+/** Reads flags and environment; raises ConfigError naming every problem found. */
+export function readConfig(args: string[], env: NodeJS.ProcessEnv): BrokerConfig {
+  const values = parseFlags(args)
   const problems: string[] = []
   const get = (name: Name) => values[name] ?? env[OPTIONS[name].env] ?? ''
   const where = (name: Name) => `--${name} (${OPTIONS[name].env})`
 
+  // The action's own check (src/core/api-url.ts): https anywhere, plain http only to this
+  // machine, no credentials, query or fragment. The issuer is kept as written (minus trailing
+  // slashes): a token's "iss" must equal it exactly.
   const url = (name: Name, fallback: string) => {
     const text = get(name) || fallback
-    try {
-      const parsed = new URL(text)
-      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error()
-      return text.replace(/\/+$/, '')
-    } catch {
-      problems.push(`${where(name)}: "${text}" is not an http(s) URL`)
+    const checked = checkApiUrl(text, fallback || 'https://example.com')
+    if ('problem' in checked) {
+      problems.push(`${where(name)}: ${checked.problem}`)
       return fallback
     }
+    if (name === 'issuer') return text.replace(/\/+$/, '')
+    return name === 'api-url' ? (withoutVastApiPath(checked.url) ?? checked.url) : checked.url
   }
   const duration = (name: Name, fallback: string) => {
     const text = get(name) || fallback
@@ -105,20 +163,19 @@ export function readConfig(args: string[], env: NodeJS.ProcessEnv): BrokerConfig
     return value
   }
 
-  let policy: Policy = { rules: [] }
-  const policyFile = get('policy')
-  if (!policyFile) problems.push(`${where('policy')}: give the trust policy file (YAML)`)
-  else {
-    try {
-      policy = parsePolicy(readFileSync(policyFile, 'utf8'))
-    } catch (error) {
-      if (error instanceof PolicyError) problems.push(`${where('policy')}: ${error.message}`)
-      else
-        problems.push(
-          `${where('policy')}: cannot read ${policyFile} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-        )
+  const port = () => {
+    const text = get('port')
+    if (!text) return 8080
+    const value = Number(text)
+    if (!/^\d{1,5}$/.test(text) || value > 65535) {
+      problems.push(
+        `${where('port')}: "${text}" is not a port; expected a whole number from 0 to 65535`,
+      )
+      return 8080
     }
+    return value
   }
+  const policy = loadPolicy(get('policy'), problems)
   const audience = get('audience')
   if (!audience)
     problems.push(`${where('audience')}: give the audience the broker accepts, such as its URL`)
@@ -128,6 +185,8 @@ export function readConfig(args: string[], env: NodeJS.ProcessEnv): BrokerConfig
   if (keyFile) {
     try {
       key = readFileSync(keyFile, 'utf8').trim()
+      if (!key)
+        problems.push(`${where('admin-key-file')}: ${keyFile} is empty; put the parent key in it`)
     } catch (error) {
       problems.push(
         `${where('admin-key-file')}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
@@ -138,6 +197,11 @@ export function readConfig(args: string[], env: NodeJS.ProcessEnv): BrokerConfig
     problems.push(
       `the parent key: set VAST_ADMIN_API_KEY, or give a file with ${where('admin-key-file')}`,
     )
+  } else if (key && (key.length < MIN_KEY_LENGTH || /\s/.test(key))) {
+    // Never the key itself: only its length.
+    problems.push(
+      `the parent key (${keyFile ? where('admin-key-file') : 'VAST_ADMIN_API_KEY'}): it is ${key.length} characters${/\s/.test(key) ? ' with white space inside' : ''}, which is not a Vast.ai key (they are 64); check that the whole key was stored`,
+    )
   }
 
   const config: BrokerConfig = {
@@ -147,7 +211,7 @@ export function readConfig(args: string[], env: NodeJS.ProcessEnv): BrokerConfig
     issuer: url('issuer', GITHUB_ISSUER),
     apiUrl: url('api-url', 'https://console.vast.ai'),
     host: get('host') || '0.0.0.0',
-    port: number('port', 8080, 0),
+    port: port(),
     sweepIntervalMs: duration('sweep-interval', '10m'),
     sweepGraceMs: duration('sweep-grace', '5m'),
     limits: {

@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml'
+import { policyWarnings } from './policy-lint.ts'
 import { formatDuration, parseDuration } from '../src/core/duration.ts'
 import {
   parsePermissions,
@@ -33,12 +34,21 @@ import {
 export const MATCH_CLAIMS = [
   'repository',
   'repository_owner',
+  'repository_id',
+  'repository_owner_id',
   'ref',
   'environment',
   'job_workflow_ref',
   'event_name',
 ] as const
 export type MatchClaim = (typeof MATCH_CLAIMS)[number]
+
+/**
+ * Claims matched exactly (numbers): GitHub's `repository_id` and `repository_owner_id` never
+ * change when a repository or an organisation is renamed, deleted and its name registered again
+ * by someone else, so a rule pinned on them survives name reuse.
+ */
+export const ID_CLAIMS: readonly MatchClaim[] = ['repository_id', 'repository_owner_id']
 
 /** The longest ttl any rule may grant: the action's own ceiling for a job key (7 days). */
 export const MAX_RULE_TTL_MS = 7 * 86_400_000
@@ -49,10 +59,14 @@ export interface PolicyRule {
   match: Partial<Record<MatchClaim, { source: string; pattern: RegExp }[]>>
   permissions: Permissions
   maxTtlMs: number
+  /** The rule admits repositories of any owner (`allow-any-owner: true` and a glob owner). */
+  anyOwner?: boolean
 }
 
 export interface Policy {
   rules: PolicyRule[]
+  /** What the broker logs as warnings at start (rules that admit any owner, ...). */
+  warnings: string[]
 }
 
 /** A policy that cannot be used: the message names the rule and the field. */
@@ -62,8 +76,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** A glob as an anchored regular expression (case-sensitive, like GitHub's claim values). */
-export function globPattern(glob: string): RegExp {
+/**
+ * A glob as an anchored regular expression; case-sensitive unless `ignoreCase` (repository and
+ * owner names: GitHub treats them case-insensitively, and its token carries them as they were
+ * created, so `octo-org/app` must also match `Octo-Org/App`).
+ */
+export function globPattern(glob: string, ignoreCase = false): RegExp {
   let source = ''
   for (let i = 0; i < glob.length; i++) {
     const char = glob[i] ?? ''
@@ -74,7 +92,7 @@ export function globPattern(glob: string): RegExp {
     else if (char === '?') source += '[^/]'
     else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&')
   }
-  return new RegExp(`^(?:${source})$`, 's')
+  return new RegExp(`^(?:${source})$`, ignoreCase ? 'si' : 's')
 }
 
 /**
@@ -113,7 +131,7 @@ export function parsePolicy(text: string): Policy {
     names.add(rule.name)
     return rule
   })
-  return { rules }
+  return { rules, warnings: policyWarnings(rules) }
 }
 
 const RULE_FIELDS = new Set([
@@ -122,6 +140,7 @@ const RULE_FIELDS = new Set([
   'permissions',
   'max-ttl',
   'allow-sensitive-permissions',
+  'allow-any-owner',
 ])
 
 function parseRule(raw: unknown, index: number): PolicyRule {
@@ -140,10 +159,20 @@ function parseRule(raw: unknown, index: number): PolicyRule {
   const unknown = Object.keys(raw).filter((key) => !RULE_FIELDS.has(key))
   if (unknown.length > 0) {
     throw new PolicyError(
-      `${at(unknown[0], name)}: unknown field; a rule has name, match, permissions, max-ttl and allow-sensitive-permissions`,
+      `${at(unknown[0], name)}: unknown field; a rule has name, match, permissions, max-ttl, allow-sensitive-permissions and allow-any-owner`,
     )
   }
   const match = parseMatch(raw.match, (field) => at(field, name))
+  const allowAnyOwner = raw['allow-any-owner']
+  if (allowAnyOwner !== undefined && typeof allowAnyOwner !== 'boolean') {
+    throw new PolicyError(`${at('allow-any-owner', name)}: must be true or false`)
+  }
+  const wildOwner = wildOwnerPattern(match)
+  if (wildOwner && allowAnyOwner !== true) {
+    throw new PolicyError(
+      `${at(`match.${wildOwner.claim}`, name)}: "${wildOwner.source}" has a glob in the owner part, so a repository of any owner (any public repository on GitHub) would get a key; name the owner, such as "octo-org/*", or set allow-any-owner: true on the rule if that is really meant`,
+    )
+  }
   let permissions: Permissions
   try {
     if (typeof raw.permissions === 'string')
@@ -177,7 +206,29 @@ function parseRule(raw: unknown, index: number): PolicyRule {
       `${at('max-ttl', name)}: expected a duration from 1m to ${formatDuration(MAX_RULE_TTL_MS)}, such as "2h"`,
     )
   }
-  return { name, match, permissions, maxTtlMs }
+  return { name, match, permissions, maxTtlMs, ...(wildOwner ? { anyOwner: true } : {}) }
+}
+
+const GLOB = /[*?]/
+
+/** Claims GitHub compares without case (repository and owner names); the others are exact. */
+export const CASE_INSENSITIVE: readonly MatchClaim[] = ['repository', 'repository_owner']
+
+/**
+ * The first pattern that lets the owner vary: a `repository_owner` glob, or a `repository` glob
+ * in its owner part (`*\/*`, `**`, `acme-*\/app`) that no exact `repository_owner` or
+ * `repository_owner_id` pins down. Undefined when the owner is fixed.
+ */
+function wildOwnerPattern(
+  match: PolicyRule['match'],
+): { claim: MatchClaim; source: string } | undefined {
+  const ownerGlob = match.repository_owner?.find(({ source }) => GLOB.test(source))
+  if (ownerGlob) return { claim: 'repository_owner', source: ownerGlob.source }
+  if (match.repository_owner || match.repository_owner_id) return undefined
+  const repoGlob = match.repository?.find(({ source }) =>
+    GLOB.test(source.startsWith('**') ? '*' : (source.split('/')[0] ?? '')),
+  )
+  return repoGlob ? { claim: 'repository', source: repoGlob.source } : undefined
 }
 
 function parseMatch(raw: unknown, at: (field: string) => string): PolicyRule['match'] {
@@ -193,15 +244,25 @@ function parseMatch(raw: unknown, at: (field: string) => string): PolicyRule['ma
         `${at('match')}: "${claim}" is not a claim the broker matches on; use ${MATCH_CLAIMS.join(', ')}`,
       )
     }
-    const list = Array.isArray(value) ? value : [value]
+    const list = (Array.isArray(value) ? value : [value]).map((item: unknown) =>
+      ID_CLAIMS.includes(claim as MatchClaim) && Number.isSafeInteger(item) ? String(item) : item,
+    )
     if (list.length === 0 || !list.every((item) => typeof item === 'string' && item.length > 0)) {
       throw new PolicyError(
         `${at(`match.${claim}`)}: must be text, or a non-empty list of text (exact or glob)`,
       )
     }
+    if (
+      ID_CLAIMS.includes(claim as MatchClaim) &&
+      !list.every((item) => typeof item === 'string' && /^\d{1,20}$/.test(item))
+    ) {
+      throw new PolicyError(
+        `${at(`match.${claim}`)}: write the number as text, such as "123456789" (exact match, no globs; GitHub shows it in the token and the repository's API)`,
+      )
+    }
     match[claim as MatchClaim] = (list as string[]).map((source) => ({
       source,
-      pattern: globPattern(source),
+      pattern: globPattern(source, CASE_INSENSITIVE.includes(claim as MatchClaim)),
     }))
   }
   const repository = match.repository
@@ -220,15 +281,28 @@ function parseMatch(raw: unknown, at: (field: string) => string): PolicyRule['ma
 /** The claims a decision reads; absent claims are undefined (`environment` outside environments). */
 export type Claims = Partial<Record<MatchClaim, string>>
 
-export type Decision = { allowed: true; rule: PolicyRule } | { allowed: false; reason: string }
+export type Decision =
+  | {
+      allowed: true
+      rule: PolicyRule
+      /**
+       * The other rules for the caller's repository, each with why it did not decide (fields
+       * that did not fit, or "comes after"): a refusal by the deciding rule names them, so a job
+       * refused on permissions or ttl learns that another of its rules would have fitted.
+       */
+      others: string[]
+    }
+  | { allowed: false; reason: string }
 
 /**
  * The first rule that fits the claims, or a refusal that says what to fix. A refusal names only
- * rules that already fit the token's repository (the fields of those rules that did not fit), so
- * a caller learns nothing about the rules of other repositories.
+ * rules that already fit the token's repository (the fields of those rules that did not fit, and
+ * the token's own values of them), so a caller learns nothing about the rules of other
+ * repositories.
  */
 export function decide(policy: Policy, claims: Claims): Decision {
   const nearMisses: string[] = []
+  let decided: PolicyRule | undefined
   for (const rule of policy.rules) {
     const misfits = MATCH_CLAIMS.filter((claim) => {
       const patterns = rule.match[claim]
@@ -236,13 +310,23 @@ export function decide(policy: Policy, claims: Claims): Decision {
       const value = claims[claim]
       return value === undefined || !patterns.some(({ pattern }) => pattern.test(value))
     })
-    if (misfits.length === 0) return { allowed: true, rule }
-    if (!misfits.includes('repository')) {
-      nearMisses.push(
-        `rule "${rule.name}" wants ${misfits.map((claim) => `${claim} ${rule.match[claim]?.map((p) => p.source).join(' or ')}`).join(', ')}`,
-      )
+    if (misfits.length === 0 && !decided) {
+      decided = rule
+      continue
     }
+    if (misfits.includes('repository')) continue
+    nearMisses.push(
+      misfits.length === 0
+        ? `rule "${rule.name}" fits too but comes after rule "${decided?.name}" (the first rule that fits decides)`
+        : `rule "${rule.name}" wants ${misfits
+            .map(
+              (claim) =>
+                `${claim} ${rule.match[claim]?.map((p) => p.source).join(' or ')} (this job: ${claims[claim] ?? 'none'})`,
+            )
+            .join(', ')}`,
+    )
   }
+  if (decided) return { allowed: true, rule: decided, others: nearMisses }
   const seen = MATCH_CLAIMS.filter((claim) => claims[claim] !== undefined)
     .map((claim) => `${claim}=${claims[claim]}`)
     .join(', ')

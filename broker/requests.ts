@@ -64,8 +64,16 @@ export function parseBody(text: string): Record<string, unknown> {
   return body
 }
 
-/** The request within `rule`, or RequestError (403) saying what the rule allows. */
-export function checkRequest(body: Record<string, unknown>, rule: PolicyRule): KeyRequest {
+/**
+ * The request within `rule`, or RequestError: 400 for a malformed field, 403 naming every way the
+ * request goes beyond the rule (permissions and ttl together), followed by `otherRules` (the
+ * caller's own repository's other rules and why they did not decide, from decide()).
+ */
+export function checkRequest(
+  body: Record<string, unknown>,
+  rule: PolicyRule,
+  otherRules: string[] = [],
+): KeyRequest {
   let permissions = rule.permissions
   if (body.permissions !== undefined) {
     try {
@@ -78,11 +86,13 @@ export function checkRequest(body: Record<string, unknown>, rule: PolicyRule): K
       throw error
     }
   }
+  // Everything beyond the rule is said at once: a job fixing permissions should not then learn
+  // that its ttl is too long as well.
+  const beyond: string[] = []
   const excess = excessPermissions(rule.permissions, permissions)
   if (excess.length > 0) {
-    throw new RequestError(
+    beyond.push(
       `permissions: rule "${rule.name}" does not grant ${excess.join(', ')}; it grants at most ${JSON.stringify(rule.permissions)}`,
-      403,
     )
   }
   let ttlMs = rule.maxTtlMs
@@ -92,9 +102,8 @@ export function checkRequest(body: Record<string, unknown>, rule: PolicyRule): K
       throw new RequestError('ttl: expected a duration of at least 30s, such as "30m" or "2h"')
     }
     if (parsed > rule.maxTtlMs) {
-      throw new RequestError(
-        `ttl: ${formatDuration(parsed)} is longer than rule "${rule.name}" allows (max-ttl ${formatDuration(rule.maxTtlMs)})`,
-        403,
+      beyond.push(
+        `ttl: ${formatDuration(parsed)} is longer than rule "${rule.name}" allows (max-ttl ${formatDuration(rule.maxTtlMs)}; leave ttl out to get the max-ttl)`,
       )
     }
     ttlMs = parsed
@@ -115,6 +124,11 @@ export function checkRequest(body: Record<string, unknown>, rule: PolicyRule): K
     throw new RequestError(
       `key-name: expected printable text of 1 to ${MAX_LABEL_LENGTH} characters`,
     )
+  }
+  if (beyond.length > 0) {
+    const others =
+      otherRules.length > 0 ? `. Other rules for this repository: ${otherRules.join('; ')}` : ''
+    throw new RequestError(`${beyond.join('; ')}${others}`, 403)
   }
   return { permissions, ttlMs, label, job }
 }

@@ -16,7 +16,7 @@ import { TokenError, type JobIdentity, type TokenVerifier } from './token.ts'
  *   201 `{id, key, name, expires_at, permissions}`.
  * - `DELETE /v1/keys/{id}` (a fresh token of the same run): 200 `{id, result}` with result
  *   `deleted` or `already-gone`; 404 when the key is not this run's (or does not exist).
- * - `GET /healthz`: 200 `{"ok": true}`.
+ * - `GET /healthz`, and `GET /health` (Cloud Run reserves some paths ending in `z`): 200 `{"ok": true}`.
  *
  * Every refusal is `{"error": "<what to fix>"}` with 400 (malformed), 401 (token), 403 (policy),
  * 404, 405, 413, 429 (per-repository limit, with Retry-After), 502 (Vast failed), 503 (the
@@ -109,15 +109,15 @@ async function handle(deps: BrokerDeps, req: IncomingMessage, res: ServerRespons
   const event = `${req.method ?? ''} ${path.replace(/\/\d+$/, '/{id}')}`
   let identity: JobIdentity | undefined
   try {
-    if (path === '/healthz') {
-      if (req.method !== 'GET') throw new HttpError(405, 'use GET /healthz', { Allow: 'GET' })
+    if (path === '/healthz' || path === '/health') {
+      if (req.method !== 'GET') throw new HttpError(405, `use GET ${path}`, { Allow: 'GET' })
       return send(res, 200, { ok: true })
     }
     const keyPath = /^\/v1\/keys(?:\/(\d{1,15}))?$/.exec(path)
     if (!keyPath)
       throw new HttpError(
         404,
-        'no such route; the broker serves POST /v1/keys, DELETE /v1/keys/{id} and GET /healthz',
+        'no such route; the broker serves POST /v1/keys, DELETE /v1/keys/{id} and GET /healthz (or /health)',
       )
     const id = keyPath[1] ? Number(keyPath[1]) : undefined
     if (id === undefined ? req.method !== 'POST' : req.method !== 'DELETE') {
@@ -192,7 +192,7 @@ async function create(
   const body = parseBody(text)
   const decision = decide(deps.policy, identity)
   if (!decision.allowed) throw new RequestError(decision.reason, 403)
-  const request = checkRequest(body, decision.rule)
+  const request = checkRequest(body, decision.rule, decision.others)
   const minted = await mintKey(deps.makeClient, identity, request, deps.now)
   deps.log.info({
     event: 'POST /v1/keys',

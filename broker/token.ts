@@ -100,6 +100,8 @@ function identity(payload: JWTPayload): JobIdentity {
   const found: JobIdentity = { repository, runId, runAttempt }
   for (const claim of [
     'repository_owner',
+    'repository_id',
+    'repository_owner_id',
     'ref',
     'environment',
     'job_workflow_ref',

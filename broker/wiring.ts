@@ -1,7 +1,9 @@
 import { VastClient, type PaceMemory } from '../src/core/vast/client.ts'
 import { DEFAULT_RETRY } from '../src/core/vast/retry.ts'
 import type { FetchLike } from '../src/core/vast/transport.ts'
-import type { BrokerConfig } from './config.ts'
+import { VastApiError } from '../src/core/vast/errors.ts'
+import { currentKeyId } from '../src/core/vast/keys.ts'
+import { ConfigError, type BrokerConfig } from './config.ts'
 import { MemoryLimiter } from './limits.ts'
 import type { Logger } from './log.ts'
 import { startBroker, type RunningBroker } from './server.ts'
@@ -42,6 +44,7 @@ export async function buildBroker(
         pace,
       }),
     )
+  await checkParentKey(makeClient, config.apiUrl, io.log)
   return startBroker(
     {
       policy: config.policy,
@@ -58,4 +61,36 @@ export async function buildBroker(
       sweepGraceMs: config.sweepGraceMs,
     },
   )
+}
+
+/** How long the start-up look at the parent key may take (retries included). */
+const START_CHECK_BUDGET_MS = 30_000
+
+/**
+ * Asks Vast once, at start, who the parent key is (`GET /users/current`): a key Vast refuses
+ * (401, or 403 without user_read, which the sweep needs to know the parent) stops the broker with
+ * ConfigError, so a bad deployment fails at once instead of answering /healthz and then failing
+ * every job. Vast unreachable or failing otherwise is logged as a warning and the broker starts
+ * (a Vast outage must not crash-loop it; requests will fail with 502 until Vast answers).
+ */
+async function checkParentKey(
+  makeClient: (budgetMs: number) => Promise<VastClient>,
+  apiUrl: string,
+  log: Logger,
+): Promise<void> {
+  try {
+    await currentKeyId(await makeClient(START_CHECK_BUDGET_MS))
+  } catch (error) {
+    if (error instanceof VastApiError && (error.status === 401 || error.status === 403)) {
+      throw new ConfigError(
+        error.status === 401
+          ? `the parent key: Vast.ai at ${apiUrl} refused it (HTTP 401); check that VAST_ADMIN_API_KEY_FILE (or VAST_ADMIN_API_KEY) holds a live key of the right account, and --api-url`
+          : `the parent key: Vast.ai at ${apiUrl} does not let it read /users/current (HTTP 403); the parent key needs user_read to know itself (the sweep never deletes it) and user_write to mint keys`,
+      )
+    }
+    log.warn({
+      event: 'start',
+      reason: `could not check the parent key with Vast.ai now (${(error as Error).message}); starting anyway, mints fail with 502 until Vast answers`,
+    })
+  }
 }

@@ -59,7 +59,7 @@ async function runBrokerCreate(settings, deps) {
     const token = await requestIdToken(settings.broker.audience, deps, settings.requestTimeoutMs);
     const body = {
         permissions: settings.permissions,
-        ttl: `${Math.round(settings.ttlMs / 1000)}s`,
+        ...(settings.broker.ttlFromRule ? {} : { ttl: `${Math.round(settings.ttlMs / 1000)}s` }),
         'key-name': settings.label,
         job: settings.context.job,
     };

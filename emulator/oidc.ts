@@ -72,6 +72,7 @@ export class OidcEmulator {
     this.#server = createServer((req, res) => this.#handle(req, res))
   }
 
+  /** Listens on 127.0.0.1 (port 0: any free one); tokens are minted by /token and /__emulator/token. */
   static async start(): Promise<OidcEmulator> {
     const emulator = new OidcEmulator()
     await new Promise<void>((resolve) => emulator.#server.listen(0, '127.0.0.1', resolve))
@@ -204,6 +205,43 @@ export class OidcEmulator {
       void this.sign(claims, { audience }).then((value) => {
         this.issued.push(value)
         reply(200, { count: 1, value })
+      })
+      return
+    }
+    if (url.pathname === '/__emulator/token' && req.method === 'POST') {
+      // For people trying the broker by hand (npm run emulator -- --oidc): a token with the
+      // claims in the JSON body; run_id, run_attempt and ref get defaults, `audience` is required.
+      let text = ''
+      req.setEncoding('utf8')
+      req.on('data', (chunk: string) => {
+        if (text.length < 65_536) text += chunk
+      })
+      req.on('end', () => {
+        let body: Record<string, unknown>
+        try {
+          body = JSON.parse(text) as Record<string, unknown>
+        } catch {
+          return reply(400, { message: 'send a JSON object of claims with "audience"' })
+        }
+        const { audience, ...claims } = body
+        if (typeof audience !== 'string' || typeof claims.repository !== 'string') {
+          return reply(400, {
+            message:
+              'give "audience" (the broker\'s --audience) and "repository" (owner/name), e.g. {"audience":"http://127.0.0.1:8080","repository":"octo-org/app","ref":"refs/heads/main"}',
+          })
+        }
+        const job: JobClaims = {
+          run_id: '1',
+          run_attempt: '1',
+          ref: 'refs/heads/main',
+          event_name: 'push',
+          ...claims,
+          repository: claims.repository,
+        }
+        void this.sign(job, { audience }).then((value) => {
+          this.issued.push(value)
+          reply(200, { value })
+        })
       })
       return
     }

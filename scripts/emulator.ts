@@ -6,6 +6,8 @@
 // and POST /__emulator/variants changes them while it runs.
 // --github also starts the GitHub secrets emulator (emulator/github.ts) on a port of its own,
 // with a repository, an environment, an organisation and a token that may write their secrets.
+// --oidc also starts the OIDC issuer emulator (emulator/oidc.ts), GitHub's token issuer stand-in,
+// for running the key broker locally (docs/broker.md#try-it-locally).
 
 import { parseArgs } from 'node:util'
 import { VastEmulator } from '../emulator/vast.ts'
@@ -14,10 +16,11 @@ import { TOO_MANY_FORMS } from '../emulator/vast-http.ts'
 import type { TooManyForm } from '../emulator/vast-http.ts'
 import { variantsProblem } from '../emulator/vast-variants.ts'
 import { GitHubEmulator } from '../emulator/github.ts'
+import { OidcEmulator } from '../emulator/oidc.ts'
 
 const usage =
   'usage: npm run emulator -- [--port N] [--host H] [--rate-limits] [--rate-limit-scale X] ' +
-  `[--rate-limit-form ${TOO_MANY_FORMS.join('|')}] [--variants '<json>'] [--github]`
+  `[--rate-limit-form ${TOO_MANY_FORMS.join('|')}] [--variants '<json>'] [--github] [--oidc]`
 
 /** The GitHub emulator's fixtures: throwaway names and a throwaway token. */
 const GITHUB = {
@@ -27,7 +30,7 @@ const GITHUB = {
   token: 'ghs_emulatortoken0123456789',
 }
 
-function parseOptions(argv: string[]): EmulatorOptions & { github: boolean } {
+function parseOptions(argv: string[]): EmulatorOptions & { github: boolean; oidc: boolean } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -38,6 +41,7 @@ function parseOptions(argv: string[]): EmulatorOptions & { github: boolean } {
       'rate-limit-form': { type: 'string' },
       variants: { type: 'string' },
       github: { type: 'boolean', default: false },
+      oidc: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -76,7 +80,14 @@ function parseOptions(argv: string[]): EmulatorOptions & { github: boolean } {
     if (problem !== null) throw new Error(`bad --variants: ${problem}`)
     variants = parsed as VastVariants
   }
-  return { port, host: values.host, rateLimits, variants, github: values.github }
+  return {
+    port,
+    host: values.host,
+    rateLimits,
+    variants,
+    github: values.github,
+    oidc: values.oidc,
+  }
 }
 
 /** Starts the GitHub emulator next to the Vast one; returns what to print and how to stop it. */
@@ -103,7 +114,7 @@ async function startGitHub(host: string): Promise<{ lines: string[]; close: () =
 }
 
 async function main(): Promise<void> {
-  let options: EmulatorOptions & { github: boolean }
+  let options: EmulatorOptions & { github: boolean; oidc: boolean }
   try {
     options = parseOptions(process.argv.slice(2))
   } catch (error) {
@@ -112,6 +123,20 @@ async function main(): Promise<void> {
   }
   const emulator = await VastEmulator.start(options)
   const github = options.github ? await startGitHub(options.host ?? '127.0.0.1') : undefined
+  const oidc = options.oidc ? await OidcEmulator.start() : undefined
+  const oidcLines = oidc
+    ? [
+        '',
+        "OIDC issuer emulator (loopback; GitHub's token issuer stand-in, for the key broker)",
+        `  issuer:       ${oidc.issuer}   (the broker's --issuer)`,
+        `  JWKS:         ${oidc.jwksUrl}`,
+        '',
+        'Start the broker against both emulators, then mint a token and a key:',
+        `  npm run broker -- --policy policy.yaml --audience http://127.0.0.1:8080 --issuer ${oidc.issuer} --api-url ${emulator.url} --host 127.0.0.1 --port 8080   (with VAST_ADMIN_API_KEY=${emulator.parentKey})`,
+        `  TOKEN=$(curl -s -X POST -d '{"audience":"http://127.0.0.1:8080","repository":"octo-org/app","ref":"refs/heads/main"}' ${oidc.issuer}/__emulator/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).value')`,
+        `  curl -s -X POST -H "Authorization: Bearer $TOKEN" -d '{"ttl":"10m"}' http://127.0.0.1:8080/v1/keys`,
+      ]
+    : ['', 'With --oidc, the OIDC issuer emulator starts too (for the key broker).']
   const limits = options.rateLimits
   const limitText =
     typeof limits === 'object'
@@ -138,12 +163,13 @@ async function main(): Promise<void> {
         '',
         'With --github, the GitHub secrets emulator starts too (for mode: rotate).',
       ]),
+      ...oidcLines,
       '',
       'Ctrl-C stops it.',
     ].join('\n'),
   )
   const stop = (): void => {
-    Promise.all([emulator.close(), github?.close()]).then(
+    Promise.all([emulator.close(), github?.close(), oidc?.close()]).then(
       () => process.exit(0),
       () => process.exit(1),
     )

@@ -56,5 +56,7 @@ export function readBroker(
       'it must be one word of at most 512 characters, the audience the broker was given (BROKER_AUDIENCE)',
     )
   }
-  return { url: 'url' in checked ? checked.url : '', audience }
+  // An empty ttl sends none: the broker then gives the rule's max-ttl, instead of the action's
+  // 6h default being refused by a rule with a shorter max-ttl.
+  return { url: 'url' in checked ? checked.url : '', audience, ttlFromRule: !read.raw('ttl') }
 }

@@ -43,6 +43,8 @@ export interface CreateSettings extends CommonSettings {
 export interface BrokerSettings {
   readonly url: string
   readonly audience: string
+  /** `ttl` was left empty: send none, and the broker gives the matching rule's max-ttl. */
+  readonly ttlFromRule: boolean
 }
 
 export interface DeleteSettings extends CommonSettings {
