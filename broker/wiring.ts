@@ -2,7 +2,7 @@ import { VastClient, type PaceMemory } from '../src/core/vast/client.ts'
 import { DEFAULT_RETRY } from '../src/core/vast/retry.ts'
 import type { FetchLike } from '../src/core/vast/transport.ts'
 import type { BrokerConfig } from './config.ts'
-import { MemoryLimiter } from './limits.ts'
+import { FairAdmission, MemoryLimiter } from './limits.ts'
 import type { Logger } from './log.ts'
 import { startBroker, type RunningBroker } from './server.ts'
 import { createVerifier } from './token.ts'
@@ -30,7 +30,7 @@ export async function buildBroker(
   // One pace for every client of this replica: they all call Vast as the one parent key, so a
   // 429 learned by one request spaces out the others instead of each finding it out alone.
   const pace: PaceMemory = new Map()
-  const makeClient = (budgetMs: number) =>
+  const makeClient = (budgetMs: number, signal?: AbortSignal) =>
     Promise.resolve(
       new VastClient({
         baseUrl: config.apiUrl,
@@ -40,6 +40,7 @@ export async function buildBroker(
         fetch: io.fetch,
         deadline: Date.now() + budgetMs,
         pace,
+        ...(signal ? { signal } : {}),
       }),
     )
   return startBroker(
@@ -47,6 +48,7 @@ export async function buildBroker(
       policy: config.policy,
       verify,
       limiter: new MemoryLimiter(config.limits),
+      admission: new FairAdmission(),
       makeClient,
       log: io.log,
       ...(io.now ? { now: io.now } : {}),
