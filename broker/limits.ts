@@ -77,6 +77,8 @@ export interface AdmissionSettings {
   concurrency: number
   /** Mints waiting at most, all repositories together; more get 429 at once. */
   maxQueued: number
+  /** Mints of one repository waiting at most (so that a few cannot fill the queue). */
+  maxQueuedPerRepository: number
   /** A mint whose expected wait is longer gets 429 with Retry-After at once (ms). */
   maxWaitMs: number
   /** The least time one mint takes of Vast's rate: its create interval (ms, vast-api.md). */
@@ -86,6 +88,7 @@ export interface AdmissionSettings {
 export const DEFAULT_ADMISSION: AdmissionSettings = {
   concurrency: 2,
   maxQueued: 20,
+  maxQueuedPerRepository: 4,
   maxWaitMs: 30_000,
   createIntervalMs: 2_000,
 }
@@ -104,7 +107,8 @@ interface Waiter {
  * repository, served round-robin across repositories (each repository with waiting mints gets one
  * turn in every round, however many it sent). A mint that would wait longer than `maxWaitMs` (its
  * place in the rounds times the time one mint takes, learned from the mints done, never less than
- * Vast's create interval) or find `maxQueued` waiting is refused at once, with how long to wait.
+ * Vast's create interval) or find `maxQueued` waiting (or `maxQueuedPerRepository` of its own)
+ * is refused at once, with how long to wait.
  * Per replica: N replicas admit N times as much, and Vast's rate is still one per parent key.
  */
 export class FairAdmission {
@@ -162,14 +166,17 @@ export class FairAdmission {
       return this.#admitted(started)
     }
     const waitMs = this.expectedWaitMs(key)
-    if (this.queued >= this.#settings.maxQueued || waitMs > this.#settings.maxWaitMs) {
+    const queue = this.#queues.get(key) ?? []
+    const full =
+      this.queued >= this.#settings.maxQueued ||
+      queue.length >= this.#settings.maxQueuedPerRepository
+    if (full || waitMs > this.#settings.maxWaitMs) {
       return {
         allowed: false,
         retryAfterMs: Math.max(waitMs, this.#slotMs()),
-        reason: this.queued >= this.#settings.maxQueued ? 'full' : 'slow',
+        reason: full ? 'full' : 'slow',
       }
     }
-    const queue = this.#queues.get(key) ?? []
     this.#queues.set(key, queue)
     const woken = await new Promise<boolean>((resolve) => {
       const waiter: Waiter = { wake: () => resolve(true), gone: false }
