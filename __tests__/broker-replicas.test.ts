@@ -90,6 +90,48 @@ describe('per-repository limits', () => {
   })
 })
 
+describe('per-replica admission', () => {
+  it('serves repositories in turn: four repositories bursting within their limits do not starve a fifth', async () => {
+    world = await startWorld({ limits: { perMinute: 30, burst: 10 } })
+    const w = world
+    const replica = w.replicas[0]
+    w.vast.inject('create', { type: 'delay', ms: 200 }, 100)
+    const mint = async (repository: string) =>
+      callBroker(
+        w.url,
+        'POST',
+        '/v1/keys',
+        await w.oidc.sign(jobClaims({ repository }), { audience: AUDIENCE }),
+        { permissions: 'read-only', ttl: '5m' },
+      )
+    const attackers = ['a1', 'a2', 'a3', 'a4'].flatMap((name) =>
+      Array.from({ length: 10 }, () => mint(`octo-org/${name}`)),
+    )
+    const early = () => w.logs.filter((line) => line.status === 429).length
+    const done = () => w.logs.filter((line) => line.status === 201).length
+    // Every attacking request has been admitted, queued or refused.
+    while (
+      early() + done() + (replica?.admission.queued ?? 0) + (replica?.admission.running ?? 0) <
+      40
+    )
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    const before = done()
+    const victim = await mint('octo-org/victim')
+    expect(victim.status).toBe(201)
+    const served = w.logs.filter((line) => line.status === 201)
+    const place = served.findIndex((line) => line.repository === 'octo-org/victim')
+    // One round: at most one mint of each attacking repository, and those running, go first.
+    expect(place - before).toBeLessThanOrEqual(2 + 4)
+    const answers = await Promise.all(attackers)
+    const refused = answers.filter((answer) => answer.status === 429)
+    expect(refused.length).toBeGreaterThan(0)
+    for (const answer of refused) {
+      expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0)
+      expect(answer.body.error).toMatch(/try again in \d+ s/)
+    }
+  })
+})
+
 describe('the sweep', () => {
   it('deletes expired job keys only: not live ones, rotation keys, unmanaged keys or the parent', async () => {
     world = await startWorld()

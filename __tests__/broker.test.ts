@@ -302,6 +302,82 @@ describe('deleting', () => {
   })
 })
 
+describe('deleting needs a rule, as minting does', () => {
+  it('refuses a caller no rule fits with 403 before any Vast call: strangers, and a sibling job of the same run', async () => {
+    const minted = await callBroker(world.url, 'POST', '/v1/keys', await token(), { ttl: '5m' })
+    expect(minted.status).toBe(201)
+    const id = String(minted.body.id)
+    const before = world.vast.requests.length
+    const callers = [
+      // A repository with no rule at all: its token's audience is just the broker's URL.
+      jobClaims({ repository: 'random-user/anything', repository_owner: 'random-user' }),
+      // The same repository and run, a job whose claims fit no rule (a feature branch).
+      jobClaims({ ref: 'refs/heads/evil', event_name: 'workflow_dispatch' }),
+    ]
+    for (const claims of callers) {
+      const answer = await callBroker(world.url, 'DELETE', `/v1/keys/${id}`, await token(claims))
+      expect(answer.status).toBe(403)
+      expect(answer.body.error).toMatch(/no rule of the broker's policy/)
+    }
+    expect(world.vast.requests.length).toBe(before)
+    expect(world.vast.isLive(minted.body.key as string)).toBe(true)
+    const own = await callBroker(world.url, 'DELETE', `/v1/keys/${id}`, await token())
+    expect(own).toMatchObject({ status: 200, body: { result: 'deleted' } })
+  })
+})
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20))
+}
+
+describe('a client that goes away mid-mint', () => {
+  it('gets no key: the key made after it left is deleted, and the log says client-gone, not 201', async () => {
+    const creates = world.vast.requestsFor('create').length
+    const logged = world.logs.length
+    const live = liveManaged().length
+    // Vast answers the create late: the job has gone by then.
+    world.vast.inject('create', { type: 'delay', ms: 1500 })
+    const abort = new AbortController()
+    const answer = fetch(`${world.url}/v1/keys`, {
+      method: 'POST',
+      signal: abort.signal,
+      headers: { Authorization: `Bearer ${await token()}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ permissions: 'instance_read', ttl: '2h' }),
+    }).catch((error: unknown) => error)
+    await until(() => world.vast.requestsFor('create').length > creates)
+    abort.abort()
+    expect(await answer).toMatchObject({ name: 'AbortError' })
+    const gone = () => world.logs.slice(logged).find((l) => l.reason?.startsWith('client-gone'))
+    await until(() => gone() !== undefined)
+    expect(gone()).toMatchObject({ event: 'POST /v1/keys', decision: 'error' })
+    expect(gone()?.reason).toMatch(/deleted/)
+    expect(liveManaged()).toHaveLength(live)
+    // No log line claims a key was delivered.
+    expect(world.logs.slice(logged).some((line) => line.status === 201)).toBe(false)
+  })
+})
+
+describe("Vast's own error text", () => {
+  it('stays in the log; the caller gets a fixed text with a request id that finds the log line', async () => {
+    const echo = `echo: PARENT=${world.vast.parentKey} name=<script>`
+    world.vast.inject('create', {
+      type: 'status',
+      status: 400,
+      body: { success: false, error: 'bad', msg: echo },
+    })
+    const answer = await callBroker(world.url, 'POST', '/v1/keys', await token(), { ttl: '5m' })
+    expect(answer.status).toBe(502)
+    const error = String(answer.body.error)
+    expect(error).not.toMatch(/echo|script|HTTP 400|PARENT/)
+    const requestId = /request id ([0-9a-f-]{36})/.exec(error)?.[1]
+    expect(requestId).toBeDefined()
+    const line = world.logs.find((entry) => entry.request_id === requestId)
+    expect(line).toMatchObject({ decision: 'error', status: 502 })
+    expect(line?.reason).toMatch(/echo: PARENT=\*\*\* name=<script>/)
+    expect(world.vast.requestsFor('create').at(-1)?.status).toBe(400)
+  })
+})
+
 describe('the log', () => {
   it('is JSON lines with repository, run, key id and decision, and never a key or a token', () => {
     expect(world.logs.length).toBeGreaterThan(20)

@@ -89,6 +89,21 @@ describe('create mode with broker-url, end to end through dist/', () => {
     ).toEqual([])
   })
 
+  it('a delete whose answer was lost (502), tried again, ends as gone, not as "not a key of this run"', async () => {
+    world = await startWorld()
+    const w = world
+    const job = newJob(w)
+    const main = await job.runMain({ inputs: brokerInputs(w) })
+    expect(main.conclusion).toBe('success')
+    // Vast applies the first delete and its answers are lost until the broker gives up: 502.
+    w.vast.inject('delete', { type: 'non-json', apply: true }, 4)
+    const post = await job.runPost()
+    expect(post.conclusion).toBe('success')
+    expect(shown(post)).toMatch(/is gone: an earlier attempt of this delete got no clear answer/)
+    expect(shown(post)).not.toMatch(/warning|error/i)
+    expect(managed(w)).toEqual([])
+  })
+
   it('export-config writes the key file in main and post removes it, as in create mode', async () => {
     world = await startWorld()
     const w = world

@@ -23,7 +23,7 @@ import { GITHUB_ISSUER } from './token.ts'
  * | --port             | PORT                        | 8080                                          |
  * | --sweep-interval   | BROKER_SWEEP_INTERVAL       | 10m (0 disables)                              |
  * | --sweep-grace      | BROKER_SWEEP_GRACE          | 5m                                            |
- * | --rate-per-minute  | BROKER_RATE_PER_MINUTE      | 30 (per repository, per replica)              |
+ * | --rate-per-minute  | BROKER_RATE_PER_MINUTE      | 10 (per repository, per replica)              |
  * | --rate-burst       | BROKER_RATE_BURST           | 10                                            |
  */
 

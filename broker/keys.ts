@@ -15,8 +15,11 @@ import type { JobIdentity } from './token.ts'
  * the whole record (docs/key-names.md).
  */
 
-/** A client whose requests stop after `budgetMs` from now (retries and 429 waits included). */
-export type ClientFactory = (budgetMs: number) => Promise<VastClient>
+/**
+ * A client whose requests stop after `budgetMs` from now (retries and 429 waits included), and at
+ * once when `signal` aborts (the caller went away).
+ */
+export type ClientFactory = (budgetMs: number, signal?: AbortSignal) => Promise<VastClient>
 
 export interface MintRequest {
   permissions: Permissions
@@ -42,13 +45,16 @@ export const SWEEP_BUDGET_MS = 5 * 60_000
  * Creates the key. A create whose answer was lost is resolved by name before it is sent again
  * (src/core/step-keys.ts, as the action does); when the create fails in a way that may have made a
  * key, the keys of its name are looked for once more and deleted. A create that Vast applies only
- * after that look (a late apply) is left to the sweep: its name carries its deadline.
+ * after that look (a late apply) is left to the sweep: its name carries its deadline. `signal`
+ * (the caller went away) stops the client: a create not sent yet is never sent; one that may have
+ * been is looked for by name and deleted, as any ambiguous failure.
  */
 export async function mintKey(
   makeClient: ClientFactory,
   identity: JobIdentity,
   request: MintRequest,
   now: () => Date = () => new Date(),
+  signal?: AbortSignal,
 ): Promise<MintedKey> {
   const expiresAt = deadlineFrom(now(), request.ttlMs)
   const name = formatKeyName({
@@ -61,7 +67,7 @@ export async function mintKey(
     job: request.job,
     nonce: randomBytes(4).toString('hex'),
   })
-  const client = await makeClient(MINT_BUDGET_MS)
+  const client = await makeClient(MINT_BUDGET_MS, signal)
   try {
     const created = await createKey(
       client,

@@ -1,6 +1,7 @@
 /**
- * Per-repository limits, so that one repository cannot spend the parent key's share of Vast's
- * rate limit (about one create per 2 s per caller, vast-api.md) for everyone else.
+ * Per-repository limits and per-replica admission, so that one repository, or a group of them,
+ * cannot spend the parent key's share of Vast's rate limit (about one create per 2 s per caller,
+ * vast-api.md, so about 30 a minute) for everyone else.
  *
  * A token bucket per repository: `burst` requests at once, refilled at `perMinute`. The store is
  * behind {@link Limiter} (as octo-sts's `pkg/ratelimit`): {@link MemoryLimiter} counts in this
@@ -26,7 +27,12 @@ export interface LimitSettings {
   burst: number
 }
 
-export const DEFAULT_LIMITS: LimitSettings = { perMinute: 30, burst: 10 }
+/**
+ * 10 a minute is a third of Vast's create rate (about 30 a minute per parent key, vast-api.md):
+ * one repository at its full rate leaves two thirds to the others. The burst lets a 10-job matrix
+ * start at once. docs/broker.md explains the numbers.
+ */
+export const DEFAULT_LIMITS: LimitSettings = { perMinute: 10, burst: 10 }
 
 /** Buckets kept at most; the least recently used go first (a full bucket forgets nothing). */
 const MAX_BUCKETS = 10_000
@@ -62,5 +68,166 @@ export class MemoryLimiter implements Limiter {
       return { allowed: true, retryAfterMs: 0 }
     }
     return { allowed: false, retryAfterMs: Math.ceil((1 - bucket.tokens) / ratePerMs) }
+  }
+}
+
+/** How a replica admits mints: how many at once, how many wait, and how long a wait may be. */
+export interface AdmissionSettings {
+  /** Mints sent to Vast at once (>= 1). */
+  concurrency: number
+  /** Mints waiting at most, all repositories together; more get 429 at once. */
+  maxQueued: number
+  /** Mints of one repository waiting at most (so that a few cannot fill the queue). */
+  maxQueuedPerRepository: number
+  /** A mint whose expected wait is longer gets 429 with Retry-After at once (ms). */
+  maxWaitMs: number
+  /** The least time one mint takes of Vast's rate: its create interval (ms, vast-api.md). */
+  createIntervalMs: number
+}
+
+export const DEFAULT_ADMISSION: AdmissionSettings = {
+  concurrency: 2,
+  maxQueued: 20,
+  maxQueuedPerRepository: 4,
+  maxWaitMs: 30_000,
+  createIntervalMs: 2_000,
+}
+
+export type Admission =
+  | { allowed: true; waitedMs: number; release(): void }
+  | { allowed: false; retryAfterMs: number; reason: 'full' | 'slow' | 'gone' }
+
+interface Waiter {
+  wake: () => void
+  gone: boolean
+}
+
+/**
+ * The mints of one replica: at most `concurrency` at Vast, the rest waiting in one queue per
+ * repository, served round-robin across repositories (each repository with waiting mints gets one
+ * turn in every round, however many it sent). A mint that would wait longer than `maxWaitMs` (its
+ * place in the rounds times the time one mint takes, learned from the mints done, never less than
+ * Vast's create interval) or find `maxQueued` waiting (or `maxQueuedPerRepository` of its own)
+ * is refused at once, with how long to wait.
+ * Per replica: N replicas admit N times as much, and Vast's rate is still one per parent key.
+ */
+export class FairAdmission {
+  readonly #settings: AdmissionSettings
+  readonly #now: () => number
+  /** Map order is the round-robin order: a repository served goes to the end. */
+  readonly #queues = new Map<string, Waiter[]>()
+  #running = 0
+  #mintMs: number
+
+  constructor(settings: AdmissionSettings = DEFAULT_ADMISSION, now: () => number = Date.now) {
+    if (!(settings.concurrency >= 1) || !(settings.maxQueued >= 0)) {
+      throw new Error('admission: concurrency must be at least 1 and maxQueued at least 0')
+    }
+    this.#settings = settings
+    this.#now = now
+    this.#mintMs = settings.createIntervalMs * settings.concurrency
+  }
+
+  /** Mints at Vast now. */
+  get running(): number {
+    return this.#running
+  }
+
+  /** Mints waiting, all repositories together. */
+  get queued(): number {
+    let count = 0
+    for (const queue of this.#queues.values()) count += queue.length
+    return count
+  }
+
+  /**
+   * How long a new mint of `key` would wait (ms): the mints served before it in the rounds
+   * (its own repository's waiting ones, and from each other repository as many as take turns
+   * before it), each taking one slot of this replica's rate.
+   */
+  expectedWaitMs(key: string): number {
+    if (this.#running < this.#settings.concurrency && this.queued === 0) return 0
+    const own = this.#queues.get(key)?.length ?? 0
+    let ahead = own
+    for (const [other, queue] of this.#queues) {
+      if (other !== key) ahead += Math.min(queue.length, own + 1)
+    }
+    return (ahead + 1) * this.#slotMs()
+  }
+
+  /**
+   * Waits for a turn of `key`, or refuses at once. `signal` (the client went away) takes a waiting
+   * mint out of its queue. The caller must call release() when its mint is done.
+   */
+  async enter(key: string, signal?: AbortSignal): Promise<Admission> {
+    const started = this.#now()
+    if (this.#running < this.#settings.concurrency && this.queued === 0) {
+      this.#running += 1
+      return this.#admitted(started)
+    }
+    const waitMs = this.expectedWaitMs(key)
+    const queue = this.#queues.get(key) ?? []
+    const full =
+      this.queued >= this.#settings.maxQueued ||
+      queue.length >= this.#settings.maxQueuedPerRepository
+    if (full || waitMs > this.#settings.maxWaitMs) {
+      return {
+        allowed: false,
+        retryAfterMs: Math.max(waitMs, this.#slotMs()),
+        reason: full ? 'full' : 'slow',
+      }
+    }
+    this.#queues.set(key, queue)
+    const woken = await new Promise<boolean>((resolve) => {
+      const waiter: Waiter = { wake: () => resolve(true), gone: false }
+      queue.push(waiter)
+      signal?.addEventListener(
+        'abort',
+        () => {
+          waiter.gone = true
+          const index = queue.indexOf(waiter)
+          if (index >= 0) queue.splice(index, 1)
+          if (queue.length === 0 && this.#queues.get(key) === queue) this.#queues.delete(key)
+          resolve(false)
+        },
+        { once: true },
+      )
+    })
+    if (!woken) return { allowed: false, retryAfterMs: 0, reason: 'gone' }
+    return this.#admitted(started)
+  }
+
+  #slotMs(): number {
+    return Math.max(this.#settings.createIntervalMs, this.#mintMs / this.#settings.concurrency)
+  }
+
+  #admitted(started: number): Admission {
+    const entered = this.#now()
+    let released = false
+    return {
+      allowed: true,
+      waitedMs: entered - started,
+      release: () => {
+        if (released) return
+        released = true
+        // What one mint took, smoothed: the wait estimate follows Vast's real pace.
+        this.#mintMs = 0.8 * this.#mintMs + 0.2 * Math.max(0, this.#now() - entered)
+        this.#running -= 1
+        this.#next()
+      },
+    }
+  }
+
+  /** Gives the free slot to the first repository in the rounds; it goes to the end. */
+  #next(): void {
+    for (const [key, queue] of this.#queues) {
+      const waiter = queue.shift()
+      this.#queues.delete(key)
+      if (queue.length > 0) this.#queues.set(key, queue)
+      if (!waiter || waiter.gone) continue
+      this.#running += 1
+      waiter.wake()
+      return
+    }
   }
 }

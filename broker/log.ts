@@ -15,6 +15,8 @@ export interface LogFields {
   rule?: string
   status?: number
   count?: number
+  /** The id a refusal with status 502 or 500 gives the caller, to find this line. */
+  request_id?: string
 }
 
 export type LogLine = LogFields & { time: string; level: 'info' | 'warn' | 'error' }

@@ -1,9 +1,17 @@
+import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { isoSeconds } from '../src/core/key-name.ts'
 import { VastApiError } from '../src/core/vast/errors.ts'
-import { deleteOwnKey, mintKey, sweepExpired, type ClientFactory } from './keys.ts'
-import type { Limiter } from './limits.ts'
+import { deleteKey } from '../src/core/vast/keys.ts'
+import {
+  DELETE_BUDGET_MS,
+  deleteOwnKey,
+  mintKey,
+  sweepExpired,
+  type ClientFactory,
+} from './keys.ts'
+import type { FairAdmission, Limiter } from './limits.ts'
 import type { Logger } from './log.ts'
 import { decide, type Policy } from './policy.ts'
 import { checkRequest, parseBody, RequestError } from './requests.ts'
@@ -19,15 +27,21 @@ import { TokenError, type JobIdentity, type TokenVerifier } from './token.ts'
  * - `GET /healthz`, and `GET /health` (Cloud Run reserves some paths ending in `z`): 200 `{"ok": true}`.
  *
  * Every refusal is `{"error": "<what to fix>"}` with 400 (malformed), 401 (token), 403 (policy),
- * 404, 405, 413, 429 (per-repository limit, with Retry-After), 502 (Vast failed), 503 (the
- * issuer's keys could not be read). Checks run in this order: token, limit, body, policy; nothing
- * is sent to Vast before all of them pass.
+ * 404, 405, 413, 429 (per-repository limit, or this replica's mints too many or too slow; with
+ * Retry-After), 502 (Vast failed: a fixed text and a request id; Vast's own message goes to the
+ * log only), 503 (the issuer's keys could not be read). Checks run in this order: token, limit,
+ * body (POST), policy (POST and DELETE: a DELETE needs a rule that fits its token, as a mint
+ * would, whatever the rule's permissions and max-ttl), admission (POST); nothing is sent to Vast
+ * before all of them pass. A client that goes away mid-mint gets no key: a create not sent is not
+ * sent, a key made after it left is deleted at once (the log says `client-gone`).
  */
 
 export interface BrokerDeps {
   policy: Policy
   verify: TokenVerifier
   limiter: Limiter
+  /** This replica's mints: how many at once, in what order, and when to refuse early. */
+  admission: FairAdmission
   makeClient: ClientFactory
   log: Logger
   now?: () => Date
@@ -108,6 +122,7 @@ async function handle(deps: BrokerDeps, req: IncomingMessage, res: ServerRespons
   const path = new URL(req.url ?? '/', 'http://broker').pathname
   const event = `${req.method ?? ''} ${path.replace(/\/\d+$/, '/{id}')}`
   let identity: JobIdentity | undefined
+  const requestId = randomUUID()
   try {
     if (path === '/healthz' || path === '/health') {
       if (req.method !== 'GET') throw new HttpError(405, `use GET ${path}`, { Allow: 'GET' })
@@ -142,15 +157,16 @@ async function handle(deps: BrokerDeps, req: IncomingMessage, res: ServerRespons
         },
       )
     }
-    if (id === undefined) await create(deps, identity, await readBody(req), res)
+    if (id === undefined) await create(deps, identity, await readBody(req), res, requestId)
     else await remove(deps, identity, id, res)
   } catch (error) {
-    const refusal = asRefusal(error)
+    const refusal = asRefusal(error, requestId)
     const fields = {
       event,
       decision: refusal.status >= 500 ? ('error' as const) : ('deny' as const),
-      reason: refusal.message,
+      reason: refusal.logReason ?? refusal.message,
       status: refusal.status,
+      ...(refusal.status >= 500 ? { request_id: requestId } : {}),
       ...(identity
         ? { repository: identity.repository, run: `${identity.runId}-${identity.runAttempt}` }
         : {}),
@@ -161,10 +177,15 @@ async function handle(deps: BrokerDeps, req: IncomingMessage, res: ServerRespons
   }
 }
 
-function asRefusal(error: unknown): {
+function asRefusal(
+  error: unknown,
+  requestId: string,
+): {
   status: number
   message: string
   headers: Record<string, string>
+  /** What the log says, when it says more than the caller is told. */
+  logReason?: string
 } {
   if (error instanceof HttpError)
     return { status: error.status, message: error.message, headers: error.headers }
@@ -178,7 +199,14 @@ function asRefusal(error: unknown): {
   if (error instanceof RequestError)
     return { status: error.status, message: error.message, headers: {} }
   if (error instanceof VastApiError) {
-    return { status: 502, message: `Vast.ai failed: ${error.message}`, headers: {} }
+    // Vast's own text (already scrubbed of the parent key by the client) is for the operator only:
+    // it may echo what was sent, and it says nothing a job can act on.
+    return {
+      status: 502,
+      message: `Vast.ai failed; try again later (the broker's log has the cause under request id ${requestId})`,
+      headers: {},
+      logReason: `Vast.ai failed: ${error.message}`,
+    }
   }
   throw error
 }
@@ -188,20 +216,74 @@ async function create(
   identity: JobIdentity,
   text: string,
   res: ServerResponse,
+  requestId: string,
 ): Promise<void> {
   const body = parseBody(text)
   const decision = decide(deps.policy, identity)
   if (!decision.allowed) throw new RequestError(decision.reason, 403)
   const request = checkRequest(body, decision.rule, decision.others)
-  const minted = await mintKey(deps.makeClient, identity, request, deps.now)
-  deps.log.info({
+  // The client going away (its socket closed before the answer) stops the mint.
+  const gone = new AbortController()
+  const onClose = () => {
+    if (!res.writableEnded) gone.abort()
+  }
+  res.on('close', onClose)
+  const context = {
     event: 'POST /v1/keys',
-    decision: 'allow',
-    reason: `minted for ${Object.keys(request.permissions.api).join(',')} until ${isoSeconds(minted.expiresAt)}`,
     repository: identity.repository,
     run: `${identity.runId}-${identity.runAttempt}`,
-    key_id: minted.id,
     rule: decision.rule.name,
+  }
+  const admission = await deps.admission.enter(identity.repository.toLowerCase(), gone.signal)
+  if (!admission.allowed) {
+    if (admission.reason === 'gone') {
+      deps.log.error({ ...context, decision: 'error', reason: 'client-gone: left while waiting' })
+      return
+    }
+    const seconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000))
+    throw new HttpError(429, `the broker is minting for many jobs; try again in ${seconds} s`, {
+      'Retry-After': String(seconds),
+    })
+  }
+  let minted: Awaited<ReturnType<typeof mintKey>>
+  try {
+    minted = await mintKey(deps.makeClient, identity, request, deps.now, gone.signal)
+  } catch (error) {
+    if (!gone.signal.aborted) throw error
+    deps.log.error({
+      ...context,
+      decision: 'error',
+      reason:
+        'client-gone: left during the mint; a key it may have made was looked for and deleted',
+      request_id: requestId,
+    })
+    return
+  } finally {
+    admission.release()
+  }
+  if (gone.signal.aborted) {
+    const outcome = await deps
+      .makeClient(DELETE_BUDGET_MS)
+      .then((client) => deleteKey(client, minted.id))
+      .then(
+        (result) => `key ${minted.id} ${result === 'deleted' ? 'deleted' : 'already gone'}`,
+        () => `key ${minted.id} could not be deleted; the sweep deletes it after its deadline`,
+      )
+    deps.log.error({
+      ...context,
+      decision: 'error',
+      reason: `client-gone: left before the key was delivered; ${outcome}`,
+      key_id: minted.id,
+      request_id: requestId,
+    })
+    return
+  }
+  res.off('close', onClose)
+  deps.log.info({
+    ...context,
+    decision: 'allow',
+    reason: `minted for ${Object.keys(request.permissions.api).join(',')} until ${isoSeconds(minted.expiresAt)}`,
+    key_id: minted.id,
     status: 201,
   })
   send(res, 201, {
@@ -219,6 +301,10 @@ async function remove(
   id: number,
   res: ServerResponse,
 ): Promise<void> {
+  // Only a job a rule fits may make the broker look at Vast (a list call spends the parent key's
+  // rate): the same rule a mint would need, whatever its permissions and max-ttl.
+  const decision = decide(deps.policy, identity)
+  if (!decision.allowed) throw new RequestError(decision.reason, 403)
   const outcome = await deleteOwnKey(deps.makeClient, identity, id)
   const context = {
     repository: identity.repository,
@@ -251,6 +337,8 @@ async function remove(
 export interface RunningBroker {
   url: string
   server: Server
+  /** This replica's admission of mints (what is running and waiting). */
+  admission: FairAdmission
   /** Runs one sweep now (what the timer does). */
   sweep(): Promise<void>
   close(): Promise<void>
@@ -303,6 +391,7 @@ export async function startBroker(
   return {
     url: `http://${host}:${address.port}`,
     server,
+    admission: deps.admission,
     sweep,
     close: async () => {
       if (timer) clearInterval(timer)

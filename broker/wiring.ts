@@ -4,7 +4,7 @@ import type { FetchLike } from '../src/core/vast/transport.ts'
 import { VastApiError } from '../src/core/vast/errors.ts'
 import { currentKeyId } from '../src/core/vast/keys.ts'
 import { ConfigError, type BrokerConfig } from './config.ts'
-import { MemoryLimiter } from './limits.ts'
+import { FairAdmission, MemoryLimiter } from './limits.ts'
 import type { Logger } from './log.ts'
 import { startBroker, type RunningBroker } from './server.ts'
 import { createVerifier } from './token.ts'
@@ -32,7 +32,7 @@ export async function buildBroker(
   // One pace for every client of this replica: they all call Vast as the one parent key, so a
   // 429 learned by one request spaces out the others instead of each finding it out alone.
   const pace: PaceMemory = new Map()
-  const makeClient = (budgetMs: number) =>
+  const makeClient = (budgetMs: number, signal?: AbortSignal) =>
     Promise.resolve(
       new VastClient({
         baseUrl: config.apiUrl,
@@ -42,6 +42,7 @@ export async function buildBroker(
         fetch: io.fetch,
         deadline: Date.now() + budgetMs,
         pace,
+        ...(signal ? { signal } : {}),
       }),
     )
   await checkParentKey(makeClient, config.apiUrl, io.log)
@@ -50,6 +51,7 @@ export async function buildBroker(
       policy: config.policy,
       verify,
       limiter: new MemoryLimiter(config.limits),
+      admission: new FairAdmission(),
       makeClient,
       log: io.log,
       ...(io.now ? { now: io.now } : {}),

@@ -93,10 +93,12 @@ async function runBrokerPost(deps) {
     try {
         const token = await requestIdToken(state.audience, deps, state.requestTimeoutMs);
         const answer = await callBroker(deps, state, 'DELETE', `/v1/keys/${keyId}`, token, undefined, 3);
-        const result = answer.result;
+        const { result, afterUncertain } = answer;
         runner.info(result === 'deleted'
             ? `Deleted Vast.ai key ${keyId} through the key broker.`
-            : `Vast.ai key ${keyId} was already gone.`);
+            : afterUncertain
+                ? `Vast.ai key ${keyId} is gone: an earlier attempt of this delete got no clear answer (502), and the broker no longer finds the key (404).`
+                : `Vast.ai key ${keyId} was already gone.`);
     }
     catch (error) {
         const message = `Could not delete the Vast.ai key ${keyId} through the key broker: ${error.message}. The broker's sweep deletes it after its deadline.`;
@@ -144,6 +146,9 @@ async function requestIdToken(audience, deps, timeoutMs) {
  * was handed out) and on a refused connection, within `attempts` and the deadline.
  */
 async function callBroker(deps, state, method, path, token, body, attempts) {
+    // A DELETE answered 502 may have ended the key before Vast's answer was lost: a 404 after it
+    // means the key is gone, not that it was never this run's.
+    let uncertain = false;
     for (let attempt = 1;; attempt++) {
         let response;
         let refused = false;
@@ -173,6 +178,9 @@ async function callBroker(deps, state, method, path, token, body, attempts) {
         const data = parseJson(text);
         if (response && response.status >= 200 && response.status < 300)
             return data;
+        if (method === 'DELETE' && uncertain && response?.status === 404)
+            return { result: 'already-gone', afterUncertain: true };
+        uncertain ||= response?.status === 502;
         const retryable = refused || [429, 502, 503].includes(response?.status ?? 0);
         const waitMs = Math.min(30_000, retryAfterMs(response) ?? 1000 * 2 ** (attempt - 1));
         if (!retryable || attempt >= attempts || Date.now() + waitMs >= deps.deadline()) {
