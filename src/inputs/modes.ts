@@ -116,10 +116,10 @@ export function sweepSettings(
 }
 
 /**
- * `github-token` (rotate and sweep): masked when long enough to be masked safely; a set value
- * shorter than MIN_SECRET_LENGTH is a problem (it is no token, and masking it would hide ordinary
- * words in the log). Returns the raw value ('' when unset; whether that is allowed is the mode's
- * call).
+ * `github-token` (rotate and sweep), read as `admin-api-key` is ({@link readSecretInput}): blanks,
+ * control characters or a non-header character, or fewer than MIN_SECRET_LENGTH characters, are a
+ * problem naming the input; only pieces long enough to be masked safely are masked. Returns the
+ * raw value ('' when unset; whether that is allowed is the mode's call).
  */
 export function readGithubToken(read: Reader, options: ParseOptions): string {
   return readSecretInput(read, 'github-token', (v) => options.onSecret(v), GITHUB_TOKEN)
