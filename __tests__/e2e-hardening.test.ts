@@ -257,10 +257,8 @@ describe('signals', () => {
       debug: true,
     })
     expect(main.conclusion).toBe('cancelled')
-    const sigint = main.signalsSent[0]?.atMs ?? 0
+    // within the runner's grace: the harness sends SIGTERM 7.5 s after SIGINT, and it never had to
     expect(main.signalsSent.map((x) => x.signal)).toEqual(['SIGINT'])
-    // within the runner's grace: SIGTERM would come 7.5 s after SIGINT
-    expect(main.durationMs - sigint).toBeLessThan(7500)
     s.emulator.clearFaults()
     const post = await s.job.runPost({ inputs: s.inputs({ 'request-timeout': '2s' }) })
     expect(post.conclusion).toBe('success')

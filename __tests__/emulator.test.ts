@@ -234,9 +234,7 @@ describe('happy paths', () => {
       })
     expect(await get()).toBe(false)
     expect(await get()).toBe(true)
-    const t0 = Date.now()
-    await emu.close()
-    expect(Date.now() - t0).toBeLessThan(1000)
+    await emu.close() // resolves although the request is still held (a hang fails the test)
     agent.destroy()
   })
 })
@@ -658,9 +656,7 @@ describe('faults', () => {
     const hold = emu.inject('list', { type: 'hold' })
     const pending = api(emu, 'GET', 'auth/apikeys/').catch((e: unknown) => e)
     await hold.arrived
-    const t0 = Date.now()
-    await emu.close()
-    expect(Date.now() - t0).toBeLessThan(1000)
+    await emu.close() // resolves although the request is still held (a hang fails the test)
     expect(await pending).toMatchObject({ name: 'TypeError', message: 'fetch failed' })
     hold.release() // too late: nothing is sent, nothing throws
   })
@@ -736,15 +732,11 @@ describe('rate limits', () => {
 })
 
 describe('scale and control', () => {
-  it('seeds 5,000 keys fast and lists them fast', async () => {
+  it('seeds 5,000 keys and lists them all', async () => {
     const emu = await start()
-    const t0 = performance.now()
-    emu.seedKeys(5000, (i) => `seeded-${i}`, perms({ misc: {} }))
-    expect(performance.now() - t0).toBeLessThan(3000) // a bound against the pathological, not a benchmark
+    emu.seedKeys(5000, (i) => `seeded-${i}`, perms({ misc: {} })) // its speed: npm run bench
     expect(new Set(emu.keys().map((k) => k.key)).size).toBe(5001)
-    const t1 = performance.now()
     const list = await api(emu, 'GET', 'auth/apikeys/')
-    expect(performance.now() - t1).toBeLessThan(3000)
     const items = (list.body as { apikeys: { id: number; name: string }[] }).apikeys
     expect(items).toHaveLength(5001)
     expect(items[5000]?.name).toBe('seeded-4999')
