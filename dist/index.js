@@ -362,7 +362,7 @@ function deadlineFrom(now, ttlMs) {
 
 /***/ }),
 
-/***/ 6501:
+/***/ 6948:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -511,7 +511,52 @@ function booleanFormMessage(api, categories, presets) {
     return text;
 }
 
+;// CONCATENATED MODULE: ./src/core/json-problem.ts
+/**
+ * Explains why a text is not valid JSON in the words of the mistakes people make when they write
+ * JSON by hand in workflow YAML: single quotes, a trailing comma, an unquoted name, with the line
+ * and column where the parser stopped (1-based). JSON's grammar: RFC 8259 (strings and names take
+ * double quotes only; no comma before `}` or `]`).
+ *
+ * @param text the text given to `JSON.parse`
+ * @param error what `JSON.parse` threw (its message carries "at position N" on Node 20 and later)
+ * @returns e.g. `line 1, column 2: names and strings take double quotes ("api"), not single quotes`
+ */
+function explainJsonError(text, error) {
+    const message = String(error?.message ?? error).split('\n')[0] ?? '';
+    const at = /at position (\d+)/.exec(message);
+    const position = at ? Number(at[1]) : text.length;
+    const { line, column } = lineAndColumn(text, position);
+    const where = `line ${line}, column ${column}`;
+    const hint = likelyMistake(text, position);
+    return hint ? `${where}: ${hint}` : `${where}: ${message.replace(/ in JSON at position.*$/, '')}`;
+}
+function lineAndColumn(text, position) {
+    const before = text.slice(0, Math.max(0, Math.min(position, text.length)));
+    const lines = before.split('\n');
+    return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
+}
+function likelyMistake(text, position) {
+    const rest = text.slice(position);
+    const before = text.slice(0, position);
+    if (rest.startsWith("'")) {
+        return 'names and strings take double quotes ("api"), not single quotes';
+    }
+    if (/,\s*$/.test(before) && /^\s*[}\]]/.test(rest)) {
+        return 'remove the comma before this closing bracket (JSON allows no trailing comma)';
+    }
+    if (/^[A-Za-z_]/.test(rest) && /[{,]\s*$/.test(before)) {
+        const name = /^[A-Za-z_]\w*/.exec(rest)?.[0] ?? '';
+        return `put the name in double quotes ("${name}")`;
+    }
+    if (position >= text.length) {
+        return 'the text ends early: a closing } or ] or a value is missing';
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/core/permissions.ts
+
 
 const CATEGORIES = [
     'misc',
@@ -653,7 +698,7 @@ function parsePermissions(text, parseYaml) {
             parsed = JSON.parse(value);
         }
         catch (error) {
-            throw new PermissionsError(`it is not valid JSON (${error.message})`);
+            throw new PermissionsError(`it is not valid JSON at ${explainJsonError(value, error)}`);
         }
     }
     else if (parseYaml) {
@@ -1731,8 +1776,8 @@ var duration = __nccwpck_require__(8571);
 var secret = __nccwpck_require__(2559);
 // EXTERNAL MODULE: ./src/core/key-name.ts
 var key_name = __nccwpck_require__(1394);
-// EXTERNAL MODULE: ./src/core/permissions.ts + 1 modules
-var core_permissions = __nccwpck_require__(6501);
+// EXTERNAL MODULE: ./src/core/permissions.ts + 2 modules
+var core_permissions = __nccwpck_require__(6948);
 ;// CONCATENATED MODULE: ./src/inputs/settings.ts
 /** The typed, readonly values the inputs become: one per mode. */
 const MODES = ['create', 'delete', 'sweep', 'rotate'];
