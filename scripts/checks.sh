@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every check of a submission after the install: `.ci/run` runs it after `npm ci`, and
-# `npm run all` runs it on your machine. Any failing step fails the run.
+# Every check of a submission between the install and the tests: `.ci/run` runs it after `npm ci`
+# and before `npm test`, and `npm run all` runs it and then `npm test` on your machine.
+# Any failing step fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,6 +38,3 @@ if [ -n "$(git status --porcelain -- dist)" ]; then
   exit 1
 fi
 test -s dist/licenses.txt || { echo 'dist/licenses.txt is missing: npm run build writes it.' >&2; exit 1; }
-
-step 'tests (the README test command)'
-npm test
