@@ -16,14 +16,16 @@ export { startAttackWorld, type AttackWorld } from './env-attack-world.ts'
  * action, run through dist/ with the runner's order (post's environment = the job's env + every
  * GITHUB_ENV line, then STATE_* only for the names main saved; INPUT_*, GITHUB_* and the OIDC
  * request pair set by the runner last: harness/runner.ts). The attacker's servers are loopback
- * servers this file runs: a fake Vast / broker / token service that records every request, and a
- * proxy that answers CONNECT with its own TLS front (its own certificate, `attackerCa`): a MITM.
+ * servers the test runs (support/env-attack-world.ts): a fake Vast / broker / token service that
+ * records every request, and a proxy that answers CONNECT with its own TLS front (its own
+ * certificate): a MITM.
  *
  * Invariants, checked after main and post of each case:
  * - the parent key and the job's OIDC tokens (request token and every ID token) reach none of
  *   the attacker's servers, in any header, URL or body;
  * - post deletes only keys main created: never the parent key, never another key;
- * - every key main created that is still live after post is named (its id) in a warning or error;
+ * - every key main created that is still live after post is named (id or name) in a warning or
+ *   error;
  * - post removes no file main did not write (a decoy the attacker names in STATE_config-file).
  *
  * Lines written before main never carry the attacker's CA: a CA a step adds before the action
@@ -32,7 +34,7 @@ export { startAttackWorld, type AttackWorld } from './env-attack-world.ts'
  * (__tests__/env-attack.test.ts) and `npm run test:faults` (more cases, each printed).
  */
 
-/** This case's own servers: a fresh Vast emulator (and broker), so a deleted parent stays dead only here. */
+/** This case's own servers: a fresh Vast emulator (and broker): a deleted parent stays dead here. */
 interface CaseWorld {
   vast: VastEmulator
   broker?: BrokerWorld
