@@ -16,6 +16,7 @@
 import { fileURLToPath } from 'node:url'
 import { GitHubEmulator } from '../emulator/github.ts'
 import { VastEmulator } from '../emulator/vast.ts'
+import { demoParentPermissions } from './demo-parent.ts'
 import { formatKeyName } from '../src/core/key-name.ts'
 import { RunnerJob, type StepResult } from '../harness/runner.ts'
 
@@ -83,7 +84,7 @@ export async function demoTry(args: readonly string[]): Promise<boolean> {
     console.error(`${(error as Error).message}\nusage: npm run demo -- try [input=value ...]`)
     return false
   }
-  const vast = await VastEmulator.start()
+  const vast = await VastEmulator.start({ parentPermissions: demoParentPermissions() })
   const github = await GitHubEmulator.start()
   github.addRepository(REPO, { environments: ['production'] })
   github.addToken(TOKEN, { secretsWrite: true, orgSecretsWrite: true, actionsRead: true })

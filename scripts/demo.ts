@@ -6,6 +6,7 @@
 
 import { fileURLToPath } from 'node:url'
 import { VastEmulator } from '../emulator/vast.ts'
+import { demoParentPermissions } from './demo-parent.ts'
 import { RunnerJob, type StepResult } from '../harness/runner.ts'
 
 const actionYml = fileURLToPath(new URL('../action.yml', import.meta.url))
@@ -75,7 +76,7 @@ function showMasking(result: StepResult, job: RunnerJob, secret: string): boolea
 }
 
 async function createWalkThrough(): Promise<boolean> {
-  const emulator = await VastEmulator.start()
+  const emulator = await VastEmulator.start({ parentPermissions: demoParentPermissions() })
   emulator.addKey({ name: 'alice laptop', permissions: { api: { instance_read: {} } } })
   const job = new RunnerJob({ actionYml })
   let ok = true
