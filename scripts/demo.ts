@@ -35,7 +35,8 @@ const WALK_THROUGHS: Record<string, WalkThrough> = {
     run: async () => (await import('./demo-broker.ts')).demoBroker(),
   },
   try: {
-    summary: 'your own inputs: npm run demo -- try permissions=instance_read ttl=1h ...',
+    summary:
+      'your own inputs, or any README example: try permissions=instance_read ttl=1h (try --help)',
     run: async () => (await import('./demo-try.ts')).demoTry(process.argv.slice(3)),
   },
 }

@@ -159,6 +159,11 @@ async function main(): Promise<void> {
       `  curl -s ${emulator.url}/__emulator/keys`,
       `  curl -s -X POST -d '{"route":"create","fault":{"type":"status","status":503}}' ${emulator.url}/__emulator/faults`,
       `  curl -s -X POST -d '{"keyFormat":"vast","listRights":"string"}' ${emulator.url}/__emulator/variants`,
+      '',
+      'Chain steps on this account (a key for a later job, deleted by id):',
+      `  export VAST_ADMIN_API_KEY=${emulator.parentKey}`,
+      `  npm run demo -- try --emulator-url ${emulator.url} permissions=instance-manager revoke=never ttl=3h`,
+      `  npm run demo -- try --emulator-url ${emulator.url} mode=delete key-id=<the key-id printed>`,
       ...(github?.lines ?? [
         '',
         'With --github, the GitHub secrets emulator starts too (for mode: rotate).',
