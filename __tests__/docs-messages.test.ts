@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
-import { codeLiterals, fragments, quoteFits, tableQuotes } from './support/messages.ts'
+import { codeLiterals, fragments, proseQuotes, quoteFits, tableQuotes } from './support/messages.ts'
 
 // Every message docs/troubleshooting.md quotes is the code's own text: each quote, cut at its
 // elisions (...), must be made of the literal text of src/ and broker/ (taken with the TypeScript
@@ -21,6 +21,25 @@ describe('quoted messages are the code’s own', () => {
 
   it.each(quotes.map((q) => [q.table, q.quote]))('%s: `%s`', (_table, quote) => {
     const unfit = fragments(quote).filter((f) => !quoteFits(f, literals))
+    expect({ quote, unfit }).toEqual({ quote, unfit: [] })
+  })
+
+  // Log text quoted in prose (marked by "says", "the warning", "logged as", "the log says so:"),
+  // in the pages this check owns; pages other work edits join it by being listed here.
+  const prose = [
+    'README.md',
+    'docs/per-job-key.md',
+    'docs/later-job.md',
+    'docs/sweep.md',
+    'docs/rotation.md',
+    'docs/permissions.md',
+    'docs/keyless-ci.md',
+    'docs/security-model.md',
+    'docs/inputs.md',
+  ].flatMap((page) => proseQuotes(read(page)).map((quote) => [page, quote]))
+  it('finds the log text quoted in prose', () => expect(prose.length).toBeGreaterThanOrEqual(4))
+  it.each(prose)('%s: "%s"', (_page, quote) => {
+    const unfit = fragments(quote ?? '').filter((f) => !quoteFits(f, literals))
     expect({ quote, unfit }).toEqual({ quote, unfit: [] })
   })
 

@@ -135,3 +135,14 @@ export function tableQuotes(
   }
   return quotes
 }
+
+/**
+ * The quotes of log text marked in prose: a double-quoted text after "says", "the warning",
+ * "logged as" or "the log says so:" (`delete mode says "Would delete key N"`), lines joined.
+ */
+export function proseQuotes(markdown: string): string[] {
+  const text = markdown.replace(/\s*\n\s*/g, ' ')
+  return [...text.matchAll(/(?:\bsays|the warning|logged as|the log says so:) "([^"]{6,})"/g)].map(
+    (m) => m[1] ?? '',
+  )
+}
