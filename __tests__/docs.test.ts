@@ -73,6 +73,31 @@ describe('README and action.yml', () => {
         }).toEqual({ file, path, exists: true })
       }
     }
+    // and every #anchor in another page names one of its headings (GitHub's slugs)
+    const slugs = (text: string) =>
+      [...text.matchAll(/^#{1,4} (.+)$/gm)].map((m) =>
+        (m[1] ?? '')
+          .toLowerCase()
+          .replace(/[^a-z0-9 _-]/g, '')
+          .replaceAll(' ', '-'),
+      )
+    for (const file of ['README.md', ...docFiles]) {
+      const base = new URL(`../${file}`, import.meta.url)
+      for (const [, path, anchor] of read(file).matchAll(
+        /\]\(((?:\.\.\/)?[A-Za-z/-]+\.md)#([a-z0-9_-]+)\)/g,
+      )) {
+        const target = readFileSync(new URL(path ?? '', base), 'utf8')
+        expect({
+          file,
+          link: `${path}#${anchor}`,
+          found: slugs(target).includes(anchor ?? ''),
+        }).toEqual({
+          file,
+          link: `${path}#${anchor}`,
+          found: true,
+        })
+      }
+    }
     expect(readme).toContain('## Threat model')
     expect(readme).toContain('(docs/troubleshooting.md)')
     expect(Buffer.byteLength(readme)).toBeLessThanOrEqual(30_000)
