@@ -6,6 +6,7 @@
 
 import { fileURLToPath } from 'node:url'
 import { VastEmulator } from '../emulator/vast.ts'
+import { demoParentPermissions } from './demo-parent.ts'
 import { RunnerJob, type StepResult } from '../harness/runner.ts'
 
 const actionYml = fileURLToPath(new URL('../action.yml', import.meta.url))
@@ -34,7 +35,8 @@ const WALK_THROUGHS: Record<string, WalkThrough> = {
     run: async () => (await import('./demo-broker.ts')).demoBroker(),
   },
   try: {
-    summary: 'your own inputs: npm run demo -- try permissions=instance_read ttl=1h ...',
+    summary:
+      'your own inputs, or any README example: try permissions=instance_read ttl=1h (try --help)',
     run: async () => (await import('./demo-try.ts')).demoTry(process.argv.slice(3)),
   },
 }
@@ -75,7 +77,7 @@ function showMasking(result: StepResult, job: RunnerJob, secret: string): boolea
 }
 
 async function createWalkThrough(): Promise<boolean> {
-  const emulator = await VastEmulator.start()
+  const emulator = await VastEmulator.start({ parentPermissions: demoParentPermissions() })
   emulator.addKey({ name: 'alice laptop', permissions: { api: { instance_read: {} } } })
   const job = new RunnerJob({ actionYml })
   let ok = true
