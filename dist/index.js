@@ -1146,17 +1146,28 @@ async function proxyFetch({ request, dispatcher }, url, init) {
     const body = await readBody(answer.body, headers['content-encoding']);
     return response(answer.statusCode, headers, body);
 }
-let agents;
+let httpAgent;
+let httpsAgent;
 /** One request with node:http or node:https and the action's own agents. */
 async function nodeFetch(url, init) {
     const target = new URL(url);
-    const http = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
-    const https = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23));
-    // Own agents: Node's global ones proxy every request, loopback included, under
-    // NODE_USE_ENV_PROXY=1.
-    agents ??= { http: new http.Agent(), https: new https.Agent(VERIFY) };
     const secure = target.protocol === 'https:';
-    const request = secure ? https.request : http.request;
+    // Own agents: Node's global ones proxy every request, loopback included, under
+    // NODE_USE_ENV_PROXY=1. Only the module the scheme needs is loaded (https loads tls).
+    let request;
+    let agent;
+    if (secure) {
+        const https = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23));
+        httpsAgent ??= new https.Agent(VERIFY);
+        ({ request } = https);
+        agent = httpsAgent;
+    }
+    else {
+        const http = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
+        httpAgent ??= new http.Agent();
+        ({ request } = http);
+        agent = httpAgent;
+    }
     // Node sends DELETE without chunked framing: a body needs its length said.
     const headers = init.body === undefined
         ? init.headers
@@ -1166,7 +1177,7 @@ async function nodeFetch(url, init) {
             method: init.method,
             headers,
             signal: init.signal,
-            agent: secure ? agents?.https : agents?.http,
+            agent,
             ...(secure ? VERIFY : {}),
         }, (res) => {
             readBody(res, res.headers['content-encoding']).then((body) => resolve(response(res.statusCode ?? 0, res.headers, body)), (error) => {

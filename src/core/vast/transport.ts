@@ -18,7 +18,7 @@
  * cannot inflate past the cap on any of them.
  */
 
-import type { Agent as HttpAgent } from 'node:http'
+import type { Agent as HttpAgent, request as httpRequest } from 'node:http'
 import type { Agent as HttpsAgent } from 'node:https'
 import type { Dispatcher, request as undiciRequest } from 'undici'
 import type { Readable } from 'node:stream'
@@ -109,18 +109,28 @@ async function proxyFetch(
   return response(answer.statusCode, headers, body)
 }
 
-let agents: { http: HttpAgent; https: HttpsAgent } | undefined
+let httpAgent: HttpAgent | undefined
+let httpsAgent: HttpsAgent | undefined
 
 /** One request with node:http or node:https and the action's own agents. */
 async function nodeFetch(url: string, init: HttpRequest): Promise<HttpResponse> {
   const target = new URL(url)
-  const http = await import('node:http')
-  const https = await import('node:https')
-  // Own agents: Node's global ones proxy every request, loopback included, under
-  // NODE_USE_ENV_PROXY=1.
-  agents ??= { http: new http.Agent(), https: new https.Agent(VERIFY) }
   const secure = target.protocol === 'https:'
-  const request = secure ? https.request : http.request
+  // Own agents: Node's global ones proxy every request, loopback included, under
+  // NODE_USE_ENV_PROXY=1. Only the module the scheme needs is loaded (https loads tls).
+  let request: typeof httpRequest
+  let agent: HttpAgent
+  if (secure) {
+    const https = await import('node:https')
+    httpsAgent ??= new https.Agent(VERIFY)
+    ;({ request } = https)
+    agent = httpsAgent
+  } else {
+    const http = await import('node:http')
+    httpAgent ??= new http.Agent()
+    ;({ request } = http)
+    agent = httpAgent
+  }
   // Node sends DELETE without chunked framing: a body needs its length said.
   const headers =
     init.body === undefined
@@ -133,7 +143,7 @@ async function nodeFetch(url: string, init: HttpRequest): Promise<HttpResponse> 
         method: init.method,
         headers,
         signal: init.signal,
-        agent: secure ? agents?.https : agents?.http,
+        agent,
         ...(secure ? VERIFY : {}),
       },
       (res) => {
