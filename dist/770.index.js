@@ -485,27 +485,21 @@ __webpack_require__.d(__webpack_exports__, {
   runRotate: () => (/* binding */ runRotate)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js
-var github = __webpack_require__(1351);
-// EXTERNAL MODULE: ./node_modules/@actions/github/lib/utils.js + 19 modules
-var utils = __webpack_require__(5555);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 21 modules
+var github = __webpack_require__(1758);
 // EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var dist_bundle = __webpack_require__(9735);
 // EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var plugin_throttling_dist_bundle = __webpack_require__(6856);
 // EXTERNAL MODULE: ./node_modules/libsodium-wrappers/dist/modules-esm/libsodium-wrappers.mjs + 1 modules
 var libsodium_wrappers = __webpack_require__(4768);
-// EXTERNAL MODULE: ./src/core/api-url.ts
-var api_url = __webpack_require__(3335);
 // EXTERNAL MODULE: ./src/core/vast/answers.ts
 var answers = __webpack_require__(8849);
-// EXTERNAL MODULE: ./src/core/vast/transport.ts
-var transport = __webpack_require__(7823);
+// EXTERNAL MODULE: ./src/core/vast/transport.ts + 1 modules
+var transport = __webpack_require__(5910);
 // EXTERNAL MODULE: ./src/github/target.ts
 var target = __webpack_require__(3738);
 ;// CONCATENATED MODULE: ./src/github/secrets.ts
-
-
 
 
 
@@ -568,7 +562,7 @@ class SecretWriter {
         };
         this.#octokit = (0,github/* getOctokit */.Q)(options.token.reveal(), {
             baseUrl: options.apiUrl,
-            request: { fetch: directToLoopback },
+            request: { fetch: octokitFetch(options.fetch) },
             log: { debug: () => { }, info: () => { }, warn: options.debug, error: options.debug },
             // plugin-retry waits n² seconds between its tries: keep them few; #call bounds the rest.
             retry: { retries: Math.min(3, Math.max(0, options.maxAttempts - 1)) },
@@ -784,30 +778,45 @@ function noAnswerCause(error) {
         : `network error ${code}${said ? ` (${said})` : ''}`;
 }
 /**
- * The fetch Octokit uses: @actions/github's (through HTTPS_PROXY when one is set), except for a
- * loopback github-api-url, which always goes direct, as the Vast side does (src/vast/transport.ts).
- * @actions/github picks its proxy for GITHUB_API_URL, not for the URL called: without this, a
- * plain-http github-api-url on loopback would hand the proxy the token in cleartext.
+ * The fetch Octokit uses: the action's one transport (src/core/vast/transport.ts), so the GitHub
+ * API gets the same proxy rules (a loopback github-api-url always goes direct, NO_PROXY as the
+ * runner reads it, Node's NODE_USE_ENV_PROXY never applies), verified TLS and the same answer size
+ * cap after decoding. Octokit sends a string body (JSON) or none; it reads a web Response.
  */
-const directToLoopback = async (input, init) => {
-    const url = input instanceof Request ? input.url : String(input);
-    const viaDefaults = utils/* defaults */.NT.request?.fetch;
-    try {
-        return await ((0,api_url/* isLoopbackHost */.cW)(new URL(url).hostname) || !viaDefaults
-            ? fetch(input, init)
-            : viaDefaults(input, init));
-    }
-    catch (error) {
-        // A request that cannot be sent (a header value refused), a proxy's refusal or a certificate
-        // that does not verify fails the same way on every try. Octokit passes an AbortError on as
-        // it is, and plugin-retry retries only Octokit's own RequestError: named so, it is final.
-        if (!FINAL_FAILURE.test(causeText(error)))
-            throw error;
-        throw Object.assign(new Error(causeText(error)), { name: 'AbortError', cause: error });
-    }
-};
+function octokitFetch(send) {
+    return async (input, init) => {
+        const url = input instanceof Request ? input.url : String(input);
+        const body = init?.body;
+        if (body !== undefined && body !== null && typeof body !== 'string') {
+            throw new TypeError('the GitHub client sent a body that is not text');
+        }
+        try {
+            const answer = await send(url, {
+                method: init?.method ?? 'GET',
+                headers: Object.fromEntries(new Headers(init?.headers).entries()),
+                body: body ?? undefined,
+                signal: init?.signal ?? new AbortController().signal,
+            });
+            const text = await answer.text();
+            const empty = [101, 103, 204, 205, 304].includes(answer.status);
+            return new Response(empty ? null : text, {
+                status: answer.status < 200 || answer.status > 599 ? 502 : answer.status,
+                headers: [...(answer.headers.entries?.() ?? [])],
+            });
+        }
+        catch (error) {
+            // A request that cannot be sent (a header value refused), a proxy's refusal, a certificate
+            // that does not verify or an answer past the size cap fails the same way on every try.
+            // Octokit passes an AbortError on as it is, and plugin-retry retries only Octokit's own
+            // RequestError: named so, it is final.
+            if (!FINAL_FAILURE.test(causeText(error)))
+                throw error;
+            throw Object.assign(new Error(causeText(error)), { name: 'AbortError', cause: error });
+        }
+    };
+}
 /** Failures no retry can mend (undici's and Node's wording). */
-const FINAL_FAILURE = /Proxy response \(\d+\)|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i;
+const FINAL_FAILURE = /ETOOLARGE|EENCODING|ERR_INVALID_CHAR|Proxy response \(\d+\)|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i;
 /** The messages and codes along an error's causes, on one line. */
 function causeText(error) {
     const parts = [];

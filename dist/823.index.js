@@ -6,10 +6,11 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   BrokerError: () => (/* binding */ BrokerError),
 /* harmony export */   runBrokerCreate: () => (/* binding */ runBrokerCreate),
 /* harmony export */   runBrokerPost: () => (/* binding */ runBrokerPost)
 /* harmony export */ });
-/* unused harmony exports BROKER_STATE, BrokerError */
+/* unused harmony export BROKER_STATE */
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4660);
@@ -209,6 +210,9 @@ async function send(deps, url, request) {
         });
     }
     catch (error) {
+        // The action's own refusal (post on a changed network) says why in its own words.
+        if (error instanceof BrokerError)
+            throw error;
         const code = error?.code ??
             error?.cause?.code;
         throw new BrokerError(`could not reach ${request.what} (${typeof code === 'string' ? code : (error?.name ?? 'error')})`);

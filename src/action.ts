@@ -16,7 +16,8 @@ import { CANCEL_CLEANUP_BUDGET_MS, GraceBudget } from './signals.ts'
 import { VastClient, type ClientOptions } from './core/vast/client.ts'
 import { VastApiError } from './core/vast/errors.ts'
 import { DEFAULT_RETRY } from './core/vast/retry.ts'
-import { createFetch, proxySecrets } from './core/vast/transport.ts'
+import { createFetch, proxySecrets, type FetchLike } from './core/vast/transport.ts'
+import { checkNetwork, NETWORK_STATE, networkFingerprint } from './core/network-fingerprint.ts'
 
 /**
  * The two phases, with their collaborators passed in. The entry points (main.ts, post.ts) only
@@ -75,6 +76,8 @@ async function makeClient(
 export async function runMain(environment: Environment): Promise<void> {
   const { runner } = environment
   try {
+    // First thing, in every mode: post sends no secret over a network main did not see.
+    runner.saveState(NETWORK_STATE, networkFingerprint(environment.env))
     const settings = await parseInputs(
       { getInput: (name) => runner.getInput(name), env: environment.env },
       {
@@ -119,6 +122,7 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
           token: settings.githubToken,
           apiUrl: settings.githubApiUrl,
           maxAttempts: settings.maxAttempts,
+          fetch: await createFetch(environment.env),
           debug: (message) => runner.debug(message),
           ...(signal ? { signal } : {}),
         },
@@ -211,11 +215,19 @@ export async function runPost(environment: Environment & { budget?: GraceBudget 
   const budget = environment.budget ?? new GraceBudget(POST_BUDGET_MS)
   try {
     for (const secret of proxySecrets(environment.env)) runner.setSecret(secret)
+    // A secret goes out only over the network main saw (src/core/network-fingerprint.ts).
+    const network = checkNetwork(runner.getState(NETWORK_STATE), environment.env)
     const mode = runner.getState('mode')
     if (mode === 'broker') {
-      const { runBrokerPost } = await import('./modes/broker.ts')
+      const { runBrokerPost, BrokerError } = await import('./modes/broker.ts')
+      const deps = await brokerDeps({ ...environment, signal: budget.signal }, 0)
+      const refused: FetchLike = () =>
+        Promise.reject(
+          new BrokerError(network.ok ? '' : `${network.reason}; the OIDC token was not requested`),
+        )
       return await runBrokerPost({
-        ...(await brokerDeps({ ...environment, signal: budget.signal }, 0)),
+        ...deps,
+        ...(network.ok ? {} : { fetch: refused }),
         deadline: () => budget.deadline(),
       })
     }
@@ -228,6 +240,10 @@ export async function runPost(environment: Environment & { budget?: GraceBudget 
       runner,
       budget,
       makeClient: async (state) => {
+        if (!network.ok)
+          throw new Error(
+            `${network.reason}; the parent key was not sent (a sweep or delete step in a job whose steps leave these settings alone can delete the key)`,
+          )
         const adminKey = runner.getInput('admin-api-key')
         runner.setSecret(adminKey)
         if (!adminKey) {

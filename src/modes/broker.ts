@@ -251,6 +251,8 @@ async function send(
       signal: AbortSignal.any(signals),
     })
   } catch (error) {
+    // The action's own refusal (post on a changed network) says why in its own words.
+    if (error instanceof BrokerError) throw error
     const code =
       (error as { code?: unknown; cause?: { code?: unknown } })?.code ??
       (error as { cause?: { code?: unknown } })?.cause?.code
