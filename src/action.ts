@@ -10,6 +10,8 @@ import {
 } from './inputs/index.ts'
 import type { PostBudget } from './modes/create-post.ts'
 import type { MintDeps } from './modes/mint.ts'
+import { NO_KEY_MODE, saveEveryStateName, STATE } from './modes/state.ts'
+import { readPostInputs } from './inputs/post.ts'
 import type { Runner } from './runner.ts'
 import { Secret } from './core/secret.ts'
 import { CANCEL_CLEANUP_BUDGET_MS, GraceBudget } from './signals.ts'
@@ -75,6 +77,9 @@ async function makeClient(
 export async function runMain(environment: Environment): Promise<void> {
   const { runner } = environment
   try {
+    // First, before any input is read: every state name post reads gets main's value, so no
+    // STATE_* line another step writes to $GITHUB_ENV can reach post (src/modes/state.ts).
+    saveEveryStateName(runner)
     const settings = await parseInputs(
       { getInput: (name) => runner.getInput(name), env: environment.env },
       {
@@ -211,30 +216,36 @@ export async function runPost(environment: Environment & { budget?: GraceBudget 
   const budget = environment.budget ?? new GraceBudget(POST_BUDGET_MS)
   try {
     for (const secret of proxySecrets(environment.env)) runner.setSecret(secret)
-    const mode = runner.getState('mode')
-    if (mode === 'broker') {
-      const { runBrokerPost } = await import('./modes/broker.ts')
-      return await runBrokerPost({
-        ...(await brokerDeps({ ...environment, signal: budget.signal }, 0)),
-        deadline: () => budget.deadline(),
-      })
-    }
-    if (mode !== 'create' && mode !== 'rotated') {
+    const mode = runner.getState(STATE.mode)
+    if (mode === '' || mode === NO_KEY_MODE) {
       runner.info('Nothing to clean up: the main step made no key to delete.')
       return
+    }
+    // Decisions come from the inputs, which no other step can change; state is checked against them.
+    const inputs = readPostInputs((name) => runner.getInput(name))
+    if (mode === 'broker') {
+      const { runBrokerPost } = await import('./modes/broker.ts')
+      return await runBrokerPost(
+        {
+          ...(await brokerDeps({ ...environment, signal: budget.signal }, 0)),
+          deadline: () => budget.deadline(),
+        },
+        inputs,
+      )
     }
     const { runCreatePost } = await import('./modes/create-post.ts')
     await runCreatePost({
       runner,
       budget,
-      makeClient: async (state) => {
+      inputs,
+      makeClient: async (apiUrl, state) => {
         const adminKey = runner.getInput('admin-api-key')
         runner.setSecret(adminKey)
         if (!adminKey) {
           throw new Error("input 'admin-api-key' is empty in the post step")
         }
         return makeClient(
-          { ...state, adminKey: new Secret(adminKey) },
+          { ...state, apiUrl, adminKey: new Secret(adminKey) },
           { ...environment, signal: budget.signal },
           budget,
         )
