@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { RunnerJob } from '../harness/runner.ts'
+import { formatKeyName } from '../src/core/key-name.ts'
 import { STATE } from '../src/modes/state.ts'
 import { ACTION_YML, shown } from './support/action.ts'
 import {
@@ -241,6 +242,35 @@ describe('export-config (finding 9)', () => {
     expect(existsSync(join(xdg, 'vastai', 'vast_api_key'))).toBe(false)
     await job.cleanup()
     rmSync(xdg, { recursive: true, force: true })
+  })
+})
+
+describe('job summary (finding 9)', () => {
+  it('shows a hostile key name read by a sweep as text: no image, link, mention or tag', async () => {
+    const w = (world = await startWorld())
+    const label =
+      '![x](https://evil.example/i.png) [l](http://evil.example) @octocat <img src=x> www.evil.example'
+    const name = formatKeyName({
+      label,
+      kind: 'job',
+      expiresAt: new Date(Date.now() - 3_600_000),
+      repository: 'octo-org/gpu-trainer',
+      runId: '99',
+      runAttempt: '1',
+      job: 'train',
+      nonce: 'ab12',
+    })
+    w.vast.addKey({ name })
+    const job = newJob(w)
+    const main = await job.runMain({
+      inputs: { 'admin-api-key': w.vast.parentKey, 'api-url': w.vast.url, mode: 'sweep' },
+    })
+    expect(main.conclusion).toBe('success')
+    expect(main.summary).toContain('@\u200boctocat')
+    expect(main.summary).toContain('&lt;img src=x&gt;')
+    expect(main.summary).toContain('!\\[x\\](https:\u200b//evil.example/i.png)')
+    expect(main.summary).not.toMatch(/<img|!\[x\]\(|\[l\]\(|@octocat|www\.evil/)
+    await job.cleanup()
   })
 })
 

@@ -208,7 +208,7 @@ try {
           runId: '1',
           runAttempt: '1',
           job: 'bench',
-          nonce: 'bench',
+          nonce: 'be0c',
         }),
       })
       const state = {
@@ -284,14 +284,24 @@ try {
       target: '<= 400 KB',
       met: mainLoad.bytes <= 400 * 1024,
     })
-    const victim = emulator.addKey({ name: 'size-probe' })
+    const probeName = formatKeyName({
+      label: 'size-probe',
+      kind: 'job',
+      expiresAt: new Date(Date.now() + 3_600_000),
+      repository: 'octo-org/gpu-trainer',
+      runId: '2',
+      runAttempt: '1',
+      job: 'bench',
+      nonce: 'e0',
+    })
+    const victim = emulator.addKey({ name: probeName })
     const postLoad = await loadedBy(
       postJs,
       stepEnv(inputs, {
         mode: 'create',
         create: JSON.stringify({
           apiUrl: emulator.url,
-          name: 'size-probe',
+          name: probeName,
           revoke: 'post',
           cleanupFailure: 'warn',
           requestTimeoutMs: 30000,
@@ -325,11 +335,13 @@ try {
     )
     const lifecycle = emulator.requests.slice(before).map((r) => `${r.method} ${r.route}`)
     const exact =
-      main.code === 0 && post.code === 0 && lifecycle.join(',') === 'POST create,DELETE delete'
+      main.code === 0 &&
+      post.code === 0 &&
+      lifecycle.join(',') === 'POST create,GET list,DELETE delete'
     report({
       name: 'requests per lifecycle (main + post)',
       value: lifecycle.join(' + '),
-      target: '1 create + 1 delete',
+      target: '1 create + 1 list + 1 delete',
       met: exact,
     })
   }
@@ -452,7 +464,8 @@ try {
       met: sweepData.maxRssKb <= 100 * 1024,
     })
 
-    // Post's wall time with nothing uncertain (delete by id: one request, no wait) and after a
+    // Post's wall time with nothing uncertain (by id: a list to check the key's name, then the
+    // delete; no wait) and after a
     // create that got no answer just now (request-timeout 1s): it looks, waits until Vast can no
     // longer apply that request (request-timeout + 2 s after its send), and looks again.
     {
