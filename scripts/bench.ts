@@ -106,15 +106,16 @@ function run(
   script: string,
   env: Record<string, string>,
   nodeArgs: string[] = [],
-): Promise<{ ms: number; code: number | null; stdout: string }> {
+): Promise<{ ms: number; code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now()
     const child = spawn(node, [...nodeArgs, script], { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
+    let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.resume()
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     child.on('error', reject)
-    child.on('close', (code) => resolve({ ms: performance.now() - started, code, stdout }))
+    child.on('close', (code) => resolve({ ms: performance.now() - started, code, stdout, stderr }))
   })
 }
 
@@ -323,12 +324,15 @@ try {
     const before = emulator.requests.length
     const main = await run(mainJs, stepEnv(inputs))
     const outputs = readFileSync(join(work, `step-${stepCount}`, 'state'), 'utf8')
-    const keyId = /key-id<<(\S+)\n(\d+)\n/.exec(outputs)?.[2] ?? ''
+    // The last value of each name counts (main saves every name empty first, then its values).
+    const last = (name: string) =>
+      [...outputs.matchAll(new RegExp(`^${name}<<(\\S+)\n(.*)\n\\1$`, 'gm'))].at(-1)?.[2] ?? ''
+    const keyId = last('key-id')
     const post = await run(
       postJs,
       stepEnv(inputs, {
         mode: 'create',
-        create: /create<<\S+\n(.*)\n/.exec(outputs)?.[1] ?? '',
+        create: last('create'),
         'key-id': keyId,
         'create-pending': 'false',
       }),
@@ -501,7 +505,7 @@ try {
           }
           const post = await run(postJs, stepEnv(inputs, state))
           if (post.code !== 0 || emulator.isLive(victim.key))
-            throw new Error(`post step failed:\n${post.stdout}`)
+            throw new Error(`post step failed (${post.code}):\n${post.stdout}${post.stderr}`)
           timesOf[kind].push(post.ms)
         }
       }
