@@ -7,10 +7,11 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Ky: () => (/* binding */ deleteStepKeys),
+/* harmony export */   Xx: () => (/* binding */ sameStep),
 /* harmony export */   iy: () => (/* binding */ uncertaintyEnd),
 /* harmony export */   oW: () => (/* binding */ deleteLateKeys)
 /* harmony export */ });
-/* unused harmony exports LATE_APPLY_MARGIN_MS, sameStep, findStepKeys */
+/* unused harmony exports LATE_APPLY_MARGIN_MS, findStepKeys */
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8571);
@@ -297,8 +298,7 @@ function describeTarget(target, secretName) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Vh: () => (/* binding */ readJson),
-/* harmony export */   c4: () => (/* binding */ STATE),
+/* harmony export */   c4: () => (/* reexport safe */ _state_js__WEBPACK_IMPORTED_MODULE_5__.c4),
 /* harmony export */   uY: () => (/* binding */ mintKey)
 /* harmony export */ });
 /* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1394);
@@ -306,26 +306,19 @@ function describeTarget(target, secretName) {
 /* harmony import */ var _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9867);
 /* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
 /* harmony import */ var _core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7394);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(373);
 
 
 
 
 
-const STATE = {
-    mode: 'mode',
-    create: 'create',
-    keyId: 'key-id',
-    /** 'true' while a create may have made a key whose id we do not know (post looks by name). */
-    pending: 'create-pending',
-    /** When the latest create request was sent (epoch ms), saved before it goes out. */
-    sentAt: 'create-sent-at',
-    /**
-     * When the last create request that got no answer was sent (epoch ms); saved when main knows.
-     * Until `request-timeout` (and a margin) after it, Vast may still apply that request.
-     */
-    uncertainAt: 'create-uncertain-at',
-    configFile: 'config-file',
-};
+
+/**
+ * The life of one minted key, shared by create and rotate: its state for the post step, the
+ * create request with lost answers resolved by name, cleanup after a cancel, and the post step
+ * that deletes what main made.
+ */
+
 /** Creates the key (state first, so post can always find it), masks it, records its id. */
 async function mintKey(request, deps) {
     const { runner, client } = deps;
@@ -348,16 +341,16 @@ async function mintKey(request, deps) {
         requestTimeoutMs: request.requestTimeoutMs,
         maxAttempts: request.maxAttempts,
     };
-    runner.saveState(STATE.mode, 'create');
-    runner.saveState(STATE.create, JSON.stringify(state));
-    runner.saveState(STATE.pending, 'true');
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.mode, 'create');
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.create, JSON.stringify(state));
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.pending, 'true');
     let uncertain = false;
     // The send time of the request in flight, and of the last one that got no answer.
     let sentAt = 0;
     let uncertainAt = 0;
     const onSend = () => {
         sentAt = Date.now();
-        runner.saveState(STATE.sentAt, String(sentAt));
+        runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.sentAt, String(sentAt));
     };
     // The answer to a create was lost: find out by name whether it made the key, delete what it
     // made, and only then try again.
@@ -379,21 +372,21 @@ async function mintKey(request, deps) {
             uncertainAt = sentAt;
         uncertain ||= ambiguous;
         if (!uncertain)
-            runner.saveState(STATE.pending, 'false');
+            runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.pending, 'false');
         else if (uncertainAt)
-            runner.saveState(STATE.uncertainAt, String(uncertainAt));
+            runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.uncertainAt, String(uncertainAt));
         if (error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h && error.kind === 'aborted' && uncertainAt) {
             await cleanUpAfterCancel(deps, name, uncertainAt, request.requestTimeoutMs);
         }
         throw explainCreateError(error, uncertain);
     }
     runner.setSecret(created.key.reveal());
-    runner.saveState(STATE.keyId, String(created.id));
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.keyId, String(created.id));
     // After an uncertain create, post also looks by name: an attempt the API applied only after
     // the action gave up on it (a timeout) can still appear later.
-    runner.saveState(STATE.pending, uncertain ? 'true' : 'false');
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.pending, uncertain ? 'true' : 'false');
     if (uncertain)
-        runner.saveState(STATE.uncertainAt, String(uncertainAt));
+        runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.uncertainAt, String(uncertainAt));
     return { id: created.id, key: created.key, name, expiresAt };
 }
 /** Room kept before the runner's SIGTERM for the last look and its deletes. */
@@ -459,17 +452,6 @@ function explainCreateError(error, uncertain) {
                 'or does not hold every permission asked for (a key cannot grant more than it holds).');
     }
     return error;
-}
-/** A state value written as JSON; undefined when absent or unreadable. */
-function readJson(raw) {
-    if (!raw)
-        return undefined;
-    try {
-        return JSON.parse(raw);
-    }
-    catch {
-        return undefined;
-    }
 }
 
 
@@ -1148,12 +1130,47 @@ function keyTarget(name, settings) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Q: () => (/* binding */ markdownTable)
+/* harmony export */   Q: () => (/* binding */ markdownTable),
+/* harmony export */   p: () => (/* binding */ markdownText)
 /* harmony export */ });
-/** A Markdown table for the job summary; cells are escaped so a name cannot break the table. */
+/**
+ * Text from outside (key names read from Vast, API messages, GitHub run names, the key-name
+ * input) made to render as itself in the job summary, which GitHub renders as GitHub Flavored
+ * Markdown with HTML: never an image, a link, an @mention, a table cell break, an HTML tag or
+ * emphasis. What is changed, and nothing else (a key name `ci [vsk2 m=job …]` stays as it is):
+ *
+ * - `\` doubled first, so no backslash in the text can undo an escape below.
+ * - `&`, `<`, `>` become entities: no HTML tag, comment, entity or `<…>` autolink starts.
+ * - `![`, `](` and `][` get a backslash before their bracket: no image or link (a reference
+ *   definition needs a line start, which outside text never has here).
+ * - `|` (table cells), `*`, `` ` ``, `~`, and `_` where it could open or close emphasis (not
+ *   between two letters or digits) are backslash-escaped; CommonMark renders `\x` as `x` for any
+ *   ASCII punctuation.
+ * - GitHub links @mentions, e-mail addresses, `www.` and `scheme://` after parsing, in the rendered
+ *   text, where escapes are gone (the "transform time" autolinks described in the notes of
+ *   micromark-extension-gfm-autolink-literal): a zero-width space (U+200B) after `@`, after `www`
+ *   before its dot, and after `:` before `//`, breaks each match and shows the same text.
+ * - Line ends become spaces: a value stays on one line, and in its table cell.
+ */
+function markdownText(text) {
+    return text
+        .replace(/\\/g, '\\\\')
+        .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
+        .replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))
+        .replace(/!\[/g, '!\\[')
+        .replace(/\]([[(])/g, '\\]$1')
+        .replace(/[|*`~]/g, (c) => `\\${c}`)
+        .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_')
+        .replace(/@/g, '@\u200b')
+        .replace(/(www)\./gi, '$1\u200b.')
+        .replace(/:\/\//g, ':\u200b//');
+}
+/**
+ * A Markdown table for the job summary. Every cell, header or row, is text
+ * ({@link markdownText}): a name cannot break the table, nor become a link, image, mention or tag.
+ */
 function markdownTable(headers, rows) {
-    const cell = (text) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
+    const line = (cells) => `| ${cells.map(markdownText).join(' | ')} |`;
     return ([line(headers), `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n') +
         '\n');
 }

@@ -56,6 +56,11 @@ const INPUT = "Input 'export-config':";
 function checkConfigFileFree(path) {
     const dir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path);
     const base = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(dir);
+    const kernel = kernelFileSystem(base);
+    if (kernel) {
+        throw new ConfigFileError(`${INPUT} ${base} is in ${kernel}, a kernel file system, not a plain directory; the key file cannot go under it. ` +
+            'Set XDG_CONFIG_HOME (or HOME) to a directory of your own, or unset it, or use export-env: true instead');
+    }
     const baseStat = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(base, { throwIfNoEntry: false });
     if (baseStat && !baseStat.isDirectory()) {
         throw new ConfigFileError(`${INPUT} ${base} is not a directory; the key file cannot go under it. Remove it, or use export-env: true instead`);
@@ -78,7 +83,7 @@ function checkConfigFileFree(path) {
  * file may be a developer's own key, or a link planted to make us write the key elsewhere.
  */
 function writeConfigFile(path, key) {
-    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path), { recursive: true, mode: 0o700 });
+    makeDirectories((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path));
     checkConfigFileFree(path);
     let fd;
     try {
@@ -95,8 +100,66 @@ function writeConfigFile(path, key) {
     }
     return { path, ...identity((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(path, { bigint: true })) };
 }
-/** Removes the file if it is still the one written in main. */
+/**
+ * Linux's kernel file systems, where a directory is not a place for files (`/proc/self` is a
+ * directory, but `mkdir` in it fails with ENOENT, and Node's recursive mkdir then never returns).
+ * Returns the mount point the nearest existing ancestor of `path` resolves into, or ''.
+ */
+function kernelFileSystem(path) {
+    let existing = path;
+    for (let i = 0; i < 256 && !(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(existing, { throwIfNoEntry: false }); i++) {
+        const parent = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(existing);
+        if (parent === existing)
+            break;
+        existing = parent;
+    }
+    let real;
+    try {
+        real = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(existing);
+    }
+    catch {
+        real = existing;
+    }
+    return /^\/(proc|sys)(\/|$)/.exec(real)?.[0].replace(/\/$/, '') ?? '';
+}
+/**
+ * Makes `dir` and any missing parents (mode 0700), one `mkdir` each, top down: every step either
+ * succeeds or fails with ConfigFileError naming the directory and the error code. (Node's
+ * `mkdir({ recursive: true })` loops forever on a kernel file system that answers ENOENT.)
+ */
+function makeDirectories(dir) {
+    const missing = [];
+    for (let at = dir; !(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(at, { throwIfNoEntry: false }); at = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(at)) {
+        if ((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(at) === at || missing.length >= 256)
+            break;
+        missing.unshift(at);
+    }
+    for (const at of missing) {
+        try {
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(at, { mode: 0o700 });
+        }
+        catch (error) {
+            const code = error.code;
+            if (code === 'EEXIST' && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(at, { throwIfNoEntry: false })?.isDirectory())
+                continue;
+            throw new ConfigFileError(`${INPUT} cannot create the directory ${at}: ${code ?? 'error'}`);
+        }
+    }
+}
+/** The end of every path {@link configFilePath} makes: post removes no file whose path differs. */
+const KEY_FILE_TAIL = `${node_path__WEBPACK_IMPORTED_MODULE_2__.sep}vastai${node_path__WEBPACK_IMPORTED_MODULE_2__.sep}vast_api_key`;
+/**
+ * Removes the file if it is still the one written in main: an absolute path ending in
+ * `vastai/vast_api_key` (the only file main writes; 'refused' for any other path, whatever state
+ * says), a regular file with the same device, inode and birth time.
+ */
 function removeConfigFile(file) {
+    if (typeof file.path !== 'string' ||
+        !(0,node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute)(file.path) ||
+        !file.path.endsWith(KEY_FILE_TAIL) ||
+        file.path.split(node_path__WEBPACK_IMPORTED_MODULE_2__.sep).includes('..')) {
+        return 'refused';
+    }
     const stat = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(file.path, { bigint: true, throwIfNoEntry: false });
     if (!stat)
         return 'gone';
@@ -357,6 +420,147 @@ function isoSeconds(date) {
 /** The deadline at whole seconds, as it can be read back from the name. */
 function deadlineFrom(now, ttlMs) {
     return new Date(Math.ceil((now.getTime() + ttlMs) / 1000) * 1000);
+}
+
+
+/***/ }),
+
+/***/ 2172:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   V$: () => (/* binding */ NETWORK_STATE),
+/* harmony export */   j8: () => (/* binding */ networkFingerprint),
+/* harmony export */   v8: () => (/* binding */ checkNetwork)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+
+
+/**
+ * The network a step sees: a fingerprint of every setting that steers where its bytes go or which
+ * certificates it trusts. Main saves it (state {@link NETWORK_STATE}, first thing, in every mode);
+ * post computes it again and sends no secret (parent key, OIDC request token) when it differs or
+ * is missing: a later step of the job can append any of these variables to `$GITHUB_ENV`, and the
+ * runner hands them to post (actions/runner `FileCommandManager.cs` refuses only NODE_OPTIONS).
+ *
+ * Counted (each by name, set or not, and a digest of its value; never the value itself, as a proxy
+ * URL can hold credentials):
+ * - proxies: `https_proxy`, `HTTPS_PROXY`, `http_proxy`, `HTTP_PROXY`, `no_proxy`, `NO_PROXY`
+ *   (src/core/proxy-env.ts; `ALL_PROXY` is not honoured, so not counted), `NODE_USE_ENV_PROXY`,
+ *   and `GLOBAL_AGENT_*` (the global-agent package's variables);
+ * - trust: `NODE_EXTRA_CA_CERTS` and `SSL_CERT_FILE` (the path and the file's content),
+ *   `SSL_CERT_DIR`, `NODE_USE_SYSTEM_CA`, `NODE_TLS_REJECT_UNAUTHORIZED` (the action verifies
+ *   certificates whatever it says; a change is still a sign of a step at work), `OPENSSL_CONF`,
+ *   `OPENSSL_MODULES`;
+ * - name resolution: `HOSTALIASES`, `LOCALDOMAIN`, `RES_OPTIONS` (glibc's resolver reads them);
+ * - `NODE_OPTIONS` (its flags: `--use-openssl-ca`, `--require`, ...; `$GITHUB_ENV` cannot set
+ *   it, a job's `env:` can, for both steps alike).
+ * A value that holds URL credentials (`//user:secret@`) is digested with scrypt, so that the
+ * state, which the runner logs with debug on, gives no fast way to guess a proxy password.
+ */
+/** The state name main saves the fingerprint under. */
+const NETWORK_STATE = 'network';
+const NAMES = [
+    'https_proxy',
+    'HTTPS_PROXY',
+    'http_proxy',
+    'HTTP_PROXY',
+    'no_proxy',
+    'NO_PROXY',
+    'NODE_USE_ENV_PROXY',
+    'NODE_EXTRA_CA_CERTS',
+    'SSL_CERT_FILE',
+    'SSL_CERT_DIR',
+    'NODE_USE_SYSTEM_CA',
+    'NODE_TLS_REJECT_UNAUTHORIZED',
+    'OPENSSL_CONF',
+    'OPENSSL_MODULES',
+    'HOSTALIASES',
+    'LOCALDOMAIN',
+    'RES_OPTIONS',
+    'NODE_OPTIONS',
+];
+const PREFIXES = ['GLOBAL_AGENT_'];
+/** Variables naming a file whose content is counted too. */
+const FILES = new Set(['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE']);
+/** A CA bundle is far smaller; past this, a digest of the first bytes and the size. */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+function digest(name, value) {
+    const material = `${name}\0${value}`;
+    if (/\/\/[^/@\s]*:[^/@\s]*@/.test(value)) {
+        return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.scryptSync)(material, 'vast-scoped-key network', 12, { N: 1 << 14 }).toString('hex');
+    }
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(material).digest('hex').slice(0, 24);
+}
+function fileDigest(path) {
+    try {
+        const content = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(path);
+        return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+            .update(content.subarray(0, MAX_FILE_BYTES))
+            .update(String(content.length))
+            .digest('hex')
+            .slice(0, 24);
+    }
+    catch (error) {
+        return `unreadable:${error.code ?? 'error'}`;
+    }
+}
+/**
+ * The fingerprint of `env`: `v1` and one `NAME=digest` per set variable (empty included: an empty
+ * `no_proxy` means something), sorted; a counted file adds `NAME#content=digest`. Never holds a
+ * value. Reads the files named by NODE_EXTRA_CA_CERTS and SSL_CERT_FILE; throws nothing.
+ */
+function networkFingerprint(env) {
+    const entries = [];
+    const names = new Set(NAMES);
+    for (const name of Object.keys(env)) {
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && PREFIXES.some((p) => name.startsWith(p))) {
+            names.add(name);
+        }
+    }
+    for (const name of [...names].sort()) {
+        const value = env[name];
+        if (value === undefined)
+            continue;
+        entries.push(`${name}=${digest(name, value)}`);
+        if (FILES.has(name) && value)
+            entries.push(`${name}#content=${fileDigest(value)}`);
+    }
+    return ['v1', ...entries].join(' ');
+}
+/**
+ * Whether post may send a secret: `{ ok: true }` when `saved` (main's fingerprint) equals this
+ * environment's, else the reason in words (the variables that differ, by name only).
+ */
+function checkNetwork(saved, env) {
+    if (!saved) {
+        return {
+            ok: false,
+            reason: 'the main step recorded no network fingerprint (it always does: this state was not written by this action)',
+        };
+    }
+    const now = networkFingerprint(env);
+    if (saved === now)
+        return { ok: true };
+    const parse = (text) => new Map(text
+        .split(' ')
+        .slice(1)
+        .map((entry) => entry.split('=')));
+    const before = parse(saved);
+    const after = parse(now);
+    const changed = [...new Set([...before.keys(), ...after.keys()])]
+        .filter((name) => before.get(name) !== after.get(name))
+        .map((name) => name.replace('#content', ' (file content)'))
+        .filter((name, i, all) => all.indexOf(name) === i)
+        .sort();
+    const names = changed.length > 0 ? changed.join(', ') : 'the fingerprint format';
+    return {
+        ok: false,
+        reason: `the job's network settings changed after the main step (${names.slice(0, 300)}): a later step wrote them, and no secret is sent over a network the main step did not see`,
+    };
 }
 
 
@@ -1340,6 +1544,91 @@ async function decodersFor(codings) {
 const VERSION = '1.0.0';
 /** Sent with every request to Vast (the official CLI sends `vastai-cli/<version>`). */
 const USER_AGENT = `vast-scoped-key/${VERSION}`;
+
+
+/***/ }),
+
+/***/ 373:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   TS: () => (/* binding */ saveEveryStateName),
+/* harmony export */   Vh: () => (/* binding */ readJson),
+/* harmony export */   c4: () => (/* binding */ STATE),
+/* harmony export */   jN: () => (/* binding */ readKeyId),
+/* harmony export */   k7: () => (/* binding */ NO_KEY_MODE)
+/* harmony export */ });
+/* harmony import */ var _core_network_fingerprint_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2172);
+
+/**
+ * Every name the post step reads from state, in one table, and main's first act: saving each of
+ * them. The runner starts a post step's environment from the env context, where any step of the
+ * job can put `STATE_<name>` lines through `$GITHUB_ENV`, and then applies `STATE_<name>` only for
+ * the names main saved (actions/runner `src/Runner.Worker/ActionRunner.cs`, "Apply action's
+ * intra-action state at last"; docs/runner-protocol.md). A name main saved, even as '', therefore
+ * always reaches post with main's value; a name it did not save can be anything another step
+ * wrote. So main saves every name here before it reads a single input, in every mode and path.
+ * Nothing here is secret: the runner logs state with debug on.
+ */
+const STATE = {
+    /** 'none' until main makes or asks for a key: 'create', 'rotated' or 'broker'. */
+    mode: 'mode',
+    /** {@link CreateState} as JSON. */
+    create: 'create',
+    /** The id of the key main made (create, rotate) or got (broker): a positive integer. */
+    keyId: 'key-id',
+    /** 'true' while a create may have made a key whose id we do not know (post looks by name). */
+    pending: 'create-pending',
+    /** When the latest create request was sent (epoch ms), saved before it goes out. */
+    sentAt: 'create-sent-at',
+    /**
+     * When the last create request that got no answer was sent (epoch ms); saved when main knows.
+     * Until `request-timeout` (and a margin) after it, Vast may still apply that request.
+     */
+    uncertainAt: 'create-uncertain-at',
+    /** The file export-config wrote (config-file.ts `WrittenFile`, as JSON). */
+    configFile: 'config-file',
+    /** {@link BrokerState} as JSON (create mode with broker-url). */
+    broker: 'broker',
+    /** The digest of what steers main's connections (src/core/network-fingerprint.ts). */
+    network: _core_network_fingerprint_js__WEBPACK_IMPORTED_MODULE_0__/* .NETWORK_STATE */ .V$,
+};
+/** The value of `mode` until main makes a key: the post step has nothing to delete. */
+const NO_KEY_MODE = 'none';
+/**
+ * Main's first act, before inputs are read: every name of {@link STATE} saved with a neutral
+ * value (`mode` 'none', the others ''), so no `STATE_*` line another step writes to `$GITHUB_ENV`
+ * reaches post. Later saves of the same name replace these (the runner keeps the last).
+ */
+function saveEveryStateName(runner) {
+    for (const name of Object.values(STATE)) {
+        runner.saveState(name, name === STATE.mode ? NO_KEY_MODE : '');
+    }
+}
+/** A state value written as JSON; undefined when absent or unreadable. */
+function readJson(raw) {
+    if (!raw)
+        return undefined;
+    try {
+        return JSON.parse(raw);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * A key id as main saves it: '' (no key) gives `undefined`; a positive safe integer in plain
+ * decimal gives the number; anything else gives 'invalid' (main never writes that: post then
+ * deletes nothing on its word).
+ */
+function readKeyId(raw) {
+    if (raw === '')
+        return undefined;
+    if (!/^[1-9]\d{0,15}$/.test(raw))
+        return 'invalid';
+    const id = Number(raw);
+    return Number.isSafeInteger(id) ? id : 'invalid';
+}
 
 
 /***/ }),
@@ -2591,6 +2880,13 @@ async function parseInputs(source, options) {
     if (settings?.mode === 'create' && settings.exportConfig && (0,config_file/* relativeXdgConfigHome */.lH)(source.env)) {
         read.warn('export-config', `XDG_CONFIG_HOME (${source.env.XDG_CONFIG_HOME}) is not an absolute path, so it is ignored as the XDG Base Directory spec says: the key file goes to ~/.config/vastai/vast_api_key. Set XDG_CONFIG_HOME to an absolute path, or unset it, to silence this`);
     }
+    if (settings?.mode === 'create' && settings.exportConfig && source.env.VAST_API_KEY) {
+        // The Vast CLI reads --api-key, then VAST_API_KEY, then the config file (README, "The Vast
+        // CLI and SDK"): a variable already in the job wins over the file this step writes.
+        read.warn('export-config', settings.exportEnv
+            ? 'VAST_API_KEY is already set in this job. export-env: true sets it to the scoped key for the later steps, but a step that sets VAST_API_KEY in its own env: still wins over both the variable and the config file. Remove VAST_API_KEY from the workflow to silence this'
+            : 'VAST_API_KEY is already set in this job, and the Vast CLI and SDK read it before the config file: later steps would use that key, not the scoped key written to the file. Set export-env: true as well (VAST_API_KEY then holds the scoped key), or remove VAST_API_KEY from the workflow');
+    }
     // A message quotes the value it refuses: never the parent key pasted into the wrong input.
     const scrub = (text) => (rawKey.length >= 4 ? text.split(rawKey).join('***') : text);
     if (read.problems.length > 0 || !settings)
@@ -2604,6 +2900,34 @@ function readContext(env) {
         runId: digits(env.GITHUB_RUN_ID, '0'),
         runAttempt: digits(env.GITHUB_RUN_ATTEMPT, '1'),
         job: env.GITHUB_JOB || 'local',
+    };
+}
+
+// EXTERNAL MODULE: ./src/modes/state.ts
+var state = __nccwpck_require__(373);
+;// CONCATENATED MODULE: ./src/inputs/post.ts
+
+
+
+
+/** Reads {@link PostInputs} through `getInput` (the runner's `INPUT_*`). */
+function readPostInputs(getInput) {
+    const read = new Reader({ getInput, env: {} });
+    const modeText = read.text('mode', DEFAULTS.mode);
+    const mode = MODES.includes(modeText) ? modeText : undefined;
+    const checked = (0,api_url/* checkApiUrl */.Sz)(read.text('api-url', DEFAULTS.apiUrl), DEFAULTS.apiUrl);
+    const apiUrl = 'url' in checked ? ((0,api_url/* withoutVastApiPath */.aK)(checked.url) ?? checked.url) : undefined;
+    const before = read.problems.length;
+    const broker = readBroker(read, false, mode);
+    const brokerRefused = read.problems.length > before || (broker !== undefined && !broker.url);
+    const revokeText = read.text('revoke', DEFAULTS.revoke);
+    const cleanupText = read.text('cleanup-failure', DEFAULTS.cleanupFailure);
+    return {
+        mode,
+        apiUrl,
+        broker: broker && !brokerRefused ? { url: broker.url, audience: broker.audience } : undefined,
+        revoke: revokeText === 'post' || revokeText === 'never' ? revokeText : undefined,
+        cleanupFailure: cleanupText === 'warn' ? 'warn' : 'fail',
     };
 }
 
@@ -3012,136 +3336,11 @@ function outOfTime(error) {
 
 // EXTERNAL MODULE: ./src/core/vast/transport.ts + 1 modules
 var transport = __nccwpck_require__(5910);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./src/core/network-fingerprint.ts
-
-
-/**
- * The network a step sees: a fingerprint of every setting that steers where its bytes go or which
- * certificates it trusts. Main saves it (state {@link NETWORK_STATE}, first thing, in every mode);
- * post computes it again and sends no secret (parent key, OIDC request token) when it differs or
- * is missing: a later step of the job can append any of these variables to `$GITHUB_ENV`, and the
- * runner hands them to post (actions/runner `FileCommandManager.cs` refuses only NODE_OPTIONS).
- *
- * Counted (each by name, set or not, and a digest of its value; never the value itself, as a proxy
- * URL can hold credentials):
- * - proxies: `https_proxy`, `HTTPS_PROXY`, `http_proxy`, `HTTP_PROXY`, `no_proxy`, `NO_PROXY`
- *   (src/core/proxy-env.ts; `ALL_PROXY` is not honoured, so not counted), `NODE_USE_ENV_PROXY`,
- *   and `GLOBAL_AGENT_*` (the global-agent package's variables);
- * - trust: `NODE_EXTRA_CA_CERTS` and `SSL_CERT_FILE` (the path and the file's content),
- *   `SSL_CERT_DIR`, `NODE_USE_SYSTEM_CA`, `NODE_TLS_REJECT_UNAUTHORIZED` (the action verifies
- *   certificates whatever it says; a change is still a sign of a step at work), `OPENSSL_CONF`,
- *   `OPENSSL_MODULES`;
- * - name resolution: `HOSTALIASES`, `LOCALDOMAIN`, `RES_OPTIONS` (glibc's resolver reads them);
- * - `NODE_OPTIONS` (its flags: `--use-openssl-ca`, `--require`, ...; `$GITHUB_ENV` cannot set
- *   it, a job's `env:` can, for both steps alike).
- * A value that holds URL credentials (`//user:secret@`) is digested with scrypt, so that the
- * state, which the runner logs with debug on, gives no fast way to guess a proxy password.
- */
-/** The state name main saves the fingerprint under. */
-const NETWORK_STATE = 'network';
-const NAMES = [
-    'https_proxy',
-    'HTTPS_PROXY',
-    'http_proxy',
-    'HTTP_PROXY',
-    'no_proxy',
-    'NO_PROXY',
-    'NODE_USE_ENV_PROXY',
-    'NODE_EXTRA_CA_CERTS',
-    'SSL_CERT_FILE',
-    'SSL_CERT_DIR',
-    'NODE_USE_SYSTEM_CA',
-    'NODE_TLS_REJECT_UNAUTHORIZED',
-    'OPENSSL_CONF',
-    'OPENSSL_MODULES',
-    'HOSTALIASES',
-    'LOCALDOMAIN',
-    'RES_OPTIONS',
-    'NODE_OPTIONS',
-];
-const PREFIXES = ['GLOBAL_AGENT_'];
-/** Variables naming a file whose content is counted too. */
-const FILES = new Set(['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE']);
-/** A CA bundle is far smaller; past this, a digest of the first bytes and the size. */
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
-function digest(name, value) {
-    const material = `${name}\0${value}`;
-    if (/\/\/[^/@\s]*:[^/@\s]*@/.test(value)) {
-        return (0,external_node_crypto_.scryptSync)(material, 'vast-scoped-key network', 12, { N: 1 << 14 }).toString('hex');
-    }
-    return (0,external_node_crypto_.createHash)('sha256').update(material).digest('hex').slice(0, 24);
-}
-function fileDigest(path) {
-    try {
-        const content = (0,external_node_fs_.readFileSync)(path);
-        return (0,external_node_crypto_.createHash)('sha256')
-            .update(content.subarray(0, MAX_FILE_BYTES))
-            .update(String(content.length))
-            .digest('hex')
-            .slice(0, 24);
-    }
-    catch (error) {
-        return `unreadable:${error.code ?? 'error'}`;
-    }
-}
-/**
- * The fingerprint of `env`: `v1` and one `NAME=digest` per set variable (empty included: an empty
- * `no_proxy` means something), sorted; a counted file adds `NAME#content=digest`. Never holds a
- * value. Reads the files named by NODE_EXTRA_CA_CERTS and SSL_CERT_FILE; throws nothing.
- */
-function networkFingerprint(env) {
-    const entries = [];
-    const names = new Set(NAMES);
-    for (const name of Object.keys(env)) {
-        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && PREFIXES.some((p) => name.startsWith(p))) {
-            names.add(name);
-        }
-    }
-    for (const name of [...names].sort()) {
-        const value = env[name];
-        if (value === undefined)
-            continue;
-        entries.push(`${name}=${digest(name, value)}`);
-        if (FILES.has(name) && value)
-            entries.push(`${name}#content=${fileDigest(value)}`);
-    }
-    return ['v1', ...entries].join(' ');
-}
-/**
- * Whether post may send a secret: `{ ok: true }` when `saved` (main's fingerprint) equals this
- * environment's, else the reason in words (the variables that differ, by name only).
- */
-function checkNetwork(saved, env) {
-    if (!saved) {
-        return {
-            ok: false,
-            reason: 'the main step recorded no network fingerprint (it always does: this state was not written by this action)',
-        };
-    }
-    const now = networkFingerprint(env);
-    if (saved === now)
-        return { ok: true };
-    const parse = (text) => new Map(text
-        .split(' ')
-        .slice(1)
-        .map((entry) => entry.split('=')));
-    const before = parse(saved);
-    const after = parse(now);
-    const changed = [...new Set([...before.keys(), ...after.keys()])]
-        .filter((name) => before.get(name) !== after.get(name))
-        .map((name) => name.replace('#content', ' (file content)'))
-        .filter((name, i, all) => all.indexOf(name) === i)
-        .sort();
-    const names = changed.length > 0 ? changed.join(', ') : 'the fingerprint format';
-    return {
-        ok: false,
-        reason: `the job's network settings changed after the main step (${names.slice(0, 300)}): a later step wrote them, and no secret is sent over a network the main step did not see`,
-    };
-}
-
+// EXTERNAL MODULE: ./src/core/network-fingerprint.ts
+var network_fingerprint = __nccwpck_require__(2172);
 ;// CONCATENATED MODULE: ./src/action.ts
+
+
 
 
 
@@ -3184,8 +3383,11 @@ async function makeClient(settings, environment, budget, { cancellable = true } 
 async function runMain(environment) {
     const { runner } = environment;
     try {
-        // First thing, in every mode: post sends no secret over a network main did not see.
-        runner.saveState(NETWORK_STATE, networkFingerprint(environment.env));
+        // First, before any input is read: every state name post reads gets main's value, so no
+        // STATE_* line another step writes to $GITHUB_ENV can reach post (src/modes/state.ts), and
+        // post sends no secret over a network main did not see (src/core/network-fingerprint.ts).
+        (0,state/* saveEveryStateName */.TS)(runner);
+        runner.saveState(network_fingerprint/* NETWORK_STATE */.V$, (0,network_fingerprint/* networkFingerprint */.j8)(environment.env));
         const settings = await parseInputs({ getInput: (name) => runner.getInput(name), env: environment.env }, {
             onSecret: (value) => runner.setSecret(value),
             // Errors only: the parser's warnings would quote the input on stderr.
@@ -3302,9 +3504,15 @@ async function runPost(environment) {
     try {
         for (const secret of (0,transport/* proxySecrets */.Wm)(environment.env))
             runner.setSecret(secret);
+        const mode = runner.getState(state/* STATE */.c4.mode);
+        if (mode === '' || mode === state/* NO_KEY_MODE */.k7) {
+            runner.info('Nothing to clean up: the main step made no key to delete.');
+            return;
+        }
+        // Decisions come from the inputs, which no other step can change; state is checked against them.
+        const inputs = readPostInputs((name) => runner.getInput(name));
         // A secret goes out only over the network main saw (src/core/network-fingerprint.ts).
-        const network = checkNetwork(runner.getState(NETWORK_STATE), environment.env);
-        const mode = runner.getState('mode');
+        const network = (0,network_fingerprint/* checkNetwork */.v8)(runner.getState(network_fingerprint/* NETWORK_STATE */.V$), environment.env);
         if (mode === 'broker') {
             const { runBrokerPost, BrokerError } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
             const deps = await brokerDeps({ ...environment, signal: budget.signal }, 0);
@@ -3313,17 +3521,14 @@ async function runPost(environment) {
                 ...deps,
                 ...(network.ok ? {} : { fetch: refused }),
                 deadline: () => budget.deadline(),
-            });
-        }
-        if (mode !== 'create' && mode !== 'rotated') {
-            runner.info('Nothing to clean up: the main step made no key to delete.');
-            return;
+            }, inputs);
         }
         const { runCreatePost } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
         await runCreatePost({
             runner,
             budget,
-            makeClient: async (state) => {
+            inputs,
+            makeClient: async (apiUrl, state) => {
                 if (!network.ok)
                     throw new Error(`${network.reason}; the parent key was not sent (a sweep or delete step in a job whose steps leave these settings alone can delete the key)`);
                 const adminKey = runner.getInput('admin-api-key');
@@ -3331,7 +3536,7 @@ async function runPost(environment) {
                 if (!adminKey) {
                     throw new Error("input 'admin-api-key' is empty in the post step");
                 }
-                return makeClient({ ...state, adminKey: new secret/* Secret */.z(adminKey) }, { ...environment, signal: budget.signal }, budget);
+                return makeClient({ ...state, apiUrl, adminKey: new secret/* Secret */.z(adminKey) }, { ...environment, signal: budget.signal }, budget);
             },
         });
     }
@@ -3348,6 +3553,8 @@ function fail(runner, error) {
         runner.debug(error.stack);
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./src/runner.ts

@@ -278,6 +278,7 @@ export class RunnerJob {
   readonly #logTexts: string[] = []
   readonly #conclusions: Array<StepResult['conclusion']> = []
   #mainState: Record<string, string> | undefined
+  #mainInputs: Record<string, string> | undefined
   #stepCount = 0
   #runStepCount = 0
 
@@ -348,14 +349,19 @@ export class RunnerJob {
   }
 
   async runMain(options: StepOptions = {}): Promise<StepResult> {
+    this.#mainInputs = options.inputs
     return this.#run('main', this.definition.main, options, this.#inputEnv(options.inputs))
   }
 
-  /** The post step: STATE_<name> from main's state, env from GITHUB_ENV, inputs evaluated again. */
+  /**
+   * The post step: env from the env context (GITHUB_ENV included, `STATE_*` lines too), then the
+   * inputs, then STATE_<name> for each name main saved, last (ActionRunner.cs). The inputs are the
+   * step's `with:` evaluated again: main's unless `options.inputs` gives others.
+   */
   async runPost(options: StepOptions = {}): Promise<StepResult> {
     const post = this.definition.post
     if (!post) throw new Error('the action has no post step')
-    const extra = this.#inputEnv(options.inputs)
+    const extra = this.#inputEnv(options.inputs ?? this.#mainInputs)
     for (const [name, value] of Object.entries(this.#mainState ?? {}))
       extra[`STATE_${name}`] = value
     return this.#run('post', post, options, extra)

@@ -38,6 +38,7 @@ import {
   type HostileCase,
 } from '../__tests__/support/hostile-runs.ts'
 import { rotationSequence, runRotationSequence } from '../__tests__/support/rotation.ts'
+import { forgedCase, forgedStateProblems, PATHS } from '../__tests__/support/forged-state.ts'
 
 const LEAK_CASES = 60
 const BAD_INPUT_CASES = 3000
@@ -45,6 +46,7 @@ const MISTAKE_CASES = 3000
 const HOSTILE_PRINTS = 20_000
 const HOSTILE_RUNS = 300
 const ROTATION_SEQUENCES = 30
+const FORGED_STATE_CASES = 60
 const LIFECYCLE_SCHEDULES = 40
 const LIFECYCLE_SEED = 2026
 const ENV_ATTACK_CASES = 120
@@ -136,6 +138,23 @@ for (const steps of fc.sample(rotationSequence, ROTATION_SEQUENCES)) {
     console.log(`  rotation sequence ${JSON.stringify(steps)}: ${found.join('; ')}`)
   }
 }
+process.stderr.write(
+  `\n${FORGED_STATE_CASES} generated sets of forged STATE_* lines between main and post...\n`,
+)
+let forgedFailures = 0
+for (const [path, forged] of fc.sample(
+  fc.tuple(fc.constantFrom(...PATHS), forgedCase),
+  FORGED_STATE_CASES,
+)) {
+  const found = await forgedStateProblems(path, forged)
+  if (found.length) {
+    forgedFailures += 1
+    console.log(`  forged state on ${path} ${JSON.stringify(forged)}: ${found.join('; ')}`)
+  }
+}
+console.log(
+  `forged state: ${FORGED_STATE_CASES} generated cases through dist/ (post steered: ${forgedFailures})`,
+)
 const cellsFailed = results.filter((r) => r.problems.length).length
 console.log(
   `\ngenerated cases: ${LEAK_CASES} key values through dist/ (leaks found: ${leaks}), ` +
@@ -154,6 +173,7 @@ process.exitCode =
   hostileFailures ||
   mistakeFailures ||
   rotationFailures ||
+  forgedFailures ||
   lifecycleFailures ||
   envAttackFailures
     ? 1
