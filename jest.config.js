@@ -12,7 +12,8 @@ export default {
   },
   transformIgnorePatterns: ['/node_modules/(?!@actions/workflow-parser/)'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  testTimeout: 30000,
+  // A bound against hangs only, never a speed target: generous, so a loaded machine cannot fail a test
+  testTimeout: 120_000,
   maxConcurrency: 4,
   reporters: ['default', '<rootDir>/scripts/jest-totals.js'],
 }

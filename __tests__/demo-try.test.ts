@@ -25,7 +25,7 @@ describe('npm run demo -- try', () => {
     expect(after).not.toContain('my-try')
     // create mode does not read the GitHub inputs: the demo does not fill them in
     expect(stdout).not.toMatch(/is ignored in create mode/)
-  }, 60_000)
+  }, 180_000)
 
   it('shows a sweep deleting: a key past its deadline and one of a completed run', async () => {
     const { stdout } = await run(['mode=sweep'])
@@ -37,14 +37,14 @@ describe('npm run demo -- try', () => {
     expect(after).not.toMatch(/expired \[vsk2|run-completed \[vsk2/)
     expect(after).toMatch(/run-going \[vsk2/)
     expect(after).toContain('alice laptop')
-  }, 60_000)
+  }, 180_000)
 
   it('shows a mistake as the runner would, with nothing sent', async () => {
     const { stdout } = await run(['permissions=instance_read', 'ttl=6 hours'])
     expect(stdout).toMatch(/== Main step: failure/)
     expect(stdout).toMatch(/Input 'ttl': '6 hours' is not a duration/)
     expect(stdout).toContain('Requests to the Vast API by main: 0')
-  }, 60_000)
+  }, 180_000)
 
   it('splits name=value at the first =, and refuses an argument without one', () => {
     expect(parseTryArgs(['permissions={"api":{"a":{}}}', 'ttl=1h'])).toEqual({
@@ -61,7 +61,7 @@ describe('npm run demo -- try', () => {
     for (const part of ['--emulator-url URL', 'broker-url', 'admin-api-key', 'octo-org/deployer'])
       expect(stdout).toContain(part)
     expect(stdout).not.toContain('== Main step')
-  }, 60_000)
+  }, 180_000)
 
   it('reads --emulator-url (both spellings) and refuses an unknown option or a bad URL', () => {
     expect(parseTryCommand(['--emulator-url', 'http://127.0.0.1:9/', 'ttl=1h'])).toEqual({

@@ -213,7 +213,7 @@ describe('export-config (finding 9)', () => {
     )
     expect(w.vast.requestsFor('create')).toEqual([])
     await job.cleanup()
-  }, 90_000)
+  }, 180_000)
 
   it.each([
     ['false', /later steps would use that key, not the scoped key/],

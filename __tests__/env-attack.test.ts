@@ -25,7 +25,7 @@ import {
 let world: AttackWorld
 beforeAll(async () => {
   world = await startAttackWorld()
-}, 60_000)
+}, 180_000)
 afterAll(async () => {
   await world.close()
 })

@@ -89,5 +89,5 @@ describe('the rotation examples of the README and docs/rotation.md, as pasted', 
       expect([step.title, w.brokenSecrets()]).toEqual([step.title, []])
     }
     expect(w.github.secrets()).toHaveLength(3)
-  }, 60_000)
+  }, 180_000)
 })
