@@ -70,6 +70,7 @@ describe('npm run broker', () => {
       'POST /v1/keys',
       'DELETE /v1/keys/{id}',
       'stop',
+      'stopped',
     ])
     expect(stdout).not.toContain(vast.parentKey)
     expect(stdout).not.toContain(minted.body.key)
@@ -204,7 +205,7 @@ describe('npm run broker', () => {
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
     const first = JSON.parse(stdout.split('\n')[0] ?? '') as Record<string, string>
-    expect(first).toMatchObject({ level: 'warn', event: 'policy' })
+    expect(first).toMatchObject({ severity: 'WARNING', event: 'policy' })
     expect(first.reason).toMatch(/rule "octo-readers" admits repositories of any owner/)
   })
 })
