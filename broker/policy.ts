@@ -278,6 +278,14 @@ function parseMatch(raw: unknown, at: (field: string) => string): PolicyRule['ma
   return match
 }
 
+/** The claims that say whose repository it is: a refusal names a rule only when all fit. */
+const IDENTITY_CLAIMS: readonly MatchClaim[] = [
+  'repository',
+  'repository_owner',
+  'repository_id',
+  'repository_owner_id',
+]
+
 /** The claims a decision reads; absent claims are undefined (`environment` outside environments). */
 export type Claims = Partial<Record<MatchClaim, string>>
 
@@ -296,9 +304,9 @@ export type Decision =
 
 /**
  * The first rule that fits the claims, or a refusal that says what to fix. A refusal names only
- * rules that already fit the token's repository (the fields of those rules that did not fit, and
- * the token's own values of them), so a caller learns nothing about the rules of other
- * repositories.
+ * rules whose repository, owner, repository_id and repository_owner_id all fit the token (the
+ * fields of those rules that did not fit, and the token's own values of them), so a caller learns
+ * nothing about the rules of other repositories, even one whose name fits a rule's glob.
  */
 export function decide(policy: Policy, claims: Claims): Decision {
   const nearMisses: string[] = []
@@ -314,7 +322,9 @@ export function decide(policy: Policy, claims: Claims): Decision {
       decided = rule
       continue
     }
-    if (misfits.includes('repository')) continue
+    // Only rules for this very repository are named: its name, owner and ids must all fit, so a
+    // stranger whose repository fits a rule's glob learns nothing of a rule pinned elsewhere.
+    if (misfits.some((claim) => IDENTITY_CLAIMS.includes(claim))) continue
     nearMisses.push(
       misfits.length === 0
         ? `rule "${rule.name}" fits too but comes after rule "${decided?.name}" (the first rule that fits decides)`
