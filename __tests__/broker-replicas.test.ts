@@ -6,6 +6,8 @@ import { VastClient, type PaceMemory } from '../src/core/vast/client.ts'
 import { listKeys } from '../src/core/vast/keys.ts'
 import { DEFAULT_RETRY } from '../src/core/vast/retry.ts'
 import { createFetch } from '../src/core/vast/transport.ts'
+import { RunnerJob } from '../harness/runner.ts'
+import { ACTION_YML } from './support/action.ts'
 import { AUDIENCE, callBroker, jobClaims, startWorld, type BrokerWorld } from './support/broker.ts'
 
 // The broker keeps no state, so replicas behind one URL serve a matrix together; per-repository
@@ -62,6 +64,47 @@ describe('two replicas behind one round-robin URL', () => {
     expect(w.vast.requestsFor('create')).toHaveLength(20)
     expect(w.served.reduce((a, b) => a + b, 0)).toBe(40)
   })
+})
+
+describe('a 20-job matrix through dist/, two replicas, the default limits', () => {
+  it('gives every job its key and leaves none after the posts', async () => {
+    world = await startWorld({ replicas: 2, limits: 'default' })
+    const w = world
+    const jobs = Array.from(
+      { length: 20 },
+      () =>
+        new RunnerJob({
+          actionYml: ACTION_YML,
+          env: w.oidc.registerJob(jobClaims({ run_id: '777', run_attempt: '1' })),
+        }),
+    )
+    try {
+      const mains = await Promise.all(
+        jobs.map((job, leg) =>
+          job.runMain({
+            inputs: {
+              'broker-url': w.url,
+              'broker-audience': AUDIENCE,
+              permissions: 'instance-reader',
+              ttl: '30m',
+              'key-name': `leg-${leg}`,
+            },
+          }),
+        ),
+      )
+      expect(mains.map((main) => main.conclusion)).toEqual(jobs.map(() => 'success'))
+      expect(w.vast.liveKeys().filter((key) => parseKeyName(key.name))).toHaveLength(20)
+      const posts = await Promise.all(jobs.map((job) => job.runPost()))
+      expect(posts.map((post) => post.conclusion)).toEqual(jobs.map(() => 'success'))
+      expect(w.vast.liveKeys().filter((key) => parseKeyName(key.name))).toEqual([])
+      expect(
+        w.logs.filter((line) => line.status === 429 && line.event.startsWith('DELETE')),
+      ).toEqual([])
+    } finally {
+      for (const job of jobs) await job.cleanup()
+    }
+    // 40 processes of dist/ on a loaded machine: more time than the default, as a hang bound only.
+  }, 180_000)
 })
 
 describe('per-repository limits', () => {
