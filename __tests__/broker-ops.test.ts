@@ -259,3 +259,50 @@ describe('log lines', () => {
     )
   })
 })
+
+describe('metrics and readiness', () => {
+  it('GET /metrics: Prometheus text with mints and deletes by outcome and reason, Vast latency and 429s, admission depth and JWKS fetches', async () => {
+    world = await startWorld()
+    const w = world
+    const token = await w.oidc.sign(jobClaims(), { audience: AUDIENCE })
+    const minted = await callBroker(w.url, 'POST', '/v1/keys', token, { ttl: '5m' })
+    expect(minted.status).toBe(201)
+    expect((await callBroker(w.url, 'POST', '/v1/keys', token, { ttl: '3h' })).status).toBe(403)
+    w.vast.inject('list', { type: '429', form: 'json', retryAfterSeconds: 0 })
+    expect(
+      (await callBroker(w.url, 'DELETE', `/v1/keys/${String(minted.body.id)}`, token)).status,
+    ).toBe(200)
+    const response = await fetch(`${w.url}/metrics`)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/)
+    const text = await response.text()
+    expect(text).toMatch(/^broker_mints_total\{outcome="allowed",reason="done"\} 1$/m)
+    expect(text).toMatch(/^broker_mints_total\{outcome="denied",reason="policy"\} 1$/m)
+    expect(text).toMatch(/^broker_deletes_total\{outcome="allowed",reason="done"\} 1$/m)
+    expect(text).toMatch(
+      /^broker_vast_request_duration_seconds_count\{method="POST",route="[^"]+",status="200"\} 1$/m,
+    )
+    expect(text).toMatch(/^broker_vast_rate_limited_total\{route="[^"]+"\} 1$/m)
+    expect(text).toMatch(/^broker_admission_queue_depth 0$/m)
+    expect(text).toMatch(/^broker_jwks_fetches_total\{outcome="ok",cause="start"\} 1$/m)
+    expect(text).not.toContain(token)
+    expect(text).not.toContain(String(minted.body.key))
+  })
+
+  it('GET /ready says which checks passed; /health is liveness only', async () => {
+    world = await startWorld()
+    const w = world
+    const ready = await callBroker(w.url, 'GET', '/ready', undefined)
+    expect(ready.status).toBe(200)
+    expect(ready.body).toMatchObject({
+      ready: true,
+      checks: {
+        'policy-loaded': true,
+        'issuer-keys-fetched': true,
+        'parent-key-checked': true,
+        'not-shutting-down': true,
+      },
+    })
+    expect((await callBroker(w.url, 'GET', '/health', undefined)).body).toMatchObject({ ok: true })
+  })
+})

@@ -14,6 +14,7 @@ import {
 } from './handlers.ts'
 import type { FairAdmission, Limiter } from './limits.ts'
 import { traceOf, withContext, type Logger } from './log.ts'
+import type { BrokerMetrics } from './metrics.ts'
 import type { Policy } from './policy.ts'
 import type { JobIdentity, TokenVerifier } from './token.ts'
 
@@ -55,6 +56,8 @@ export interface BrokerDeps {
   now?: () => Date
   /** Readiness checks by name (`GET /ready`); all true means ready. */
   readiness?: () => Record<string, boolean>
+  /** Prometheus metrics (`GET /metrics`); none when absent. */
+  metrics?: BrokerMetrics
 }
 
 const MAX_BODY_BYTES = 64 * 1024
@@ -175,6 +178,7 @@ async function handle(
   let identity: JobIdentity | undefined
   let limiter: Limiter | undefined
   let spent = false
+  let kind: 'mint' | 'delete' | undefined
   try {
     if (path === '/healthz' || path === '/health') {
       if (req.method !== 'GET') throw new HttpError(405, `use GET ${path}`, { Allow: 'GET' })
@@ -186,6 +190,17 @@ async function handle(
       const ready = Object.values(checks).every(Boolean)
       return send(res, ready ? 200 : 503, { ready, checks }, requestId)
     }
+    if (path === '/metrics' && deps.metrics) {
+      if (req.method !== 'GET') throw new HttpError(405, `use GET ${path}`, { Allow: 'GET' })
+      const text = await deps.metrics.registry.metrics()
+      res.writeHead(200, {
+        'Content-Type': deps.metrics.registry.contentType,
+        'Cache-Control': 'no-store',
+        'X-Request-Id': requestId,
+      })
+      res.end(text)
+      return
+    }
     const keyPath = /^\/v1\/keys(?:\/(\d{1,15}))?$/.exec(path)
     if (!keyPath)
       throw new HttpError(
@@ -193,6 +208,7 @@ async function handle(
         'no such route; the broker serves POST /v1/keys, DELETE /v1/keys/{id}, GET /health and GET /ready',
       )
     const id = keyPath[1] ? Number(keyPath[1]) : undefined
+    kind = id === undefined ? 'mint' : 'delete'
     if (id === undefined ? req.method !== 'POST' : req.method !== 'DELETE') {
       throw new HttpError(
         405,
@@ -242,6 +258,7 @@ async function handle(
       answer = await remove(ctx, identity, id)
     }
     res.off('close', onClose)
+    deps.metrics?.answered(kind, answer?.status ?? 0)
     if (answer) send(res, answer.status, answer.body, requestId)
   } catch (error) {
     const refusal = asRefusal(error, requestId, drain.signal.aborted || drain.draining)
@@ -258,6 +275,7 @@ async function handle(
     }
     if (refusal.status >= 500) log.error(fields)
     else log.warn(fields)
+    if (kind) deps.metrics?.answered(kind, refusal.status)
     if (!res.headersSent && !res.destroyed)
       send(res, refusal.status, { error: refusal.message }, requestId, refusal.headers)
   }
@@ -271,6 +289,8 @@ export interface RunningBroker {
   admission: FairAdmission
   /** Runs one sweep now (what the timer does). */
   sweep(): Promise<void>
+  /** Requests being served now. */
+  readonly inflight: number
   /** Serves the next requests with `policy` (a reload); requests in flight keep theirs. */
   setPolicy(policy: Policy): void
   /**
@@ -351,6 +371,9 @@ export async function startBroker(
     url: `http://${host}:${address.port}`,
     server,
     admission: deps.admission,
+    get inflight() {
+      return drain.inflight
+    },
     sweep,
     setPolicy: (policy) => {
       served.policy = policy

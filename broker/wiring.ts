@@ -6,6 +6,7 @@ import { currentKeyId } from '../src/core/vast/keys.ts'
 import { ConfigError, type BrokerConfig } from './config.ts'
 import { DEFAULT_DELETE_LIMITS, FairAdmission, MemoryLimiter } from './limits.ts'
 import { issuerKeys } from './jwks.ts'
+import { BrokerMetrics } from './metrics.ts'
 import type { Logger } from './log.ts'
 import { startBroker, type RunningBroker } from './server.ts'
 import { createVerifier, jwksUrlOf } from './token.ts'
@@ -23,7 +24,19 @@ export async function buildBroker(
   config: BrokerConfig,
   io: { log: Logger; fetch: FetchLike; now?: () => Date },
 ): Promise<RunningBroker> {
-  const keys = issuerKeys({ url: jwksUrlOf(config), fetch: io.fetch })
+  let running: RunningBroker | undefined
+  const admission = new FairAdmission()
+  const metrics = new BrokerMetrics({
+    queued: () => admission.queued,
+    running: () => admission.running,
+    inflight: () => running?.inflight ?? 0,
+  })
+  const keys = issuerKeys({
+    url: jwksUrlOf(config),
+    fetch: io.fetch,
+    onFetch: (outcome, cause) => metrics.jwksFetched(outcome, cause),
+  })
+  const vastFetch = metrics.timed(io.fetch)
   const verify = createVerifier({
     issuer: config.issuer,
     audience: config.audience,
@@ -40,7 +53,7 @@ export async function buildBroker(
         apiKey: config.adminKey,
         requestTimeoutMs: REQUEST_TIMEOUT_MS,
         retry: { ...DEFAULT_RETRY, maxAttempts: MAX_ATTEMPTS },
-        fetch: io.fetch,
+        fetch: vastFetch,
         deadline: Date.now() + budgetMs,
         pace,
         ...(signal ? { signal } : {}),
@@ -63,15 +76,16 @@ export async function buildBroker(
       }, 30_000)
   recheck?.unref()
   await keys.warm()
-  const running = await startBroker(
+  running = await startBroker(
     {
       policy: config.policy,
       verify,
       limiter: new MemoryLimiter(config.limits),
       deleteLimiter: new MemoryLimiter(config.deleteLimits ?? DEFAULT_DELETE_LIMITS),
-      admission: new FairAdmission(),
+      admission,
       makeClient,
       log: io.log,
+      metrics,
       readiness: () => ({
         'policy-loaded': config.policy.rules.length > 0,
         'issuer-keys-fetched': keys.fetched,
@@ -86,13 +100,13 @@ export async function buildBroker(
       sweepGraceMs: config.sweepGraceMs,
     },
   )
-  return {
-    ...running,
-    close: (graceMs) => {
+  const started = running
+  return Object.assign(started, {
+    close: ((close) => (graceMs?: number) => {
       clearInterval(recheck)
-      return running.close(graceMs ?? config.shutdownGraceMs)
-    },
-  }
+      return close(graceMs ?? config.shutdownGraceMs)
+    })(started.close.bind(started)),
+  })
 }
 
 /** How long the start-up look at the parent key may take (retries included). */
