@@ -24,12 +24,12 @@ export async function buildBroker(
   config: BrokerConfig,
   io: { log: Logger; fetch: FetchLike; now?: () => Date },
 ): Promise<RunningBroker> {
-  let running: RunningBroker | undefined
+  const live: { broker?: RunningBroker } = {}
   const admission = new FairAdmission()
   const metrics = new BrokerMetrics({
     queued: () => admission.queued,
     running: () => admission.running,
-    inflight: () => running?.inflight ?? 0,
+    inflight: () => live.broker?.inflight ?? 0,
   })
   const keys = issuerKeys({
     url: jwksUrlOf(config),
@@ -76,7 +76,7 @@ export async function buildBroker(
       }, 30_000)
   recheck?.unref()
   await keys.warm()
-  running = await startBroker(
+  const started = await startBroker(
     {
       policy: config.policy,
       verify,
@@ -100,7 +100,7 @@ export async function buildBroker(
       sweepGraceMs: config.sweepGraceMs,
     },
   )
-  const started = running
+  live.broker = started
   return Object.assign(started, {
     close: ((close) => (graceMs?: number) => {
       clearInterval(recheck)
