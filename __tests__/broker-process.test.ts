@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { OPTIONS } from '../broker/config.ts'
+import { DEFAULT_LIMITS } from '../broker/limits.ts'
 import { OidcEmulator } from '../emulator/oidc.ts'
 import { VastEmulator } from '../emulator/vast.ts'
 import { AUDIENCE, callBroker, jobClaims, TEST_POLICY } from './support/broker.ts'
@@ -129,7 +131,9 @@ describe('npm run broker', () => {
     writeFileSync(join(dir, 'bad.yaml'), TEST_POLICY.replace('octo-org/*', '"*/*"'))
     const bad = await run(['--check', '--policy', join(dir, 'bad.yaml')])
     expect(bad.code).toBe(1)
-    expect(bad.stderr).toMatch(/The policy is not valid: .*"octo-readers".*glob in the owner part/)
+    expect(bad.stderr).toMatch(
+      /The policy is not valid: 1 problem\(s\):\n .*"octo-readers".*glob in the owner part/,
+    )
     expect((await run(['--check'])).code).toBe(1)
   })
 
@@ -152,6 +156,108 @@ describe('npm run broker', () => {
     )
     expect(result.stdout).not.toMatch(/listening on/)
     expect(result.stdout + result.stderr).not.toContain(wrongKey)
+  })
+
+  it('--check names every problem of the policy at once, and warns of rules that can never match', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'broker-check-'))
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      TEST_POLICY.replace('max-ttl: 2h', 'max-ttl: forever')
+        .replace('octo-org/*', '"*/*"')
+        .replace('permissions: [misc,', 'permissions: [nonsense,'),
+    )
+    const bad = await run(['--check', '--policy', join(dir, 'bad.yaml')])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/The policy is not valid: 3 problem\(s\):/)
+    expect(bad.stderr).toMatch(/"trainer-main", field "max-ttl"/)
+    expect(bad.stderr).toMatch(/"octo-readers".*glob in the owner part/)
+    expect(bad.stderr).toMatch(/"secret-project", field "permissions"/)
+    writeFileSync(
+      join(dir, 'never.yaml'),
+      TEST_POLICY.replace('ref: refs/heads/main', 'ref: main').replace(
+        'event_name: [push, pull_request]',
+        'event_name: [Push, pull_request]',
+      ),
+    )
+    const never = await run(['--check', '--policy', join(dir, 'never.yaml')])
+    expect(never.code).toBe(0)
+    expect(never.stdout).toMatch(/warning: rule "trainer-main": ref "main" can never match/)
+    expect(never.stdout).toMatch(/warning: rule "octo-readers": event_name "Push" can never match/)
+    expect(never.stdout).toMatch(/2 warning\(s\)/)
+  })
+
+  it('--help is made from the one flag table: every flag, its variable and the defaults the code uses', async () => {
+    const help = await run(['--help'])
+    expect(help.code).toBe(0)
+    for (const [name, option] of Object.entries(OPTIONS)) {
+      expect(help.stdout).toMatch(new RegExp(`--${name} \\S+ +${option.env} +`))
+    }
+    expect(help.stdout).toMatch(
+      new RegExp(
+        `--rate-per-minute N +BROKER_RATE_PER_MINUTE +default ${DEFAULT_LIMITS.perMinute};`,
+      ),
+    )
+    expect(help.stdout).toMatch(/--shutdown-grace DUR +BROKER_SHUTDOWN_GRACE +default 9s;/)
+  })
+
+  it('reloads the policy on SIGHUP without dropping a request, and keeps it when the new one is bad', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'broker-hup-'))
+    const file = join(dir, 'policy.yaml')
+    writeFileSync(file, TEST_POLICY)
+    const child = spawn(
+      process.execPath,
+      [main, '--policy', file, '--host', '127.0.0.1', '--port', '0'],
+      {
+        env: {
+          PATH: process.env.PATH,
+          BROKER_AUDIENCE: AUDIENCE,
+          BROKER_ISSUER: oidc.issuer,
+          VAST_API_URL: vast.url,
+          VAST_ADMIN_API_KEY: vast.parentKey,
+        },
+      },
+    )
+    let stdout = ''
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+    const waitFor = (pattern: RegExp) =>
+      new Promise<string>((resolve, reject) => {
+        const check = () => {
+          const found = pattern.exec(stdout)
+          if (found) resolve(found[1] ?? found[0])
+        }
+        child.stdout.on('data', check)
+        child.on('exit', () => reject(new Error(`the broker exited: ${stdout}`)))
+        check()
+      })
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    const url = await waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/)
+    const other = jobClaims({ repository: 'new-org/app', repository_owner: 'new-org' })
+    const ask = async () =>
+      callBroker(url, 'POST', '/v1/keys', await oidc.sign(other, { audience: AUDIENCE }), {
+        ttl: '5m',
+      })
+    expect((await ask()).status).toBe(403)
+    // A request in flight across the reload is served.
+    const held = vast.inject('create', { type: 'delay', ms: 500 })
+    const inFlight = callBroker(
+      url,
+      'POST',
+      '/v1/keys',
+      await oidc.sign(jobClaims(), { audience: AUDIENCE }),
+      { ttl: '5m' },
+    )
+    await held.arrived
+    writeFileSync(file, TEST_POLICY.replace('hidden-org/secret-project', 'new-org/app'))
+    child.kill('SIGHUP')
+    await waitFor(/reloaded: 3 rule/)
+    expect((await inFlight).status).toBe(201)
+    expect((await ask()).status).toBe(201)
+    writeFileSync(file, 'version: 2\n')
+    child.kill('SIGHUP')
+    await waitFor(/reload refused, the policy in use stays/)
+    expect((await ask()).status).toBe(201)
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
   })
 
   it('--help prints every flag; an unknown flag points at --help', async () => {

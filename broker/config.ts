@@ -126,7 +126,8 @@ function loadPolicy(file: string, problems: string[]): Policy {
   try {
     return parsePolicy(readFileSync(file, 'utf8'))
   } catch (error) {
-    if (error instanceof PolicyError) problems.push(`${where}: ${error.message}`)
+    if (error instanceof PolicyError)
+      for (const line of error.message.split('\n')) problems.push(`${where}: ${line}`)
     else
       problems.push(
         `${where}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,

@@ -28,8 +28,9 @@ if (args.includes('--help') || args.includes('-h')) {
     )
     process.stdout.write(lines.join('\n') + '\n')
   } catch (error) {
+    const problems = (error instanceof ConfigError ? error.message : String(error)).split('\n')
     process.stderr.write(
-      `The policy is not valid: ${error instanceof ConfigError ? error.message : String(error)}\n`,
+      `The policy is not valid: ${problems.length} problem(s):\n${problems.map((line) => `  ${line}\n`).join('')}`,
     )
     process.exitCode = 1
   }

@@ -96,7 +96,8 @@ export function globPattern(glob: string, ignoreCase = false): RegExp {
 }
 
 /**
- * Reads and validates a policy file's text (YAML or JSON). Raises PolicyError naming the rule
+ * Reads and validates a policy file's text (YAML or JSON). Raises PolicyError, one line per
+ * problem (every rule is checked, so all of them are said at once), each naming the rule
  * (`rules[2] "gpu-trainer-main"`) and the field, for: unknown top-level or rule fields, a rule
  * without a name or with a duplicate one, a `match` that is empty or names a claim the broker does
  * not match on, a pattern that is not text, a rule whose `repository` is absent or not written as
@@ -113,24 +114,36 @@ export function parsePolicy(text: string): Policy {
   }
   if (!isObject(document))
     throw new PolicyError('the policy must be a mapping with "version" and "rules"')
+  // Every problem at once: an operator fixing a policy should not learn of them one run at a time.
+  const problems: string[] = []
   const extra = Object.keys(document).filter((key) => key !== 'version' && key !== 'rules')
   if (extra.length > 0) {
-    throw new PolicyError(
+    problems.push(
       `unknown top-level field "${extra[0]}"; a policy has only "version: 1" and "rules"`,
     )
   }
-  if (document.version !== 1) throw new PolicyError('"version" must be 1')
+  if (document.version !== 1) problems.push('"version" must be 1')
   if (!Array.isArray(document.rules) || document.rules.length === 0) {
-    throw new PolicyError('"rules" must be a non-empty list (deny by default: no rule, no key)')
+    problems.push('"rules" must be a non-empty list (deny by default: no rule, no key)')
+    throw new PolicyError(problems.join('\n'))
   }
   const names = new Set<string>()
-  const rules = document.rules.map((raw: unknown, index: number) => {
-    const rule = parseRule(raw, index)
-    if (names.has(rule.name))
-      throw new PolicyError(`rules[${index}]: the name "${rule.name}" is used twice`)
-    names.add(rule.name)
-    return rule
-  })
+  const rules: PolicyRule[] = []
+  for (const [index, raw] of (document.rules as unknown[]).entries()) {
+    try {
+      const rule = parseRule(raw, index)
+      if (names.has(rule.name)) {
+        problems.push(`rules[${index}]: the name "${rule.name}" is used twice`)
+        continue
+      }
+      names.add(rule.name)
+      rules.push(rule)
+    } catch (error) {
+      if (!(error instanceof PolicyError)) throw error
+      problems.push(error.message)
+    }
+  }
+  if (problems.length > 0) throw new PolicyError(problems.join('\n'))
   return { rules, warnings: policyWarnings(rules) }
 }
 
