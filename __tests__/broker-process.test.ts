@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -258,6 +258,39 @@ describe('npm run broker', () => {
     expect((await ask()).status).toBe(201)
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
+  })
+
+  it('the docs agree with the flag table, and the Cloud Run guide names only settings the broker reads', () => {
+    const root = fileURLToPath(new URL('..', import.meta.url))
+    const reference = readFileSync(join(root, 'docs/broker.md'), 'utf8')
+    for (const [name, option] of Object.entries(OPTIONS)) {
+      const row = reference
+        .split('\n')
+        .find((line) => line.startsWith('|') && line.includes(`\`--${name}\``))
+      expect(row).toContain(`\`${option.env}\``)
+      const fallback = /^default (\S+?)[;,]?(?: |$)/.exec(option.help)?.[1]
+      if (fallback) expect(row).toContain(`\`${fallback}\``)
+    }
+    const guide = readFileSync(join(root, 'docs/deploy-cloud-run.md'), 'utf8')
+    const known = new Set([
+      ...Object.values(OPTIONS).map((option) => option.env),
+      'VAST_ADMIN_API_KEY',
+      'GOOGLE_CLOUD_PROJECT',
+    ])
+    const named = new Set(
+      guide.match(/\b(?:BROKER|VAST)_[A-Z_]+\b|\bGOOGLE_CLOUD_PROJECT\b/g) ?? [],
+    )
+    // The others: the shell variable the guide pipes into Secret Manager, and the workflow's own.
+    expect([...named].filter((variable) => !known.has(variable)).sort()).toEqual([
+      'VAST_API_KEY',
+      'VAST_PARENT_KEY',
+    ])
+    // One health path everywhere: /health (and /ready); /healthz only where it says not to use it.
+    for (const text of [guide, reference, readFileSync(join(root, 'README.md'), 'utf8')]) {
+      for (const line of text.split('\n\n').filter((l) => l.includes('/healthz')))
+        expect(line.replace(/\s+/g, ' ')).toMatch(/reserves some paths ending in `z`/)
+    }
+    expect(guide).toMatch(/`user_read`/)
   })
 
   it('--help prints every flag; an unknown flag points at --help', async () => {
