@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { decide, parsePolicy } from '../broker/policy.ts'
@@ -305,4 +306,35 @@ describe('metrics and readiness', () => {
     })
     expect((await callBroker(w.url, 'GET', '/health', undefined)).body).toMatchObject({ ok: true })
   })
+})
+
+describe('slow clients', () => {
+  it('headers that never finish, and a body that trickles, are cut (after at least 10 s)', async () => {
+    world = await startWorld()
+    const { port } = new URL(world.url)
+    const token = await world.oidc.sign(jobClaims(), { audience: AUDIENCE })
+    const cutAfter = (send: (socket: Socket) => void) =>
+      new Promise<number>((resolve) => {
+        const started = performance.now()
+        const socket = connect(Number(port), '127.0.0.1', () => send(socket))
+        socket.on('error', () => undefined)
+        socket.on('close', () => resolve(performance.now() - started))
+        socket.resume()
+      })
+    const [headers, body] = await Promise.all([
+      cutAfter((socket) => socket.write('POST /v1/keys HTTP/1.1\r\nHost: broker\r\n')),
+      cutAfter((socket) => {
+        socket.write(
+          `POST /v1/keys HTTP/1.1\r\nHost: broker\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`,
+        )
+        // A byte now and then, never the whole body.
+        const timer = setInterval(() => socket.write(' '), 500)
+        socket.on('close', () => clearInterval(timer))
+      }),
+    ])
+    // Lower bounds only (a timer never fires early); a broker that never cuts them hangs this test.
+    expect(headers).toBeGreaterThanOrEqual(10_000)
+    expect(body).toBeGreaterThanOrEqual(10_000)
+    expect(managed(world)).toEqual([])
+  }, 60_000)
 })

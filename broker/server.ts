@@ -130,7 +130,10 @@ function requireJson(req: IncomingMessage): void {
 
 /** Creates the broker's request handler and server (not listening yet). */
 export function createBrokerServer(deps: BrokerDeps, drain: Drain = new Drain()): Server {
-  const server = createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, (req, res) => {
+  // Node checks the header and request timeouts every connectionsCheckingInterval (default 30 s):
+  // once a second, so a slow client is cut about when the timeout says.
+  const options = { keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, connectionsCheckingInterval: 1000 }
+  const server = createServer(options, (req, res) => {
     const requestId = randomUUID()
     drain.track(
       res,
