@@ -138,7 +138,9 @@ describe('per-replica admission', () => {
     world = await startWorld({ limits: { perMinute: 30, burst: 10 } })
     const w = world
     const replica = w.replicas[0]
-    w.vast.inject('create', { type: 'delay', ms: 200 }, 100)
+    // Vast holds every create until the victim waits in the queue: nothing is served meanwhile, so
+    // the order below does not depend on how fast this machine is.
+    const held = w.vast.inject('create', { type: 'hold' }, 100)
     const mint = async (repository: string) =>
       callBroker(
         w.url,
@@ -158,8 +160,13 @@ describe('per-replica admission', () => {
       40
     )
       await new Promise((resolve) => setTimeout(resolve, 10))
+    const queued = replica?.admission.queued ?? 0
+    const asked = mint('octo-org/victim')
+    while ((replica?.admission.queued ?? 0) <= queued)
+      await new Promise((resolve) => setTimeout(resolve, 10))
     const before = done()
-    const victim = await mint('octo-org/victim')
+    held.release()
+    const victim = await asked
     expect(victim.status).toBe(201)
     const served = w.logs.filter((line) => line.status === 201)
     const place = served.findIndex((line) => line.repository === 'octo-org/victim')
