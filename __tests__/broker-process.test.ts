@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { OPTIONS } from '../broker/config.ts'
 import { DEFAULT_LIMITS } from '../broker/limits.ts'
+import { MATCH_CLAIMS, RULE_FIELDS } from '../broker/policy.ts'
+import { policySchema } from '../broker/policy-schema.ts'
 import { OidcEmulator } from '../emulator/oidc.ts'
 import { VastEmulator } from '../emulator/vast.ts'
 import { AUDIENCE, callBroker, jobClaims, TEST_POLICY } from './support/broker.ts'
@@ -346,5 +348,27 @@ describe('npm run broker', () => {
     const first = JSON.parse(stdout.split('\n')[0] ?? '') as Record<string, string>
     expect(first).toMatchObject({ severity: 'WARNING', event: 'policy' })
     expect(first.reason).toMatch(/rule "octo-readers" admits repositories of any owner/)
+  })
+})
+
+describe('the policy JSON Schema', () => {
+  it('docs/broker-policy.schema.json is what --schema prints, made from the fields and claims the parser checks', async () => {
+    const root = fileURLToPath(new URL('..', import.meta.url))
+    const committed = JSON.parse(
+      readFileSync(join(root, 'docs/broker-policy.schema.json'), 'utf8'),
+    ) as Record<string, unknown>
+    expect(committed).toEqual(policySchema())
+    const printed = await new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, [main, '--schema'])
+      let out = ''
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+      child.on('exit', () => resolve(out))
+    })
+    expect(JSON.parse(printed)).toEqual(committed)
+    const rule = (committed.properties as Record<string, Record<string, unknown>>).rules?.items as {
+      properties: Record<string, { properties?: Record<string, unknown> }>
+    }
+    expect(Object.keys(rule.properties).sort()).toEqual([...RULE_FIELDS].sort())
+    expect(Object.keys(rule.properties.match?.properties ?? {})).toEqual([...MATCH_CLAIMS])
   })
 })

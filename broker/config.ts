@@ -96,6 +96,7 @@ export const USAGE = [
   '',
   '  --check                       validate the policy, print what each rule admits, every error',
   '                                and every warning, and exit 0 (valid) or 1; needs only --policy',
+  "  --schema                      print the policy's JSON Schema (docs/broker-policy.schema.json)",
   '  --help                        this text',
   '',
   'Signals: SIGTERM stops (requests in flight get --shutdown-grace); SIGHUP reloads the policy.',

@@ -6,6 +6,7 @@
 import { createFetch } from '../src/core/vast/transport.ts'
 import { ConfigError, readConfig, readPolicyOnly, USAGE } from './config.ts'
 import { describeRule } from './policy-lint.ts'
+import { policySchema } from './policy-schema.ts'
 import { DEFAULT_SHUTDOWN_GRACE_MS } from './server.ts'
 import { buildBroker } from './wiring.ts'
 import { jsonLogger } from './log.ts'
@@ -14,6 +15,8 @@ const args = process.argv.slice(2)
 const log = jsonLogger()
 if (args.includes('--help') || args.includes('-h')) {
   process.stdout.write(USAGE + '\n')
+} else if (args.includes('--schema')) {
+  process.stdout.write(JSON.stringify(policySchema(), null, 2) + '\n')
 } else if (args.includes('--check') || args.includes('--check-policy')) {
   try {
     const policy = readPolicyOnly(

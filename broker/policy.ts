@@ -50,6 +50,9 @@ export type MatchClaim = (typeof MATCH_CLAIMS)[number]
  */
 export const ID_CLAIMS: readonly MatchClaim[] = ['repository_id', 'repository_owner_id']
 
+/** A rule's name: letters, digits, ".", "_" or "-", at most 64. */
+export const RULE_NAME = /^[\w.-]{1,64}$/
+
 /** The longest ttl any rule may grant: the action's own ceiling for a job key (7 days). */
 export const MAX_RULE_TTL_MS = 7 * 86_400_000
 
@@ -147,7 +150,8 @@ export function parsePolicy(text: string): Policy {
   return { rules, warnings: policyWarnings(rules) }
 }
 
-const RULE_FIELDS = new Set([
+/** The fields a rule may have (the JSON Schema, broker/policy-schema.ts, lists the same). */
+export const RULE_FIELDS = new Set([
   'name',
   'match',
   'permissions',
@@ -164,7 +168,7 @@ function parseRule(raw: unknown, index: number): PolicyRule {
       `${at()}: a rule must be a mapping with name, match, permissions and max-ttl`,
     )
   const name = raw.name
-  if (typeof name !== 'string' || !/^[\w.-]{1,64}$/.test(name)) {
+  if (typeof name !== 'string' || !RULE_NAME.test(name)) {
     throw new PolicyError(
       `${at('name')}: give every rule a name of letters, digits, ".", "_" or "-" (at most 64)`,
     )
