@@ -229,6 +229,9 @@ describe('log lines', () => {
       expect(ids.has(line.request_id ?? '')).toBe(true)
       expect(line.trace_id).toBe(trace)
     }
+    // The line that ends each request carries Cloud Logging's httpRequest.
+    for (const line of requestLines.filter((l) => l.status !== undefined))
+      expect(line.httpRequest?.status).toBe(line.status)
     const refusal = w.logs.find((line: LogLine) => line.status === 403)
     expect(refusal?.httpRequest).toMatchObject({
       requestMethod: 'POST',

@@ -3,7 +3,7 @@ import { VastApiError } from '../src/core/vast/errors.ts'
 import { deleteKey } from '../src/core/vast/keys.ts'
 import { DELETE_BUDGET_MS, deleteOwnKey, mintKey, type ClientFactory } from './keys.ts'
 import type { FairAdmission } from './limits.ts'
-import type { Logger } from './log.ts'
+import type { HttpRequestLog, Logger } from './log.ts'
 import { decide, type Policy } from './policy.ts'
 import { checkRequest, parseBody, RequestError } from './requests.ts'
 import { TokenError, type JobIdentity } from './token.ts'
@@ -39,6 +39,8 @@ export interface RequestContext {
   shutdown: AbortSignal
   /** Set once a create may have been sent to Vast (the rate was really spent). */
   spent: () => void
+  /** Cloud Logging's httpRequest for the line that ends the request, with its status. */
+  httpRequest?: (status: number) => HttpRequestLog
 }
 
 export type Answer = { status: number; body: Record<string, unknown> } | undefined
@@ -125,6 +127,7 @@ export async function create(
     reason: `minted for ${Object.keys(request.permissions.api).join(',')} until ${isoSeconds(minted.expiresAt)}`,
     key_id: minted.id,
     status: 201,
+    ...(ctx.httpRequest ? { httpRequest: ctx.httpRequest(201) } : {}),
   })
   return {
     status: 201,
@@ -158,7 +161,13 @@ export async function remove(
     key_id: id,
   }
   if (outcome.result === 'refused') {
-    ctx.log.warn({ ...context, decision: 'deny', reason: outcome.reason, status: 404 })
+    ctx.log.warn({
+      ...context,
+      decision: 'deny',
+      reason: outcome.reason,
+      status: 404,
+      ...(ctx.httpRequest ? { httpRequest: ctx.httpRequest(404) } : {}),
+    })
     return {
       status: 404,
       body: {
@@ -166,7 +175,13 @@ export async function remove(
       },
     }
   }
-  ctx.log.info({ ...context, decision: 'allow', reason: outcome.result, status: 200 })
+  ctx.log.info({
+    ...context,
+    decision: 'allow',
+    reason: outcome.result,
+    status: 200,
+    ...(ctx.httpRequest ? { httpRequest: ctx.httpRequest(200) } : {}),
+  })
   return { status: 200, body: { id, result: outcome.result } }
 }
 

@@ -251,6 +251,7 @@ async function handle(
       spent: () => {
         spent = true
       },
+      httpRequest,
     }
     let answer: Answer
     if (id === undefined) {
