@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { OidcEmulator } from '../emulator/oidc.ts'
 import { VastEmulator } from '../emulator/vast.ts'
 import { parseKeyName } from '../src/core/key-name.ts'
-import { AUDIENCE, callBroker, jobClaims, TEST_POLICY } from './support/broker.ts'
+import fc from 'fast-check'
+import { AUDIENCE, callBroker, jobClaims, startWorld, TEST_POLICY } from './support/broker.ts'
 
 // SIGTERM (what Cloud Run and Kubernetes send on every scale-in and deploy) while a mint or a
 // delete is at Vast: the broker takes nothing new, lets what is in flight finish within its grace,
@@ -144,4 +145,43 @@ describe('SIGTERM', () => {
     expect(await broker.exited).toBe(0)
     held.release()
   })
+})
+
+describe('a shutdown at any moment of a mint (generated)', () => {
+  it('leaves no key that no client holds', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.record({ type: fc.constant('hold' as const), apply: fc.boolean() }),
+          fc.record({ type: fc.constant('delay' as const), ms: fc.integer({ min: 0, max: 2500 }) }),
+          fc.constant({ type: 'lost' as const }),
+          fc.constant({ type: 'reset' as const }),
+        ),
+        fc.integer({ min: 1500, max: 3000 }),
+        async (fault, graceMs) => {
+          const world = await startWorld()
+          try {
+            const created = world.vast.inject('create', fault)
+            const token = await world.oidc.sign(jobClaims(), { audience: AUDIENCE })
+            const answer = callBroker(world.url, 'POST', '/v1/keys', token, { ttl: '5m' }).catch(
+              () => undefined,
+            )
+            await created.arrived
+            await world.replicas[0]?.close(graceMs)
+            const got = await answer
+            const held = got?.status === 201 ? [got.body.id] : []
+            const live = world.vast
+              .liveKeys()
+              .filter((key) => parseKeyName(key.name))
+              .map((key) => key.id)
+            expect(live).toEqual(held)
+            created.release()
+          } finally {
+            await world.close()
+          }
+        },
+      ),
+      { numRuns: 8 },
+    )
+  }, 120_000)
 })
