@@ -293,6 +293,22 @@ describe('npm run broker', () => {
         expect(line.replace(/\s+/g, ' ')).toMatch(/reserves some paths ending in `z`/)
     }
     expect(guide).toMatch(/`user_read`/)
+    // Every `npm run broker -- ...` command in the docs uses only flags the broker has.
+    const flags = new Set([...Object.keys(OPTIONS), 'check', 'check-policy', 'schema', 'help'])
+    for (const text of [guide, reference]) {
+      for (const [command] of text
+        .replace(/\\\n\s*/g, ' ')
+        .matchAll(/npm run broker -- [^\n`]*/g)) {
+        for (const [, flag] of command.matchAll(/(?:^|\s)--([a-z-]+)/g))
+          expect(flags.has(flag ?? '')).toBe(true)
+      }
+    }
+    const scripts = (
+      JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>
+      }
+    ).scripts
+    expect(scripts.broker).toBe('node broker/main.ts')
   })
 
   it('--help prints every flag; an unknown flag points at --help', async () => {
