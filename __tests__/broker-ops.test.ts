@@ -1,11 +1,24 @@
-import { connect, type Socket } from 'node:net'
+import { createServer } from 'node:http'
+import { connect, type AddressInfo, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { decide, parsePolicy } from '../broker/policy.ts'
 import type { LogLine } from '../broker/log.ts'
-import { traceOf } from '../broker/log.ts'
+import { jsonLogger, traceOf } from '../broker/log.ts'
+import { DEFAULT_LIMITS } from '../broker/limits.ts'
+import { buildBroker } from '../broker/wiring.ts'
+import { VastEmulator } from '../emulator/vast.ts'
+import { Secret } from '../src/core/secret.ts'
+import { createFetch } from '../src/core/vast/transport.ts'
 import { parseKeyName } from '../src/core/key-name.ts'
-import { AUDIENCE, callBroker, jobClaims, startWorld, type BrokerWorld } from './support/broker.ts'
+import {
+  AUDIENCE,
+  callBroker,
+  jobClaims,
+  startWorld,
+  TEST_POLICY,
+  type BrokerWorld,
+} from './support/broker.ts'
 
 // The broker as an operator runs it: the issuer rotating its key, refusals that say nothing of
 // other owners' rules, limits that never refuse a job's cleanup, JSON bodies only, and log lines
@@ -340,4 +353,41 @@ describe('slow clients', () => {
     expect(body).toBeGreaterThanOrEqual(10_000)
     expect(managed(world)).toEqual([])
   }, 60_000)
+})
+
+describe('readiness before the issuer answers', () => {
+  it('is 503 naming the issuer keys while the JWKS cannot be read, and /health stays 200', async () => {
+    const vast = await VastEmulator.start()
+    const closed = createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const { port } = closed.address() as AddressInfo
+    await new Promise<void>((resolve) => closed.close(() => resolve()))
+    const broker = await buildBroker(
+      {
+        policy: parsePolicy(TEST_POLICY),
+        audience: AUDIENCE,
+        adminKey: new Secret(vast.parentKey),
+        issuer: `http://127.0.0.1:${port}`,
+        apiUrl: vast.url,
+        host: '127.0.0.1',
+        port: 0,
+        sweepIntervalMs: 0,
+        sweepGraceMs: 0,
+        limits: DEFAULT_LIMITS,
+      },
+      { log: jsonLogger(() => undefined), fetch: await createFetch({}) },
+    )
+    try {
+      const ready = await callBroker(broker.url, 'GET', '/ready', undefined)
+      expect(ready.status).toBe(503)
+      expect(ready.body).toMatchObject({
+        ready: false,
+        checks: { 'issuer-keys-fetched': false, 'parent-key-checked': true },
+      })
+      expect((await callBroker(broker.url, 'GET', '/health', undefined)).status).toBe(200)
+    } finally {
+      await broker.close(0)
+      await vast.close()
+    }
+  })
 })
