@@ -3514,12 +3514,12 @@ async function runPost(environment) {
         // A secret goes out only over the network main saw (src/core/network-fingerprint.ts).
         const network = (0,network_fingerprint/* checkNetwork */.v8)(runner.getState(network_fingerprint/* NETWORK_STATE */.V$), environment.env);
         if (mode === 'broker') {
-            const { runBrokerPost, BrokerError } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
-            const deps = await brokerDeps({ ...environment, signal: budget.signal }, 0);
-            const refused = () => Promise.reject(new BrokerError(network.ok ? '' : `${network.reason}; the OIDC token was not requested`));
+            const { runBrokerPost } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
             return await runBrokerPost({
-                ...deps,
-                ...(network.ok ? {} : { fetch: refused }),
+                ...(await brokerDeps({ ...environment, signal: budget.signal }, 0)),
+                ...(network.ok
+                    ? {}
+                    : { networkRefusal: `${network.reason}; the OIDC token was not requested` }),
                 deadline: () => budget.deadline(),
             }, inputs);
         }
