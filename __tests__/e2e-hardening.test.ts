@@ -56,8 +56,9 @@ describe('proxies', () => {
         expect(proxy.requests.map((r) => `${r.method} ${r.target}`)).toEqual([
           `CONNECT ${PROXIED_HOST}:${port}`,
           `CONNECT ${PROXIED_HOST}:${port}`,
+          `CONNECT ${PROXIED_HOST}:${port}`,
         ])
-        expect(s.emulator.requests.map((r) => r.route)).toEqual(['create', 'delete'])
+        expect(s.emulator.requests.map((r) => r.route)).toEqual(['current', 'create', 'delete'])
         expect(proxy.requests.every((r) => r.authorized)).toBe(true)
         expect(main.masks).toContain('pr0xy-s3cret')
         onlyParent(s)
@@ -95,7 +96,7 @@ describe('proxies', () => {
         await job.runPost({ inputs })
         expect(main.conclusion).toBe('success')
         expect(proxy.requests).toEqual([])
-        expect(s.emulator.requests.map((r) => r.route)).toEqual(['create', 'delete'])
+        expect(s.emulator.requests.map((r) => r.route)).toEqual(['current', 'create', 'delete'])
         onlyParent(s)
       } finally {
         await job.cleanup()
@@ -169,7 +170,7 @@ describe('https (the path real users take)', () => {
       const main = await job.runMain({ inputs })
       const post = await job.runPost({ inputs })
       expect([main.conclusion, post.conclusion]).toEqual(['success', 'success'])
-      expect(s.emulator.requests.map((r) => r.route)).toEqual(['create', 'delete'])
+      expect(s.emulator.requests.map((r) => r.route)).toEqual(['current', 'create', 'delete'])
       onlyParent(s)
     } finally {
       await job.cleanup()
@@ -186,9 +187,10 @@ describe('https (the path real users take)', () => {
       expect(proxy.requests.map((r) => `${r.method} ${r.target}`)).toEqual([
         `CONNECT ${PROXIED_HOST}:${port}`,
         `CONNECT ${PROXIED_HOST}:${port}`,
+        `CONNECT ${PROXIED_HOST}:${port}`,
       ])
       // the proxy is told who is asking too
-      expect(proxy.requests.map((r) => r.userAgent)).toEqual([USER_AGENT, USER_AGENT])
+      expect(proxy.requests.map((r) => r.userAgent)).toEqual([USER_AGENT, USER_AGENT, USER_AGENT])
       onlyParent(s)
     } finally {
       await job.cleanup()
@@ -210,14 +212,17 @@ describe('https (the path real users take)', () => {
 })
 
 describe('masking', () => {
-  it('masks a key that holds a newline, and every line of it', async () => {
+  it('refuses a key that holds a newline: nothing handed out, the key it made deleted', async () => {
     const values = ['p'.repeat(40), 'first-half-of-key\nsecond-half-of-key']
     const s = (current = await scenario({ emulator: { keyFactory: () => values.shift() ?? 'z' } }))
     const main = await s.job.runMain({ inputs: s.inputs({ 'export-env': 'true' }), debug: true })
     const post = await s.job.runPost({ inputs: s.inputs(), debug: true })
-    expect([main.conclusion, post.conclusion]).toEqual(['success', 'success'])
-    expect(main.outputs['api-key']).toBe('first-half-of-key\nsecond-half-of-key')
-    expect(main.exportedEnv.VAST_API_KEY).toBe('first-half-of-key\nsecond-half-of-key')
+    expect([main.conclusion, post.conclusion]).toEqual(['failure', 'success'])
+    expect(shown(main)).toMatch(
+      /Create API key failed: HTTP 200, the key value has characters no Vast key has .*; the answer was refused and no key was handed out; deleted the key it made \(\d+\)/,
+    )
+    expect(main.outputs['api-key']).toBeUndefined()
+    expect(main.exportedEnv.VAST_API_KEY).toBeUndefined()
     const shownText = [...main.log, ...post.log].join('\n')
     expect(shownText).not.toContain('first-half-of-key')
     expect(shownText).not.toContain('second-half-of-key')
@@ -237,7 +242,10 @@ describe('transport', () => {
     const main = await s.job.runMain({ inputs: s.inputs() })
     expect(main.conclusion).toBe('failure')
     expect(shown(main)).toMatch(/HTTP 307.*redirect, not followed.*check api-url/)
-    expect(s.emulator.requests.map((r) => r.path)).toEqual(['/api/v0/auth/apikeys/'])
+    expect(s.emulator.requests.map((r) => r.path)).toEqual([
+      '/api/v0/users/current',
+      '/api/v0/auth/apikeys/',
+    ])
   })
 })
 

@@ -259,13 +259,13 @@ describe('request-timeout longer than post can wait (finding 6)', () => {
     const warnings = result.annotations.filter((a) => a.level === 'warning')
     expect(warnings.map((w) => w.message)).toEqual([
       expect.stringMatching(
-        /Input 'request-timeout': it is 50s: .*post step can wait only 48s.*sweep.*46s or less/,
+        /Input 'request-timeout': it is 50s: .*post step can wait only 48s.*sweep.*32s or less/,
       ),
     ])
     const short = await run(s, {
       mode: 'create',
       permissions: 'instance_read',
-      'request-timeout': '46s',
+      'request-timeout': '32s',
       'dry-run': 'true',
     })
     expect(short.annotations.filter((a) => a.level === 'warning')).toEqual([])

@@ -404,6 +404,10 @@ export class VastEmulator {
   }
 
   #answer(res: ServerResponse, record: RequestRecord, reply: Reply): void {
-    if (writeReply(res, reply)) record.status = reply.status
+    const skew = this.#variants.clockSkewMs ?? 0
+    const dated = skew
+      ? { ...reply, headers: { ...reply.headers, date: new Date(Date.now() + skew).toUTCString() } }
+      : reply
+    if (writeReply(res, dated)) record.status = reply.status
   }
 }
