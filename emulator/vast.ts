@@ -331,6 +331,20 @@ export class VastEmulator {
         if (fault.apply === true) this.#process(call)
         this.#answer(res, record, text(200, '<html>gateway</html>', 'text/html'))
         return
+      case 'rewrite': {
+        const reply = this.#process(call)
+        let value: unknown
+        try {
+          value = JSON.parse(reply.body)
+        } catch {
+          value = undefined
+        }
+        const fields = fault.fields
+        const body =
+          typeof value === 'object' && value !== null ? { ...value, ...fields } : fields
+        this.#answer(res, record, { ...reply, body: JSON.stringify(body) })
+        return
+      }
       case 'hold': {
         const early = fault.apply !== false ? this.#process(call) : null
         await entry.waitForRelease()
