@@ -340,8 +340,7 @@ export class VastEmulator {
           value = undefined
         }
         const fields = fault.fields
-        const body =
-          typeof value === 'object' && value !== null ? { ...value, ...fields } : fields
+        const body = typeof value === 'object' && value !== null ? { ...value, ...fields } : fields
         this.#answer(res, record, { ...reply, body: JSON.stringify(body) })
         return
       }

@@ -454,7 +454,8 @@ try {
 
     // Post's wall time with nothing uncertain (delete by id: one request, no wait) and after a
     // create that got no answer just now (request-timeout 1s): it looks, waits until Vast can no
-    // longer apply that request (request-timeout + 2 s after its send), and looks again.
+    // longer apply that request (request-timeout + its margin, at least 10 s, after its send), and
+    // looks again.
     {
       const timesOf = { certain: [] as number[], uncertain: [] as number[] }
       for (let i = 0; i < 5; i++) {
