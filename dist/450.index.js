@@ -239,15 +239,16 @@ async function withAccessHint(call) {
     }
 }
 /**
- * What a create answer's key value may be: 16 to 512 characters from `A-Z a-z 0-9 . _ ~ + / = : -`.
- * Vast's keys are 64 hex characters, or `vast-` and letters and digits as its reference shows
- * (vast-api.md, E1: only `id` and `key` are certain); the bounds leave room for other forms while
- * refusing what would break the steps it is handed to: a key of a few characters (masking it
- * would hide those letters everywhere in the log), one too long for an environment variable, and
- * whitespace, control characters, `%` or quotes (a broken mask, env or config file).
+ * What a create answer's key value may be: 16 to 512 printable ASCII characters, without spaces
+ * and without `%`. Vast's keys are 64 hex characters, or `vast-` and letters and digits as its
+ * reference shows (vast-api.md, E1: only `id` and `key` are certain); the bounds leave room for
+ * other forms while refusing what would break the steps it is handed to: a key of a few
+ * characters (masking it would hide those letters everywhere in the log), one too long for an
+ * environment variable (E2BIG), and whitespace, control characters or `%` (a runner command's
+ * escape character), which could split or unmask it in the log, the env file or the config file.
  */
 const KEY_VALUE_LENGTH = { min: 16, max: 512 };
-const KEY_VALUE_CHARACTERS = /^[A-Za-z0-9._~+/=:-]+$/;
+const KEY_VALUE_CHARACTERS = /^[\x21-\x24\x26-\x7e]+$/;
 /**
  * Why `value` cannot be a key value to mask and hand out, or undefined when it can. Never says
  * the value itself.
@@ -260,7 +261,7 @@ function keyValueProblem(value) {
     if (value.length > KEY_VALUE_LENGTH.max)
         return `the key value is ${value.length} characters long, longer than any Vast key (at most ${KEY_VALUE_LENGTH.max})`;
     if (!KEY_VALUE_CHARACTERS.test(value))
-        return 'the key value has characters no Vast key has (only letters, digits and . _ ~ + / = : - are accepted)';
+        return 'the key value has characters no Vast key has (whitespace, control characters, % or beyond printable ASCII)';
     return undefined;
 }
 /**
