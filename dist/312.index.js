@@ -478,7 +478,7 @@ async function runSweep(settings, deps) {
     const parentId = await (0,vast_keys/* withAccessHint */.G7)((0,vast_keys/* requireParentKeyId */.Ii)(client, 'sweep'));
     const keys = await (0,vast_keys/* withAccessHint */.G7)((0,vast_keys/* listKeys */.TH)(client));
     // Deadlines were written by Vast's clock (or by a runner's close to it): judged by Vast's.
-    const skew = (0,clock/* clockWarning */.hv)(client, 'which deadlines have passed');
+    const skew = (0,clock/* clockWarning */.hv)(client, 'the sweep');
     if (skew)
         runner.warning(skew);
     const expired = selectExpiredKeys(keys, {

@@ -84,7 +84,7 @@ export async function runSweep(settings: SweepSettings, deps: SweepDeps): Promis
   const parentId = await withAccessHint(requireParentKeyId(client, 'sweep'))
   const keys = await withAccessHint(listKeys(client))
   // Deadlines were written by Vast's clock (or by a runner's close to it): judged by Vast's.
-  const skew = clockWarning(client, 'which deadlines have passed')
+  const skew = clockWarning(client, 'the sweep')
   if (skew) runner.warning(skew)
   const expired = selectExpiredKeys(keys, {
     parentId,
