@@ -155,7 +155,7 @@ async function createWalkThrough(): Promise<boolean> {
     console.log(
       `Requests the action made: ${byAction.map((r) => `${r.method} ${r.path} -> ${r.status}`).join(', ')}`,
     )
-    ok &&= after.status === 401 && byAction.length === 2
+    ok &&= after.status === 401 && byAction.length === 3
 
     heading('And a mistake in the workflow: ttl: forever')
     const before = emulator.requests.length
