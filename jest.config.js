@@ -4,7 +4,13 @@ export default {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true }],
+    // GitHub's workflow parser imports its JSON schemas without an import attribute
+    '/node_modules/@actions/workflow-parser/dist/.+\\.js$':
+      '<rootDir>/scripts/jest-json-imports.js',
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@actions/workflow-parser/)'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 30000,
   maxConcurrency: 4,

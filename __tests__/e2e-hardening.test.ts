@@ -57,8 +57,14 @@ describe('proxies', () => {
           `CONNECT ${PROXIED_HOST}:${port}`,
           `CONNECT ${PROXIED_HOST}:${port}`,
           `CONNECT ${PROXIED_HOST}:${port}`,
+          `CONNECT ${PROXIED_HOST}:${port}`,
         ])
-        expect(s.emulator.requests.map((r) => r.route)).toEqual(['current', 'create', 'delete'])
+        expect(s.emulator.requests.map((r) => r.route)).toEqual([
+          'current',
+          'create',
+          'list',
+          'delete',
+        ])
         expect(proxy.requests.every((r) => r.authorized)).toBe(true)
         expect(main.masks).toContain('pr0xy-s3cret')
         onlyParent(s)
@@ -96,7 +102,12 @@ describe('proxies', () => {
         await job.runPost({ inputs })
         expect(main.conclusion).toBe('success')
         expect(proxy.requests).toEqual([])
-        expect(s.emulator.requests.map((r) => r.route)).toEqual(['current', 'create', 'delete'])
+        expect(s.emulator.requests.map((r) => r.route)).toEqual([
+          'current',
+          'create',
+          'list',
+          'delete',
+        ])
         onlyParent(s)
       } finally {
         await job.cleanup()
@@ -170,7 +181,12 @@ describe('https (the path real users take)', () => {
       const main = await job.runMain({ inputs })
       const post = await job.runPost({ inputs })
       expect([main.conclusion, post.conclusion]).toEqual(['success', 'success'])
-      expect(s.emulator.requests.map((r) => r.route)).toEqual(['current', 'create', 'delete'])
+      expect(s.emulator.requests.map((r) => r.route)).toEqual([
+        'current',
+        'create',
+        'list',
+        'delete',
+      ])
       onlyParent(s)
     } finally {
       await job.cleanup()
@@ -188,9 +204,15 @@ describe('https (the path real users take)', () => {
         `CONNECT ${PROXIED_HOST}:${port}`,
         `CONNECT ${PROXIED_HOST}:${port}`,
         `CONNECT ${PROXIED_HOST}:${port}`,
+        `CONNECT ${PROXIED_HOST}:${port}`,
       ])
       // the proxy is told who is asking too
-      expect(proxy.requests.map((r) => r.userAgent)).toEqual([USER_AGENT, USER_AGENT, USER_AGENT])
+      expect(proxy.requests.map((r) => r.userAgent)).toEqual([
+        USER_AGENT,
+        USER_AGENT,
+        USER_AGENT,
+        USER_AGENT,
+      ])
       onlyParent(s)
     } finally {
       await job.cleanup()

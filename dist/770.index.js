@@ -2,6 +2,52 @@ export const id = 770;
 export const ids = [770];
 export const modules = {
 
+/***/ 9416:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   AW: () => (/* binding */ vastTime),
+/* harmony export */   hv: () => (/* binding */ clockWarning)
+/* harmony export */ });
+/* unused harmony exports CLOCK_NOISE_MS, CLOCK_TOLERANCE_MS */
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8571);
+
+/**
+ * Vast's clock, as its answers' `Date` header (RFC 9110) shows it. Deadlines written into key
+ * names and the sweep that reads them back are judged by it, so a runner whose clock is wrong
+ * neither writes a deadline already past nor ends a running job's key.
+ */
+/** A difference up to this (ms) is the header's whole seconds and the round trip: not a skew. */
+const CLOCK_NOISE_MS = 2_000;
+/** A difference beyond this (ms) gets a warning: the runner's clock is wrong. */
+const CLOCK_TOLERANCE_MS = 60_000;
+/**
+ * Vast's time now: `local` moved by the client's measured offset ({@link VastClient.clockOffsetMs})
+ * when it exceeds {@link CLOCK_NOISE_MS}; `local` itself when it does not, or when no answer had
+ * a `Date` header yet.
+ */
+function vastTime(client, local) {
+    const offset = client.clockOffsetMs;
+    if (offset === undefined || Math.abs(offset) <= CLOCK_NOISE_MS)
+        return local;
+    return new Date(local.getTime() + offset);
+}
+/**
+ * The warning for a runner clock more than {@link CLOCK_TOLERANCE_MS} off Vast's, or undefined.
+ * `what` says what follows Vast's clock instead (e.g. "the key's deadline").
+ */
+function clockWarning(client, what) {
+    const offset = client.clockOffsetMs;
+    if (offset === undefined || Math.abs(offset) <= CLOCK_TOLERANCE_MS)
+        return undefined;
+    const off = (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(Math.round(Math.abs(offset) / 1000) * 1000);
+    return (`The runner's clock is ${off} ${offset > 0 ? 'behind' : 'ahead of'} Vast's (the Date header of its answer); ` +
+        `${what} follows Vast's clock. Set the runner's clock right (NTP).`);
+}
+
+
+/***/ }),
+
 /***/ 3738:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -26,6 +72,176 @@ function describeTarget(target, secretName) {
 
 /***/ }),
 
+/***/ 5450:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   c4: () => (/* reexport safe */ _state_js__WEBPACK_IMPORTED_MODULE_6__.c4),
+/* harmony export */   uY: () => (/* binding */ mintKey)
+/* harmony export */ });
+/* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1394);
+/* harmony import */ var _signals_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(970);
+/* harmony import */ var _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9867);
+/* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
+/* harmony import */ var _core_vast_clock_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9416);
+/* harmony import */ var _core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7394);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(373);
+
+
+
+
+
+
+
+/**
+ * The life of one minted key, shared by create and rotate: its state for the post step, the
+ * create request with lost answers resolved by name, cleanup after a cancel, and the post step
+ * that deletes what main made.
+ */
+
+/** Creates the key (state first, so post can always find it), masks it, records its id. */
+async function mintKey(request, deps) {
+    const { runner, client } = deps;
+    // The parent's id (an answer naming it is refused), and Vast's clock for the deadline.
+    const parentKeyId = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .parentKeyIdIfKnown */ .rd)(client);
+    const skew = (0,_core_vast_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .clockWarning */ .hv)(client, "the key's deadline");
+    if (skew)
+        runner.warning(skew);
+    const expiresAt = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .deadlineFrom */ .vN)((0,_core_vast_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .vastTime */ .AW)(client, deps.now()), request.ttlMs);
+    const name = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .formatKeyName */ .yv)({
+        label: request.label,
+        kind: request.kind,
+        expiresAt,
+        ...request.context,
+        ...(request.target ? { target: request.target } : {}),
+        nonce: deps.nonce(),
+    });
+    // Saved before the request goes out: if the answer never arrives (lost, cancelled, killed),
+    // post can still find the key by its unique name.
+    const state = {
+        apiUrl: request.apiUrl,
+        name,
+        revoke: request.revoke,
+        cleanupFailure: request.cleanupFailure,
+        requestTimeoutMs: request.requestTimeoutMs,
+        maxAttempts: request.maxAttempts,
+    };
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.mode, 'create');
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.create, JSON.stringify(state));
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.pending, 'true');
+    let uncertain = false;
+    // The send time of the request in flight, and of the last one that got no answer.
+    let sentAt = 0;
+    let uncertainAt = 0;
+    const onSend = () => {
+        sentAt = Date.now();
+        runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.sentAt, String(sentAt));
+    };
+    // The answer to a create was lost: find out by name whether it made the key, delete what it
+    // made, and only then try again.
+    const resolveLostCreate = async (error) => {
+        uncertain = true;
+        uncertainAt = sentAt;
+        const removed = await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .deleteStepKeys */ .Ky)(client, name);
+        runner.info(`${error.message}; the request may have been applied: ${removed.length > 0 ? `deleted the ${removed.length} key(s) it made` : 'no key was made so far'}. Trying again.`);
+        return 'retry';
+    };
+    let created;
+    try {
+        created = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .createKey */ .cF)(client, { name, permissions: request.permissions, parentKeyId }, resolveLostCreate, onSend);
+    }
+    catch (error) {
+        // An ambiguous create, even one followed by a definite error, may have left a key.
+        const ambiguous = error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h ? error.ambiguous : true;
+        if (ambiguous && sentAt)
+            uncertainAt = sentAt;
+        uncertain ||= ambiguous;
+        if (!uncertain)
+            runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.pending, 'false');
+        else if (uncertainAt)
+            runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.uncertainAt, String(uncertainAt));
+        if (error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h && error.kind === 'aborted' && uncertainAt) {
+            await cleanUpAfterCancel(deps, name, uncertainAt, request.requestTimeoutMs);
+        }
+        throw explainCreateError(error, uncertain);
+    }
+    runner.setSecret(created.key.reveal());
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.keyId, String(created.id));
+    // After an uncertain create, post also looks by name: an attempt the API applied only after
+    // the action gave up on it (a timeout) can still appear later.
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.pending, uncertain ? 'true' : 'false');
+    if (uncertain)
+        runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.uncertainAt, String(uncertainAt));
+    return { id: created.id, key: created.key, name, expiresAt };
+}
+/** Room kept before the runner's SIGTERM for the last look and its deletes. */
+const LAST_LOOK_RESERVE_MS = 2_000;
+/**
+ * Cancelled while the create was in flight: the key may exist, or appear once Vast applies the
+ * request. Look now and, when the window for a late apply ends within the runner's grace, wait
+ * for it and look again; otherwise the post step looks again after the window.
+ */
+async function cleanUpAfterCancel(deps, name, uncertainAt, requestTimeoutMs) {
+    const started = Date.now();
+    const windowEnd = (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .uncertaintyEnd */ .iy)(uncertainAt, requestTimeoutMs);
+    const lastLookBy = started + _signals_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_CLEANUP_BUDGET_MS */ .vb - LAST_LOOK_RESERVE_MS;
+    try {
+        const client = await deps.cleanupClient();
+        const result = windowEnd <= lastLookBy
+            ? await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .deleteLateKeys */ .oW)({
+                client,
+                stepName: name,
+                uncertainAt,
+                requestTimeoutMs,
+                lastLookBy: () => lastLookBy,
+                log: (message) => deps.runner.info(message),
+            })
+            : { deleted: await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .deleteStepKeys */ .Ky)(client, name), covered: false };
+        deps.runner.info(`Cancelled during the create request; ${result.deleted.length > 0 ? `deleted the ${result.deleted.length} key(s) it made` : 'no key was made so far'}. ` +
+            (result.covered
+                ? 'Vast can no longer apply the request.'
+                : `Vast could still apply the request until ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .isoSeconds */ .nE)(new Date(windowEnd))}: the post step looks again (it can wait up to 48s; a key made later is left to a sweep).`));
+    }
+    catch (error) {
+        deps.runner.info(`Cancelled during the create request; could not check for a key now (${error.message}). The post step looks for it by name.`);
+    }
+}
+function explainCreateError(error, uncertain) {
+    if (!(error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h))
+        return error;
+    if (error.kind === 'aborted')
+        return error;
+    const hint = (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .accessHint */ .ux)(error);
+    // The API's message may end its own sentence: never two full stops.
+    const said = error.message.replace(/\.$/, '');
+    if (uncertain && hint) {
+        return new Error(`${said}. ${hint}. A create request may have made a key that this parent key cannot look for: ` +
+            'the post step tries again, and if it cannot, delete it in the Vast console (Account, API keys)');
+    }
+    if (uncertain) {
+        return new Error(`${said}. A create request may have made the key; the post step looks for it by name and deletes it.`);
+    }
+    if (error.status === 429) {
+        return new Error(`${said}. Still rate limited when create-budget ran out: every job sharing one parent key shares Vast's create rate ` +
+            '(about one key per 2 s). Raise create-budget, or run fewer jobs at once (strategy.max-parallel).');
+    }
+    if (error.operation.startsWith('Create') &&
+        !error.edge &&
+        (error.status === 401 || error.status === 403)) {
+        // Vast answers 401 "Invalid user key" for a key it does not know (vast-api.md, E2/E6); any
+        // other refusal of a known key is a missing scope or a grant beyond what it holds (E1).
+        const unknownKey = /invalid user key/i.test(error.apiMessage ?? '');
+        return new Error(unknownKey
+            ? `${said}. The parent key (admin-api-key) is not a live Vast.ai key: it is wrong, cut short or deleted. Check the secret.`
+            : `${said}. The parent key (admin-api-key) was refused: it lacks user_write, ` +
+                'or does not hold every permission asked for (a key cannot grant more than it holds).');
+    }
+    return error;
+}
+
+
+/***/ }),
+
 /***/ 4770:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -36,27 +252,21 @@ __webpack_require__.d(__webpack_exports__, {
   runRotate: () => (/* binding */ runRotate)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js
-var github = __webpack_require__(1351);
-// EXTERNAL MODULE: ./node_modules/@actions/github/lib/utils.js + 19 modules
-var utils = __webpack_require__(5555);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 21 modules
+var github = __webpack_require__(1758);
 // EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var dist_bundle = __webpack_require__(9735);
 // EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var plugin_throttling_dist_bundle = __webpack_require__(6856);
 // EXTERNAL MODULE: ./node_modules/libsodium-wrappers/dist/modules-esm/libsodium-wrappers.mjs + 1 modules
 var libsodium_wrappers = __webpack_require__(4768);
-// EXTERNAL MODULE: ./src/core/api-url.ts
-var api_url = __webpack_require__(3335);
 // EXTERNAL MODULE: ./src/core/vast/answers.ts
 var answers = __webpack_require__(8849);
-// EXTERNAL MODULE: ./src/core/vast/transport.ts
-var transport = __webpack_require__(7823);
+// EXTERNAL MODULE: ./src/core/vast/transport.ts + 1 modules
+var transport = __webpack_require__(5910);
 // EXTERNAL MODULE: ./src/github/target.ts
 var target = __webpack_require__(3738);
 ;// CONCATENATED MODULE: ./src/github/secrets.ts
-
-
 
 
 
@@ -119,7 +329,7 @@ class SecretWriter {
         };
         this.#octokit = (0,github/* getOctokit */.Q)(options.token.reveal(), {
             baseUrl: options.apiUrl,
-            request: { fetch: directToLoopback },
+            request: { fetch: octokitFetch(options.fetch) },
             log: { debug: () => { }, info: () => { }, warn: options.debug, error: options.debug },
             // plugin-retry waits n² seconds between its tries: keep them few; #call bounds the rest.
             retry: { retries: Math.min(3, Math.max(0, options.maxAttempts - 1)) },
@@ -335,30 +545,45 @@ function noAnswerCause(error) {
         : `network error ${code}${said ? ` (${said})` : ''}`;
 }
 /**
- * The fetch Octokit uses: @actions/github's (through HTTPS_PROXY when one is set), except for a
- * loopback github-api-url, which always goes direct, as the Vast side does (src/vast/transport.ts).
- * @actions/github picks its proxy for GITHUB_API_URL, not for the URL called: without this, a
- * plain-http github-api-url on loopback would hand the proxy the token in cleartext.
+ * The fetch Octokit uses: the action's one transport (src/core/vast/transport.ts), so the GitHub
+ * API gets the same proxy rules (a loopback github-api-url always goes direct, NO_PROXY as the
+ * runner reads it, Node's NODE_USE_ENV_PROXY never applies), verified TLS and the same answer size
+ * cap after decoding. Octokit sends a string body (JSON) or none; it reads a web Response.
  */
-const directToLoopback = async (input, init) => {
-    const url = input instanceof Request ? input.url : String(input);
-    const viaDefaults = utils/* defaults */.NT.request?.fetch;
-    try {
-        return await ((0,api_url/* isLoopbackHost */.cW)(new URL(url).hostname) || !viaDefaults
-            ? fetch(input, init)
-            : viaDefaults(input, init));
-    }
-    catch (error) {
-        // A request that cannot be sent (a header value refused), a proxy's refusal or a certificate
-        // that does not verify fails the same way on every try. Octokit passes an AbortError on as
-        // it is, and plugin-retry retries only Octokit's own RequestError: named so, it is final.
-        if (!FINAL_FAILURE.test(causeText(error)))
-            throw error;
-        throw Object.assign(new Error(causeText(error)), { name: 'AbortError', cause: error });
-    }
-};
+function octokitFetch(send) {
+    return async (input, init) => {
+        const url = input instanceof Request ? input.url : String(input);
+        const body = init?.body;
+        if (body !== undefined && body !== null && typeof body !== 'string') {
+            throw new TypeError('the GitHub client sent a body that is not text');
+        }
+        try {
+            const answer = await send(url, {
+                method: init?.method ?? 'GET',
+                headers: Object.fromEntries(new Headers(init?.headers).entries()),
+                body: body ?? undefined,
+                signal: init?.signal ?? new AbortController().signal,
+            });
+            const text = await answer.text();
+            const empty = [101, 103, 204, 205, 304].includes(answer.status);
+            return new Response(empty ? null : text, {
+                status: answer.status < 200 || answer.status > 599 ? 502 : answer.status,
+                headers: [...(answer.headers.entries?.() ?? [])],
+            });
+        }
+        catch (error) {
+            // A request that cannot be sent (a header value refused), a proxy's refusal, a certificate
+            // that does not verify or an answer past the size cap fails the same way on every try.
+            // Octokit passes an AbortError on as it is, and plugin-retry retries only Octokit's own
+            // RequestError: named so, it is final.
+            if (!FINAL_FAILURE.test(causeText(error)))
+                throw error;
+            throw Object.assign(new Error(causeText(error)), { name: 'AbortError', cause: error });
+        }
+    };
+}
 /** Failures no retry can mend (undici's and Node's wording). */
-const FINAL_FAILURE = /Proxy response \(\d+\)|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i;
+const FINAL_FAILURE = /ETOOLARGE|EENCODING|ERR_INVALID_CHAR|Proxy response \(\d+\)|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i;
 /** The messages and codes along an error's causes, on one line. */
 function causeText(error) {
     const parts = [];
@@ -388,8 +613,8 @@ function rawGithubMessage(error) {
 
 // EXTERNAL MODULE: ./src/core/key-name.ts
 var key_name = __webpack_require__(1394);
-// EXTERNAL MODULE: ./src/core/permissions.ts + 1 modules
-var permissions = __webpack_require__(6501);
+// EXTERNAL MODULE: ./src/core/permissions.ts + 2 modules
+var permissions = __webpack_require__(6948);
 // EXTERNAL MODULE: ./src/summary.ts
 var summary = __webpack_require__(8855);
 // EXTERNAL MODULE: ./src/core/vast/errors.ts
@@ -681,23 +906,6 @@ function keyTarget(name, settings) {
         return (0,_github_target_js__WEBPACK_IMPORTED_MODULE_1__/* .describeTarget */ .f)(settings.target, settings.secretName);
     }
     return fields?.target ? `another secret (t=${fields.target})` : 'no secret known';
-}
-
-
-/***/ }),
-
-/***/ 8855:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Q: () => (/* binding */ markdownTable)
-/* harmony export */ });
-/** A Markdown table for the job summary; cells are escaped so a name cannot break the table. */
-function markdownTable(headers, rows) {
-    const cell = (text) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
-    return ([line(headers), `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n') +
-        '\n');
 }
 
 

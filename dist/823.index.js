@@ -2,21 +2,68 @@ export const id = 823;
 export const ids = [823,338,413];
 export const modules = {
 
+/***/ 9416:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   AW: () => (/* binding */ vastTime),
+/* harmony export */   hv: () => (/* binding */ clockWarning)
+/* harmony export */ });
+/* unused harmony exports CLOCK_NOISE_MS, CLOCK_TOLERANCE_MS */
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8571);
+
+/**
+ * Vast's clock, as its answers' `Date` header (RFC 9110) shows it. Deadlines written into key
+ * names and the sweep that reads them back are judged by it, so a runner whose clock is wrong
+ * neither writes a deadline already past nor ends a running job's key.
+ */
+/** A difference up to this (ms) is the header's whole seconds and the round trip: not a skew. */
+const CLOCK_NOISE_MS = 2_000;
+/** A difference beyond this (ms) gets a warning: the runner's clock is wrong. */
+const CLOCK_TOLERANCE_MS = 60_000;
+/**
+ * Vast's time now: `local` moved by the client's measured offset ({@link VastClient.clockOffsetMs})
+ * when it exceeds {@link CLOCK_NOISE_MS}; `local` itself when it does not, or when no answer had
+ * a `Date` header yet.
+ */
+function vastTime(client, local) {
+    const offset = client.clockOffsetMs;
+    if (offset === undefined || Math.abs(offset) <= CLOCK_NOISE_MS)
+        return local;
+    return new Date(local.getTime() + offset);
+}
+/**
+ * The warning for a runner clock more than {@link CLOCK_TOLERANCE_MS} off Vast's, or undefined.
+ * `what` says what follows Vast's clock instead (e.g. "the key's deadline").
+ */
+function clockWarning(client, what) {
+    const offset = client.clockOffsetMs;
+    if (offset === undefined || Math.abs(offset) <= CLOCK_TOLERANCE_MS)
+        return undefined;
+    const off = (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(Math.round(Math.abs(offset) / 1000) * 1000);
+    return (`The runner's clock is ${off} ${offset > 0 ? 'behind' : 'ahead of'} Vast's (the Date header of its answer); ` +
+        `${what} follows Vast's clock. Set the runner's clock right (NTP).`);
+}
+
+
+/***/ }),
+
 /***/ 8823:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   BrokerError: () => (/* binding */ BrokerError),
 /* harmony export */   runBrokerCreate: () => (/* binding */ runBrokerCreate),
 /* harmony export */   runBrokerPost: () => (/* binding */ runBrokerPost)
 /* harmony export */ });
-/* unused harmony exports BROKER_STATE, BrokerError */
+/* unused harmony export BROKER_STATE */
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4660);
 /* harmony import */ var _core_secret_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2559);
 /* harmony import */ var _create_post_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2413);
 /* harmony import */ var _create_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1338);
-/* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5450);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(373);
 
 
 
@@ -35,10 +82,11 @@ export const modules = {
  * ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN; `GET <url>&audience=<aud>` with
  * `Authorization: Bearer <request token>` answers `{"value": "<jwt>"}`.
  */
+/** The state names of broker mode: entries of the one table main saves first (state.ts). */
 const BROKER_STATE = {
-    mode: 'mode',
-    broker: 'broker',
-    keyId: 'key-id',
+    mode: _state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.mode,
+    broker: _state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.broker,
+    keyId: _state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.keyId,
 };
 /** A failure talking to the runner's token service or to the broker; the message says what to do. */
 class BrokerError extends Error {
@@ -80,12 +128,45 @@ async function runBrokerCreate(settings, deps) {
         from: ` from the key broker at ${new URL(state.url).host}`,
     });
 }
-/** Post step: delete the key through the broker, with a fresh token. */
-async function runBrokerPost(deps) {
+/**
+ * Post step: delete the key through the broker, with a fresh token. The token is asked for, and
+ * sent, only when the state main saved names the broker-url and broker-audience inputs post runs
+ * with (which no other step can change) and a positive key id; otherwise nothing is sent and a
+ * warning says what did not match.
+ */
+async function runBrokerPost(deps, inputs) {
     const { runner } = deps;
     (0,_create_post_js__WEBPACK_IMPORTED_MODULE_3__/* .removeExportedConfig */ .G)(runner);
-    const state = (0,_mint_js__WEBPACK_IMPORTED_MODULE_5__/* .readJson */ .Vh)(runner.getState(BROKER_STATE.broker));
-    const keyId = Number(runner.getState(BROKER_STATE.keyId)) || undefined;
+    const state = (0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .readJson */ .Vh)(runner.getState(BROKER_STATE.broker));
+    const savedId = (0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .readKeyId */ .jN)(runner.getState(BROKER_STATE.keyId));
+    const problems = [];
+    if (inputs.mode !== 'create' || !inputs.broker) {
+        problems.push(`the saved mode 'broker' does not fit mode: ${inputs.mode ?? '(not a mode)'}${inputs.broker ? '' : ' without broker-url'}`);
+    }
+    if (savedId === 'invalid')
+        problems.push('the saved key id is not a positive integer');
+    if (state && inputs.broker) {
+        if (state.url !== inputs.broker.url) {
+            problems.push(`the saved broker URL (${String(state.url)}) is not the broker-url input (${inputs.broker.url})`);
+        }
+        if (state.audience !== inputs.broker.audience) {
+            problems.push(`the saved audience (${String(state.audience)}) is not the broker-audience input (${inputs.broker.audience})`);
+        }
+        if (!Number.isSafeInteger(state.requestTimeoutMs) || state.requestTimeoutMs <= 0) {
+            problems.push('the saved request-timeout is not a positive integer');
+        }
+    }
+    const strict = inputs.cleanupFailure === 'fail' || state?.cleanupFailure === 'fail';
+    if (problems.length > 0) {
+        const message = `The post step asked for no OIDC token and sent nothing: the state it was given does not match its inputs (${problems.join('; ')}). ` +
+            `If the main step got a key, ${typeof savedId === 'number' ? `Vast.ai key ${savedId}` : 'it'} stays until the broker's sweep deletes it after its deadline.`;
+        if (strict)
+            runner.setFailed(message);
+        else
+            runner.warning(message);
+        return;
+    }
+    const keyId = typeof savedId === 'number' ? savedId : undefined;
     if (!state || !keyId) {
         runner.info('Nothing to delete: the main step got no key from the broker (a key the broker made whose answer was lost is deleted by its sweep at the deadline).');
         return;
@@ -102,7 +183,7 @@ async function runBrokerPost(deps) {
     }
     catch (error) {
         const message = `Could not delete the Vast.ai key ${keyId} through the key broker: ${error.message}. The broker's sweep deletes it after its deadline.`;
-        if (state.cleanupFailure === 'fail')
+        if (strict)
             runner.setFailed(message);
         else
             runner.warning(message);
@@ -209,6 +290,9 @@ async function send(deps, url, request) {
         });
     }
     catch (error) {
+        // The action's own refusal (post on a changed network) says why in its own words.
+        if (error instanceof BrokerError)
+            throw error;
         const code = error?.code ??
             error?.cause?.code;
         throw new BrokerError(`could not reach ${request.what} (${typeof code === 'string' ? code : (error?.name ?? 'error')})`);
@@ -270,12 +354,15 @@ function readMinted(data) {
 /* harmony export */   G: () => (/* binding */ removeExportedConfig),
 /* harmony export */   runCreatePost: () => (/* binding */ runCreatePost)
 /* harmony export */ });
+/* unused harmony export stateProblems */
 /* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4660);
 /* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1394);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8855);
 /* harmony import */ var _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9867);
 /* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
-/* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5450);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(373);
 /* harmony import */ var _core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7394);
+
 
 
 
@@ -284,20 +371,40 @@ function readMinted(data) {
 
 /** Room kept at the end of the budget for the last look and its deletes. */
 const LAST_LOOK_RESERVE_MS = 2_000;
-/** Post step: delete the key made in main (by id, and by name if its creation was uncertain). */
+/**
+ * Post step: delete the key made in main (by id, and by name if its creation was uncertain).
+ * State is main's (src/modes/state.ts), and is still checked against the inputs before the parent
+ * key is sent anywhere: see {@link stateProblems}. The key deleted by id must be listed under the
+ * name main gave it, so a create answer naming another key (the parent, another job's) deletes
+ * nothing.
+ */
 async function runCreatePost(deps) {
-    const { runner, budget } = deps;
+    const { runner, budget, inputs } = deps;
     removeExportedConfig(runner);
-    const state = (0,_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .readJson */ .Vh)(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.create));
-    if (!state) {
-        runner.info('Nothing to delete: the main step stopped before it created a key.');
+    const mode = runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.mode);
+    const state = (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .readJson */ .Vh)(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.create));
+    const savedId = (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .readKeyId */ .jN)(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.keyId));
+    const problems = stateProblems(mode, state, savedId, inputs);
+    if (!state || problems.length > 0) {
+        if (problems.length === 0) {
+            runner.info('Nothing to delete: the main step stopped before it created a key.');
+            return;
+        }
+        // Nothing is sent, so the parent key goes nowhere a forged value names.
+        const strict = inputs.mode === 'create' && inputs.cleanupFailure === 'fail';
+        const message = untrusted(problems, savedId);
+        runner.appendSummary(`### Vast.ai scoped key: post step\n\n- ⚠️ ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .markdownText */ .p)(message)}\n`);
+        if (strict || state?.cleanupFailure === 'fail')
+            runner.setFailed(message);
+        else
+            runner.warning(message);
         return;
     }
-    const keyId = Number(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.keyId)) || undefined;
-    const pending = runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.pending) === 'true';
+    const keyId = typeof savedId === 'number' ? savedId : undefined;
+    const pending = runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.pending) === 'true';
     // A rotation that wrote (or may have written) its key into the secret: that key stays; only
     // the strays of an uncertain create of it go.
-    const rotated = runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.mode) === 'rotated';
+    const rotated = mode === 'rotated';
     if (rotated && !pending) {
         runner.info('Nothing to clean up: the rotation completed.');
         return;
@@ -311,27 +418,43 @@ async function runCreatePost(deps) {
         runner.info(`revoke: never — key ${keyId} stays; a sweep after its deadline or a delete step ends it.`);
         return;
     }
+    const cleanupFailure = inputs.mode === 'create' && inputs.cleanupFailure === 'fail' ? 'fail' : state.cleanupFailure;
     const summary = [];
     const failures = [];
     const fail = (message) => {
         failures.push(message);
-        summary.push(`- ⚠️ ${message}`);
+        summary.push(`- ⚠️ ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .markdownText */ .p)(message)}`);
+    };
+    const said = (message) => {
+        runner.info(message);
+        summary.push(`- ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .markdownText */ .p)(message)}`);
     };
     let client;
     try {
-        client = await deps.makeClient(state);
+        // The input's api-url (equal to the state's, checked above): never a URL state alone names.
+        client = await deps.makeClient(inputs.apiUrl ?? '', state);
     }
     catch (error) {
         fail(cannotDelete(state, keyId, error));
     }
     if (client && keyId && state.revoke === 'post' && !rotated) {
         try {
-            const result = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, keyId);
-            const said = result === 'deleted'
-                ? `Deleted Vast.ai key ${keyId}.`
-                : `Vast.ai key ${keyId} was already gone.`;
-            runner.info(said);
-            summary.push(`- ${said}`);
+            // Deleted only when Vast lists it under the name main gave it: a create answer that named
+            // another key (the parent, another job's) deletes nothing.
+            const listed = (await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .listKeys */ .TH)(client)).find((key) => key.id === keyId);
+            if (!listed) {
+                said(`Vast.ai key ${keyId} was already gone (the parent key's list no longer has it).`);
+            }
+            else if (!(0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .sameStep */ .Xx)(listed.name, state.name)) {
+                fail(`Did not delete Vast.ai key ${keyId}: Vast lists it as "${listed.name}", not under the name the main step gave its key ("${state.name}"), so it is not this step's key. ` +
+                    `The create answer named another key; look for keys named "${state.name}" in the Vast console (Account, API keys) and delete them, or let a scheduled sweep (mode: sweep) delete them after their deadline.`);
+            }
+            else {
+                const result = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, keyId);
+                said(result === 'deleted'
+                    ? `Deleted Vast.ai key ${keyId}.`
+                    : `Vast.ai key ${keyId} was already gone.`);
+            }
         }
         catch (error) {
             fail(cannotDelete(state, keyId, error));
@@ -341,8 +464,8 @@ async function runCreatePost(deps) {
         // A create request got no answer: Vast may have applied it, now or a little later. The key
         // handed out with revoke: never, or written into a rotation's secret, stays; every other key
         // of this step goes.
-        const sentAt = Number(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.sentAt)) || 0;
-        const uncertainAt = Number(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.uncertainAt)) || sentAt;
+        const sentAt = Number(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.sentAt)) || 0;
+        const uncertainAt = Number(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.uncertainAt)) || sentAt;
         try {
             const result = await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .deleteLateKeys */ .oW)({
                 client,
@@ -355,15 +478,13 @@ async function runCreatePost(deps) {
                 ...(budget.signal ? { signal: budget.signal } : {}),
             });
             const ids = result.deleted.map((key) => key.id);
-            const said = ids.length > 0
+            said(ids.length > 0
                 ? `Deleted ${ids.length} key(s) left by an uncertain or cancelled create (${ids.join(', ')}).`
-                : 'No key was left by the uncertain or cancelled create.';
-            runner.info(said);
-            summary.push(`- ${said}`);
+                : 'No key was left by the uncertain or cancelled create.');
             if (!result.covered) {
                 const late = `Vast could still apply the create request until ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(new Date(result.windowEnd))}, after this step had to stop looking. ${nextStep(state)}`;
                 runner.warning(late);
-                summary.push(`- ⚠️ ${late}`);
+                summary.push(`- ⚠️ ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .markdownText */ .p)(late)}`);
             }
         }
         catch (error) {
@@ -371,22 +492,63 @@ async function runCreatePost(deps) {
         }
     }
     if (rotated && keyId) {
-        const said = `Key ${keyId}, which the rotation wrote to the secret, stays.`;
-        runner.info(said);
-        summary.push(`- ${said}`);
+        said(`Key ${keyId}, which the rotation wrote to the secret, stays.`);
     }
     else if (state.revoke === 'never' && keyId) {
-        const said = `revoke: never — key ${keyId} stays; a sweep after its deadline or a delete step ends it.`;
-        runner.info(said);
-        summary.push(`- ${said}`);
+        said(`revoke: never — key ${keyId} stays; a sweep after its deadline or a delete step ends it.`);
     }
     runner.appendSummary(`### Vast.ai scoped key: post step\n\n${summary.join('\n')}\n`);
     for (const message of failures) {
-        if (state.cleanupFailure === 'fail')
+        if (cleanupFailure === 'fail')
             runner.setFailed(message);
         else
             runner.warning(message);
     }
+}
+/**
+ * Why the post step cannot act on state, or []: each check compares what main saved with the
+ * inputs post runs with, which no other step can change (src/inputs/post.ts). Main saves every
+ * state name first (src/modes/state.ts), so a mismatch means the inputs changed between the two
+ * steps (an expression over something another step wrote) or state was not main's.
+ */
+function stateProblems(mode, state, keyId, inputs) {
+    const problems = [];
+    const expected = inputs.mode === 'rotate' ? ['create', 'rotated'] : inputs.mode === 'create' ? ['create'] : [];
+    if (!expected.includes(mode) || (inputs.mode === 'create' && inputs.broker)) {
+        problems.push(`the saved mode '${mode}' does not fit mode: ${inputs.mode ?? '(not a mode)'}${inputs.broker ? ' with broker-url' : ''}`);
+    }
+    if (keyId === 'invalid')
+        problems.push('the saved key id is not a positive integer');
+    if (!state) {
+        if (keyId !== undefined)
+            problems.push('a key id was saved without the key it belongs to');
+        return problems;
+    }
+    if (typeof state.apiUrl !== 'string' || state.apiUrl !== inputs.apiUrl) {
+        problems.push(`the saved API URL (${String(state.apiUrl)}) is not the api-url input (${inputs.apiUrl ?? 'not a valid URL'})`);
+    }
+    const fields = typeof state.name === 'string' ? (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .parseKeyName */ .wN)(state.name) : undefined;
+    const kind = inputs.mode === 'rotate' ? ['rot'] : inputs.revoke === 'never' ? ['keep'] : ['job'];
+    if (!fields || !kind.includes(fields.kind)) {
+        problems.push('the saved key name is not one this mode gives its keys');
+    }
+    const revoke = inputs.mode === 'rotate' ? 'post' : inputs.revoke;
+    if (state.revoke !== revoke) {
+        problems.push(`the saved revoke (${String(state.revoke)}) is not the revoke input (${revoke ?? 'not post or never'})`);
+    }
+    if (!Number.isSafeInteger(state.requestTimeoutMs) ||
+        state.requestTimeoutMs <= 0 ||
+        !Number.isSafeInteger(state.maxAttempts) ||
+        state.maxAttempts <= 0) {
+        problems.push('the saved request-timeout or max-attempts is not a positive integer');
+    }
+    return problems;
+}
+/** The warning when state is not acted on: what did not match, which key, and what to do. */
+function untrusted(problems, keyId) {
+    const key = typeof keyId === 'number' ? `Vast.ai key ${keyId}` : 'any key the main step made';
+    return (`The post step deleted nothing and sent the parent key nowhere: the state it was given does not match its inputs (${problems.join('; ')}). ` +
+        `If the main step made a key, ${key} stays until a scheduled sweep (mode: sweep) deletes it after its deadline; or delete it in the Vast console (Account, API keys).`);
 }
 /**
  * The message for a key that could not be deleted: which key, why, and what to do next. A sweep
@@ -416,7 +578,7 @@ function nextStep(state, keyId, sweepCanWork = true) {
 }
 /** Removes the file export-config wrote in main, if it is still that file. */
 function removeExportedConfig(runner) {
-    const file = (0,_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .readJson */ .Vh)(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.configFile));
+    const file = (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .readJson */ .Vh)(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.configFile));
     if (!file)
         return;
     try {
@@ -425,6 +587,9 @@ function removeExportedConfig(runner) {
             runner.info(`Removed ${file.path}.`);
         if (result === 'replaced') {
             runner.warning(`${file.path} is no longer the file this action wrote; left it alone.`);
+        }
+        if (result === 'refused') {
+            runner.warning(`The saved config file path (${String(file.path)}) is not a key file this action writes (…/vastai/vast_api_key); left it alone.`);
         }
     }
     catch (error) {
@@ -444,7 +609,7 @@ function removeExportedConfig(runner) {
 /* harmony export */ });
 /* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4660);
 /* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1394);
-/* harmony import */ var _core_permissions_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6501);
+/* harmony import */ var _core_permissions_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6948);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8855);
 /* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
 /* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5450);
@@ -503,11 +668,19 @@ async function handOutKey(settings, created, deps) {
     runner.setOutput('permissions', permissions);
     if (settings.exportEnv)
         runner.exportVariable('VAST_API_KEY', created.key);
-    const categories = Object.keys(settings.permissions.api).join(', ');
+    // A category limited to some actions shows them: instance_write[api.instance.destroy+constraints].
+    const categories = Object.entries(settings.permissions.api)
+        .map(([category, actions]) => {
+        const limits = Object.entries(actions).map(([name, rule]) => `${name}${rule.constraints ? '+constraints' : ''}`);
+        return limits.length ? `${category}[${limits.join(' ')}]` : category;
+    })
+        .join(', ');
     runner.info(`${deps.from ? 'Got' : 'Created'} Vast.ai key ${created.id}${deps.from ?? ''} (${categories}), deadline ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(expiresAt)}; ` +
         (settings.revoke === 'post'
             ? 'it is deleted when the job ends.'
             : 'revoke: never, so a sweep or a delete step must end it.'));
+    if (!settings.exportEnv)
+        runner.info(`VAST_API_KEY was not exported (export-env is off): later steps get the key from the api-key output${settings.exportConfig ? ' or the Vast CLI key file' : ''}.`);
     runner.appendSummary(`### Vast.ai scoped key\n\n` +
         (0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .markdownTable */ .Q)(['Key id', 'Name', 'Permissions', 'Deadline', 'Deleted'], [
             [
@@ -525,18 +698,171 @@ async function handOutKey(settings, created, deps) {
 
 /***/ }),
 
-/***/ 8855:
+/***/ 5450:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Q: () => (/* binding */ markdownTable)
+/* harmony export */   c4: () => (/* reexport safe */ _state_js__WEBPACK_IMPORTED_MODULE_6__.c4),
+/* harmony export */   uY: () => (/* binding */ mintKey)
 /* harmony export */ });
-/** A Markdown table for the job summary; cells are escaped so a name cannot break the table. */
-function markdownTable(headers, rows) {
-    const cell = (text) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
-    return ([line(headers), `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n') +
-        '\n');
+/* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1394);
+/* harmony import */ var _signals_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(970);
+/* harmony import */ var _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9867);
+/* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
+/* harmony import */ var _core_vast_clock_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9416);
+/* harmony import */ var _core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7394);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(373);
+
+
+
+
+
+
+
+/**
+ * The life of one minted key, shared by create and rotate: its state for the post step, the
+ * create request with lost answers resolved by name, cleanup after a cancel, and the post step
+ * that deletes what main made.
+ */
+
+/** Creates the key (state first, so post can always find it), masks it, records its id. */
+async function mintKey(request, deps) {
+    const { runner, client } = deps;
+    // The parent's id (an answer naming it is refused), and Vast's clock for the deadline.
+    const parentKeyId = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .parentKeyIdIfKnown */ .rd)(client);
+    const skew = (0,_core_vast_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .clockWarning */ .hv)(client, "the key's deadline");
+    if (skew)
+        runner.warning(skew);
+    const expiresAt = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .deadlineFrom */ .vN)((0,_core_vast_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .vastTime */ .AW)(client, deps.now()), request.ttlMs);
+    const name = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .formatKeyName */ .yv)({
+        label: request.label,
+        kind: request.kind,
+        expiresAt,
+        ...request.context,
+        ...(request.target ? { target: request.target } : {}),
+        nonce: deps.nonce(),
+    });
+    // Saved before the request goes out: if the answer never arrives (lost, cancelled, killed),
+    // post can still find the key by its unique name.
+    const state = {
+        apiUrl: request.apiUrl,
+        name,
+        revoke: request.revoke,
+        cleanupFailure: request.cleanupFailure,
+        requestTimeoutMs: request.requestTimeoutMs,
+        maxAttempts: request.maxAttempts,
+    };
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.mode, 'create');
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.create, JSON.stringify(state));
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.pending, 'true');
+    let uncertain = false;
+    // The send time of the request in flight, and of the last one that got no answer.
+    let sentAt = 0;
+    let uncertainAt = 0;
+    const onSend = () => {
+        sentAt = Date.now();
+        runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.sentAt, String(sentAt));
+    };
+    // The answer to a create was lost: find out by name whether it made the key, delete what it
+    // made, and only then try again.
+    const resolveLostCreate = async (error) => {
+        uncertain = true;
+        uncertainAt = sentAt;
+        const removed = await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .deleteStepKeys */ .Ky)(client, name);
+        runner.info(`${error.message}; the request may have been applied: ${removed.length > 0 ? `deleted the ${removed.length} key(s) it made` : 'no key was made so far'}. Trying again.`);
+        return 'retry';
+    };
+    let created;
+    try {
+        created = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .createKey */ .cF)(client, { name, permissions: request.permissions, parentKeyId }, resolveLostCreate, onSend);
+    }
+    catch (error) {
+        // An ambiguous create, even one followed by a definite error, may have left a key.
+        const ambiguous = error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h ? error.ambiguous : true;
+        if (ambiguous && sentAt)
+            uncertainAt = sentAt;
+        uncertain ||= ambiguous;
+        if (!uncertain)
+            runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.pending, 'false');
+        else if (uncertainAt)
+            runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.uncertainAt, String(uncertainAt));
+        if (error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h && error.kind === 'aborted' && uncertainAt) {
+            await cleanUpAfterCancel(deps, name, uncertainAt, request.requestTimeoutMs);
+        }
+        throw explainCreateError(error, uncertain);
+    }
+    runner.setSecret(created.key.reveal());
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.keyId, String(created.id));
+    // After an uncertain create, post also looks by name: an attempt the API applied only after
+    // the action gave up on it (a timeout) can still appear later.
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.pending, uncertain ? 'true' : 'false');
+    if (uncertain)
+        runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.uncertainAt, String(uncertainAt));
+    return { id: created.id, key: created.key, name, expiresAt };
+}
+/** Room kept before the runner's SIGTERM for the last look and its deletes. */
+const LAST_LOOK_RESERVE_MS = 2_000;
+/**
+ * Cancelled while the create was in flight: the key may exist, or appear once Vast applies the
+ * request. Look now and, when the window for a late apply ends within the runner's grace, wait
+ * for it and look again; otherwise the post step looks again after the window.
+ */
+async function cleanUpAfterCancel(deps, name, uncertainAt, requestTimeoutMs) {
+    const started = Date.now();
+    const windowEnd = (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .uncertaintyEnd */ .iy)(uncertainAt, requestTimeoutMs);
+    const lastLookBy = started + _signals_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_CLEANUP_BUDGET_MS */ .vb - LAST_LOOK_RESERVE_MS;
+    try {
+        const client = await deps.cleanupClient();
+        const result = windowEnd <= lastLookBy
+            ? await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .deleteLateKeys */ .oW)({
+                client,
+                stepName: name,
+                uncertainAt,
+                requestTimeoutMs,
+                lastLookBy: () => lastLookBy,
+                log: (message) => deps.runner.info(message),
+            })
+            : { deleted: await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .deleteStepKeys */ .Ky)(client, name), covered: false };
+        deps.runner.info(`Cancelled during the create request; ${result.deleted.length > 0 ? `deleted the ${result.deleted.length} key(s) it made` : 'no key was made so far'}. ` +
+            (result.covered
+                ? 'Vast can no longer apply the request.'
+                : `Vast could still apply the request until ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .isoSeconds */ .nE)(new Date(windowEnd))}: the post step looks again (it can wait up to 48s; a key made later is left to a sweep).`));
+    }
+    catch (error) {
+        deps.runner.info(`Cancelled during the create request; could not check for a key now (${error.message}). The post step looks for it by name.`);
+    }
+}
+function explainCreateError(error, uncertain) {
+    if (!(error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h))
+        return error;
+    if (error.kind === 'aborted')
+        return error;
+    const hint = (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .accessHint */ .ux)(error);
+    // The API's message may end its own sentence: never two full stops.
+    const said = error.message.replace(/\.$/, '');
+    if (uncertain && hint) {
+        return new Error(`${said}. ${hint}. A create request may have made a key that this parent key cannot look for: ` +
+            'the post step tries again, and if it cannot, delete it in the Vast console (Account, API keys)');
+    }
+    if (uncertain) {
+        return new Error(`${said}. A create request may have made the key; the post step looks for it by name and deletes it.`);
+    }
+    if (error.status === 429) {
+        return new Error(`${said}. Still rate limited when create-budget ran out: every job sharing one parent key shares Vast's create rate ` +
+            '(about one key per 2 s). Raise create-budget, or run fewer jobs at once (strategy.max-parallel).');
+    }
+    if (error.operation.startsWith('Create') &&
+        !error.edge &&
+        (error.status === 401 || error.status === 403)) {
+        // Vast answers 401 "Invalid user key" for a key it does not know (vast-api.md, E2/E6); any
+        // other refusal of a known key is a missing scope or a grant beyond what it holds (E1).
+        const unknownKey = /invalid user key/i.test(error.apiMessage ?? '');
+        return new Error(unknownKey
+            ? `${said}. The parent key (admin-api-key) is not a live Vast.ai key: it is wrong, cut short or deleted. Check the secret.`
+            : `${said}. The parent key (admin-api-key) was refused: it lacks user_write, ` +
+                'or does not hold every permission asked for (a key cannot grant more than it holds).');
+    }
+    return error;
 }
 
 

@@ -6,6 +6,7 @@
 
 import { fileURLToPath } from 'node:url'
 import { VastEmulator } from '../emulator/vast.ts'
+import { demoParentPermissions } from './demo-parent.ts'
 import { RunnerJob, type StepResult } from '../harness/runner.ts'
 
 const actionYml = fileURLToPath(new URL('../action.yml', import.meta.url))
@@ -34,7 +35,8 @@ const WALK_THROUGHS: Record<string, WalkThrough> = {
     run: async () => (await import('./demo-broker.ts')).demoBroker(),
   },
   try: {
-    summary: 'your own inputs: npm run demo -- try permissions=instance_read ttl=1h ...',
+    summary:
+      'your own inputs, or any README example: try permissions=instance_read ttl=1h (try --help)',
     run: async () => (await import('./demo-try.ts')).demoTry(process.argv.slice(3)),
   },
 }
@@ -75,7 +77,7 @@ function showMasking(result: StepResult, job: RunnerJob, secret: string): boolea
 }
 
 async function createWalkThrough(): Promise<boolean> {
-  const emulator = await VastEmulator.start()
+  const emulator = await VastEmulator.start({ parentPermissions: demoParentPermissions() })
   emulator.addKey({ name: 'alice laptop', permissions: { api: { instance_read: {} } } })
   const job = new RunnerJob({ actionYml })
   let ok = true
@@ -155,7 +157,8 @@ async function createWalkThrough(): Promise<boolean> {
     console.log(
       `Requests the action made: ${byAction.map((r) => `${r.method} ${r.path} -> ${r.status}`).join(', ')}`,
     )
-    ok &&= after.status === 401 && byAction.length === 3
+    // the parent-key check and create; post: list (the name checked), delete
+    ok &&= after.status === 401 && byAction.length === 4
 
     heading('And a mistake in the workflow: ttl: forever')
     const before = emulator.requests.length

@@ -1,5 +1,5 @@
-export const id = 450;
-export const ids = [450];
+export const id = 928;
+export const ids = [928];
 export const modules = {
 
 /***/ 7394:
@@ -7,10 +7,11 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Ky: () => (/* binding */ deleteStepKeys),
+/* harmony export */   Xx: () => (/* binding */ sameStep),
 /* harmony export */   iy: () => (/* binding */ uncertaintyEnd),
 /* harmony export */   oW: () => (/* binding */ deleteLateKeys)
 /* harmony export */ });
-/* unused harmony exports LATE_APPLY_MIN_MARGIN_MS, lateApplyMarginMs, sameStep, findStepKeys */
+/* unused harmony exports LATE_APPLY_MIN_MARGIN_MS, lateApplyMarginMs, findStepKeys */
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8571);
@@ -107,52 +108,6 @@ async function deleteLateKeys(check) {
     }
     deleted.push(...(await deleteStepKeys(check.client, check.stepName, check.except)));
     return { deleted, covered: now() >= windowEnd, windowEnd };
-}
-
-
-/***/ }),
-
-/***/ 9416:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   AW: () => (/* binding */ vastTime),
-/* harmony export */   hv: () => (/* binding */ clockWarning)
-/* harmony export */ });
-/* unused harmony exports CLOCK_NOISE_MS, CLOCK_TOLERANCE_MS */
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8571);
-
-/**
- * Vast's clock, as its answers' `Date` header (RFC 9110) shows it. Deadlines written into key
- * names and the sweep that reads them back are judged by it, so a runner whose clock is wrong
- * neither writes a deadline already past nor ends a running job's key.
- */
-/** A difference up to this (ms) is the header's whole seconds and the round trip: not a skew. */
-const CLOCK_NOISE_MS = 2_000;
-/** A difference beyond this (ms) gets a warning: the runner's clock is wrong. */
-const CLOCK_TOLERANCE_MS = 60_000;
-/**
- * Vast's time now: `local` moved by the client's measured offset ({@link VastClient.clockOffsetMs})
- * when it exceeds {@link CLOCK_NOISE_MS}; `local` itself when it does not, or when no answer had
- * a `Date` header yet.
- */
-function vastTime(client, local) {
-    const offset = client.clockOffsetMs;
-    if (offset === undefined || Math.abs(offset) <= CLOCK_NOISE_MS)
-        return local;
-    return new Date(local.getTime() + offset);
-}
-/**
- * The warning for a runner clock more than {@link CLOCK_TOLERANCE_MS} off Vast's, or undefined.
- * `what` says what follows Vast's clock instead (e.g. "the key's deadline").
- */
-function clockWarning(client, what) {
-    const offset = client.clockOffsetMs;
-    if (offset === undefined || Math.abs(offset) <= CLOCK_TOLERANCE_MS)
-        return undefined;
-    const off = (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(Math.round(Math.abs(offset) / 1000) * 1000);
-    return (`The runner's clock is ${off} ${offset > 0 ? 'behind' : 'ahead of'} Vast's (the Date header of its answer); ` +
-        `${what} follows Vast's clock. Set the runner's clock right (NTP).`);
 }
 
 
@@ -475,190 +430,53 @@ const parentKeyIds = new WeakMap();
 
 /***/ }),
 
-/***/ 5450:
+/***/ 8855:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Vh: () => (/* binding */ readJson),
-/* harmony export */   c4: () => (/* binding */ STATE),
-/* harmony export */   uY: () => (/* binding */ mintKey)
+/* harmony export */   Q: () => (/* binding */ markdownTable),
+/* harmony export */   p: () => (/* binding */ markdownText)
 /* harmony export */ });
-/* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1394);
-/* harmony import */ var _signals_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(970);
-/* harmony import */ var _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9867);
-/* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
-/* harmony import */ var _core_vast_clock_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9416);
-/* harmony import */ var _core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7394);
-
-
-
-
-
-
-const STATE = {
-    mode: 'mode',
-    create: 'create',
-    keyId: 'key-id',
-    /** 'true' while a create may have made a key whose id we do not know (post looks by name). */
-    pending: 'create-pending',
-    /** When the latest create request was sent (epoch ms), saved before it goes out. */
-    sentAt: 'create-sent-at',
-    /**
-     * When the last create request that got no answer was sent (epoch ms); saved when main knows.
-     * Until `request-timeout` (and a margin) after it, Vast may still apply that request.
-     */
-    uncertainAt: 'create-uncertain-at',
-    configFile: 'config-file',
-};
-/** Creates the key (state first, so post can always find it), masks it, records its id. */
-async function mintKey(request, deps) {
-    const { runner, client } = deps;
-    // The parent's id (an answer naming it is refused), and Vast's clock for the deadline.
-    const parentKeyId = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .parentKeyIdIfKnown */ .rd)(client);
-    const skew = (0,_core_vast_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .clockWarning */ .hv)(client, "the key's deadline");
-    if (skew)
-        runner.warning(skew);
-    const expiresAt = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .deadlineFrom */ .vN)((0,_core_vast_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .vastTime */ .AW)(client, deps.now()), request.ttlMs);
-    const name = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .formatKeyName */ .yv)({
-        label: request.label,
-        kind: request.kind,
-        expiresAt,
-        ...request.context,
-        ...(request.target ? { target: request.target } : {}),
-        nonce: deps.nonce(),
-    });
-    // Saved before the request goes out: if the answer never arrives (lost, cancelled, killed),
-    // post can still find the key by its unique name.
-    const state = {
-        apiUrl: request.apiUrl,
-        name,
-        revoke: request.revoke,
-        cleanupFailure: request.cleanupFailure,
-        requestTimeoutMs: request.requestTimeoutMs,
-        maxAttempts: request.maxAttempts,
-    };
-    runner.saveState(STATE.mode, 'create');
-    runner.saveState(STATE.create, JSON.stringify(state));
-    runner.saveState(STATE.pending, 'true');
-    let uncertain = false;
-    // The send time of the request in flight, and of the last one that got no answer.
-    let sentAt = 0;
-    let uncertainAt = 0;
-    const onSend = () => {
-        sentAt = Date.now();
-        runner.saveState(STATE.sentAt, String(sentAt));
-    };
-    // The answer to a create was lost: find out by name whether it made the key, delete what it
-    // made, and only then try again.
-    const resolveLostCreate = async (error) => {
-        uncertain = true;
-        uncertainAt = sentAt;
-        const removed = await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .deleteStepKeys */ .Ky)(client, name);
-        runner.info(`${error.message}; the request may have been applied: ${removed.length > 0 ? `deleted the ${removed.length} key(s) it made` : 'no key was made so far'}. Trying again.`);
-        return 'retry';
-    };
-    let created;
-    try {
-        created = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .createKey */ .cF)(client, { name, permissions: request.permissions, parentKeyId }, resolveLostCreate, onSend);
-    }
-    catch (error) {
-        // An ambiguous create, even one followed by a definite error, may have left a key.
-        const ambiguous = error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h ? error.ambiguous : true;
-        if (ambiguous && sentAt)
-            uncertainAt = sentAt;
-        uncertain ||= ambiguous;
-        if (!uncertain)
-            runner.saveState(STATE.pending, 'false');
-        else if (uncertainAt)
-            runner.saveState(STATE.uncertainAt, String(uncertainAt));
-        if (error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h && error.kind === 'aborted' && uncertainAt) {
-            await cleanUpAfterCancel(deps, name, uncertainAt, request.requestTimeoutMs);
-        }
-        throw explainCreateError(error, uncertain);
-    }
-    runner.setSecret(created.key.reveal());
-    runner.saveState(STATE.keyId, String(created.id));
-    // After an uncertain create, post also looks by name: an attempt the API applied only after
-    // the action gave up on it (a timeout) can still appear later.
-    runner.saveState(STATE.pending, uncertain ? 'true' : 'false');
-    if (uncertain)
-        runner.saveState(STATE.uncertainAt, String(uncertainAt));
-    return { id: created.id, key: created.key, name, expiresAt };
-}
-/** Room kept before the runner's SIGTERM for the last look and its deletes. */
-const LAST_LOOK_RESERVE_MS = 2_000;
 /**
- * Cancelled while the create was in flight: the key may exist, or appear once Vast applies the
- * request. Look now and, when the window for a late apply ends within the runner's grace, wait
- * for it and look again; otherwise the post step looks again after the window.
+ * Text from outside (key names read from Vast, API messages, GitHub run names, the key-name
+ * input) made to render as itself in the job summary, which GitHub renders as GitHub Flavored
+ * Markdown with HTML: never an image, a link, an @mention, a table cell break, an HTML tag or
+ * emphasis. What is changed, and nothing else (a key name `ci [vsk2 m=job …]` stays as it is):
+ *
+ * - `\` doubled first, so no backslash in the text can undo an escape below.
+ * - `&`, `<`, `>` become entities: no HTML tag, comment, entity or `<…>` autolink starts.
+ * - `![`, `](` and `][` get a backslash before their bracket: no image or link (a reference
+ *   definition needs a line start, which outside text never has here).
+ * - `|` (table cells), `*`, `` ` ``, `~`, and `_` where it could open or close emphasis (not
+ *   between two letters or digits) are backslash-escaped; CommonMark renders `\x` as `x` for any
+ *   ASCII punctuation.
+ * - GitHub links @mentions, e-mail addresses, `www.` and `scheme://` after parsing, in the rendered
+ *   text, where escapes are gone (the "transform time" autolinks described in the notes of
+ *   micromark-extension-gfm-autolink-literal): a zero-width space (U+200B) after `@`, after `www`
+ *   before its dot, and after `:` before `//`, breaks each match and shows the same text.
+ * - Line ends become spaces: a value stays on one line, and in its table cell.
  */
-async function cleanUpAfterCancel(deps, name, uncertainAt, requestTimeoutMs) {
-    const started = Date.now();
-    const windowEnd = (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .uncertaintyEnd */ .iy)(uncertainAt, requestTimeoutMs);
-    const lastLookBy = started + _signals_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_CLEANUP_BUDGET_MS */ .vb - LAST_LOOK_RESERVE_MS;
-    try {
-        const client = await deps.cleanupClient();
-        const result = windowEnd <= lastLookBy
-            ? await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .deleteLateKeys */ .oW)({
-                client,
-                stepName: name,
-                uncertainAt,
-                requestTimeoutMs,
-                lastLookBy: () => lastLookBy,
-                log: (message) => deps.runner.info(message),
-            })
-            : { deleted: await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .deleteStepKeys */ .Ky)(client, name), covered: false };
-        deps.runner.info(`Cancelled during the create request; ${result.deleted.length > 0 ? `deleted the ${result.deleted.length} key(s) it made` : 'no key was made so far'}. ` +
-            (result.covered
-                ? 'Vast can no longer apply the request.'
-                : `Vast could still apply the request until ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .isoSeconds */ .nE)(new Date(windowEnd))}: the post step looks again (it can wait up to 48s; a key made later is left to a sweep).`));
-    }
-    catch (error) {
-        deps.runner.info(`Cancelled during the create request; could not check for a key now (${error.message}). The post step looks for it by name.`);
-    }
+function markdownText(text) {
+    return text
+        .replace(/\\/g, '\\\\')
+        .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
+        .replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))
+        .replace(/!\[/g, '!\\[')
+        .replace(/\]([[(])/g, '\\]$1')
+        .replace(/[|*`~]/g, (c) => `\\${c}`)
+        .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_')
+        .replace(/@/g, '@\u200b')
+        .replace(/(www)\./gi, '$1\u200b.')
+        .replace(/:\/\//g, ':\u200b//');
 }
-function explainCreateError(error, uncertain) {
-    if (!(error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h))
-        return error;
-    if (error.kind === 'aborted')
-        return error;
-    const hint = (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .accessHint */ .ux)(error);
-    // The API's message may end its own sentence: never two full stops.
-    const said = error.message.replace(/\.$/, '');
-    if (uncertain && hint) {
-        return new Error(`${said}. ${hint}. A create request may have made a key that this parent key cannot look for: ` +
-            'the post step tries again, and if it cannot, delete it in the Vast console (Account, API keys)');
-    }
-    if (uncertain) {
-        return new Error(`${said}. A create request may have made the key; the post step looks for it by name and deletes it.`);
-    }
-    if (error.status === 429) {
-        return new Error(`${said}. Still rate limited when create-budget ran out: every job sharing one parent key shares Vast's create rate ` +
-            '(about one key per 2 s). Raise create-budget, or run fewer jobs at once (strategy.max-parallel).');
-    }
-    if (error.operation.startsWith('Create') &&
-        !error.edge &&
-        (error.status === 401 || error.status === 403)) {
-        // Vast answers 401 "Invalid user key" for a key it does not know (vast-api.md, E2/E6); any
-        // other refusal of a known key is a missing scope or a grant beyond what it holds (E1).
-        const unknownKey = /invalid user key/i.test(error.apiMessage ?? '');
-        return new Error(unknownKey
-            ? `${said}. The parent key (admin-api-key) is not a live Vast.ai key: it is wrong, cut short or deleted. Check the secret.`
-            : `${said}. The parent key (admin-api-key) was refused: it lacks user_write, ` +
-                'or does not hold every permission asked for (a key cannot grant more than it holds).');
-    }
-    return error;
-}
-/** A state value written as JSON; undefined when absent or unreadable. */
-function readJson(raw) {
-    if (!raw)
-        return undefined;
-    try {
-        return JSON.parse(raw);
-    }
-    catch {
-        return undefined;
-    }
+/**
+ * A Markdown table for the job summary. Every cell, header or row, is text
+ * ({@link markdownText}): a name cannot break the table, nor become a link, image, mention or tag.
+ */
+function markdownTable(headers, rows) {
+    const line = (cells) => `| ${cells.map(markdownText).join(' | ')} |`;
+    return ([line(headers), `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n') +
+        '\n');
 }
 
 
