@@ -93,19 +93,27 @@ describe('a 404 on delete is "gone" only when it is (finding 5)', () => {
     expect(s.emulator.liveKeys().map((k) => k.id)).toContain(id)
   })
 
-  it('a 404 without words (an HTML page) counts once a second look no longer lists the key', async () => {
-    const s = await start({ emulator: { variants: { notFoundBody: 'html' } } })
+  it('a 404 without words (an HTML page) on a live key is a failure, not "already gone"', async () => {
+    // (a key that really went is "already gone" after the second look: __tests__/answers.test.ts)
+    const s = await start()
     const main = await s.job.runMain({ inputs: s.inputs({ 'cleanup-failure': 'fail' }) })
     const id = Number(main.outputs['key-id'])
-    const record = s.emulator.keys().find((k) => k.id === id)
-    if (record) record.deletedAt = Date.now() // deleted by someone else meanwhile
+    s.emulator.inject('delete', {
+      type: 'status',
+      status: 404,
+      body: '<html><body>404</body></html>',
+    })
     const post = await s.job.runPost({ inputs: s.inputs({ 'cleanup-failure': 'fail' }) })
-    expect(post.conclusion).toBe('success')
-    expect(shown(post)).toContain(`Vast.ai key ${id} was already gone.`)
+    expect(post.conclusion).toBe('failure')
+    expect(shown(post)).not.toMatch(/already gone/)
+    expect(shown(post)).toMatch(
+      /HTTP 404, the answer does not say the key is gone, but the key is still listed/,
+    )
     expect(s.emulator.requests.map((r) => `${r.route} ${r.status}`).slice(-2)).toEqual([
       'delete 404',
       'list 200',
     ])
+    expect(s.emulator.liveKeys().map((k) => k.id)).toContain(id)
   })
 
   it('delete mode: a 404 about something else is not "already gone"', async () => {
