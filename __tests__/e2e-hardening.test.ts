@@ -151,7 +151,7 @@ describe('proxies', () => {
       const main = await job.runMain({ inputs: inputs() })
       expect(main.conclusion).toBe('failure')
       expect(shown(main)).toMatch(
-        /Create API key failed: the proxy refused the request: Proxy response \(407\) !== 200 when HTTP Tunneling/,
+        /Read the current user failed: the proxy refused the request: Proxy response \(407\) !== 200 when HTTP Tunneling/,
       )
       expect(s.emulator.requests).toEqual([])
     } finally {
@@ -227,7 +227,7 @@ describe('https (the path real users take)', () => {
     })
     expect(main.conclusion).toBe('failure')
     expect(shown(main)).toMatch(
-      /Create API key failed: network error (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED)/,
+      /Read the current user failed: network error (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED)/,
     )
     expect(s.emulator.requests).toEqual([])
   })

@@ -346,15 +346,20 @@ async function requireParentKeyId(client, doing) {
 }
 /**
  * The parent key's id as {@link requireParentKeyId} reads it, or undefined when Vast does not
- * say (no `user_read`, no `key_id`, an error): a create goes on without it, and its own answer
- * says what is wrong with the parent key. A cancel is thrown.
+ * say (no `user_read`, no `key_id`, an HTTP error): a create goes on without it, and its own
+ * answer says what is wrong with the parent key. A cancel, the budget running out and a final
+ * network failure (an untrusted certificate, a proxy's refusal) are thrown.
  */
 async function parentKeyIdIfKnown(client) {
     try {
         return await requireParentKeyId(client, 'create a key');
     }
     catch (error) {
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h && error.kind === 'aborted')
+        // A cancel, the budget, and a final network failure (a certificate that does not verify, a
+        // proxy's refusal) would stop the create too: said now, and nothing more is sent.
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h && (error.kind === 'aborted' || error.kind === 'budget'))
+            throw error;
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h && error.kind === 'network' && !error.retryable)
             throw error;
         return undefined;
     }
