@@ -170,6 +170,7 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
           ...(signal ? { signal } : {}),
           deadline,
           debug: (message) => runner.debug(message),
+          info: (message) => runner.info(message),
         })
       }
       return runSweep(settings, {
