@@ -95,13 +95,18 @@ describe('two overlapping runs of one rotation', () => {
     const b = new RunnerJob({ actionYml: ACTION_YML, env: { ...env, GITHUB_RUN_ID: '102' } })
     current?.jobs.push(a, b)
     // A's write reaches GitHub only after B has minted, written and retired A's key.
-    github.inject('putSecret', { type: 'delay', ms: 8000 })
+    let bDone: () => void = () => {}
+    github.inject('putSecret', {
+      type: 'hold',
+      until: new Promise<void>((resolve) => (bDone = resolve)),
+    })
     const aMain = a.runMain({ inputs: inputs() })
     while (github.requestsFor('putSecret').length < 1) {
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
     const bMain = await b.runMain({ inputs: inputs() })
     await b.runPost({ inputs: inputs() })
+    bDone()
     expect(bMain.conclusion).toBe('success')
     const am = await aMain
     await a.runPost({ inputs: inputs() })
@@ -142,9 +147,11 @@ describe('a create applied after the action gave up on it', () => {
 
   it('after the window: keep-previous keeps the held key, never only its stray', async () => {
     const { s, rotate, secretKey } = await start()
-    // applied 14 s after the send: after the window of 1 s + the 10 s margin
-    s.emulator.inject('create', { type: 'delay', ms: 14_000 })
+    // applied only after the whole first rotation (main and post) has ended: later than any step
+    // could wait for, whatever the machine's speed
+    const late = s.emulator.inject('create', { type: 'hold', apply: false })
     const first = await rotate({ 'request-timeout': '1s' })
+    late.release()
     expect(first.main.conclusion).toBe('success')
     const held = s.emulator.liveKeys().find((k) => k.key === secretKey())
     // Vast applies the first attempt later than any step could wait for: a stray of the same name.

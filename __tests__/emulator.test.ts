@@ -1,8 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals'
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  jest,
+} from '@jest/globals'
 import { spawn } from 'node:child_process'
 import { createVerifier } from '../broker/token.ts'
 import { Agent, request } from 'node:http'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { VastEmulator } from '../emulator/vast.ts'
 import type { EmulatorOptions, Permissions } from '../emulator/vast.ts'
 
@@ -568,10 +576,12 @@ describe('faults', () => {
     const t0 = performance.now()
     expect((await api(emu, 'GET', 'auth/apikeys/')).status).toBe(200)
     expect(performance.now() - t0).toBeGreaterThanOrEqual(55)
-    emu.inject('create', { type: 'delay', ms: 300 })
-    await expect(
-      api(emu, 'POST', 'auth/apikeys/', { body: createBody, signal: AbortSignal.timeout(50) }),
-    ).rejects.toThrow()
+    const slow = emu.inject('create', { type: 'delay', ms: 300 })
+    const giveUp = new AbortController()
+    const pending = api(emu, 'POST', 'auth/apikeys/', { body: createBody, signal: giveUp.signal })
+    await slow.arrived // the request is in the delay: the client gives up now
+    giveUp.abort()
+    await expect(pending).rejects.toThrow()
     expect(emu.requestsFor('create')[0]?.fault).toBe('delay')
   })
 
@@ -663,10 +673,17 @@ describe('faults', () => {
 })
 
 describe('rate limits', () => {
+  // The limiter runs on a clock the test moves: a loaded machine cannot turn a 429 into a 200.
+  let clock = 0
+  const rateClock = () => clock
+  beforeEach(() => {
+    clock = 0
+  })
+
   it.each(['text', 'json', 'retry-after'] as const)(
     'refuses too-early calls (%s)',
     async (form) => {
-      const emu = await start({ rateLimits: { scale: 0.5, form } }) // list 500 ms
+      const emu = await start({ rateLimits: { scale: 0.5, form }, rateClock }) // list 500 ms
       expect((await api(emu, 'GET', 'auth/apikeys/')).status).toBe(200)
       const refused = await api(emu, 'GET', 'auth/apikeys/')
       expect(refused.status).toBe(429)
@@ -687,29 +704,30 @@ describe('rate limits', () => {
       expect((await api(emu, 'GET', 'users/current')).status).toBe(200)
       expect((await api(emu, 'GET', 'gpu_names/unique/')).status).toBe(200)
       expect((await api(emu, 'GET', 'gpu_names/unique/')).status).toBe(200)
-      await sleep(505)
+      clock += 499
+      expect((await api(emu, 'GET', 'auth/apikeys/')).status).toBe(429)
+      clock += 1
       expect((await api(emu, 'GET', 'auth/apikeys/')).status).toBe(200)
     },
   )
 
   it('measures from the last accepted call, not from a refused one', async () => {
-    const emu = await start({ rateLimits: { intervalsMs: { list: 1000 } } })
-    const t0 = performance.now()
+    const emu = await start({ rateLimits: { intervalsMs: { list: 1000 } }, rateClock })
     expect((await api(emu, 'GET', 'auth/apikeys/')).status).toBe(200)
-    await sleep(100)
+    clock = 100
     expect((await api(emu, 'GET', 'auth/apikeys/')).status).toBe(429)
-    await sleep(Math.max(0, t0 + 1020 - performance.now()))
+    clock = 1000 // 1000 ms after the accepted call, 900 after the refused one
     expect((await api(emu, 'GET', 'auth/apikeys/')).status).toBe(200)
   })
 
   it('keeps one clock per key, or per user when asked', async () => {
-    const byKey = await start({ rateLimits: { scale: 10 } })
+    const byKey = await start({ rateLimits: { scale: 10 }, rateClock })
     const other = byKey.addKey({ name: 'o', permissions: perms(USER_RW) })
     expect((await api(byKey, 'GET', 'auth/apikeys/')).status).toBe(200)
     expect((await api(byKey, 'GET', 'auth/apikeys/', { key: other.key })).status).toBe(200)
     expect((await api(byKey, 'GET', 'auth/apikeys/', { key: other.key })).status).toBe(429)
 
-    const byUser = await start({ rateLimits: { scale: 10, identity: 'user' } })
+    const byUser = await start({ rateLimits: { scale: 10, identity: 'user' }, rateClock })
     const sibling = byUser.addKey({ name: 's', permissions: perms(USER_RW) })
     const stranger = byUser.addKey({ name: 'x', userId: 2, permissions: perms(USER_RW) })
     expect((await api(byUser, 'GET', 'auth/apikeys/')).status).toBe(200)
@@ -722,7 +740,7 @@ describe('rate limits', () => {
   })
 
   it('checks auth before the rate limit and faults before both', async () => {
-    const emu = await start({ rateLimits: true })
+    const emu = await start({ rateLimits: true, rateClock })
     expect((await api(emu, 'GET', 'auth/apikeys/')).status).toBe(200)
     expect((await api(emu, 'GET', 'auth/apikeys/', { key: 'nope' })).status).toBe(401)
     emu.inject('list', { type: 'status', status: 418 })

@@ -21,6 +21,11 @@ export type GitHubFault =
     }
   /** Wait, then handle normally (for client timeouts). */
   | { type: 'delay'; ms: number }
+  /**
+   * Wait until the test's promise settles, then handle normally: "this request arrives after
+   * that", without betting on how long the other thing takes on a loaded machine.
+   */
+  | { type: 'hold'; until: Promise<unknown> }
   /** Destroy the socket before applying anything. */
   | { type: 'reset' }
   /** Apply the request, then destroy the socket without answering (a lost response). */

@@ -286,7 +286,9 @@ export class GitHubEmulator {
         return
       }
       case 'delay':
-        await this.#sleep(fault.ms)
+      case 'hold':
+        if (fault.type === 'delay') await this.#sleep(fault.ms)
+        else await fault.until.catch(() => undefined)
         if (this.#closed) return
         this.#answer(res, record, identity, this.#process(route, token, identity, rawBody))
         return

@@ -59,6 +59,11 @@ export interface EmulatorOptions {
   parentPermissions?: Permissions
   /** Off by default; `true` = the documented intervals, per route and per calling key. */
   rateLimits?: RateLimitSettings
+  /**
+   * The rate limiter's clock (ms, monotonic); default `performance.now`. A test that checks the
+   * limiter's arithmetic passes its own, so a slow machine cannot turn a 429 into a 200.
+   */
+  rateClock?: () => number
   /** [guess] How a live key without the route's category is refused; default 403. */
   missingScopeStatus?: 401 | 403
   /** [guess] How delete refuses a key without user_write (the two specs disagree); default 403. */
@@ -368,7 +373,11 @@ export class VastEmulator {
     record.callerKeyId = caller.id
     const identity =
       this.#limiter.identity === 'user' ? `user:${caller.userId}` : `key:${caller.id}`
-    const decision = this.#limiter.check(route.name, identity, performance.now())
+    const decision = this.#limiter.check(
+      route.name,
+      identity,
+      this.#options.rateClock?.() ?? performance.now(),
+    )
     if (!decision.ok) {
       const form = this.#variants.tooManyForm ?? decision.form
       return tooManyRequests(form, decision.intervalMs, decision.waitMs / 1000)
