@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { sweepExpired, type ClientFactory } from './keys.ts'
 import { Drain } from './drain.ts'
 import {
@@ -73,6 +73,52 @@ export const REQUEST_TIMEOUT_MS = 10_000
 export const KEEP_ALIVE_TIMEOUT_MS = 620_000
 /** Connections open at once; more are dropped (Cloud Run's default concurrency is 80 a replica). */
 export const MAX_CONNECTIONS = 1000
+/**
+ * Once this many connections are open, the keep-alive connections that sit idle (they were
+ * answered and send nothing) are closed, oldest first, down to {@link IDLE_SHED_TO}: with a
+ * keep-alive of minutes, idle connections (one cheap request each) would otherwise hold the cap
+ * against every new client.
+ */
+export const IDLE_SHED_AT = Math.floor(MAX_CONNECTIONS * 0.9)
+export const IDLE_SHED_TO = Math.floor(MAX_CONNECTIONS * 0.8)
+
+/** The route of a path as logs and metrics name it: never the caller's own text. */
+export function routeOf(path: string): string {
+  if (/^\/v1\/keys\/\d{1,15}$/.test(path)) return '/v1/keys/{id}'
+  return ['/v1/keys', '/health', '/healthz', '/ready', '/metrics'].includes(path)
+    ? path
+    : '/{unknown}'
+}
+
+/**
+ * Counts the server's connections and closes idle keep-alive ones (oldest first) once
+ * {@link IDLE_SHED_AT} are open; a connection is idle from the end of an answer to its next
+ * request (one that has sent nothing yet is not idle: it is a new client).
+ */
+function shedIdleConnections(server: Server): void {
+  let open = 0
+  const idle = new Set<Socket>()
+  server.on('connection', (socket: Socket) => {
+    open += 1
+    socket.once('close', () => {
+      open -= 1
+      idle.delete(socket)
+    })
+    if (open < IDLE_SHED_AT) return
+    let excess = open - IDLE_SHED_TO
+    for (const old of idle) {
+      if (excess-- <= 0) break
+      idle.delete(old)
+      old.destroy()
+    }
+  })
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    idle.delete(req.socket)
+    res.once('finish', () => {
+      if (!req.socket.destroyed) idle.add(req.socket)
+    })
+  })
+}
 
 function send(
   res: ServerResponse,
@@ -153,6 +199,7 @@ export function createBrokerServer(deps: BrokerDeps, drain: Drain = new Drain())
   server.requestTimeout = REQUEST_TIMEOUT_MS
   server.headersTimeout = HEADERS_TIMEOUT_MS
   server.maxConnections = MAX_CONNECTIONS
+  shedIdleConnections(server)
   return server
 }
 
@@ -165,11 +212,14 @@ async function handle(
 ): Promise<void> {
   const started = performance.now()
   const path = new URL(req.url ?? '/', 'http://broker').pathname
-  const event = `${req.method ?? ''} ${path.replace(/\/\d+$/, '/{id}')}`
+  // The route, never the caller's path itself: a path is any text the caller sends (a token
+  // pasted into a URL by mistake, or kilobytes of it), and a log line carries none of it.
+  const route = routeOf(path)
+  const event = `${req.method ?? ''} ${route}`
   const log = withContext(deps.log, { request_id: requestId, ...traceOf(req.headers) })
   const httpRequest = (status: number) => ({
     requestMethod: req.method ?? '',
-    requestUrl: path.replace(/\/\d+$/, '/{id}'),
+    requestUrl: route,
     status,
     latency: `${((performance.now() - started) / 1000).toFixed(3)}s`,
     protocol: `HTTP/${req.httpVersion}`,

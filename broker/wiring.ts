@@ -86,11 +86,17 @@ export async function buildBroker(
       makeClient,
       log: io.log,
       metrics,
-      readiness: () => ({
-        'policy-loaded': config.policy.rules.length > 0,
-        'issuer-keys-fetched': keys.fetched,
-        'parent-key-checked': parentChecked,
-      }),
+      readiness: () => {
+        // Nothing but a token would fetch the keys again after a failed start, and no token comes
+        // to a replica that is not ready: each probe asks once more (at most one fetch per the
+        // JWKS failure backoff), so the replica becomes ready once the issuer answers.
+        if (!keys.fetched) void keys.warm()
+        return {
+          'policy-loaded': config.policy.rules.length > 0,
+          'issuer-keys-fetched': keys.fetched,
+          'parent-key-checked': parentChecked,
+        }
+      },
       ...(io.now ? { now: io.now } : {}),
     },
     {

@@ -1,0 +1,133 @@
+import { connect, type Socket } from 'node:net'
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { parsePolicy } from '../broker/policy.ts'
+import { jsonLogger } from '../broker/log.ts'
+import type { LogLine } from '../broker/log.ts'
+import { DEFAULT_LIMITS } from '../broker/limits.ts'
+import type { RunningBroker } from '../broker/server.ts'
+import { buildBroker } from '../broker/wiring.ts'
+import { OidcEmulator } from '../emulator/oidc.ts'
+import { VastEmulator } from '../emulator/vast.ts'
+import { Secret } from '../src/core/secret.ts'
+import { createFetch } from '../src/core/vast/transport.ts'
+import type { FetchLike } from '../src/core/vast/transport.ts'
+import { AUDIENCE, callBroker, jobClaims, TEST_POLICY } from './support/broker.ts'
+
+// What a review of the broker in production found (a platform team running it, and an attacker
+// with a token of its own): a failing issuer fetched once per request, a replica that never became
+// ready after a failed first fetch of the issuer's keys, idle keep-alive connections holding the
+// connection cap, and the caller's raw path in the log.
+
+const cleanups: (() => Promise<void>)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+/** A broker whose issuer's JWKS fails while `issuer.down`; counts the JWKS fetches. */
+async function brokerWithIssuer(issuer: { down: boolean; fetches: number }, logs: LogLine[] = []) {
+  const vast = await VastEmulator.start()
+  const oidc = await OidcEmulator.start()
+  const real = await createFetch({})
+  const fetch: FetchLike = (url, init) => {
+    if (url.includes('/.well-known/jwks')) {
+      issuer.fetches += 1
+      if (issuer.down) return Promise.reject(new Error('connect ECONNREFUSED'))
+    }
+    return real(url, init)
+  }
+  const broker: RunningBroker = await buildBroker(
+    {
+      policy: parsePolicy(TEST_POLICY),
+      audience: AUDIENCE,
+      adminKey: new Secret(vast.parentKey),
+      issuer: oidc.issuer,
+      apiUrl: vast.url,
+      host: '127.0.0.1',
+      port: 0,
+      sweepIntervalMs: 0,
+      sweepGraceMs: 0,
+      limits: DEFAULT_LIMITS,
+    },
+    { log: jsonLogger((line) => logs.push(JSON.parse(line) as LogLine)), fetch },
+  )
+  cleanups.push(async () => {
+    await broker.close(0)
+    await oidc.close()
+    await vast.close()
+  })
+  return { broker, oidc, vast }
+}
+
+describe("a failing issuer's keys", () => {
+  it('are fetched at most once per backoff, however many tokens arrive (no flood of the issuer)', async () => {
+    const issuer = { down: true, fetches: 0 }
+    const { broker, oidc } = await brokerWithIssuer(issuer)
+    const token = await oidc.sign(jobClaims(), { audience: AUDIENCE })
+    const before = issuer.fetches
+    const started = Date.now()
+    for (let i = 0; i < 30; i++) {
+      const answer = await callBroker(broker.url, 'POST', '/v1/keys', token, {})
+      expect(answer.status).toBe(503)
+    }
+    const elapsed = Date.now() - started
+    // One fetch per 5 s backoff at most (plus the one a backoff boundary may let through).
+    expect(issuer.fetches - before).toBeLessThanOrEqual(1 + Math.ceil(elapsed / 5000))
+  })
+
+  it('a replica whose first fetch failed becomes ready once the issuer answers (probes try again)', async () => {
+    const issuer = { down: true, fetches: 0 }
+    const { broker, oidc } = await brokerWithIssuer(issuer)
+    const ready = () => callBroker(broker.url, 'GET', '/ready', undefined)
+    expect((await ready()).status).toBe(503)
+    issuer.down = false
+    // Only probes arrive (no token reaches a replica that is not ready): waits for the event.
+    while ((await ready()).status !== 200) await new Promise((resolve) => setTimeout(resolve, 250))
+    const token = await oidc.sign(jobClaims(), { audience: AUDIENCE })
+    expect((await callBroker(broker.url, 'POST', '/v1/keys', token, { ttl: '5m' })).status).toBe(
+      201,
+    )
+  })
+})
+
+describe('connections', () => {
+  it('idle keep-alive connections cannot hold the connection cap against new clients', async () => {
+    const issuer = { down: false, fetches: 0 }
+    const { broker } = await brokerWithIssuer(issuer)
+    const { port, hostname } = new URL(broker.url)
+    const held: Socket[] = []
+    cleanups.push(() => {
+      for (const socket of held) socket.destroy()
+      return Promise.resolve()
+    })
+    // One cheap request each, then idle: a keep-alive connection stays open for minutes.
+    for (let i = 0; i < 1000; i++) {
+      const socket = connect(Number(port), hostname)
+      socket.on('error', () => undefined)
+      held.push(socket)
+      await new Promise<void>((resolve, reject) => {
+        socket.once('data', () => resolve())
+        socket.once('close', () => reject(new Error('closed before its answer')))
+        socket.write('GET /health HTTP/1.1\r\nHost: broker\r\n\r\n')
+      })
+    }
+    const answer = await callBroker(broker.url, 'GET', '/health', undefined)
+    expect(answer.status).toBe(200)
+  })
+})
+
+describe('the log', () => {
+  it("never carries the caller's path for a route the broker does not serve (a token in it stays out)", async () => {
+    const logs: LogLine[] = []
+    const issuer = { down: false, fetches: 0 }
+    const { broker, oidc } = await brokerWithIssuer(issuer, logs)
+    const token = await oidc.sign(jobClaims(), { audience: AUDIENCE })
+    for (const path of [`/v1/keys/${token}`, `/${token}`, `/v1/${'x'.repeat(8000)}`]) {
+      const answer = await callBroker(broker.url, 'GET', path, undefined)
+      expect(answer.status).toBe(404)
+    }
+    const text = JSON.stringify(logs)
+    expect(text).not.toContain(token.split('.')[1])
+    expect(text).not.toContain('x'.repeat(100))
+    expect(logs.filter((line) => line.status === 404)).toHaveLength(3)
+  })
+})
