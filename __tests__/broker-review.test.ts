@@ -131,3 +131,22 @@ describe('the log', () => {
     expect(logs.filter((line) => line.status === 404)).toHaveLength(3)
   })
 })
+
+describe('a request target that is not a path', () => {
+  it('is refused 400 with a WARNING line, not answered 500 with an ERROR (anyone could page the operators)', async () => {
+    const logs: LogLine[] = []
+    const { broker } = await brokerWithIssuer({ down: false, fetches: 0 }, logs)
+    const { port, hostname } = new URL(broker.url)
+    for (const target of ['//', 'http://[/x', 'http://broker:99999/v1/keys']) {
+      const socket = connect(Number(port), hostname)
+      socket.on('error', () => undefined)
+      let answer = ''
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString()))
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: broker\r\nConnection: close\r\n\r\n`)
+      await new Promise((resolve) => socket.once('close', resolve))
+      expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request')
+    }
+    expect(logs.filter((line) => line.severity === 'ERROR')).toEqual([])
+    expect(logs.filter((line) => line.status === 400)).toHaveLength(3)
+  })
+})

@@ -211,7 +211,13 @@ async function handle(
   requestId: string,
 ): Promise<void> {
   const started = performance.now()
-  const path = new URL(req.url ?? '/', 'http://broker').pathname
+  // A request target that is no path (`//`, `http://[`) is refused 400 below, not a 500.
+  let path = ''
+  try {
+    path = new URL(req.url ?? '/', 'http://broker').pathname
+  } catch {
+    path = ''
+  }
   // The route, never the caller's path itself: a path is any text the caller sends (a token
   // pasted into a URL by mistake, or kilobytes of it), and a log line carries none of it.
   const route = routeOf(path)
@@ -233,6 +239,7 @@ async function handle(
   let spent = false
   let kind: 'mint' | 'delete' | undefined
   try {
+    if (!path) throw new HttpError(400, 'the request target is not a path; send it as /v1/keys')
     if (path === '/healthz' || path === '/health') {
       if (req.method !== 'GET') throw new HttpError(405, `use GET ${path}`, { Allow: 'GET' })
       return send(res, 200, { ok: true }, requestId)
