@@ -11,7 +11,7 @@ import { VastEmulator } from '../emulator/vast.ts'
 import { Secret } from '../src/core/secret.ts'
 import { createFetch } from '../src/core/vast/transport.ts'
 import type { FetchLike } from '../src/core/vast/transport.ts'
-import { AUDIENCE, callBroker, jobClaims, TEST_POLICY } from './support/broker.ts'
+import { AUDIENCE, callBroker, jobClaims, startWorld, TEST_POLICY } from './support/broker.ts'
 
 // What a review of the broker in production found (a platform team running it, and an attacker
 // with a token of its own): a failing issuer fetched once per request, a replica that never became
@@ -148,5 +148,39 @@ describe('a request target that is not a path', () => {
     }
     expect(logs.filter((line) => line.severity === 'ERROR')).toEqual([])
     expect(logs.filter((line) => line.status === 400)).toHaveLength(3)
+  })
+})
+
+describe("deletes of keys that are not the caller's", () => {
+  it("cannot spend the parent key's list rate so that another repository's cleanup fails", async () => {
+    // Vast's documented intervals: one list a second for the parent key, whoever asks.
+    const w = await startWorld({ vast: { rateLimits: { scale: 1 } } })
+    cleanups.push(() => w.close())
+    const victim = await w.oidc.sign(jobClaims(), { audience: AUDIENCE })
+    const minted = await callBroker(w.url, 'POST', '/v1/keys', victim, { ttl: '5m' })
+    expect(minted.status).toBe(201)
+    // A job of another repository a rule fits (octo-readers) asks to delete ids that are not its.
+    const attacker = await w.oidc.sign(
+      jobClaims({ repository: 'octo-org/other', run_id: '99', ref: 'refs/heads/x' }),
+      { audience: AUDIENCE },
+    )
+    const started = Date.now()
+    const flood = Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        callBroker(w.url, 'DELETE', `/v1/keys/${900_000 + i}`, attacker),
+      ),
+    )
+    const cleanup = await callBroker(w.url, 'DELETE', `/v1/keys/${String(minted.body.id)}`, victim)
+    const answers = await flood
+    const elapsedMs = Date.now() - started
+    expect(cleanup.status).toBe(200)
+    expect(cleanup.body.result).toBe('deleted')
+    expect(w.vast.liveKeys().map((key) => key.id)).not.toContain(minted.body.id)
+    // Each refused delete cost a list at Vast: a repository gets only a few of them a minute.
+    const looked = answers.filter((answer) => answer.status === 404).length
+    expect(looked).toBeLessThanOrEqual(10 + Math.ceil(elapsedMs / 10_000))
+    const throttled = answers.find((answer) => answer.status === 429)
+    expect(throttled?.body.error).toMatch(/not keys of octo-org\/other run 99/)
+    expect(Number(throttled?.headers.get('retry-after'))).toBeGreaterThan(0)
   })
 })

@@ -37,7 +37,8 @@ import type { JobIdentity, TokenVerifier } from './token.ts'
  * fixed text; Vast's own message goes to the log only), 503 (the issuer's keys could not be read,
  * or the replica is shutting down; with Retry-After). Checks run in this order: token, limit,
  * body (POST), policy (POST and DELETE: a DELETE needs a rule that fits its token, as a mint
- * would), admission (POST); nothing is sent to Vast before all of them pass. Mints and deletes
+ * would), deletes refused as not the caller's (DELETE: a few a minute per repository, each cost a
+ * Vast list), admission (POST); nothing is sent to Vast before all of them pass. Mints and deletes
  * have separate per-repository limits, so a job's cleanup is never refused for its mints; a
  * request refused before it reached Vast gives its share of the limit back.
  */
@@ -49,6 +50,8 @@ export interface BrokerDeps {
   limiter: Limiter
   /** Deletes of a job's own key per repository (apart from mints; generous). */
   deleteLimiter: Limiter
+  /** Deletes refused as not the caller's, per repository (each cost a Vast list call). */
+  deleteMissLimiter?: Limiter
   /** This replica's mints: how many at once, in what order, and when to refuse early. */
   admission: FairAdmission
   makeClient: ClientFactory
@@ -305,6 +308,7 @@ async function handle(
       ...(deps.now ? { now: deps.now } : {}),
       gone: gone.signal,
       shutdown: drain.signal,
+      ...(deps.deleteMissLimiter ? { deleteMisses: deps.deleteMissLimiter } : {}),
       spent: () => {
         spent = true
       },

@@ -4,7 +4,12 @@ import type { FetchLike } from '../src/core/vast/transport.ts'
 import { VastApiError } from '../src/core/vast/errors.ts'
 import { currentKeyId } from '../src/core/vast/keys.ts'
 import { ConfigError, type BrokerConfig } from './config.ts'
-import { DEFAULT_DELETE_LIMITS, FairAdmission, MemoryLimiter } from './limits.ts'
+import {
+  DEFAULT_DELETE_LIMITS,
+  DEFAULT_DELETE_MISS_LIMITS,
+  FairAdmission,
+  MemoryLimiter,
+} from './limits.ts'
 import { issuerKeys } from './jwks.ts'
 import { BrokerMetrics } from './metrics.ts'
 import type { Logger } from './log.ts'
@@ -82,6 +87,7 @@ export async function buildBroker(
       verify,
       limiter: new MemoryLimiter(config.limits),
       deleteLimiter: new MemoryLimiter(config.deleteLimits ?? DEFAULT_DELETE_LIMITS),
+      deleteMissLimiter: new MemoryLimiter(DEFAULT_DELETE_MISS_LIMITS),
       admission,
       makeClient,
       log: io.log,
