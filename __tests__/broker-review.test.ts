@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
 import { parsePolicy } from '../broker/policy.ts'
 import { jsonLogger } from '../broker/log.ts'
 import type { LogLine } from '../broker/log.ts'
@@ -182,5 +183,35 @@ describe("deletes of keys that are not the caller's", () => {
     const throttled = answers.find((answer) => answer.status === 429)
     expect(throttled?.body.error).toMatch(/not keys of octo-org\/other run 99/)
     expect(Number(throttled?.headers.get('retry-after'))).toBeGreaterThan(0)
+  })
+})
+
+describe('hostile headers', () => {
+  it('a token or key sent in User-Agent never reaches a log line (generated)', async () => {
+    const logs: LogLine[] = []
+    const { broker, oidc, vast } = await brokerWithIssuer({ down: false, fetches: 0 }, logs)
+    const token = await oidc.sign(jobClaims(), { audience: AUDIENCE })
+    const secrets = [token, vast.parentKey, token.split('.')[2] ?? token]
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...secrets),
+        fc.string({ maxLength: 20 }).map((text) => text.replace(/[^\x20-\x7e]/g, '')),
+        fc.string({ maxLength: 20 }).map((text) => text.replace(/[^\x20-\x7e]/g, '')),
+        fc.constantFrom('/health', '/nope', '/v1/keys'),
+        async (secret, before, after, path) => {
+          logs.length = 0
+          const response = await fetch(`${broker.url}${path}`, {
+            method: path === '/v1/keys' ? 'POST' : 'GET',
+            headers: { 'User-Agent': `${before}${secret}${after}` },
+          })
+          await response.text()
+          const text = JSON.stringify(logs)
+          // Any 24 characters of the secret in a row would already be too many.
+          for (let at = 0; at + 24 <= secret.length; at += 24)
+            expect(text).not.toContain(secret.slice(at, at + 24))
+        },
+      ),
+      { numRuns: 40 },
+    )
   })
 })

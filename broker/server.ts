@@ -94,6 +94,15 @@ export function routeOf(path: string): string {
 }
 
 /**
+ * The caller's User-Agent as a log line may carry it: every run of 20 or more token-like
+ * characters (a JWT, a Vast key, any base64 or hex secret pasted there) replaced by `[redacted]`,
+ * then at most 200 characters. Product names and versions (`node`, `Mozilla/5.0 (X11; …)`) stay.
+ */
+export function userAgentOf(header: string): string {
+  return header.replace(/[\w+/=.~-]{20,}/g, '[redacted]').slice(0, 200)
+}
+
+/**
  * Counts the server's connections and closes idle keep-alive ones (oldest first) once
  * {@link IDLE_SHED_AT} are open; a connection is idle from the end of an answer to its next
  * request (one that has sent nothing yet is not idle: it is a new client).
@@ -233,7 +242,7 @@ async function handle(
     latency: `${((performance.now() - started) / 1000).toFixed(3)}s`,
     protocol: `HTTP/${req.httpVersion}`,
     ...(typeof req.headers['user-agent'] === 'string'
-      ? { userAgent: req.headers['user-agent'].slice(0, 200) }
+      ? { userAgent: userAgentOf(req.headers['user-agent']) }
       : {}),
   })
   if (drain.draining) res.setHeader('Connection', 'close')
