@@ -215,3 +215,27 @@ describe('hostile headers', () => {
     )
   })
 })
+
+describe('a policy with several problems in one rule', () => {
+  it('is refused naming every one of them at once (--check, start and SIGHUP read the same)', () => {
+    const text = `
+version: 1
+rules:
+  - name: everything-wrong
+    match:
+      repository: octo-org/app
+    permissions: nonsense-preset
+    max-ttl: forever
+    allow-any-owner: maybe
+`
+    let message = ''
+    try {
+      parsePolicy(text)
+    } catch (error) {
+      message = (error as Error).message
+    }
+    expect(message).toMatch(/field "permissions"/)
+    expect(message).toMatch(/field "max-ttl"/)
+    expect(message).toMatch(/field "allow-any-owner"/)
+  })
+})
