@@ -239,3 +239,24 @@ rules:
     expect(message).toMatch(/field "allow-any-owner"/)
   })
 })
+
+describe('the mint limit of a repository', () => {
+  it("is kept per rule: a pull-request job of the same repository cannot spend the main branch's mints", async () => {
+    const w = await startWorld({ limits: 'default' })
+    cleanups.push(() => w.close())
+    const pr = await w.oidc.sign(
+      jobClaims({ ref: 'refs/pull/7/merge', event_name: 'pull_request', run_id: '555' }),
+      { audience: AUDIENCE },
+    )
+    let refused = 0
+    for (let i = 0; i < 25; i++) {
+      const answer = await callBroker(w.url, 'POST', '/v1/keys', pr, { ttl: '5m' })
+      if (answer.status === 429) refused += 1
+      else expect(answer.status).toBe(201)
+    }
+    expect(refused).toBeGreaterThan(0)
+    const main = await w.oidc.sign(jobClaims(), { audience: AUDIENCE })
+    const answer = await callBroker(w.url, 'POST', '/v1/keys', main, { ttl: '5m' })
+    expect(answer.status).toBe(201)
+  })
+})

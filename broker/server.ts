@@ -15,7 +15,7 @@ import {
 import type { FairAdmission, Limiter } from './limits.ts'
 import { traceOf, withContext, type Logger } from './log.ts'
 import type { BrokerMetrics } from './metrics.ts'
-import type { Policy } from './policy.ts'
+import { decide, type Policy } from './policy.ts'
 import type { JobIdentity, TokenVerifier } from './token.ts'
 
 /**
@@ -248,6 +248,7 @@ async function handle(
   if (drain.draining) res.setHeader('Connection', 'close')
   let identity: JobIdentity | undefined
   let limiter: Limiter | undefined
+  let limitKey: string | undefined
   let spent = false
   let kind: 'mint' | 'delete' | undefined
   try {
@@ -291,9 +292,15 @@ async function handle(
     if (drain.draining) throw shutdownError()
     const token = bearer(req)
     identity = await deps.verify(token)
+    // One policy for the whole request, even when a SIGHUP swaps it meanwhile.
+    const policy = deps.policy
+    // Mints are counted per repository and per rule that decides: a job of the same repository
+    // under another rule (a pull request's, say) cannot spend the mints of the main branch's.
+    const decision = id === undefined ? decide(policy, identity) : undefined
     const repository = identity.repository.toLowerCase()
+    limitKey = decision?.allowed ? `${repository} ${decision.rule.name}` : repository
     const bucket = id === undefined ? deps.limiter : deps.deleteLimiter
-    const limit = bucket.take(repository)
+    const limit = bucket.take(limitKey)
     if (!limit.allowed) {
       const seconds = Math.max(1, Math.ceil(limit.retryAfterMs / 1000))
       throw new HttpError(
@@ -310,7 +317,7 @@ async function handle(
     }
     res.on('close', onClose)
     const ctx: RequestContext = {
-      policy: deps.policy,
+      policy,
       admission: deps.admission,
       makeClient: deps.makeClient,
       log,
@@ -336,7 +343,7 @@ async function handle(
     if (answer) send(res, answer.status, answer.body, requestId)
   } catch (error) {
     const refusal = asRefusal(error, requestId, drain.signal.aborted || drain.draining)
-    if (limiter && identity && !spent) limiter.refund(identity.repository.toLowerCase())
+    if (limiter && limitKey !== undefined && !spent) limiter.refund(limitKey)
     const fields = {
       event,
       decision: refusal.status >= 500 ? ('error' as const) : ('deny' as const),
