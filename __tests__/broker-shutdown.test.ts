@@ -116,6 +116,29 @@ describe('SIGTERM', () => {
     expect(broker.lines().find((line) => line.event === 'stopped')).toMatchObject({ count: 0 })
   })
 
+  it('a second SIGTERM (or SIGINT) during the drain does not kill the broker mid-mint', async () => {
+    const broker = await startBroker('8s')
+    const slow = vast.inject('create', { type: 'delay', ms: 1500 })
+    const token = await oidc.sign(jobClaims(), { audience: AUDIENCE })
+    const answer = callBroker(broker.url, 'POST', '/v1/keys', token, { ttl: '5m' })
+    await slow.arrived
+    const stopping = new Promise<void>((resolve) => {
+      const check = () => {
+        if (broker.lines().some((line) => line.event === 'stop')) resolve()
+      }
+      child?.stdout?.on('data', check)
+      check()
+    })
+    child?.kill('SIGTERM')
+    await stopping
+    child?.kill('SIGTERM')
+    child?.kill('SIGINT')
+    const minted = await answer
+    expect(minted.status).toBe(201)
+    expect(await broker.exited).toBe(0)
+    expect(managed().map((key) => key.id)).toEqual([minted.body.id])
+  })
+
   it('mid-delete, Vast slow: the delete finishes and the client hears it', async () => {
     const broker = await startBroker('8s')
     const token = await oidc.sign(jobClaims(), { audience: AUDIENCE })

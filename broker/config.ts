@@ -65,12 +65,12 @@ export const OPTIONS = {
   'rate-per-minute': {
     env: 'BROKER_RATE_PER_MINUTE',
     arg: 'N',
-    help: `default ${DEFAULT_LIMITS.perMinute}; mints per repository, per replica`,
+    help: `default ${DEFAULT_LIMITS.perMinute}; mints per repository and rule, per replica`,
   },
   'rate-burst': {
     env: 'BROKER_RATE_BURST',
     arg: 'N',
-    help: `default ${DEFAULT_LIMITS.burst}; mints per repository at once`,
+    help: `default ${DEFAULT_LIMITS.burst}; mints per repository and rule at once`,
   },
   'delete-rate-per-minute': {
     env: 'BROKER_DELETE_RATE_PER_MINUTE',

@@ -2,7 +2,7 @@ import { isoSeconds } from '../src/core/key-name.ts'
 import { VastApiError } from '../src/core/vast/errors.ts'
 import { deleteKey } from '../src/core/vast/keys.ts'
 import { DELETE_BUDGET_MS, deleteOwnKey, mintKey, type ClientFactory } from './keys.ts'
-import type { FairAdmission } from './limits.ts'
+import type { FairAdmission, Limiter } from './limits.ts'
 import type { HttpRequestLog, Logger } from './log.ts'
 import { decide, type Policy } from './policy.ts'
 import { checkRequest, parseBody, RequestError } from './requests.ts'
@@ -37,6 +37,11 @@ export interface RequestContext {
   gone: AbortSignal
   /** Aborted when the replica's shutdown grace is over (broker/drain.ts). */
   shutdown: AbortSignal
+  /**
+   * Deletes refused as not the caller's, per repository (each cost a list at Vast); a delete of
+   * the caller's own key gives its share back. None: unbounded.
+   */
+  deleteMisses?: Limiter
   /** Set once a create may have been sent to Vast (the rate was really spent). */
   spent: () => void
   /** Cloud Logging's httpRequest for the line that ends the request, with its status. */
@@ -153,7 +158,25 @@ export async function remove(
 ): Promise<Answer> {
   const decision = decide(ctx.policy, identity)
   if (!decision.allowed) throw new RequestError(decision.reason, 403)
-  const outcome = await deleteOwnKey(ctx.makeClient, identity, id, ctx.shutdown)
+  const repository = identity.repository.toLowerCase()
+  const miss = ctx.deleteMisses?.take(repository)
+  if (miss && !miss.allowed) {
+    const seconds = Math.max(1, Math.ceil(miss.retryAfterMs / 1000))
+    throw new HttpError(
+      429,
+      `too many deletes of keys that are not keys of ${identity.repository} run ${identity.runId}; try again in ${seconds} s (only the run that got a key can delete it)`,
+      { 'Retry-After': String(seconds) },
+    )
+  }
+  let outcome: Awaited<ReturnType<typeof deleteOwnKey>>
+  try {
+    outcome = await deleteOwnKey(ctx.makeClient, identity, id, ctx.shutdown)
+  } catch (error) {
+    ctx.deleteMisses?.refund(repository)
+    throw error
+  }
+  // Only a delete refused as not the caller's spends the miss allowance.
+  if (outcome.result !== 'refused') ctx.deleteMisses?.refund(repository)
   const context = {
     event: 'DELETE /v1/keys/{id}',
     repository: identity.repository,

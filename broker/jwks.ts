@@ -29,6 +29,12 @@ export interface JwksOptions {
   perKidIntervalMs?: number
   /** Refetches caused by unknown kids in any 60 s, at most; default 6. */
   maxUnknownPerMinute?: number
+  /**
+   * After a failed fetch, no fetch for this long (ms; default 5 s): requests meanwhile are 503 (no
+   * keys yet) or use the keys cached (too old), so a failing issuer gets at most one fetch per this
+   * interval, however many tokens (well-formed or made up) arrive.
+   */
+  failureBackoffMs?: number
   /** Called after every fetch (for the metrics): `ok` false when it failed. */
   onFetch?: (outcome: 'ok' | 'failed', cause: 'start' | 'age' | 'unknown-kid') => void
 }
@@ -50,6 +56,8 @@ export function issuerKeys(options: JwksOptions): IssuerKeys {
   const maxAgeMs = options.maxAgeMs ?? 10 * 60_000
   const perKidMs = options.perKidIntervalMs ?? 60_000
   const maxUnknown = options.maxUnknownPerMinute ?? 6
+  const backoffMs = options.failureBackoffMs ?? 5000
+  let failedAt = -Infinity
   const doFetch: FetchLike = options.fetch ?? defaultFetch
   let local: ReturnType<typeof createLocalJWKSet> | undefined
   let fetchedAt = 0
@@ -59,6 +67,11 @@ export function issuerKeys(options: JwksOptions): IssuerKeys {
 
   const load = (cause: 'start' | 'age' | 'unknown-kid'): Promise<void> =>
     (pending ??= (async () => {
+      if (Date.now() - failedAt < backoffMs) {
+        throw new JwksUnavailable(
+          `could not fetch the issuer's JWKS less than ${Math.ceil(backoffMs / 1000)} s ago; not asking again yet`,
+        )
+      }
       try {
         const response = await doFetch(options.url.href, {
           method: 'GET',
@@ -84,6 +97,7 @@ export function issuerKeys(options: JwksOptions): IssuerKeys {
         fetchedAt = Date.now()
         options.onFetch?.('ok', cause)
       } catch (error) {
+        failedAt = Date.now()
         options.onFetch?.('failed', cause)
         if (error instanceof JwksUnavailable) throw error
         throw new JwksUnavailable(`could not fetch the issuer's JWKS (${(error as Error).name})`)

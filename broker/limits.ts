@@ -46,6 +46,14 @@ export const DEFAULT_LIMITS: LimitSettings = { perMinute: 20, burst: 20 }
  */
 export const DEFAULT_DELETE_LIMITS: LimitSettings = { perMinute: 120, burst: 60 }
 
+/**
+ * Deletes refused as not the caller's (404), per repository: each cost a list call at Vast, whose
+ * rate (one a second per parent key, vast-api.md) every repository's cleanup shares. A delete of
+ * the caller's own key gives its share back, so a job's cleanup never runs out of it; only
+ * deletes of keys that are not its own (a probe, a flood) do.
+ */
+export const DEFAULT_DELETE_MISS_LIMITS: LimitSettings = { perMinute: 6, burst: 10 }
+
 /** Buckets kept at most; the least recently used go first (a full bucket forgets nothing). */
 const MAX_BUCKETS = 10_000
 

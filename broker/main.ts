@@ -61,8 +61,19 @@ if (args.includes('--help') || args.includes('-h')) {
         process.exit(0)
       })
     }
-    process.once('SIGTERM', () => stop('SIGTERM'))
-    process.once('SIGINT', () => stop('SIGINT'))
+    // `on`, not `once`: a second SIGTERM or SIGINT during the drain (a repeated signal, Ctrl-C
+    // twice) would otherwise kill the process at once, cutting mints whose keys then stay live.
+    let stopping = false
+    const onSignal = (signal: string) => {
+      if (stopping) {
+        log.info({ event: 'stop', reason: `${signal} again: already draining` })
+        return
+      }
+      stopping = true
+      stop(signal)
+    }
+    process.on('SIGTERM', () => onSignal('SIGTERM'))
+    process.on('SIGINT', () => onSignal('SIGINT'))
     process.on('SIGHUP', () => {
       try {
         const policy = readPolicyOnly(args, process.env)

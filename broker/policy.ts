@@ -100,7 +100,7 @@ export function globPattern(glob: string, ignoreCase = false): RegExp {
 
 /**
  * Reads and validates a policy file's text (YAML or JSON). Raises PolicyError, one line per
- * problem (every rule is checked, so all of them are said at once), each naming the rule
+ * problem (every field of every rule is checked, so all of them are said at once), each naming the rule
  * (`rules[2] "gpu-trainer-main"`) and the field, for: unknown top-level or rule fields, a rule
  * without a name or with a duplicate one, a `match` that is empty or names a claim the broker does
  * not match on, a pattern that is not text, a rule whose `repository` is absent or not written as
@@ -167,6 +167,8 @@ function parseRule(raw: unknown, index: number): PolicyRule {
     throw new PolicyError(
       `${at()}: a rule must be a mapping with name, match, permissions and max-ttl`,
     )
+  // Every problem of the rule at once (its name first, as every message names the rule).
+  const problems: string[] = []
   const name = raw.name
   if (typeof name !== 'string' || !RULE_NAME.test(name)) {
     throw new PolicyError(
@@ -175,22 +177,28 @@ function parseRule(raw: unknown, index: number): PolicyRule {
   }
   const unknown = Object.keys(raw).filter((key) => !RULE_FIELDS.has(key))
   if (unknown.length > 0) {
-    throw new PolicyError(
+    problems.push(
       `${at(unknown[0], name)}: unknown field; a rule has name, match, permissions, max-ttl, allow-sensitive-permissions and allow-any-owner`,
     )
   }
-  const match = parseMatch(raw.match, (field) => at(field, name))
+  let match: PolicyRule['match'] | undefined
+  try {
+    match = parseMatch(raw.match, (field) => at(field, name))
+  } catch (error) {
+    if (!(error instanceof PolicyError)) throw error
+    problems.push(error.message)
+  }
   const allowAnyOwner = raw['allow-any-owner']
   if (allowAnyOwner !== undefined && typeof allowAnyOwner !== 'boolean') {
-    throw new PolicyError(`${at('allow-any-owner', name)}: must be true or false`)
+    problems.push(`${at('allow-any-owner', name)}: must be true or false`)
   }
-  const wildOwner = wildOwnerPattern(match)
+  const wildOwner = match ? wildOwnerPattern(match) : undefined
   if (wildOwner && allowAnyOwner !== true) {
-    throw new PolicyError(
+    problems.push(
       `${at(`match.${wildOwner.claim}`, name)}: "${wildOwner.source}" has a glob in the owner part, so a repository of any owner (any public repository on GitHub) would get a key; name the owner, such as "octo-org/*", or set allow-any-owner: true on the rule if that is really meant`,
     )
   }
-  let permissions: Permissions
+  let permissions: Permissions | undefined
   try {
     if (typeof raw.permissions === 'string')
       permissions = parsePermissions(raw.permissions, (t) => parseYaml(t))
@@ -204,25 +212,27 @@ function parseRule(raw: unknown, index: number): PolicyRule {
       throw new PermissionsError('it is missing; give a preset, a list of categories or a mapping')
   } catch (error) {
     if (!(error instanceof PermissionsError)) throw error
-    throw new PolicyError(`${at('permissions', name)}: ${error.message}`)
+    problems.push(`${at('permissions', name)}: ${error.message}`)
   }
-  const sensitive = sensitiveCategories(permissions)
   const allowSensitive = raw['allow-sensitive-permissions']
   if (allowSensitive !== undefined && typeof allowSensitive !== 'boolean') {
-    throw new PolicyError(`${at('allow-sensitive-permissions', name)}: must be true or false`)
+    problems.push(`${at('allow-sensitive-permissions', name)}: must be true or false`)
   }
+  const sensitive = permissions ? sensitiveCategories(permissions) : []
   if (sensitive.length > 0 && allowSensitive !== true) {
-    throw new PolicyError(
+    problems.push(
       `${at('permissions', name)}: it grants ${sensitive.join(', ')}, which would let a CI key mint keys (outliving the rule's max-ttl), spend money or change the team; remove it, or set allow-sensitive-permissions: true on the rule`,
     )
   }
   const ttl = raw['max-ttl']
   const maxTtlMs = typeof ttl === 'string' ? parseDuration(ttl) : undefined
   if (maxTtlMs === undefined || maxTtlMs < 60_000 || maxTtlMs > MAX_RULE_TTL_MS) {
-    throw new PolicyError(
+    problems.push(
       `${at('max-ttl', name)}: expected a duration from 1m to ${formatDuration(MAX_RULE_TTL_MS)}, such as "2h"`,
     )
   }
+  if (problems.length > 0 || !match || !permissions || maxTtlMs === undefined)
+    throw new PolicyError(problems.join('\n'))
   return { name, match, permissions, maxTtlMs, ...(wildOwner ? { anyOwner: true } : {}) }
 }
 

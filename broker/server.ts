@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { sweepExpired, type ClientFactory } from './keys.ts'
 import { Drain } from './drain.ts'
 import {
@@ -15,7 +15,7 @@ import {
 import type { FairAdmission, Limiter } from './limits.ts'
 import { traceOf, withContext, type Logger } from './log.ts'
 import type { BrokerMetrics } from './metrics.ts'
-import type { Policy } from './policy.ts'
+import { decide, type Policy } from './policy.ts'
 import type { JobIdentity, TokenVerifier } from './token.ts'
 
 /**
@@ -37,7 +37,8 @@ import type { JobIdentity, TokenVerifier } from './token.ts'
  * fixed text; Vast's own message goes to the log only), 503 (the issuer's keys could not be read,
  * or the replica is shutting down; with Retry-After). Checks run in this order: token, limit,
  * body (POST), policy (POST and DELETE: a DELETE needs a rule that fits its token, as a mint
- * would), admission (POST); nothing is sent to Vast before all of them pass. Mints and deletes
+ * would), deletes refused as not the caller's (DELETE: a few a minute per repository, each cost a
+ * Vast list), admission (POST); nothing is sent to Vast before all of them pass. Mints and deletes
  * have separate per-repository limits, so a job's cleanup is never refused for its mints; a
  * request refused before it reached Vast gives its share of the limit back.
  */
@@ -49,6 +50,8 @@ export interface BrokerDeps {
   limiter: Limiter
   /** Deletes of a job's own key per repository (apart from mints; generous). */
   deleteLimiter: Limiter
+  /** Deletes refused as not the caller's, per repository (each cost a Vast list call). */
+  deleteMissLimiter?: Limiter
   /** This replica's mints: how many at once, in what order, and when to refuse early. */
   admission: FairAdmission
   makeClient: ClientFactory
@@ -73,6 +76,61 @@ export const REQUEST_TIMEOUT_MS = 10_000
 export const KEEP_ALIVE_TIMEOUT_MS = 620_000
 /** Connections open at once; more are dropped (Cloud Run's default concurrency is 80 a replica). */
 export const MAX_CONNECTIONS = 1000
+/**
+ * Once this many connections are open, the keep-alive connections that sit idle (they were
+ * answered and send nothing) are closed, oldest first, down to {@link IDLE_SHED_TO}: with a
+ * keep-alive of minutes, idle connections (one cheap request each) would otherwise hold the cap
+ * against every new client.
+ */
+export const IDLE_SHED_AT = Math.floor(MAX_CONNECTIONS * 0.9)
+export const IDLE_SHED_TO = Math.floor(MAX_CONNECTIONS * 0.8)
+
+/** The route of a path as logs and metrics name it: never the caller's own text. */
+export function routeOf(path: string): string {
+  if (/^\/v1\/keys\/\d{1,15}$/.test(path)) return '/v1/keys/{id}'
+  return ['/v1/keys', '/health', '/healthz', '/ready', '/metrics'].includes(path)
+    ? path
+    : '/{unknown}'
+}
+
+/**
+ * The caller's User-Agent as a log line may carry it: every run of 20 or more token-like
+ * characters (a JWT, a Vast key, any base64 or hex secret pasted there) replaced by `[redacted]`,
+ * then at most 200 characters. Product names and versions (`node`, `Mozilla/5.0 (X11; …)`) stay.
+ */
+export function userAgentOf(header: string): string {
+  return header.replace(/[\w+/=.~-]{20,}/g, '[redacted]').slice(0, 200)
+}
+
+/**
+ * Counts the server's connections and closes idle keep-alive ones (oldest first) once
+ * {@link IDLE_SHED_AT} are open; a connection is idle from the end of an answer to its next
+ * request (one that has sent nothing yet is not idle: it is a new client).
+ */
+function shedIdleConnections(server: Server): void {
+  let open = 0
+  const idle = new Set<Socket>()
+  server.on('connection', (socket: Socket) => {
+    open += 1
+    socket.once('close', () => {
+      open -= 1
+      idle.delete(socket)
+    })
+    if (open < IDLE_SHED_AT) return
+    let excess = open - IDLE_SHED_TO
+    for (const old of idle) {
+      if (excess-- <= 0) break
+      idle.delete(old)
+      old.destroy()
+    }
+  })
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    idle.delete(req.socket)
+    res.once('finish', () => {
+      if (!req.socket.destroyed) idle.add(req.socket)
+    })
+  })
+}
 
 function send(
   res: ServerResponse,
@@ -153,6 +211,7 @@ export function createBrokerServer(deps: BrokerDeps, drain: Drain = new Drain())
   server.requestTimeout = REQUEST_TIMEOUT_MS
   server.headersTimeout = HEADERS_TIMEOUT_MS
   server.maxConnections = MAX_CONNECTIONS
+  shedIdleConnections(server)
   return server
 }
 
@@ -164,25 +223,36 @@ async function handle(
   requestId: string,
 ): Promise<void> {
   const started = performance.now()
-  const path = new URL(req.url ?? '/', 'http://broker').pathname
-  const event = `${req.method ?? ''} ${path.replace(/\/\d+$/, '/{id}')}`
+  // A request target that is no path (`//`, `http://[`) is refused 400 below, not a 500.
+  let path = ''
+  try {
+    path = new URL(req.url ?? '/', 'http://broker').pathname
+  } catch {
+    path = ''
+  }
+  // The route, never the caller's path itself: a path is any text the caller sends (a token
+  // pasted into a URL by mistake, or kilobytes of it), and a log line carries none of it.
+  const route = routeOf(path)
+  const event = `${req.method ?? ''} ${route}`
   const log = withContext(deps.log, { request_id: requestId, ...traceOf(req.headers) })
   const httpRequest = (status: number) => ({
     requestMethod: req.method ?? '',
-    requestUrl: path.replace(/\/\d+$/, '/{id}'),
+    requestUrl: route,
     status,
     latency: `${((performance.now() - started) / 1000).toFixed(3)}s`,
     protocol: `HTTP/${req.httpVersion}`,
     ...(typeof req.headers['user-agent'] === 'string'
-      ? { userAgent: req.headers['user-agent'].slice(0, 200) }
+      ? { userAgent: userAgentOf(req.headers['user-agent']) }
       : {}),
   })
   if (drain.draining) res.setHeader('Connection', 'close')
   let identity: JobIdentity | undefined
   let limiter: Limiter | undefined
+  let limitKey: string | undefined
   let spent = false
   let kind: 'mint' | 'delete' | undefined
   try {
+    if (!path) throw new HttpError(400, 'the request target is not a path; send it as /v1/keys')
     if (path === '/healthz' || path === '/health') {
       if (req.method !== 'GET') throw new HttpError(405, `use GET ${path}`, { Allow: 'GET' })
       return send(res, 200, { ok: true }, requestId)
@@ -222,9 +292,15 @@ async function handle(
     if (drain.draining) throw shutdownError()
     const token = bearer(req)
     identity = await deps.verify(token)
+    // One policy for the whole request, even when a SIGHUP swaps it meanwhile.
+    const policy = deps.policy
+    // Mints are counted per repository and per rule that decides: a job of the same repository
+    // under another rule (a pull request's, say) cannot spend the mints of the main branch's.
+    const decision = id === undefined ? decide(policy, identity) : undefined
     const repository = identity.repository.toLowerCase()
+    limitKey = decision?.allowed ? `${repository} ${decision.rule.name}` : repository
     const bucket = id === undefined ? deps.limiter : deps.deleteLimiter
-    const limit = bucket.take(repository)
+    const limit = bucket.take(limitKey)
     if (!limit.allowed) {
       const seconds = Math.max(1, Math.ceil(limit.retryAfterMs / 1000))
       throw new HttpError(
@@ -241,13 +317,14 @@ async function handle(
     }
     res.on('close', onClose)
     const ctx: RequestContext = {
-      policy: deps.policy,
+      policy,
       admission: deps.admission,
       makeClient: deps.makeClient,
       log,
       ...(deps.now ? { now: deps.now } : {}),
       gone: gone.signal,
       shutdown: drain.signal,
+      ...(deps.deleteMissLimiter ? { deleteMisses: deps.deleteMissLimiter } : {}),
       spent: () => {
         spent = true
       },
@@ -266,7 +343,7 @@ async function handle(
     if (answer) send(res, answer.status, answer.body, requestId)
   } catch (error) {
     const refusal = asRefusal(error, requestId, drain.signal.aborted || drain.draining)
-    if (limiter && identity && !spent) limiter.refund(identity.repository.toLowerCase())
+    if (limiter && limitKey !== undefined && !spent) limiter.refund(limitKey)
     const fields = {
       event,
       decision: refusal.status >= 500 ? ('error' as const) : ('deny' as const),

@@ -4,7 +4,12 @@ import type { FetchLike } from '../src/core/vast/transport.ts'
 import { VastApiError } from '../src/core/vast/errors.ts'
 import { currentKeyId } from '../src/core/vast/keys.ts'
 import { ConfigError, type BrokerConfig } from './config.ts'
-import { DEFAULT_DELETE_LIMITS, FairAdmission, MemoryLimiter } from './limits.ts'
+import {
+  DEFAULT_DELETE_LIMITS,
+  DEFAULT_DELETE_MISS_LIMITS,
+  FairAdmission,
+  MemoryLimiter,
+} from './limits.ts'
 import { issuerKeys } from './jwks.ts'
 import { BrokerMetrics } from './metrics.ts'
 import type { Logger } from './log.ts'
@@ -82,15 +87,22 @@ export async function buildBroker(
       verify,
       limiter: new MemoryLimiter(config.limits),
       deleteLimiter: new MemoryLimiter(config.deleteLimits ?? DEFAULT_DELETE_LIMITS),
+      deleteMissLimiter: new MemoryLimiter(DEFAULT_DELETE_MISS_LIMITS),
       admission,
       makeClient,
       log: io.log,
       metrics,
-      readiness: () => ({
-        'policy-loaded': config.policy.rules.length > 0,
-        'issuer-keys-fetched': keys.fetched,
-        'parent-key-checked': parentChecked,
-      }),
+      readiness: () => {
+        // Nothing but a token would fetch the keys again after a failed start, and no token comes
+        // to a replica that is not ready: each probe asks once more (at most one fetch per the
+        // JWKS failure backoff), so the replica becomes ready once the issuer answers.
+        if (!keys.fetched) void keys.warm()
+        return {
+          'policy-loaded': config.policy.rules.length > 0,
+          'issuer-keys-fetched': keys.fetched,
+          'parent-key-checked': parentChecked,
+        }
+      },
       ...(io.now ? { now: io.now } : {}),
     },
     {
