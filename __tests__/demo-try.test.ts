@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { describe, expect, it } from '@jest/globals'
-import { parseTryArgs, parseTryCommand } from '../scripts/demo-try.ts'
+import { parseTryArgs, parseTryCommand, runnerInputWarnings } from '../scripts/demo-try.ts'
 
 // `npm run demo -- try ...` is how a user tries their own inputs before writing a workflow: it
 // runs dist/ main and post against the emulators and prints what the runner would show.
@@ -45,6 +45,31 @@ describe('npm run demo -- try', () => {
     expect(stdout).toMatch(/Input 'ttl': '6 hours' is not a duration/)
     expect(stdout).toContain('Requests to the Vast API by main: 0')
   }, 180_000)
+
+  it("a typo in an input name gets the runner's warning, and the step runs without it", async () => {
+    // Before: the harness threw, and try printed a stack trace.
+    const { stdout } = await run(['permision=instance-manager'])
+    expect(stdout).toMatch(
+      /\| Warning: Unexpected input\(s\) 'permision', valid inputs are \['admin-api-key', /,
+    )
+    expect(stdout).toMatch(/'permision': did you mean 'permissions'\?/)
+    expect(stdout).toMatch(/\| Error: Input 'permissions': it is required/)
+    expect(stdout).toContain('Requests to the Vast API by main: 0')
+  }, 180_000)
+
+  it('splits the given inputs as the runner does: declared names in any case, warnings for the rest', () => {
+    const declared = ['permissions', 'export-env', 'ttl']
+    expect(runnerInputWarnings({ TTL: '1h', permissions: 'misc' }, declared)).toEqual({
+      known: { TTL: '1h', permissions: 'misc' },
+      warnings: [],
+    })
+    const { known, warnings } = runnerInputWarnings({ export_env: 'true', zzz: '1' }, declared)
+    expect(known).toEqual({})
+    expect(warnings[0]).toBe(
+      "Warning: Unexpected input(s) 'export_env', 'zzz', valid inputs are ['permissions', 'export-env', 'ttl']",
+    )
+    expect(warnings[1]).toContain("'export_env': did you mean 'export-env'?")
+  })
 
   it('splits name=value at the first =, and refuses an argument without one', () => {
     expect(parseTryArgs(['permissions={"api":{"a":{}}}', 'ttl=1h'])).toEqual({

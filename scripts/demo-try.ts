@@ -13,6 +13,7 @@ import { OidcEmulator } from '../emulator/oidc.ts'
 import { VastEmulator } from '../emulator/vast.ts'
 import { demoParentPermissions } from './demo-parent.ts'
 import { formatKeyName } from '../src/core/key-name.ts'
+import { didYouMean } from '../src/core/permissions-help.ts'
 import { Secret } from '../src/core/secret.ts'
 import { createFetch } from '../src/core/vast/transport.ts'
 import { RunnerJob, type StepResult } from '../harness/runner.ts'
@@ -277,10 +278,12 @@ export async function runTry(
     // Only the modes that read them get the GitHub inputs: others would warn they are ignored.
     const usesGitHub = mode === 'rotate' || mode === 'sweep'
     if (mode === 'sweep' && account.own) seedSweep(account.own, github)
+    // A name action.yml does not declare: GitHub's runner warns and runs the step without it.
+    const { known, warnings } = runnerInputWarnings(given, Object.keys(job.definition.inputs))
     const inputs: Record<string, string> = {
       ...(broker ? {} : { 'admin-api-key': account.parentKey, 'api-url': account.url }),
       ...(usesGitHub ? { 'github-token': TOKEN, 'github-api-url': github.url } : {}),
-      ...given,
+      ...known,
     }
     if (broker) inputs['broker-url'] = broker.url
     if (filled(inputs['admin-api-key'] ?? '')) inputs['admin-api-key'] = account.parentKey
@@ -291,7 +294,7 @@ export async function runTry(
     print(`Keys on the account before: ${(await account.keys()).length}`)
     const before = account.requests()
     const main = await job.runMain({ inputs })
-    show(print, 'Main step', main)
+    show(print, 'Main step', { ...main, log: [...warnings, ...main.log] })
     const sent = account.requests()
     if (sent !== undefined) print(`\nRequests to the Vast API by main: ${sent - (before ?? 0)}`)
     const post = await job.runPost({ inputs })
@@ -304,6 +307,39 @@ export async function runTry(
     await broker?.close()
     await github.close()
     await account.close()
+  }
+}
+
+/**
+ * The inputs given split as GitHub's runner splits them: the names action.yml declares (any case),
+ * and for the others the runner's warning, `Unexpected input(s) 'x', valid inputs are ['a', ...]`
+ * (it runs the step without them), plus try's own guess at the name meant.
+ */
+export function runnerInputWarnings(
+  given: Readonly<Record<string, string>>,
+  declared: readonly string[],
+): { known: Record<string, string>; warnings: string[] } {
+  const lower = new Set(declared.map((name) => name.toLowerCase()))
+  const known: Record<string, string> = {}
+  const unexpected: string[] = []
+  for (const [name, value] of Object.entries(given)) {
+    if (lower.has(name.toLowerCase())) known[name] = value
+    else unexpected.push(name)
+  }
+  if (!unexpected.length) return { known, warnings: [] }
+  const quoted = (names: readonly string[]) => names.map((n) => `'${n}'`).join(', ')
+  const guesses = unexpected.flatMap((name) => {
+    const guess = didYouMean(name, declared)
+    return guess ? [`'${name}': did you mean '${guess}'?`] : []
+  })
+  return {
+    known,
+    warnings: [
+      `Warning: Unexpected input(s) ${quoted(unexpected)}, valid inputs are [${quoted(declared)}]`,
+      ...(guesses.length
+        ? [`(try: GitHub runs the step without them; ${guesses.join(' ')})`]
+        : ['(try: GitHub runs the step without them)']),
+    ],
   }
 }
 
