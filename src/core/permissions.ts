@@ -75,6 +75,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * instance_write`). Read in linear time: one character class, then splits at fixed characters (a
  * single regex with nested blank runs backtracks quadratically: 40,000 blanks took 750 ms).
  */
+const EMPTY_ITEM_MESSAGE =
+  'it is a list with an empty item (a comma at the start or end, or two in a row): write the names separated by commas, like instance_read, instance_write'
+
 function nameList(value: string): string[] | undefined {
   if (!/^[\w\s,-]*$/.test(value)) return undefined
   const names: string[] = []
@@ -153,6 +156,8 @@ export function parsePermissions(text: string, parseYaml?: (text: string) => unk
   if (looksLikePath(value)) throw new PermissionsError(pathMessage(value, Object.keys(PRESETS)))
   const names = nameList(value)
   if (names) return fromNames(names)
+  // Names and commas only, but an item is empty: `instance_read, instance_write,`.
+  if (/^[\w\s,-]*$/.test(value)) throw new PermissionsError(EMPTY_ITEM_MESSAGE)
   if (indentedWithTabs(value)) throw new PermissionsError(TABS_MESSAGE)
   if (bracketDepth(value, MAX_PERMISSIONS_DEPTH) > MAX_PERMISSIONS_DEPTH) {
     throw new PermissionsError(DEPTH_MESSAGE)
