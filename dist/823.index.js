@@ -276,6 +276,8 @@ async function callBroker(deps, state, method, path, token, body, attempts) {
         await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(waitMs, undefined, deps.signal ? { signal: deps.signal } : {});
     }
 }
+/** Node's codes for a host name that does not resolve (getaddrinfo). */
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN']);
 async function send(deps, url, request) {
     const remaining = deps.deadline() - Date.now();
     if (remaining <= 0)
@@ -297,7 +299,12 @@ async function send(deps, url, request) {
             throw error;
         const code = error?.code ??
             error?.cause?.code;
-        throw new BrokerError(`could not reach ${request.what} (${typeof code === 'string' ? code : (error?.name ?? 'error')})`);
+        const named = typeof code === 'string' ? code : (error?.name ?? 'error');
+        // A name that does not resolve is most often a typo in the URL: say which name.
+        const unresolved = DNS_CODES.has(named)
+            ? `: the host name ${new URL(url).hostname} did not resolve`
+            : '';
+        throw new BrokerError(`could not reach ${request.what} (${named}${unresolved})`);
     }
 }
 function parseJson(text) {
