@@ -2,7 +2,12 @@ import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { describe, expect, it } from '@jest/globals'
-import { parseTryArgs, parseTryCommand, runnerInputWarnings } from '../scripts/demo-try.ts'
+import {
+  isWorkflowToken,
+  parseTryArgs,
+  parseTryCommand,
+  runnerInputWarnings,
+} from '../scripts/demo-try.ts'
 
 // `npm run demo -- try ...` is how a user tries their own inputs before writing a workflow: it
 // runs dist/ main and post against the emulators and prints what the runner would show.
@@ -70,6 +75,24 @@ describe('npm run demo -- try', () => {
     )
     expect(warnings[1]).toContain("'export_env': did you mean 'export-env'?")
   })
+
+  it("github-token: ${{ github.token }} is the job's own token, which cannot write secrets, as on GitHub", async () => {
+    // Before: try filled in a token that writes secrets, so a rotation GitHub refuses passed here.
+    const { stdout } = await run([
+      'mode=rotate',
+      'key-name=ci-deploy',
+      'permissions=instance-manager',
+      'secret-name=VAST_DEPLOY_KEY',
+      'github-token=${{ github.token }}',
+    ])
+    expect(stdout).toMatch(/== Main step: failure/)
+    expect(stdout).toMatch(/HTTP 403 .*The workflow's own GITHUB_TOKEN can never write secrets/)
+    const after = stdout.slice(stdout.indexOf('== Keys on the account after the job'))
+    expect(after).not.toContain('ci-deploy')
+    for (const token of ['${{ github.token }}', '${{secrets.GITHUB_TOKEN}}'])
+      expect(isWorkflowToken(token)).toBe(true)
+    expect(isWorkflowToken('${{ steps.app.outputs.token }}')).toBe(false)
+  }, 180_000)
 
   it('splits name=value at the first =, and refuses an argument without one', () => {
     expect(parseTryArgs(['permissions={"api":{"a":{}}}', 'ttl=1h'])).toEqual({

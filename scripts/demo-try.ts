@@ -21,6 +21,12 @@ import { RunnerJob, type StepResult } from '../harness/runner.ts'
 const actionYml = fileURLToPath(new URL('../action.yml', import.meta.url))
 export const TRY_REPO = 'octo-org/gpu-trainer'
 const TOKEN = 'ghs_trytoken0123456789abcdef'
+/** The job's own GITHUB_TOKEN: reads workflow runs, and can never write secrets. */
+const WORKFLOW_TOKEN = 'ghs_tryworkflowtoken0123456789'
+
+/** `${{ github.token }}` or `${{ secrets.GITHUB_TOKEN }}`: the job's own token. */
+export const isWorkflowToken = (value: string) =>
+  /^\$\{\{\s*(github\.token|secrets\.GITHUB_TOKEN)\s*\}\}$/i.test(value.trim())
 
 export const TRY_HELP = `usage: npm run demo -- try [--emulator-url URL] [input=value ...]
 
@@ -33,7 +39,9 @@ input=value. What a runner or your secrets would fill in is filled in here:
   admin-api-key  \${{ secrets.VAST_ADMIN_API_KEY }} (or left out): the emulator's parent key
   api-url        left out: the Vast emulator
   github-token   \${{ ... }} (or left out in rotate and sweep mode): the GitHub emulator's token,
-                 which writes repository, environment and organisation secrets
+                 which writes repository, environment and organisation secrets; but
+                 \${{ github.token }} or \${{ secrets.GITHUB_TOKEN }} is the job's own token, as on
+                 GitHub: it reads workflow runs and can never write secrets
   broker-url     any URL: a key broker started here, with its OIDC issuer, whose policy lets
                  ${TRY_REPO} (the job's repository) have any non-sensitive permission for 6h;
                  its audience is broker-audience when given
@@ -268,6 +276,7 @@ export async function runTry(
   github.addRepository('octo-org/deployer')
   github.addRepository('octo-org/trainer')
   github.addToken(TOKEN, { secretsWrite: true, orgSecretsWrite: true, actionsRead: true })
+  github.addToken(WORKFLOW_TOKEN, { secretsWrite: false, actionsRead: true })
   const broker =
     given['broker-url'] === undefined
       ? undefined
@@ -287,7 +296,9 @@ export async function runTry(
     }
     if (broker) inputs['broker-url'] = broker.url
     if (filled(inputs['admin-api-key'] ?? '')) inputs['admin-api-key'] = account.parentKey
-    if (filled(inputs['github-token'] ?? '')) inputs['github-token'] = TOKEN
+    const githubToken = inputs['github-token'] ?? ''
+    if (filled(githubToken))
+      inputs['github-token'] = isWorkflowToken(githubToken) ? WORKFLOW_TOKEN : TOKEN
     print(`Inputs given: ${Object.keys(given).join(', ') || '(none)'}`)
     print(`The Vast account: ${account.own ? "try's own emulator" : account.url}`)
     if (broker) print(`broker-url: the key broker started here, ${broker.url}`)
