@@ -47,7 +47,7 @@ describe('npm run demo -- try', () => {
   it('shows a mistake as the runner would, with nothing sent', async () => {
     const { stdout } = await run(['permissions=instance_read', 'ttl=6 hours'])
     expect(stdout).toMatch(/== Main step: failure/)
-    expect(stdout).toMatch(/Input 'ttl': '6 hours' is not a duration/)
+    expect(stdout).toMatch(/Input 'ttl': '6 hours' is not a duration; .* \(did you mean 6h\?\)/)
     expect(stdout).toContain('Requests to the Vast API by main: 0')
   }, 180_000)
 

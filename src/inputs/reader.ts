@@ -52,7 +52,10 @@ export class Reader {
     const value = this.text(name, fallback)
     const ms = parseDuration(value)
     if (ms === undefined) {
-      this.problem(name, `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d`)
+      this.problem(
+        name,
+        `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d` + durationHint(value),
+      )
     } else if (ms < range.min || ms > range.max) {
       this.problem(
         name,
@@ -76,3 +79,24 @@ export class Reader {
 }
 
 /** Reads the inputs; throws InputError naming every bad input at once. */
+
+const UNIT_WORDS: Record<string, string> = { ms: 'ms', s: 's', m: 'm', h: 'h', d: 'd' }
+
+/**
+ * What a duration that did not parse was probably meant to be: `6 hours` -> ` (6h?)`, a bare
+ * number -> a reminder of the units; '' otherwise. The value is the input's own text.
+ */
+export function durationHint(value: string): string {
+  const spelled =
+    /^(\d+)\s*(ms|millis(?:econds?)?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i.exec(
+      value.trim(),
+    )
+  if (spelled) {
+    const word = (spelled[2] ?? '').toLowerCase()
+    const unit = word.startsWith('mil') ? 'ms' : (UNIT_WORDS[word] ?? word[0] ?? '')
+    return ` (did you mean ${spelled[1]}${unit}?)`
+  }
+  if (/^\d+$/.test(value.trim()))
+    return ` (a number needs its unit: ${value.trim()}s, ${value.trim()}m, ${value.trim()}h or ${value.trim()}d)`
+  return ''
+}
