@@ -354,6 +354,26 @@ describe('first mistakes (issue 13): named, with the fix', () => {
       'forever',
       "Input 'ttl': 'forever' is not a duration; write it like 30s, 15m, 6h or 2d",
     ],
+    [
+      'mode',
+      'Create',
+      "Input 'mode': 'Create' is not a mode; use one of: create, delete, sweep, rotate (did you mean create?)",
+    ],
+    [
+      'revoke',
+      'Never',
+      "Input 'revoke': 'Never' is not allowed; use one of: post, never (did you mean never?)",
+    ],
+    [
+      'cleanup-failure',
+      'FAIL',
+      "Input 'cleanup-failure': 'FAIL' is not allowed; use one of: warn, fail (did you mean fail?)",
+    ],
+    [
+      'cleanup-failure',
+      'error',
+      "Input 'cleanup-failure': 'error' is not allowed; use one of: warn, fail",
+    ],
   ])('%s: %j says what was meant', async (name, value, message) => {
     expect(await problems({ ...valid, [name]: value })).toEqual([message])
   })

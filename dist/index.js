@@ -566,21 +566,19 @@ function checkNetwork(saved, env) {
 
 /***/ }),
 
-/***/ 6948:
+/***/ 5359:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  LA: () => (/* binding */ PermissionsError),
-  cv: () => (/* binding */ parsePermissions),
-  FU: () => (/* binding */ permissionsJson),
-  vU: () => (/* binding */ sensitiveCategories)
-});
-
-// UNUSED EXPORTS: CATEGORIES, MAX_PERMISSIONS_DEPTH, MAX_PERMISSIONS_LENGTH, PRESETS, SENSITIVE_CATEGORIES, validatePermissions
-
-;// CONCATENATED MODULE: ./src/core/permissions-help.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ig: () => (/* binding */ indentedWithTabs),
+/* harmony export */   Ix: () => (/* binding */ booleanFormMessage),
+/* harmony export */   au: () => (/* binding */ didYouMean),
+/* harmony export */   g4: () => (/* binding */ forbiddenKeyPath),
+/* harmony export */   j8: () => (/* binding */ looksLikePath),
+/* harmony export */   nB: () => (/* binding */ pathMessage),
+/* harmony export */   vp: () => (/* binding */ TABS_MESSAGE)
+/* harmony export */ });
+/* unused harmony export FORBIDDEN_KEYS */
 /**
  * Help for the first mistakes made with the `permissions` input: near-miss names, a file path
  * given instead of the content, YAML indented with tabs, the boolean form one Vast guide shows,
@@ -715,6 +713,25 @@ function booleanFormMessage(api, categories, presets) {
     return text;
 }
 
+
+/***/ }),
+
+/***/ 5139:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  LA: () => (/* binding */ PermissionsError),
+  cv: () => (/* binding */ parsePermissions),
+  FU: () => (/* binding */ permissionsJson),
+  vU: () => (/* binding */ sensitiveCategories)
+});
+
+// UNUSED EXPORTS: CATEGORIES, MAX_PERMISSIONS_DEPTH, MAX_PERMISSIONS_LENGTH, PRESETS, SENSITIVE_CATEGORIES, validatePermissions
+
+// EXTERNAL MODULE: ./src/core/permissions-help.ts
+var permissions_help = __nccwpck_require__(5359);
 ;// CONCATENATED MODULE: ./src/core/json-problem.ts
 /**
  * Explains why a text is not valid JSON in the words of the mistakes people make when they write
@@ -887,16 +904,16 @@ function parsePermissions(text, parseYaml) {
     if (value.length > MAX_PERMISSIONS_LENGTH) {
         throw new PermissionsError(`it is ${value.length} characters long; at most ${MAX_PERMISSIONS_LENGTH} are read (Vast's whole permission shape is a few kB): pass only the categories and actions this job needs`);
     }
-    if (looksLikePath(value))
-        throw new PermissionsError(pathMessage(value, Object.keys(PRESETS)));
+    if ((0,permissions_help/* looksLikePath */.j8)(value))
+        throw new PermissionsError((0,permissions_help/* pathMessage */.nB)(value, Object.keys(PRESETS)));
     const names = nameList(value);
     if (names)
         return fromNames(names);
     // Names and commas only, but an item is empty: `instance_read, instance_write,`.
     if (/^[\w\s,-]*$/.test(value))
         throw new PermissionsError(EMPTY_ITEM_MESSAGE);
-    if (indentedWithTabs(value))
-        throw new PermissionsError(TABS_MESSAGE);
+    if ((0,permissions_help/* indentedWithTabs */.Ig)(value))
+        throw new PermissionsError(permissions_help/* TABS_MESSAGE */.vp);
     if (bracketDepth(value, MAX_PERMISSIONS_DEPTH) > MAX_PERMISSIONS_DEPTH) {
         throw new PermissionsError(DEPTH_MESSAGE);
     }
@@ -934,7 +951,7 @@ function fromNames(names) {
     const presets = Object.keys(PRESETS);
     if (names.length === 1 && !isCategory(names[0] ?? '')) {
         const name = names[0] ?? '';
-        const guess = didYouMean(name, [...presets, ...CATEGORIES]);
+        const guess = (0,permissions_help/* didYouMean */.au)(name, [...presets, ...CATEGORIES]);
         throw new PermissionsError(`'${name}' is not a preset nor a category${guess ? `; did you mean ${guess}?` : '.'} Presets: ${presets.join(', ')}; categories: ${CATEGORIES.join(', ')}`);
     }
     const unknown = names.filter((name) => !isCategory(name));
@@ -943,7 +960,7 @@ function fromNames(names) {
             if (Object.hasOwn(PRESETS, name)) {
                 return `'${name}' (a preset: use it alone, or list its categories ${PRESETS[name]?.categories.join(', ')})`;
             }
-            const guess = didYouMean(name, CATEGORIES);
+            const guess = (0,permissions_help/* didYouMean */.au)(name, CATEGORIES);
             return `'${name}'${guess ? ` (did you mean ${guess}?)` : ''}`;
         });
         throw new PermissionsError(`${unknown.length === 1 ? 'this name is not a category' : 'these names are not categories'}: ${described.join(', ')}. Categories: ${CATEGORIES.join(', ')}`);
@@ -957,7 +974,7 @@ function fromNames(names) {
 function validatePermissions(input) {
     if (deeperThan(input, MAX_PERMISSIONS_DEPTH))
         throw new PermissionsError(DEPTH_MESSAGE);
-    const forbidden = forbiddenKeyPath(input);
+    const forbidden = (0,permissions_help/* forbiddenKeyPath */.g4)(input);
     if (forbidden) {
         const key = forbidden.split('.').pop() ?? '';
         throw new PermissionsError(`the key '${key}' (at ${forbidden}) is not allowed: it is no Vast category, action or field, and JavaScript gives it a special meaning. Remove it`);
@@ -966,7 +983,7 @@ function validatePermissions(input) {
     const api = keys.length === 1 && keys[0] === 'api' ? input.api : input;
     if (!isObject(api))
         throw new PermissionsError('"api" must be a mapping of categories');
-    const booleanForm = booleanFormMessage(api, CATEGORIES, PRESETS);
+    const booleanForm = (0,permissions_help/* booleanFormMessage */.Ix)(api, CATEGORIES, PRESETS);
     if (booleanForm)
         throw new PermissionsError(booleanForm);
     const categories = Object.keys(api).sort();
@@ -975,7 +992,7 @@ function validatePermissions(input) {
     const unknown = categories.filter((category) => !isCategory(category));
     if (unknown.length > 0) {
         const described = unknown.map((name) => {
-            const guess = didYouMean(name, CATEGORIES);
+            const guess = (0,permissions_help/* didYouMean */.au)(name, CATEGORIES);
             return `'${name}'${guess ? ` (did you mean ${guess}?)` : ''}`;
         });
         throw new PermissionsError(`unknown ${unknown.length === 1 ? 'category' : 'categories'} ${described.join(', ')}; known: ${CATEGORIES.join(', ')}`);
@@ -2279,8 +2296,8 @@ var duration = __nccwpck_require__(8571);
 var secret = __nccwpck_require__(2559);
 // EXTERNAL MODULE: ./src/core/key-name.ts
 var key_name = __nccwpck_require__(1394);
-// EXTERNAL MODULE: ./src/core/permissions.ts + 2 modules
-var core_permissions = __nccwpck_require__(6948);
+// EXTERNAL MODULE: ./src/core/permissions.ts + 1 modules
+var core_permissions = __nccwpck_require__(5139);
 ;// CONCATENATED MODULE: ./src/inputs/settings.ts
 /** The typed, readonly values the inputs become: one per mode. */
 const MODES = ['create', 'delete', 'sweep', 'rotate'];
@@ -2703,7 +2720,10 @@ function readBroker(read, adminKeySet, mode) {
     return { url: 'url' in checked ? checked.url : '', audience, ttlFromRule: !read.raw('ttl') };
 }
 
+// EXTERNAL MODULE: ./src/core/permissions-help.ts
+var permissions_help = __nccwpck_require__(5359);
 ;// CONCATENATED MODULE: ./src/inputs/reader.ts
+
 
 const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
 const BOOLEAN_FALSE = ['false', 'False', 'FALSE'];
@@ -2732,7 +2752,7 @@ class Reader {
         const value = this.text(name, fallback);
         if (allowed.includes(value))
             return value;
-        this.problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}`);
+        this.problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}` + meant(value, allowed));
         return fallback;
     }
     boolean(name) {
@@ -2784,6 +2804,11 @@ function durationHint(value) {
     if (/^\d+$/.test(value.trim()))
         return ` (a number needs its unit: ${value.trim()}s, ${value.trim()}m, ${value.trim()}h or ${value.trim()}d)`;
     return '';
+}
+/** ` (did you mean x?)` when `value` is close to one of `allowed` (case, -/_, two edits); else ''. */
+function meant(value, allowed) {
+    const guess = (0,permissions_help/* didYouMean */.au)(value, allowed);
+    return guess && guess !== value ? ` (did you mean ${guess}?)` : '';
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/index.ts
@@ -2861,7 +2886,7 @@ async function parseInputs(source, options) {
     const modeValue = read.text('mode', DEFAULTS.mode);
     const mode = MODES.includes(modeValue) ? modeValue : undefined;
     if (!mode)
-        read.problem('mode', `'${modeValue}' is not a mode; use one of: ${MODES.join(', ')}`);
+        read.problem('mode', `'${modeValue}' is not a mode; use one of: ${MODES.join(', ')}` + meant(modeValue, MODES));
     const apiUrl = (0,api_url/* checkApiUrl */.Sz)(read.text('api-url', DEFAULTS.apiUrl), DEFAULTS.apiUrl);
     if ('problem' in apiUrl)
         read.problem('api-url', apiUrl.problem);

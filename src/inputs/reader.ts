@@ -1,4 +1,5 @@
 import { formatDuration, parseDuration } from '../core/duration.ts'
+import { didYouMean } from '../core/permissions-help.ts'
 import type { InputSource } from './settings.ts'
 
 const BOOLEAN_TRUE = ['true', 'True', 'TRUE']
@@ -36,7 +37,10 @@ export class Reader {
   choice<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
     const value = this.text(name, fallback)
     if ((allowed as readonly string[]).includes(value)) return value as T
-    this.problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}`)
+    this.problem(
+      name,
+      `'${value}' is not allowed; use one of: ${allowed.join(', ')}` + meant(value, allowed),
+    )
     return fallback
   }
 
@@ -99,4 +103,10 @@ export function durationHint(value: string): string {
   if (/^\d+$/.test(value.trim()))
     return ` (a number needs its unit: ${value.trim()}s, ${value.trim()}m, ${value.trim()}h or ${value.trim()}d)`
   return ''
+}
+
+/** ` (did you mean x?)` when `value` is close to one of `allowed` (case, -/_, two edits); else ''. */
+export function meant(value: string, allowed: readonly string[]): string {
+  const guess = didYouMean(value, allowed)
+  return guess && guess !== value ? ` (did you mean ${guess}?)` : ''
 }
