@@ -94,6 +94,14 @@ describe('npm run demo -- try', () => {
     expect(isWorkflowToken('${{ steps.app.outputs.token }}')).toBe(false)
   }, 180_000)
 
+  it("a broker-url the action refuses gets the action's message, not a key from try's broker", async () => {
+    // Before: try put its own broker's URL in place of any broker-url, so a typo got a key.
+    const { stdout } = await run(['broker-url=vast-broker.example.com', 'permissions=misc'])
+    expect(stdout).toMatch(/== Main step: failure/)
+    expect(stdout).toMatch(/Input 'broker-url': 'vast-broker\.example\.com' is not a URL/)
+    expect(stdout).not.toMatch(/the key broker started here|admin-api-key/)
+  }, 180_000)
+
   it('splits name=value at the first =, and refuses an argument without one', () => {
     expect(parseTryArgs(['permissions={"api":{"a":{}}}', 'ttl=1h'])).toEqual({
       permissions: '{"api":{"a":{}}}',

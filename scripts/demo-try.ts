@@ -12,6 +12,7 @@ import { GitHubEmulator } from '../emulator/github.ts'
 import { OidcEmulator } from '../emulator/oidc.ts'
 import { VastEmulator } from '../emulator/vast.ts'
 import { demoParentPermissions } from './demo-parent.ts'
+import { checkApiUrl } from '../src/core/api-url.ts'
 import { formatKeyName } from '../src/core/key-name.ts'
 import { didYouMean } from '../src/core/permissions-help.ts'
 import { Secret } from '../src/core/secret.ts'
@@ -42,7 +43,7 @@ input=value. What a runner or your secrets would fill in is filled in here:
                  which writes repository, environment and organisation secrets; but
                  \${{ github.token }} or \${{ secrets.GITHUB_TOKEN }} is the job's own token, as on
                  GitHub: it reads workflow runs and can never write secrets
-  broker-url     any URL: a key broker started here, with its OIDC issuer, whose policy lets
+  broker-url     any https URL: a key broker started here, with its OIDC issuer, whose policy lets
                  ${TRY_REPO} (the job's repository) have any non-sensitive permission for 6h;
                  its audience is broker-audience when given
 Any other \${{ ... }} must be given as the value it would have (key-id=12, say).
@@ -277,8 +278,11 @@ export async function runTry(
   github.addRepository('octo-org/trainer')
   github.addToken(TOKEN, { secretsWrite: true, orgSecretsWrite: true, actionsRead: true })
   github.addToken(WORKFLOW_TOKEN, { secretsWrite: false, actionsRead: true })
+  // A broker-url the action would refuse (no scheme, plain http to another host) is passed as
+  // given, so that try shows the action's message rather than a key from try's own broker.
+  const brokerUrl = given['broker-url']
   const broker =
-    given['broker-url'] === undefined
+    brokerUrl === undefined || 'problem' in checkApiUrl(brokerUrl, '')
       ? undefined
       : await startBroker(account, given['broker-audience'])
   const job = new RunnerJob({ actionYml, env: { GITHUB_REPOSITORY: TRY_REPO, ...broker?.env } })
@@ -290,7 +294,9 @@ export async function runTry(
     // A name action.yml does not declare: GitHub's runner warns and runs the step without it.
     const { known, warnings } = runnerInputWarnings(given, Object.keys(job.definition.inputs))
     const inputs: Record<string, string> = {
-      ...(broker ? {} : { 'admin-api-key': account.parentKey, 'api-url': account.url }),
+      ...(brokerUrl !== undefined
+        ? {}
+        : { 'admin-api-key': account.parentKey, 'api-url': account.url }),
       ...(usesGitHub ? { 'github-token': TOKEN, 'github-api-url': github.url } : {}),
       ...known,
     }
