@@ -2,7 +2,12 @@ import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { describe, expect, it } from '@jest/globals'
-import { parseTryArgs, parseTryCommand } from '../scripts/demo-try.ts'
+import {
+  isWorkflowToken,
+  parseTryArgs,
+  parseTryCommand,
+  runnerInputWarnings,
+} from '../scripts/demo-try.ts'
 
 // `npm run demo -- try ...` is how a user tries their own inputs before writing a workflow: it
 // runs dist/ main and post against the emulators and prints what the runner would show.
@@ -42,8 +47,59 @@ describe('npm run demo -- try', () => {
   it('shows a mistake as the runner would, with nothing sent', async () => {
     const { stdout } = await run(['permissions=instance_read', 'ttl=6 hours'])
     expect(stdout).toMatch(/== Main step: failure/)
-    expect(stdout).toMatch(/Input 'ttl': '6 hours' is not a duration/)
+    expect(stdout).toMatch(/Input 'ttl': '6 hours' is not a duration; .* \(did you mean 6h\?\)/)
     expect(stdout).toContain('Requests to the Vast API by main: 0')
+  }, 180_000)
+
+  it("a typo in an input name gets the runner's warning, and the step runs without it", async () => {
+    // Before: the harness threw, and try printed a stack trace.
+    const { stdout } = await run(['permision=instance-manager'])
+    expect(stdout).toMatch(
+      /\| Warning: Unexpected input\(s\) 'permision', valid inputs are \['admin-api-key', /,
+    )
+    expect(stdout).toMatch(/'permision': did you mean 'permissions'\?/)
+    expect(stdout).toMatch(/\| Error: Input 'permissions': it is required/)
+    expect(stdout).toContain('Requests to the Vast API by main: 0')
+  }, 180_000)
+
+  it('splits the given inputs as the runner does: declared names in any case, warnings for the rest', () => {
+    const declared = ['permissions', 'export-env', 'ttl']
+    expect(runnerInputWarnings({ TTL: '1h', permissions: 'misc' }, declared)).toEqual({
+      known: { TTL: '1h', permissions: 'misc' },
+      warnings: [],
+    })
+    const { known, warnings } = runnerInputWarnings({ export_env: 'true', zzz: '1' }, declared)
+    expect(known).toEqual({})
+    expect(warnings[0]).toBe(
+      "Warning: Unexpected input(s) 'export_env', 'zzz', valid inputs are ['permissions', 'export-env', 'ttl']",
+    )
+    expect(warnings[1]).toContain("'export_env': did you mean 'export-env'?")
+  })
+
+  it("github-token: ${{ github.token }} is the job's own token, which cannot write secrets, as on GitHub", async () => {
+    // Before: try filled in a token that writes secrets, so a rotation GitHub refuses passed here.
+    const { stdout } = await run([
+      'mode=rotate',
+      'key-name=ci-deploy',
+      'permissions=instance-manager',
+      'secret-name=VAST_DEPLOY_KEY',
+      'github-token=${{ github.token }}',
+    ])
+    expect(stdout).toMatch(/== Main step: failure/)
+    expect(stdout).toMatch(/HTTP 403 .*The workflow's own GITHUB_TOKEN can never write secrets/)
+    const after = stdout.slice(stdout.indexOf('== Keys on the account after the job'))
+    expect(after).not.toContain('ci-deploy')
+    for (const token of ['${{ github.token }}', '${{secrets.GITHUB_TOKEN}}'])
+      expect(isWorkflowToken(token)).toBe(true)
+    expect(isWorkflowToken('${{ steps.app.outputs.token }}')).toBe(false)
+  }, 180_000)
+
+  it("a broker-url the action refuses gets the action's message, not a key from try's broker", async () => {
+    // Before: try put its own broker's URL in place of any broker-url, so a typo got a key.
+    const { stdout } = await run(['broker-url=vast-broker.example.com', 'permissions=misc'])
+    expect(stdout).toMatch(/== Main step: failure/)
+    expect(stdout).toMatch(/Input 'broker-url': 'vast-broker\.example\.com' is not a URL/)
+    expect(stdout).not.toMatch(/the key broker started here|admin-api-key/)
   }, 180_000)
 
   it('splits name=value at the first =, and refuses an argument without one', () => {

@@ -136,6 +136,21 @@ describe('create mode with broker-url, end to end through dist/', () => {
     expect(managed(w)).toEqual([])
   })
 
+  it('a broker-url whose host does not resolve names that host (a typo in the URL)', async () => {
+    world = await startWorld()
+    const w = world
+    const job = newJob(w)
+    // .invalid never resolves (RFC 6761).
+    const main = await job.runMain({
+      inputs: brokerInputs(w, { 'broker-url': 'https://vast-broker.invalid', 'max-attempts': '1' }),
+    })
+    expect(main.conclusion).toBe('failure')
+    expect(shown(main)).toMatch(
+      /could not reach the key broker \((ENOTFOUND|EAI_AGAIN): the host name vast-broker\.invalid did not resolve\)/,
+    )
+    expect(managed(w)).toEqual([])
+  })
+
   it('broker-url together with admin-api-key is refused, naming both, before any request', async () => {
     world = await startWorld()
     const w = world

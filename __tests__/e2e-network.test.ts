@@ -170,6 +170,8 @@ describe('loopback is never proxied', () => {
     const main = await w.s.job.runMain({ inputs: w.s.inputs({ 'max-attempts': '1' }) })
     expect(main.conclusion).toBe('failure')
     expect(shown(main)).toMatch(/Create API key failed: network error (ENOTFOUND|EAI_AGAIN)/)
+    // The message names the host that did not resolve (a typo in api-url is the usual cause).
+    expect(shown(main)).toContain(`: the host name ${PROXIED_HOST} did not resolve; check api-url`)
     expect(w.proxy.requests).toEqual([])
   })
 })

@@ -333,6 +333,51 @@ describe('first mistakes (issue 13): named, with the fix', () => {
     ])
   })
 
+  it.each([
+    [
+      'ttl',
+      '6 hours',
+      "Input 'ttl': '6 hours' is not a duration; write it like 30s, 15m, 6h or 2d (did you mean 6h?)",
+    ],
+    [
+      'ttl',
+      '30 mins',
+      "Input 'ttl': '30 mins' is not a duration; write it like 30s, 15m, 6h or 2d (did you mean 30m?)",
+    ],
+    [
+      'request-timeout',
+      '60',
+      "Input 'request-timeout': '60' is not a duration; write it like 30s, 15m, 6h or 2d (a number needs its unit: 60s, 60m, 60h or 60d)",
+    ],
+    [
+      'ttl',
+      'forever',
+      "Input 'ttl': 'forever' is not a duration; write it like 30s, 15m, 6h or 2d",
+    ],
+    [
+      'mode',
+      'Create',
+      "Input 'mode': 'Create' is not a mode; use one of: create, delete, sweep, rotate (did you mean create?)",
+    ],
+    [
+      'revoke',
+      'Never',
+      "Input 'revoke': 'Never' is not allowed; use one of: post, never (did you mean never?)",
+    ],
+    [
+      'cleanup-failure',
+      'FAIL',
+      "Input 'cleanup-failure': 'FAIL' is not allowed; use one of: warn, fail (did you mean fail?)",
+    ],
+    [
+      'cleanup-failure',
+      'error',
+      "Input 'cleanup-failure': 'error' is not allowed; use one of: warn, fail",
+    ],
+  ])('%s: %j says what was meant', async (name, value, message) => {
+    expect(await problems({ ...valid, [name]: value })).toEqual([message])
+  })
+
   it('keeps a path prefix before /api/v0', async () => {
     const { settings } = await parse({ ...valid, 'api-url': 'https://proxy.example/vast/api/v0' })
     expect(settings.apiUrl).toBe('https://proxy.example/vast')

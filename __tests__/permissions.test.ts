@@ -100,6 +100,19 @@ describe('first mistakes with permissions (each names what would be right)', () 
     ['.github/vast/permissions', /looks like a file path/],
     // YAML indented with tabs
     ['api:\n\tinstance_read: {}', /indent with spaces/],
+    // a list with an empty item: said so, not "expected a preset"
+    [
+      'instance_read, instance_write,',
+      /a list with an empty item.*like instance_read, instance_write/,
+    ],
+    [',instance_read', /a list with an empty item/],
+    // a JSON array or a YAML sequence of the right names: the form is wrong, the names are kept
+    [
+      '["instance_read", "misc"]',
+      /a list in brackets or a YAML sequence; .*: instance_read, misc$/,
+    ],
+    ['- instance_read\n- instance_write', /a list in brackets .*: instance_read, instance_write$/],
+    ['instance_read,, instance_write', /a list with an empty item/],
     // the boolean form, with an example built from what it asks for
     [
       '{"manage_instances": true, "read_billing": false}',

@@ -310,7 +310,7 @@ function removeExportedConfig(runner) {
 /* harmony export */ });
 /* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4660);
 /* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1394);
-/* harmony import */ var _core_permissions_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6948);
+/* harmony import */ var _core_permissions_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5139);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8855);
 /* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
 /* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5450);

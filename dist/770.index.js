@@ -613,8 +613,8 @@ function rawGithubMessage(error) {
 
 // EXTERNAL MODULE: ./src/core/key-name.ts
 var key_name = __webpack_require__(1394);
-// EXTERNAL MODULE: ./src/core/permissions.ts + 2 modules
-var permissions = __webpack_require__(6948);
+// EXTERNAL MODULE: ./src/core/permissions.ts + 1 modules
+var permissions = __webpack_require__(5139);
 // EXTERNAL MODULE: ./src/summary.ts
 var summary = __webpack_require__(8855);
 // EXTERNAL MODULE: ./src/core/vast/errors.ts

@@ -322,6 +322,8 @@ async function callBroker(deps, state, method, path, token, body, attempts) {
         await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(waitMs, undefined, deps.signal ? { signal: deps.signal } : {});
     }
 }
+/** Node's codes for a host name that does not resolve (getaddrinfo). */
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN']);
 async function send(deps, url, request) {
     const remaining = deps.deadline() - Date.now();
     if (remaining <= 0)
@@ -343,7 +345,12 @@ async function send(deps, url, request) {
             throw error;
         const code = error?.code ??
             error?.cause?.code;
-        throw new BrokerError(`could not reach ${request.what} (${typeof code === 'string' ? code : (error?.name ?? 'error')})`);
+        const named = typeof code === 'string' ? code : (error?.name ?? 'error');
+        // A name that does not resolve is most often a typo in the URL: say which name.
+        const unresolved = DNS_CODES.has(named)
+            ? `: the host name ${new URL(url).hostname} did not resolve`
+            : '';
+        throw new BrokerError(`could not reach ${request.what} (${named}${unresolved})`);
     }
 }
 function parseJson(text) {
@@ -660,7 +667,7 @@ function removeExportedConfig(runner) {
 /* harmony export */ });
 /* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4660);
 /* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1394);
-/* harmony import */ var _core_permissions_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6948);
+/* harmony import */ var _core_permissions_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5139);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8855);
 /* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
 /* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5450);

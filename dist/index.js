@@ -566,21 +566,19 @@ function checkNetwork(saved, env) {
 
 /***/ }),
 
-/***/ 6948:
+/***/ 5359:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  LA: () => (/* binding */ PermissionsError),
-  cv: () => (/* binding */ parsePermissions),
-  FU: () => (/* binding */ permissionsJson),
-  vU: () => (/* binding */ sensitiveCategories)
-});
-
-// UNUSED EXPORTS: CATEGORIES, MAX_PERMISSIONS_DEPTH, MAX_PERMISSIONS_LENGTH, PRESETS, SENSITIVE_CATEGORIES, validatePermissions
-
-;// CONCATENATED MODULE: ./src/core/permissions-help.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ig: () => (/* binding */ indentedWithTabs),
+/* harmony export */   Ix: () => (/* binding */ booleanFormMessage),
+/* harmony export */   au: () => (/* binding */ didYouMean),
+/* harmony export */   g4: () => (/* binding */ forbiddenKeyPath),
+/* harmony export */   j8: () => (/* binding */ looksLikePath),
+/* harmony export */   nB: () => (/* binding */ pathMessage),
+/* harmony export */   vp: () => (/* binding */ TABS_MESSAGE)
+/* harmony export */ });
+/* unused harmony export FORBIDDEN_KEYS */
 /**
  * Help for the first mistakes made with the `permissions` input: near-miss names, a file path
  * given instead of the content, YAML indented with tabs, the boolean form one Vast guide shows,
@@ -715,6 +713,25 @@ function booleanFormMessage(api, categories, presets) {
     return text;
 }
 
+
+/***/ }),
+
+/***/ 5139:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  LA: () => (/* binding */ PermissionsError),
+  cv: () => (/* binding */ parsePermissions),
+  FU: () => (/* binding */ permissionsJson),
+  vU: () => (/* binding */ sensitiveCategories)
+});
+
+// UNUSED EXPORTS: CATEGORIES, MAX_PERMISSIONS_DEPTH, MAX_PERMISSIONS_LENGTH, PRESETS, SENSITIVE_CATEGORIES, validatePermissions
+
+// EXTERNAL MODULE: ./src/core/permissions-help.ts
+var permissions_help = __nccwpck_require__(5359);
 ;// CONCATENATED MODULE: ./src/core/json-problem.ts
 /**
  * Explains why a text is not valid JSON in the words of the mistakes people make when they write
@@ -809,6 +826,27 @@ function isObject(value) {
  * instance_write`). Read in linear time: one character class, then splits at fixed characters (a
  * single regex with nested blank runs backtracks quadratically: 40,000 blanks took 750 ms).
  */
+/**
+ * The names of a list written as a JSON array (`["instance_read"]`) or a YAML sequence
+ * (`- instance_read` lines), which `permissions` does not read; undefined for anything else.
+ */
+function bracketedNames(value) {
+    if (value.startsWith('[')) {
+        try {
+            const parsed = JSON.parse(value);
+            if (Array.isArray(parsed) && parsed.length && parsed.every((n) => typeof n === 'string'))
+                return parsed;
+        }
+        catch {
+            return undefined;
+        }
+        return undefined;
+    }
+    const lines = value.split('\n').filter((line) => line.trim());
+    const items = lines.map((line) => /^\s*-\s+([\w-]+)\s*$/.exec(line)?.[1]);
+    return items.every((item) => item !== undefined) ? items : undefined;
+}
+const EMPTY_ITEM_MESSAGE = 'it is a list with an empty item (a comma at the start or end, or two in a row): write the names separated by commas, like instance_read, instance_write';
 function nameList(value) {
     if (!/^[\w\s,-]*$/.test(value))
         return undefined;
@@ -886,13 +924,20 @@ function parsePermissions(text, parseYaml) {
     if (value.length > MAX_PERMISSIONS_LENGTH) {
         throw new PermissionsError(`it is ${value.length} characters long; at most ${MAX_PERMISSIONS_LENGTH} are read (Vast's whole permission shape is a few kB): pass only the categories and actions this job needs`);
     }
-    if (looksLikePath(value))
-        throw new PermissionsError(pathMessage(value, Object.keys(PRESETS)));
+    if ((0,permissions_help/* looksLikePath */.j8)(value))
+        throw new PermissionsError((0,permissions_help/* pathMessage */.nB)(value, Object.keys(PRESETS)));
+    const listed = bracketedNames(value);
+    if (listed) {
+        throw new PermissionsError(`it is a list in brackets or a YAML sequence; write the names separated by commas, without brackets, quotes or dashes: ${listed.join(', ')}`);
+    }
     const names = nameList(value);
     if (names)
         return fromNames(names);
-    if (indentedWithTabs(value))
-        throw new PermissionsError(TABS_MESSAGE);
+    // Names and commas only, but an item is empty: `instance_read, instance_write,`.
+    if (/^[\w\s,-]*$/.test(value))
+        throw new PermissionsError(EMPTY_ITEM_MESSAGE);
+    if ((0,permissions_help/* indentedWithTabs */.Ig)(value))
+        throw new PermissionsError(permissions_help/* TABS_MESSAGE */.vp);
     if (bracketDepth(value, MAX_PERMISSIONS_DEPTH) > MAX_PERMISSIONS_DEPTH) {
         throw new PermissionsError(DEPTH_MESSAGE);
     }
@@ -930,7 +975,7 @@ function fromNames(names) {
     const presets = Object.keys(PRESETS);
     if (names.length === 1 && !isCategory(names[0] ?? '')) {
         const name = names[0] ?? '';
-        const guess = didYouMean(name, [...presets, ...CATEGORIES]);
+        const guess = (0,permissions_help/* didYouMean */.au)(name, [...presets, ...CATEGORIES]);
         throw new PermissionsError(`'${name}' is not a preset nor a category${guess ? `; did you mean ${guess}?` : '.'} Presets: ${presets.join(', ')}; categories: ${CATEGORIES.join(', ')}`);
     }
     const unknown = names.filter((name) => !isCategory(name));
@@ -939,7 +984,7 @@ function fromNames(names) {
             if (Object.hasOwn(PRESETS, name)) {
                 return `'${name}' (a preset: use it alone, or list its categories ${PRESETS[name]?.categories.join(', ')})`;
             }
-            const guess = didYouMean(name, CATEGORIES);
+            const guess = (0,permissions_help/* didYouMean */.au)(name, CATEGORIES);
             return `'${name}'${guess ? ` (did you mean ${guess}?)` : ''}`;
         });
         throw new PermissionsError(`${unknown.length === 1 ? 'this name is not a category' : 'these names are not categories'}: ${described.join(', ')}. Categories: ${CATEGORIES.join(', ')}`);
@@ -953,7 +998,7 @@ function fromNames(names) {
 function validatePermissions(input) {
     if (deeperThan(input, MAX_PERMISSIONS_DEPTH))
         throw new PermissionsError(DEPTH_MESSAGE);
-    const forbidden = forbiddenKeyPath(input);
+    const forbidden = (0,permissions_help/* forbiddenKeyPath */.g4)(input);
     if (forbidden) {
         const key = forbidden.split('.').pop() ?? '';
         throw new PermissionsError(`the key '${key}' (at ${forbidden}) is not allowed: it is no Vast category, action or field, and JavaScript gives it a special meaning. Remove it`);
@@ -962,7 +1007,7 @@ function validatePermissions(input) {
     const api = keys.length === 1 && keys[0] === 'api' ? input.api : input;
     if (!isObject(api))
         throw new PermissionsError('"api" must be a mapping of categories');
-    const booleanForm = booleanFormMessage(api, CATEGORIES, PRESETS);
+    const booleanForm = (0,permissions_help/* booleanFormMessage */.Ix)(api, CATEGORIES, PRESETS);
     if (booleanForm)
         throw new PermissionsError(booleanForm);
     const categories = Object.keys(api).sort();
@@ -971,7 +1016,7 @@ function validatePermissions(input) {
     const unknown = categories.filter((category) => !isCategory(category));
     if (unknown.length > 0) {
         const described = unknown.map((name) => {
-            const guess = didYouMean(name, CATEGORIES);
+            const guess = (0,permissions_help/* didYouMean */.au)(name, CATEGORIES);
             return `'${name}'${guess ? ` (did you mean ${guess}?)` : ''}`;
         });
         throw new PermissionsError(`unknown ${unknown.length === 1 ? 'category' : 'categories'} ${described.join(', ')}; known: ${CATEGORIES.join(', ')}`);
@@ -2275,8 +2320,8 @@ var duration = __nccwpck_require__(8571);
 var secret = __nccwpck_require__(2559);
 // EXTERNAL MODULE: ./src/core/key-name.ts
 var key_name = __nccwpck_require__(1394);
-// EXTERNAL MODULE: ./src/core/permissions.ts + 2 modules
-var core_permissions = __nccwpck_require__(6948);
+// EXTERNAL MODULE: ./src/core/permissions.ts + 1 modules
+var core_permissions = __nccwpck_require__(5139);
 ;// CONCATENATED MODULE: ./src/inputs/settings.ts
 /** The typed, readonly values the inputs become: one per mode. */
 const MODES = ['create', 'delete', 'sweep', 'rotate'];
@@ -2701,7 +2746,10 @@ function readBroker(read, adminKeySet, mode) {
     return { url: 'url' in checked ? checked.url : '', audience, ttlFromRule: !read.raw('ttl') };
 }
 
+// EXTERNAL MODULE: ./src/core/permissions-help.ts
+var permissions_help = __nccwpck_require__(5359);
 ;// CONCATENATED MODULE: ./src/inputs/reader.ts
+
 
 const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
 const BOOLEAN_FALSE = ['false', 'False', 'FALSE'];
@@ -2730,7 +2778,7 @@ class Reader {
         const value = this.text(name, fallback);
         if (allowed.includes(value))
             return value;
-        this.problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}`);
+        this.problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}` + meant(value, allowed));
         return fallback;
     }
     boolean(name) {
@@ -2746,7 +2794,7 @@ class Reader {
         const value = this.text(name, fallback);
         const ms = (0,duration/* parseDuration */.E)(value);
         if (ms === undefined) {
-            this.problem(name, `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d`);
+            this.problem(name, `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d` + durationHint(value));
         }
         else if (ms < range.min || ms > range.max) {
             this.problem(name, `'${value}' is out of range; use from ${(0,duration/* formatDuration */.a)(range.min)} to ${(0,duration/* formatDuration */.a)(range.max)}`);
@@ -2767,6 +2815,27 @@ class Reader {
     }
 }
 /** Reads the inputs; throws InputError naming every bad input at once. */
+const UNIT_WORDS = { ms: 'ms', s: 's', m: 'm', h: 'h', d: 'd' };
+/**
+ * What a duration that did not parse was probably meant to be: `6 hours` -> ` (6h?)`, a bare
+ * number -> a reminder of the units; '' otherwise. The value is the input's own text.
+ */
+function durationHint(value) {
+    const spelled = /^(\d+)\s*(ms|millis(?:econds?)?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i.exec(value.trim());
+    if (spelled) {
+        const word = (spelled[2] ?? '').toLowerCase();
+        const unit = word.startsWith('mil') ? 'ms' : (UNIT_WORDS[word] ?? word[0] ?? '');
+        return ` (did you mean ${spelled[1]}${unit}?)`;
+    }
+    if (/^\d+$/.test(value.trim()))
+        return ` (a number needs its unit: ${value.trim()}s, ${value.trim()}m, ${value.trim()}h or ${value.trim()}d)`;
+    return '';
+}
+/** ` (did you mean x?)` when `value` is close to one of `allowed` (case, -/_, two edits); else ''. */
+function meant(value, allowed) {
+    const guess = (0,permissions_help/* didYouMean */.au)(value, allowed);
+    return guess && guess !== value ? ` (did you mean ${guess}?)` : '';
+}
 
 ;// CONCATENATED MODULE: ./src/inputs/index.ts
 
@@ -2843,7 +2912,7 @@ async function parseInputs(source, options) {
     const modeValue = read.text('mode', DEFAULTS.mode);
     const mode = MODES.includes(modeValue) ? modeValue : undefined;
     if (!mode)
-        read.problem('mode', `'${modeValue}' is not a mode; use one of: ${MODES.join(', ')}`);
+        read.problem('mode', `'${modeValue}' is not a mode; use one of: ${MODES.join(', ')}` + meant(modeValue, MODES));
     const apiUrl = (0,api_url/* checkApiUrl */.Sz)(read.text('api-url', DEFAULTS.apiUrl), DEFAULTS.apiUrl);
     if ('problem' in apiUrl)
         read.problem('api-url', apiUrl.problem);
@@ -3047,6 +3116,8 @@ function routeOf(method, path) {
 }
 const CERTIFICATE_CODES = /^(ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_[A-Z_]+)$/;
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+/** Node's codes for a host name that does not resolve (getaddrinfo): the message names the host. */
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN']);
 /** A wait this long (ms) after a 429 is worth a line in the step's log. */
 const LONG_WAIT_MS = 10_000;
 const realSleep = (ms, signal) => (0,promises_.setTimeout)(ms, undefined, signal ? { signal } : undefined);
@@ -3264,7 +3335,9 @@ class VastClient {
                     ? `the proxy refused the request: ${message}`
                     : untrusted
                         ? `network error ${code}: the server's TLS certificate is not trusted; check the URL, or give Node a private CA with NODE_EXTRA_CA_CERTS`
-                        : `network error ${code}${(code.startsWith('UND_ERR') || ANSWER_CODES.has(code)) && message ? ` (${message})` : ''}`,
+                        : DNS_CODES.has(code)
+                            ? `network error ${code}: the host name ${new URL(url).hostname} did not resolve; check api-url`
+                            : `network error ${code}${(code.startsWith('UND_ERR') || ANSWER_CODES.has(code)) && message ? ` (${message})` : ''}`,
             });
         }
         finally {

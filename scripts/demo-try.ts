@@ -12,7 +12,9 @@ import { GitHubEmulator } from '../emulator/github.ts'
 import { OidcEmulator } from '../emulator/oidc.ts'
 import { VastEmulator } from '../emulator/vast.ts'
 import { demoParentPermissions } from './demo-parent.ts'
+import { checkApiUrl } from '../src/core/api-url.ts'
 import { formatKeyName } from '../src/core/key-name.ts'
+import { didYouMean } from '../src/core/permissions-help.ts'
 import { Secret } from '../src/core/secret.ts'
 import { createFetch } from '../src/core/vast/transport.ts'
 import { RunnerJob, type StepResult } from '../harness/runner.ts'
@@ -20,6 +22,12 @@ import { RunnerJob, type StepResult } from '../harness/runner.ts'
 const actionYml = fileURLToPath(new URL('../action.yml', import.meta.url))
 export const TRY_REPO = 'octo-org/gpu-trainer'
 const TOKEN = 'ghs_trytoken0123456789abcdef'
+/** The job's own GITHUB_TOKEN: reads workflow runs, and can never write secrets. */
+const WORKFLOW_TOKEN = 'ghs_tryworkflowtoken0123456789'
+
+/** `${{ github.token }}` or `${{ secrets.GITHUB_TOKEN }}`: the job's own token. */
+export const isWorkflowToken = (value: string) =>
+  /^\$\{\{\s*(github\.token|secrets\.GITHUB_TOKEN)\s*\}\}$/i.test(value.trim())
 
 export const TRY_HELP = `usage: npm run demo -- try [--emulator-url URL] [input=value ...]
 
@@ -32,8 +40,10 @@ input=value. What a runner or your secrets would fill in is filled in here:
   admin-api-key  \${{ secrets.VAST_ADMIN_API_KEY }} (or left out): the emulator's parent key
   api-url        left out: the Vast emulator
   github-token   \${{ ... }} (or left out in rotate and sweep mode): the GitHub emulator's token,
-                 which writes repository, environment and organisation secrets
-  broker-url     any URL: a key broker started here, with its OIDC issuer, whose policy lets
+                 which writes repository, environment and organisation secrets; but
+                 \${{ github.token }} or \${{ secrets.GITHUB_TOKEN }} is the job's own token, as on
+                 GitHub: it reads workflow runs and can never write secrets
+  broker-url     any https URL: a key broker started here, with its OIDC issuer, whose policy lets
                  ${TRY_REPO} (the job's repository) have any non-sensitive permission for 6h;
                  its audience is broker-audience when given
 Any other \${{ ... }} must be given as the value it would have (key-id=12, say).
@@ -267,8 +277,12 @@ export async function runTry(
   github.addRepository('octo-org/deployer')
   github.addRepository('octo-org/trainer')
   github.addToken(TOKEN, { secretsWrite: true, orgSecretsWrite: true, actionsRead: true })
+  github.addToken(WORKFLOW_TOKEN, { secretsWrite: false, actionsRead: true })
+  // A broker-url the action would refuse (no scheme, plain http to another host) is passed as
+  // given, so that try shows the action's message rather than a key from try's own broker.
+  const brokerUrl = given['broker-url']
   const broker =
-    given['broker-url'] === undefined
+    brokerUrl === undefined || 'problem' in checkApiUrl(brokerUrl, '')
       ? undefined
       : await startBroker(account, given['broker-audience'])
   const job = new RunnerJob({ actionYml, env: { GITHUB_REPOSITORY: TRY_REPO, ...broker?.env } })
@@ -277,21 +291,27 @@ export async function runTry(
     // Only the modes that read them get the GitHub inputs: others would warn they are ignored.
     const usesGitHub = mode === 'rotate' || mode === 'sweep'
     if (mode === 'sweep' && account.own) seedSweep(account.own, github)
+    // A name action.yml does not declare: GitHub's runner warns and runs the step without it.
+    const { known, warnings } = runnerInputWarnings(given, Object.keys(job.definition.inputs))
     const inputs: Record<string, string> = {
-      ...(broker ? {} : { 'admin-api-key': account.parentKey, 'api-url': account.url }),
+      ...(brokerUrl !== undefined
+        ? {}
+        : { 'admin-api-key': account.parentKey, 'api-url': account.url }),
       ...(usesGitHub ? { 'github-token': TOKEN, 'github-api-url': github.url } : {}),
-      ...given,
+      ...known,
     }
     if (broker) inputs['broker-url'] = broker.url
     if (filled(inputs['admin-api-key'] ?? '')) inputs['admin-api-key'] = account.parentKey
-    if (filled(inputs['github-token'] ?? '')) inputs['github-token'] = TOKEN
+    const githubToken = inputs['github-token'] ?? ''
+    if (filled(githubToken))
+      inputs['github-token'] = isWorkflowToken(githubToken) ? WORKFLOW_TOKEN : TOKEN
     print(`Inputs given: ${Object.keys(given).join(', ') || '(none)'}`)
     print(`The Vast account: ${account.own ? "try's own emulator" : account.url}`)
     if (broker) print(`broker-url: the key broker started here, ${broker.url}`)
     print(`Keys on the account before: ${(await account.keys()).length}`)
     const before = account.requests()
     const main = await job.runMain({ inputs })
-    show(print, 'Main step', main)
+    show(print, 'Main step', { ...main, log: [...warnings, ...main.log] })
     const sent = account.requests()
     if (sent !== undefined) print(`\nRequests to the Vast API by main: ${sent - (before ?? 0)}`)
     const post = await job.runPost({ inputs })
@@ -304,6 +324,39 @@ export async function runTry(
     await broker?.close()
     await github.close()
     await account.close()
+  }
+}
+
+/**
+ * The inputs given split as GitHub's runner splits them: the names action.yml declares (any case),
+ * and for the others the runner's warning, `Unexpected input(s) 'x', valid inputs are ['a', ...]`
+ * (it runs the step without them), plus try's own guess at the name meant.
+ */
+export function runnerInputWarnings(
+  given: Readonly<Record<string, string>>,
+  declared: readonly string[],
+): { known: Record<string, string>; warnings: string[] } {
+  const lower = new Set(declared.map((name) => name.toLowerCase()))
+  const known: Record<string, string> = {}
+  const unexpected: string[] = []
+  for (const [name, value] of Object.entries(given)) {
+    if (lower.has(name.toLowerCase())) known[name] = value
+    else unexpected.push(name)
+  }
+  if (!unexpected.length) return { known, warnings: [] }
+  const quoted = (names: readonly string[]) => names.map((n) => `'${n}'`).join(', ')
+  const guesses = unexpected.flatMap((name) => {
+    const guess = didYouMean(name, declared)
+    return guess ? [`'${name}': did you mean '${guess}'?`] : []
+  })
+  return {
+    known,
+    warnings: [
+      `Warning: Unexpected input(s) ${quoted(unexpected)}, valid inputs are [${quoted(declared)}]`,
+      ...(guesses.length
+        ? [`(try: GitHub runs the step without them; ${guesses.join(' ')})`]
+        : ['(try: GitHub runs the step without them)']),
+    ],
   }
 }
 

@@ -75,6 +75,29 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * instance_write`). Read in linear time: one character class, then splits at fixed characters (a
  * single regex with nested blank runs backtracks quadratically: 40,000 blanks took 750 ms).
  */
+/**
+ * The names of a list written as a JSON array (`["instance_read"]`) or a YAML sequence
+ * (`- instance_read` lines), which `permissions` does not read; undefined for anything else.
+ */
+function bracketedNames(value: string): string[] | undefined {
+  if (value.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(value)
+      if (Array.isArray(parsed) && parsed.length && parsed.every((n) => typeof n === 'string'))
+        return parsed
+    } catch {
+      return undefined
+    }
+    return undefined
+  }
+  const lines = value.split('\n').filter((line) => line.trim())
+  const items = lines.map((line) => /^\s*-\s+([\w-]+)\s*$/.exec(line)?.[1])
+  return items.every((item) => item !== undefined) ? items : undefined
+}
+
+const EMPTY_ITEM_MESSAGE =
+  'it is a list with an empty item (a comma at the start or end, or two in a row): write the names separated by commas, like instance_read, instance_write'
+
 function nameList(value: string): string[] | undefined {
   if (!/^[\w\s,-]*$/.test(value)) return undefined
   const names: string[] = []
@@ -151,8 +174,16 @@ export function parsePermissions(text: string, parseYaml?: (text: string) => unk
     )
   }
   if (looksLikePath(value)) throw new PermissionsError(pathMessage(value, Object.keys(PRESETS)))
+  const listed = bracketedNames(value)
+  if (listed) {
+    throw new PermissionsError(
+      `it is a list in brackets or a YAML sequence; write the names separated by commas, without brackets, quotes or dashes: ${listed.join(', ')}`,
+    )
+  }
   const names = nameList(value)
   if (names) return fromNames(names)
+  // Names and commas only, but an item is empty: `instance_read, instance_write,`.
+  if (/^[\w\s,-]*$/.test(value)) throw new PermissionsError(EMPTY_ITEM_MESSAGE)
   if (indentedWithTabs(value)) throw new PermissionsError(TABS_MESSAGE)
   if (bracketDepth(value, MAX_PERMISSIONS_DEPTH) > MAX_PERMISSIONS_DEPTH) {
     throw new PermissionsError(DEPTH_MESSAGE)

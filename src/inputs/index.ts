@@ -4,7 +4,7 @@ import { formatDuration } from '../core/duration.ts'
 import { Secret } from '../core/secret.ts'
 import { createSettings, deleteSettings, rotateSettings, sweepSettings } from './modes.ts'
 import { readBroker } from './broker.ts'
-import { Reader } from './reader.ts'
+import { meant, Reader } from './reader.ts'
 import { readSecretInput } from './secret-input.ts'
 import {
   DEFAULTS,
@@ -101,7 +101,11 @@ export async function parseInputs(source: InputSource, options: ParseOptions): P
 
   const modeValue = read.text('mode', DEFAULTS.mode)
   const mode = (MODES as readonly string[]).includes(modeValue) ? (modeValue as Mode) : undefined
-  if (!mode) read.problem('mode', `'${modeValue}' is not a mode; use one of: ${MODES.join(', ')}`)
+  if (!mode)
+    read.problem(
+      'mode',
+      `'${modeValue}' is not a mode; use one of: ${MODES.join(', ')}` + meant(modeValue, MODES),
+    )
 
   const apiUrl = checkApiUrl(read.text('api-url', DEFAULTS.apiUrl), DEFAULTS.apiUrl)
   if ('problem' in apiUrl) read.problem('api-url', apiUrl.problem)

@@ -1,4 +1,5 @@
 import { formatDuration, parseDuration } from '../core/duration.ts'
+import { didYouMean } from '../core/permissions-help.ts'
 import type { InputSource } from './settings.ts'
 
 const BOOLEAN_TRUE = ['true', 'True', 'TRUE']
@@ -36,7 +37,10 @@ export class Reader {
   choice<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
     const value = this.text(name, fallback)
     if ((allowed as readonly string[]).includes(value)) return value as T
-    this.problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}`)
+    this.problem(
+      name,
+      `'${value}' is not allowed; use one of: ${allowed.join(', ')}` + meant(value, allowed),
+    )
     return fallback
   }
 
@@ -52,7 +56,10 @@ export class Reader {
     const value = this.text(name, fallback)
     const ms = parseDuration(value)
     if (ms === undefined) {
-      this.problem(name, `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d`)
+      this.problem(
+        name,
+        `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d` + durationHint(value),
+      )
     } else if (ms < range.min || ms > range.max) {
       this.problem(
         name,
@@ -76,3 +83,30 @@ export class Reader {
 }
 
 /** Reads the inputs; throws InputError naming every bad input at once. */
+
+const UNIT_WORDS: Record<string, string> = { ms: 'ms', s: 's', m: 'm', h: 'h', d: 'd' }
+
+/**
+ * What a duration that did not parse was probably meant to be: `6 hours` -> ` (6h?)`, a bare
+ * number -> a reminder of the units; '' otherwise. The value is the input's own text.
+ */
+export function durationHint(value: string): string {
+  const spelled =
+    /^(\d+)\s*(ms|millis(?:econds?)?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i.exec(
+      value.trim(),
+    )
+  if (spelled) {
+    const word = (spelled[2] ?? '').toLowerCase()
+    const unit = word.startsWith('mil') ? 'ms' : (UNIT_WORDS[word] ?? word[0] ?? '')
+    return ` (did you mean ${spelled[1]}${unit}?)`
+  }
+  if (/^\d+$/.test(value.trim()))
+    return ` (a number needs its unit: ${value.trim()}s, ${value.trim()}m, ${value.trim()}h or ${value.trim()}d)`
+  return ''
+}
+
+/** ` (did you mean x?)` when `value` is close to one of `allowed` (case, -/_, two edits); else ''. */
+export function meant(value: string, allowed: readonly string[]): string {
+  const guess = didYouMean(value, allowed)
+  return guess && guess !== value ? ` (did you mean ${guess}?)` : ''
+}

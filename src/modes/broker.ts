@@ -313,6 +313,9 @@ async function callBroker(
   }
 }
 
+/** Node's codes for a host name that does not resolve (getaddrinfo). */
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN'])
+
 async function send(
   deps: BrokerDeps,
   url: string,
@@ -341,9 +344,12 @@ async function send(
     const code =
       (error as { code?: unknown; cause?: { code?: unknown } })?.code ??
       (error as { cause?: { code?: unknown } })?.cause?.code
-    throw new BrokerError(
-      `could not reach ${request.what} (${typeof code === 'string' ? code : ((error as Error)?.name ?? 'error')})`,
-    )
+    const named = typeof code === 'string' ? code : ((error as Error)?.name ?? 'error')
+    // A name that does not resolve is most often a typo in the URL: say which name.
+    const unresolved = DNS_CODES.has(named)
+      ? `: the host name ${new URL(url).hostname} did not resolve`
+      : ''
+    throw new BrokerError(`could not reach ${request.what} (${named}${unresolved})`)
   }
 }
 

@@ -84,6 +84,8 @@ function routeOf(method: string, path: string): string {
 const CERTIFICATE_CODES =
   /^(ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_[A-Z_]+)$/
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'])
+/** Node's codes for a host name that does not resolve (getaddrinfo): the message names the host. */
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN'])
 
 /** A wait this long (ms) after a 429 is worth a line in the step's log. */
 export const LONG_WAIT_MS = 10_000
@@ -304,7 +306,9 @@ export class VastClient {
           ? `the proxy refused the request: ${message}`
           : untrusted
             ? `network error ${code}: the server's TLS certificate is not trusted; check the URL, or give Node a private CA with NODE_EXTRA_CA_CERTS`
-            : `network error ${code}${(code.startsWith('UND_ERR') || ANSWER_CODES.has(code)) && message ? ` (${message})` : ''}`,
+            : DNS_CODES.has(code)
+              ? `network error ${code}: the host name ${new URL(url).hostname} did not resolve; check api-url`
+              : `network error ${code}${(code.startsWith('UND_ERR') || ANSWER_CODES.has(code)) && message ? ` (${message})` : ''}`,
       })
     } finally {
       clearTimeout(timer)
