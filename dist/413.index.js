@@ -1,5 +1,5 @@
 export const id = 413;
-export const ids = [413];
+export const ids = [413,450];
 export const modules = {
 
 /***/ 7394:
@@ -447,6 +447,7 @@ function removeExportedConfig(runner) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Vh: () => (/* binding */ readJson),
 /* harmony export */   c4: () => (/* binding */ STATE),
+/* harmony export */   readMintState: () => (/* binding */ readMintState),
 /* harmony export */   uY: () => (/* binding */ mintKey)
 /* harmony export */ });
 /* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1394);
@@ -607,6 +608,10 @@ function explainCreateError(error, uncertain) {
                 'or does not hold every permission asked for (a key cannot grant more than it holds).');
     }
     return error;
+}
+/** The create state main saved, or undefined. */
+function readMintState(runner) {
+    return readJson(runner.getState(STATE.create));
 }
 /** A state value written as JSON; undefined when absent or unreadable. */
 function readJson(raw) {

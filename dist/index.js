@@ -1096,6 +1096,193 @@ const USER_AGENT = `vast-scoped-key/${VERSION}`;
 
 /***/ }),
 
+/***/ 9:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   dX: () => (/* binding */ readInstances),
+/* harmony export */   readInstancesForPost: () => (/* binding */ readInstancesForPost)
+/* harmony export */ });
+/* unused harmony exports INSTANCES_DEFAULTS, INSTANCES_GRACE_RANGE_MS */
+/* harmony import */ var _reader_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9066);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(900);
+
+
+const INSTANCES_DEFAULTS = { instances: 'keep', grace: '10s' };
+/** Post has about 50 s in all; the grace must leave room for the key and the destroys. */
+const INSTANCES_GRACE_RANGE_MS = { min: 0, max: 30_000 };
+/** Reads both inputs, a problem per bad one (in `read`). */
+function readInstances(read) {
+    return {
+        instances: read.choice('instances', ['keep', 'destroy'], INSTANCES_DEFAULTS.instances),
+        graceMs: read.duration('instances-grace', INSTANCES_DEFAULTS.grace, INSTANCES_GRACE_RANGE_MS),
+    };
+}
+/** The post step's reading of the same inputs; throws InputError naming each bad one. */
+function readInstancesForPost(source) {
+    const read = new _reader_js__WEBPACK_IMPORTED_MODULE_0__/* .Reader */ .m(source);
+    const settings = readInstances(read);
+    if (read.problems.length > 0)
+        throw new _settings_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(read.problems);
+    return settings;
+}
+
+
+/***/ }),
+
+/***/ 9066:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   m: () => (/* binding */ Reader)
+/* harmony export */ });
+/* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8571);
+
+const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
+const BOOLEAN_FALSE = ['false', 'False', 'FALSE'];
+/** Reads raw inputs into typed values, collecting a message per bad input. */
+class Reader {
+    problems = [];
+    /** Allowed, but probably not meant: said as warnings. */
+    warnings = [];
+    #source;
+    constructor(source) {
+        this.#source = source;
+    }
+    raw(name) {
+        return this.#source.getInput(name);
+    }
+    warn(input, text) {
+        this.warnings.push(`Input '${input}': ${text}`);
+    }
+    problem(input, text) {
+        this.problems.push(`Input '${input}': ${text}`);
+    }
+    text(name, fallback) {
+        return this.raw(name) || fallback;
+    }
+    choice(name, allowed, fallback) {
+        const value = this.text(name, fallback);
+        if (allowed.includes(value))
+            return value;
+        this.problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}`);
+        return fallback;
+    }
+    boolean(name) {
+        const value = this.raw(name);
+        if (!value || BOOLEAN_FALSE.includes(value))
+            return false;
+        if (BOOLEAN_TRUE.includes(value))
+            return true;
+        this.problem(name, `'${value}' is not a boolean; use true or false`);
+        return false;
+    }
+    duration(name, fallback, range) {
+        const value = this.text(name, fallback);
+        const ms = (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(value);
+        if (ms === undefined) {
+            this.problem(name, `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d`);
+        }
+        else if (ms < range.min || ms > range.max) {
+            this.problem(name, `'${value}' is out of range; use from ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(range.min)} to ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(range.max)}`);
+        }
+        else {
+            return ms;
+        }
+        return (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(fallback) ?? 0;
+    }
+    integer(name, fallback, range) {
+        const value = this.text(name, fallback);
+        const number = /^\d+$/.test(value) ? Number(value) : NaN;
+        if (!Number.isSafeInteger(number) || number < range.min || number > range.max) {
+            this.problem(name, `'${value}' must be a whole number from ${range.min} to ${range.max}`);
+            return Number(fallback) || range.min;
+        }
+        return number;
+    }
+}
+/** Reads the inputs; throws InputError naming every bad input at once. */
+
+
+/***/ }),
+
+/***/ 900:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ee: () => (/* binding */ TTL_RANGE_MS),
+/* harmony export */   FN: () => (/* binding */ MODES),
+/* harmony export */   FU: () => (/* binding */ POST_COVERED_REQUEST_TIMEOUT_MS),
+/* harmony export */   Ig: () => (/* binding */ GRACE_RANGE_MS),
+/* harmony export */   Sn: () => (/* binding */ CREATE_BUDGET_RANGE_MS),
+/* harmony export */   Sr: () => (/* binding */ MASKED_SECRET_LENGTH),
+/* harmony export */   WS: () => (/* binding */ SWEEP_BUDGET_RANGE_MS),
+/* harmony export */   aV: () => (/* binding */ MAX_ATTEMPTS_RANGE),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   f3: () => (/* binding */ REQUEST_TIMEOUT_RANGE_MS),
+/* harmony export */   g: () => (/* binding */ KEEP_PREVIOUS_RANGE),
+/* harmony export */   vb: () => (/* binding */ MIN_SECRET_LENGTH),
+/* harmony export */   zY: () => (/* binding */ DEFAULTS)
+/* harmony export */ });
+/** The typed, readonly values the inputs become: one per mode. */
+const MODES = ['create', 'delete', 'sweep', 'rotate'];
+const DEFAULTS = {
+    mode: 'create',
+    ttl: '6h',
+    rotateTtl: '30d',
+    secretScope: 'repository',
+    visibility: 'private',
+    keepPrevious: '0',
+    githubApiUrl: 'https://api.github.com',
+    revoke: 'post',
+    apiUrl: 'https://console.vast.ai',
+    cleanupFailure: 'warn',
+    maxAttempts: '5',
+    requestTimeout: '30s',
+    sweepScope: 'repository',
+    grace: '0s',
+    sweepBudget: '10m',
+    /** The longest default create-budget; a shorter ttl makes it half the ttl. */
+    createBudget: '15m',
+};
+/**
+ * The shortest `admin-api-key` and `github-token` accepted. The runner masks a secret wherever it
+ * appears in the job's log, so a value of a few characters hides ordinary words in every line and
+ * shows the secret by the holes it leaves; it is also no real credential. Real ones are far
+ * longer: a Vast key is 64 hex characters (vast-api.md), GitHub tokens 40 (`ghp_`, `ghs_`, a
+ * classic hex token) to 93 (`github_pat_`). 20 characters leave room for any other format and are
+ * well above the 12-character runs the action scrubs from its own messages (src/runner.ts).
+ */
+const MIN_SECRET_LENGTH = 20;
+/** A refused secret this long or longer is still masked: it may be a real key cut short. */
+const MASKED_SECRET_LENGTH = 8;
+const TTL_RANGE_MS = { min: 30_000, max: 365 * 86_400_000 };
+/**
+ * The longest request-timeout whose late-apply window post can still wait out: post's budget
+ * (POST_BUDGET_MS, 50 s) less the 2 s it keeps for its last look (create-post.ts), less the 2 s
+ * margin after request-timeout in which Vast may still apply an unanswered create
+ * (LATE_APPLY_MARGIN_MS, step-keys.ts). A longer one gets a warning in create mode.
+ */
+const POST_COVERED_REQUEST_TIMEOUT_MS = 46_000;
+const REQUEST_TIMEOUT_RANGE_MS = { min: 100, max: 300_000 };
+const GRACE_RANGE_MS = { min: 0, max: 365 * 86_400_000 };
+const SWEEP_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
+const CREATE_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
+const KEEP_PREVIOUS_RANGE = { min: 0, max: 10 };
+const MAX_ATTEMPTS_RANGE = { min: 1, max: 100 };
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.length === 1
+            ? (problems[0] ?? '')
+            : `${problems.length} inputs are wrong:\n- ${problems.join('\n- ')}`);
+        this.problems = problems;
+    }
+}
+
+
+/***/ }),
+
 /***/ 970:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -1733,63 +1920,10 @@ var secret = __nccwpck_require__(2559);
 var key_name = __nccwpck_require__(1394);
 // EXTERNAL MODULE: ./src/core/permissions.ts + 1 modules
 var core_permissions = __nccwpck_require__(6501);
-;// CONCATENATED MODULE: ./src/inputs/settings.ts
-/** The typed, readonly values the inputs become: one per mode. */
-const MODES = ['create', 'delete', 'sweep', 'rotate'];
-const DEFAULTS = {
-    mode: 'create',
-    ttl: '6h',
-    rotateTtl: '30d',
-    secretScope: 'repository',
-    visibility: 'private',
-    keepPrevious: '0',
-    githubApiUrl: 'https://api.github.com',
-    revoke: 'post',
-    apiUrl: 'https://console.vast.ai',
-    cleanupFailure: 'warn',
-    maxAttempts: '5',
-    requestTimeout: '30s',
-    sweepScope: 'repository',
-    grace: '0s',
-    sweepBudget: '10m',
-    /** The longest default create-budget; a shorter ttl makes it half the ttl. */
-    createBudget: '15m',
-};
-/**
- * The shortest `admin-api-key` and `github-token` accepted. The runner masks a secret wherever it
- * appears in the job's log, so a value of a few characters hides ordinary words in every line and
- * shows the secret by the holes it leaves; it is also no real credential. Real ones are far
- * longer: a Vast key is 64 hex characters (vast-api.md), GitHub tokens 40 (`ghp_`, `ghs_`, a
- * classic hex token) to 93 (`github_pat_`). 20 characters leave room for any other format and are
- * well above the 12-character runs the action scrubs from its own messages (src/runner.ts).
- */
-const MIN_SECRET_LENGTH = 20;
-/** A refused secret this long or longer is still masked: it may be a real key cut short. */
-const MASKED_SECRET_LENGTH = 8;
-const TTL_RANGE_MS = { min: 30_000, max: 365 * 86_400_000 };
-/**
- * The longest request-timeout whose late-apply window post can still wait out: post's budget
- * (POST_BUDGET_MS, 50 s) less the 2 s it keeps for its last look (create-post.ts), less the 2 s
- * margin after request-timeout in which Vast may still apply an unanswered create
- * (LATE_APPLY_MARGIN_MS, step-keys.ts). A longer one gets a warning in create mode.
- */
-const POST_COVERED_REQUEST_TIMEOUT_MS = 46_000;
-const REQUEST_TIMEOUT_RANGE_MS = { min: 100, max: 300_000 };
-const GRACE_RANGE_MS = { min: 0, max: 365 * 86_400_000 };
-const SWEEP_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
-const CREATE_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
-const KEEP_PREVIOUS_RANGE = { min: 0, max: 10 };
-const MAX_ATTEMPTS_RANGE = { min: 1, max: 100 };
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.length === 1
-            ? (problems[0] ?? '')
-            : `${problems.length} inputs are wrong:\n- ${problems.join('\n- ')}`);
-        this.problems = problems;
-    }
-}
-
+// EXTERNAL MODULE: ./src/inputs/instances.ts
+var instances = __nccwpck_require__(9);
+// EXTERNAL MODULE: ./src/inputs/settings.ts
+var inputs_settings = __nccwpck_require__(900);
 ;// CONCATENATED MODULE: ./src/inputs/secret-input.ts
 
 /** Blanks, line ends, control and format characters: never part of a Vast key or GitHub token. */
@@ -1810,21 +1944,21 @@ function readSecretInput(read, name, onSecret, describe) {
         return value;
     if (SEPARATORS.test(value)) {
         for (const piece of value.split(SEPARATORS)) {
-            if (piece.length >= MASKED_SECRET_LENGTH)
+            if (piece.length >= inputs_settings/* MASKED_SECRET_LENGTH */.Sr)
                 onSecret(piece);
         }
         read.problem(name, 'it contains whitespace, line breaks or control characters; check the secret (copied with a line end or a space?)');
         return value;
     }
-    if (value.length >= MASKED_SECRET_LENGTH)
+    if (value.length >= inputs_settings/* MASKED_SECRET_LENGTH */.Sr)
         onSecret(value);
     if (/[^\x21-\x7e]/.test(value)) {
         // It goes in an Authorization header, which carries nothing else: the request could not
         // even be sent. The character is not quoted.
         read.problem(name, 'it contains a character that is not printable ASCII, which an HTTP header cannot carry; check the secret');
     }
-    else if (value.length < MIN_SECRET_LENGTH) {
-        read.problem(name, `it is only ${value.length} characters long; ${describe.usual}. A value shorter than ${MIN_SECRET_LENGTH} characters is not ${describe.what}, and cannot be masked in the log without hiding ordinary words; check that the secret holds the whole value`);
+    else if (value.length < inputs_settings/* MIN_SECRET_LENGTH */.vb) {
+        read.problem(name, `it is only ${value.length} characters long; ${describe.usual}. A value shorter than ${inputs_settings/* MIN_SECRET_LENGTH */.vb} characters is not ${describe.what}, and cannot be masked in the log without hiding ordinary words; check that the secret holds the whole value`);
     }
     return value;
 }
@@ -1837,11 +1971,12 @@ function readSecretInput(read, name, onSecret, describe) {
 
 
 
+
 /** The inputs of each mode, read into its settings; every message about them is written here. */
 async function createSettings(read, common, options) {
-    const ttlMs = read.duration('ttl', DEFAULTS.ttl, TTL_RANGE_MS);
-    const revoke = read.choice('revoke', ['post', 'never'], DEFAULTS.revoke);
-    const cleanupFailure = read.choice('cleanup-failure', ['warn', 'fail'], DEFAULTS.cleanupFailure);
+    const ttlMs = read.duration('ttl', inputs_settings/* DEFAULTS */.zY.ttl, inputs_settings/* TTL_RANGE_MS */.Ee);
+    const revoke = read.choice('revoke', ['post', 'never'], inputs_settings/* DEFAULTS */.zY.revoke);
+    const cleanupFailure = read.choice('cleanup-failure', ['warn', 'fail'], inputs_settings/* DEFAULTS */.zY.cleanupFailure);
     const exportEnv = read.boolean('export-env');
     const exportConfig = read.boolean('export-config');
     const createBudgetMs = readCreateBudget(read, ttlMs);
@@ -1860,6 +1995,7 @@ async function createSettings(read, common, options) {
         exportConfig,
         createBudgetMs,
         dryRun: read.boolean('dry-run'),
+        instances: (0,instances/* readInstances */.dX)(read),
     };
 }
 function deleteSettings(read, common) {
@@ -1884,16 +2020,16 @@ function deleteSettings(read, common) {
 }
 function sweepSettings(read, common, source, options) {
     const token = readGithubToken(read, options);
-    const githubApi = (0,api_url/* checkApiUrl */.Sz)(read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl), DEFAULTS.githubApiUrl);
+    const githubApi = (0,api_url/* checkApiUrl */.Sz)(read.text('github-api-url', source.env.GITHUB_API_URL || inputs_settings/* DEFAULTS */.zY.githubApiUrl), inputs_settings/* DEFAULTS */.zY.githubApiUrl);
     if ('problem' in githubApi)
         read.problem('github-api-url', githubApi.problem);
     return {
         ...common,
         mode: 'sweep',
-        scope: read.choice('sweep-scope', ['repository', 'account'], DEFAULTS.sweepScope),
-        graceMs: read.duration('grace', DEFAULTS.grace, GRACE_RANGE_MS),
+        scope: read.choice('sweep-scope', ['repository', 'account'], inputs_settings/* DEFAULTS */.zY.sweepScope),
+        graceMs: read.duration('grace', inputs_settings/* DEFAULTS */.zY.grace, inputs_settings/* GRACE_RANGE_MS */.Ig),
         dryRun: read.boolean('dry-run'),
-        budgetMs: read.duration('sweep-budget', DEFAULTS.sweepBudget, SWEEP_BUDGET_RANGE_MS),
+        budgetMs: read.duration('sweep-budget', inputs_settings/* DEFAULTS */.zY.sweepBudget, inputs_settings/* SWEEP_BUDGET_RANGE_MS */.WS),
         ...(token ? { githubToken: new secret/* Secret */.z(token) } : {}),
         githubApiUrl: 'url' in githubApi ? githubApi.url : '',
     };
@@ -1936,14 +2072,14 @@ async function readPermissions(read, options, allowSensitive) {
  * set to the ttl or more is allowed with a warning that says how to silence it.
  */
 function readCreateBudget(read, ttlMs) {
-    const longest = (0,duration/* parseDuration */.E)(DEFAULTS.createBudget) ?? 0;
+    const longest = (0,duration/* parseDuration */.E)(inputs_settings/* DEFAULTS */.zY.createBudget) ?? 0;
     if (!read.raw('create-budget')) {
-        return Math.max(CREATE_BUDGET_RANGE_MS.min, Math.min(longest, Math.floor(ttlMs / 2000) * 1000));
+        return Math.max(inputs_settings/* CREATE_BUDGET_RANGE_MS */.Sn.min, Math.min(longest, Math.floor(ttlMs / 2000) * 1000));
     }
-    const budgetMs = read.duration('create-budget', DEFAULTS.createBudget, CREATE_BUDGET_RANGE_MS);
+    const budgetMs = read.duration('create-budget', inputs_settings/* DEFAULTS */.zY.createBudget, inputs_settings/* CREATE_BUDGET_RANGE_MS */.Sn);
     if (budgetMs >= ttlMs) {
         read.warn('create-budget', `it is not shorter than ttl (${(0,duration/* formatDuration */.a)(ttlMs)}): after a long wait for Vast's rate limit, the key could be made past its own deadline, and a sweep would delete it while the job runs. ` +
-            `Set create-budget below ttl, or leave it unset (the default is ${DEFAULTS.createBudget}, or half the ttl when that is shorter) to silence this`);
+            `Set create-budget below ttl, or leave it unset (the default is ${inputs_settings/* DEFAULTS */.zY.createBudget}, or half the ttl when that is shorter) to silence this`);
     }
     return budgetMs;
 }
@@ -1974,7 +2110,7 @@ async function rotateSettings(read, common, source, options) {
     const label = readLabel(read, labelText);
     const allowSensitive = read.boolean('allow-sensitive-permissions');
     const permissions = await readPermissions(read, options, allowSensitive);
-    const ttlMs = read.duration('ttl', DEFAULTS.rotateTtl, TTL_RANGE_MS);
+    const ttlMs = read.duration('ttl', inputs_settings/* DEFAULTS */.zY.rotateTtl, inputs_settings/* TTL_RANGE_MS */.Ee);
     const createBudgetMs = readCreateBudget(read, ttlMs);
     if (labelText) {
         // The label is the rotation's identity: it must come back whole from the key's name.
@@ -1991,7 +2127,7 @@ async function rotateSettings(read, common, source, options) {
             read.problem('key-name', `it is too long to be kept whole in a key name for ${common.context.repository}; use at most ${kept.length} characters`);
         }
     }
-    const githubApi = (0,api_url/* checkApiUrl */.Sz)(read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl), DEFAULTS.githubApiUrl);
+    const githubApi = (0,api_url/* checkApiUrl */.Sz)(read.text('github-api-url', source.env.GITHUB_API_URL || inputs_settings/* DEFAULTS */.zY.githubApiUrl), inputs_settings/* DEFAULTS */.zY.githubApiUrl);
     if ('problem' in githubApi)
         read.problem('github-api-url', githubApi.problem);
     const secretName = read.raw('secret-name');
@@ -2001,7 +2137,7 @@ async function rotateSettings(read, common, source, options) {
     else if (!SECRET_NAME.test(secretName) || /^GITHUB_/i.test(secretName)) {
         read.problem('secret-name', `'${secretName}' is not a valid secret name: letters, digits and _, not starting with a digit or GITHUB_`);
     }
-    const scope = read.choice('secret-scope', ['repository', 'environment', 'organization'], DEFAULTS.secretScope);
+    const scope = read.choice('secret-scope', ['repository', 'environment', 'organization'], inputs_settings/* DEFAULTS */.zY.secretScope);
     const repository = read.text('repository', common.context.repository);
     if (scope !== 'organization' && !REPOSITORY.test(repository)) {
         read.problem('repository', `'${repository}' is not owner/repo`);
@@ -2032,7 +2168,7 @@ async function rotateSettings(read, common, source, options) {
         else if (!OWNER.test(organization)) {
             read.problem('organization', `'${organization}' is not an organisation name`);
         }
-        const visibility = read.choice('visibility', ['all', 'private', 'selected'], DEFAULTS.visibility);
+        const visibility = read.choice('visibility', ['all', 'private', 'selected'], inputs_settings/* DEFAULTS */.zY.visibility);
         const names = read
             .raw('selected-repositories')
             .split(/[\s,]+/)
@@ -2063,7 +2199,7 @@ async function rotateSettings(read, common, source, options) {
         secretName,
         target,
         targetId: (0,key_name/* rotationTargetId */.Bl)(targetParts(target, secretName)),
-        keepPrevious: read.integer('keep-previous', DEFAULTS.keepPrevious, KEEP_PREVIOUS_RANGE),
+        keepPrevious: read.integer('keep-previous', inputs_settings/* DEFAULTS */.zY.keepPrevious, inputs_settings/* KEEP_PREVIOUS_RANGE */.g),
         outputKey: read.boolean('output-key'),
         dryRun: read.boolean('dry-run'),
     };
@@ -2155,73 +2291,8 @@ function readBroker(read, adminKeySet, mode) {
     return { url: 'url' in checked ? checked.url : '', audience, ttlFromRule: !read.raw('ttl') };
 }
 
-;// CONCATENATED MODULE: ./src/inputs/reader.ts
-
-const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
-const BOOLEAN_FALSE = ['false', 'False', 'FALSE'];
-/** Reads raw inputs into typed values, collecting a message per bad input. */
-class Reader {
-    problems = [];
-    /** Allowed, but probably not meant: said as warnings. */
-    warnings = [];
-    #source;
-    constructor(source) {
-        this.#source = source;
-    }
-    raw(name) {
-        return this.#source.getInput(name);
-    }
-    warn(input, text) {
-        this.warnings.push(`Input '${input}': ${text}`);
-    }
-    problem(input, text) {
-        this.problems.push(`Input '${input}': ${text}`);
-    }
-    text(name, fallback) {
-        return this.raw(name) || fallback;
-    }
-    choice(name, allowed, fallback) {
-        const value = this.text(name, fallback);
-        if (allowed.includes(value))
-            return value;
-        this.problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}`);
-        return fallback;
-    }
-    boolean(name) {
-        const value = this.raw(name);
-        if (!value || BOOLEAN_FALSE.includes(value))
-            return false;
-        if (BOOLEAN_TRUE.includes(value))
-            return true;
-        this.problem(name, `'${value}' is not a boolean; use true or false`);
-        return false;
-    }
-    duration(name, fallback, range) {
-        const value = this.text(name, fallback);
-        const ms = (0,duration/* parseDuration */.E)(value);
-        if (ms === undefined) {
-            this.problem(name, `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d`);
-        }
-        else if (ms < range.min || ms > range.max) {
-            this.problem(name, `'${value}' is out of range; use from ${(0,duration/* formatDuration */.a)(range.min)} to ${(0,duration/* formatDuration */.a)(range.max)}`);
-        }
-        else {
-            return ms;
-        }
-        return (0,duration/* parseDuration */.E)(fallback) ?? 0;
-    }
-    integer(name, fallback, range) {
-        const value = this.text(name, fallback);
-        const number = /^\d+$/.test(value) ? Number(value) : NaN;
-        if (!Number.isSafeInteger(number) || number < range.min || number > range.max) {
-            this.problem(name, `'${value}' must be a whole number from ${range.min} to ${range.max}`);
-            return Number(fallback) || range.min;
-        }
-        return number;
-    }
-}
-/** Reads the inputs; throws InputError naming every bad input at once. */
-
+// EXTERNAL MODULE: ./src/inputs/reader.ts
+var reader = __nccwpck_require__(9066);
 ;// CONCATENATED MODULE: ./src/inputs/index.ts
 
 
@@ -2248,6 +2319,8 @@ const MODE_INPUTS = {
     'cleanup-failure': { modes: ['create'], default: 'warn' },
     'export-env': { modes: ['create'], default: 'false' },
     'export-config': { modes: ['create'], default: 'false' },
+    instances: { modes: ['create'], default: 'keep' },
+    'instances-grace': { modes: ['create'], default: '10s' },
     'key-id': { modes: ['delete'], default: '' },
     force: { modes: ['delete'], default: 'false' },
     'sweep-scope': { modes: ['sweep'], default: 'repository' },
@@ -2279,13 +2352,13 @@ function listWords(words) {
     return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }
 async function parseInputs(source, options) {
-    const read = new Reader(source);
+    const read = new reader/* Reader */.m(source);
     const rawKey = readSecretInput(read, 'admin-api-key', (v) => options.onSecret(v), {
         what: 'a key',
         usual: 'a Vast.ai key is 64',
     });
-    const modeText = source.getInput('mode') || DEFAULTS.mode;
-    const broker = readBroker(read, rawKey !== '', MODES.includes(modeText) ? modeText : undefined);
+    const modeText = source.getInput('mode') || inputs_settings/* DEFAULTS */.zY.mode;
+    const broker = readBroker(read, rawKey !== '', inputs_settings/* MODES */.FN.includes(modeText) ? modeText : undefined);
     if (broker) {
         // Checked in readBroker: with a broker, admin-api-key must be empty.
     }
@@ -2294,17 +2367,17 @@ async function parseInputs(source, options) {
             'Secrets are empty in workflows triggered from a fork (pull_request from a fork, or Dependabot), ' +
             'and when the secret is not defined in this repository, environment or organisation.');
     }
-    const modeValue = read.text('mode', DEFAULTS.mode);
-    const mode = MODES.includes(modeValue) ? modeValue : undefined;
+    const modeValue = read.text('mode', inputs_settings/* DEFAULTS */.zY.mode);
+    const mode = inputs_settings/* MODES */.FN.includes(modeValue) ? modeValue : undefined;
     if (!mode)
-        read.problem('mode', `'${modeValue}' is not a mode; use one of: ${MODES.join(', ')}`);
-    const apiUrl = (0,api_url/* checkApiUrl */.Sz)(read.text('api-url', DEFAULTS.apiUrl), DEFAULTS.apiUrl);
+        read.problem('mode', `'${modeValue}' is not a mode; use one of: ${inputs_settings/* MODES */.FN.join(', ')}`);
+    const apiUrl = (0,api_url/* checkApiUrl */.Sz)(read.text('api-url', inputs_settings/* DEFAULTS */.zY.apiUrl), inputs_settings/* DEFAULTS */.zY.apiUrl);
     if ('problem' in apiUrl)
         read.problem('api-url', apiUrl.problem);
     else {
         const base = (0,api_url/* withoutVastApiPath */.aK)(apiUrl.url);
         if (base !== undefined) {
-            read.warn('api-url', `it ends with /api/v0, which the action adds to every request itself; using ${base}. Set api-url: ${base || DEFAULTS.apiUrl} to silence this`);
+            read.warn('api-url', `it ends with /api/v0, which the action adds to every request itself; using ${base}. Set api-url: ${base || inputs_settings/* DEFAULTS */.zY.apiUrl} to silence this`);
             apiUrl.url = base;
         }
     }
@@ -2312,8 +2385,8 @@ async function parseInputs(source, options) {
         warnings: mode ? unusedInputs(source, mode) : [],
         adminKey: new secret/* Secret */.z(rawKey),
         apiUrl: 'url' in apiUrl ? apiUrl.url : '',
-        maxAttempts: read.integer('max-attempts', DEFAULTS.maxAttempts, MAX_ATTEMPTS_RANGE),
-        requestTimeoutMs: read.duration('request-timeout', DEFAULTS.requestTimeout, REQUEST_TIMEOUT_RANGE_MS),
+        maxAttempts: read.integer('max-attempts', inputs_settings/* DEFAULTS */.zY.maxAttempts, inputs_settings/* MAX_ATTEMPTS_RANGE */.aV),
+        requestTimeoutMs: read.duration('request-timeout', inputs_settings/* DEFAULTS */.zY.requestTimeout, inputs_settings/* REQUEST_TIMEOUT_RANGE_MS */.f3),
         context: readContext(source.env),
     };
     let settings;
@@ -2327,11 +2400,16 @@ async function parseInputs(source, options) {
         settings = sweepSettings(read, common, source, options);
     else if (mode === 'rotate')
         settings = await rotateSettings(read, common, source, options);
-    if (settings?.mode === 'create' && settings.requestTimeoutMs > POST_COVERED_REQUEST_TIMEOUT_MS) {
+    if (settings?.mode === 'create' && settings.requestTimeoutMs > inputs_settings/* POST_COVERED_REQUEST_TIMEOUT_MS */.FU) {
         read.warn('request-timeout', `it is ${(0,duration/* formatDuration */.a)(settings.requestTimeoutMs)}: Vast may still apply a create request that got no answer up to request-timeout + 2s after it was sent, ` +
-            `and the post step can wait only ${(0,duration/* formatDuration */.a)(POST_COVERED_REQUEST_TIMEOUT_MS + 2000)} for that (the runner gives it about a minute). ` +
+            `and the post step can wait only ${(0,duration/* formatDuration */.a)(inputs_settings/* POST_COVERED_REQUEST_TIMEOUT_MS */.FU + 2000)} for that (the runner gives it about a minute). ` +
             'A key made that late is not seen by post; it stays until a scheduled sweep (mode: sweep) deletes it after its deadline (docs/reliability.md). ' +
-            `Set request-timeout to ${(0,duration/* formatDuration */.a)(POST_COVERED_REQUEST_TIMEOUT_MS)} or less to silence this`);
+            `Set request-timeout to ${(0,duration/* formatDuration */.a)(inputs_settings/* POST_COVERED_REQUEST_TIMEOUT_MS */.FU)} or less to silence this`);
+    }
+    if (settings?.mode === 'create' &&
+        settings.broker &&
+        settings.instances.instances === 'destroy') {
+        read.problem('instances', 'destroy is not supported with broker-url yet: the broker holds the parent key, and only it could list and destroy instances. Set instances: keep, or use admin-api-key (docs/instances.md)');
     }
     if (settings?.mode === 'create' && settings.exportConfig && (0,config_file/* relativeXdgConfigHome */.lH)(source.env)) {
         read.warn('export-config', `XDG_CONFIG_HOME (${source.env.XDG_CONFIG_HOME}) is not an absolute path, so it is ignored as the XDG Base Directory spec says: the key file goes to ~/.config/vastai/vast_api_key. Set XDG_CONFIG_HOME to an absolute path, or unset it, to silence this`);
@@ -2339,7 +2417,7 @@ async function parseInputs(source, options) {
     // A message quotes the value it refuses: never the parent key pasted into the wrong input.
     const scrub = (text) => (rawKey.length >= 4 ? text.split(rawKey).join('***') : text);
     if (read.problems.length > 0 || !settings)
-        throw new InputError(read.problems.map(scrub));
+        throw new inputs_settings/* InputError */.dz(read.problems.map(scrub));
     return { ...settings, warnings: [...settings.warnings, ...read.warnings.map(scrub)] };
 }
 function readContext(env) {
@@ -2460,9 +2538,14 @@ const DOCUMENTED_INTERVAL_MS = {
     'GET /auth/apikeys/{id}/': 2000,
     'DELETE /auth/apikeys/{id}/': 2000,
     'GET /users/current': 2000,
+    // vast-instances-api.md, "Rate limits".
+    'GET /api/v1/instances/': 1000,
+    'GET /instances/{id}/': 2000,
+    'DELETE /instances/{id}/': 3000,
 };
+/** The route a request paces on: ids as `{id}`, the query left out. */
 function routeOf(method, path) {
-    return `${method} ${path.replace(/\/\d+\//g, '/{id}/')}`;
+    return `${method} ${(path.split('?')[0] ?? '').replace(/\/\d+\//g, '/{id}/')}`;
 }
 const CERTIFICATE_CODES = /^(ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_[A-Z_]+)$/;
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
@@ -2621,7 +2704,7 @@ class VastClient {
         }, timeoutMs);
         const cancel = () => controller.abort();
         this.#options.signal?.addEventListener('abort', cancel, { once: true });
-        const url = `${this.#options.baseUrl}/api/v0${path}`;
+        const url = `${this.#options.baseUrl}${/^\/api\/v\d+\//.test(path) ? '' : '/api/v0'}${path}`;
         const started = this.#now();
         this.#debug(`${method} ${new URL(url).pathname} (attempt ${attempt})`);
         let response;
@@ -2821,10 +2904,10 @@ async function runMode(settings, environment) {
     switch (settings.mode) {
         case 'create': {
             if (settings.broker) {
-                const { runBrokerCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
+                const { runBrokerCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(79), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
                 return runBrokerCreate({ ...settings, broker: settings.broker }, await brokerDeps(environment, Date.now() + settings.createBudgetMs));
             }
-            const { runCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(338)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
+            const { runCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(79), __nccwpck_require__.e(338)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
             return runCreate(settings, {
                 ...(await mintDeps(settings, environment)),
                 configFilePath: (0,config_file/* configFilePath */.ks)(environment.env),
@@ -2914,7 +2997,7 @@ async function runPost(environment) {
             runner.setSecret(secret);
         const mode = runner.getState('mode');
         if (mode === 'broker') {
-            const { runBrokerPost } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
+            const { runBrokerPost } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(79), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
             return await runBrokerPost({
                 ...(await brokerDeps({ ...environment, signal: budget.signal }, 0)),
                 deadline: () => budget.deadline(),
@@ -2925,28 +3008,57 @@ async function runPost(environment) {
             return;
         }
         const { runCreatePost } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-        await runCreatePost({
-            runner,
-            budget,
-            makeClient: async (state) => {
-                const adminKey = runner.getInput('admin-api-key');
-                runner.setSecret(adminKey);
-                if (!adminKey) {
-                    throw new Error("input 'admin-api-key' is empty in the post step");
-                }
-                return makeClient({ ...state, adminKey: new secret/* Secret */.z(adminKey) }, { ...environment, signal: budget.signal }, budget);
-            },
-        });
+        const postClient = async (state) => {
+            const adminKey = runner.getInput('admin-api-key');
+            runner.setSecret(adminKey);
+            if (!adminKey) {
+                throw new Error("input 'admin-api-key' is empty in the post step");
+            }
+            return makeClient({ ...state, adminKey: new secret/* Secret */.z(adminKey) }, { ...environment, signal: budget.signal }, budget);
+        };
+        try {
+            await runCreatePost({ runner, budget, makeClient: postClient });
+        }
+        finally {
+            // After the key: once it is deleted, nothing can start another instance with it.
+            if (mode === 'create')
+                await destroyJobInstances(environment, budget, postClient);
+        }
     }
     catch (error) {
         fail(runner, error);
     }
 }
+/** `instances: destroy` (docs/instances.md): the job's labelled instances, after its key. */
+async function destroyJobInstances(environment, budget, postClient) {
+    const { runner, env } = environment;
+    const { readInstancesForPost } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 9));
+    const settings = readInstancesForPost({ getInput: (name) => runner.getInput(name), env });
+    if (settings.instances !== 'destroy')
+        return;
+    const { runInstancesPost } = await __nccwpck_require__.e(/* import() */ 79).then(__nccwpck_require__.bind(__nccwpck_require__, 2079));
+    const { readMintState } = await __nccwpck_require__.e(/* import() */ 450).then(__nccwpck_require__.bind(__nccwpck_require__, 5450));
+    // The key's state says where main talked to Vast; without it main never reached Vast, and no
+    // key of this job can have started an instance.
+    const state = readMintState(runner);
+    if (!state) {
+        runner.info('instances: destroy, but the main step made no key: nothing to destroy.');
+        return;
+    }
+    await runInstancesPost({
+        runner,
+        settings,
+        context: readContext(env),
+        cleanupFailure: state.cleanupFailure,
+        budget,
+        makeClient: () => postClient(state),
+    });
+}
 /** Expected failures (bad input, API errors) show their message only; others add a debug stack. */
 function fail(runner, error) {
     const message = error instanceof Error ? error.message : String(error);
     runner.setFailed(message);
-    const expected = error instanceof InputError || error instanceof errors/* VastApiError */.h;
+    const expected = error instanceof inputs_settings/* InputError */.dz || error instanceof errors/* VastApiError */.h;
     if (!expected && error instanceof Error && error.stack)
         runner.debug(error.stack);
 }

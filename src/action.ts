@@ -3,6 +3,7 @@ import { configFilePath } from './config-file.ts'
 import {
   InputError,
   parseInputs,
+  readContext,
   type CommonSettings,
   type CreateSettings,
   type RotateSettings,
@@ -224,25 +225,58 @@ export async function runPost(environment: Environment & { budget?: GraceBudget 
       return
     }
     const { runCreatePost } = await import('./modes/create-post.ts')
-    await runCreatePost({
-      runner,
-      budget,
-      makeClient: async (state) => {
-        const adminKey = runner.getInput('admin-api-key')
-        runner.setSecret(adminKey)
-        if (!adminKey) {
-          throw new Error("input 'admin-api-key' is empty in the post step")
-        }
-        return makeClient(
-          { ...state, adminKey: new Secret(adminKey) },
-          { ...environment, signal: budget.signal },
-          budget,
-        )
-      },
-    })
+    const postClient = async (state: ClientSettingsFromState) => {
+      const adminKey = runner.getInput('admin-api-key')
+      runner.setSecret(adminKey)
+      if (!adminKey) {
+        throw new Error("input 'admin-api-key' is empty in the post step")
+      }
+      return makeClient(
+        { ...state, adminKey: new Secret(adminKey) },
+        { ...environment, signal: budget.signal },
+        budget,
+      )
+    }
+    try {
+      await runCreatePost({ runner, budget, makeClient: postClient })
+    } finally {
+      // After the key: once it is deleted, nothing can start another instance with it.
+      if (mode === 'create') await destroyJobInstances(environment, budget, postClient)
+    }
   } catch (error) {
     fail(runner, error)
   }
+}
+
+type ClientSettingsFromState = Pick<CommonSettings, 'apiUrl' | 'requestTimeoutMs' | 'maxAttempts'>
+
+/** `instances: destroy` (docs/instances.md): the job's labelled instances, after its key. */
+async function destroyJobInstances(
+  environment: Environment,
+  budget: GraceBudget,
+  postClient: (state: ClientSettingsFromState) => Promise<VastClient>,
+): Promise<void> {
+  const { runner, env } = environment
+  const { readInstancesForPost } = await import('./inputs/instances.ts')
+  const settings = readInstancesForPost({ getInput: (name) => runner.getInput(name), env })
+  if (settings.instances !== 'destroy') return
+  const { runInstancesPost } = await import('./modes/instances-post.ts')
+  const { readMintState } = await import('./modes/mint.ts')
+  // The key's state says where main talked to Vast; without it main never reached Vast, and no
+  // key of this job can have started an instance.
+  const state = readMintState(runner)
+  if (!state) {
+    runner.info('instances: destroy, but the main step made no key: nothing to destroy.')
+    return
+  }
+  await runInstancesPost({
+    runner,
+    settings,
+    context: readContext(env),
+    cleanupFailure: state.cleanupFailure,
+    budget,
+    makeClient: () => postClient(state),
+  })
 }
 
 /** Expected failures (bad input, API errors) show their message only; others add a debug stack. */

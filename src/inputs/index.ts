@@ -38,6 +38,8 @@ const MODE_INPUTS: Record<string, { modes: readonly Mode[]; default: string }> =
   'cleanup-failure': { modes: ['create'], default: 'warn' },
   'export-env': { modes: ['create'], default: 'false' },
   'export-config': { modes: ['create'], default: 'false' },
+  instances: { modes: ['create'], default: 'keep' },
+  'instances-grace': { modes: ['create'], default: '10s' },
   'key-id': { modes: ['delete'], default: '' },
   force: { modes: ['delete'], default: 'false' },
   'sweep-scope': { modes: ['sweep'], default: 'repository' },
@@ -143,6 +145,16 @@ export async function parseInputs(source: InputSource, options: ParseOptions): P
         `and the post step can wait only ${formatDuration(POST_COVERED_REQUEST_TIMEOUT_MS + 2000)} for that (the runner gives it about a minute). ` +
         'A key made that late is not seen by post; it stays until a scheduled sweep (mode: sweep) deletes it after its deadline (docs/reliability.md). ' +
         `Set request-timeout to ${formatDuration(POST_COVERED_REQUEST_TIMEOUT_MS)} or less to silence this`,
+    )
+  }
+  if (
+    settings?.mode === 'create' &&
+    settings.broker &&
+    settings.instances.instances === 'destroy'
+  ) {
+    read.problem(
+      'instances',
+      'destroy is not supported with broker-url yet: the broker holds the parent key, and only it could list and destroy instances. Set instances: keep, or use admin-api-key (docs/instances.md)',
     )
   }
   if (settings?.mode === 'create' && settings.exportConfig && relativeXdgConfigHome(source.env)) {

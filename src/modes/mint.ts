@@ -232,6 +232,11 @@ function explainCreateError(error: unknown, uncertain: boolean): unknown {
   return error
 }
 
+/** The create state main saved, or undefined. */
+export function readMintState(runner: Runner): CreateState | undefined {
+  return readJson<CreateState>(runner.getState(STATE.create))
+}
+
 /** A state value written as JSON; undefined when absent or unreadable. */
 export function readJson<T>(raw: string): T | undefined {
   if (!raw) return undefined
