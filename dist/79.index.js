@@ -6,10 +6,13 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Hd: () => (/* binding */ repositoryHash),
 /* harmony export */   JA: () => (/* binding */ formatInstanceLabel),
-/* harmony export */   Nl: () => (/* binding */ isLabelOfJob)
+/* harmony export */   Nl: () => (/* binding */ isLabelOfJob),
+/* harmony export */   ay: () => (/* binding */ isLabelOf),
+/* harmony export */   hz: () => (/* binding */ parseInstanceLabel)
 /* harmony export */ });
-/* unused harmony exports INSTANCE_LABEL_PREFIX, MAX_INSTANCE_LABEL_LENGTH, repositoryHash, repositoryShown, parseInstanceLabel, isLabelOf */
+/* unused harmony exports INSTANCE_LABEL_PREFIX, MAX_INSTANCE_LABEL_LENGTH, repositoryShown */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 

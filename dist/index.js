@@ -2032,6 +2032,7 @@ function sweepSettings(read, common, source, options) {
         budgetMs: read.duration('sweep-budget', inputs_settings/* DEFAULTS */.zY.sweepBudget, inputs_settings/* SWEEP_BUDGET_RANGE_MS */.WS),
         ...(token ? { githubToken: new secret/* Secret */.z(token) } : {}),
         githubApiUrl: 'url' in githubApi ? githubApi.url : '',
+        instances: read.choice('instances', ['keep', 'destroy'], 'keep'),
     };
 }
 /**
@@ -2319,7 +2320,7 @@ const MODE_INPUTS = {
     'cleanup-failure': { modes: ['create'], default: 'warn' },
     'export-env': { modes: ['create'], default: 'false' },
     'export-config': { modes: ['create'], default: 'false' },
-    instances: { modes: ['create'], default: 'keep' },
+    instances: { modes: ['create', 'sweep'], default: 'keep' },
     'instances-grace': { modes: ['create'], default: '10s' },
     'key-id': { modes: ['delete'], default: '' },
     force: { modes: ['delete'], default: 'false' },
@@ -2936,7 +2937,7 @@ async function runMode(settings, environment) {
             return runDelete(settings, { runner, client });
         }
         case 'sweep': {
-            const { runSweep } = await __nccwpck_require__.e(/* import() */ 312).then(__nccwpck_require__.bind(__nccwpck_require__, 312));
+            const { runSweep } = await __nccwpck_require__.e(/* import() */ 196).then(__nccwpck_require__.bind(__nccwpck_require__, 2196));
             // One deadline for the Vast calls and the GitHub run look-ups.
             const deadline = Date.now() + settings.budgetMs;
             const client = await makeClient(settings, environment, settings.budgetMs);
@@ -2953,13 +2954,19 @@ async function runMode(settings, environment) {
                     debug: (message) => runner.debug(message),
                 });
             }
-            return runSweep(settings, {
+            const sweepDeps = {
                 runner,
                 client,
                 now,
                 ...(signal ? { signal } : {}),
                 ...(runs ? { runs } : {}),
-            });
+            };
+            await runSweep(settings, sweepDeps);
+            if (settings.instances === 'destroy') {
+                const { runInstanceSweep } = await __nccwpck_require__.e(/* import() */ 473).then(__nccwpck_require__.bind(__nccwpck_require__, 6473));
+                await runInstanceSweep(settings, sweepDeps);
+            }
+            return;
         }
     }
 }

@@ -164,13 +164,19 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
           debug: (message) => runner.debug(message),
         })
       }
-      return runSweep(settings, {
+      const sweepDeps = {
         runner,
         client,
         now,
         ...(signal ? { signal } : {}),
         ...(runs ? { runs } : {}),
-      })
+      }
+      await runSweep(settings, sweepDeps)
+      if (settings.instances === 'destroy') {
+        const { runInstanceSweep } = await import('./modes/sweep-instances.ts')
+        await runInstanceSweep(settings, sweepDeps)
+      }
+      return
     }
   }
 }

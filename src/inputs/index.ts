@@ -38,7 +38,7 @@ const MODE_INPUTS: Record<string, { modes: readonly Mode[]; default: string }> =
   'cleanup-failure': { modes: ['create'], default: 'warn' },
   'export-env': { modes: ['create'], default: 'false' },
   'export-config': { modes: ['create'], default: 'false' },
-  instances: { modes: ['create'], default: 'keep' },
+  instances: { modes: ['create', 'sweep'], default: 'keep' },
   'instances-grace': { modes: ['create'], default: '10s' },
   'key-id': { modes: ['delete'], default: '' },
   force: { modes: ['delete'], default: 'false' },

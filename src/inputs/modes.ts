@@ -114,6 +114,7 @@ export function sweepSettings(
     budgetMs: read.duration('sweep-budget', DEFAULTS.sweepBudget, SWEEP_BUDGET_RANGE_MS),
     ...(token ? { githubToken: new Secret(token) } : {}),
     githubApiUrl: 'url' in githubApi ? githubApi.url : '',
+    instances: read.choice('instances', ['keep', 'destroy'] as const, 'keep'),
   }
 }
 

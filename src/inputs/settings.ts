@@ -68,6 +68,8 @@ export interface SweepSettings extends CommonSettings {
   /** Run-aware sweep: a token that can read this repository's workflow runs (actions: read). */
   readonly githubToken?: Secret
   readonly githubApiUrl: string
+  /** `destroy`: the sweep also destroys the action's instances past their deadline (docs/instances.md). */
+  readonly instances: 'keep' | 'destroy'
 }
 
 export type SecretTarget =
