@@ -6,7 +6,9 @@ import { scenario, shown, type Scenario } from './support/action.ts'
 // instances: destroy, from dist/ against the emulator: the job's later step creates instances with
 // the label the action exported, and the post step destroys exactly those.
 
-const CREATE_INSTANCES = fileURLToPath(new URL('./fixtures/create-instances.mjs', import.meta.url))
+const CREATE_INSTANCES = fileURLToPath(
+  new URL('../scripts/demo-instances-step.mjs', import.meta.url),
+)
 const REPO = 'octo-org/gpu-trainer'
 const CONTEXT = {
   GITHUB_REPOSITORY: REPO,
