@@ -162,7 +162,7 @@ function report(
       : `Destroyed ${destroyed} of ${handled.size} instance(s) labelled ${label}.`
   runner.info(total)
   runner.appendSummary(
-    `### Vast.ai instances: post step\n\n${total}\n\n` +
+    `\n### Vast.ai instances: post step\n\n${total}\n\n` +
       (rows.length ? markdownTable(['Instance id', 'What became of it'], rows) : '') +
       failures.map((f) => `\n- ⚠️ ${f}`).join('') +
       (failures.length ? '\n' : ''),
