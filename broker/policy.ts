@@ -61,6 +61,11 @@ export interface PolicyRule {
   maxTtlMs: number
   /** The rule admits repositories of any owner (`allow-any-owner: true` and a glob owner). */
   anyOwner?: boolean
+  /**
+   * `destroy-instances: true`: the key comes with an instance label, and the DELETE that ends the
+   * key destroys the instances with that label (broker/instances.ts, docs/instances.md).
+   */
+  destroyInstances?: boolean
 }
 
 export interface Policy {
@@ -141,6 +146,7 @@ const RULE_FIELDS = new Set([
   'max-ttl',
   'allow-sensitive-permissions',
   'allow-any-owner',
+  'destroy-instances',
 ])
 
 function parseRule(raw: unknown, index: number): PolicyRule {
@@ -159,7 +165,7 @@ function parseRule(raw: unknown, index: number): PolicyRule {
   const unknown = Object.keys(raw).filter((key) => !RULE_FIELDS.has(key))
   if (unknown.length > 0) {
     throw new PolicyError(
-      `${at(unknown[0], name)}: unknown field; a rule has name, match, permissions, max-ttl, allow-sensitive-permissions and allow-any-owner`,
+      `${at(unknown[0], name)}: unknown field; a rule has name, match, permissions, max-ttl, allow-sensitive-permissions, allow-any-owner and destroy-instances`,
     )
   }
   const match = parseMatch(raw.match, (field) => at(field, name))
@@ -206,7 +212,18 @@ function parseRule(raw: unknown, index: number): PolicyRule {
       `${at('max-ttl', name)}: expected a duration from 1m to ${formatDuration(MAX_RULE_TTL_MS)}, such as "2h"`,
     )
   }
-  return { name, match, permissions, maxTtlMs, ...(wildOwner ? { anyOwner: true } : {}) }
+  const destroyInstances = raw['destroy-instances']
+  if (destroyInstances !== undefined && typeof destroyInstances !== 'boolean') {
+    throw new PolicyError(`${at('destroy-instances', name)}: must be true or false`)
+  }
+  return {
+    name,
+    match,
+    permissions,
+    maxTtlMs,
+    ...(wildOwner ? { anyOwner: true } : {}),
+    ...(destroyInstances === true ? { destroyInstances: true } : {}),
+  }
 }
 
 const GLOB = /[*?]/

@@ -9,8 +9,10 @@ import {
   deleteOwnKey,
   mintKey,
   sweepExpired,
+  SWEEP_BUDGET_MS,
   type ClientFactory,
 } from './keys.ts'
+import { destroyLabelled, instanceLabelForKey, sweepExpiredInstances } from './instances.ts'
 import type { FairAdmission, Limiter } from './limits.ts'
 import type { Logger } from './log.ts'
 import { decide, type Policy } from './policy.ts'
@@ -21,9 +23,11 @@ import { TokenError, type JobIdentity, type TokenVerifier } from './token.ts'
  * The broker's HTTP API (node:http), stateless:
  *
  * - `POST /v1/keys` (`Authorization: Bearer <GitHub OIDC token>`, JSON body, see requests.ts):
- *   201 `{id, key, name, expires_at, permissions}`.
+ *   201 `{id, key, name, expires_at, permissions}`, plus `instance_label` when the deciding rule
+ *   has `destroy-instances: true` (broker/instances.ts).
  * - `DELETE /v1/keys/{id}` (a fresh token of the same run): 200 `{id, result}` with result
- *   `deleted` or `already-gone`; 404 when the key is not this run's (or does not exist).
+ *   `deleted` or `already-gone`; 404 when the key is not this run's (or does not exist). With
+ *   `destroy-instances`, also `instances: {destroyed, gone, failed}` (ids) or `{error}`.
  * - `GET /healthz`, and `GET /health` (Cloud Run reserves some paths ending in `z`): 200 `{"ok": true}`.
  *
  * Every refusal is `{"error": "<what to fix>"}` with 400 (malformed), 401 (token), 403 (policy),
@@ -286,12 +290,16 @@ async function create(
     key_id: minted.id,
     status: 201,
   })
+  const instanceLabel = decision.rule.destroyInstances
+    ? instanceLabelForKey(minted.name)
+    : undefined
   send(res, 201, {
     id: minted.id,
     key: minted.key.reveal(),
     name: minted.name,
     expires_at: isoSeconds(minted.expiresAt),
     permissions: request.permissions,
+    ...(instanceLabel ? { instance_label: instanceLabel } : {}),
   })
 }
 
@@ -323,14 +331,47 @@ async function remove(
       error: `key ${id} is not a key of ${identity.repository} run ${identity.runId}; only the run that got a key can delete it`,
     })
   }
+  // With destroy-instances, the instances labelled for this key go with it (the label is derived
+  // from the key's name, never taken from the request).
+  const label = decision.rule.destroyInstances ? instanceLabelForKey(outcome.name) : undefined
+  const instances = label
+    ? await deps
+        .makeClient(DELETE_BUDGET_MS)
+        .then((client) => destroyLabelled(client, label))
+        .catch((error: unknown) => ({ error: error instanceof Error ? error.message : 'error' }))
+    : undefined
   deps.log.info({
     event: 'DELETE /v1/keys/{id}',
     decision: 'allow',
-    reason: outcome.result,
+    reason:
+      outcome.result +
+      (instances === undefined
+        ? ''
+        : 'error' in instances
+          ? `; instances: could not list (${instances.error})`
+          : `; instances destroyed ${instances.destroyed.length}, gone ${instances.gone.length}, failed ${instances.failed.length}${instances.failed.map((f) => ` [${f.id}: ${f.reason}]`).join('')}`),
     status: 200,
     ...context,
   })
-  send(res, 200, { id, result: outcome.result })
+  send(res, 200, {
+    id,
+    result: outcome.result,
+    ...(instances === undefined
+      ? {}
+      : 'error' in instances
+        ? {
+            instances: {
+              error: "the broker could not list the job's instances (its log says why)",
+            },
+          }
+        : {
+            instances: {
+              destroyed: instances.destroyed,
+              gone: instances.gone,
+              failed: instances.failed.map((f) => f.id),
+            },
+          }),
+  })
 }
 
 /** A listening broker: its URL, its server, and close() (stops the sweep timer too). */
@@ -365,14 +406,26 @@ export async function startBroker(
   const address = server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   let sweeping: Promise<void> | undefined
+  const graceMs = options.sweepGraceMs ?? 5 * 60_000
+  // Instances only when a rule hands out labels: the parent key may lack instance_read otherwise.
+  const instances = deps.policy.rules.some((rule) => rule.destroyInstances)
   const sweep = () =>
-    (sweeping ??= sweepExpired(deps.makeClient, options.sweepGraceMs ?? 5 * 60_000, deps.now)
-      .then((result) => {
+    (sweeping ??= sweepExpired(deps.makeClient, graceMs, deps.now)
+      .then(async (result) => {
         deps.log.info({
           event: 'sweep',
           decision: 'allow',
           reason: `deleted ${result.deleted.length}, failed ${result.failed}`,
           count: result.deleted.length,
+        })
+        if (!instances) return
+        const client = await deps.makeClient(SWEEP_BUDGET_MS)
+        const swept = await sweepExpiredInstances(client, graceMs, deps.now ?? (() => new Date()))
+        deps.log.info({
+          event: 'sweep',
+          decision: 'allow',
+          reason: `instances destroyed ${swept.destroyed.length}, failed ${swept.failed}`,
+          count: swept.destroyed.length,
         })
       })
       .catch((error: unknown) => {

@@ -96,7 +96,7 @@ async function handOutKey(settings, created, deps) {
         runner.setOutput('instance-label', deps.instanceLabel);
         if (settings.exportEnv)
             runner.exportVariable('VAST_INSTANCE_LABEL', deps.instanceLabel);
-        runner.info(`Instance label: ${deps.instanceLabel} (${settings.instances.instances === 'destroy' ? 'the post step destroys every instance with this label' : 'instances: keep, so the post step leaves instances alone; a sweep destroys them after the deadline'}).`);
+        runner.info(`Instance label: ${deps.instanceLabel} (${deps.from ? 'the key broker destroys every instance with this label when the post step ends the key' : settings.instances.instances === 'destroy' ? 'the post step destroys every instance with this label' : 'instances: keep, so the post step leaves instances alone; a sweep with instances: destroy ends them after the deadline'}).`);
     }
     const categories = Object.keys(settings.permissions.api).join(', ');
     runner.info(`${deps.from ? 'Got' : 'Created'} Vast.ai key ${created.id}${deps.from ?? ''} (${categories}), deadline ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .isoSeconds */ .nE)(expiresAt)}; ` +

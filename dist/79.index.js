@@ -448,7 +448,7 @@ function report(deps, label, handled, failures, complete) {
         ? `No instance labelled ${label} was found${complete ? ' (listed twice)' : ''}.`
         : `Destroyed ${destroyed} of ${handled.size} instance(s) labelled ${label}.`;
     runner.info(total);
-    runner.appendSummary(`### Vast.ai instances: post step\n\n${total}\n\n` +
+    runner.appendSummary(`\n### Vast.ai instances: post step\n\n${total}\n\n` +
         (rows.length ? (0,_summary_js__WEBPACK_IMPORTED_MODULE_4__/* .markdownTable */ .Q)(['Instance id', 'What became of it'], rows) : '') +
         failures.map((f) => `\n- ⚠️ ${f}`).join('') +
         (failures.length ? '\n' : ''));

@@ -17,6 +17,8 @@ export const modules = {
 /* harmony import */ var _create_post_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2413);
 /* harmony import */ var _create_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1338);
 /* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5450);
+/* harmony import */ var _core_instance_label_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(339);
+
 
 
 
@@ -70,8 +72,15 @@ async function runBrokerCreate(settings, deps) {
         runner.setSecret(answerKey);
     const created = readMinted(answer);
     runner.saveState(BROKER_STATE.keyId, String(created.id));
+    // A rule with destroy-instances hands out the job's instance label (docs/instances.md).
+    const label = answer?.instance_label;
+    const instanceLabel = typeof label === 'string' && (0,_core_instance_label_js__WEBPACK_IMPORTED_MODULE_6__/* .isLabelOfJob */ .Nl)(label, settings.context) ? label : undefined;
+    if (label !== undefined && !instanceLabel) {
+        runner.warning("The key broker's instance label is not this job's label; no instance-label is handed out.");
+    }
     await (0,_create_js__WEBPACK_IMPORTED_MODULE_4__/* .handOutKey */ .H)(settings, created, {
         runner,
+        ...(instanceLabel ? { instanceLabel } : {}),
         configFilePath: deps.configFilePath,
         discard: async () => {
             const fresh = await requestIdToken(state.audience, deps, state.requestTimeoutMs);
@@ -93,12 +102,14 @@ async function runBrokerPost(deps) {
     try {
         const token = await requestIdToken(state.audience, deps, state.requestTimeoutMs);
         const answer = await callBroker(deps, state, 'DELETE', `/v1/keys/${keyId}`, token, undefined, 3);
-        const { result, afterUncertain } = answer;
+        const { result, afterUncertain, instances } = answer;
         runner.info(result === 'deleted'
             ? `Deleted Vast.ai key ${keyId} through the key broker.`
             : afterUncertain
                 ? `Vast.ai key ${keyId} is gone: an earlier attempt of this delete got no clear answer (502), and the broker no longer finds the key (404).`
                 : `Vast.ai key ${keyId} was already gone.`);
+        if (instances !== undefined)
+            reportBrokerInstances(runner, state, instances);
     }
     catch (error) {
         const message = `Could not delete the Vast.ai key ${keyId} through the key broker: ${error.message}. The broker's sweep deletes it after its deadline.`;
@@ -107,6 +118,27 @@ async function runBrokerPost(deps) {
         else
             runner.warning(message);
     }
+}
+/** What the broker's DELETE said of the job's instances (destroy-instances); ids only. */
+function reportBrokerInstances(runner, state, instances) {
+    const record = (typeof instances === 'object' && instances !== null ? instances : {});
+    const ids = (value) => Array.isArray(value)
+        ? value.filter((id) => Number.isSafeInteger(id) && id > 0)
+        : [];
+    for (const id of ids(record['destroyed']))
+        runner.info(`Destroyed Vast.ai instance ${id} through the key broker.`);
+    for (const id of ids(record['gone']))
+        runner.info(`Vast.ai instance ${id} was already gone.`);
+    const failed = ids(record['failed']);
+    const problem = 'error' in record
+        ? "The key broker could not list the job's instances (its log says why); its sweep destroys them after their deadline."
+        : failed.length > 0
+            ? `The key broker could not destroy Vast.ai instance(s) ${failed.join(', ')} (its log says why); its sweep destroys them after their deadline.`
+            : '';
+    if (problem && state.cleanupFailure === 'fail')
+        runner.setFailed(problem);
+    else if (problem)
+        runner.warning(problem);
 }
 /** Asks the runner for an OIDC token with `audience`; masks it before anything else. */
 async function requestIdToken(audience, deps, timeoutMs) {
@@ -357,7 +389,7 @@ async function handOutKey(settings, created, deps) {
         runner.setOutput('instance-label', deps.instanceLabel);
         if (settings.exportEnv)
             runner.exportVariable('VAST_INSTANCE_LABEL', deps.instanceLabel);
-        runner.info(`Instance label: ${deps.instanceLabel} (${settings.instances.instances === 'destroy' ? 'the post step destroys every instance with this label' : 'instances: keep, so the post step leaves instances alone; a sweep destroys them after the deadline'}).`);
+        runner.info(`Instance label: ${deps.instanceLabel} (${deps.from ? 'the key broker destroys every instance with this label when the post step ends the key' : settings.instances.instances === 'destroy' ? 'the post step destroys every instance with this label' : 'instances: keep, so the post step leaves instances alone; a sweep with instances: destroy ends them after the deadline'}).`);
     }
     const categories = Object.keys(settings.permissions.api).join(', ');
     runner.info(`${deps.from ? 'Got' : 'Created'} Vast.ai key ${created.id}${deps.from ?? ''} (${categories}), deadline ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .isoSeconds */ .nE)(expiresAt)}; ` +

@@ -2410,7 +2410,7 @@ async function parseInputs(source, options) {
     if (settings?.mode === 'create' &&
         settings.broker &&
         settings.instances.instances === 'destroy') {
-        read.problem('instances', 'destroy is not supported with broker-url yet: the broker holds the parent key, and only it could list and destroy instances. Set instances: keep, or use admin-api-key (docs/instances.md)');
+        read.problem('instances', "destroy does not work with broker-url: the broker holds the parent key, so its policy decides (a rule with destroy-instances: true hands out instance-label and destroys the job's instances when post ends the key). Remove instances, or use admin-api-key (docs/instances.md)");
     }
     if (settings?.mode === 'create' && settings.exportConfig && (0,config_file/* relativeXdgConfigHome */.lH)(source.env)) {
         read.warn('export-config', `XDG_CONFIG_HOME (${source.env.XDG_CONFIG_HOME}) is not an absolute path, so it is ignored as the XDG Base Directory spec says: the key file goes to ~/.config/vastai/vast_api_key. Set XDG_CONFIG_HOME to an absolute path, or unset it, to silence this`);

@@ -154,7 +154,7 @@ export async function parseInputs(source: InputSource, options: ParseOptions): P
   ) {
     read.problem(
       'instances',
-      'destroy is not supported with broker-url yet: the broker holds the parent key, and only it could list and destroy instances. Set instances: keep, or use admin-api-key (docs/instances.md)',
+      "destroy does not work with broker-url: the broker holds the parent key, so its policy decides (a rule with destroy-instances: true hands out instance-label and destroys the job's instances when post ends the key). Remove instances, or use admin-api-key (docs/instances.md)",
     )
   }
   if (settings?.mode === 'create' && settings.exportConfig && relativeXdgConfigHome(source.env)) {

@@ -108,7 +108,7 @@ export async function handOutKey(
     runner.setOutput('instance-label', deps.instanceLabel)
     if (settings.exportEnv) runner.exportVariable('VAST_INSTANCE_LABEL', deps.instanceLabel)
     runner.info(
-      `Instance label: ${deps.instanceLabel} (${settings.instances.instances === 'destroy' ? 'the post step destroys every instance with this label' : 'instances: keep, so the post step leaves instances alone; a sweep destroys them after the deadline'}).`,
+      `Instance label: ${deps.instanceLabel} (${deps.from ? 'the key broker destroys every instance with this label when the post step ends the key' : settings.instances.instances === 'destroy' ? 'the post step destroys every instance with this label' : 'instances: keep, so the post step leaves instances alone; a sweep with instances: destroy ends them after the deadline'}).`,
     )
   }
 
