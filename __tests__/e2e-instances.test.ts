@@ -238,6 +238,7 @@ describe('instances: destroy', () => {
       inputs: inputs(s),
       env: {
         STATE_mode: 'create',
+        'STATE_key-id': '999999',
         'STATE_instance-label': other,
         STATE_create: JSON.stringify({
           apiUrl: s.emulator.url,
@@ -252,5 +253,39 @@ describe('instances: destroy', () => {
     expect(liveIds(s).has(victim)).toBe(true)
     expect(s.emulator.requestsFor('instanceDestroy')).toHaveLength(0)
     expect(shown(post)).toMatch(/The instance label in the state is not the label of this job/)
+  })
+})
+
+describe('instances: destroy when main made no key', () => {
+  it('lists nothing in post: no step of the job ever saw the label', async () => {
+    const s = await start()
+    s.emulator.inject('create', { type: 'status', status: 400, body: { msg: 'no' } })
+    const main = await s.job.runMain({ inputs: inputs(s) })
+    expect(main.conclusion).toBe('failure')
+    expect(main.outputs['instance-label']).toBeUndefined()
+    const listed = s.emulator.requestsFor('instanceList').length
+    const post = await s.job.runPost({ inputs: inputs(s) })
+    expect(post.conclusion).toBe('success')
+    expect(shown(post)).toContain(
+      'instances: destroy, but the main step made no key: nothing to destroy.',
+    )
+    expect(s.emulator.requestsFor('instanceList')).toHaveLength(listed)
+  })
+})
+
+describe('instances: destroy under rate limits', () => {
+  it("paces its destroys to Vast's documented intervals instead of failing", async () => {
+    // destroy every 0.3 s, list every 0.1 s (a tenth of the documented intervals)
+    const s = await start({ emulator: { rateLimits: { scale: 0.1 } } })
+    const main = await s.job.runMain({ inputs: inputs(s) })
+    const label = main.outputs['instance-label'] ?? ''
+    const mine = Array.from({ length: 6 }, () => s.emulator.addInstance({ label }).id)
+    const post = await s.job.runPost({ inputs: inputs(s) })
+    expect(post.conclusion).toBe('success')
+    expect(s.emulator.liveInstances()).toEqual([])
+    expect(shown(post)).toContain(`Destroyed ${mine.length} of ${mine.length} instance(s)`)
+    const refused = s.emulator.requestsFor('instanceDestroy').filter((r) => r.status === 429)
+    // after the first refusal the client learns the interval and stops running into it
+    expect(refused.length).toBeLessThanOrEqual(2)
   })
 })

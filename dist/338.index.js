@@ -53,7 +53,7 @@ async function runCreate(settings, deps) {
         runner.info("instances: destroy — the post step destroys every Vast.ai instance labelled with this job's instance label; the parent key (admin-api-key) needs instance_read and instance_write, which reach every instance of the account (docs/instances.md).");
         await (0,_core_vast_instances_js__WEBPACK_IMPORTED_MODULE_4__/* .checkInstanceAccess */ .EQ)(deps.client, instanceLabel);
     }
-    const created = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_8__/* .mintKey */ .uY)({ ...settings, kind }, deps);
+    const created = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_8__/* .mintKey */ .u)({ ...settings, kind }, deps);
     await handOutKey(settings, created, {
         runner,
         configFilePath: deps.configFilePath,
@@ -81,7 +81,7 @@ async function handOutKey(settings, created, deps) {
                 .catch(() => runner.info(`Key ${created.id} is left to the post step or a sweep.`));
             throw error;
         }
-        runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_8__/* .STATE */ .c4.configFile, JSON.stringify(written));
+        runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_8__.STATE.configFile, JSON.stringify(written));
         runner.info(`Wrote the key to ${written.path} (mode 0600) for the Vast CLI and SDK.`);
     }
     const permissions = (0,_core_permissions_js__WEBPACK_IMPORTED_MODULE_6__/* .permissionsJson */ .FU)(settings.permissions);

@@ -294,16 +294,16 @@ const LAST_LOOK_RESERVE_MS = 2_000;
 async function runCreatePost(deps) {
     const { runner, budget } = deps;
     removeExportedConfig(runner);
-    const state = (0,_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .readJson */ .Vh)(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.create));
+    const state = (0,_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .readJson */ .V)(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__.STATE.create));
     if (!state) {
         runner.info('Nothing to delete: the main step stopped before it created a key.');
         return;
     }
-    const keyId = Number(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.keyId)) || undefined;
-    const pending = runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.pending) === 'true';
+    const keyId = Number(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__.STATE.keyId)) || undefined;
+    const pending = runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__.STATE.pending) === 'true';
     // A rotation that wrote (or may have written) its key into the secret: that key stays; only
     // the strays of an uncertain create of it go.
-    const rotated = runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.mode) === 'rotated';
+    const rotated = runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__.STATE.mode) === 'rotated';
     if (rotated && !pending) {
         runner.info('Nothing to clean up: the rotation completed.');
         return;
@@ -347,8 +347,8 @@ async function runCreatePost(deps) {
         // A create request got no answer: Vast may have applied it, now or a little later. The key
         // handed out with revoke: never, or written into a rotation's secret, stays; every other key
         // of this step goes.
-        const sentAt = Number(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.sentAt)) || 0;
-        const uncertainAt = Number(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.uncertainAt)) || sentAt;
+        const sentAt = Number(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__.STATE.sentAt)) || 0;
+        const uncertainAt = Number(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__.STATE.uncertainAt)) || sentAt;
         try {
             const result = await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .deleteLateKeys */ .oW)({
                 client,
@@ -422,7 +422,7 @@ function nextStep(state, keyId, sweepCanWork = true) {
 }
 /** Removes the file export-config wrote in main, if it is still that file. */
 function removeExportedConfig(runner) {
-    const file = (0,_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .readJson */ .Vh)(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.configFile));
+    const file = (0,_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .readJson */ .V)(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__.STATE.configFile));
     if (!file)
         return;
     try {
@@ -445,10 +445,10 @@ function removeExportedConfig(runner) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Vh: () => (/* binding */ readJson),
-/* harmony export */   c4: () => (/* binding */ STATE),
+/* harmony export */   STATE: () => (/* binding */ STATE),
+/* harmony export */   V: () => (/* binding */ readJson),
 /* harmony export */   readMintState: () => (/* binding */ readMintState),
-/* harmony export */   uY: () => (/* binding */ mintKey)
+/* harmony export */   u: () => (/* binding */ mintKey)
 /* harmony export */ });
 /* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1394);
 /* harmony import */ var _signals_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(970);

@@ -273,10 +273,10 @@ async function requireParentKeyId(client, doing) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Vh: () => (/* binding */ readJson),
-/* harmony export */   c4: () => (/* binding */ STATE),
+/* harmony export */   STATE: () => (/* binding */ STATE),
+/* harmony export */   V: () => (/* binding */ readJson),
 /* harmony export */   readMintState: () => (/* binding */ readMintState),
-/* harmony export */   uY: () => (/* binding */ mintKey)
+/* harmony export */   u: () => (/* binding */ mintKey)
 /* harmony export */ });
 /* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1394);
 /* harmony import */ var _signals_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(970);

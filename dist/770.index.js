@@ -297,10 +297,10 @@ function describeTarget(target, secretName) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Vh: () => (/* binding */ readJson),
-/* harmony export */   c4: () => (/* binding */ STATE),
+/* harmony export */   STATE: () => (/* binding */ STATE),
+/* harmony export */   V: () => (/* binding */ readJson),
 /* harmony export */   readMintState: () => (/* binding */ readMintState),
-/* harmony export */   uY: () => (/* binding */ mintKey)
+/* harmony export */   u: () => (/* binding */ mintKey)
 /* harmony export */ });
 /* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1394);
 /* harmony import */ var _signals_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(970);
@@ -909,7 +909,7 @@ async function runRotate(settings, deps) {
  */
 async function rotateOnce(settings, deps) {
     const { runner, writer } = deps;
-    const minted = await (0,mint/* mintKey */.uY)({ ...settings, revoke: 'post', cleanupFailure: 'warn', kind: 'rot', target: settings.targetId }, deps);
+    const minted = await (0,mint/* mintKey */.u)({ ...settings, revoke: 'post', cleanupFailure: 'warn', kind: 'rot', target: settings.targetId }, deps);
     runner.info(`Created Vast.ai key ${minted.id} (${minted.name}).`);
     try {
         await verify(minted, deps);
@@ -927,10 +927,10 @@ async function rotateOnce(settings, deps) {
         // The write may have happened (a 5xx, a timeout, a cancel while it was in flight): the secret
         // may hold the new key or the old one, so both stay alive. The next rotation retires
         // whichever is not in the secret; a sweep ends any after its deadline.
-        runner.saveState(mint/* STATE */.c4.mode, 'rotated');
+        runner.saveState(mint.STATE.mode, 'rotated');
         throw new Error(`${error.message} The secret may or may not hold the new key ${minted.id}: it and the older keys are all kept alive, so whichever the secret holds works. Run the rotation again to finish it.`);
     }
-    runner.saveState(mint/* STATE */.c4.mode, 'rotated');
+    runner.saveState(mint.STATE.mode, 'rotated');
     const rotatedAt = (0,key_name/* isoSeconds */.nE)(deps.now());
     runner.info(`Wrote the new key to the ${writer.describe()}.`);
     return { minted, retired: await retireOlderKeys(settings, minted, deps), rotatedAt };

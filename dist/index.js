@@ -3044,11 +3044,12 @@ async function destroyJobInstances(environment, budget, postClient) {
     if (settings.instances !== 'destroy')
         return;
     const { runInstancesPost } = await __nccwpck_require__.e(/* import() */ 79).then(__nccwpck_require__.bind(__nccwpck_require__, 2079));
-    const { readMintState } = await __nccwpck_require__.e(/* import() */ 450).then(__nccwpck_require__.bind(__nccwpck_require__, 5450));
+    const { readMintState, STATE } = await __nccwpck_require__.e(/* import() */ 450).then(__nccwpck_require__.bind(__nccwpck_require__, 5450));
     // The key's state says where main talked to Vast; without it main never reached Vast, and no
     // key of this job can have started an instance.
     const state = readMintState(runner);
-    if (!state) {
+    if (!state || !runner.getState(STATE.keyId)) {
+        // The label is handed out with the key: without a key, no step of the job ever saw it.
         runner.info('instances: destroy, but the main step made no key: nothing to destroy.');
         return;
     }

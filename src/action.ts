@@ -267,11 +267,12 @@ async function destroyJobInstances(
   const settings = readInstancesForPost({ getInput: (name) => runner.getInput(name), env })
   if (settings.instances !== 'destroy') return
   const { runInstancesPost } = await import('./modes/instances-post.ts')
-  const { readMintState } = await import('./modes/mint.ts')
+  const { readMintState, STATE } = await import('./modes/mint.ts')
   // The key's state says where main talked to Vast; without it main never reached Vast, and no
   // key of this job can have started an instance.
   const state = readMintState(runner)
-  if (!state) {
+  if (!state || !runner.getState(STATE.keyId)) {
+    // The label is handed out with the key: without a key, no step of the job ever saw it.
     runner.info('instances: destroy, but the main step made no key: nothing to destroy.')
     return
   }
