@@ -289,3 +289,28 @@ describe('instances: destroy under rate limits', () => {
     expect(refused.length).toBeLessThanOrEqual(2)
   })
 })
+
+describe('instances: destroy when post is cancelled', () => {
+  it('cuts the grace short at SIGINT, lists again and destroys within the runner’s grace', async () => {
+    const s = await start()
+    const main = await s.job.runMain({ inputs: inputs(s, { 'instances-grace': '30s' }) })
+    const label = main.outputs['instance-label'] ?? ''
+    let resolve: () => void = () => {}
+    const waiting = new Promise<void>((r) => (resolve = r))
+    const post = await s.job.runPost({
+      inputs: inputs(s, { 'instances-grace': '30s' }),
+      onOutput: (line) => {
+        if (line.startsWith('Listing again in')) {
+          // an instance the first listing could not see, then the cancel
+          s.emulator.addInstance({ label })
+          resolve()
+        }
+      },
+      cancelAfter: { when: waiting },
+    })
+    // post ended on its own after SIGINT, well before the runner's SIGTERM
+    expect(post.signalsSent.map((x) => x.signal)).toEqual(['SIGINT'])
+    expect(s.emulator.liveInstances()).toEqual([])
+    expect(shown(post)).toContain('Destroyed 1 of 1 instance(s)')
+  })
+})

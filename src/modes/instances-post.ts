@@ -87,7 +87,14 @@ export async function runInstancesPost(deps: InstancesPostDeps): Promise<void> {
     }
     if (wait > 0) {
       runner.info(`Listing again in ${Math.round(wait / 1000)} s, for instances Vast lists late.`)
-      await (deps.sleep ?? realSleep)(wait, budget.signal)
+      // In short steps: a cancel moves the budget's deadline earlier, and the wait with it.
+      const until = Date.now() + wait
+      const sleep = deps.sleep ?? realSleep
+      for (;;) {
+        const left = Math.min(until, budget.deadline() - SECOND_LOOK_RESERVE_MS) - Date.now()
+        if (left <= 0 || budget.signal?.aborted) break
+        await sleep(Math.min(left, 250), budget.signal)
+      }
     }
     await destroyListed(client, label, handled)
     secondLookDone = true
