@@ -2,6 +2,328 @@ export const id = 338;
 export const ids = [338];
 export const modules = {
 
+/***/ 339:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Hd: () => (/* binding */ repositoryHash),
+/* harmony export */   JA: () => (/* binding */ formatInstanceLabel),
+/* harmony export */   Nl: () => (/* binding */ isLabelOfJob),
+/* harmony export */   ay: () => (/* binding */ isLabelOf),
+/* harmony export */   hz: () => (/* binding */ parseInstanceLabel)
+/* harmony export */ });
+/* unused harmony exports INSTANCE_LABEL_PREFIX, MAX_INSTANCE_LABEL_LENGTH, repositoryShown */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+
+/**
+ * The instance label of a job: the value users pass to `vastai create instance … --label`, so
+ * that the post step can destroy what the job started, and a sweep what outlived its deadline.
+ * Vast gives instances no owner but the account and no field naming the key that made them
+ * (vast-instances-api.md, "Which API key owns an instance"): the label is the only mark a job can
+ * leave, so it carries everything a cleanup needs, and a random part nobody can guess or repeat.
+ *
+ *   vski1:octo-org/gpu-trainer:1234567890.1:train:20261122T150000Z:3fa9c2d81e4b.9f86d081884c
+ *
+ *   vski1            this action's instance label, version 1
+ *   octo-org/…       the repository, shown (cut to 32 characters; `_` and others become `-`)
+ *   1234567890.1     the run id and the run attempt (a re-run never shares a label)
+ *   train            the job id, shown (cut to 16 characters)
+ *   20261122T…Z      the deadline (the key's): a sweep destroys the instance after it
+ *   3fa9c2d81e4b     12 hex of SHA-256 of the repository, lower-cased: what a sweep matches on
+ *                    (the shown part may be cut, or fold `a_b` and `a-b` together)
+ *   9f86d081884c     the random part: 48 bits, saved in the main step's state
+ *
+ * Within the contract's safe limits for labels: at most 128 ASCII characters from
+ * `[A-Za-z0-9._:/-]`, nothing to trim (the documented limits disagree, 256 at create and 1024 on
+ * relabel, "ideally less than 128"; no character set is published). Matching is always the whole
+ * label, byte for byte, on the action's side: never a prefix, never case-folded, never trimmed.
+ */
+const INSTANCE_LABEL_PREFIX = 'vski1';
+/** The contract's safe length (vast-instances-api.md, "Is destroy by label sound?", point 2). */
+const MAX_INSTANCE_LABEL_LENGTH = 128;
+const REPO_ROOM = 32;
+const JOB_ROOM = 16;
+const LABEL = /^vski1:([A-Za-z0-9./-]{1,32}):(\d{1,20})\.(\d{1,5}):([A-Za-z0-9.-]{1,16}):(\d{8}T\d{6}Z):([0-9a-f]{12})\.([0-9a-f]{12})$/;
+/** 12 hex of SHA-256 over the repository, case-folded (GitHub's names are case-insensitive). */
+function repositoryHash(repository) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(repository.toLowerCase()).digest('hex').slice(0, 12);
+}
+function shown(text, allowed, room, fallback) {
+    const cleaned = text.replace(allowed, '-').slice(0, room);
+    return cleaned === '' ? fallback : cleaned;
+}
+/** The repository as the label shows it. */
+function repositoryShown(repository) {
+    return shown(repository.toLowerCase(), /[^a-z0-9./-]/g, REPO_ROOM, 'repo');
+}
+function compactTime(date) {
+    return date
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z')
+        .replace(/[-:]/g, '');
+}
+/**
+ * Writes a label of at most {@link MAX_INSTANCE_LABEL_LENGTH} characters from the safe set.
+ * Throws (a bug, not a user error) when the run id, attempt or nonce are not what GitHub and the
+ * action make: digits of at most 20 and 5, and 12 lower-case hex.
+ */
+function formatInstanceLabel(fields) {
+    if (!/^\d{1,20}$/.test(fields.runId) || !/^\d{1,5}$/.test(fields.runAttempt)) {
+        throw new Error('formatInstanceLabel: the run id and attempt must be digits (20 and 5 at most)');
+    }
+    if (!/^[0-9a-f]{12}$/.test(fields.nonce)) {
+        throw new Error('formatInstanceLabel: the nonce must be 12 lower-case hex characters');
+    }
+    const job = shown(fields.job, /[^A-Za-z0-9.-]/g, JOB_ROOM, 'job');
+    return [
+        INSTANCE_LABEL_PREFIX,
+        repositoryShown(fields.repository),
+        `${fields.runId}.${fields.runAttempt}`,
+        job,
+        compactTime(fields.expiresAt),
+        `${repositoryHash(fields.repository)}.${fields.nonce}`,
+    ].join(':');
+}
+/** Reads a label back; `undefined` for anything this action did not write, look-alikes included. */
+function parseInstanceLabel(label) {
+    if (typeof label !== 'string' || label.length > MAX_INSTANCE_LABEL_LENGTH)
+        return undefined;
+    const match = LABEL.exec(label);
+    if (!match)
+        return undefined;
+    const [, repo, runId, runAttempt, job, exp, hash, nonce] = match;
+    const e = exp ?? '';
+    const expiresAt = new Date(`${e.slice(0, 4)}-${e.slice(4, 6)}-${e.slice(6, 8)}T${e.slice(9, 11)}:${e.slice(11, 13)}:${e.slice(13, 15)}Z`);
+    // A date that does not exist (month 13) is no deadline the action wrote.
+    if (Number.isNaN(expiresAt.getTime()) || compactTime(expiresAt) !== e)
+        return undefined;
+    return {
+        repositoryShown: repo ?? '',
+        repositoryHash: hash ?? '',
+        runId: runId ?? '',
+        runAttempt: runAttempt ?? '',
+        jobShown: job ?? '',
+        expiresAt,
+        nonce: nonce ?? '',
+    };
+}
+/**
+ * Whether `label` is this action's label for `repository`: it parses, and both its hash and its
+ * shown part are what the action writes for that repository. A sweep touches nothing else.
+ */
+function isLabelOf(label, repository) {
+    const parsed = parseInstanceLabel(label);
+    if (!parsed)
+        return undefined;
+    if (parsed.repositoryHash !== repositoryHash(repository))
+        return undefined;
+    if (parsed.repositoryShown !== repositoryShown(repository))
+        return undefined;
+    return parsed;
+}
+/** Whether `label` is the label of this very run attempt and job (the post step's check). */
+function isLabelOfJob(label, context) {
+    const parsed = isLabelOf(label, context.repository);
+    return (parsed !== undefined &&
+        parsed.runId === context.runId &&
+        parsed.runAttempt === context.runAttempt &&
+        parsed.jobShown === shown(context.job, /[^A-Za-z0-9.-]/g, JOB_ROOM, 'job'));
+}
+
+
+/***/ }),
+
+/***/ 3870:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   EQ: () => (/* binding */ checkInstanceAccess),
+/* harmony export */   ND: () => (/* binding */ listInstances),
+/* harmony export */   Sh: () => (/* binding */ destroyInstance)
+/* harmony export */ });
+/* unused harmony exports MAX_LIST_PAGES, showInstance */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9867);
+
+/** Vast ids are positive integers; anything else is no id at all. */
+function positiveId(value) {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
+        return undefined;
+    return value;
+}
+function invalid(operation, status, detail) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .VastApiError */ .h({
+        operation,
+        kind: 'invalid-response',
+        status,
+        retryable: false,
+        ambiguous: true,
+        detail,
+    });
+}
+/** The v1 list's page size limit (I2: `limit` at most 25; the CLI always sends 25). */
+const PAGE_SIZE = 25;
+/** A listing never reads more than this many pages (25 000 rows); past it, it is incomplete. */
+const MAX_LIST_PAGES = 1000;
+/**
+ * I2. `GET /api/v1/instances/` with `select_filters` (JSON, e.g. `{"label": {"eq": "…"}}`),
+ * `order_by` id ascending and `limit=25`, following `next_token` in `after_token` to the last page.
+ * The server's filter only narrows: its exactness is undocumented, so callers check each row.
+ * `instances: null` is an empty page (the CLI's tests show it). Throws VastApiError (401/403
+ * without instance_read; a 404 may be a bad key, see the contract's "General").
+ */
+async function listInstances(client, filters) {
+    const operation = 'List instances';
+    const rows = [];
+    const seenTokens = new Set();
+    let token;
+    for (let page = 0; page < MAX_LIST_PAGES; page++) {
+        const query = new URLSearchParams();
+        if (filters)
+            query.set('select_filters', JSON.stringify(filters));
+        query.set('order_by', JSON.stringify([{ col: 'id', dir: 'asc' }]));
+        query.set('limit', String(PAGE_SIZE));
+        if (token !== undefined)
+            query.set('after_token', token);
+        const { status, data } = await client.call({
+            operation,
+            method: 'GET',
+            path: `/api/v1/instances/?${query.toString()}`,
+            idempotent: true,
+        });
+        if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+            throw invalid(operation, status, 'the answer is not the list envelope');
+        }
+        const envelope = data;
+        if (envelope['success'] === false) {
+            throw invalid(operation, status, 'the answer says success: false');
+        }
+        const items = envelope['instances'] ?? [];
+        if (!Array.isArray(items))
+            throw invalid(operation, status, 'the answer has no instances list');
+        for (const item of items) {
+            if (typeof item !== 'object' || item === null)
+                continue;
+            const row = item;
+            const id = positiveId(row['id']);
+            if (id === undefined)
+                continue;
+            const label = row['label'];
+            rows.push({
+                id,
+                label: typeof label === 'string' ? label : null,
+                curState: typeof row['cur_state'] === 'string' ? row['cur_state'] : null,
+                actualStatus: typeof row['actual_status'] === 'string' ? row['actual_status'] : null,
+            });
+        }
+        const next = envelope['next_token'];
+        if (typeof next !== 'string' || next === '')
+            return { rows, complete: true };
+        if (seenTokens.has(next))
+            return { rows, complete: false };
+        seenTokens.add(next);
+        token = next;
+    }
+    return { rows, complete: false };
+}
+/**
+ * I3. `GET /api/v0/instances/{id}/?owner=me`: 200 `{"instances": null}` is the one unambiguous
+ * "gone" (vast-instances-api.md, I3 and I6); a row is present; any other 200 shape is unclear.
+ * Errors (401, 404 auth_error, 429 after retries) are thrown.
+ */
+async function showInstance(client, id) {
+    const { data } = await client.call({
+        operation: `Show instance ${id}`,
+        method: 'GET',
+        path: `/instances/${id}/?owner=me`,
+        idempotent: true,
+    });
+    if (typeof data !== 'object' || data === null || !('instances' in data))
+        return { kind: 'unclear' };
+    const row = data.instances;
+    if (row === null)
+        return { kind: 'gone' };
+    if (typeof row === 'object' && !Array.isArray(row)) {
+        const record = row;
+        if (positiveId(record['id']) !== id)
+            return { kind: 'unclear' };
+        return {
+            kind: 'present',
+            curState: typeof record['cur_state'] === 'string' ? record['cur_state'] : null,
+        };
+    }
+    return { kind: 'unclear' };
+}
+/** I6, `DELETE /api/v0/instances/{id}/` with `{}`, then I3 when the answer was not a clear yes. */
+async function destroyInstance(client, id) {
+    let said;
+    try {
+        const { data } = await client.call({
+            operation: `Destroy instance ${id}`,
+            method: 'DELETE',
+            path: `/instances/${id}/`,
+            body: {},
+            idempotent: true,
+        });
+        const record = (typeof data === 'object' && data !== null ? data : {});
+        if (record['success'] === true)
+            return { result: 'destroyed' };
+        said = 'Vast answered success: false';
+    }
+    catch (error) {
+        if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .VastApiError */ .h) || error.status !== 404) {
+            return { result: 'failed', reason: messageOf(error), error };
+        }
+        said = error.message;
+    }
+    // Not a clear yes: only show's `{"instances": null}` says the instance is gone.
+    try {
+        const shown = await showInstance(client, id);
+        if (shown.kind === 'gone')
+            return { result: 'gone' };
+        if (shown.kind === 'present') {
+            return {
+                result: 'failed',
+                reason: `${said}, yet Vast still shows the instance${shown.curState ? ` (cur_state ${shown.curState})` : ''}`,
+            };
+        }
+        return { result: 'failed', reason: `${said}, and show gave an answer that says neither` };
+    }
+    catch (error) {
+        return {
+            result: 'failed',
+            reason: `${said}; checking whether it is gone failed too: ${messageOf(error)}`,
+            error,
+        };
+    }
+}
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/**
+ * Before any key is made with `instances: destroy`: one listing with the job's label proves the
+ * parent key may list instances (instance_read). instance_write cannot be checked without
+ * changing something, so the message names both. Throws an Error naming the input on a refusal
+ * (401, 403, or 404, which Vast may give a wrong key); other errors as they are.
+ */
+async function checkInstanceAccess(client, label) {
+    try {
+        await listInstances(client, { label: { eq: label } });
+    }
+    catch (error) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .VastApiError */ .h &&
+            !error.edge &&
+            (error.status === 401 || error.status === 403 || error.status === 404)) {
+            throw new Error(`Input 'instances': destroy needs the parent key (admin-api-key) to hold instance_read and instance_write, and Vast refused to list instances: ${error.message.replace(/\.$/, '')}. ` +
+                'Give the parent key both, or set instances: keep. No key was created.');
+        }
+        throw error;
+    }
+}
+
+
+/***/ }),
+
 /***/ 1338:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -15,13 +337,11 @@ export const modules = {
 /* harmony import */ var _core_instance_label_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(339);
 /* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1394);
 /* harmony import */ var _core_vast_instances_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3870);
-/* harmony import */ var _instances_post_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2079);
-/* harmony import */ var _core_permissions_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(6501);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(8855);
-/* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(3016);
-/* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(5450);
-/* harmony import */ var _create_post_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(2413);
-
+/* harmony import */ var _core_permissions_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6501);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(8855);
+/* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3016);
+/* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(5450);
+/* harmony import */ var _create_post_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(2413);
 
 
 
@@ -48,18 +368,18 @@ async function runCreate(settings, deps) {
         expiresAt: (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .deadlineFrom */ .vN)(deps.now(), settings.ttlMs),
         nonce: deps.instanceNonce?.() ?? (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex'),
     });
-    runner.saveState(_instances_post_js__WEBPACK_IMPORTED_MODULE_5__/* .INSTANCE_LABEL_STATE */ .T, instanceLabel);
+    runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_7__.STATE.instanceLabel, instanceLabel);
     if (settings.instances.instances === 'destroy') {
         runner.info("instances: destroy — the post step destroys every Vast.ai instance labelled with this job's instance label; the parent key (admin-api-key) needs instance_read and instance_write, which reach every instance of the account (docs/instances.md).");
         await (0,_core_vast_instances_js__WEBPACK_IMPORTED_MODULE_4__/* .checkInstanceAccess */ .EQ)(deps.client, instanceLabel);
     }
-    const created = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_8__/* .mintKey */ .u)({ ...settings, kind }, deps);
+    const created = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_7__/* .mintKey */ .u)({ ...settings, kind }, deps);
     await handOutKey(settings, created, {
         runner,
         configFilePath: deps.configFilePath,
         instanceLabel,
         // Nobody can use a key the step fails to hand out: delete it now, whatever revoke says.
-        discard: () => deps.cleanupClient().then((client) => (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_7__/* .deleteKey */ .l0)(client, created.id)),
+        discard: () => deps.cleanupClient().then((client) => (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_6__/* .deleteKey */ .l0)(client, created.id)),
     });
 }
 /**
@@ -81,10 +401,10 @@ async function handOutKey(settings, created, deps) {
                 .catch(() => runner.info(`Key ${created.id} is left to the post step or a sweep.`));
             throw error;
         }
-        runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_8__.STATE.configFile, JSON.stringify(written));
+        runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_7__.STATE.configFile, JSON.stringify(written));
         runner.info(`Wrote the key to ${written.path} (mode 0600) for the Vast CLI and SDK.`);
     }
-    const permissions = (0,_core_permissions_js__WEBPACK_IMPORTED_MODULE_6__/* .permissionsJson */ .FU)(settings.permissions);
+    const permissions = (0,_core_permissions_js__WEBPACK_IMPORTED_MODULE_5__/* .permissionsJson */ .FU)(settings.permissions);
     runner.setOutput('api-key', created.key);
     runner.setOutput('key-id', String(created.id));
     runner.setOutput('key-name', name);
@@ -104,7 +424,7 @@ async function handOutKey(settings, created, deps) {
             ? 'it is deleted when the job ends.'
             : 'revoke: never, so a sweep or a delete step must end it.'));
     runner.appendSummary(`### Vast.ai scoped key\n\n` +
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_10__/* .markdownTable */ .Q)(['Key id', 'Name', 'Permissions', 'Deadline', 'Deleted'], [
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_9__/* .markdownTable */ .Q)(['Key id', 'Name', 'Permissions', 'Deadline', 'Deleted'], [
             [
                 String(created.id),
                 name,
@@ -115,6 +435,23 @@ async function handOutKey(settings, created, deps) {
                     : 'by a sweep or delete step',
             ],
         ]));
+}
+
+
+/***/ }),
+
+/***/ 8855:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Q: () => (/* binding */ markdownTable)
+/* harmony export */ });
+/** A Markdown table for the job summary; cells are escaped so a name cannot break the table. */
+function markdownTable(headers, rows) {
+    const cell = (text) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
+    return ([line(headers), `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n') +
+        '\n');
 }
 
 

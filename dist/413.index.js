@@ -474,6 +474,8 @@ const STATE = {
      */
     uncertainAt: 'create-uncertain-at',
     configFile: 'config-file',
+    /** The job's instance label (create mode), saved before the key is made (instances-post.ts). */
+    instanceLabel: 'instance-label',
 };
 /** Creates the key (state first, so post can always find it), masks it, records its id. */
 async function mintKey(request, deps) {

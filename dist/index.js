@@ -2905,10 +2905,10 @@ async function runMode(settings, environment) {
     switch (settings.mode) {
         case 'create': {
             if (settings.broker) {
-                const { runBrokerCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(79), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
+                const { runBrokerCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
                 return runBrokerCreate({ ...settings, broker: settings.broker }, await brokerDeps(environment, Date.now() + settings.createBudgetMs));
             }
-            const { runCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(79), __nccwpck_require__.e(338)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
+            const { runCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(338)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
             return runCreate(settings, {
                 ...(await mintDeps(settings, environment)),
                 configFilePath: (0,config_file/* configFilePath */.ks)(environment.env),
@@ -3004,7 +3004,7 @@ async function runPost(environment) {
             runner.setSecret(secret);
         const mode = runner.getState('mode');
         if (mode === 'broker') {
-            const { runBrokerPost } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(79), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
+            const { runBrokerPost } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
             return await runBrokerPost({
                 ...(await brokerDeps({ ...environment, signal: budget.signal }, 0)),
                 deadline: () => budget.deadline(),

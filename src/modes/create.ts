@@ -3,7 +3,6 @@ import { checkConfigFileFree, writeConfigFile } from '../config-file.ts'
 import { formatInstanceLabel } from '../core/instance-label.ts'
 import { deadlineFrom } from '../core/key-name.ts'
 import { checkInstanceAccess } from '../core/vast/instances.ts'
-import { INSTANCE_LABEL_STATE } from './instances-post.ts'
 import type { CreateSettings } from '../inputs/index.ts'
 import { isoSeconds } from '../core/key-name.ts'
 import { permissionsJson } from '../core/permissions.ts'
@@ -34,7 +33,7 @@ export async function runCreate(settings: CreateSettings, deps: CreateDeps): Pro
     expiresAt: deadlineFrom(deps.now(), settings.ttlMs),
     nonce: deps.instanceNonce?.() ?? randomBytes(6).toString('hex'),
   })
-  runner.saveState(INSTANCE_LABEL_STATE, instanceLabel)
+  runner.saveState(STATE.instanceLabel, instanceLabel)
   if (settings.instances.instances === 'destroy') {
     runner.info(
       "instances: destroy — the post step destroys every Vast.ai instance labelled with this job's instance label; the parent key (admin-api-key) needs instance_read and instance_write, which reach every instance of the account (docs/instances.md).",

@@ -13,6 +13,7 @@ import type { InstancesSettings } from '../inputs/instances.ts'
 import type { Runner } from '../runner.ts'
 import { markdownTable } from '../summary.ts'
 import type { PostBudget } from './create-post.ts'
+import { STATE } from './mint.ts'
 
 /**
  * `instances: destroy`, in the post step of create mode: destroy every GPU instance labelled with
@@ -26,7 +27,7 @@ import type { PostBudget } from './create-post.ts'
  */
 
 /** The state name main saves the label under, first thing in create mode. */
-export const INSTANCE_LABEL_STATE = 'instance-label'
+export const INSTANCE_LABEL_STATE = STATE.instanceLabel
 
 /** Room kept at the end of post's budget for the second listing and its destroys. */
 const SECOND_LOOK_RESERVE_MS = 8_000

@@ -39,6 +39,8 @@ export const STATE = {
    */
   uncertainAt: 'create-uncertain-at',
   configFile: 'config-file',
+  /** The job's instance label (create mode), saved before the key is made (instances-post.ts). */
+  instanceLabel: 'instance-label',
 } as const
 
 /** What minting needs: create mode's settings fit as they are. */
