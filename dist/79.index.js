@@ -1,5 +1,5 @@
 export const id = 79;
-export const ids = [79,450];
+export const ids = [79,450,870];
 export const modules = {
 
 /***/ 339:
@@ -237,9 +237,9 @@ async function deleteLateKeys(check) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   EQ: () => (/* binding */ checkInstanceAccess),
 /* harmony export */   ND: () => (/* binding */ listInstances),
-/* harmony export */   Sh: () => (/* binding */ destroyInstance)
+/* harmony export */   Sh: () => (/* binding */ destroyInstance),
+/* harmony export */   checkInstanceAccess: () => (/* binding */ checkInstanceAccess)
 /* harmony export */ });
 /* unused harmony exports MAX_LIST_PAGES, showInstance */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9867);

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto'
 import { checkConfigFileFree, writeConfigFile } from '../config-file.ts'
 import { formatInstanceLabel } from '../core/instance-label.ts'
 import { deadlineFrom } from '../core/key-name.ts'
-import { checkInstanceAccess } from '../core/vast/instances.ts'
 import type { CreateSettings } from '../inputs/index.ts'
 import { isoSeconds } from '../core/key-name.ts'
 import { permissionsJson } from '../core/permissions.ts'
@@ -38,6 +37,8 @@ export async function runCreate(settings: CreateSettings, deps: CreateDeps): Pro
     runner.info(
       "instances: destroy — the post step destroys every Vast.ai instance labelled with this job's instance label; the parent key (admin-api-key) needs instance_read and instance_write, which reach every instance of the account (docs/instances.md).",
     )
+    // Loaded only here: a job with instances: keep never needs the instance routes.
+    const { checkInstanceAccess } = await import('../core/vast/instances.ts')
     await checkInstanceAccess(deps.client, instanceLabel)
   }
   const created = await mintKey({ ...settings, kind }, deps)
