@@ -22,5 +22,5 @@ describe('npm run demo -- --broker', () => {
     expect(stdout).toMatch(/The job's key now: HTTP 401 \(deleted\)/)
     expect(stdout).toMatch(/no rule of the broker's policy is for evil-org\/fork/)
     expect(stdout).toContain('Demo finished: the job held no Vast secret')
-  }, 60_000)
+  }, 180_000)
 })

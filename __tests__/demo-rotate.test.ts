@@ -20,7 +20,7 @@ describe('npm run demo -- rotate', () => {
     )
     expect(stdout).toMatch(/the old key \w+…: HTTP 401: dead \(retired\)/)
     expect(stdout).toContain('Demo finished: the secret always held a live key')
-  }, 60_000)
+  }, 180_000)
 
   it('refuses an unknown walk-through', async () => {
     await expect(

@@ -1,20 +1,27 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
 import { parse as parseYaml } from 'yaml'
 import { loadActionDefinition } from '../harness/runner.ts'
 import { ACTION_YML } from './support/action.ts'
 
-// The README's promises checked against the interface: every input and output of action.yml is
-// documented, every YAML example parses, and every step of an example that uses this action
-// passes only inputs the action declares.
+// The README's and docs/' promises checked against the interface: every input and output of
+// action.yml is documented, every YAML example parses, and every step of an example that uses this
+// action passes only inputs the action declares. Troubleshooting lives in docs/troubleshooting.md.
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8')
+const readme = read('README.md')
+const docFiles = readdirSync(new URL('../docs/', import.meta.url))
+  .filter((f) => f.endsWith('.md'))
+  .map((f) => `docs/${f}`)
+const troubleshooting = read('docs/troubleshooting.md')
 const action = loadActionDefinition(ACTION_YML)
 const sources = ['inputs/index.ts', 'inputs/modes.ts', 'inputs/broker.ts', 'action.ts']
   .map((file) => readFileSync(new URL(`../src/${file}`, import.meta.url), 'utf8'))
   .join('\n')
 
-const yamlBlocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '')
+const yamlBlocks = [readme, ...docFiles.map(read)].flatMap((text) =>
+  [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? ''),
+)
 
 describe('README and action.yml', () => {
   const row = (name: string) => new RegExp(`\\| \`${name}\` +\\|`)
@@ -46,9 +53,65 @@ describe('README and action.yml', () => {
     }
   })
 
+  it('links every relative page from README and docs/ to a file that exists', () => {
+    for (const file of ['README.md', ...docFiles]) {
+      const base = new URL(`../${file}`, import.meta.url)
+      for (const [, path] of read(file).matchAll(
+        /\]\(((?:\.\.\/)?[A-Za-z/-]+\.md|LICENSE)(?:#[a-z0-9-]+)?\)/g,
+      )) {
+        expect({
+          file,
+          path,
+          exists: (() => {
+            try {
+              readFileSync(new URL(path ?? '', base))
+              return true
+            } catch {
+              return false
+            }
+          })(),
+        }).toEqual({ file, path, exists: true })
+      }
+    }
+    // and every #anchor in another page names one of its headings (GitHub's slugs)
+    const slugs = (text: string) =>
+      [...text.matchAll(/^#{1,4} (.+)$/gm)].map((m) =>
+        (m[1] ?? '')
+          .toLowerCase()
+          .replace(/[^a-z0-9 _-]/g, '')
+          .replaceAll(' ', '-'),
+      )
+    for (const file of ['README.md', ...docFiles]) {
+      const base = new URL(`../${file}`, import.meta.url)
+      for (const [, path, anchor] of read(file).matchAll(
+        /\]\(((?:\.\.\/)?[A-Za-z/-]+\.md)#([a-z0-9_-]+)\)/g,
+      )) {
+        const target = readFileSync(new URL(path ?? '', base), 'utf8')
+        expect({
+          file,
+          link: `${path}#${anchor}`,
+          found: slugs(target).includes(anchor ?? ''),
+        }).toEqual({
+          file,
+          link: `${path}#${anchor}`,
+          found: true,
+        })
+      }
+    }
+    expect(readme).toContain('## Threat model')
+    expect(readme).toContain('(docs/troubleshooting.md)')
+    expect(Buffer.byteLength(readme)).toBeLessThanOrEqual(30_000)
+    // prose wrapped: only tables, code and links may be wider than 100 characters
+    let fenced = false
+    for (const line of readme.split('\n')) {
+      if (line.startsWith('```')) fenced = !fenced
+      if (fenced || line.startsWith('|') || !line.trim().includes(' ')) continue
+      expect({ line, width: line.length <= 100 }).toEqual({ line, width: true })
+    }
+  })
+
   it('troubleshoots every input the parser can refuse, and every generic input problem', () => {
-    const start = readme.indexOf('## Troubleshooting')
-    const section = readme.slice(start, readme.indexOf('\n## ', start + 1))
+    const section = troubleshooting
     const refused = new Set(
       [...sources.matchAll(/read\.problem\(\s*'([a-z-]+)'/g)].map((m) => m[1] ?? ''),
     )
@@ -93,11 +156,11 @@ describe('README and action.yml', () => {
   })
 })
 
-describe('README troubleshooting for the key broker', () => {
+describe('docs/troubleshooting.md for the key broker', () => {
   it('quotes only messages that src/modes/broker.ts prints (each prefix found in the code)', () => {
     const code = readFileSync(new URL('../src/modes/broker.ts', import.meta.url), 'utf8')
-    const start = readme.indexOf('**From the key broker**')
-    const block = readme.slice(start, readme.indexOf('\n**', start + 10))
+    const start = troubleshooting.indexOf('**From the key broker**')
+    const block = troubleshooting.slice(start, troubleshooting.indexOf('\n**', start + 10))
     const quoted = [...block.matchAll(/^\| `([^`]+)`/gm)].map((m) => m[1] ?? '')
     expect(quoted.length).toBeGreaterThanOrEqual(10)
     for (const message of quoted) {

@@ -60,10 +60,12 @@ describe('create mode, end to end', () => {
     expect(shown(post)).toContain(`Deleted Vast.ai key ${record?.id}.`)
     expect(await keyStatus(s.emulator, key)).toBe(401)
     expect(s.emulator.liveKeys().map((k) => k.id)).toEqual([s.emulator.parentKeyId])
-    // exactly one create and one delete by the action, all with the Bearer header
+    // exactly one create, and in post one list (the key's name checked) and one delete by the
+    // action, all with the Bearer header
     const byAction = s.emulator.requests.filter((r) => r.callerKeyId === s.emulator.parentKeyId)
     expect(byAction.map((r) => `${r.method} ${r.route} ${r.status}`)).toEqual([
       'POST create 200',
+      'GET list 200',
       `DELETE delete 200`,
     ])
     expect(s.emulator.requests.every((r) => r.authVia === 'header')).toBe(true)

@@ -56,8 +56,9 @@ describe('proxies', () => {
         expect(proxy.requests.map((r) => `${r.method} ${r.target}`)).toEqual([
           `CONNECT ${PROXIED_HOST}:${port}`,
           `CONNECT ${PROXIED_HOST}:${port}`,
+          `CONNECT ${PROXIED_HOST}:${port}`,
         ])
-        expect(s.emulator.requests.map((r) => r.route)).toEqual(['create', 'delete'])
+        expect(s.emulator.requests.map((r) => r.route)).toEqual(['create', 'list', 'delete'])
         expect(proxy.requests.every((r) => r.authorized)).toBe(true)
         expect(main.masks).toContain('pr0xy-s3cret')
         onlyParent(s)
@@ -95,7 +96,7 @@ describe('proxies', () => {
         await job.runPost({ inputs })
         expect(main.conclusion).toBe('success')
         expect(proxy.requests).toEqual([])
-        expect(s.emulator.requests.map((r) => r.route)).toEqual(['create', 'delete'])
+        expect(s.emulator.requests.map((r) => r.route)).toEqual(['create', 'list', 'delete'])
         onlyParent(s)
       } finally {
         await job.cleanup()
@@ -169,7 +170,7 @@ describe('https (the path real users take)', () => {
       const main = await job.runMain({ inputs })
       const post = await job.runPost({ inputs })
       expect([main.conclusion, post.conclusion]).toEqual(['success', 'success'])
-      expect(s.emulator.requests.map((r) => r.route)).toEqual(['create', 'delete'])
+      expect(s.emulator.requests.map((r) => r.route)).toEqual(['create', 'list', 'delete'])
       onlyParent(s)
     } finally {
       await job.cleanup()
@@ -186,9 +187,10 @@ describe('https (the path real users take)', () => {
       expect(proxy.requests.map((r) => `${r.method} ${r.target}`)).toEqual([
         `CONNECT ${PROXIED_HOST}:${port}`,
         `CONNECT ${PROXIED_HOST}:${port}`,
+        `CONNECT ${PROXIED_HOST}:${port}`,
       ])
       // the proxy is told who is asking too
-      expect(proxy.requests.map((r) => r.userAgent)).toEqual([USER_AGENT, USER_AGENT])
+      expect(proxy.requests.map((r) => r.userAgent)).toEqual([USER_AGENT, USER_AGENT, USER_AGENT])
       onlyParent(s)
     } finally {
       await job.cleanup()

@@ -227,32 +227,19 @@ describe('instances: destroy', () => {
     expect(s.emulator.requestsFor('instanceList')).toHaveLength(0)
   })
 
-  it('destroys nothing when the label in the state is not this job’s', async () => {
+  it("a later step's STATE_instance-label never reaches post: main saved the name first", async () => {
     const s = await start()
-    // main stops at a bad input before it saves any state; a later step forges post's state
-    const main = await s.job.runMain({ inputs: inputs(s, { ttl: 'soon' }) })
-    expect(main.conclusion).toBe('failure')
+    const main = await s.job.runMain({ inputs: inputs(s) })
+    const label = main.outputs['instance-label'] ?? ''
+    await createStep(s, 1)
+    // another job's instance, and a later step that tries to point post at it
     const other = labelFor({ runId: '777' })
     const victim = s.emulator.addInstance({ label: other }).id
-    const post = await s.job.runPost({
-      inputs: inputs(s),
-      env: {
-        STATE_mode: 'create',
-        'STATE_key-id': '999999',
-        'STATE_instance-label': other,
-        STATE_create: JSON.stringify({
-          apiUrl: s.emulator.url,
-          name: 'x',
-          revoke: 'post',
-          cleanupFailure: 'warn',
-          requestTimeoutMs: 1000,
-          maxAttempts: 1,
-        }),
-      },
-    })
-    expect(liveIds(s).has(victim)).toBe(true)
-    expect(s.emulator.requestsFor('instanceDestroy')).toHaveLength(0)
-    expect(shown(post)).toMatch(/The instance label in the state is not the label of this job/)
+    await s.job.appendEnv(`STATE_instance-label=${other}\n`)
+    const post = await s.job.runPost({ inputs: inputs(s) })
+    expect(post.conclusion).toBe('success')
+    expect(liveIds(s)).toEqual(new Set([victim]))
+    expect(shown(post)).toContain(`Destroyed 1 of 1 instance(s) labelled ${label}.`)
   })
 })
 

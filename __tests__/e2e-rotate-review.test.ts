@@ -84,7 +84,7 @@ describe('a secret write whose first answer was lost', () => {
     expect(secretKey()).toBe(before)
     expect(s.emulator.isLive(before)).toBe(true)
     expect(managed()).toHaveLength(1)
-  }, 60_000)
+  }, 180_000)
 })
 
 describe('two overlapping runs of one rotation', () => {
@@ -115,7 +115,7 @@ describe('two overlapping runs of one rotation', () => {
     )
     expect((await rotate()).main.conclusion).toBe('success')
     expect(s.emulator.isLive(secretKey())).toBe(true)
-  }, 90_000)
+  }, 180_000)
 })
 
 describe('a create applied after the action gave up on it', () => {
@@ -138,7 +138,7 @@ describe('a create applied after the action gave up on it', () => {
     expect(s.emulator.findByValue(secretKey())?.id).toBe(heldId)
     expect(managed().map((k) => k.id)).toEqual([heldId])
     expect(shown(first.post)).toMatch(/which the rotation wrote to the secret, stays/)
-  }, 90_000)
+  }, 180_000)
 
   it('after the window: keep-previous keeps the held key, never only its stray', async () => {
     const { s, rotate, secretKey } = await start()
@@ -155,7 +155,7 @@ describe('a create applied after the action gave up on it', () => {
     const third = await rotate({ 'keep-previous': '0' })
     expect(third.main.conclusion).toBe('success')
     expect(sameName(s, held?.id)).toHaveLength(0)
-  }, 90_000)
+  }, 180_000)
 })
 
 describe('target inputs that do not fit secret-scope', () => {

@@ -90,5 +90,5 @@ describe('bad input (generated)', () => {
     } finally {
       await s.close()
     }
-  }, 60_000)
+  }, 180_000)
 })

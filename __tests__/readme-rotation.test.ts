@@ -3,12 +3,14 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { parse as parseYaml } from 'yaml'
 import { TOKEN, rotationWorld, type RotationWorld } from './support/rotation.ts'
 
-// The README's rotation steps, as pasted, through dist/ with the Vast and GitHub emulators: in a
+// The rotation steps of the README and docs/rotation.md, as pasted, through dist/ with the Vast and GitHub emulators: in a
 // sequence that runs every step after every other step (each ordered pair once), every secret
 // holds a live key of its own after each step. Only the expressions a runner would fill in
 // change: the parent key, the App token, and where the two APIs are.
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+const pages = ['README.md', 'docs/rotation.md'].map((page) =>
+  readFileSync(new URL(`../${page}`, import.meta.url), 'utf8'),
+)
 
 interface Step {
   name?: string
@@ -18,7 +20,7 @@ interface Step {
 
 function rotateSteps(): { title: string; inputs: Record<string, string> }[] {
   const found: { title: string; inputs: Record<string, string> }[] = []
-  for (const block of readme.matchAll(/```yaml\n([\s\S]*?)```/g)) {
+  for (const block of pages.flatMap((page) => [...page.matchAll(/```yaml\n([\s\S]*?)```/g)])) {
     const doc = parseYaml(block[1] ?? '') as { jobs?: Record<string, { steps?: Step[] }> }
     for (const job of Object.values(doc?.jobs ?? {})) {
       for (const step of job.steps ?? []) {
@@ -53,7 +55,7 @@ afterEach(async () => {
   world = undefined
 })
 
-describe("the README's rotation examples, as pasted", () => {
+describe('the rotation examples of the README and docs/rotation.md, as pasted', () => {
   const steps = rotateSteps()
 
   it('are there: a repository, an environment and an organisation secret', () => {
@@ -87,5 +89,5 @@ describe("the README's rotation examples, as pasted", () => {
       expect([step.title, w.brokenSecrets()]).toEqual([step.title, []])
     }
     expect(w.github.secrets()).toHaveLength(3)
-  }, 60_000)
+  }, 180_000)
 })

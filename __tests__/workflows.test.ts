@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import {
@@ -38,16 +38,19 @@ describe('GitHub workflow parser', () => {
     expect(await lintAction(file, read(file))).toEqual([])
   })
 
-  it("accepts every workflow example of the README (GitHub's parser, as a user would paste it)", async () => {
-    const readme = read('README.md')
-    const examples = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
-      .map((m) => m[1] ?? '')
-      .filter((block) => /^jobs:/m.test(block))
-    expect(examples.length).toBeGreaterThanOrEqual(4)
-    for (const [i, block] of examples.entries()) {
+  it("accepts every workflow example of the README and docs/ (GitHub's parser, as a user would paste it)", async () => {
+    const pages = ['README.md', ...readdirSync(join(ROOT, 'docs')).map((f) => `docs/${f}`)]
+    const examples = pages.flatMap((page) =>
+      [...read(page).matchAll(/```yaml\n([\s\S]*?)```/g)]
+        .map((m, i) => ({ page, i, block: m[1] ?? '' }))
+        .filter(({ block }) => /^jobs:/m.test(block)),
+    )
+    expect(examples.filter((e) => e.page === 'README.md').length).toBeGreaterThanOrEqual(4)
+    for (const { page, i, block } of examples) {
       const workflow = /^on:/m.test(block) ? block : `on: push\n${block}`
-      expect({ example: i, errors: await parserErrors(`README example ${i}`, workflow) }).toEqual({
-        example: i,
+      const example = `${page} example ${i}`
+      expect({ example, errors: await parserErrors(example, workflow) }).toEqual({
+        example,
         errors: [],
       })
     }

@@ -146,7 +146,7 @@ function isLabelOfJob(label, context) {
 /* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4660);
 /* harmony import */ var _core_instance_label_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(339);
 /* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1394);
-/* harmony import */ var _core_permissions_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6501);
+/* harmony import */ var _core_permissions_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6948);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8855);
 /* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3016);
 /* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5450);
@@ -176,14 +176,14 @@ async function runCreate(settings, deps) {
         expiresAt: (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .deadlineFrom */ .vN)(deps.now(), settings.ttlMs),
         nonce: deps.instanceNonce?.() ?? (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex'),
     });
-    runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_6__.STATE.instanceLabel, instanceLabel);
+    runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.instanceLabel, instanceLabel);
     if (settings.instances.instances === 'destroy') {
         runner.info("instances: destroy — the post step destroys every Vast.ai instance labelled with this job's instance label; the parent key (admin-api-key) needs instance_read and instance_write, which reach every instance of the account (docs/instances.md).");
         // Loaded only here: a job with instances: keep never needs the instance routes.
         const { checkInstanceAccess } = await __webpack_require__.e(/* import() */ 870).then(__webpack_require__.bind(__webpack_require__, 3870));
         await checkInstanceAccess(deps.client, instanceLabel);
     }
-    const created = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_6__/* .mintKey */ .u)({ ...settings, kind }, deps);
+    const created = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_6__/* .mintKey */ .uY)({ ...settings, kind }, deps);
     await handOutKey(settings, created, {
         runner,
         configFilePath: deps.configFilePath,
@@ -211,7 +211,7 @@ async function handOutKey(settings, created, deps) {
                 .catch(() => runner.info(`Key ${created.id} is left to the post step or a sweep.`));
             throw error;
         }
-        runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_6__.STATE.configFile, JSON.stringify(written));
+        runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.configFile, JSON.stringify(written));
         runner.info(`Wrote the key to ${written.path} (mode 0600) for the Vast CLI and SDK.`);
     }
     const permissions = (0,_core_permissions_js__WEBPACK_IMPORTED_MODULE_4__/* .permissionsJson */ .FU)(settings.permissions);
@@ -228,11 +228,19 @@ async function handOutKey(settings, created, deps) {
             runner.exportVariable('VAST_INSTANCE_LABEL', deps.instanceLabel);
         runner.info(`Instance label: ${deps.instanceLabel} (${deps.from ? 'the key broker destroys every instance with this label when the post step ends the key' : settings.instances.instances === 'destroy' ? 'the post step destroys every instance with this label' : 'instances: keep, so the post step leaves instances alone; a sweep with instances: destroy ends them after the deadline'}).`);
     }
-    const categories = Object.keys(settings.permissions.api).join(', ');
+    // A category limited to some actions shows them: instance_write[api.instance.destroy+constraints].
+    const categories = Object.entries(settings.permissions.api)
+        .map(([category, actions]) => {
+        const limits = Object.entries(actions).map(([name, rule]) => `${name}${rule.constraints ? '+constraints' : ''}`);
+        return limits.length ? `${category}[${limits.join(' ')}]` : category;
+    })
+        .join(', ');
     runner.info(`${deps.from ? 'Got' : 'Created'} Vast.ai key ${created.id}${deps.from ?? ''} (${categories}), deadline ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .isoSeconds */ .nE)(expiresAt)}; ` +
         (settings.revoke === 'post'
             ? 'it is deleted when the job ends.'
             : 'revoke: never, so a sweep or a delete step must end it.'));
+    if (!settings.exportEnv)
+        runner.info(`VAST_API_KEY was not exported (export-env is off): later steps get the key from the api-key output${settings.exportConfig ? ' or the Vast CLI key file' : ''}.`);
     runner.appendSummary(`### Vast.ai scoped key\n\n` +
         (0,_summary_js__WEBPACK_IMPORTED_MODULE_8__/* .markdownTable */ .Q)(['Key id', 'Name', 'Permissions', 'Deadline', 'Deleted'], [
             [
@@ -250,18 +258,164 @@ async function handOutKey(settings, created, deps) {
 
 /***/ }),
 
-/***/ 8855:
+/***/ 5450:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Q: () => (/* binding */ markdownTable)
+/* harmony export */   c4: () => (/* reexport safe */ _state_js__WEBPACK_IMPORTED_MODULE_5__.c4),
+/* harmony export */   uY: () => (/* binding */ mintKey)
 /* harmony export */ });
-/** A Markdown table for the job summary; cells are escaped so a name cannot break the table. */
-function markdownTable(headers, rows) {
-    const cell = (text) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
-    return ([line(headers), `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n') +
-        '\n');
+/* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1394);
+/* harmony import */ var _signals_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(970);
+/* harmony import */ var _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9867);
+/* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
+/* harmony import */ var _core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7394);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(373);
+
+
+
+
+
+
+/**
+ * The life of one minted key, shared by create and rotate: its state for the post step, the
+ * create request with lost answers resolved by name, cleanup after a cancel, and the post step
+ * that deletes what main made.
+ */
+
+/** Creates the key (state first, so post can always find it), masks it, records its id. */
+async function mintKey(request, deps) {
+    const { runner, client } = deps;
+    const expiresAt = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .deadlineFrom */ .vN)(deps.now(), request.ttlMs);
+    const name = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .formatKeyName */ .yv)({
+        label: request.label,
+        kind: request.kind,
+        expiresAt,
+        ...request.context,
+        ...(request.target ? { target: request.target } : {}),
+        nonce: deps.nonce(),
+    });
+    // Saved before the request goes out: if the answer never arrives (lost, cancelled, killed),
+    // post can still find the key by its unique name.
+    const state = {
+        apiUrl: request.apiUrl,
+        name,
+        revoke: request.revoke,
+        cleanupFailure: request.cleanupFailure,
+        requestTimeoutMs: request.requestTimeoutMs,
+        maxAttempts: request.maxAttempts,
+    };
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.mode, 'create');
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.create, JSON.stringify(state));
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.pending, 'true');
+    let uncertain = false;
+    // The send time of the request in flight, and of the last one that got no answer.
+    let sentAt = 0;
+    let uncertainAt = 0;
+    const onSend = () => {
+        sentAt = Date.now();
+        runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.sentAt, String(sentAt));
+    };
+    // The answer to a create was lost: find out by name whether it made the key, delete what it
+    // made, and only then try again.
+    const resolveLostCreate = async (error) => {
+        uncertain = true;
+        uncertainAt = sentAt;
+        const removed = await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .deleteStepKeys */ .Ky)(client, name);
+        runner.info(`${error.message}; the request may have been applied: ${removed.length > 0 ? `deleted the ${removed.length} key(s) it made` : 'no key was made so far'}. Trying again.`);
+        return 'retry';
+    };
+    let created;
+    try {
+        created = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .createKey */ .cF)(client, { name, permissions: request.permissions }, resolveLostCreate, onSend);
+    }
+    catch (error) {
+        // An ambiguous create, even one followed by a definite error, may have left a key.
+        const ambiguous = error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h ? error.ambiguous : true;
+        if (ambiguous && sentAt)
+            uncertainAt = sentAt;
+        uncertain ||= ambiguous;
+        if (!uncertain)
+            runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.pending, 'false');
+        else if (uncertainAt)
+            runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.uncertainAt, String(uncertainAt));
+        if (error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h && error.kind === 'aborted' && uncertainAt) {
+            await cleanUpAfterCancel(deps, name, uncertainAt, request.requestTimeoutMs);
+        }
+        throw explainCreateError(error, uncertain);
+    }
+    runner.setSecret(created.key.reveal());
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.keyId, String(created.id));
+    // After an uncertain create, post also looks by name: an attempt the API applied only after
+    // the action gave up on it (a timeout) can still appear later.
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.pending, uncertain ? 'true' : 'false');
+    if (uncertain)
+        runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.uncertainAt, String(uncertainAt));
+    return { id: created.id, key: created.key, name, expiresAt };
+}
+/** Room kept before the runner's SIGTERM for the last look and its deletes. */
+const LAST_LOOK_RESERVE_MS = 2_000;
+/**
+ * Cancelled while the create was in flight: the key may exist, or appear once Vast applies the
+ * request. Look now and, when the window for a late apply ends within the runner's grace, wait
+ * for it and look again; otherwise the post step looks again after the window.
+ */
+async function cleanUpAfterCancel(deps, name, uncertainAt, requestTimeoutMs) {
+    const started = Date.now();
+    const windowEnd = (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .uncertaintyEnd */ .iy)(uncertainAt, requestTimeoutMs);
+    const lastLookBy = started + _signals_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_CLEANUP_BUDGET_MS */ .vb - LAST_LOOK_RESERVE_MS;
+    try {
+        const client = await deps.cleanupClient();
+        const result = windowEnd <= lastLookBy
+            ? await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .deleteLateKeys */ .oW)({
+                client,
+                stepName: name,
+                uncertainAt,
+                requestTimeoutMs,
+                lastLookBy: () => lastLookBy,
+                log: (message) => deps.runner.info(message),
+            })
+            : { deleted: await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .deleteStepKeys */ .Ky)(client, name), covered: false };
+        deps.runner.info(`Cancelled during the create request; ${result.deleted.length > 0 ? `deleted the ${result.deleted.length} key(s) it made` : 'no key was made so far'}. ` +
+            (result.covered
+                ? 'Vast can no longer apply the request.'
+                : `Vast could still apply the request until ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .isoSeconds */ .nE)(new Date(windowEnd))}: the post step looks again (it can wait up to 48s; a key made later is left to a sweep).`));
+    }
+    catch (error) {
+        deps.runner.info(`Cancelled during the create request; could not check for a key now (${error.message}). The post step looks for it by name.`);
+    }
+}
+function explainCreateError(error, uncertain) {
+    if (!(error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h))
+        return error;
+    if (error.kind === 'aborted')
+        return error;
+    const hint = (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .accessHint */ .ux)(error);
+    // The API's message may end its own sentence: never two full stops.
+    const said = error.message.replace(/\.$/, '');
+    if (uncertain && hint) {
+        return new Error(`${said}. ${hint}. A create request may have made a key that this parent key cannot look for: ` +
+            'the post step tries again, and if it cannot, delete it in the Vast console (Account, API keys)');
+    }
+    if (uncertain) {
+        return new Error(`${said}. A create request may have made the key; the post step looks for it by name and deletes it.`);
+    }
+    if (error.status === 429) {
+        return new Error(`${said}. Still rate limited when create-budget ran out: every job sharing one parent key shares Vast's create rate ` +
+            '(about one key per 2 s). Raise create-budget, or run fewer jobs at once (strategy.max-parallel).');
+    }
+    if (error.operation.startsWith('Create') &&
+        !error.edge &&
+        (error.status === 401 || error.status === 403)) {
+        // Vast answers 401 "Invalid user key" for a key it does not know (vast-api.md, E2/E6); any
+        // other refusal of a known key is a missing scope or a grant beyond what it holds (E1).
+        const unknownKey = /invalid user key/i.test(error.apiMessage ?? '');
+        return new Error(unknownKey
+            ? `${said}. The parent key (admin-api-key) is not a live Vast.ai key: it is wrong, cut short or deleted. Check the secret.`
+            : `${said}. The parent key (admin-api-key) was refused: it lacks user_write, ` +
+                'or does not hold every permission asked for (a key cannot grant more than it holds).');
+    }
+    return error;
 }
 
 

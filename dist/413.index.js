@@ -1,5 +1,5 @@
 export const id = 413;
-export const ids = [413,450];
+export const ids = [413];
 export const modules = {
 
 /***/ 7394:
@@ -7,10 +7,11 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Ky: () => (/* binding */ deleteStepKeys),
+/* harmony export */   Xx: () => (/* binding */ sameStep),
 /* harmony export */   iy: () => (/* binding */ uncertaintyEnd),
 /* harmony export */   oW: () => (/* binding */ deleteLateKeys)
 /* harmony export */ });
-/* unused harmony exports LATE_APPLY_MARGIN_MS, sameStep, findStepKeys */
+/* unused harmony exports LATE_APPLY_MARGIN_MS, findStepKeys */
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8571);
@@ -276,12 +277,15 @@ async function requireParentKeyId(client, doing) {
 /* harmony export */   G: () => (/* binding */ removeExportedConfig),
 /* harmony export */   runCreatePost: () => (/* binding */ runCreatePost)
 /* harmony export */ });
+/* unused harmony export stateProblems */
 /* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4660);
 /* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1394);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8855);
 /* harmony import */ var _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9867);
 /* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
-/* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5450);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(373);
 /* harmony import */ var _core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7394);
+
 
 
 
@@ -290,20 +294,40 @@ async function requireParentKeyId(client, doing) {
 
 /** Room kept at the end of the budget for the last look and its deletes. */
 const LAST_LOOK_RESERVE_MS = 2_000;
-/** Post step: delete the key made in main (by id, and by name if its creation was uncertain). */
+/**
+ * Post step: delete the key made in main (by id, and by name if its creation was uncertain).
+ * State is main's (src/modes/state.ts), and is still checked against the inputs before the parent
+ * key is sent anywhere: see {@link stateProblems}. The key deleted by id must be listed under the
+ * name main gave it, so a create answer naming another key (the parent, another job's) deletes
+ * nothing.
+ */
 async function runCreatePost(deps) {
-    const { runner, budget } = deps;
+    const { runner, budget, inputs } = deps;
     removeExportedConfig(runner);
-    const state = (0,_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .readJson */ .V)(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__.STATE.create));
-    if (!state) {
-        runner.info('Nothing to delete: the main step stopped before it created a key.');
+    const mode = runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.mode);
+    const state = (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .readJson */ .Vh)(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.create));
+    const savedId = (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .readKeyId */ .jN)(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.keyId));
+    const problems = stateProblems(mode, state, savedId, inputs);
+    if (!state || problems.length > 0) {
+        if (problems.length === 0) {
+            runner.info('Nothing to delete: the main step stopped before it created a key.');
+            return;
+        }
+        // Nothing is sent, so the parent key goes nowhere a forged value names.
+        const strict = inputs.mode === 'create' && inputs.cleanupFailure === 'fail';
+        const message = untrusted(problems, savedId);
+        runner.appendSummary(`### Vast.ai scoped key: post step\n\n- ⚠️ ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .markdownText */ .p)(message)}\n`);
+        if (strict || state?.cleanupFailure === 'fail')
+            runner.setFailed(message);
+        else
+            runner.warning(message);
         return;
     }
-    const keyId = Number(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__.STATE.keyId)) || undefined;
-    const pending = runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__.STATE.pending) === 'true';
+    const keyId = typeof savedId === 'number' ? savedId : undefined;
+    const pending = runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.pending) === 'true';
     // A rotation that wrote (or may have written) its key into the secret: that key stays; only
     // the strays of an uncertain create of it go.
-    const rotated = runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__.STATE.mode) === 'rotated';
+    const rotated = mode === 'rotated';
     if (rotated && !pending) {
         runner.info('Nothing to clean up: the rotation completed.');
         return;
@@ -317,27 +341,43 @@ async function runCreatePost(deps) {
         runner.info(`revoke: never — key ${keyId} stays; a sweep after its deadline or a delete step ends it.`);
         return;
     }
+    const cleanupFailure = inputs.mode === 'create' && inputs.cleanupFailure === 'fail' ? 'fail' : state.cleanupFailure;
     const summary = [];
     const failures = [];
     const fail = (message) => {
         failures.push(message);
-        summary.push(`- ⚠️ ${message}`);
+        summary.push(`- ⚠️ ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .markdownText */ .p)(message)}`);
+    };
+    const said = (message) => {
+        runner.info(message);
+        summary.push(`- ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .markdownText */ .p)(message)}`);
     };
     let client;
     try {
-        client = await deps.makeClient(state);
+        // The input's api-url (equal to the state's, checked above): never a URL state alone names.
+        client = await deps.makeClient(inputs.apiUrl ?? '', state);
     }
     catch (error) {
         fail(cannotDelete(state, keyId, error));
     }
     if (client && keyId && state.revoke === 'post' && !rotated) {
         try {
-            const result = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, keyId);
-            const said = result === 'deleted'
-                ? `Deleted Vast.ai key ${keyId}.`
-                : `Vast.ai key ${keyId} was already gone.`;
-            runner.info(said);
-            summary.push(`- ${said}`);
+            // Deleted only when Vast lists it under the name main gave it: a create answer that named
+            // another key (the parent, another job's) deletes nothing.
+            const listed = (await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .listKeys */ .TH)(client)).find((key) => key.id === keyId);
+            if (!listed) {
+                said(`Vast.ai key ${keyId} was already gone (the parent key's list no longer has it).`);
+            }
+            else if (!(0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .sameStep */ .Xx)(listed.name, state.name)) {
+                fail(`Did not delete Vast.ai key ${keyId}: Vast lists it as "${listed.name}", not under the name the main step gave its key ("${state.name}"), so it is not this step's key. ` +
+                    `The create answer named another key; look for keys named "${state.name}" in the Vast console (Account, API keys) and delete them, or let a scheduled sweep (mode: sweep) delete them after their deadline.`);
+            }
+            else {
+                const result = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, keyId);
+                said(result === 'deleted'
+                    ? `Deleted Vast.ai key ${keyId}.`
+                    : `Vast.ai key ${keyId} was already gone.`);
+            }
         }
         catch (error) {
             fail(cannotDelete(state, keyId, error));
@@ -347,8 +387,8 @@ async function runCreatePost(deps) {
         // A create request got no answer: Vast may have applied it, now or a little later. The key
         // handed out with revoke: never, or written into a rotation's secret, stays; every other key
         // of this step goes.
-        const sentAt = Number(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__.STATE.sentAt)) || 0;
-        const uncertainAt = Number(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__.STATE.uncertainAt)) || sentAt;
+        const sentAt = Number(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.sentAt)) || 0;
+        const uncertainAt = Number(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.uncertainAt)) || sentAt;
         try {
             const result = await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .deleteLateKeys */ .oW)({
                 client,
@@ -361,15 +401,13 @@ async function runCreatePost(deps) {
                 ...(budget.signal ? { signal: budget.signal } : {}),
             });
             const ids = result.deleted.map((key) => key.id);
-            const said = ids.length > 0
+            said(ids.length > 0
                 ? `Deleted ${ids.length} key(s) left by an uncertain or cancelled create (${ids.join(', ')}).`
-                : 'No key was left by the uncertain or cancelled create.';
-            runner.info(said);
-            summary.push(`- ${said}`);
+                : 'No key was left by the uncertain or cancelled create.');
             if (!result.covered) {
                 const late = `Vast could still apply the create request until ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(new Date(result.windowEnd))}, after this step had to stop looking. ${nextStep(state)}`;
                 runner.warning(late);
-                summary.push(`- ⚠️ ${late}`);
+                summary.push(`- ⚠️ ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .markdownText */ .p)(late)}`);
             }
         }
         catch (error) {
@@ -377,22 +415,63 @@ async function runCreatePost(deps) {
         }
     }
     if (rotated && keyId) {
-        const said = `Key ${keyId}, which the rotation wrote to the secret, stays.`;
-        runner.info(said);
-        summary.push(`- ${said}`);
+        said(`Key ${keyId}, which the rotation wrote to the secret, stays.`);
     }
     else if (state.revoke === 'never' && keyId) {
-        const said = `revoke: never — key ${keyId} stays; a sweep after its deadline or a delete step ends it.`;
-        runner.info(said);
-        summary.push(`- ${said}`);
+        said(`revoke: never — key ${keyId} stays; a sweep after its deadline or a delete step ends it.`);
     }
     runner.appendSummary(`### Vast.ai scoped key: post step\n\n${summary.join('\n')}\n`);
     for (const message of failures) {
-        if (state.cleanupFailure === 'fail')
+        if (cleanupFailure === 'fail')
             runner.setFailed(message);
         else
             runner.warning(message);
     }
+}
+/**
+ * Why the post step cannot act on state, or []: each check compares what main saved with the
+ * inputs post runs with, which no other step can change (src/inputs/post.ts). Main saves every
+ * state name first (src/modes/state.ts), so a mismatch means the inputs changed between the two
+ * steps (an expression over something another step wrote) or state was not main's.
+ */
+function stateProblems(mode, state, keyId, inputs) {
+    const problems = [];
+    const expected = inputs.mode === 'rotate' ? ['create', 'rotated'] : inputs.mode === 'create' ? ['create'] : [];
+    if (!expected.includes(mode) || (inputs.mode === 'create' && inputs.broker)) {
+        problems.push(`the saved mode '${mode}' does not fit mode: ${inputs.mode ?? '(not a mode)'}${inputs.broker ? ' with broker-url' : ''}`);
+    }
+    if (keyId === 'invalid')
+        problems.push('the saved key id is not a positive integer');
+    if (!state) {
+        if (keyId !== undefined)
+            problems.push('a key id was saved without the key it belongs to');
+        return problems;
+    }
+    if (typeof state.apiUrl !== 'string' || state.apiUrl !== inputs.apiUrl) {
+        problems.push(`the saved API URL (${String(state.apiUrl)}) is not the api-url input (${inputs.apiUrl ?? 'not a valid URL'})`);
+    }
+    const fields = typeof state.name === 'string' ? (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .parseKeyName */ .wN)(state.name) : undefined;
+    const kind = inputs.mode === 'rotate' ? ['rot'] : inputs.revoke === 'never' ? ['keep'] : ['job'];
+    if (!fields || !kind.includes(fields.kind)) {
+        problems.push('the saved key name is not one this mode gives its keys');
+    }
+    const revoke = inputs.mode === 'rotate' ? 'post' : inputs.revoke;
+    if (state.revoke !== revoke) {
+        problems.push(`the saved revoke (${String(state.revoke)}) is not the revoke input (${revoke ?? 'not post or never'})`);
+    }
+    if (!Number.isSafeInteger(state.requestTimeoutMs) ||
+        state.requestTimeoutMs <= 0 ||
+        !Number.isSafeInteger(state.maxAttempts) ||
+        state.maxAttempts <= 0) {
+        problems.push('the saved request-timeout or max-attempts is not a positive integer');
+    }
+    return problems;
+}
+/** The warning when state is not acted on: what did not match, which key, and what to do. */
+function untrusted(problems, keyId) {
+    const key = typeof keyId === 'number' ? `Vast.ai key ${keyId}` : 'any key the main step made';
+    return (`The post step deleted nothing and sent the parent key nowhere: the state it was given does not match its inputs (${problems.join('; ')}). ` +
+        `If the main step made a key, ${key} stays until a scheduled sweep (mode: sweep) deletes it after its deadline; or delete it in the Vast console (Account, API keys).`);
 }
 /**
  * The message for a key that could not be deleted: which key, why, and what to do next. A sweep
@@ -422,7 +501,7 @@ function nextStep(state, keyId, sweepCanWork = true) {
 }
 /** Removes the file export-config wrote in main, if it is still that file. */
 function removeExportedConfig(runner) {
-    const file = (0,_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .readJson */ .V)(runner.getState(_mint_js__WEBPACK_IMPORTED_MODULE_4__.STATE.configFile));
+    const file = (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .readJson */ .Vh)(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.configFile));
     if (!file)
         return;
     try {
@@ -431,6 +510,9 @@ function removeExportedConfig(runner) {
             runner.info(`Removed ${file.path}.`);
         if (result === 'replaced') {
             runner.warning(`${file.path} is no longer the file this action wrote; left it alone.`);
+        }
+        if (result === 'refused') {
+            runner.warning(`The saved config file path (${String(file.path)}) is not a key file this action writes (…/vastai/vast_api_key); left it alone.`);
         }
     }
     catch (error) {
@@ -441,190 +523,53 @@ function removeExportedConfig(runner) {
 
 /***/ }),
 
-/***/ 5450:
+/***/ 8855:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   STATE: () => (/* binding */ STATE),
-/* harmony export */   V: () => (/* binding */ readJson),
-/* harmony export */   readMintState: () => (/* binding */ readMintState),
-/* harmony export */   u: () => (/* binding */ mintKey)
+/* harmony export */   Q: () => (/* binding */ markdownTable),
+/* harmony export */   p: () => (/* binding */ markdownText)
 /* harmony export */ });
-/* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1394);
-/* harmony import */ var _signals_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(970);
-/* harmony import */ var _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9867);
-/* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
-/* harmony import */ var _core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7394);
-
-
-
-
-
-const STATE = {
-    mode: 'mode',
-    create: 'create',
-    keyId: 'key-id',
-    /** 'true' while a create may have made a key whose id we do not know (post looks by name). */
-    pending: 'create-pending',
-    /** When the latest create request was sent (epoch ms), saved before it goes out. */
-    sentAt: 'create-sent-at',
-    /**
-     * When the last create request that got no answer was sent (epoch ms); saved when main knows.
-     * Until `request-timeout` (and a margin) after it, Vast may still apply that request.
-     */
-    uncertainAt: 'create-uncertain-at',
-    configFile: 'config-file',
-    /** The job's instance label (create mode), saved before the key is made (instances-post.ts). */
-    instanceLabel: 'instance-label',
-};
-/** Creates the key (state first, so post can always find it), masks it, records its id. */
-async function mintKey(request, deps) {
-    const { runner, client } = deps;
-    const expiresAt = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .deadlineFrom */ .vN)(deps.now(), request.ttlMs);
-    const name = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .formatKeyName */ .yv)({
-        label: request.label,
-        kind: request.kind,
-        expiresAt,
-        ...request.context,
-        ...(request.target ? { target: request.target } : {}),
-        nonce: deps.nonce(),
-    });
-    // Saved before the request goes out: if the answer never arrives (lost, cancelled, killed),
-    // post can still find the key by its unique name.
-    const state = {
-        apiUrl: request.apiUrl,
-        name,
-        revoke: request.revoke,
-        cleanupFailure: request.cleanupFailure,
-        requestTimeoutMs: request.requestTimeoutMs,
-        maxAttempts: request.maxAttempts,
-    };
-    runner.saveState(STATE.mode, 'create');
-    runner.saveState(STATE.create, JSON.stringify(state));
-    runner.saveState(STATE.pending, 'true');
-    let uncertain = false;
-    // The send time of the request in flight, and of the last one that got no answer.
-    let sentAt = 0;
-    let uncertainAt = 0;
-    const onSend = () => {
-        sentAt = Date.now();
-        runner.saveState(STATE.sentAt, String(sentAt));
-    };
-    // The answer to a create was lost: find out by name whether it made the key, delete what it
-    // made, and only then try again.
-    const resolveLostCreate = async (error) => {
-        uncertain = true;
-        uncertainAt = sentAt;
-        const removed = await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .deleteStepKeys */ .Ky)(client, name);
-        runner.info(`${error.message}; the request may have been applied: ${removed.length > 0 ? `deleted the ${removed.length} key(s) it made` : 'no key was made so far'}. Trying again.`);
-        return 'retry';
-    };
-    let created;
-    try {
-        created = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .createKey */ .cF)(client, { name, permissions: request.permissions }, resolveLostCreate, onSend);
-    }
-    catch (error) {
-        // An ambiguous create, even one followed by a definite error, may have left a key.
-        const ambiguous = error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h ? error.ambiguous : true;
-        if (ambiguous && sentAt)
-            uncertainAt = sentAt;
-        uncertain ||= ambiguous;
-        if (!uncertain)
-            runner.saveState(STATE.pending, 'false');
-        else if (uncertainAt)
-            runner.saveState(STATE.uncertainAt, String(uncertainAt));
-        if (error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h && error.kind === 'aborted' && uncertainAt) {
-            await cleanUpAfterCancel(deps, name, uncertainAt, request.requestTimeoutMs);
-        }
-        throw explainCreateError(error, uncertain);
-    }
-    runner.setSecret(created.key.reveal());
-    runner.saveState(STATE.keyId, String(created.id));
-    // After an uncertain create, post also looks by name: an attempt the API applied only after
-    // the action gave up on it (a timeout) can still appear later.
-    runner.saveState(STATE.pending, uncertain ? 'true' : 'false');
-    if (uncertain)
-        runner.saveState(STATE.uncertainAt, String(uncertainAt));
-    return { id: created.id, key: created.key, name, expiresAt };
-}
-/** Room kept before the runner's SIGTERM for the last look and its deletes. */
-const LAST_LOOK_RESERVE_MS = 2_000;
 /**
- * Cancelled while the create was in flight: the key may exist, or appear once Vast applies the
- * request. Look now and, when the window for a late apply ends within the runner's grace, wait
- * for it and look again; otherwise the post step looks again after the window.
+ * Text from outside (key names read from Vast, API messages, GitHub run names, the key-name
+ * input) made to render as itself in the job summary, which GitHub renders as GitHub Flavored
+ * Markdown with HTML: never an image, a link, an @mention, a table cell break, an HTML tag or
+ * emphasis. What is changed, and nothing else (a key name `ci [vsk2 m=job …]` stays as it is):
+ *
+ * - `\` doubled first, so no backslash in the text can undo an escape below.
+ * - `&`, `<`, `>` become entities: no HTML tag, comment, entity or `<…>` autolink starts.
+ * - `![`, `](` and `][` get a backslash before their bracket: no image or link (a reference
+ *   definition needs a line start, which outside text never has here).
+ * - `|` (table cells), `*`, `` ` ``, `~`, and `_` where it could open or close emphasis (not
+ *   between two letters or digits) are backslash-escaped; CommonMark renders `\x` as `x` for any
+ *   ASCII punctuation.
+ * - GitHub links @mentions, e-mail addresses, `www.` and `scheme://` after parsing, in the rendered
+ *   text, where escapes are gone (the "transform time" autolinks described in the notes of
+ *   micromark-extension-gfm-autolink-literal): a zero-width space (U+200B) after `@`, after `www`
+ *   before its dot, and after `:` before `//`, breaks each match and shows the same text.
+ * - Line ends become spaces: a value stays on one line, and in its table cell.
  */
-async function cleanUpAfterCancel(deps, name, uncertainAt, requestTimeoutMs) {
-    const started = Date.now();
-    const windowEnd = (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .uncertaintyEnd */ .iy)(uncertainAt, requestTimeoutMs);
-    const lastLookBy = started + _signals_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_CLEANUP_BUDGET_MS */ .vb - LAST_LOOK_RESERVE_MS;
-    try {
-        const client = await deps.cleanupClient();
-        const result = windowEnd <= lastLookBy
-            ? await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .deleteLateKeys */ .oW)({
-                client,
-                stepName: name,
-                uncertainAt,
-                requestTimeoutMs,
-                lastLookBy: () => lastLookBy,
-                log: (message) => deps.runner.info(message),
-            })
-            : { deleted: await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .deleteStepKeys */ .Ky)(client, name), covered: false };
-        deps.runner.info(`Cancelled during the create request; ${result.deleted.length > 0 ? `deleted the ${result.deleted.length} key(s) it made` : 'no key was made so far'}. ` +
-            (result.covered
-                ? 'Vast can no longer apply the request.'
-                : `Vast could still apply the request until ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .isoSeconds */ .nE)(new Date(windowEnd))}: the post step looks again (it can wait up to 48s; a key made later is left to a sweep).`));
-    }
-    catch (error) {
-        deps.runner.info(`Cancelled during the create request; could not check for a key now (${error.message}). The post step looks for it by name.`);
-    }
+function markdownText(text) {
+    return text
+        .replace(/\\/g, '\\\\')
+        .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
+        .replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))
+        .replace(/!\[/g, '!\\[')
+        .replace(/\]([[(])/g, '\\]$1')
+        .replace(/[|*`~]/g, (c) => `\\${c}`)
+        .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_')
+        .replace(/@/g, '@\u200b')
+        .replace(/(www)\./gi, '$1\u200b.')
+        .replace(/:\/\//g, ':\u200b//');
 }
-function explainCreateError(error, uncertain) {
-    if (!(error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h))
-        return error;
-    if (error.kind === 'aborted')
-        return error;
-    const hint = (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .accessHint */ .ux)(error);
-    // The API's message may end its own sentence: never two full stops.
-    const said = error.message.replace(/\.$/, '');
-    if (uncertain && hint) {
-        return new Error(`${said}. ${hint}. A create request may have made a key that this parent key cannot look for: ` +
-            'the post step tries again, and if it cannot, delete it in the Vast console (Account, API keys)');
-    }
-    if (uncertain) {
-        return new Error(`${said}. A create request may have made the key; the post step looks for it by name and deletes it.`);
-    }
-    if (error.status === 429) {
-        return new Error(`${said}. Still rate limited when create-budget ran out: every job sharing one parent key shares Vast's create rate ` +
-            '(about one key per 2 s). Raise create-budget, or run fewer jobs at once (strategy.max-parallel).');
-    }
-    if (error.operation.startsWith('Create') &&
-        !error.edge &&
-        (error.status === 401 || error.status === 403)) {
-        // Vast answers 401 "Invalid user key" for a key it does not know (vast-api.md, E2/E6); any
-        // other refusal of a known key is a missing scope or a grant beyond what it holds (E1).
-        const unknownKey = /invalid user key/i.test(error.apiMessage ?? '');
-        return new Error(unknownKey
-            ? `${said}. The parent key (admin-api-key) is not a live Vast.ai key: it is wrong, cut short or deleted. Check the secret.`
-            : `${said}. The parent key (admin-api-key) was refused: it lacks user_write, ` +
-                'or does not hold every permission asked for (a key cannot grant more than it holds).');
-    }
-    return error;
-}
-/** The create state main saved, or undefined. */
-function readMintState(runner) {
-    return readJson(runner.getState(STATE.create));
-}
-/** A state value written as JSON; undefined when absent or unreadable. */
-function readJson(raw) {
-    if (!raw)
-        return undefined;
-    try {
-        return JSON.parse(raw);
-    }
-    catch {
-        return undefined;
-    }
+/**
+ * A Markdown table for the job summary. Every cell, header or row, is text
+ * ({@link markdownText}): a name cannot break the table, nor become a link, image, mention or tag.
+ */
+function markdownTable(headers, rows) {
+    const line = (cells) => `| ${cells.map(markdownText).join(' | ')} |`;
+    return ([line(headers), `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n') +
+        '\n');
 }
 
 

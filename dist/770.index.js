@@ -1,5 +1,5 @@
 export const id = 770;
-export const ids = [770,450];
+export const ids = [770];
 export const modules = {
 
 /***/ 7394:
@@ -7,10 +7,11 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Ky: () => (/* binding */ deleteStepKeys),
+/* harmony export */   Xx: () => (/* binding */ sameStep),
 /* harmony export */   iy: () => (/* binding */ uncertaintyEnd),
 /* harmony export */   oW: () => (/* binding */ deleteLateKeys)
 /* harmony export */ });
-/* unused harmony exports LATE_APPLY_MARGIN_MS, sameStep, findStepKeys */
+/* unused harmony exports LATE_APPLY_MARGIN_MS, findStepKeys */
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8571);
@@ -297,38 +298,27 @@ function describeTarget(target, secretName) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   STATE: () => (/* binding */ STATE),
-/* harmony export */   V: () => (/* binding */ readJson),
-/* harmony export */   readMintState: () => (/* binding */ readMintState),
-/* harmony export */   u: () => (/* binding */ mintKey)
+/* harmony export */   c4: () => (/* reexport safe */ _state_js__WEBPACK_IMPORTED_MODULE_5__.c4),
+/* harmony export */   uY: () => (/* binding */ mintKey)
 /* harmony export */ });
 /* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1394);
 /* harmony import */ var _signals_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(970);
 /* harmony import */ var _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9867);
 /* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
 /* harmony import */ var _core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7394);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(373);
 
 
 
 
 
-const STATE = {
-    mode: 'mode',
-    create: 'create',
-    keyId: 'key-id',
-    /** 'true' while a create may have made a key whose id we do not know (post looks by name). */
-    pending: 'create-pending',
-    /** When the latest create request was sent (epoch ms), saved before it goes out. */
-    sentAt: 'create-sent-at',
-    /**
-     * When the last create request that got no answer was sent (epoch ms); saved when main knows.
-     * Until `request-timeout` (and a margin) after it, Vast may still apply that request.
-     */
-    uncertainAt: 'create-uncertain-at',
-    configFile: 'config-file',
-    /** The job's instance label (create mode), saved before the key is made (instances-post.ts). */
-    instanceLabel: 'instance-label',
-};
+
+/**
+ * The life of one minted key, shared by create and rotate: its state for the post step, the
+ * create request with lost answers resolved by name, cleanup after a cancel, and the post step
+ * that deletes what main made.
+ */
+
 /** Creates the key (state first, so post can always find it), masks it, records its id. */
 async function mintKey(request, deps) {
     const { runner, client } = deps;
@@ -351,16 +341,16 @@ async function mintKey(request, deps) {
         requestTimeoutMs: request.requestTimeoutMs,
         maxAttempts: request.maxAttempts,
     };
-    runner.saveState(STATE.mode, 'create');
-    runner.saveState(STATE.create, JSON.stringify(state));
-    runner.saveState(STATE.pending, 'true');
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.mode, 'create');
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.create, JSON.stringify(state));
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.pending, 'true');
     let uncertain = false;
     // The send time of the request in flight, and of the last one that got no answer.
     let sentAt = 0;
     let uncertainAt = 0;
     const onSend = () => {
         sentAt = Date.now();
-        runner.saveState(STATE.sentAt, String(sentAt));
+        runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.sentAt, String(sentAt));
     };
     // The answer to a create was lost: find out by name whether it made the key, delete what it
     // made, and only then try again.
@@ -382,21 +372,21 @@ async function mintKey(request, deps) {
             uncertainAt = sentAt;
         uncertain ||= ambiguous;
         if (!uncertain)
-            runner.saveState(STATE.pending, 'false');
+            runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.pending, 'false');
         else if (uncertainAt)
-            runner.saveState(STATE.uncertainAt, String(uncertainAt));
+            runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.uncertainAt, String(uncertainAt));
         if (error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h && error.kind === 'aborted' && uncertainAt) {
             await cleanUpAfterCancel(deps, name, uncertainAt, request.requestTimeoutMs);
         }
         throw explainCreateError(error, uncertain);
     }
     runner.setSecret(created.key.reveal());
-    runner.saveState(STATE.keyId, String(created.id));
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.keyId, String(created.id));
     // After an uncertain create, post also looks by name: an attempt the API applied only after
     // the action gave up on it (a timeout) can still appear later.
-    runner.saveState(STATE.pending, uncertain ? 'true' : 'false');
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.pending, uncertain ? 'true' : 'false');
     if (uncertain)
-        runner.saveState(STATE.uncertainAt, String(uncertainAt));
+        runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.uncertainAt, String(uncertainAt));
     return { id: created.id, key: created.key, name, expiresAt };
 }
 /** Room kept before the runner's SIGTERM for the last look and its deletes. */
@@ -463,21 +453,6 @@ function explainCreateError(error, uncertain) {
     }
     return error;
 }
-/** The create state main saved, or undefined. */
-function readMintState(runner) {
-    return readJson(runner.getState(STATE.create));
-}
-/** A state value written as JSON; undefined when absent or unreadable. */
-function readJson(raw) {
-    if (!raw)
-        return undefined;
-    try {
-        return JSON.parse(raw);
-    }
-    catch {
-        return undefined;
-    }
-}
 
 
 /***/ }),
@@ -492,27 +467,21 @@ __webpack_require__.d(__webpack_exports__, {
   runRotate: () => (/* binding */ runRotate)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js
-var github = __webpack_require__(1351);
-// EXTERNAL MODULE: ./node_modules/@actions/github/lib/utils.js + 19 modules
-var utils = __webpack_require__(5555);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 21 modules
+var github = __webpack_require__(1758);
 // EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var dist_bundle = __webpack_require__(9735);
 // EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var plugin_throttling_dist_bundle = __webpack_require__(6856);
 // EXTERNAL MODULE: ./node_modules/libsodium-wrappers/dist/modules-esm/libsodium-wrappers.mjs + 1 modules
 var libsodium_wrappers = __webpack_require__(4768);
-// EXTERNAL MODULE: ./src/core/api-url.ts
-var api_url = __webpack_require__(3335);
 // EXTERNAL MODULE: ./src/core/vast/answers.ts
 var answers = __webpack_require__(8849);
-// EXTERNAL MODULE: ./src/core/vast/transport.ts
-var transport = __webpack_require__(7823);
+// EXTERNAL MODULE: ./src/core/vast/transport.ts + 1 modules
+var transport = __webpack_require__(5910);
 // EXTERNAL MODULE: ./src/github/target.ts
 var target = __webpack_require__(3738);
 ;// CONCATENATED MODULE: ./src/github/secrets.ts
-
-
 
 
 
@@ -575,7 +544,7 @@ class SecretWriter {
         };
         this.#octokit = (0,github/* getOctokit */.Q)(options.token.reveal(), {
             baseUrl: options.apiUrl,
-            request: { fetch: directToLoopback },
+            request: { fetch: octokitFetch(options.fetch) },
             log: { debug: () => { }, info: () => { }, warn: options.debug, error: options.debug },
             // plugin-retry waits n² seconds between its tries: keep them few; #call bounds the rest.
             retry: { retries: Math.min(3, Math.max(0, options.maxAttempts - 1)) },
@@ -791,30 +760,45 @@ function noAnswerCause(error) {
         : `network error ${code}${said ? ` (${said})` : ''}`;
 }
 /**
- * The fetch Octokit uses: @actions/github's (through HTTPS_PROXY when one is set), except for a
- * loopback github-api-url, which always goes direct, as the Vast side does (src/vast/transport.ts).
- * @actions/github picks its proxy for GITHUB_API_URL, not for the URL called: without this, a
- * plain-http github-api-url on loopback would hand the proxy the token in cleartext.
+ * The fetch Octokit uses: the action's one transport (src/core/vast/transport.ts), so the GitHub
+ * API gets the same proxy rules (a loopback github-api-url always goes direct, NO_PROXY as the
+ * runner reads it, Node's NODE_USE_ENV_PROXY never applies), verified TLS and the same answer size
+ * cap after decoding. Octokit sends a string body (JSON) or none; it reads a web Response.
  */
-const directToLoopback = async (input, init) => {
-    const url = input instanceof Request ? input.url : String(input);
-    const viaDefaults = utils/* defaults */.NT.request?.fetch;
-    try {
-        return await ((0,api_url/* isLoopbackHost */.cW)(new URL(url).hostname) || !viaDefaults
-            ? fetch(input, init)
-            : viaDefaults(input, init));
-    }
-    catch (error) {
-        // A request that cannot be sent (a header value refused), a proxy's refusal or a certificate
-        // that does not verify fails the same way on every try. Octokit passes an AbortError on as
-        // it is, and plugin-retry retries only Octokit's own RequestError: named so, it is final.
-        if (!FINAL_FAILURE.test(causeText(error)))
-            throw error;
-        throw Object.assign(new Error(causeText(error)), { name: 'AbortError', cause: error });
-    }
-};
+function octokitFetch(send) {
+    return async (input, init) => {
+        const url = input instanceof Request ? input.url : String(input);
+        const body = init?.body;
+        if (body !== undefined && body !== null && typeof body !== 'string') {
+            throw new TypeError('the GitHub client sent a body that is not text');
+        }
+        try {
+            const answer = await send(url, {
+                method: init?.method ?? 'GET',
+                headers: Object.fromEntries(new Headers(init?.headers).entries()),
+                body: body ?? undefined,
+                signal: init?.signal ?? new AbortController().signal,
+            });
+            const text = await answer.text();
+            const empty = [101, 103, 204, 205, 304].includes(answer.status);
+            return new Response(empty ? null : text, {
+                status: answer.status < 200 || answer.status > 599 ? 502 : answer.status,
+                headers: [...(answer.headers.entries?.() ?? [])],
+            });
+        }
+        catch (error) {
+            // A request that cannot be sent (a header value refused), a proxy's refusal, a certificate
+            // that does not verify or an answer past the size cap fails the same way on every try.
+            // Octokit passes an AbortError on as it is, and plugin-retry retries only Octokit's own
+            // RequestError: named so, it is final.
+            if (!FINAL_FAILURE.test(causeText(error)))
+                throw error;
+            throw Object.assign(new Error(causeText(error)), { name: 'AbortError', cause: error });
+        }
+    };
+}
 /** Failures no retry can mend (undici's and Node's wording). */
-const FINAL_FAILURE = /Proxy response \(\d+\)|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i;
+const FINAL_FAILURE = /ETOOLARGE|EENCODING|ERR_INVALID_CHAR|Proxy response \(\d+\)|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i;
 /** The messages and codes along an error's causes, on one line. */
 function causeText(error) {
     const parts = [];
@@ -844,8 +828,8 @@ function rawGithubMessage(error) {
 
 // EXTERNAL MODULE: ./src/core/key-name.ts
 var key_name = __webpack_require__(1394);
-// EXTERNAL MODULE: ./src/core/permissions.ts + 1 modules
-var permissions = __webpack_require__(6501);
+// EXTERNAL MODULE: ./src/core/permissions.ts + 2 modules
+var permissions = __webpack_require__(6948);
 // EXTERNAL MODULE: ./src/summary.ts
 var summary = __webpack_require__(8855);
 // EXTERNAL MODULE: ./src/core/vast/errors.ts
@@ -911,7 +895,7 @@ async function runRotate(settings, deps) {
  */
 async function rotateOnce(settings, deps) {
     const { runner, writer } = deps;
-    const minted = await (0,mint/* mintKey */.u)({ ...settings, revoke: 'post', cleanupFailure: 'warn', kind: 'rot', target: settings.targetId }, deps);
+    const minted = await (0,mint/* mintKey */.uY)({ ...settings, revoke: 'post', cleanupFailure: 'warn', kind: 'rot', target: settings.targetId }, deps);
     runner.info(`Created Vast.ai key ${minted.id} (${minted.name}).`);
     try {
         await verify(minted, deps);
@@ -929,10 +913,10 @@ async function rotateOnce(settings, deps) {
         // The write may have happened (a 5xx, a timeout, a cancel while it was in flight): the secret
         // may hold the new key or the old one, so both stay alive. The next rotation retires
         // whichever is not in the secret; a sweep ends any after its deadline.
-        runner.saveState(mint.STATE.mode, 'rotated');
+        runner.saveState(mint/* STATE */.c4.mode, 'rotated');
         throw new Error(`${error.message} The secret may or may not hold the new key ${minted.id}: it and the older keys are all kept alive, so whichever the secret holds works. Run the rotation again to finish it.`);
     }
-    runner.saveState(mint.STATE.mode, 'rotated');
+    runner.saveState(mint/* STATE */.c4.mode, 'rotated');
     const rotatedAt = (0,key_name/* isoSeconds */.nE)(deps.now());
     runner.info(`Wrote the new key to the ${writer.describe()}.`);
     return { minted, retired: await retireOlderKeys(settings, minted, deps), rotatedAt };
@@ -1146,12 +1130,47 @@ function keyTarget(name, settings) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Q: () => (/* binding */ markdownTable)
+/* harmony export */   Q: () => (/* binding */ markdownTable),
+/* harmony export */   p: () => (/* binding */ markdownText)
 /* harmony export */ });
-/** A Markdown table for the job summary; cells are escaped so a name cannot break the table. */
+/**
+ * Text from outside (key names read from Vast, API messages, GitHub run names, the key-name
+ * input) made to render as itself in the job summary, which GitHub renders as GitHub Flavored
+ * Markdown with HTML: never an image, a link, an @mention, a table cell break, an HTML tag or
+ * emphasis. What is changed, and nothing else (a key name `ci [vsk2 m=job …]` stays as it is):
+ *
+ * - `\` doubled first, so no backslash in the text can undo an escape below.
+ * - `&`, `<`, `>` become entities: no HTML tag, comment, entity or `<…>` autolink starts.
+ * - `![`, `](` and `][` get a backslash before their bracket: no image or link (a reference
+ *   definition needs a line start, which outside text never has here).
+ * - `|` (table cells), `*`, `` ` ``, `~`, and `_` where it could open or close emphasis (not
+ *   between two letters or digits) are backslash-escaped; CommonMark renders `\x` as `x` for any
+ *   ASCII punctuation.
+ * - GitHub links @mentions, e-mail addresses, `www.` and `scheme://` after parsing, in the rendered
+ *   text, where escapes are gone (the "transform time" autolinks described in the notes of
+ *   micromark-extension-gfm-autolink-literal): a zero-width space (U+200B) after `@`, after `www`
+ *   before its dot, and after `:` before `//`, breaks each match and shows the same text.
+ * - Line ends become spaces: a value stays on one line, and in its table cell.
+ */
+function markdownText(text) {
+    return text
+        .replace(/\\/g, '\\\\')
+        .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
+        .replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))
+        .replace(/!\[/g, '!\\[')
+        .replace(/\]([[(])/g, '\\]$1')
+        .replace(/[|*`~]/g, (c) => `\\${c}`)
+        .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_')
+        .replace(/@/g, '@\u200b')
+        .replace(/(www)\./gi, '$1\u200b.')
+        .replace(/:\/\//g, ':\u200b//');
+}
+/**
+ * A Markdown table for the job summary. Every cell, header or row, is text
+ * ({@link markdownText}): a name cannot break the table, nor become a link, image, mention or tag.
+ */
 function markdownTable(headers, rows) {
-    const cell = (text) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
+    const line = (cells) => `| ${cells.map(markdownText).join(' | ')} |`;
     return ([line(headers), `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n') +
         '\n');
 }

@@ -138,17 +138,18 @@ function isLabelOfJob(label, context) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   BrokerError: () => (/* binding */ BrokerError),
 /* harmony export */   runBrokerCreate: () => (/* binding */ runBrokerCreate),
 /* harmony export */   runBrokerPost: () => (/* binding */ runBrokerPost)
 /* harmony export */ });
-/* unused harmony exports BROKER_STATE, BrokerError */
+/* unused harmony export BROKER_STATE */
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4660);
 /* harmony import */ var _core_secret_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2559);
 /* harmony import */ var _create_post_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2413);
 /* harmony import */ var _create_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1338);
-/* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5450);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(373);
 /* harmony import */ var _core_instance_label_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(339);
 
 
@@ -169,10 +170,11 @@ function isLabelOfJob(label, context) {
  * ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN; `GET <url>&audience=<aud>` with
  * `Authorization: Bearer <request token>` answers `{"value": "<jwt>"}`.
  */
+/** The state names of broker mode: entries of the one table main saves first (state.ts). */
 const BROKER_STATE = {
-    mode: 'mode',
-    broker: 'broker',
-    keyId: 'key-id',
+    mode: _state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.mode,
+    broker: _state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.broker,
+    keyId: _state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.keyId,
 };
 /** A failure talking to the runner's token service or to the broker; the message says what to do. */
 class BrokerError extends Error {
@@ -221,12 +223,45 @@ async function runBrokerCreate(settings, deps) {
         from: ` from the key broker at ${new URL(state.url).host}`,
     });
 }
-/** Post step: delete the key through the broker, with a fresh token. */
-async function runBrokerPost(deps) {
+/**
+ * Post step: delete the key through the broker, with a fresh token. The token is asked for, and
+ * sent, only when the state main saved names the broker-url and broker-audience inputs post runs
+ * with (which no other step can change) and a positive key id; otherwise nothing is sent and a
+ * warning says what did not match.
+ */
+async function runBrokerPost(deps, inputs) {
     const { runner } = deps;
     (0,_create_post_js__WEBPACK_IMPORTED_MODULE_3__/* .removeExportedConfig */ .G)(runner);
-    const state = (0,_mint_js__WEBPACK_IMPORTED_MODULE_5__/* .readJson */ .V)(runner.getState(BROKER_STATE.broker));
-    const keyId = Number(runner.getState(BROKER_STATE.keyId)) || undefined;
+    const state = (0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .readJson */ .Vh)(runner.getState(BROKER_STATE.broker));
+    const savedId = (0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .readKeyId */ .jN)(runner.getState(BROKER_STATE.keyId));
+    const problems = [];
+    if (inputs.mode !== 'create' || !inputs.broker) {
+        problems.push(`the saved mode 'broker' does not fit mode: ${inputs.mode ?? '(not a mode)'}${inputs.broker ? '' : ' without broker-url'}`);
+    }
+    if (savedId === 'invalid')
+        problems.push('the saved key id is not a positive integer');
+    if (state && inputs.broker) {
+        if (state.url !== inputs.broker.url) {
+            problems.push(`the saved broker URL (${String(state.url)}) is not the broker-url input (${inputs.broker.url})`);
+        }
+        if (state.audience !== inputs.broker.audience) {
+            problems.push(`the saved audience (${String(state.audience)}) is not the broker-audience input (${inputs.broker.audience})`);
+        }
+        if (!Number.isSafeInteger(state.requestTimeoutMs) || state.requestTimeoutMs <= 0) {
+            problems.push('the saved request-timeout is not a positive integer');
+        }
+    }
+    const strict = inputs.cleanupFailure === 'fail' || state?.cleanupFailure === 'fail';
+    if (problems.length > 0) {
+        const message = `The post step asked for no OIDC token and sent nothing: the state it was given does not match its inputs (${problems.join('; ')}). ` +
+            `If the main step got a key, ${typeof savedId === 'number' ? `Vast.ai key ${savedId}` : 'it'} stays until the broker's sweep deletes it after its deadline.`;
+        if (strict)
+            runner.setFailed(message);
+        else
+            runner.warning(message);
+        return;
+    }
+    const keyId = typeof savedId === 'number' ? savedId : undefined;
     if (!state || !keyId) {
         runner.info('Nothing to delete: the main step got no key from the broker (a key the broker made whose answer was lost is deleted by its sweep at the deadline).');
         return;
@@ -241,18 +276,18 @@ async function runBrokerPost(deps) {
                 ? `Vast.ai key ${keyId} is gone: an earlier attempt of this delete got no clear answer (502), and the broker no longer finds the key (404).`
                 : `Vast.ai key ${keyId} was already gone.`);
         if (instances !== undefined)
-            reportBrokerInstances(runner, state, instances);
+            reportBrokerInstances(runner, strict, instances);
     }
     catch (error) {
         const message = `Could not delete the Vast.ai key ${keyId} through the key broker: ${error.message}. The broker's sweep deletes it after its deadline.`;
-        if (state.cleanupFailure === 'fail')
+        if (strict)
             runner.setFailed(message);
         else
             runner.warning(message);
     }
 }
 /** What the broker's DELETE said of the job's instances (destroy-instances); ids only. */
-function reportBrokerInstances(runner, state, instances) {
+function reportBrokerInstances(runner, strict, instances) {
     const record = (typeof instances === 'object' && instances !== null ? instances : {});
     const ids = (value) => Array.isArray(value)
         ? value.filter((id) => Number.isSafeInteger(id) && id > 0)
@@ -267,7 +302,7 @@ function reportBrokerInstances(runner, state, instances) {
         : failed.length > 0
             ? `The key broker could not destroy Vast.ai instance(s) ${failed.join(', ')} (its log says why); its sweep destroys them after their deadline.`
             : '';
-    if (problem && state.cleanupFailure === 'fail')
+    if (problem && strict)
         runner.setFailed(problem);
     else if (problem)
         runner.warning(problem);
@@ -373,6 +408,9 @@ async function send(deps, url, request) {
         });
     }
     catch (error) {
+        // The action's own refusal (post on a changed network) says why in its own words.
+        if (error instanceof BrokerError)
+            throw error;
         const code = error?.code ??
             error?.cause?.code;
         throw new BrokerError(`could not reach ${request.what} (${typeof code === 'string' ? code : (error?.name ?? 'error')})`);
@@ -439,7 +477,7 @@ function readMinted(data) {
 /* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4660);
 /* harmony import */ var _core_instance_label_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(339);
 /* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1394);
-/* harmony import */ var _core_permissions_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6501);
+/* harmony import */ var _core_permissions_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6948);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8855);
 /* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3016);
 /* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5450);
@@ -469,14 +507,14 @@ async function runCreate(settings, deps) {
         expiresAt: (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .deadlineFrom */ .vN)(deps.now(), settings.ttlMs),
         nonce: deps.instanceNonce?.() ?? (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex'),
     });
-    runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_6__.STATE.instanceLabel, instanceLabel);
+    runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.instanceLabel, instanceLabel);
     if (settings.instances.instances === 'destroy') {
         runner.info("instances: destroy — the post step destroys every Vast.ai instance labelled with this job's instance label; the parent key (admin-api-key) needs instance_read and instance_write, which reach every instance of the account (docs/instances.md).");
         // Loaded only here: a job with instances: keep never needs the instance routes.
         const { checkInstanceAccess } = await __webpack_require__.e(/* import() */ 870).then(__webpack_require__.bind(__webpack_require__, 3870));
         await checkInstanceAccess(deps.client, instanceLabel);
     }
-    const created = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_6__/* .mintKey */ .u)({ ...settings, kind }, deps);
+    const created = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_6__/* .mintKey */ .uY)({ ...settings, kind }, deps);
     await handOutKey(settings, created, {
         runner,
         configFilePath: deps.configFilePath,
@@ -504,7 +542,7 @@ async function handOutKey(settings, created, deps) {
                 .catch(() => runner.info(`Key ${created.id} is left to the post step or a sweep.`));
             throw error;
         }
-        runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_6__.STATE.configFile, JSON.stringify(written));
+        runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.configFile, JSON.stringify(written));
         runner.info(`Wrote the key to ${written.path} (mode 0600) for the Vast CLI and SDK.`);
     }
     const permissions = (0,_core_permissions_js__WEBPACK_IMPORTED_MODULE_4__/* .permissionsJson */ .FU)(settings.permissions);
@@ -521,11 +559,19 @@ async function handOutKey(settings, created, deps) {
             runner.exportVariable('VAST_INSTANCE_LABEL', deps.instanceLabel);
         runner.info(`Instance label: ${deps.instanceLabel} (${deps.from ? 'the key broker destroys every instance with this label when the post step ends the key' : settings.instances.instances === 'destroy' ? 'the post step destroys every instance with this label' : 'instances: keep, so the post step leaves instances alone; a sweep with instances: destroy ends them after the deadline'}).`);
     }
-    const categories = Object.keys(settings.permissions.api).join(', ');
+    // A category limited to some actions shows them: instance_write[api.instance.destroy+constraints].
+    const categories = Object.entries(settings.permissions.api)
+        .map(([category, actions]) => {
+        const limits = Object.entries(actions).map(([name, rule]) => `${name}${rule.constraints ? '+constraints' : ''}`);
+        return limits.length ? `${category}[${limits.join(' ')}]` : category;
+    })
+        .join(', ');
     runner.info(`${deps.from ? 'Got' : 'Created'} Vast.ai key ${created.id}${deps.from ?? ''} (${categories}), deadline ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .isoSeconds */ .nE)(expiresAt)}; ` +
         (settings.revoke === 'post'
             ? 'it is deleted when the job ends.'
             : 'revoke: never, so a sweep or a delete step must end it.'));
+    if (!settings.exportEnv)
+        runner.info(`VAST_API_KEY was not exported (export-env is off): later steps get the key from the api-key output${settings.exportConfig ? ' or the Vast CLI key file' : ''}.`);
     runner.appendSummary(`### Vast.ai scoped key\n\n` +
         (0,_summary_js__WEBPACK_IMPORTED_MODULE_8__/* .markdownTable */ .Q)(['Key id', 'Name', 'Permissions', 'Deadline', 'Deleted'], [
             [
@@ -543,18 +589,164 @@ async function handOutKey(settings, created, deps) {
 
 /***/ }),
 
-/***/ 8855:
+/***/ 5450:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Q: () => (/* binding */ markdownTable)
+/* harmony export */   c4: () => (/* reexport safe */ _state_js__WEBPACK_IMPORTED_MODULE_5__.c4),
+/* harmony export */   uY: () => (/* binding */ mintKey)
 /* harmony export */ });
-/** A Markdown table for the job summary; cells are escaped so a name cannot break the table. */
-function markdownTable(headers, rows) {
-    const cell = (text) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
-    return ([line(headers), `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n') +
-        '\n');
+/* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1394);
+/* harmony import */ var _signals_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(970);
+/* harmony import */ var _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9867);
+/* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
+/* harmony import */ var _core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7394);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(373);
+
+
+
+
+
+
+/**
+ * The life of one minted key, shared by create and rotate: its state for the post step, the
+ * create request with lost answers resolved by name, cleanup after a cancel, and the post step
+ * that deletes what main made.
+ */
+
+/** Creates the key (state first, so post can always find it), masks it, records its id. */
+async function mintKey(request, deps) {
+    const { runner, client } = deps;
+    const expiresAt = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .deadlineFrom */ .vN)(deps.now(), request.ttlMs);
+    const name = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .formatKeyName */ .yv)({
+        label: request.label,
+        kind: request.kind,
+        expiresAt,
+        ...request.context,
+        ...(request.target ? { target: request.target } : {}),
+        nonce: deps.nonce(),
+    });
+    // Saved before the request goes out: if the answer never arrives (lost, cancelled, killed),
+    // post can still find the key by its unique name.
+    const state = {
+        apiUrl: request.apiUrl,
+        name,
+        revoke: request.revoke,
+        cleanupFailure: request.cleanupFailure,
+        requestTimeoutMs: request.requestTimeoutMs,
+        maxAttempts: request.maxAttempts,
+    };
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.mode, 'create');
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.create, JSON.stringify(state));
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.pending, 'true');
+    let uncertain = false;
+    // The send time of the request in flight, and of the last one that got no answer.
+    let sentAt = 0;
+    let uncertainAt = 0;
+    const onSend = () => {
+        sentAt = Date.now();
+        runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.sentAt, String(sentAt));
+    };
+    // The answer to a create was lost: find out by name whether it made the key, delete what it
+    // made, and only then try again.
+    const resolveLostCreate = async (error) => {
+        uncertain = true;
+        uncertainAt = sentAt;
+        const removed = await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .deleteStepKeys */ .Ky)(client, name);
+        runner.info(`${error.message}; the request may have been applied: ${removed.length > 0 ? `deleted the ${removed.length} key(s) it made` : 'no key was made so far'}. Trying again.`);
+        return 'retry';
+    };
+    let created;
+    try {
+        created = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .createKey */ .cF)(client, { name, permissions: request.permissions }, resolveLostCreate, onSend);
+    }
+    catch (error) {
+        // An ambiguous create, even one followed by a definite error, may have left a key.
+        const ambiguous = error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h ? error.ambiguous : true;
+        if (ambiguous && sentAt)
+            uncertainAt = sentAt;
+        uncertain ||= ambiguous;
+        if (!uncertain)
+            runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.pending, 'false');
+        else if (uncertainAt)
+            runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.uncertainAt, String(uncertainAt));
+        if (error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h && error.kind === 'aborted' && uncertainAt) {
+            await cleanUpAfterCancel(deps, name, uncertainAt, request.requestTimeoutMs);
+        }
+        throw explainCreateError(error, uncertain);
+    }
+    runner.setSecret(created.key.reveal());
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.keyId, String(created.id));
+    // After an uncertain create, post also looks by name: an attempt the API applied only after
+    // the action gave up on it (a timeout) can still appear later.
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.pending, uncertain ? 'true' : 'false');
+    if (uncertain)
+        runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.uncertainAt, String(uncertainAt));
+    return { id: created.id, key: created.key, name, expiresAt };
+}
+/** Room kept before the runner's SIGTERM for the last look and its deletes. */
+const LAST_LOOK_RESERVE_MS = 2_000;
+/**
+ * Cancelled while the create was in flight: the key may exist, or appear once Vast applies the
+ * request. Look now and, when the window for a late apply ends within the runner's grace, wait
+ * for it and look again; otherwise the post step looks again after the window.
+ */
+async function cleanUpAfterCancel(deps, name, uncertainAt, requestTimeoutMs) {
+    const started = Date.now();
+    const windowEnd = (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .uncertaintyEnd */ .iy)(uncertainAt, requestTimeoutMs);
+    const lastLookBy = started + _signals_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_CLEANUP_BUDGET_MS */ .vb - LAST_LOOK_RESERVE_MS;
+    try {
+        const client = await deps.cleanupClient();
+        const result = windowEnd <= lastLookBy
+            ? await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .deleteLateKeys */ .oW)({
+                client,
+                stepName: name,
+                uncertainAt,
+                requestTimeoutMs,
+                lastLookBy: () => lastLookBy,
+                log: (message) => deps.runner.info(message),
+            })
+            : { deleted: await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .deleteStepKeys */ .Ky)(client, name), covered: false };
+        deps.runner.info(`Cancelled during the create request; ${result.deleted.length > 0 ? `deleted the ${result.deleted.length} key(s) it made` : 'no key was made so far'}. ` +
+            (result.covered
+                ? 'Vast can no longer apply the request.'
+                : `Vast could still apply the request until ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .isoSeconds */ .nE)(new Date(windowEnd))}: the post step looks again (it can wait up to 48s; a key made later is left to a sweep).`));
+    }
+    catch (error) {
+        deps.runner.info(`Cancelled during the create request; could not check for a key now (${error.message}). The post step looks for it by name.`);
+    }
+}
+function explainCreateError(error, uncertain) {
+    if (!(error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h))
+        return error;
+    if (error.kind === 'aborted')
+        return error;
+    const hint = (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .accessHint */ .ux)(error);
+    // The API's message may end its own sentence: never two full stops.
+    const said = error.message.replace(/\.$/, '');
+    if (uncertain && hint) {
+        return new Error(`${said}. ${hint}. A create request may have made a key that this parent key cannot look for: ` +
+            'the post step tries again, and if it cannot, delete it in the Vast console (Account, API keys)');
+    }
+    if (uncertain) {
+        return new Error(`${said}. A create request may have made the key; the post step looks for it by name and deletes it.`);
+    }
+    if (error.status === 429) {
+        return new Error(`${said}. Still rate limited when create-budget ran out: every job sharing one parent key shares Vast's create rate ` +
+            '(about one key per 2 s). Raise create-budget, or run fewer jobs at once (strategy.max-parallel).');
+    }
+    if (error.operation.startsWith('Create') &&
+        !error.edge &&
+        (error.status === 401 || error.status === 403)) {
+        // Vast answers 401 "Invalid user key" for a key it does not know (vast-api.md, E2/E6); any
+        // other refusal of a known key is a missing scope or a grant beyond what it holds (E1).
+        const unknownKey = /invalid user key/i.test(error.apiMessage ?? '');
+        return new Error(unknownKey
+            ? `${said}. The parent key (admin-api-key) is not a live Vast.ai key: it is wrong, cut short or deleted. Check the secret.`
+            : `${said}. The parent key (admin-api-key) was refused: it lacks user_write, ` +
+                'or does not hold every permission asked for (a key cannot grant more than it holds).');
+    }
+    return error;
 }
 
 

@@ -56,6 +56,11 @@ const INPUT = "Input 'export-config':";
 function checkConfigFileFree(path) {
     const dir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path);
     const base = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(dir);
+    const kernel = kernelFileSystem(base);
+    if (kernel) {
+        throw new ConfigFileError(`${INPUT} ${base} is in ${kernel}, a kernel file system, not a plain directory; the key file cannot go under it. ` +
+            'Set XDG_CONFIG_HOME (or HOME) to a directory of your own, or unset it, or use export-env: true instead');
+    }
     const baseStat = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(base, { throwIfNoEntry: false });
     if (baseStat && !baseStat.isDirectory()) {
         throw new ConfigFileError(`${INPUT} ${base} is not a directory; the key file cannot go under it. Remove it, or use export-env: true instead`);
@@ -78,7 +83,7 @@ function checkConfigFileFree(path) {
  * file may be a developer's own key, or a link planted to make us write the key elsewhere.
  */
 function writeConfigFile(path, key) {
-    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path), { recursive: true, mode: 0o700 });
+    makeDirectories((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path));
     checkConfigFileFree(path);
     let fd;
     try {
@@ -95,8 +100,66 @@ function writeConfigFile(path, key) {
     }
     return { path, ...identity((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(path, { bigint: true })) };
 }
-/** Removes the file if it is still the one written in main. */
+/**
+ * Linux's kernel file systems, where a directory is not a place for files (`/proc/self` is a
+ * directory, but `mkdir` in it fails with ENOENT, and Node's recursive mkdir then never returns).
+ * Returns the mount point the nearest existing ancestor of `path` resolves into, or ''.
+ */
+function kernelFileSystem(path) {
+    let existing = path;
+    for (let i = 0; i < 256 && !(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(existing, { throwIfNoEntry: false }); i++) {
+        const parent = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(existing);
+        if (parent === existing)
+            break;
+        existing = parent;
+    }
+    let real;
+    try {
+        real = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(existing);
+    }
+    catch {
+        real = existing;
+    }
+    return /^\/(proc|sys)(\/|$)/.exec(real)?.[0].replace(/\/$/, '') ?? '';
+}
+/**
+ * Makes `dir` and any missing parents (mode 0700), one `mkdir` each, top down: every step either
+ * succeeds or fails with ConfigFileError naming the directory and the error code. (Node's
+ * `mkdir({ recursive: true })` loops forever on a kernel file system that answers ENOENT.)
+ */
+function makeDirectories(dir) {
+    const missing = [];
+    for (let at = dir; !(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(at, { throwIfNoEntry: false }); at = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(at)) {
+        if ((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(at) === at || missing.length >= 256)
+            break;
+        missing.unshift(at);
+    }
+    for (const at of missing) {
+        try {
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(at, { mode: 0o700 });
+        }
+        catch (error) {
+            const code = error.code;
+            if (code === 'EEXIST' && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(at, { throwIfNoEntry: false })?.isDirectory())
+                continue;
+            throw new ConfigFileError(`${INPUT} cannot create the directory ${at}: ${code ?? 'error'}`);
+        }
+    }
+}
+/** The end of every path {@link configFilePath} makes: post removes no file whose path differs. */
+const KEY_FILE_TAIL = `${node_path__WEBPACK_IMPORTED_MODULE_2__.sep}vastai${node_path__WEBPACK_IMPORTED_MODULE_2__.sep}vast_api_key`;
+/**
+ * Removes the file if it is still the one written in main: an absolute path ending in
+ * `vastai/vast_api_key` (the only file main writes; 'refused' for any other path, whatever state
+ * says), a regular file with the same device, inode and birth time.
+ */
 function removeConfigFile(file) {
+    if (typeof file.path !== 'string' ||
+        !(0,node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute)(file.path) ||
+        !file.path.endsWith(KEY_FILE_TAIL) ||
+        file.path.split(node_path__WEBPACK_IMPORTED_MODULE_2__.sep).includes('..')) {
+        return 'refused';
+    }
     const stat = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(file.path, { bigint: true, throwIfNoEntry: false });
     if (!stat)
         return 'gone';
@@ -362,7 +425,148 @@ function deadlineFrom(now, ttlMs) {
 
 /***/ }),
 
-/***/ 6501:
+/***/ 2172:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   V$: () => (/* binding */ NETWORK_STATE),
+/* harmony export */   j8: () => (/* binding */ networkFingerprint),
+/* harmony export */   v8: () => (/* binding */ checkNetwork)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+
+
+/**
+ * The network a step sees: a fingerprint of every setting that steers where its bytes go or which
+ * certificates it trusts. Main saves it (state {@link NETWORK_STATE}, first thing, in every mode);
+ * post computes it again and sends no secret (parent key, OIDC request token) when it differs or
+ * is missing: a later step of the job can append any of these variables to `$GITHUB_ENV`, and the
+ * runner hands them to post (actions/runner `FileCommandManager.cs` refuses only NODE_OPTIONS).
+ *
+ * Counted (each by name, set or not, and a digest of its value; never the value itself, as a proxy
+ * URL can hold credentials):
+ * - proxies: `https_proxy`, `HTTPS_PROXY`, `http_proxy`, `HTTP_PROXY`, `no_proxy`, `NO_PROXY`
+ *   (src/core/proxy-env.ts; `ALL_PROXY` is not honoured, so not counted), `NODE_USE_ENV_PROXY`,
+ *   and `GLOBAL_AGENT_*` (the global-agent package's variables);
+ * - trust: `NODE_EXTRA_CA_CERTS` and `SSL_CERT_FILE` (the path and the file's content),
+ *   `SSL_CERT_DIR`, `NODE_USE_SYSTEM_CA`, `NODE_TLS_REJECT_UNAUTHORIZED` (the action verifies
+ *   certificates whatever it says; a change is still a sign of a step at work), `OPENSSL_CONF`,
+ *   `OPENSSL_MODULES`;
+ * - name resolution: `HOSTALIASES`, `LOCALDOMAIN`, `RES_OPTIONS` (glibc's resolver reads them);
+ * - `NODE_OPTIONS` (its flags: `--use-openssl-ca`, `--require`, ...; `$GITHUB_ENV` cannot set
+ *   it, a job's `env:` can, for both steps alike).
+ * A value that holds URL credentials (`//user:secret@`) is digested with scrypt, so that the
+ * state, which the runner logs with debug on, gives no fast way to guess a proxy password.
+ */
+/** The state name main saves the fingerprint under. */
+const NETWORK_STATE = 'network';
+const NAMES = [
+    'https_proxy',
+    'HTTPS_PROXY',
+    'http_proxy',
+    'HTTP_PROXY',
+    'no_proxy',
+    'NO_PROXY',
+    'NODE_USE_ENV_PROXY',
+    'NODE_EXTRA_CA_CERTS',
+    'SSL_CERT_FILE',
+    'SSL_CERT_DIR',
+    'NODE_USE_SYSTEM_CA',
+    'NODE_TLS_REJECT_UNAUTHORIZED',
+    'OPENSSL_CONF',
+    'OPENSSL_MODULES',
+    'HOSTALIASES',
+    'LOCALDOMAIN',
+    'RES_OPTIONS',
+    'NODE_OPTIONS',
+];
+const PREFIXES = ['GLOBAL_AGENT_'];
+/** Variables naming a file whose content is counted too. */
+const FILES = new Set(['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE']);
+/** A CA bundle is far smaller; past this, a digest of the first bytes and the size. */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+function digest(name, value) {
+    const material = `${name}\0${value}`;
+    if (/\/\/[^/@\s]*:[^/@\s]*@/.test(value)) {
+        return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.scryptSync)(material, 'vast-scoped-key network', 12, { N: 1 << 14 }).toString('hex');
+    }
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(material).digest('hex').slice(0, 24);
+}
+function fileDigest(path) {
+    try {
+        const content = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(path);
+        return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+            .update(content.subarray(0, MAX_FILE_BYTES))
+            .update(String(content.length))
+            .digest('hex')
+            .slice(0, 24);
+    }
+    catch (error) {
+        return `unreadable:${error.code ?? 'error'}`;
+    }
+}
+/**
+ * The fingerprint of `env`: `v1` and one `NAME=digest` per set variable (empty included: an empty
+ * `no_proxy` means something), sorted; a counted file adds `NAME#content=digest`. Never holds a
+ * value. Reads the files named by NODE_EXTRA_CA_CERTS and SSL_CERT_FILE; throws nothing.
+ */
+function networkFingerprint(env) {
+    const entries = [];
+    const names = new Set(NAMES);
+    for (const name of Object.keys(env)) {
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && PREFIXES.some((p) => name.startsWith(p))) {
+            names.add(name);
+        }
+    }
+    for (const name of [...names].sort()) {
+        const value = env[name];
+        if (value === undefined)
+            continue;
+        entries.push(`${name}=${digest(name, value)}`);
+        if (FILES.has(name) && value)
+            entries.push(`${name}#content=${fileDigest(value)}`);
+    }
+    return ['v1', ...entries].join(' ');
+}
+/**
+ * Whether post may send a secret: `{ ok: true }` when `saved` (main's fingerprint) equals this
+ * environment's, else the reason in words (the variables that differ, by name only).
+ */
+function checkNetwork(saved, env) {
+    if (!saved) {
+        return {
+            ok: false,
+            reason: 'the main step recorded no network fingerprint (it always does: this state was not written by this action)',
+        };
+    }
+    const now = networkFingerprint(env);
+    if (saved === now)
+        return { ok: true };
+    const parse = (text) => new Map(text
+        .split(' ')
+        .slice(1)
+        .map((entry) => entry.split('=')));
+    const before = parse(saved);
+    const after = parse(now);
+    const changed = [...new Set([...before.keys(), ...after.keys()])]
+        .filter((name) => before.get(name) !== after.get(name))
+        .map((name) => name.replace('#content', ' (file content)'))
+        .filter((name, i, all) => all.indexOf(name) === i)
+        .sort();
+    const names = changed.length > 0 ? changed.join(', ') : 'the fingerprint format';
+    return {
+        ok: false,
+        reason: `the job's network settings changed after the main step (${names.slice(0, 300)}): a later step wrote them, and no secret is sent over a network the main step did not see`,
+    };
+}
+
+
+/***/ }),
+
+/***/ 6948:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -511,7 +715,52 @@ function booleanFormMessage(api, categories, presets) {
     return text;
 }
 
+;// CONCATENATED MODULE: ./src/core/json-problem.ts
+/**
+ * Explains why a text is not valid JSON in the words of the mistakes people make when they write
+ * JSON by hand in workflow YAML: single quotes, a trailing comma, an unquoted name, with the line
+ * and column where the parser stopped (1-based). JSON's grammar: RFC 8259 (strings and names take
+ * double quotes only; no comma before `}` or `]`).
+ *
+ * @param text the text given to `JSON.parse`
+ * @param error what `JSON.parse` threw (its message carries "at position N" on Node 20 and later)
+ * @returns e.g. `line 1, column 2: names and strings take double quotes ("api"), not single quotes`
+ */
+function explainJsonError(text, error) {
+    const message = String(error?.message ?? error).split('\n')[0] ?? '';
+    const at = /at position (\d+)/.exec(message);
+    const position = at ? Number(at[1]) : text.length;
+    const { line, column } = lineAndColumn(text, position);
+    const where = `line ${line}, column ${column}`;
+    const hint = likelyMistake(text, position);
+    return hint ? `${where}: ${hint}` : `${where}: ${message.replace(/ in JSON at position.*$/, '')}`;
+}
+function lineAndColumn(text, position) {
+    const before = text.slice(0, Math.max(0, Math.min(position, text.length)));
+    const lines = before.split('\n');
+    return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
+}
+function likelyMistake(text, position) {
+    const rest = text.slice(position);
+    const before = text.slice(0, position);
+    if (rest.startsWith("'")) {
+        return 'names and strings take double quotes ("api"), not single quotes';
+    }
+    if (/,\s*$/.test(before) && /^\s*[}\]]/.test(rest)) {
+        return 'remove the comma before this closing bracket (JSON allows no trailing comma)';
+    }
+    if (/^[A-Za-z_]/.test(rest) && /[{,]\s*$/.test(before)) {
+        const name = /^[A-Za-z_]\w*/.exec(rest)?.[0] ?? '';
+        return `put the name in double quotes ("${name}")`;
+    }
+    if (position >= text.length) {
+        return 'the text ends early: a closing } or ] or a value is missing';
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/core/permissions.ts
+
 
 const CATEGORIES = [
     'misc',
@@ -653,7 +902,7 @@ function parsePermissions(text, parseYaml) {
             parsed = JSON.parse(value);
         }
         catch (error) {
-            throw new PermissionsError(`it is not valid JSON (${error.message})`);
+            throw new PermissionsError(`it is not valid JSON at ${explainJsonError(value, error)}`);
         }
     }
     else if (parseYaml) {
@@ -944,34 +1193,107 @@ class VastApiError extends Error {
 
 /***/ }),
 
-/***/ 7823:
+/***/ 5910:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $o: () => (/* binding */ proxyConfigured),
-/* harmony export */   Hy: () => (/* binding */ createFetch),
-/* harmony export */   Wm: () => (/* binding */ proxySecrets)
-/* harmony export */ });
-/* harmony import */ var _api_url_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3335);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3323);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Hy: () => (/* binding */ createFetch),
+  $o: () => (/* reexport */ proxyConfigured),
+  Wm: () => (/* reexport */ proxySecrets)
+});
+
+// UNUSED EXPORTS: MAX_BODY_BYTES, readBody
+
+// EXTERNAL MODULE: ./src/core/api-url.ts
+var api_url = __nccwpck_require__(3335);
+;// CONCATENATED MODULE: ./src/core/proxy-env.ts
+
 /**
- * How requests leave the process. Without a proxy: Node's own http/https modules, the cheapest
- * way to send one request (Node's built-in fetch loads undici's wasm parser and web streams
- * first: about 11 ms more per step, see `npm run bench`). With HTTPS_PROXY / HTTP_PROXY set: the
- * undici package, loaded on demand for its EnvHttpProxyAgent, which also honours NO_PROXY; both
- * spellings of each variable count. Neither follows redirects.
+ * Which proxy, if any, a request goes through: the one answer for the Vast transport, the GitHub
+ * client (rotate's secrets, the sweep's run look-ups) and the key broker client, all of which
+ * send through `createFetch` (src/core/vast/transport.ts).
  *
- * A loopback target (127.0.0.0/8, [::1], `localhost`: {@link isLoopbackHost}) always goes direct,
- * whatever the proxy variables say, as @actions/http-client does for GitHub: a proxy is another
- * machine, and plain http to this one (allowed only there) would hand it the key in cleartext.
+ * The rules are the runner's and @actions/http-client's, read from their source:
+ * - actions/runner `src/Runner.Sdk/RunnerWebProxy.cs`: `http_proxy`, then `HTTP_PROXY` when the
+ *   lower-case one is unset or empty; the same for `https_proxy` and `no_proxy`;
+ * - actions/toolkit `packages/http-client/src/proxy.ts` (`getProxyUrl`, `checkBypass`): the
+ *   lower-case spelling wins (`no_proxy || NO_PROXY`, so an empty `no_proxy` falls back to
+ *   `NO_PROXY`); a loopback host always bypasses; a `NO_PROXY` entry matches the host or the
+ *   `host:port` (case-insensitive), any subdomain of it, an entry with a leading dot as a
+ *   suffix, and `*` matches everything.
+ * One difference, kept from the action's earlier releases: an https request with only
+ * `HTTP_PROXY` set goes through that proxy (undici's EnvHttpProxyAgent does the same).
+ * `ALL_PROXY` is not honoured, as neither the runner nor @actions/http-client honours it.
+ *
+ * A loopback target (127.0.0.0/8, [::1], `localhost`: {@link isLoopbackHost}) is never proxied,
+ * whatever the variables say, Node's own `NODE_USE_ENV_PROXY` included (the transport passes an
+ * explicit agent, so Node's global proxying never applies): a proxy is another machine, and plain
+ * http to this one (allowed only there) would hand it the key in cleartext.
  */
-
-
 const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
-/** An answer larger than this is not a Vast API answer; stop reading rather than fill memory. */
-const MAX_BODY_BYTES = 32 * 1024 * 1024;
+/** The first non-empty value of `names`, in order (the runner's "lower case, then upper"). */
+function firstSet(env, ...names) {
+    for (const name of names) {
+        const value = env[name]?.trim();
+        if (value)
+            return value;
+    }
+    return undefined;
+}
 function proxyConfigured(env) {
-    return PROXY_VARIABLES.some((name) => Boolean(env[name]));
+    return PROXY_VARIABLES.some((name) => Boolean(env[name]?.trim()));
+}
+/**
+ * The proxy URL for a request to `url` under `env`, or undefined to go direct. Throws when the
+ * variable that would be used is not an http(s) URL (its value is not quoted: it may hold
+ * credentials).
+ */
+function proxyFor(url, env) {
+    const target = typeof url === 'string' ? new URL(url) : url;
+    if ((0,api_url/* isLoopbackHost */.cW)(target.hostname))
+        return undefined;
+    const proxy = target.protocol === 'https:'
+        ? firstSet(env, 'https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY')
+        : firstSet(env, 'http_proxy', 'HTTP_PROXY');
+    if (!proxy || bypassed(target, firstSet(env, 'no_proxy', 'NO_PROXY') ?? ''))
+        return undefined;
+    return proxy;
+}
+/** Each proxy variable that is set must be an http(s) URL; throws an error naming it. */
+function checkProxyVariables(env) {
+    for (const name of PROXY_VARIABLES) {
+        const value = env[name]?.trim();
+        if (value && !/^https?:$/.test(safeProtocol(value))) {
+            throw new Error(`${name} is not a proxy URL: write it with its scheme, like http://proxy.example.com:3128`);
+        }
+    }
+}
+/** @actions/http-client's checkBypass, loopback excepted (handled first). */
+function bypassed(target, noProxy) {
+    const host = target.hostname.replace(/^\[|\]$/g, '').toUpperCase();
+    const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+    const hosts = [host, `${host}:${port}`];
+    for (const item of noProxy.split(',').map((entry) => entry.trim().toUpperCase())) {
+        if (!item)
+            continue;
+        if (item === '*')
+            return true;
+        const bare = item.replace(/^\[|\]$/g, '');
+        if (hosts.some((h) => h === bare || h.endsWith(`.${bare}`) || (bare.startsWith('.') && h.endsWith(bare)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function safeProtocol(value) {
+    try {
+        return new URL(value).protocol;
+    }
+    catch {
+        return '';
+    }
 }
 /**
  * Credentials written into a proxy URL (`http://user:secret@proxy:3128`), to be masked before
@@ -991,88 +1313,218 @@ function proxySecrets(env) {
             }
         }
         catch {
-            // not a URL: undici reports it when it is used
+            // not a URL: checkProxyVariables reports it when it is used
         }
     }
     return [...secrets];
 }
-const proxied = new WeakMap();
-/** The transport for this environment; one proxy agent per environment, made on first use. */
+
+// EXTERNAL MODULE: ./src/core/version.ts
+var version = __nccwpck_require__(3323);
+;// CONCATENATED MODULE: ./src/core/vast/transport.ts
+/**
+ * How requests leave the process: the one transport of the action, the broker's client and the
+ * GitHub client. Without a proxy: Node's own http/https modules, the cheapest way to send one
+ * request (Node's built-in fetch loads undici's wasm parser and web streams first: about 11 ms
+ * more per step, see `npm run bench`). Through a proxy ({@link proxyFor}: HTTPS_PROXY /
+ * HTTP_PROXY / NO_PROXY, the runner's rules): the undici package, loaded on demand for its
+ * ProxyAgent. Neither follows redirects.
+ *
+ * Both paths pass their own agent or dispatcher, so nothing the environment says about Node's
+ * global agents applies (`NODE_USE_ENV_PROXY`, a global undici dispatcher), and both verify
+ * certificates whatever `NODE_TLS_REJECT_UNAUTHORIZED` says (`rejectUnauthorized: true` is given
+ * to every TLS connection: the target's, and the proxy's when it is an https proxy). Trust still
+ * comes from Node's CA store, which `NODE_EXTRA_CA_CERTS` extends at process start; the post step
+ * refuses to send a secret when that changed since main (src/core/network-fingerprint.ts).
+ *
+ * Every answer is read through one decoder with one cap ({@link MAX_BODY_BYTES}, counted after
+ * decoding): gzip, deflate, br and zstd are decoded on both paths, so a small compressed answer
+ * cannot inflate past the cap on any of them.
+ */
+
+
+
+/**
+ * An answer larger than this once decoded (bytes) is not an answer of any API the action calls;
+ * reading stops there, with an `ETOOLARGE` error, rather than fill memory.
+ */
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+/**
+ * The transport for this environment. Throws when a proxy variable is set and is not an http(s)
+ * URL. The proxy is chosen per request from `env` ({@link proxyFor}); one ProxyAgent per proxy URL.
+ */
 function createFetch(env = process.env) {
-    if (!proxyConfigured(env))
-        return Promise.resolve(nodeFetch);
-    let fetch = proxied.get(env);
-    if (!fetch) {
-        fetch = proxyFetch(env);
-        proxied.set(env, fetch);
-    }
-    return fetch;
-}
-async function proxyFetch(env) {
-    for (const name of PROXY_VARIABLES) {
-        const value = env[name];
-        if (value && !/^https?:$/.test(safeProtocol(value))) {
-            // The value is not quoted: a proxy URL may hold credentials.
-            throw new Error(`${name} is not a proxy URL: write it with its scheme, like http://proxy.example.com:3128`);
+    if (proxyConfigured(env))
+        checkProxyVariables(env);
+    const agents = new Map();
+    return Promise.resolve(async (url, init) => {
+        const proxy = proxyFor(url, env);
+        if (!proxy)
+            return nodeFetch(url, init);
+        let agent = agents.get(proxy);
+        if (!agent) {
+            agent = proxyAgent(proxy);
+            agents.set(proxy, agent);
         }
-    }
-    const undici = await __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4371, 19));
-    const dispatcher = new undici.EnvHttpProxyAgent({
-        // Sent to the proxy itself too (CONNECT), as some corporate proxies want one.
-        headers: { 'user-agent': _version_js__WEBPACK_IMPORTED_MODULE_0__/* .USER_AGENT */ ._ },
-        httpProxy: env.http_proxy || env.HTTP_PROXY,
-        httpsProxy: env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY,
-        noProxy: env.no_proxy ?? env.NO_PROXY,
+        return proxyFetch(await agent, url, init);
     });
-    return (url, init) => (0,_api_url_js__WEBPACK_IMPORTED_MODULE_1__/* .isLoopbackHost */ .cW)(new URL(url).hostname)
-        ? nodeFetch(url, init)
-        : undici.fetch(url, { ...init, redirect: 'manual', dispatcher });
 }
-function safeProtocol(value) {
-    try {
-        return new URL(value).protocol;
-    }
-    catch {
-        return '';
-    }
+/** Verify every certificate, whatever NODE_TLS_REJECT_UNAUTHORIZED says. */
+const VERIFY = { rejectUnauthorized: true };
+async function proxyAgent(uri) {
+    const undici = await __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4371, 19));
+    const dispatcher = new undici.ProxyAgent({
+        uri,
+        // Sent to the proxy itself too (CONNECT), as some corporate proxies want one.
+        headers: { 'user-agent': version/* USER_AGENT */._ },
+        connect: VERIFY,
+        requestTls: VERIFY,
+        proxyTls: VERIFY,
+    });
+    return { request: undici.request, dispatcher };
 }
-/** One request with node:http or node:https; the whole body is read before it resolves. */
+async function proxyFetch({ request, dispatcher }, url, init) {
+    const answer = await request(url, {
+        dispatcher,
+        method: init.method,
+        headers: init.headers,
+        body: init.body,
+        signal: init.signal,
+    });
+    const headers = answer.headers;
+    const body = await readBody(answer.body, headers['content-encoding']);
+    return response(answer.statusCode, headers, body);
+}
+let httpAgent;
+let httpsAgent;
+/** One request with node:http or node:https and the action's own agents. */
 async function nodeFetch(url, init) {
     const target = new URL(url);
-    const { request } = target.protocol === 'https:' ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
+    const secure = target.protocol === 'https:';
+    // Own agents: Node's global ones proxy every request, loopback included, under
+    // NODE_USE_ENV_PROXY=1. Only the module the scheme needs is loaded (https loads tls).
+    let request;
+    let agent;
+    if (secure) {
+        const https = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23));
+        httpsAgent ??= new https.Agent(VERIFY);
+        ({ request } = https);
+        agent = httpsAgent;
+    }
+    else {
+        const http = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
+        httpAgent ??= new http.Agent();
+        ({ request } = http);
+        agent = httpAgent;
+    }
     // Node sends DELETE without chunked framing: a body needs its length said.
     const headers = init.body === undefined
         ? init.headers
         : { ...init.headers, 'Content-Length': String(Buffer.byteLength(init.body)) };
     return new Promise((resolve, reject) => {
-        const req = request(target, { method: init.method, headers, signal: init.signal }, (res) => {
-            const chunks = [];
-            let size = 0;
-            res.on('data', (chunk) => {
-                size += chunk.length;
-                if (size > MAX_BODY_BYTES) {
-                    req.destroy(Object.assign(new Error('answer too large'), { code: 'ETOOLARGE' }));
-                    return;
-                }
-                chunks.push(chunk);
-            });
-            res.on('error', reject);
-            res.on('end', () => {
-                const body = Buffer.concat(chunks).toString('utf8');
-                resolve({
-                    status: res.statusCode ?? 0,
-                    headers: {
-                        get: (name) => {
-                            const value = res.headers[name.toLowerCase()];
-                            return Array.isArray(value) ? value.join(', ') : (value ?? null);
-                        },
-                    },
-                    text: () => Promise.resolve(body),
-                });
+        const req = request(target, {
+            method: init.method,
+            headers,
+            signal: init.signal,
+            agent,
+            ...(secure ? VERIFY : {}),
+        }, (res) => {
+            readBody(res, res.headers['content-encoding']).then((body) => resolve(response(res.statusCode ?? 0, res.headers, body)), (error) => {
+                req.destroy();
+                reject(error);
             });
         });
         req.on('error', reject);
         req.end(init.body);
+    });
+}
+function response(status, headers, body) {
+    const one = (value) => Array.isArray(value) ? value.join(', ') : value;
+    return {
+        status,
+        headers: {
+            get: (name) => one(headers[name.toLowerCase()]) ?? null,
+            entries: () => Object.entries(headers).flatMap(([name, value]) => {
+                const text = one(value);
+                return text === undefined ? [] : [[name.toLowerCase(), text]];
+            }),
+        },
+        text: () => Promise.resolve(body),
+    };
+}
+/**
+ * The whole body, decoded (Content-Encoding: gzip, x-gzip, deflate, br, zstd, identity, or a
+ * list of them, applied in order), cut at {@link MAX_BODY_BYTES} decoded bytes: an `ETOOLARGE`
+ * error then, and the stream is destroyed, so at most the cap plus one decoder chunk is held.
+ * An encoding it cannot read is an `EENCODING` error.
+ */
+async function readBody(source, contentEncoding) {
+    const codings = (Array.isArray(contentEncoding) ? contentEncoding.join(',') : (contentEncoding ?? ''))
+        .split(',')
+        .map((coding) => coding.trim().toLowerCase())
+        .filter((coding) => coding && coding !== 'identity');
+    const { pipeline } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 6466, 23));
+    const said = codings.join(', ');
+    const decoders = codings.length > 0 ? await decodersFor([...codings].reverse()) : [];
+    const chunks = [];
+    let size = 0;
+    let raw = 0;
+    try {
+        await pipeline([
+            source,
+            async function* (input) {
+                for await (const chunk of input) {
+                    raw += chunk.length;
+                    yield chunk;
+                }
+            },
+            ...decoders,
+            async (input) => {
+                for await (const chunk of input) {
+                    size += chunk.length;
+                    if (size > MAX_BODY_BYTES) {
+                        throw Object.assign(new Error(`the answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB${codings.length > 0 ? ` once decoded (Content-Encoding: ${said})` : ''}; stopped reading it`), { code: 'ETOOLARGE' });
+                    }
+                    chunks.push(chunk);
+                }
+            },
+        ]);
+    }
+    catch (error) {
+        source.destroy();
+        const code = error.code;
+        if (code === 'ETOOLARGE' || code === 'EENCODING')
+            throw error;
+        if (typeof code === 'string' && code.startsWith('Z_')) {
+            // An empty body (a 204, a HEAD) says an encoding but holds nothing to decode.
+            if (raw === 0)
+                return '';
+            throw Object.assign(new Error(`the answer's ${said} encoding is broken`), {
+                code: 'EENCODING',
+                cause: error,
+            });
+        }
+        throw error;
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+async function decodersFor(codings) {
+    const zlib = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8522, 23));
+    return codings.map((coding) => {
+        switch (coding) {
+            case 'gzip':
+            case 'x-gzip':
+                return zlib.createGunzip();
+            case 'deflate':
+                // RFC 9110's deflate is zlib-wrapped; createUnzip also reads a gzip header.
+                return zlib.createUnzip();
+            case 'br':
+                return zlib.createBrotliDecompress();
+            case 'zstd':
+                return zlib.createZstdDecompress();
+            default:
+                throw Object.assign(new Error(`the answer is in an encoding the action does not read (${coding.slice(0, 20)})`), { code: 'EENCODING' });
+        }
     });
 }
 
@@ -1278,6 +1730,93 @@ class InputError extends Error {
             : `${problems.length} inputs are wrong:\n- ${problems.join('\n- ')}`);
         this.problems = problems;
     }
+}
+
+
+/***/ }),
+
+/***/ 373:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   TS: () => (/* binding */ saveEveryStateName),
+/* harmony export */   Vh: () => (/* binding */ readJson),
+/* harmony export */   c4: () => (/* binding */ STATE),
+/* harmony export */   jN: () => (/* binding */ readKeyId),
+/* harmony export */   k7: () => (/* binding */ NO_KEY_MODE)
+/* harmony export */ });
+/* harmony import */ var _core_network_fingerprint_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2172);
+
+/**
+ * Every name the post step reads from state, in one table, and main's first act: saving each of
+ * them. The runner starts a post step's environment from the env context, where any step of the
+ * job can put `STATE_<name>` lines through `$GITHUB_ENV`, and then applies `STATE_<name>` only for
+ * the names main saved (actions/runner `src/Runner.Worker/ActionRunner.cs`, "Apply action's
+ * intra-action state at last"; docs/runner-protocol.md). A name main saved, even as '', therefore
+ * always reaches post with main's value; a name it did not save can be anything another step
+ * wrote. So main saves every name here before it reads a single input, in every mode and path.
+ * Nothing here is secret: the runner logs state with debug on.
+ */
+const STATE = {
+    /** 'none' until main makes or asks for a key: 'create', 'rotated' or 'broker'. */
+    mode: 'mode',
+    /** {@link CreateState} as JSON. */
+    create: 'create',
+    /** The id of the key main made (create, rotate) or got (broker): a positive integer. */
+    keyId: 'key-id',
+    /** 'true' while a create may have made a key whose id we do not know (post looks by name). */
+    pending: 'create-pending',
+    /** When the latest create request was sent (epoch ms), saved before it goes out. */
+    sentAt: 'create-sent-at',
+    /**
+     * When the last create request that got no answer was sent (epoch ms); saved when main knows.
+     * Until `request-timeout` (and a margin) after it, Vast may still apply that request.
+     */
+    uncertainAt: 'create-uncertain-at',
+    /** The file export-config wrote (config-file.ts `WrittenFile`, as JSON). */
+    configFile: 'config-file',
+    /** {@link BrokerState} as JSON (create mode with broker-url). */
+    broker: 'broker',
+    /** The digest of what steers main's connections (src/core/network-fingerprint.ts). */
+    network: _core_network_fingerprint_js__WEBPACK_IMPORTED_MODULE_0__/* .NETWORK_STATE */ .V$,
+    /** The job's instance label (create mode), saved before the key is made (instances-post.ts). */
+    instanceLabel: 'instance-label',
+};
+/** The value of `mode` until main makes a key: the post step has nothing to delete. */
+const NO_KEY_MODE = 'none';
+/**
+ * Main's first act, before inputs are read: every name of {@link STATE} saved with a neutral
+ * value (`mode` 'none', the others ''), so no `STATE_*` line another step writes to `$GITHUB_ENV`
+ * reaches post. Later saves of the same name replace these (the runner keeps the last).
+ */
+function saveEveryStateName(runner) {
+    for (const name of Object.values(STATE)) {
+        runner.saveState(name, name === STATE.mode ? NO_KEY_MODE : '');
+    }
+}
+/** A state value written as JSON; undefined when absent or unreadable. */
+function readJson(raw) {
+    if (!raw)
+        return undefined;
+    try {
+        return JSON.parse(raw);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * A key id as main saves it: '' (no key) gives `undefined`; a positive safe integer in plain
+ * decimal gives the number; anything else gives 'invalid' (main never writes that: post then
+ * deletes nothing on its word).
+ */
+function readKeyId(raw) {
+    if (raw === '')
+        return undefined;
+    if (!/^[1-9]\d{0,15}$/.test(raw))
+        return 'invalid';
+    const id = Number(raw);
+    return Number.isSafeInteger(id) ? id : 'invalid';
 }
 
 
@@ -1590,6 +2129,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 6466:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 
 /***/ }),
 
@@ -1918,8 +2464,8 @@ var duration = __nccwpck_require__(8571);
 var secret = __nccwpck_require__(2559);
 // EXTERNAL MODULE: ./src/core/key-name.ts
 var key_name = __nccwpck_require__(1394);
-// EXTERNAL MODULE: ./src/core/permissions.ts + 1 modules
-var core_permissions = __nccwpck_require__(6501);
+// EXTERNAL MODULE: ./src/core/permissions.ts + 2 modules
+var core_permissions = __nccwpck_require__(6948);
 // EXTERNAL MODULE: ./src/inputs/instances.ts
 var instances = __nccwpck_require__(9);
 // EXTERNAL MODULE: ./src/inputs/settings.ts
@@ -2415,6 +2961,13 @@ async function parseInputs(source, options) {
     if (settings?.mode === 'create' && settings.exportConfig && (0,config_file/* relativeXdgConfigHome */.lH)(source.env)) {
         read.warn('export-config', `XDG_CONFIG_HOME (${source.env.XDG_CONFIG_HOME}) is not an absolute path, so it is ignored as the XDG Base Directory spec says: the key file goes to ~/.config/vastai/vast_api_key. Set XDG_CONFIG_HOME to an absolute path, or unset it, to silence this`);
     }
+    if (settings?.mode === 'create' && settings.exportConfig && source.env.VAST_API_KEY) {
+        // The Vast CLI reads --api-key, then VAST_API_KEY, then the config file (README, "The Vast
+        // CLI and SDK"): a variable already in the job wins over the file this step writes.
+        read.warn('export-config', settings.exportEnv
+            ? 'VAST_API_KEY is already set in this job. export-env: true sets it to the scoped key for the later steps, but a step that sets VAST_API_KEY in its own env: still wins over both the variable and the config file. Remove VAST_API_KEY from the workflow to silence this'
+            : 'VAST_API_KEY is already set in this job, and the Vast CLI and SDK read it before the config file: later steps would use that key, not the scoped key written to the file. Set export-env: true as well (VAST_API_KEY then holds the scoped key), or remove VAST_API_KEY from the workflow');
+    }
     // A message quotes the value it refuses: never the parent key pasted into the wrong input.
     const scrub = (text) => (rawKey.length >= 4 ? text.split(rawKey).join('***') : text);
     if (read.problems.length > 0 || !settings)
@@ -2428,6 +2981,34 @@ function readContext(env) {
         runId: digits(env.GITHUB_RUN_ID, '0'),
         runAttempt: digits(env.GITHUB_RUN_ATTEMPT, '1'),
         job: env.GITHUB_JOB || 'local',
+    };
+}
+
+// EXTERNAL MODULE: ./src/modes/state.ts
+var modes_state = __nccwpck_require__(373);
+;// CONCATENATED MODULE: ./src/inputs/post.ts
+
+
+
+
+/** Reads {@link PostInputs} through `getInput` (the runner's `INPUT_*`). */
+function readPostInputs(getInput) {
+    const read = new reader/* Reader */.m({ getInput, env: {} });
+    const modeText = read.text('mode', inputs_settings/* DEFAULTS */.zY.mode);
+    const mode = inputs_settings/* MODES */.FN.includes(modeText) ? modeText : undefined;
+    const checked = (0,api_url/* checkApiUrl */.Sz)(read.text('api-url', inputs_settings/* DEFAULTS */.zY.apiUrl), inputs_settings/* DEFAULTS */.zY.apiUrl);
+    const apiUrl = 'url' in checked ? ((0,api_url/* withoutVastApiPath */.aK)(checked.url) ?? checked.url) : undefined;
+    const before = read.problems.length;
+    const broker = readBroker(read, false, mode);
+    const brokerRefused = read.problems.length > before || (broker !== undefined && !broker.url);
+    const revokeText = read.text('revoke', inputs_settings/* DEFAULTS */.zY.revoke);
+    const cleanupText = read.text('cleanup-failure', inputs_settings/* DEFAULTS */.zY.cleanupFailure);
+    return {
+        mode,
+        apiUrl,
+        broker: broker && !brokerRefused ? { url: broker.url, audience: broker.audience } : undefined,
+        revoke: revokeText === 'post' || revokeText === 'never' ? revokeText : undefined,
+        cleanupFailure: cleanupText === 'warn' ? 'warn' : 'fail',
     };
 }
 
@@ -2753,7 +3334,7 @@ class VastClient {
                     ? `the proxy refused the request: ${message}`
                     : untrusted
                         ? `network error ${code}: the server's TLS certificate is not trusted; check the URL, or give Node a private CA with NODE_EXTRA_CA_CERTS`
-                        : `network error ${code}${code.startsWith('UND_ERR') && message ? ` (${message})` : ''}`,
+                        : `network error ${code}${(code.startsWith('UND_ERR') || ANSWER_CODES.has(code)) && message ? ` (${message})` : ''}`,
             });
         }
         finally {
@@ -2824,6 +3405,8 @@ class VastClient {
         return (0,answers/* scrubMessage */.HE)(message, this.#options.apiKey.reveal());
     }
 }
+/** The transport's own refusals of an answer (src/core/vast/transport.ts readBody): said in full. */
+const ANSWER_CODES = new Set(['ETOOLARGE', 'EENCODING']);
 /** The last failure, marked as the time budget running out before another attempt. */
 function outOfTime(error) {
     return new errors/* VastApiError */.h({
@@ -2837,9 +3420,14 @@ function outOfTime(error) {
     });
 }
 
-// EXTERNAL MODULE: ./src/core/vast/transport.ts
-var transport = __nccwpck_require__(7823);
+// EXTERNAL MODULE: ./src/core/vast/transport.ts + 1 modules
+var transport = __nccwpck_require__(5910);
+// EXTERNAL MODULE: ./src/core/network-fingerprint.ts
+var network_fingerprint = __nccwpck_require__(2172);
 ;// CONCATENATED MODULE: ./src/action.ts
+
+
+
 
 
 
@@ -2881,6 +3469,11 @@ async function makeClient(settings, environment, budget, { cancellable = true } 
 async function runMain(environment) {
     const { runner } = environment;
     try {
+        // First, before any input is read: every state name post reads gets main's value, so no
+        // STATE_* line another step writes to $GITHUB_ENV can reach post (src/modes/state.ts), and
+        // post sends no secret over a network main did not see (src/core/network-fingerprint.ts).
+        (0,modes_state/* saveEveryStateName */.TS)(runner);
+        runner.saveState(network_fingerprint/* NETWORK_STATE */.V$, (0,network_fingerprint/* networkFingerprint */.j8)(environment.env));
         const settings = await parseInputs({ getInput: (name) => runner.getInput(name), env: environment.env }, {
             onSecret: (value) => runner.setSecret(value),
             // Errors only: the parser's warnings would quote the input on stderr.
@@ -2915,11 +3508,12 @@ async function runMode(settings, environment) {
             });
         }
         case 'rotate': {
-            const { runRotate, SecretWriter } = await Promise.all(/* import() */[__nccwpck_require__.e(999), __nccwpck_require__.e(770)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4770));
+            const { runRotate, SecretWriter } = await Promise.all(/* import() */[__nccwpck_require__.e(226), __nccwpck_require__.e(770)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4770));
             const writer = new SecretWriter({
                 token: settings.githubToken,
                 apiUrl: settings.githubApiUrl,
                 maxAttempts: settings.maxAttempts,
+                fetch: await (0,transport/* createFetch */.Hy)(environment.env),
                 debug: (message) => runner.debug(message),
                 ...(signal ? { signal } : {}),
             }, settings.target, settings.secretName);
@@ -3002,34 +3596,44 @@ async function runPost(environment) {
     try {
         for (const secret of (0,transport/* proxySecrets */.Wm)(environment.env))
             runner.setSecret(secret);
-        const mode = runner.getState('mode');
-        if (mode === 'broker') {
-            const { runBrokerPost } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
-            return await runBrokerPost({
-                ...(await brokerDeps({ ...environment, signal: budget.signal }, 0)),
-                deadline: () => budget.deadline(),
-            });
-        }
-        if (mode !== 'create' && mode !== 'rotated') {
+        const mode = runner.getState(modes_state/* STATE */.c4.mode);
+        if (mode === '' || mode === modes_state/* NO_KEY_MODE */.k7) {
             runner.info('Nothing to clean up: the main step made no key to delete.');
             return;
         }
+        // Decisions come from the inputs, which no other step can change; state is checked against them.
+        const inputs = readPostInputs((name) => runner.getInput(name));
+        // A secret goes out only over the network main saw (src/core/network-fingerprint.ts).
+        const network = (0,network_fingerprint/* checkNetwork */.v8)(runner.getState(network_fingerprint/* NETWORK_STATE */.V$), environment.env);
+        if (mode === 'broker') {
+            const { runBrokerPost, BrokerError } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
+            const deps = await brokerDeps({ ...environment, signal: budget.signal }, 0);
+            const refused = () => Promise.reject(new BrokerError(network.ok ? '' : `${network.reason}; the OIDC token was not requested`));
+            return await runBrokerPost({
+                ...deps,
+                ...(network.ok ? {} : { fetch: refused }),
+                deadline: () => budget.deadline(),
+            }, inputs);
+        }
         const { runCreatePost } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-        const postClient = async (state) => {
+        const postClient = async (apiUrl, state) => {
+            if (!network.ok)
+                throw new Error(`${network.reason}; the parent key was not sent (a sweep or delete step in a job whose steps leave these settings alone can delete the key)`);
             const adminKey = runner.getInput('admin-api-key');
             runner.setSecret(adminKey);
             if (!adminKey) {
                 throw new Error("input 'admin-api-key' is empty in the post step");
             }
-            return makeClient({ ...state, adminKey: new secret/* Secret */.z(adminKey) }, { ...environment, signal: budget.signal }, budget);
+            return makeClient({ ...state, apiUrl, adminKey: new secret/* Secret */.z(adminKey) }, { ...environment, signal: budget.signal }, budget);
         };
         try {
-            await runCreatePost({ runner, budget, makeClient: postClient });
+            await runCreatePost({ runner, budget, inputs, makeClient: postClient });
         }
         finally {
             // After the key: once it is deleted, nothing can start another instance with it.
-            if (mode === 'create')
-                await destroyJobInstances(environment, budget, postClient);
+            if (mode === 'create') {
+                await destroyJobInstances(environment, budget, inputs, (state) => postClient(inputs.apiUrl ?? '', state));
+            }
         }
     }
     catch (error) {
@@ -3037,18 +3641,16 @@ async function runPost(environment) {
     }
 }
 /** `instances: destroy` (docs/instances.md): the job's labelled instances, after its key. */
-async function destroyJobInstances(environment, budget, postClient) {
+async function destroyJobInstances(environment, budget, inputs, postClient) {
     const { runner, env } = environment;
     const { readInstancesForPost } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 9));
     const settings = readInstancesForPost({ getInput: (name) => runner.getInput(name), env });
     if (settings.instances !== 'destroy')
         return;
     const { runInstancesPost } = await __nccwpck_require__.e(/* import() */ 79).then(__nccwpck_require__.bind(__nccwpck_require__, 2079));
-    const { readMintState, STATE } = await __nccwpck_require__.e(/* import() */ 450).then(__nccwpck_require__.bind(__nccwpck_require__, 5450));
-    // The key's state says where main talked to Vast; without it main never reached Vast, and no
-    // key of this job can have started an instance.
-    const state = readMintState(runner);
-    if (!state || !runner.getState(STATE.keyId)) {
+    const state = (0,modes_state/* readJson */.Vh)(runner.getState(modes_state/* STATE */.c4.create));
+    const keyId = (0,modes_state/* readKeyId */.jN)(runner.getState(modes_state/* STATE */.c4.keyId));
+    if (!state || typeof keyId !== 'number') {
         // The label is handed out with the key: without a key, no step of the job ever saw it.
         runner.info('instances: destroy, but the main step made no key: nothing to destroy.');
         return;
@@ -3057,7 +3659,7 @@ async function destroyJobInstances(environment, budget, postClient) {
         runner,
         settings,
         context: readContext(env),
-        cleanupFailure: state.cleanupFailure,
+        cleanupFailure: inputs.cleanupFailure,
         budget,
         makeClient: () => postClient(state),
     });

@@ -1,6 +1,9 @@
 // A forward HTTP proxy on loopback, for tests of HTTPS_PROXY / HTTP_PROXY / NO_PROXY: absolute-form
 // requests (plain http) are forwarded, CONNECT opens a tunnel (https). It counts what went through
-// it, and can require Basic credentials like a corporate proxy.
+// it, and can require Basic credentials like a corporate proxy. With `divert`, it is a
+// man in the middle: every tunnel and request goes to that address instead of the one asked for
+// (a TLS front with a certificate of its own, in the tests), as a hostile proxy a later step of
+// the job points HTTPS_PROXY at would do.
 
 import { createServer, request } from 'node:http'
 import type { IncomingMessage, Server } from 'node:http'
@@ -33,17 +36,24 @@ export class LoopbackProxy {
   readonly requests: ProxiedRequest[] = []
   readonly #server: Server
   readonly #credentials: string | undefined
+  readonly #divert: URL | undefined
   readonly #sockets = new Set<Socket>()
 
-  private constructor(server: Server, credentials?: string) {
+  private constructor(server: Server, credentials?: string, divert?: string) {
     this.#server = server
     this.#credentials = credentials
+    this.#divert = divert === undefined ? undefined : new URL(divert)
   }
 
-  /** `credentials` as `user:password`: then requests without them get 407. */
-  static async start(options: { credentials?: string } = {}): Promise<LoopbackProxy> {
+  /**
+   * `credentials` as `user:password`: then requests without them get 407. `divert` (a URL such
+   * as `https://127.0.0.1:4321`): every tunnel and forwarded request goes to its host and port.
+   */
+  static async start(
+    options: { credentials?: string; divert?: string } = {},
+  ): Promise<LoopbackProxy> {
     const server = createServer()
-    const proxy = new LoopbackProxy(server, options.credentials)
+    const proxy = new LoopbackProxy(server, options.credentials, options.divert)
     server.on('request', (req, res) => {
       if (!proxy.#allow(req, 'http')) {
         res.writeHead(407, { 'Proxy-Authenticate': 'Basic realm="test"' }).end()
@@ -51,6 +61,10 @@ export class LoopbackProxy {
       }
       const target = new URL(req.url ?? '/')
       target.hostname = resolve(target.hostname)
+      if (proxy.#divert) {
+        target.hostname = proxy.#divert.hostname
+        target.port = proxy.#divert.port
+      }
       const headers = { ...req.headers }
       delete headers['proxy-authorization']
       const upstream = request(target, { method: req.method ?? 'GET', headers }, (answer) => {
@@ -65,7 +79,9 @@ export class LoopbackProxy {
         socket.end('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n')
         return
       }
-      const [host, port] = (req.url ?? '').split(':')
+      const [host, port] = proxy.#divert
+        ? [proxy.#divert.hostname, proxy.#divert.port]
+        : (req.url ?? '').split(':')
       const upstream = connect(Number(port), resolve(host ?? '127.0.0.1'), () => {
         socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
         upstream.write(head)

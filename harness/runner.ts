@@ -167,6 +167,51 @@ export interface RunnerJobOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000
+/**
+ * The variables the runner sets from its github and runner contexts for every step, after the
+ * env context (actions/runner GitHubContext.cs `_contextEnvAllowlist`, RunnerContext).
+ */
+const RUNNER_CONTEXT_ENV = new RegExp(
+  `^(RUNNER_[A-Z_]+|GITHUB_(${[
+    'ACTION_PATH',
+    'ACTION_REF',
+    'ACTION_REPOSITORY',
+    'ACTION',
+    'ACTOR',
+    'ACTOR_ID',
+    'API_URL',
+    'BASE_REF',
+    'ENV',
+    'EVENT_NAME',
+    'EVENT_PATH',
+    'GRAPHQL_URL',
+    'HEAD_REF',
+    'JOB',
+    'OUTPUT',
+    'PATH',
+    'REF_NAME',
+    'REF_PROTECTED',
+    'REF_TYPE',
+    'REF',
+    'REPOSITORY',
+    'REPOSITORY_ID',
+    'REPOSITORY_OWNER',
+    'REPOSITORY_OWNER_ID',
+    'RETENTION_DAYS',
+    'RUN_ATTEMPT',
+    'RUN_ID',
+    'RUN_NUMBER',
+    'SERVER_URL',
+    'SHA',
+    'STATE',
+    'STEP_SUMMARY',
+    'TRIGGERING_ACTOR',
+    'WORKFLOW',
+    'WORKFLOW_REF',
+    'WORKFLOW_SHA',
+    'WORKSPACE',
+  ].join('|')}))$`,
+)
 const ACTION_STEP_ID = '__vast-scoped-key'
 
 /** The runner's INPUT_ variable name: spaces to '_', upper-cased, dashes kept. */
@@ -233,6 +278,7 @@ export class RunnerJob {
   readonly #logTexts: string[] = []
   readonly #conclusions: Array<StepResult['conclusion']> = []
   #mainState: Record<string, string> | undefined
+  #mainInputs: Record<string, string> | undefined
   #stepCount = 0
   #runStepCount = 0
 
@@ -303,14 +349,19 @@ export class RunnerJob {
   }
 
   async runMain(options: StepOptions = {}): Promise<StepResult> {
+    this.#mainInputs = options.inputs
     return this.#run('main', this.definition.main, options, this.#inputEnv(options.inputs))
   }
 
-  /** The post step: STATE_<name> from main's state, env from GITHUB_ENV, inputs evaluated again. */
+  /**
+   * The post step: env from the env context (GITHUB_ENV included, `STATE_*` lines too), then the
+   * inputs, then STATE_<name> for each name main saved, last (ActionRunner.cs). The inputs are the
+   * step's `with:` evaluated again: main's unless `options.inputs` gives others.
+   */
   async runPost(options: StepOptions = {}): Promise<StepResult> {
     const post = this.definition.post
     if (!post) throw new Error('the action has no post step')
-    const extra = this.#inputEnv(options.inputs)
+    const extra = this.#inputEnv(options.inputs ?? this.#mainInputs)
     for (const [name, value] of Object.entries(this.#mainState ?? {}))
       extra[`STATE_${name}`] = value
     return this.#run('post', post, options, extra)
@@ -325,6 +376,21 @@ export class RunnerJob {
     this.#runStepCount += 1
     extra.GITHUB_ACTION = this.#runStepCount === 1 ? '__run' : `__run_${this.#runStepCount}`
     return this.#run('step', resolve(entry), options, extra)
+  }
+
+  /**
+   * A `run:` step that appends `text` to its GITHUB_ENV file, as any other step of the job can
+   * (`NAME=VALUE` lines or the heredoc form): the runner reads it after the step, refuses
+   * NODE_OPTIONS, and every later step, this action's post included, starts from it.
+   */
+  async appendEnv(text: string): Promise<StepResult> {
+    const script = join(this.root, 'append-env.mjs')
+    writeFileSync(
+      script,
+      "import { appendFileSync } from 'node:fs'\n" +
+        'appendFileSync(process.env.GITHUB_ENV, process.env.HARNESS_ENV_TEXT)\n',
+    )
+    return this.runStep(script, { env: { HARNESS_ENV_TEXT: text } })
   }
 
   /** Every raw byte written to stdout/stderr by any step, plus every file-command file. */
@@ -455,8 +521,18 @@ export class RunnerJob {
   #stepEnv(options: StepOptions, stepVars: Record<string, string>): Record<string, string> {
     const env: Record<string, string> = {}
     if (process.env.PATH !== undefined) env.PATH = process.env.PATH
-    Object.assign(env, this.#baseEnv())
+    const base = this.#baseEnv()
+    Object.assign(env, base)
     applyEnv(env, this.#exportedEnv)
+    // The handler sets the github and runner contexts' variables, then the OIDC request pair,
+    // after the env context (NodeScriptActionHandler.RunAsync): no GITHUB_ENV line overrides them.
+    for (const [key, value] of Object.entries(base)) {
+      if (RUNNER_CONTEXT_ENV.test(key)) env[key] = value
+    }
+    for (const key of ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
+      const value = this.#options.env?.[key]
+      if (value !== undefined) env[key] = value
+    }
     if (options.debug) {
       env.RUNNER_DEBUG = '1'
       env.ACTIONS_STEP_DEBUG = 'true'

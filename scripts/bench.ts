@@ -107,15 +107,16 @@ function run(
   script: string,
   env: Record<string, string>,
   nodeArgs: string[] = [],
-): Promise<{ ms: number; code: number | null; stdout: string }> {
+): Promise<{ ms: number; code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now()
     const child = spawn(node, [...nodeArgs, script], { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
+    let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.resume()
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     child.on('error', reject)
-    child.on('close', (code) => resolve({ ms: performance.now() - started, code, stdout }))
+    child.on('close', (code) => resolve({ ms: performance.now() - started, code, stdout, stderr }))
   })
 }
 
@@ -209,7 +210,7 @@ try {
           runId: '1',
           runAttempt: '1',
           job: 'bench',
-          nonce: 'bench',
+          nonce: 'be0c',
         }),
       })
       const state = {
@@ -285,14 +286,24 @@ try {
       target: '<= 400 KB',
       met: mainLoad.bytes <= 400 * 1024,
     })
-    const victim = emulator.addKey({ name: 'size-probe' })
+    const probeName = formatKeyName({
+      label: 'size-probe',
+      kind: 'job',
+      expiresAt: new Date(Date.now() + 3_600_000),
+      repository: 'octo-org/gpu-trainer',
+      runId: '2',
+      runAttempt: '1',
+      job: 'bench',
+      nonce: 'e0',
+    })
+    const victim = emulator.addKey({ name: probeName })
     const postLoad = await loadedBy(
       postJs,
       stepEnv(inputs, {
         mode: 'create',
         create: JSON.stringify({
           apiUrl: emulator.url,
-          name: 'size-probe',
+          name: probeName,
           revoke: 'post',
           cleanupFailure: 'warn',
           requestTimeoutMs: 30000,
@@ -314,23 +325,28 @@ try {
     const before = emulator.requests.length
     const main = await run(mainJs, stepEnv(inputs))
     const outputs = readFileSync(join(work, `step-${stepCount}`, 'state'), 'utf8')
-    const keyId = /key-id<<(\S+)\n(\d+)\n/.exec(outputs)?.[2] ?? ''
+    // The last value of each name counts (main saves every name empty first, then its values).
+    const last = (name: string) =>
+      [...outputs.matchAll(new RegExp(`^${name}<<(\\S+)\n(.*)\n\\1$`, 'gm'))].at(-1)?.[2] ?? ''
+    const keyId = last('key-id')
     const post = await run(
       postJs,
       stepEnv(inputs, {
         mode: 'create',
-        create: /create<<\S+\n(.*)\n/.exec(outputs)?.[1] ?? '',
+        create: last('create'),
         'key-id': keyId,
         'create-pending': 'false',
       }),
     )
     const lifecycle = emulator.requests.slice(before).map((r) => `${r.method} ${r.route}`)
     const exact =
-      main.code === 0 && post.code === 0 && lifecycle.join(',') === 'POST create,DELETE delete'
+      main.code === 0 &&
+      post.code === 0 &&
+      lifecycle.join(',') === 'POST create,GET list,DELETE delete'
     report({
       name: 'requests per lifecycle (main + post)',
       value: lifecycle.join(' + '),
-      target: '1 create + 1 delete',
+      target: '1 create + 1 list + 1 delete',
       met: exact,
     })
   }
@@ -453,7 +469,8 @@ try {
       met: sweepData.maxRssKb <= 100 * 1024,
     })
 
-    // Post's wall time with nothing uncertain (delete by id: one request, no wait) and after a
+    // Post's wall time with nothing uncertain (by id: a list to check the key's name, then the
+    // delete; no wait) and after a
     // create that got no answer just now (request-timeout 1s): it looks, waits until Vast can no
     // longer apply that request (request-timeout + 2 s after its send), and looks again.
     {
@@ -489,7 +506,7 @@ try {
           }
           const post = await run(postJs, stepEnv(inputs, state))
           if (post.code !== 0 || emulator.isLive(victim.key))
-            throw new Error(`post step failed:\n${post.stdout}`)
+            throw new Error(`post step failed (${post.code}):\n${post.stdout}${post.stderr}`)
           timesOf[kind].push(post.ms)
         }
       }

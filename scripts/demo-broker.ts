@@ -12,6 +12,7 @@ import { jsonLogger } from '../broker/log.ts'
 import { buildBroker } from '../broker/wiring.ts'
 import { OidcEmulator, type JobClaims } from '../emulator/oidc.ts'
 import { VastEmulator } from '../emulator/vast.ts'
+import { demoParentPermissions } from './demo-parent.ts'
 import { RunnerJob, type StepResult } from '../harness/runner.ts'
 import { Secret } from '../src/core/secret.ts'
 import { createFetch } from '../src/core/vast/transport.ts'
@@ -73,7 +74,7 @@ async function keyStatus(vast: VastEmulator, key: string): Promise<number> {
 }
 
 export async function demoBroker(): Promise<boolean> {
-  const vast = await VastEmulator.start()
+  const vast = await VastEmulator.start({ parentPermissions: demoParentPermissions() })
   const oidc = await OidcEmulator.start()
   const lines: string[] = []
   const broker = await buildBroker(

@@ -8,6 +8,7 @@
 import { fileURLToPath } from 'node:url'
 import { GitHubEmulator, type ScopeRef } from '../emulator/github.ts'
 import { VastEmulator } from '../emulator/vast.ts'
+import { demoParentPermissions } from './demo-parent.ts'
 import { RunnerJob, type StepResult } from '../harness/runner.ts'
 
 const actionYml = fileURLToPath(new URL('../action.yml', import.meta.url))
@@ -82,7 +83,7 @@ function showStep(title: string, result: StepResult, job: RunnerJob): void {
 
 /** Runs the walk-through; true when every step did what it says. */
 export async function demoRotate(): Promise<boolean> {
-  const vast = await VastEmulator.start()
+  const vast = await VastEmulator.start({ parentPermissions: demoParentPermissions() })
   const github = await GitHubEmulator.start()
   github.addRepository(REPO, { environments: ['production'] })
   github.addToken(TOKEN, { secretsWrite: true })

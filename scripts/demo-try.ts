@@ -1,27 +1,65 @@
-// `npm run demo -- try [input=value ...]`: your own inputs, locally. Starts the Vast.ai API
-// emulator (and the GitHub one, which rotate mode and a run-aware sweep need), runs the committed
-// dist/ main and then post through the runner-protocol harness with the inputs given, and shows
-// the log as the runner shows it, the outputs, and the account's keys before and after.
-// `admin-api-key` and `api-url` default to the Vast emulator's; with mode=rotate or mode=sweep,
-// `github-token` and `github-api-url` default to the GitHub emulator's. With mode=sweep the account
-// starts with a few keys to sweep: one past its deadline, one of a completed run, one of a run
-// still going, and one the action did not make.
-//
-//   npm run demo -- try permissions=instance_read ttl=1h
-//   npm run demo -- try 'permissions={"api":{"instance_read":{}}}' export-env=true
-//   npm run demo -- try mode=rotate key-name=nightly secret-name=VAST_KEY permissions=misc
-//   npm run demo -- try mode=sweep                (add dry-run=true to see what it would do)
-//   npm run demo -- try ttl='6 hours'          (a mistake: see the message, and that nothing is sent)
+// `npm run demo -- try [--emulator-url URL] [input=value ...]`: your own inputs, or any example of
+// the README and docs/ as written, locally. Runs the committed dist/ main and then post through
+// the runner-protocol harness against the emulators, and shows the log as the runner shows it, the
+// outputs, and the account's keys before and after. TRY_HELP (`try --help`) says it all.
 
+import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { parsePolicy } from '../broker/policy.ts'
+import { jsonLogger } from '../broker/log.ts'
+import { buildBroker } from '../broker/wiring.ts'
 import { GitHubEmulator } from '../emulator/github.ts'
+import { OidcEmulator } from '../emulator/oidc.ts'
 import { VastEmulator } from '../emulator/vast.ts'
+import { demoParentPermissions } from './demo-parent.ts'
 import { formatKeyName } from '../src/core/key-name.ts'
+import { Secret } from '../src/core/secret.ts'
+import { createFetch } from '../src/core/vast/transport.ts'
 import { RunnerJob, type StepResult } from '../harness/runner.ts'
 
 const actionYml = fileURLToPath(new URL('../action.yml', import.meta.url))
-const REPO = 'octo-org/gpu-trainer'
+export const TRY_REPO = 'octo-org/gpu-trainer'
 const TOKEN = 'ghs_trytoken0123456789abcdef'
+
+export const TRY_HELP = `usage: npm run demo -- try [--emulator-url URL] [input=value ...]
+
+Runs the action's main and post steps (the committed dist/, as GitHub's runner runs them) with
+the inputs given, and shows the log as the runner shows it, the outputs, and the keys on the
+account before and after. Nothing reaches Vast.ai or GitHub.
+
+Every example of the README and docs/ runs as written: pass each line of its with: as
+input=value. What a runner or your secrets would fill in is filled in here:
+  admin-api-key  \${{ secrets.VAST_ADMIN_API_KEY }} (or left out): the emulator's parent key
+  api-url        left out: the Vast emulator
+  github-token   \${{ ... }} (or left out in rotate and sweep mode): the GitHub emulator's token,
+                 which writes repository, environment and organisation secrets
+  broker-url     any URL: a key broker started here, with its OIDC issuer, whose policy lets
+                 ${TRY_REPO} (the job's repository) have any non-sensitive permission for 6h;
+                 its audience is broker-audience when given
+Any other \${{ ... }} must be given as the value it would have (key-id=12, say).
+
+The GitHub emulator knows ${TRY_REPO} (environment production), octo-org/deployer and
+octo-org/trainer. mode=sweep starts with keys to sweep (past their deadline, of a completed run,
+of a run going on, and one the action did not make) unless --emulator-url is given.
+
+  --emulator-url URL   run against a Vast emulator already running (npm run emulator), so that
+                       several steps share one account; its keys are what is shown. The parent
+                       key comes from admin-api-key=... or the VAST_ADMIN_API_KEY variable.
+  --help, -h           this text
+
+Examples:
+  npm run demo -- try permissions=instance_read ttl=1h
+  npm run demo -- try 'permissions={"api":{"instance_read":{}}}' export-env=true
+  npm run demo -- try broker-url=https://vast-broker.example.com permissions=instance-manager
+  npm run demo -- try mode=rotate key-name=ci-deploy secret-name=VAST_DEPLOY_KEY \\
+                      secret-scope=organization organization=octo-org visibility=selected \\
+                      selected-repositories=deployer,trainer permissions=instance-manager
+  npm run demo -- try mode=sweep                (add dry-run=true to see what it would do)
+  npm run demo -- try ttl='6 hours'             (a mistake: see the message, and that nothing is sent)
+A key for a later job, on one account (npm run emulator prints its URL and parent key):
+  export VAST_ADMIN_API_KEY=<parent key>
+  npm run demo -- try --emulator-url <URL> permissions=instance-manager revoke=never ttl=3h
+  npm run demo -- try --emulator-url <URL> mode=delete key-id=<the key-id printed above>`
 
 /** `name=value` arguments as inputs; the first `=` splits, so values may hold `=`. */
 export function parseTryArgs(args: readonly string[]): Record<string, string> {
@@ -34,39 +72,142 @@ export function parseTryArgs(args: readonly string[]): Record<string, string> {
   return inputs
 }
 
-function show(title: string, result: StepResult): void {
-  console.log(`\n== ${title}: ${result.conclusion} (the log as the runner shows it)`)
-  console.log((result.log.length ? result.log : ['(no output)']).map((l) => `   | ${l}`).join('\n'))
-  const outputs = Object.entries(result.outputs)
-  if (outputs.length) {
-    console.log('   outputs:')
-    // api-key is the one output that holds a secret: shown as the runner would show it.
-    for (const [name, value] of outputs)
-      console.log(`     ${name} = ${name === 'api-key' ? '***' : value}`)
+export interface TryCommand {
+  help: boolean
+  emulatorUrl?: string
+  inputs: Record<string, string>
+}
+
+/** The flags (`--help`, `--emulator-url URL` or `=URL`) and the inputs of a `try` command line. */
+export function parseTryCommand(args: readonly string[]): TryCommand {
+  const rest: string[] = []
+  let emulatorUrl: string | undefined
+  let help = false
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? ''
+    if (arg === '--help' || arg === '-h') help = true
+    else if (arg === '--emulator-url') {
+      emulatorUrl = args[++i]
+      if (!emulatorUrl) throw new Error('--emulator-url needs a URL (npm run emulator prints it)')
+    } else if (arg.startsWith('--emulator-url=')) emulatorUrl = arg.slice('--emulator-url='.length)
+    else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`)
+    else rest.push(arg)
+  }
+  if (emulatorUrl !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(emulatorUrl))
+    throw new Error(
+      `--emulator-url ${emulatorUrl} is not the emulator's URL (http://127.0.0.1:PORT)`,
+    )
+  return { help, emulatorUrl: emulatorUrl?.replace(/\/$/, ''), inputs: parseTryArgs(rest) }
+}
+
+/** The Vast account try runs against: its own emulator, or one running elsewhere. */
+interface Account {
+  url: string
+  parentKey: string
+  keys(): Promise<{ id: number; name: string }[]>
+  /** Requests the emulator has answered, when try can see them (its own emulator only). */
+  requests(): number | undefined
+  own?: VastEmulator
+  close(): Promise<void>
+}
+
+async function ownAccount(): Promise<Account> {
+  const vast = await VastEmulator.start({ parentPermissions: demoParentPermissions() })
+  return {
+    url: vast.url,
+    parentKey: vast.parentKey,
+    keys: () => Promise.resolve(vast.liveKeys()),
+    requests: () => vast.requests.length,
+    own: vast,
+    close: () => vast.close(),
+  }
+}
+
+function outsideAccount(url: string, parentKey: string | undefined): Account {
+  if (!parentKey)
+    throw new Error(
+      'with --emulator-url, give the parent key that npm run emulator printed: set VAST_ADMIN_API_KEY, or pass admin-api-key=...',
+    )
+  return {
+    url,
+    parentKey,
+    keys: async () => {
+      const answer = await fetch(`${url}/__emulator/keys`)
+      if (!answer.ok) throw new Error(`${url}/__emulator/keys answered HTTP ${answer.status}`)
+      const body = (await answer.json()) as {
+        keys: { id: number; name: string; deletedAt: number | null }[]
+      }
+      return body.keys.filter((k) => k.deletedAt === null)
+    },
+    requests: () => undefined,
+    close: () => Promise.resolve(),
+  }
+}
+
+/** A key broker with its OIDC issuer, as `demo -- broker` runs them, for broker-url. */
+async function startBroker(account: Account, audience: string | undefined) {
+  const port = await new Promise<number>((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+    probe.on('error', reject)
+  })
+  const url = `http://127.0.0.1:${port}`
+  const oidc = await OidcEmulator.start()
+  const policy = `version: 1\nrules:\n  - name: try\n    match:\n      repository: ${TRY_REPO}\n    permissions: misc, user_read, instance_read, instance_write, machine_read, machine_write, billing_read, team_read, agents_read, agents_write\n    max-ttl: 6h\n`
+  const broker = await buildBroker(
+    {
+      policy: parsePolicy(policy),
+      audience: audience ?? url,
+      adminKey: new Secret(account.parentKey),
+      issuer: oidc.issuer,
+      apiUrl: account.url,
+      host: '127.0.0.1',
+      port,
+      sweepIntervalMs: 0,
+      sweepGraceMs: 0,
+      limits: { perMinute: 60, burst: 20 },
+    },
+    { log: jsonLogger(() => {}), fetch: await createFetch({}) },
+  )
+  const env = oidc.registerJob({
+    repository: TRY_REPO,
+    repository_owner: 'octo-org',
+    run_id: '1234567890',
+    run_attempt: '1',
+    ref: 'refs/heads/main',
+    event_name: 'push',
+    job_workflow_ref: `${TRY_REPO}/.github/workflows/train.yml@refs/heads/main`,
+  })
+  return {
+    url: broker.url,
+    env,
+    close: async () => {
+      await broker.close()
+      await oidc.close()
+    },
   }
 }
 
 const HOUR = 3_600_000
 
-/**
- * What `try mode=sweep` starts with: a managed key past its deadline, one of a completed run and
- * one of a run still in progress (both within their deadline), and a key the action did not make.
- */
+/** What `try mode=sweep` starts with on its own emulator (see TRY_HELP). */
 function seedSweep(vast: VastEmulator, github: GitHubEmulator): void {
   const managed = (label: string, runId: number, deadlineMs: number) =>
     formatKeyName({
       label,
       kind: 'job',
       expiresAt: new Date(Math.floor((Date.now() + deadlineMs) / 1000) * 1000),
-      repository: REPO,
+      repository: TRY_REPO,
       runId: String(runId),
       runAttempt: '1',
       job: 'train',
       nonce: Math.random().toString(16).slice(2, 10),
     })
-  github.setRun(REPO, 1001, [{ status: 'completed', conclusion: 'success' }])
-  github.setRun(REPO, 1002, [{ status: 'completed', conclusion: 'failure' }])
-  github.setRun(REPO, 1003, [{ status: 'in_progress' }])
+  github.setRun(TRY_REPO, 1001, [{ status: 'completed', conclusion: 'success' }])
+  github.setRun(TRY_REPO, 1002, [{ status: 'completed', conclusion: 'failure' }])
+  github.setRun(TRY_REPO, 1003, [{ status: 'in_progress' }])
   const add = (name: string) => vast.addKey({ name, permissions: { api: { misc: {} } } })
   add(managed('expired', 1001, -HOUR))
   add(managed('run-completed', 1002, 4 * HOUR))
@@ -74,44 +215,111 @@ function seedSweep(vast: VastEmulator, github: GitHubEmulator): void {
   add('alice laptop')
 }
 
-/** Runs main then post with `args` as inputs; resolves to whether both steps ran (any outcome). */
-export async function demoTry(args: readonly string[]): Promise<boolean> {
-  let given: Record<string, string>
+const filled = (value: string) => value.includes('${{')
+
+export interface TryResult {
+  main?: StepResult
+  post?: StepResult
+}
+
+/**
+ * Runs a `try` command line: main then post against the emulators, printing through `print`.
+ * Resolves to the steps' results (none for --help or a bad command line: `print` says why).
+ */
+export async function runTry(
+  args: readonly string[],
+  print: (line: string) => void = console.log,
+): Promise<TryResult | undefined> {
+  let command: TryCommand
   try {
-    given = parseTryArgs(args)
+    command = parseTryCommand(args)
+    for (const [name, value] of Object.entries(command.inputs))
+      if (filled(value) && !['admin-api-key', 'github-token'].includes(name))
+        throw new Error(
+          `Input '${name}': ${value} is filled in by the runner; pass the value it would have (see try --help)`,
+        )
   } catch (error) {
-    console.error(`${(error as Error).message}\nusage: npm run demo -- try [input=value ...]`)
-    return false
+    print(
+      `${(error as Error).message}\nusage: npm run demo -- try [--emulator-url URL] [input=value ...] (--help says more)`,
+    )
+    return undefined
   }
-  const vast = await VastEmulator.start()
-  const github = await GitHubEmulator.start()
-  github.addRepository(REPO, { environments: ['production'] })
-  github.addToken(TOKEN, { secretsWrite: true, orgSecretsWrite: true, actionsRead: true })
-  const job = new RunnerJob({ actionYml, env: { GITHUB_REPOSITORY: REPO } })
+  if (command.help) {
+    print(TRY_HELP)
+    return {}
+  }
+  const given = command.inputs
+  const givenKey = given['admin-api-key']
+  let account: Account
   try {
-    // Only the modes that read them get the GitHub inputs: others would warn they are ignored.
+    account = command.emulatorUrl
+      ? outsideAccount(
+          command.emulatorUrl,
+          givenKey && !filled(givenKey) ? givenKey : process.env.VAST_ADMIN_API_KEY,
+        )
+      : await ownAccount()
+  } catch (error) {
+    print((error as Error).message)
+    return undefined
+  }
+  const github = await GitHubEmulator.start()
+  github.addRepository(TRY_REPO, { environments: ['production'] })
+  github.addRepository('octo-org/deployer')
+  github.addRepository('octo-org/trainer')
+  github.addToken(TOKEN, { secretsWrite: true, orgSecretsWrite: true, actionsRead: true })
+  const broker =
+    given['broker-url'] === undefined
+      ? undefined
+      : await startBroker(account, given['broker-audience'])
+  const job = new RunnerJob({ actionYml, env: { GITHUB_REPOSITORY: TRY_REPO, ...broker?.env } })
+  try {
     const mode = given.mode ?? 'create'
+    // Only the modes that read them get the GitHub inputs: others would warn they are ignored.
     const usesGitHub = mode === 'rotate' || mode === 'sweep'
-    if (mode === 'sweep') seedSweep(vast, github)
-    const inputs = {
-      'admin-api-key': vast.parentKey,
-      'api-url': vast.url,
+    if (mode === 'sweep' && account.own) seedSweep(account.own, github)
+    const inputs: Record<string, string> = {
+      ...(broker ? {} : { 'admin-api-key': account.parentKey, 'api-url': account.url }),
       ...(usesGitHub ? { 'github-token': TOKEN, 'github-api-url': github.url } : {}),
       ...given,
     }
-    console.log(`Inputs given: ${Object.keys(given).join(', ') || '(none)'}`)
-    console.log(`Keys on the account before: ${vast.liveKeys().length}`)
+    if (broker) inputs['broker-url'] = broker.url
+    if (filled(inputs['admin-api-key'] ?? '')) inputs['admin-api-key'] = account.parentKey
+    if (filled(inputs['github-token'] ?? '')) inputs['github-token'] = TOKEN
+    print(`Inputs given: ${Object.keys(given).join(', ') || '(none)'}`)
+    print(`The Vast account: ${account.own ? "try's own emulator" : account.url}`)
+    if (broker) print(`broker-url: the key broker started here, ${broker.url}`)
+    print(`Keys on the account before: ${(await account.keys()).length}`)
+    const before = account.requests()
     const main = await job.runMain({ inputs })
-    show('Main step', main)
-    console.log(`\nRequests to the Vast API by main: ${vast.requests.length}`)
+    show(print, 'Main step', main)
+    const sent = account.requests()
+    if (sent !== undefined) print(`\nRequests to the Vast API by main: ${sent - (before ?? 0)}`)
     const post = await job.runPost({ inputs })
-    show('Post step', post)
-    console.log('\n== Keys on the account after the job')
-    for (const key of vast.liveKeys()) console.log(`   ${String(key.id).padEnd(4)} ${key.name}`)
-    return true
+    show(print, 'Post step', post)
+    print('\n== Keys on the account after the job')
+    for (const key of await account.keys()) print(`   ${String(key.id).padEnd(4)} ${key.name}`)
+    return { main, post }
   } finally {
     await job.cleanup()
-    await vast.close()
+    await broker?.close()
     await github.close()
+    await account.close()
   }
+}
+
+function show(print: (line: string) => void, title: string, result: StepResult): void {
+  print(`\n== ${title}: ${result.conclusion} (the log as the runner shows it)`)
+  print((result.log.length ? result.log : ['(no output)']).map((l) => `   | ${l}`).join('\n'))
+  const outputs = Object.entries(result.outputs)
+  if (outputs.length) {
+    print('   outputs:')
+    // api-key is the one output that holds a secret: shown as the runner would show it.
+    for (const [name, value] of outputs)
+      print(`     ${name} = ${name === 'api-key' ? '***' : value}`)
+  }
+}
+
+/** `npm run demo -- try ...`: resolves to whether the command ran (any outcome of the steps). */
+export async function demoTry(args: readonly string[]): Promise<boolean> {
+  return (await runTry(args)) !== undefined
 }

@@ -6,6 +6,7 @@
 
 import { fileURLToPath } from 'node:url'
 import { VastEmulator } from '../emulator/vast.ts'
+import { demoParentPermissions } from './demo-parent.ts'
 import { RunnerJob, type StepResult } from '../harness/runner.ts'
 
 const actionYml = fileURLToPath(new URL('../action.yml', import.meta.url))
@@ -38,7 +39,8 @@ const WALK_THROUGHS: Record<string, WalkThrough> = {
     run: async () => (await import('./demo-instances.ts')).demoInstances(),
   },
   try: {
-    summary: 'your own inputs: npm run demo -- try permissions=instance_read ttl=1h ...',
+    summary:
+      'your own inputs, or any README example: try permissions=instance_read ttl=1h (try --help)',
     run: async () => (await import('./demo-try.ts')).demoTry(process.argv.slice(3)),
   },
 }
@@ -79,7 +81,7 @@ function showMasking(result: StepResult, job: RunnerJob, secret: string): boolea
 }
 
 async function createWalkThrough(): Promise<boolean> {
-  const emulator = await VastEmulator.start()
+  const emulator = await VastEmulator.start({ parentPermissions: demoParentPermissions() })
   emulator.addKey({ name: 'alice laptop', permissions: { api: { instance_read: {} } } })
   const job = new RunnerJob({ actionYml })
   let ok = true
@@ -159,7 +161,7 @@ async function createWalkThrough(): Promise<boolean> {
     console.log(
       `Requests the action made: ${byAction.map((r) => `${r.method} ${r.path} -> ${r.status}`).join(', ')}`,
     )
-    ok &&= after.status === 401 && byAction.length === 2
+    ok &&= after.status === 401 && byAction.length === 3 // create; post: list (the name checked), delete
 
     heading('And a mistake in the workflow: ttl: forever')
     const before = emulator.requests.length

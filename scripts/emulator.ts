@@ -25,6 +25,8 @@ const usage =
 /** The GitHub emulator's fixtures: throwaway names and a throwaway token. */
 const GITHUB = {
   repository: 'octo-org/deployer',
+  /** More repositories of the organisation, for visibility: selected (the README's examples). */
+  others: ['octo-org/trainer', 'octo-org/gpu-trainer'],
   environment: 'production',
   organization: 'octo-org',
   token: 'ghs_emulatortoken0123456789',
@@ -94,6 +96,8 @@ function parseOptions(argv: string[]): EmulatorOptions & { github: boolean; oidc
 async function startGitHub(host: string): Promise<{ lines: string[]; close: () => Promise<void> }> {
   const github = await GitHubEmulator.start({ host })
   github.addRepository(GITHUB.repository, { environments: [GITHUB.environment] })
+  for (const other of GITHUB.others)
+    github.addRepository(other, { environments: [GITHUB.environment] })
   github.addToken(GITHUB.token, { secretsWrite: true, orgSecretsWrite: true, actionsRead: true })
   const [owner, repo] = GITHUB.repository.split('/')
   return {
@@ -103,7 +107,7 @@ async function startGitHub(host: string): Promise<{ lines: string[]; close: () =
       'GitHub secrets emulator (loopback; opens every sealed box it is sent)',
       `  URL:          ${github.url}   (the action's github-api-url)`,
       `  token:        ${GITHUB.token}   (github-token; throwaway)`,
-      `  targets:      repository ${GITHUB.repository}, environment ${GITHUB.environment}, organisation ${GITHUB.organization}`,
+      `  targets:      repositories ${[GITHUB.repository, ...GITHUB.others].join(', ')}, each with environment ${GITHUB.environment}; organisation ${GITHUB.organization}`,
       '',
       'Try:',
       `  curl -s -H "Authorization: Bearer ${GITHUB.token}" ${github.url}/repos/${owner}/${repo}/actions/secrets/public-key`,
@@ -159,6 +163,11 @@ async function main(): Promise<void> {
       `  curl -s ${emulator.url}/__emulator/keys`,
       `  curl -s -X POST -d '{"route":"create","fault":{"type":"status","status":503}}' ${emulator.url}/__emulator/faults`,
       `  curl -s -X POST -d '{"keyFormat":"vast","listRights":"string"}' ${emulator.url}/__emulator/variants`,
+      '',
+      'Chain steps on this account (a key for a later job, deleted by id):',
+      `  export VAST_ADMIN_API_KEY=${emulator.parentKey}`,
+      `  npm run demo -- try --emulator-url ${emulator.url} permissions=instance-manager revoke=never ttl=3h`,
+      `  npm run demo -- try --emulator-url ${emulator.url} mode=delete key-id=<the key-id printed>`,
       ...(github?.lines ?? [
         '',
         'With --github, the GitHub secrets emulator starts too (for mode: rotate).',

@@ -6,8 +6,15 @@
 // must keep a live key), and randomised lifecycle schedules (main, post and a run-aware sweep
 // under faults and SIGINTs: orphans and leaks). Exits 1 when anything fails. `npm test` runs the
 // same checks in fewer numbers. `npm run test:faults -- --lifecycle` runs only the lifecycle
-// schedules.
+// schedules; `-- --env-attack` only the GITHUB_ENV attacks (issue 18: lines another step writes
+// before and after the action, every mode and path, against attacker-run loopback servers).
 import fc from 'fast-check'
+import {
+  attackCase,
+  describeCase,
+  runAttack,
+  startAttackWorld,
+} from '../__tests__/support/env-attack.ts'
 import { formatMatrix, runMatrix } from '../__tests__/support/fault-matrix.ts'
 import {
   describeSchedule,
@@ -31,6 +38,7 @@ import {
   type HostileCase,
 } from '../__tests__/support/hostile-runs.ts'
 import { rotationSequence, runRotationSequence } from '../__tests__/support/rotation.ts'
+import { forgedCase, forgedStateProblems, PATHS } from '../__tests__/support/forged-state.ts'
 
 const LEAK_CASES = 60
 const BAD_INPUT_CASES = 3000
@@ -38,10 +46,17 @@ const MISTAKE_CASES = 3000
 const HOSTILE_PRINTS = 20_000
 const HOSTILE_RUNS = 300
 const ROTATION_SEQUENCES = 30
+const FORGED_STATE_CASES = 60
 const LIFECYCLE_SCHEDULES = 40
 const LIFECYCLE_SEED = 2026
+const ENV_ATTACK_CASES = 120
+const ENV_ATTACK_SEED = 1818
 
 const started = Date.now()
+const envAttackFailures = process.argv.includes('--lifecycle') ? 0 : await runEnvAttacks()
+if (process.argv.includes('--env-attack')) {
+  process.exit(envAttackFailures ? 1 : 0)
+}
 const lifecycleFailures = await runLifecycle()
 if (process.argv.includes('--lifecycle')) {
   process.exit(lifecycleFailures ? 1 : 0)
@@ -123,6 +138,23 @@ for (const steps of fc.sample(rotationSequence, ROTATION_SEQUENCES)) {
     console.log(`  rotation sequence ${JSON.stringify(steps)}: ${found.join('; ')}`)
   }
 }
+process.stderr.write(
+  `\n${FORGED_STATE_CASES} generated sets of forged STATE_* lines between main and post...\n`,
+)
+let forgedFailures = 0
+for (const [path, forged] of fc.sample(
+  fc.tuple(fc.constantFrom(...PATHS), forgedCase),
+  FORGED_STATE_CASES,
+)) {
+  const found = await forgedStateProblems(path, forged)
+  if (found.length) {
+    forgedFailures += 1
+    console.log(`  forged state on ${path} ${JSON.stringify(forged)}: ${found.join('; ')}`)
+  }
+}
+console.log(
+  `forged state: ${FORGED_STATE_CASES} generated cases through dist/ (post steered: ${forgedFailures})`,
+)
 const cellsFailed = results.filter((r) => r.problems.length).length
 console.log(
   `\ngenerated cases: ${LEAK_CASES} key values through dist/ (leaks found: ${leaks}), ` +
@@ -141,9 +173,41 @@ process.exitCode =
   hostileFailures ||
   mistakeFailures ||
   rotationFailures ||
-  lifecycleFailures
+  forgedFailures ||
+  lifecycleFailures ||
+  envAttackFailures
     ? 1
     : 0
+
+/** Generated GITHUB_ENV attacks, one at a time; prints each failure and the totals. */
+async function runEnvAttacks(): Promise<number> {
+  const cases = fc.sample(attackCase, { numRuns: ENV_ATTACK_CASES, seed: ENV_ATTACK_SEED })
+  process.stderr.write(
+    `\n${cases.length} generated sets of GITHUB_ENV lines from other steps (seed ${ENV_ATTACK_SEED})...\n`,
+  )
+  const world = await startAttackWorld()
+  const byPath = new Map<string, [number, number]>()
+  let failed = 0
+  try {
+    for (const c of cases) {
+      const { problems } = await runAttack(world, c)
+      const [tried = 0, bad = 0] = byPath.get(c.path) ?? []
+      byPath.set(c.path, [tried + 1, bad + (problems.length ? 1 : 0)])
+      if (problems.length) {
+        failed += 1
+        console.log(`FAIL  ${describeCase(c)}\n      ${problems.join('; ')}`)
+      }
+    }
+  } finally {
+    await world.close()
+  }
+  console.log(
+    `GITHUB_ENV attacks: ${cases.length} tried, ${failed} failed (${[...byPath]
+      .map(([path, [tried, bad]]) => `${path} ${bad}/${tried}`)
+      .join(', ')})`,
+  )
+  return failed
+}
 
 /** Generated schedules, two at a time; prints each and the totals; returns how many failed. */
 async function runLifecycle(): Promise<number> {

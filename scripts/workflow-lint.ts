@@ -28,8 +28,8 @@ let parsers: Promise<{ workflow: Parser; action: ActionParser }> | undefined
 /**
  * Loads GitHub's parser. Its modules import their JSON schemas without `with { type: 'json' }`
  * (they are written for bundlers), which plain Node refuses; a load hook adds the attribute for
- * that package's own JSON files only. Jest loads modules itself (and reads JSON without asking for
- * the attribute), so there the hook is neither needed nor allowed.
+ * that package's own JSON files only. Jest loads modules itself, so there the hook is not allowed:
+ * its transform scripts/jest-json-imports.js adds the attribute instead.
  */
 function loadParsers(): Promise<{ workflow: Parser; action: ActionParser }> {
   parsers ??= (async () => {

@@ -11,13 +11,23 @@ import {
 } from './inputs/index.ts'
 import type { PostBudget } from './modes/create-post.ts'
 import type { MintDeps } from './modes/mint.ts'
+import {
+  NO_KEY_MODE,
+  readJson,
+  readKeyId,
+  saveEveryStateName,
+  STATE,
+  type CreateState,
+} from './modes/state.ts'
+import { readPostInputs, type PostInputs } from './inputs/post.ts'
 import type { Runner } from './runner.ts'
 import { Secret } from './core/secret.ts'
 import { CANCEL_CLEANUP_BUDGET_MS, GraceBudget } from './signals.ts'
 import { VastClient, type ClientOptions } from './core/vast/client.ts'
 import { VastApiError } from './core/vast/errors.ts'
 import { DEFAULT_RETRY } from './core/vast/retry.ts'
-import { createFetch, proxySecrets } from './core/vast/transport.ts'
+import { createFetch, proxySecrets, type FetchLike } from './core/vast/transport.ts'
+import { checkNetwork, NETWORK_STATE, networkFingerprint } from './core/network-fingerprint.ts'
 
 /**
  * The two phases, with their collaborators passed in. The entry points (main.ts, post.ts) only
@@ -76,6 +86,11 @@ async function makeClient(
 export async function runMain(environment: Environment): Promise<void> {
   const { runner } = environment
   try {
+    // First, before any input is read: every state name post reads gets main's value, so no
+    // STATE_* line another step writes to $GITHUB_ENV can reach post (src/modes/state.ts), and
+    // post sends no secret over a network main did not see (src/core/network-fingerprint.ts).
+    saveEveryStateName(runner)
+    runner.saveState(NETWORK_STATE, networkFingerprint(environment.env))
     const settings = await parseInputs(
       { getInput: (name) => runner.getInput(name), env: environment.env },
       {
@@ -120,6 +135,7 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
           token: settings.githubToken,
           apiUrl: settings.githubApiUrl,
           maxAttempts: settings.maxAttempts,
+          fetch: await createFetch(environment.env),
           debug: (message) => runner.debug(message),
           ...(signal ? { signal } : {}),
         },
@@ -218,36 +234,57 @@ export async function runPost(environment: Environment & { budget?: GraceBudget 
   const budget = environment.budget ?? new GraceBudget(POST_BUDGET_MS)
   try {
     for (const secret of proxySecrets(environment.env)) runner.setSecret(secret)
-    const mode = runner.getState('mode')
-    if (mode === 'broker') {
-      const { runBrokerPost } = await import('./modes/broker.ts')
-      return await runBrokerPost({
-        ...(await brokerDeps({ ...environment, signal: budget.signal }, 0)),
-        deadline: () => budget.deadline(),
-      })
-    }
-    if (mode !== 'create' && mode !== 'rotated') {
+    const mode = runner.getState(STATE.mode)
+    if (mode === '' || mode === NO_KEY_MODE) {
       runner.info('Nothing to clean up: the main step made no key to delete.')
       return
     }
+    // Decisions come from the inputs, which no other step can change; state is checked against them.
+    const inputs = readPostInputs((name) => runner.getInput(name))
+    // A secret goes out only over the network main saw (src/core/network-fingerprint.ts).
+    const network = checkNetwork(runner.getState(NETWORK_STATE), environment.env)
+    if (mode === 'broker') {
+      const { runBrokerPost, BrokerError } = await import('./modes/broker.ts')
+      const deps = await brokerDeps({ ...environment, signal: budget.signal }, 0)
+      const refused: FetchLike = () =>
+        Promise.reject(
+          new BrokerError(network.ok ? '' : `${network.reason}; the OIDC token was not requested`),
+        )
+      return await runBrokerPost(
+        {
+          ...deps,
+          ...(network.ok ? {} : { fetch: refused }),
+          deadline: () => budget.deadline(),
+        },
+        inputs,
+      )
+    }
     const { runCreatePost } = await import('./modes/create-post.ts')
-    const postClient = async (state: ClientSettingsFromState) => {
+    const postClient = async (apiUrl: string, state: ClientSettingsFromState) => {
+      if (!network.ok)
+        throw new Error(
+          `${network.reason}; the parent key was not sent (a sweep or delete step in a job whose steps leave these settings alone can delete the key)`,
+        )
       const adminKey = runner.getInput('admin-api-key')
       runner.setSecret(adminKey)
       if (!adminKey) {
         throw new Error("input 'admin-api-key' is empty in the post step")
       }
       return makeClient(
-        { ...state, adminKey: new Secret(adminKey) },
+        { ...state, apiUrl, adminKey: new Secret(adminKey) },
         { ...environment, signal: budget.signal },
         budget,
       )
     }
     try {
-      await runCreatePost({ runner, budget, makeClient: postClient })
+      await runCreatePost({ runner, budget, inputs, makeClient: postClient })
     } finally {
       // After the key: once it is deleted, nothing can start another instance with it.
-      if (mode === 'create') await destroyJobInstances(environment, budget, postClient)
+      if (mode === 'create') {
+        await destroyJobInstances(environment, budget, inputs, (state) =>
+          postClient(inputs.apiUrl ?? '', state),
+        )
+      }
     }
   } catch (error) {
     fail(runner, error)
@@ -260,6 +297,7 @@ type ClientSettingsFromState = Pick<CommonSettings, 'apiUrl' | 'requestTimeoutMs
 async function destroyJobInstances(
   environment: Environment,
   budget: GraceBudget,
+  inputs: PostInputs,
   postClient: (state: ClientSettingsFromState) => Promise<VastClient>,
 ): Promise<void> {
   const { runner, env } = environment
@@ -267,11 +305,9 @@ async function destroyJobInstances(
   const settings = readInstancesForPost({ getInput: (name) => runner.getInput(name), env })
   if (settings.instances !== 'destroy') return
   const { runInstancesPost } = await import('./modes/instances-post.ts')
-  const { readMintState, STATE } = await import('./modes/mint.ts')
-  // The key's state says where main talked to Vast; without it main never reached Vast, and no
-  // key of this job can have started an instance.
-  const state = readMintState(runner)
-  if (!state || !runner.getState(STATE.keyId)) {
+  const state = readJson<CreateState>(runner.getState(STATE.create))
+  const keyId = readKeyId(runner.getState(STATE.keyId))
+  if (!state || typeof keyId !== 'number') {
     // The label is handed out with the key: without a key, no step of the job ever saw it.
     runner.info('instances: destroy, but the main step made no key: nothing to destroy.')
     return
@@ -280,7 +316,7 @@ async function destroyJobInstances(
     runner,
     settings,
     context: readContext(env),
-    cleanupFailure: state.cleanupFailure,
+    cleanupFailure: inputs.cleanupFailure,
     budget,
     makeClient: () => postClient(state),
   })

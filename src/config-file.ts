@@ -4,13 +4,14 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
+  realpathSync,
   statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs'
 import type { BigIntStats } from 'node:fs'
 import { homedir } from 'node:os'
-import { dirname, isAbsolute, join } from 'node:path'
+import { dirname, isAbsolute, join, sep } from 'node:path'
 import type { Secret } from './core/secret.ts'
 
 /**
@@ -63,6 +64,13 @@ const INPUT = "Input 'export-config':"
 export function checkConfigFileFree(path: string): void {
   const dir = dirname(path)
   const base = dirname(dir)
+  const kernel = kernelFileSystem(base)
+  if (kernel) {
+    throw new ConfigFileError(
+      `${INPUT} ${base} is in ${kernel}, a kernel file system, not a plain directory; the key file cannot go under it. ` +
+        'Set XDG_CONFIG_HOME (or HOME) to a directory of your own, or unset it, or use export-env: true instead',
+    )
+  }
   const baseStat = statSync(base, { throwIfNoEntry: false })
   if (baseStat && !baseStat.isDirectory()) {
     throw new ConfigFileError(
@@ -94,7 +102,7 @@ export function checkConfigFileFree(path: string): void {
  * file may be a developer's own key, or a link planted to make us write the key elsewhere.
  */
 export function writeConfigFile(path: string, key: Secret): WrittenFile {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  makeDirectories(dirname(path))
   checkConfigFileFree(path)
   let fd: number
   try {
@@ -116,8 +124,66 @@ export function writeConfigFile(path: string, key: Secret): WrittenFile {
   return { path, ...identity(lstatSync(path, { bigint: true })) }
 }
 
-/** Removes the file if it is still the one written in main. */
-export function removeConfigFile(file: WrittenFile): 'removed' | 'gone' | 'replaced' {
+/**
+ * Linux's kernel file systems, where a directory is not a place for files (`/proc/self` is a
+ * directory, but `mkdir` in it fails with ENOENT, and Node's recursive mkdir then never returns).
+ * Returns the mount point the nearest existing ancestor of `path` resolves into, or ''.
+ */
+function kernelFileSystem(path: string): string {
+  let existing = path
+  for (let i = 0; i < 256 && !lstatSync(existing, { throwIfNoEntry: false }); i++) {
+    const parent = dirname(existing)
+    if (parent === existing) break
+    existing = parent
+  }
+  let real: string
+  try {
+    real = realpathSync(existing)
+  } catch {
+    real = existing
+  }
+  return /^\/(proc|sys)(\/|$)/.exec(real)?.[0].replace(/\/$/, '') ?? ''
+}
+
+/**
+ * Makes `dir` and any missing parents (mode 0700), one `mkdir` each, top down: every step either
+ * succeeds or fails with ConfigFileError naming the directory and the error code. (Node's
+ * `mkdir({ recursive: true })` loops forever on a kernel file system that answers ENOENT.)
+ */
+function makeDirectories(dir: string): void {
+  const missing: string[] = []
+  for (let at = dir; !lstatSync(at, { throwIfNoEntry: false }); at = dirname(at)) {
+    if (dirname(at) === at || missing.length >= 256) break
+    missing.unshift(at)
+  }
+  for (const at of missing) {
+    try {
+      mkdirSync(at, { mode: 0o700 })
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'EEXIST' && statSync(at, { throwIfNoEntry: false })?.isDirectory()) continue
+      throw new ConfigFileError(`${INPUT} cannot create the directory ${at}: ${code ?? 'error'}`)
+    }
+  }
+}
+
+/** The end of every path {@link configFilePath} makes: post removes no file whose path differs. */
+const KEY_FILE_TAIL = `${sep}vastai${sep}vast_api_key`
+
+/**
+ * Removes the file if it is still the one written in main: an absolute path ending in
+ * `vastai/vast_api_key` (the only file main writes; 'refused' for any other path, whatever state
+ * says), a regular file with the same device, inode and birth time.
+ */
+export function removeConfigFile(file: WrittenFile): 'removed' | 'gone' | 'replaced' | 'refused' {
+  if (
+    typeof file.path !== 'string' ||
+    !isAbsolute(file.path) ||
+    !file.path.endsWith(KEY_FILE_TAIL) ||
+    file.path.split(sep).includes('..')
+  ) {
+    return 'refused'
+  }
   const stat = lstatSync(file.path, { bigint: true, throwIfNoEntry: false })
   if (!stat) return 'gone'
   const now = identity(stat)

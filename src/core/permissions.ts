@@ -7,6 +7,7 @@ import {
   pathMessage,
   TABS_MESSAGE,
 } from './permissions-help.ts'
+import { explainJsonError } from './json-problem.ts'
 
 /**
  * Vast.ai key permissions: presets, parsing, validation and the sensitive-scope guard.
@@ -161,7 +162,7 @@ export function parsePermissions(text: string, parseYaml?: (text: string) => unk
     try {
       parsed = JSON.parse(value)
     } catch (error) {
-      throw new PermissionsError(`it is not valid JSON (${(error as Error).message})`)
+      throw new PermissionsError(`it is not valid JSON at ${explainJsonError(value, error)}`)
     }
   } else if (parseYaml) {
     try {

@@ -1,13 +1,11 @@
 import { getOctokit } from '@actions/github'
-import { defaults } from '@actions/github/lib/utils'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import sodium from 'libsodium-wrappers'
 import type { SecretTarget } from '../inputs/index.ts'
 import type { Secret } from '../core/secret.ts'
-import { isLoopbackHost } from '../core/api-url.ts'
 import { networkCause } from '../core/vast/answers.ts'
-import { proxyConfigured } from '../core/vast/transport.ts'
+import { proxyConfigured, type FetchLike } from '../core/vast/transport.ts'
 import { describeTarget } from './target.ts'
 
 /**
@@ -21,6 +19,8 @@ export interface SecretWriterOptions {
   token: Secret
   apiUrl: string
   maxAttempts: number
+  /** The action's transport (createFetch): proxy rules, verified TLS, the answer size cap. */
+  fetch: FetchLike
   debug: (message: string) => void
   /** The step's cancellation. */
   signal?: AbortSignal
@@ -101,7 +101,7 @@ export class SecretWriter {
       options.token.reveal(),
       {
         baseUrl: options.apiUrl,
-        request: { fetch: directToLoopback },
+        request: { fetch: octokitFetch(options.fetch) },
         log: { debug: () => {}, info: () => {}, warn: options.debug, error: options.debug },
         // plugin-retry waits n² seconds between its tries: keep them few; #call bounds the rest.
         retry: { retries: Math.min(3, Math.max(0, options.maxAttempts - 1)) },
@@ -360,30 +360,45 @@ function noAnswerCause(error: unknown): string {
 }
 
 /**
- * The fetch Octokit uses: @actions/github's (through HTTPS_PROXY when one is set), except for a
- * loopback github-api-url, which always goes direct, as the Vast side does (src/vast/transport.ts).
- * @actions/github picks its proxy for GITHUB_API_URL, not for the URL called: without this, a
- * plain-http github-api-url on loopback would hand the proxy the token in cleartext.
+ * The fetch Octokit uses: the action's one transport (src/core/vast/transport.ts), so the GitHub
+ * API gets the same proxy rules (a loopback github-api-url always goes direct, NO_PROXY as the
+ * runner reads it, Node's NODE_USE_ENV_PROXY never applies), verified TLS and the same answer size
+ * cap after decoding. Octokit sends a string body (JSON) or none; it reads a web Response.
  */
-const directToLoopback: typeof fetch = async (input, init) => {
-  const url = input instanceof Request ? input.url : String(input)
-  const viaDefaults = (defaults.request as { fetch?: typeof fetch } | undefined)?.fetch
-  try {
-    return await (isLoopbackHost(new URL(url).hostname) || !viaDefaults
-      ? fetch(input, init)
-      : viaDefaults(input, init))
-  } catch (error) {
-    // A request that cannot be sent (a header value refused), a proxy's refusal or a certificate
-    // that does not verify fails the same way on every try. Octokit passes an AbortError on as
-    // it is, and plugin-retry retries only Octokit's own RequestError: named so, it is final.
-    if (!FINAL_FAILURE.test(causeText(error))) throw error
-    throw Object.assign(new Error(causeText(error)), { name: 'AbortError', cause: error })
+function octokitFetch(send: FetchLike): typeof fetch {
+  return async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input)
+    const body = init?.body
+    if (body !== undefined && body !== null && typeof body !== 'string') {
+      throw new TypeError('the GitHub client sent a body that is not text')
+    }
+    try {
+      const answer = await send(url, {
+        method: init?.method ?? 'GET',
+        headers: Object.fromEntries(new Headers(init?.headers).entries()),
+        body: body ?? undefined,
+        signal: init?.signal ?? new AbortController().signal,
+      })
+      const text = await answer.text()
+      const empty = [101, 103, 204, 205, 304].includes(answer.status)
+      return new Response(empty ? null : text, {
+        status: answer.status < 200 || answer.status > 599 ? 502 : answer.status,
+        headers: [...(answer.headers.entries?.() ?? [])],
+      })
+    } catch (error) {
+      // A request that cannot be sent (a header value refused), a proxy's refusal, a certificate
+      // that does not verify or an answer past the size cap fails the same way on every try.
+      // Octokit passes an AbortError on as it is, and plugin-retry retries only Octokit's own
+      // RequestError: named so, it is final.
+      if (!FINAL_FAILURE.test(causeText(error))) throw error
+      throw Object.assign(new Error(causeText(error)), { name: 'AbortError', cause: error })
+    }
   }
 }
 
 /** Failures no retry can mend (undici's and Node's wording). */
 const FINAL_FAILURE =
-  /Proxy response \(\d+\)|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i
+  /ETOOLARGE|EENCODING|ERR_INVALID_CHAR|Proxy response \(\d+\)|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i
 
 /** The messages and codes along an error's causes, on one line. */
 function causeText(error: unknown): string {

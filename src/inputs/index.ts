@@ -164,6 +164,17 @@ export async function parseInputs(source: InputSource, options: ParseOptions): P
     )
   }
 
+  if (settings?.mode === 'create' && settings.exportConfig && source.env.VAST_API_KEY) {
+    // The Vast CLI reads --api-key, then VAST_API_KEY, then the config file (README, "The Vast
+    // CLI and SDK"): a variable already in the job wins over the file this step writes.
+    read.warn(
+      'export-config',
+      settings.exportEnv
+        ? 'VAST_API_KEY is already set in this job. export-env: true sets it to the scoped key for the later steps, but a step that sets VAST_API_KEY in its own env: still wins over both the variable and the config file. Remove VAST_API_KEY from the workflow to silence this'
+        : 'VAST_API_KEY is already set in this job, and the Vast CLI and SDK read it before the config file: later steps would use that key, not the scoped key written to the file. Set export-env: true as well (VAST_API_KEY then holds the scoped key), or remove VAST_API_KEY from the workflow',
+    )
+  }
+
   // A message quotes the value it refuses: never the parent key pasted into the wrong input.
   const scrub = (text: string) => (rawKey.length >= 4 ? text.split(rawKey).join('***') : text)
   if (read.problems.length > 0 || !settings) throw new InputError(read.problems.map(scrub))

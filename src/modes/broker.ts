@@ -6,7 +6,8 @@ import { Secret } from '../core/secret.ts'
 import type { FetchLike, HttpResponse } from '../core/vast/transport.ts'
 import { removeExportedConfig } from './create-post.ts'
 import { handOutKey } from './create.ts'
-import { readJson } from './mint.ts'
+import type { PostInputs } from '../inputs/post.ts'
+import { readJson, readKeyId, STATE, type BrokerState } from './state.ts'
 import { isLabelOfJob } from '../core/instance-label.ts'
 
 /**
@@ -22,19 +23,12 @@ import { isLabelOfJob } from '../core/instance-label.ts'
  * `Authorization: Bearer <request token>` answers `{"value": "<jwt>"}`.
  */
 
+/** The state names of broker mode: entries of the one table main saves first (state.ts). */
 export const BROKER_STATE = {
-  mode: 'mode',
-  broker: 'broker',
-  keyId: 'key-id',
+  mode: STATE.mode,
+  broker: STATE.broker,
+  keyId: STATE.keyId,
 } as const
-
-/** What post needs: nothing secret. */
-interface BrokerState {
-  url: string
-  audience: string
-  cleanupFailure: 'warn' | 'fail'
-  requestTimeoutMs: number
-}
 
 export interface BrokerDeps {
   runner: Runner
@@ -106,12 +100,49 @@ export async function runBrokerCreate(
   })
 }
 
-/** Post step: delete the key through the broker, with a fresh token. */
-export async function runBrokerPost(deps: BrokerDeps): Promise<void> {
+/**
+ * Post step: delete the key through the broker, with a fresh token. The token is asked for, and
+ * sent, only when the state main saved names the broker-url and broker-audience inputs post runs
+ * with (which no other step can change) and a positive key id; otherwise nothing is sent and a
+ * warning says what did not match.
+ */
+export async function runBrokerPost(deps: BrokerDeps, inputs: PostInputs): Promise<void> {
   const { runner } = deps
   removeExportedConfig(runner)
   const state = readJson<BrokerState>(runner.getState(BROKER_STATE.broker))
-  const keyId = Number(runner.getState(BROKER_STATE.keyId)) || undefined
+  const savedId = readKeyId(runner.getState(BROKER_STATE.keyId))
+  const problems: string[] = []
+  if (inputs.mode !== 'create' || !inputs.broker) {
+    problems.push(
+      `the saved mode 'broker' does not fit mode: ${inputs.mode ?? '(not a mode)'}${inputs.broker ? '' : ' without broker-url'}`,
+    )
+  }
+  if (savedId === 'invalid') problems.push('the saved key id is not a positive integer')
+  if (state && inputs.broker) {
+    if (state.url !== inputs.broker.url) {
+      problems.push(
+        `the saved broker URL (${String(state.url)}) is not the broker-url input (${inputs.broker.url})`,
+      )
+    }
+    if (state.audience !== inputs.broker.audience) {
+      problems.push(
+        `the saved audience (${String(state.audience)}) is not the broker-audience input (${inputs.broker.audience})`,
+      )
+    }
+    if (!Number.isSafeInteger(state.requestTimeoutMs) || state.requestTimeoutMs <= 0) {
+      problems.push('the saved request-timeout is not a positive integer')
+    }
+  }
+  const strict = inputs.cleanupFailure === 'fail' || state?.cleanupFailure === 'fail'
+  if (problems.length > 0) {
+    const message =
+      `The post step asked for no OIDC token and sent nothing: the state it was given does not match its inputs (${problems.join('; ')}). ` +
+      `If the main step got a key, ${typeof savedId === 'number' ? `Vast.ai key ${savedId}` : 'it'} stays until the broker's sweep deletes it after its deadline.`
+    if (strict) runner.setFailed(message)
+    else runner.warning(message)
+    return
+  }
+  const keyId = typeof savedId === 'number' ? savedId : undefined
   if (!state || !keyId) {
     runner.info(
       'Nothing to delete: the main step got no key from the broker (a key the broker made whose answer was lost is deleted by its sweep at the deadline).',
@@ -133,16 +164,16 @@ export async function runBrokerPost(deps: BrokerDeps): Promise<void> {
           ? `Vast.ai key ${keyId} is gone: an earlier attempt of this delete got no clear answer (502), and the broker no longer finds the key (404).`
           : `Vast.ai key ${keyId} was already gone.`,
     )
-    if (instances !== undefined) reportBrokerInstances(runner, state, instances)
+    if (instances !== undefined) reportBrokerInstances(runner, strict, instances)
   } catch (error) {
     const message = `Could not delete the Vast.ai key ${keyId} through the key broker: ${(error as Error).message}. The broker's sweep deletes it after its deadline.`
-    if (state.cleanupFailure === 'fail') runner.setFailed(message)
+    if (strict) runner.setFailed(message)
     else runner.warning(message)
   }
 }
 
 /** What the broker's DELETE said of the job's instances (destroy-instances); ids only. */
-function reportBrokerInstances(runner: Runner, state: BrokerState, instances: unknown): void {
+function reportBrokerInstances(runner: Runner, strict: boolean, instances: unknown): void {
   const record = (typeof instances === 'object' && instances !== null ? instances : {}) as Record<
     string,
     unknown
@@ -161,7 +192,7 @@ function reportBrokerInstances(runner: Runner, state: BrokerState, instances: un
       : failed.length > 0
         ? `The key broker could not destroy Vast.ai instance(s) ${failed.join(', ')} (its log says why); its sweep destroys them after their deadline.`
         : ''
-  if (problem && state.cleanupFailure === 'fail') runner.setFailed(problem)
+  if (problem && strict) runner.setFailed(problem)
   else if (problem) runner.warning(problem)
 }
 
@@ -291,6 +322,8 @@ async function send(
       signal: AbortSignal.any(signals),
     })
   } catch (error) {
+    // The action's own refusal (post on a changed network) says why in its own words.
+    if (error instanceof BrokerError) throw error
     const code =
       (error as { code?: unknown; cause?: { code?: unknown } })?.code ??
       (error as { cause?: { code?: unknown } })?.cause?.code

@@ -1,11 +1,13 @@
 import { removeConfigFile, type WrittenFile } from '../config-file.ts'
 import { isoSeconds, parseKeyName } from '../core/key-name.ts'
+import type { PostInputs } from '../inputs/post.ts'
 import type { Runner } from '../runner.ts'
+import { markdownText } from '../summary.ts'
 import type { VastClient } from '../core/vast/client.ts'
 import { VastApiError } from '../core/vast/errors.ts'
-import { accessHint, deleteKey } from '../core/vast/keys.ts'
-import { readJson, STATE, type CreateState } from './mint.ts'
-import { deleteLateKeys } from '../core/step-keys.ts'
+import { accessHint, deleteKey, listKeys } from '../core/vast/keys.ts'
+import { readJson, readKeyId, STATE, type CreateState } from './state.ts'
+import { deleteLateKeys, sameStep } from '../core/step-keys.ts'
 
 /**
  * The post step of create (and of a rotation that did not finish): delete the key main made, by
@@ -21,30 +23,51 @@ export interface PostBudget {
   signal?: AbortSignal
 }
 
-/** What the post step needs: the runner, a client for the parent key, and its budget. */
+/** What the post step needs: the runner, its inputs, a client for the parent key, its budget. */
 export interface CreatePostDeps {
   runner: Runner
-  makeClient: (state: CreateState) => Promise<VastClient>
+  /** The inputs post decides by (src/inputs/post.ts); state must agree with them. */
+  inputs: PostInputs
+  /** A parent-key client for `apiUrl` (always the api-url input's), with state's timeouts. */
+  makeClient: (apiUrl: string, state: CreateState) => Promise<VastClient>
   budget: PostBudget
 }
 
 /** Room kept at the end of the budget for the last look and its deletes. */
 const LAST_LOOK_RESERVE_MS = 2_000
 
-/** Post step: delete the key made in main (by id, and by name if its creation was uncertain). */
+/**
+ * Post step: delete the key made in main (by id, and by name if its creation was uncertain).
+ * State is main's (src/modes/state.ts), and is still checked against the inputs before the parent
+ * key is sent anywhere: see {@link stateProblems}. The key deleted by id must be listed under the
+ * name main gave it, so a create answer naming another key (the parent, another job's) deletes
+ * nothing.
+ */
 export async function runCreatePost(deps: CreatePostDeps): Promise<void> {
-  const { runner, budget } = deps
+  const { runner, budget, inputs } = deps
   removeExportedConfig(runner)
+  const mode = runner.getState(STATE.mode)
   const state = readJson<CreateState>(runner.getState(STATE.create))
-  if (!state) {
-    runner.info('Nothing to delete: the main step stopped before it created a key.')
+  const savedId = readKeyId(runner.getState(STATE.keyId))
+  const problems = stateProblems(mode, state, savedId, inputs)
+  if (!state || problems.length > 0) {
+    if (problems.length === 0) {
+      runner.info('Nothing to delete: the main step stopped before it created a key.')
+      return
+    }
+    // Nothing is sent, so the parent key goes nowhere a forged value names.
+    const strict = inputs.mode === 'create' && inputs.cleanupFailure === 'fail'
+    const message = untrusted(problems, savedId)
+    runner.appendSummary(`### Vast.ai scoped key: post step\n\n- ⚠️ ${markdownText(message)}\n`)
+    if (strict || state?.cleanupFailure === 'fail') runner.setFailed(message)
+    else runner.warning(message)
     return
   }
-  const keyId = Number(runner.getState(STATE.keyId)) || undefined
+  const keyId = typeof savedId === 'number' ? savedId : undefined
   const pending = runner.getState(STATE.pending) === 'true'
   // A rotation that wrote (or may have written) its key into the secret: that key stays; only
   // the strays of an uncertain create of it go.
-  const rotated = runner.getState(STATE.mode) === 'rotated'
+  const rotated = mode === 'rotated'
   if (rotated && !pending) {
     runner.info('Nothing to clean up: the rotation completed.')
     return
@@ -60,28 +83,46 @@ export async function runCreatePost(deps: CreatePostDeps): Promise<void> {
     )
     return
   }
+  const cleanupFailure =
+    inputs.mode === 'create' && inputs.cleanupFailure === 'fail' ? 'fail' : state.cleanupFailure
   const summary: string[] = []
   const failures: string[] = []
   const fail = (message: string) => {
     failures.push(message)
-    summary.push(`- ⚠️ ${message}`)
+    summary.push(`- ⚠️ ${markdownText(message)}`)
+  }
+  const said = (message: string) => {
+    runner.info(message)
+    summary.push(`- ${markdownText(message)}`)
   }
   let client: VastClient | undefined
   try {
-    client = await deps.makeClient(state)
+    // The input's api-url (equal to the state's, checked above): never a URL state alone names.
+    client = await deps.makeClient(inputs.apiUrl ?? '', state)
   } catch (error) {
     fail(cannotDelete(state, keyId, error))
   }
 
   if (client && keyId && state.revoke === 'post' && !rotated) {
     try {
-      const result = await deleteKey(client, keyId)
-      const said =
-        result === 'deleted'
-          ? `Deleted Vast.ai key ${keyId}.`
-          : `Vast.ai key ${keyId} was already gone.`
-      runner.info(said)
-      summary.push(`- ${said}`)
+      // Deleted only when Vast lists it under the name main gave it: a create answer that named
+      // another key (the parent, another job's) deletes nothing.
+      const listed = (await listKeys(client)).find((key) => key.id === keyId)
+      if (!listed) {
+        said(`Vast.ai key ${keyId} was already gone (the parent key's list no longer has it).`)
+      } else if (!sameStep(listed.name, state.name)) {
+        fail(
+          `Did not delete Vast.ai key ${keyId}: Vast lists it as "${listed.name}", not under the name the main step gave its key ("${state.name}"), so it is not this step's key. ` +
+            `The create answer named another key; look for keys named "${state.name}" in the Vast console (Account, API keys) and delete them, or let a scheduled sweep (mode: sweep) delete them after their deadline.`,
+        )
+      } else {
+        const result = await deleteKey(client, keyId)
+        said(
+          result === 'deleted'
+            ? `Deleted Vast.ai key ${keyId}.`
+            : `Vast.ai key ${keyId} was already gone.`,
+        )
+      }
     } catch (error) {
       fail(cannotDelete(state, keyId, error))
     }
@@ -105,16 +146,15 @@ export async function runCreatePost(deps: CreatePostDeps): Promise<void> {
         ...(budget.signal ? { signal: budget.signal } : {}),
       })
       const ids = result.deleted.map((key) => key.id)
-      const said =
+      said(
         ids.length > 0
           ? `Deleted ${ids.length} key(s) left by an uncertain or cancelled create (${ids.join(', ')}).`
-          : 'No key was left by the uncertain or cancelled create.'
-      runner.info(said)
-      summary.push(`- ${said}`)
+          : 'No key was left by the uncertain or cancelled create.',
+      )
       if (!result.covered) {
         const late = `Vast could still apply the create request until ${isoSeconds(new Date(result.windowEnd))}, after this step had to stop looking. ${nextStep(state)}`
         runner.warning(late)
-        summary.push(`- ⚠️ ${late}`)
+        summary.push(`- ⚠️ ${markdownText(late)}`)
       }
     } catch (error) {
       fail(cannotDelete(state, undefined, error))
@@ -122,19 +162,76 @@ export async function runCreatePost(deps: CreatePostDeps): Promise<void> {
   }
 
   if (rotated && keyId) {
-    const said = `Key ${keyId}, which the rotation wrote to the secret, stays.`
-    runner.info(said)
-    summary.push(`- ${said}`)
+    said(`Key ${keyId}, which the rotation wrote to the secret, stays.`)
   } else if (state.revoke === 'never' && keyId) {
-    const said = `revoke: never — key ${keyId} stays; a sweep after its deadline or a delete step ends it.`
-    runner.info(said)
-    summary.push(`- ${said}`)
+    said(`revoke: never — key ${keyId} stays; a sweep after its deadline or a delete step ends it.`)
   }
   runner.appendSummary(`### Vast.ai scoped key: post step\n\n${summary.join('\n')}\n`)
   for (const message of failures) {
-    if (state.cleanupFailure === 'fail') runner.setFailed(message)
+    if (cleanupFailure === 'fail') runner.setFailed(message)
     else runner.warning(message)
   }
+}
+
+/**
+ * Why the post step cannot act on state, or []: each check compares what main saved with the
+ * inputs post runs with, which no other step can change (src/inputs/post.ts). Main saves every
+ * state name first (src/modes/state.ts), so a mismatch means the inputs changed between the two
+ * steps (an expression over something another step wrote) or state was not main's.
+ */
+export function stateProblems(
+  mode: string,
+  state: CreateState | undefined,
+  keyId: number | undefined | 'invalid',
+  inputs: PostInputs,
+): string[] {
+  const problems: string[] = []
+  const expected =
+    inputs.mode === 'rotate' ? ['create', 'rotated'] : inputs.mode === 'create' ? ['create'] : []
+  if (!expected.includes(mode) || (inputs.mode === 'create' && inputs.broker)) {
+    problems.push(
+      `the saved mode '${mode}' does not fit mode: ${inputs.mode ?? '(not a mode)'}${inputs.broker ? ' with broker-url' : ''}`,
+    )
+  }
+  if (keyId === 'invalid') problems.push('the saved key id is not a positive integer')
+  if (!state) {
+    if (keyId !== undefined) problems.push('a key id was saved without the key it belongs to')
+    return problems
+  }
+  if (typeof state.apiUrl !== 'string' || state.apiUrl !== inputs.apiUrl) {
+    problems.push(
+      `the saved API URL (${String(state.apiUrl)}) is not the api-url input (${inputs.apiUrl ?? 'not a valid URL'})`,
+    )
+  }
+  const fields = typeof state.name === 'string' ? parseKeyName(state.name) : undefined
+  const kind = inputs.mode === 'rotate' ? ['rot'] : inputs.revoke === 'never' ? ['keep'] : ['job']
+  if (!fields || !kind.includes(fields.kind)) {
+    problems.push('the saved key name is not one this mode gives its keys')
+  }
+  const revoke = inputs.mode === 'rotate' ? 'post' : inputs.revoke
+  if (state.revoke !== revoke) {
+    problems.push(
+      `the saved revoke (${String(state.revoke)}) is not the revoke input (${revoke ?? 'not post or never'})`,
+    )
+  }
+  if (
+    !Number.isSafeInteger(state.requestTimeoutMs) ||
+    state.requestTimeoutMs <= 0 ||
+    !Number.isSafeInteger(state.maxAttempts) ||
+    state.maxAttempts <= 0
+  ) {
+    problems.push('the saved request-timeout or max-attempts is not a positive integer')
+  }
+  return problems
+}
+
+/** The warning when state is not acted on: what did not match, which key, and what to do. */
+function untrusted(problems: string[], keyId: number | undefined | 'invalid'): string {
+  const key = typeof keyId === 'number' ? `Vast.ai key ${keyId}` : 'any key the main step made'
+  return (
+    `The post step deleted nothing and sent the parent key nowhere: the state it was given does not match its inputs (${problems.join('; ')}). ` +
+    `If the main step made a key, ${key} stays until a scheduled sweep (mode: sweep) deletes it after its deadline; or delete it in the Vast console (Account, API keys).`
+  )
 }
 
 /**
@@ -176,6 +273,11 @@ export function removeExportedConfig(runner: Runner): void {
     if (result === 'removed') runner.info(`Removed ${file.path}.`)
     if (result === 'replaced') {
       runner.warning(`${file.path} is no longer the file this action wrote; left it alone.`)
+    }
+    if (result === 'refused') {
+      runner.warning(
+        `The saved config file path (${String(file.path)}) is not a key file this action writes (…/vastai/vast_api_key); left it alone.`,
+      )
     }
   } catch (error) {
     runner.warning(

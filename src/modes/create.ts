@@ -112,13 +112,25 @@ export async function handOutKey(
     )
   }
 
-  const categories = Object.keys(settings.permissions.api).join(', ')
+  // A category limited to some actions shows them: instance_write[api.instance.destroy+constraints].
+  const categories = Object.entries(settings.permissions.api)
+    .map(([category, actions]) => {
+      const limits = Object.entries(actions).map(
+        ([name, rule]) => `${name}${rule.constraints ? '+constraints' : ''}`,
+      )
+      return limits.length ? `${category}[${limits.join(' ')}]` : category
+    })
+    .join(', ')
   runner.info(
     `${deps.from ? 'Got' : 'Created'} Vast.ai key ${created.id}${deps.from ?? ''} (${categories}), deadline ${isoSeconds(expiresAt)}; ` +
       (settings.revoke === 'post'
         ? 'it is deleted when the job ends.'
         : 'revoke: never, so a sweep or a delete step must end it.'),
   )
+  if (!settings.exportEnv)
+    runner.info(
+      `VAST_API_KEY was not exported (export-env is off): later steps get the key from the api-key output${settings.exportConfig ? ' or the Vast CLI key file' : ''}.`,
+    )
   runner.appendSummary(
     `### Vast.ai scoped key\n\n` +
       markdownTable(

@@ -13,7 +13,7 @@ import type { InstancesSettings } from '../inputs/instances.ts'
 import type { Runner } from '../runner.ts'
 import { markdownTable } from '../summary.ts'
 import type { PostBudget } from './create-post.ts'
-import { STATE } from './mint.ts'
+import { STATE } from './state.ts'
 
 /**
  * `instances: destroy`, in the post step of create mode: destroy every GPU instance labelled with

@@ -8,6 +8,7 @@ import type { VastClient } from '../core/vast/client.ts'
 import { VastApiError } from '../core/vast/errors.ts'
 import { accessHint, createKey } from '../core/vast/keys.ts'
 import { deleteLateKeys, deleteStepKeys, uncertaintyEnd } from '../core/step-keys.ts'
+import { STATE, type CreateState } from './state.ts'
 
 /**
  * The life of one minted key, shared by create and rotate: its state for the post step, the
@@ -15,33 +16,7 @@ import { deleteLateKeys, deleteStepKeys, uncertaintyEnd } from '../core/step-key
  * that deletes what main made.
  */
 
-/** What the post step needs from main; nothing secret (state is logged with debug on). */
-export interface CreateState {
-  apiUrl: string
-  name: string
-  revoke: 'post' | 'never'
-  cleanupFailure: 'warn' | 'fail'
-  requestTimeoutMs: number
-  maxAttempts: number
-}
-
-export const STATE = {
-  mode: 'mode',
-  create: 'create',
-  keyId: 'key-id',
-  /** 'true' while a create may have made a key whose id we do not know (post looks by name). */
-  pending: 'create-pending',
-  /** When the latest create request was sent (epoch ms), saved before it goes out. */
-  sentAt: 'create-sent-at',
-  /**
-   * When the last create request that got no answer was sent (epoch ms); saved when main knows.
-   * Until `request-timeout` (and a margin) after it, Vast may still apply that request.
-   */
-  uncertainAt: 'create-uncertain-at',
-  configFile: 'config-file',
-  /** The job's instance label (create mode), saved before the key is made (instances-post.ts). */
-  instanceLabel: 'instance-label',
-} as const
+export { readJson, STATE, type CreateState } from './state.ts'
 
 /** What minting needs: create mode's settings fit as they are. */
 export interface MintRequest extends Pick<
@@ -232,19 +207,4 @@ function explainCreateError(error: unknown, uncertain: boolean): unknown {
     )
   }
   return error
-}
-
-/** The create state main saved, or undefined. */
-export function readMintState(runner: Runner): CreateState | undefined {
-  return readJson<CreateState>(runner.getState(STATE.create))
-}
-
-/** A state value written as JSON; undefined when absent or unreadable. */
-export function readJson<T>(raw: string): T | undefined {
-  if (!raw) return undefined
-  try {
-    return JSON.parse(raw) as T
-  } catch {
-    return undefined
-  }
 }

@@ -296,7 +296,7 @@ export class VastClient {
           ? `the proxy refused the request: ${message}`
           : untrusted
             ? `network error ${code}: the server's TLS certificate is not trusted; check the URL, or give Node a private CA with NODE_EXTRA_CA_CERTS`
-            : `network error ${code}${code.startsWith('UND_ERR') && message ? ` (${message})` : ''}`,
+            : `network error ${code}${(code.startsWith('UND_ERR') || ANSWER_CODES.has(code)) && message ? ` (${message})` : ''}`,
       })
     } finally {
       clearTimeout(timer)
@@ -371,6 +371,9 @@ export class VastClient {
     return scrubMessage(message, this.#options.apiKey.reveal())
   }
 }
+
+/** The transport's own refusals of an answer (src/core/vast/transport.ts readBody): said in full. */
+const ANSWER_CODES = new Set(['ETOOLARGE', 'EENCODING'])
 
 /** The last failure, marked as the time budget running out before another attempt. */
 function outOfTime(error: VastApiError): VastApiError {

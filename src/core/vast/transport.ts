@@ -1,21 +1,39 @@
 /**
- * How requests leave the process. Without a proxy: Node's own http/https modules, the cheapest
- * way to send one request (Node's built-in fetch loads undici's wasm parser and web streams
- * first: about 11 ms more per step, see `npm run bench`). With HTTPS_PROXY / HTTP_PROXY set: the
- * undici package, loaded on demand for its EnvHttpProxyAgent, which also honours NO_PROXY; both
- * spellings of each variable count. Neither follows redirects.
+ * How requests leave the process: the one transport of the action, the broker's client and the
+ * GitHub client. Without a proxy: Node's own http/https modules, the cheapest way to send one
+ * request (Node's built-in fetch loads undici's wasm parser and web streams first: about 11 ms
+ * more per step, see `npm run bench`). Through a proxy ({@link proxyFor}: HTTPS_PROXY /
+ * HTTP_PROXY / NO_PROXY, the runner's rules): the undici package, loaded on demand for its
+ * ProxyAgent. Neither follows redirects.
  *
- * A loopback target (127.0.0.0/8, [::1], `localhost`: {@link isLoopbackHost}) always goes direct,
- * whatever the proxy variables say, as @actions/http-client does for GitHub: a proxy is another
- * machine, and plain http to this one (allowed only there) would hand it the key in cleartext.
+ * Both paths pass their own agent or dispatcher, so nothing the environment says about Node's
+ * global agents applies (`NODE_USE_ENV_PROXY`, a global undici dispatcher), and both verify
+ * certificates whatever `NODE_TLS_REJECT_UNAUTHORIZED` says (`rejectUnauthorized: true` is given
+ * to every TLS connection: the target's, and the proxy's when it is an https proxy). Trust still
+ * comes from Node's CA store, which `NODE_EXTRA_CA_CERTS` extends at process start; the post step
+ * refuses to send a secret when that changed since main (src/core/network-fingerprint.ts).
+ *
+ * Every answer is read through one decoder with one cap ({@link MAX_BODY_BYTES}, counted after
+ * decoding): gzip, deflate, br and zstd are decoded on both paths, so a small compressed answer
+ * cannot inflate past the cap on any of them.
  */
 
-import { isLoopbackHost } from '../api-url.ts'
+import type { Agent as HttpAgent, request as httpRequest } from 'node:http'
+import type { Agent as HttpsAgent } from 'node:https'
+import type { Dispatcher, request as undiciRequest } from 'undici'
+import type { Readable } from 'node:stream'
+import { checkProxyVariables, proxyConfigured, proxyFor } from '../proxy-env.ts'
 import { USER_AGENT } from '../version.ts'
+
+export { proxyConfigured, proxySecrets } from '../proxy-env.ts'
 
 export interface HttpResponse {
   status: number
-  headers: { get(name: string): string | null }
+  headers: {
+    get(name: string): string | null
+    /** Every header, names in lower case (repeated ones joined with ", "); absent on stubs. */
+    entries?(): Iterable<[string, string]>
+  }
   text(): Promise<string>
 }
 
@@ -28,119 +46,227 @@ export interface HttpRequest {
 
 export type FetchLike = (url: string, init: HttpRequest) => Promise<HttpResponse>
 
-const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']
-/** An answer larger than this is not a Vast API answer; stop reading rather than fill memory. */
-const MAX_BODY_BYTES = 32 * 1024 * 1024
-
-export function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
-  return PROXY_VARIABLES.some((name) => Boolean(env[name]))
-}
+/**
+ * An answer larger than this once decoded (bytes) is not an answer of any API the action calls;
+ * reading stops there, with an `ETOOLARGE` error, rather than fill memory.
+ */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024
 
 /**
- * Credentials written into a proxy URL (`http://user:secret@proxy:3128`), to be masked before
- * anything could print them.
+ * The transport for this environment. Throws when a proxy variable is set and is not an http(s)
+ * URL. The proxy is chosen per request from `env` ({@link proxyFor}); one ProxyAgent per proxy URL.
  */
-export function proxySecrets(env: NodeJS.ProcessEnv): string[] {
-  const secrets = new Set<string>()
-  for (const name of PROXY_VARIABLES) {
-    const value = env[name]
-    if (!value) continue
-    try {
-      const { password } = new URL(value)
-      if (password) {
-        secrets.add(password)
-        secrets.add(decodeURIComponent(password))
-      }
-    } catch {
-      // not a URL: undici reports it when it is used
-    }
-  }
-  return [...secrets]
-}
-
-const proxied = new WeakMap<NodeJS.ProcessEnv, Promise<FetchLike>>()
-
-/** The transport for this environment; one proxy agent per environment, made on first use. */
 export function createFetch(env: NodeJS.ProcessEnv = process.env): Promise<FetchLike> {
-  if (!proxyConfigured(env)) return Promise.resolve(nodeFetch)
-  let fetch = proxied.get(env)
-  if (!fetch) {
-    fetch = proxyFetch(env)
-    proxied.set(env, fetch)
-  }
-  return fetch
+  if (proxyConfigured(env)) checkProxyVariables(env)
+  const agents = new Map<string, Promise<ProxyDispatcher>>()
+  return Promise.resolve(async (url, init) => {
+    const proxy = proxyFor(url, env)
+    if (!proxy) return nodeFetch(url, init)
+    let agent = agents.get(proxy)
+    if (!agent) {
+      agent = proxyAgent(proxy)
+      agents.set(proxy, agent)
+    }
+    return proxyFetch(await agent, url, init)
+  })
 }
 
-async function proxyFetch(env: NodeJS.ProcessEnv): Promise<FetchLike> {
-  for (const name of PROXY_VARIABLES) {
-    const value = env[name]
-    if (value && !/^https?:$/.test(safeProtocol(value))) {
-      // The value is not quoted: a proxy URL may hold credentials.
-      throw new Error(
-        `${name} is not a proxy URL: write it with its scheme, like http://proxy.example.com:3128`,
-      )
-    }
-  }
+type ProxyDispatcher = {
+  request: typeof undiciRequest
+  dispatcher: Dispatcher
+}
+
+/** Verify every certificate, whatever NODE_TLS_REJECT_UNAUTHORIZED says. */
+const VERIFY = { rejectUnauthorized: true } as const
+
+async function proxyAgent(uri: string): Promise<ProxyDispatcher> {
   const undici = await import('undici')
-  const dispatcher = new undici.EnvHttpProxyAgent({
+  const dispatcher = new undici.ProxyAgent({
+    uri,
     // Sent to the proxy itself too (CONNECT), as some corporate proxies want one.
     headers: { 'user-agent': USER_AGENT },
-    httpProxy: env.http_proxy || env.HTTP_PROXY,
-    httpsProxy: env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY,
-    noProxy: env.no_proxy ?? env.NO_PROXY,
+    connect: VERIFY,
+    requestTls: VERIFY,
+    proxyTls: VERIFY,
   })
-  return (url, init) =>
-    isLoopbackHost(new URL(url).hostname)
-      ? nodeFetch(url, init)
-      : undici.fetch(url, { ...init, redirect: 'manual', dispatcher })
+  return { request: undici.request, dispatcher }
 }
 
-function safeProtocol(value: string): string {
-  try {
-    return new URL(value).protocol
-  } catch {
-    return ''
-  }
+async function proxyFetch(
+  { request, dispatcher }: ProxyDispatcher,
+  url: string,
+  init: HttpRequest,
+): Promise<HttpResponse> {
+  const answer = await request(url, {
+    dispatcher,
+    method: init.method,
+    headers: init.headers,
+    body: init.body,
+    signal: init.signal,
+  })
+  const headers = answer.headers as Record<string, string | string[] | undefined>
+  const body = await readBody(answer.body, headers['content-encoding'])
+  return response(answer.statusCode, headers, body)
 }
 
-/** One request with node:http or node:https; the whole body is read before it resolves. */
+let httpAgent: HttpAgent | undefined
+let httpsAgent: HttpsAgent | undefined
+
+/** One request with node:http or node:https and the action's own agents. */
 async function nodeFetch(url: string, init: HttpRequest): Promise<HttpResponse> {
   const target = new URL(url)
-  const { request } =
-    target.protocol === 'https:' ? await import('node:https') : await import('node:http')
+  const secure = target.protocol === 'https:'
+  // Own agents: Node's global ones proxy every request, loopback included, under
+  // NODE_USE_ENV_PROXY=1. Only the module the scheme needs is loaded (https loads tls).
+  let request: typeof httpRequest
+  let agent: HttpAgent
+  if (secure) {
+    const https = await import('node:https')
+    httpsAgent ??= new https.Agent(VERIFY)
+    ;({ request } = https)
+    agent = httpsAgent
+  } else {
+    const http = await import('node:http')
+    httpAgent ??= new http.Agent()
+    ;({ request } = http)
+    agent = httpAgent
+  }
   // Node sends DELETE without chunked framing: a body needs its length said.
   const headers =
     init.body === undefined
       ? init.headers
       : { ...init.headers, 'Content-Length': String(Buffer.byteLength(init.body)) }
   return new Promise((resolve, reject) => {
-    const req = request(target, { method: init.method, headers, signal: init.signal }, (res) => {
-      const chunks: Buffer[] = []
-      let size = 0
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length
-        if (size > MAX_BODY_BYTES) {
-          req.destroy(Object.assign(new Error('answer too large'), { code: 'ETOOLARGE' }))
-          return
-        }
-        chunks.push(chunk)
-      })
-      res.on('error', reject)
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8')
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: {
-            get: (name) => {
-              const value = res.headers[name.toLowerCase()]
-              return Array.isArray(value) ? value.join(', ') : (value ?? null)
-            },
+    const req = request(
+      target,
+      {
+        method: init.method,
+        headers,
+        signal: init.signal,
+        agent,
+        ...(secure ? VERIFY : {}),
+      },
+      (res) => {
+        readBody(res, res.headers['content-encoding']).then(
+          (body) => resolve(response(res.statusCode ?? 0, res.headers, body)),
+          (error: Error) => {
+            req.destroy()
+            reject(error)
           },
-          text: () => Promise.resolve(body),
-        })
-      })
-    })
+        )
+      },
+    )
     req.on('error', reject)
     req.end(init.body)
+  })
+}
+
+function response(
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  body: string,
+): HttpResponse {
+  const one = (value: string | string[] | undefined) =>
+    Array.isArray(value) ? value.join(', ') : value
+  return {
+    status,
+    headers: {
+      get: (name) => one(headers[name.toLowerCase()]) ?? null,
+      entries: () =>
+        Object.entries(headers).flatMap(([name, value]) => {
+          const text = one(value)
+          return text === undefined ? [] : [[name.toLowerCase(), text] as [string, string]]
+        }),
+    },
+    text: () => Promise.resolve(body),
+  }
+}
+
+/**
+ * The whole body, decoded (Content-Encoding: gzip, x-gzip, deflate, br, zstd, identity, or a
+ * list of them, applied in order), cut at {@link MAX_BODY_BYTES} decoded bytes: an `ETOOLARGE`
+ * error then, and the stream is destroyed, so at most the cap plus one decoder chunk is held.
+ * An encoding it cannot read is an `EENCODING` error.
+ */
+export async function readBody(
+  source: Readable,
+  contentEncoding: string | string[] | undefined,
+): Promise<string> {
+  const codings = (
+    Array.isArray(contentEncoding) ? contentEncoding.join(',') : (contentEncoding ?? '')
+  )
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding && coding !== 'identity')
+  const { pipeline } = await import('node:stream/promises')
+  const said = codings.join(', ')
+  const decoders = codings.length > 0 ? await decodersFor([...codings].reverse()) : []
+  const chunks: Buffer[] = []
+  let size = 0
+  let raw = 0
+  try {
+    await (pipeline as unknown as (streams: unknown[]) => Promise<void>)([
+      source,
+      async function* (input: AsyncIterable<Buffer>) {
+        for await (const chunk of input) {
+          raw += chunk.length
+          yield chunk
+        }
+      },
+      ...decoders,
+      async (input: AsyncIterable<Buffer>) => {
+        for await (const chunk of input) {
+          size += chunk.length
+          if (size > MAX_BODY_BYTES) {
+            throw Object.assign(
+              new Error(
+                `the answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB${codings.length > 0 ? ` once decoded (Content-Encoding: ${said})` : ''}; stopped reading it`,
+              ),
+              { code: 'ETOOLARGE' },
+            )
+          }
+          chunks.push(chunk)
+        }
+      },
+    ])
+  } catch (error) {
+    source.destroy()
+    const code = (error as { code?: unknown }).code
+    if (code === 'ETOOLARGE' || code === 'EENCODING') throw error
+    if (typeof code === 'string' && code.startsWith('Z_')) {
+      // An empty body (a 204, a HEAD) says an encoding but holds nothing to decode.
+      if (raw === 0) return ''
+      throw Object.assign(new Error(`the answer's ${said} encoding is broken`), {
+        code: 'EENCODING',
+        cause: error,
+      })
+    }
+    throw error
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+async function decodersFor(codings: string[]): Promise<NodeJS.ReadWriteStream[]> {
+  const zlib = await import('node:zlib')
+  return codings.map((coding) => {
+    switch (coding) {
+      case 'gzip':
+      case 'x-gzip':
+        return zlib.createGunzip()
+      case 'deflate':
+        // RFC 9110's deflate is zlib-wrapped; createUnzip also reads a gzip header.
+        return zlib.createUnzip()
+      case 'br':
+        return zlib.createBrotliDecompress()
+      case 'zstd':
+        return zlib.createZstdDecompress()
+      default:
+        throw Object.assign(
+          new Error(
+            `the answer is in an encoding the action does not read (${coding.slice(0, 20)})`,
+          ),
+          { code: 'EENCODING' },
+        )
+    }
   })
 }

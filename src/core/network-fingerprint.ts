@@ -1,0 +1,135 @@
+import { createHash, scryptSync } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+
+/**
+ * The network a step sees: a fingerprint of every setting that steers where its bytes go or which
+ * certificates it trusts. Main saves it (state {@link NETWORK_STATE}, first thing, in every mode);
+ * post computes it again and sends no secret (parent key, OIDC request token) when it differs or
+ * is missing: a later step of the job can append any of these variables to `$GITHUB_ENV`, and the
+ * runner hands them to post (actions/runner `FileCommandManager.cs` refuses only NODE_OPTIONS).
+ *
+ * Counted (each by name, set or not, and a digest of its value; never the value itself, as a proxy
+ * URL can hold credentials):
+ * - proxies: `https_proxy`, `HTTPS_PROXY`, `http_proxy`, `HTTP_PROXY`, `no_proxy`, `NO_PROXY`
+ *   (src/core/proxy-env.ts; `ALL_PROXY` is not honoured, so not counted), `NODE_USE_ENV_PROXY`,
+ *   and `GLOBAL_AGENT_*` (the global-agent package's variables);
+ * - trust: `NODE_EXTRA_CA_CERTS` and `SSL_CERT_FILE` (the path and the file's content),
+ *   `SSL_CERT_DIR`, `NODE_USE_SYSTEM_CA`, `NODE_TLS_REJECT_UNAUTHORIZED` (the action verifies
+ *   certificates whatever it says; a change is still a sign of a step at work), `OPENSSL_CONF`,
+ *   `OPENSSL_MODULES`;
+ * - name resolution: `HOSTALIASES`, `LOCALDOMAIN`, `RES_OPTIONS` (glibc's resolver reads them);
+ * - `NODE_OPTIONS` (its flags: `--use-openssl-ca`, `--require`, ...; `$GITHUB_ENV` cannot set
+ *   it, a job's `env:` can, for both steps alike).
+ * A value that holds URL credentials (`//user:secret@`) is digested with scrypt, so that the
+ * state, which the runner logs with debug on, gives no fast way to guess a proxy password.
+ */
+
+/** The state name main saves the fingerprint under. */
+export const NETWORK_STATE = 'network'
+
+const NAMES = [
+  'https_proxy',
+  'HTTPS_PROXY',
+  'http_proxy',
+  'HTTP_PROXY',
+  'no_proxy',
+  'NO_PROXY',
+  'NODE_USE_ENV_PROXY',
+  'NODE_EXTRA_CA_CERTS',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'NODE_USE_SYSTEM_CA',
+  'NODE_TLS_REJECT_UNAUTHORIZED',
+  'OPENSSL_CONF',
+  'OPENSSL_MODULES',
+  'HOSTALIASES',
+  'LOCALDOMAIN',
+  'RES_OPTIONS',
+  'NODE_OPTIONS',
+]
+const PREFIXES = ['GLOBAL_AGENT_']
+/** Variables naming a file whose content is counted too. */
+const FILES = new Set(['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE'])
+/** A CA bundle is far smaller; past this, a digest of the first bytes and the size. */
+const MAX_FILE_BYTES = 16 * 1024 * 1024
+
+function digest(name: string, value: string): string {
+  const material = `${name}\0${value}`
+  if (/\/\/[^/@\s]*:[^/@\s]*@/.test(value)) {
+    return scryptSync(material, 'vast-scoped-key network', 12, { N: 1 << 14 }).toString('hex')
+  }
+  return createHash('sha256').update(material).digest('hex').slice(0, 24)
+}
+
+function fileDigest(path: string): string {
+  try {
+    const content = readFileSync(path)
+    return createHash('sha256')
+      .update(content.subarray(0, MAX_FILE_BYTES))
+      .update(String(content.length))
+      .digest('hex')
+      .slice(0, 24)
+  } catch (error) {
+    return `unreadable:${(error as NodeJS.ErrnoException).code ?? 'error'}`
+  }
+}
+
+/**
+ * The fingerprint of `env`: `v1` and one `NAME=digest` per set variable (empty included: an empty
+ * `no_proxy` means something), sorted; a counted file adds `NAME#content=digest`. Never holds a
+ * value. Reads the files named by NODE_EXTRA_CA_CERTS and SSL_CERT_FILE; throws nothing.
+ */
+export function networkFingerprint(env: NodeJS.ProcessEnv): string {
+  const entries: string[] = []
+  const names = new Set(NAMES)
+  for (const name of Object.keys(env)) {
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && PREFIXES.some((p) => name.startsWith(p))) {
+      names.add(name)
+    }
+  }
+  for (const name of [...names].sort()) {
+    const value = env[name]
+    if (value === undefined) continue
+    entries.push(`${name}=${digest(name, value)}`)
+    if (FILES.has(name) && value) entries.push(`${name}#content=${fileDigest(value)}`)
+  }
+  return ['v1', ...entries].join(' ')
+}
+
+/**
+ * Whether post may send a secret: `{ ok: true }` when `saved` (main's fingerprint) equals this
+ * environment's, else the reason in words (the variables that differ, by name only).
+ */
+export function checkNetwork(
+  saved: string,
+  env: NodeJS.ProcessEnv,
+): { ok: true } | { ok: false; reason: string } {
+  if (!saved) {
+    return {
+      ok: false,
+      reason:
+        'the main step recorded no network fingerprint (it always does: this state was not written by this action)',
+    }
+  }
+  const now = networkFingerprint(env)
+  if (saved === now) return { ok: true }
+  const parse = (text: string) =>
+    new Map(
+      text
+        .split(' ')
+        .slice(1)
+        .map((entry) => entry.split('=') as [string, string]),
+    )
+  const before = parse(saved)
+  const after = parse(now)
+  const changed = [...new Set([...before.keys(), ...after.keys()])]
+    .filter((name) => before.get(name) !== after.get(name))
+    .map((name) => name.replace('#content', ' (file content)'))
+    .filter((name, i, all) => all.indexOf(name) === i)
+    .sort()
+  const names = changed.length > 0 ? changed.join(', ') : 'the fingerprint format'
+  return {
+    ok: false,
+    reason: `the job's network settings changed after the main step (${names.slice(0, 300)}): a later step wrote them, and no secret is sent over a network the main step did not see`,
+  }
+}
