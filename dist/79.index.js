@@ -367,7 +367,7 @@ async function runInstancesPost(deps) {
     const { runner, settings, budget } = deps;
     if (settings.instances !== 'destroy')
         return;
-    const label = runner.getState(INSTANCE_LABEL_STATE);
+    const label = runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.instanceLabel);
     if (!label) {
         runner.info('instances: destroy, but the main step made no instance label: nothing to destroy.');
         return;

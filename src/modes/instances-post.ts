@@ -56,7 +56,7 @@ interface Handled {
 export async function runInstancesPost(deps: InstancesPostDeps): Promise<void> {
   const { runner, settings, budget } = deps
   if (settings.instances !== 'destroy') return
-  const label = runner.getState(INSTANCE_LABEL_STATE)
+  const label = runner.getState(STATE.instanceLabel)
   if (!label) {
     runner.info('instances: destroy, but the main step made no instance label: nothing to destroy.')
     return
