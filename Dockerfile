@@ -1,10 +1,12 @@
 # The key broker (broker/, docs/broker.md) as a container image: the official Node 24 image,
-# production dependencies only, run as the image's non-root `node` user, nothing written at run
-# time (works with a read-only root file system). Node 24 runs the TypeScript sources directly
-# (type stripping), so there is no build step.
+# the broker's own production dependencies only (broker/package.json: jose, yaml, prom-client,
+# undici; about 9 MB installed, not the action's 42 MB), run as the image's non-root `node`
+# user, nothing written at run time (works with a read-only root file system). Node 24 runs the
+# TypeScript sources directly (type stripping), so there is no build step.
 #
-# The base is pinned by tag here; pin it by digest for production
-# (`docker buildx imagetools inspect node:24-slim` prints it), and let Dependabot bump it.
+# The base is pinned by digest (the tag stays for readers and for Dependabot, which bumps both:
+# .github/dependabot.yml). __tests__/broker-image.test.ts assembles exactly what this file copies,
+# installs what it installs, and runs the broker from it as a non-root user on a read-only tree.
 #
 #   docker build -t vast-key-broker .
 #   docker run --read-only -p 8080:8080 -e BROKER_AUDIENCE=https://broker.example \
@@ -12,16 +14,16 @@
 #     -e BROKER_POLICY_FILE=/etc/broker/policy.yaml -v ./policy.yaml:/etc/broker/policy.yaml:ro \
 #     vast-key-broker
 
-FROM node:24-slim AS dependencies
+FROM node:24-slim@sha256:a9f5f7c91a432850b2a8a7797adf5eadb6c733ceed61167806cee7ea7fbc29df AS dependencies
 WORKDIR /app
-COPY package.json package-lock.json ./
+COPY broker/package.json broker/package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
-FROM node:24-slim
+FROM node:24-slim@sha256:a9f5f7c91a432850b2a8a7797adf5eadb6c733ceed61167806cee7ea7fbc29df
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=dependencies /app/node_modules ./node_modules
-COPY package.json ./
+COPY broker/package.json ./
 COPY broker ./broker
 COPY src/core ./src/core
 USER node

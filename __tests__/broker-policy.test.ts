@@ -313,7 +313,7 @@ describe('the configuration', () => {
       apiUrl: 'https://console.vast.ai',
       port: 9000,
       sweepIntervalMs: 600_000,
-      limits: { perMinute: 10, burst: 10 },
+      limits: { perMinute: 20, burst: 20 },
     })
     expect(config.adminKey.reveal()).toBe('parent-key-value-of-64-characters')
     expect(JSON.stringify(config)).not.toContain('parent-key-value')

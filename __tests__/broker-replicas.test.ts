@@ -6,6 +6,8 @@ import { VastClient, type PaceMemory } from '../src/core/vast/client.ts'
 import { listKeys } from '../src/core/vast/keys.ts'
 import { DEFAULT_RETRY } from '../src/core/vast/retry.ts'
 import { createFetch } from '../src/core/vast/transport.ts'
+import { RunnerJob } from '../harness/runner.ts'
+import { ACTION_YML } from './support/action.ts'
 import { AUDIENCE, callBroker, jobClaims, startWorld, type BrokerWorld } from './support/broker.ts'
 
 // The broker keeps no state, so replicas behind one URL serve a matrix together; per-repository
@@ -55,13 +57,54 @@ describe('two replicas behind one round-robin URL', () => {
           audience: AUDIENCE,
         })
         const answer = await callBroker(w.url, 'DELETE', `/v1/keys/${String(body.id)}`, token)
-        expect(answer.body).toEqual({ id: body.id, result: 'deleted' })
+        expect(answer.body).toMatchObject({ id: body.id, result: 'deleted' })
       }),
     )
     expect(w.vast.liveKeys().filter((key) => parseKeyName(key.name))).toEqual([])
     expect(w.vast.requestsFor('create')).toHaveLength(20)
     expect(w.served.reduce((a, b) => a + b, 0)).toBe(40)
   })
+})
+
+describe('a 20-job matrix through dist/, two replicas, the default limits', () => {
+  it('gives every job its key and leaves none after the posts', async () => {
+    world = await startWorld({ replicas: 2, limits: 'default' })
+    const w = world
+    const jobs = Array.from(
+      { length: 20 },
+      () =>
+        new RunnerJob({
+          actionYml: ACTION_YML,
+          env: w.oidc.registerJob(jobClaims({ run_id: '777', run_attempt: '1' })),
+        }),
+    )
+    try {
+      const mains = await Promise.all(
+        jobs.map((job, leg) =>
+          job.runMain({
+            inputs: {
+              'broker-url': w.url,
+              'broker-audience': AUDIENCE,
+              permissions: 'instance-reader',
+              ttl: '30m',
+              'key-name': `leg-${leg}`,
+            },
+          }),
+        ),
+      )
+      expect(mains.map((main) => main.conclusion)).toEqual(jobs.map(() => 'success'))
+      expect(w.vast.liveKeys().filter((key) => parseKeyName(key.name))).toHaveLength(20)
+      const posts = await Promise.all(jobs.map((job) => job.runPost()))
+      expect(posts.map((post) => post.conclusion)).toEqual(jobs.map(() => 'success'))
+      expect(w.vast.liveKeys().filter((key) => parseKeyName(key.name))).toEqual([])
+      expect(
+        w.logs.filter((line) => line.status === 429 && line.event.startsWith('DELETE')),
+      ).toEqual([])
+    } finally {
+      for (const job of jobs) await job.cleanup()
+    }
+    // 40 processes of dist/ on a loaded machine: more time than the default, as a hang bound only.
+  }, 180_000)
 })
 
 describe('per-repository limits', () => {
@@ -95,7 +138,9 @@ describe('per-replica admission', () => {
     world = await startWorld({ limits: { perMinute: 30, burst: 10 } })
     const w = world
     const replica = w.replicas[0]
-    w.vast.inject('create', { type: 'delay', ms: 200 }, 100)
+    // Vast holds every create until the victim waits in the queue: nothing is served meanwhile, so
+    // the order below does not depend on how fast this machine is.
+    const held = w.vast.inject('create', { type: 'hold' }, 100)
     const mint = async (repository: string) =>
       callBroker(
         w.url,
@@ -115,8 +160,13 @@ describe('per-replica admission', () => {
       40
     )
       await new Promise((resolve) => setTimeout(resolve, 10))
+    const queued = replica?.admission.queued ?? 0
+    const asked = mint('octo-org/victim')
+    while ((replica?.admission.queued ?? 0) <= queued)
+      await new Promise((resolve) => setTimeout(resolve, 10))
     const before = done()
-    const victim = await mint('octo-org/victim')
+    held.release()
+    const victim = await asked
     expect(victim.status).toBe(201)
     const served = w.logs.filter((line) => line.status === 201)
     const place = served.findIndex((line) => line.repository === 'octo-org/victim')

@@ -64,6 +64,8 @@ describe('create mode, end to end', () => {
     // action, all with the Bearer header
     const byAction = s.emulator.requests.filter((r) => r.callerKeyId === s.emulator.parentKeyId)
     expect(byAction.map((r) => `${r.method} ${r.route} ${r.status}`)).toEqual([
+      // the parent key's id and Vast's clock, then the create
+      'GET current 200',
       'POST create 200',
       'GET list 200',
       `DELETE delete 200`,
@@ -164,6 +166,7 @@ describe('faults', () => {
     expect(main.conclusion).toBe('success')
     // a 5xx may have been applied by the backend: the action looked before sending again
     expect(s.emulator.requests.map((r) => `${r.route} ${r.status}`)).toEqual([
+      'current 200',
       'create 503',
       'list 200',
       'create 200',
@@ -181,6 +184,7 @@ describe('faults', () => {
       const main = await s.job.runMain({ inputs: s.inputs() })
       expect(main.conclusion).toBe('success')
       expect(s.emulator.requests.map((r) => `${r.route} ${r.status}`)).toEqual([
+        'current 200',
         'create 429',
         'create 200',
       ])

@@ -57,8 +57,14 @@ describe('proxies', () => {
           `CONNECT ${PROXIED_HOST}:${port}`,
           `CONNECT ${PROXIED_HOST}:${port}`,
           `CONNECT ${PROXIED_HOST}:${port}`,
+          `CONNECT ${PROXIED_HOST}:${port}`,
         ])
-        expect(s.emulator.requests.map((r) => r.route)).toEqual(['create', 'list', 'delete'])
+        expect(s.emulator.requests.map((r) => r.route)).toEqual([
+          'current',
+          'create',
+          'list',
+          'delete',
+        ])
         expect(proxy.requests.every((r) => r.authorized)).toBe(true)
         expect(main.masks).toContain('pr0xy-s3cret')
         onlyParent(s)
@@ -96,7 +102,12 @@ describe('proxies', () => {
         await job.runPost({ inputs })
         expect(main.conclusion).toBe('success')
         expect(proxy.requests).toEqual([])
-        expect(s.emulator.requests.map((r) => r.route)).toEqual(['create', 'list', 'delete'])
+        expect(s.emulator.requests.map((r) => r.route)).toEqual([
+          'current',
+          'create',
+          'list',
+          'delete',
+        ])
         onlyParent(s)
       } finally {
         await job.cleanup()
@@ -140,7 +151,7 @@ describe('proxies', () => {
       const main = await job.runMain({ inputs: inputs() })
       expect(main.conclusion).toBe('failure')
       expect(shown(main)).toMatch(
-        /Create API key failed: the proxy refused the request: Proxy response \(407\) !== 200 when HTTP Tunneling/,
+        /Read the current user failed: the proxy refused the request: Proxy response \(407\) !== 200 when HTTP Tunneling/,
       )
       expect(s.emulator.requests).toEqual([])
     } finally {
@@ -170,7 +181,12 @@ describe('https (the path real users take)', () => {
       const main = await job.runMain({ inputs })
       const post = await job.runPost({ inputs })
       expect([main.conclusion, post.conclusion]).toEqual(['success', 'success'])
-      expect(s.emulator.requests.map((r) => r.route)).toEqual(['create', 'list', 'delete'])
+      expect(s.emulator.requests.map((r) => r.route)).toEqual([
+        'current',
+        'create',
+        'list',
+        'delete',
+      ])
       onlyParent(s)
     } finally {
       await job.cleanup()
@@ -188,9 +204,15 @@ describe('https (the path real users take)', () => {
         `CONNECT ${PROXIED_HOST}:${port}`,
         `CONNECT ${PROXIED_HOST}:${port}`,
         `CONNECT ${PROXIED_HOST}:${port}`,
+        `CONNECT ${PROXIED_HOST}:${port}`,
       ])
       // the proxy is told who is asking too
-      expect(proxy.requests.map((r) => r.userAgent)).toEqual([USER_AGENT, USER_AGENT, USER_AGENT])
+      expect(proxy.requests.map((r) => r.userAgent)).toEqual([
+        USER_AGENT,
+        USER_AGENT,
+        USER_AGENT,
+        USER_AGENT,
+      ])
       onlyParent(s)
     } finally {
       await job.cleanup()
@@ -205,21 +227,24 @@ describe('https (the path real users take)', () => {
     })
     expect(main.conclusion).toBe('failure')
     expect(shown(main)).toMatch(
-      /Create API key failed: network error (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED)/,
+      /Read the current user failed: network error (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED)/,
     )
     expect(s.emulator.requests).toEqual([])
   })
 })
 
 describe('masking', () => {
-  it('masks a key that holds a newline, and every line of it', async () => {
+  it('refuses a key that holds a newline: nothing handed out, the key it made deleted', async () => {
     const values = ['p'.repeat(40), 'first-half-of-key\nsecond-half-of-key']
     const s = (current = await scenario({ emulator: { keyFactory: () => values.shift() ?? 'z' } }))
     const main = await s.job.runMain({ inputs: s.inputs({ 'export-env': 'true' }), debug: true })
     const post = await s.job.runPost({ inputs: s.inputs(), debug: true })
-    expect([main.conclusion, post.conclusion]).toEqual(['success', 'success'])
-    expect(main.outputs['api-key']).toBe('first-half-of-key\nsecond-half-of-key')
-    expect(main.exportedEnv.VAST_API_KEY).toBe('first-half-of-key\nsecond-half-of-key')
+    expect([main.conclusion, post.conclusion]).toEqual(['failure', 'success'])
+    expect(shown(main)).toMatch(
+      /Create API key failed: HTTP 200, the key value has characters no Vast key has .*; the answer was refused and no key was handed out; deleted the key it made \(\d+\)/,
+    )
+    expect(main.outputs['api-key']).toBeUndefined()
+    expect(main.exportedEnv.VAST_API_KEY).toBeUndefined()
     const shownText = [...main.log, ...post.log].join('\n')
     expect(shownText).not.toContain('first-half-of-key')
     expect(shownText).not.toContain('second-half-of-key')
@@ -239,7 +264,10 @@ describe('transport', () => {
     const main = await s.job.runMain({ inputs: s.inputs() })
     expect(main.conclusion).toBe('failure')
     expect(shown(main)).toMatch(/HTTP 307.*redirect, not followed.*check api-url/)
-    expect(s.emulator.requests.map((r) => r.path)).toEqual(['/api/v0/auth/apikeys/'])
+    expect(s.emulator.requests.map((r) => r.path)).toEqual([
+      '/api/v0/users/current',
+      '/api/v0/auth/apikeys/',
+    ])
   })
 })
 

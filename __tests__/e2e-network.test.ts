@@ -126,7 +126,7 @@ describe('loopback is never proxied', () => {
     const post = await s.job.runPost({ inputs: s.inputs() })
     expect([main.conclusion, post.conclusion]).toEqual(['success', 'success'])
     expect(proxy.requests).toEqual([])
-    expect(s.emulator.requests.map((r) => r.route)).toEqual(['create', 'list', 'delete'])
+    expect(s.emulator.requests.map((r) => r.route)).toEqual(['current', 'create', 'list', 'delete'])
   })
 
   it('NODE_USE_ENV_PROXY=1: a loopback github-api-url goes direct (rotate)', async () => {

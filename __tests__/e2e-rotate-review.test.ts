@@ -142,7 +142,8 @@ describe('a create applied after the action gave up on it', () => {
 
   it('after the window: keep-previous keeps the held key, never only its stray', async () => {
     const { s, rotate, secretKey } = await start()
-    s.emulator.inject('create', { type: 'delay', ms: 6000 })
+    // applied 14 s after the send: after the window of 1 s + the 10 s margin
+    s.emulator.inject('create', { type: 'delay', ms: 14_000 })
     const first = await rotate({ 'request-timeout': '1s' })
     expect(first.main.conclusion).toBe('success')
     const held = s.emulator.liveKeys().find((k) => k.key === secretKey())

@@ -252,10 +252,12 @@ describe('rotate failures', () => {
 
   it('a new key that does not authenticate is deleted, and nothing is written', async () => {
     const { s, github, rotate } = await start()
+    // the first answers main's parent check before the create (which goes on without it), the
+    // next three the new key's check
     s.emulator.inject(
       'current',
       { type: 'status', status: 401, body: { msg: 'Invalid user key' } },
-      3,
+      4,
     )
     const { main } = await rotate()
     expect(main.conclusion).toBe('failure')

@@ -163,7 +163,11 @@ describe('deleted-count means one thing (finding 12)', () => {
     const { s, add } = await setUp()
     add(name('a', -HOUR))
     add(name('b', -2 * HOUR))
-    s.emulator.inject('delete', { type: 'status', status: 404, body: { msg: 'not found' } })
+    s.emulator.inject('delete', {
+      type: 'status',
+      status: 404,
+      body: { msg: 'API Key not found.' },
+    })
     const result = await run(s, { mode: 'sweep' })
     expect(result.conclusion).toBe('success')
     expect(result.outputs).toMatchObject({ 'deleted-count': '1', 'remaining-count': '0' })
@@ -176,7 +180,11 @@ describe('deleted-count in delete mode (finding 12)', () => {
   it('is 0 for a key already gone (404), and the log says already gone', async () => {
     const { s, add } = await setUp()
     const id = add(name('a', HOUR))
-    s.emulator.inject('delete', { type: 'status', status: 404, body: { msg: 'not found' } })
+    s.emulator.inject('delete', {
+      type: 'status',
+      status: 404,
+      body: { msg: 'API Key not found.' },
+    })
     const result = await run(s, { mode: 'delete', 'key-id': String(id) })
     expect(result.conclusion).toBe('success')
     expect(result.outputs['deleted-count']).toBe('0')
@@ -259,13 +267,13 @@ describe('request-timeout longer than post can wait (finding 6)', () => {
     const warnings = result.annotations.filter((a) => a.level === 'warning')
     expect(warnings.map((w) => w.message)).toEqual([
       expect.stringMatching(
-        /Input 'request-timeout': it is 50s: .*post step can wait only 48s.*sweep.*46s or less/,
+        /Input 'request-timeout': it is 50s: .*post step can wait only 48s.*sweep.*32s or less/,
       ),
     ])
     const short = await run(s, {
       mode: 'create',
       permissions: 'instance_read',
-      'request-timeout': '46s',
+      'request-timeout': '32s',
       'dry-run': 'true',
     })
     expect(short.annotations.filter((a) => a.level === 'warning')).toEqual([])

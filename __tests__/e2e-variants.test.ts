@@ -226,8 +226,9 @@ describe('User-Agent and edges', () => {
   it('passes an edge that refuses requests without a User-Agent', async () => {
     const s = await start({ edgeRequiresUserAgent: 'html' })
     await lifecycle(s)
-    // create; then post's list (the key's name checked) and delete
+    // the parent-key check and create; then post's list (the key's name checked) and delete
     expect(s.emulator.requests.map((r) => r.userAgent)).toEqual([
+      USER_AGENT,
       USER_AGENT,
       USER_AGENT,
       USER_AGENT,
@@ -249,9 +250,20 @@ describe('User-Agent and edges', () => {
       const main = await job.runMain({ inputs })
       const post = await job.runPost({ inputs })
       expect([main.conclusion, post.conclusion]).toEqual(['success', 'success'])
-      expect(proxy.requests.map((r) => r.method)).toEqual(['CONNECT', 'CONNECT', 'CONNECT'])
-      expect(proxy.requests.map((r) => r.userAgent)).toEqual([USER_AGENT, USER_AGENT, USER_AGENT])
+      expect(proxy.requests.map((r) => r.method)).toEqual([
+        'CONNECT',
+        'CONNECT',
+        'CONNECT',
+        'CONNECT',
+      ])
+      expect(proxy.requests.map((r) => r.userAgent)).toEqual([
+        USER_AGENT,
+        USER_AGENT,
+        USER_AGENT,
+        USER_AGENT,
+      ])
       expect(s.emulator.requests.map((r) => r.userAgent)).toEqual([
+        USER_AGENT,
         USER_AGENT,
         USER_AGENT,
         USER_AGENT,

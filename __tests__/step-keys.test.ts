@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { formatKeyName, type NewKeyNameFields } from '../src/core/key-name.ts'
-import { sameStep, uncertaintyEnd, LATE_APPLY_MARGIN_MS } from '../src/core/step-keys.ts'
+import { sameStep, uncertaintyEnd, LATE_APPLY_MIN_MARGIN_MS } from '../src/core/step-keys.ts'
 import { CANCEL_CLEANUP_BUDGET_MS, GraceBudget, graceSignals } from '../src/signals.ts'
 
 const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/)
@@ -60,7 +60,8 @@ describe('sameStep', () => {
 
 describe('the late-apply window', () => {
   it('ends request-timeout plus the margin after the send', () => {
-    expect(uncertaintyEnd(1000, 30_000)).toBe(1000 + 30_000 + LATE_APPLY_MARGIN_MS)
+    expect(uncertaintyEnd(1000, 30_000)).toBe(1000 + 30_000 + 15_000)
+    expect(uncertaintyEnd(1000, 1_000)).toBe(1000 + 1_000 + LATE_APPLY_MIN_MARGIN_MS)
   })
 })
 

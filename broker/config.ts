@@ -3,32 +3,22 @@ import { parseArgs } from 'node:util'
 import { checkApiUrl, withoutVastApiPath } from '../src/core/api-url.ts'
 import { parseDuration } from '../src/core/duration.ts'
 import { Secret } from '../src/core/secret.ts'
-import { DEFAULT_LIMITS, type LimitSettings } from './limits.ts'
+import { DEFAULT_DELETE_LIMITS, DEFAULT_LIMITS, type LimitSettings } from './limits.ts'
 import { parsePolicy, PolicyError, type Policy } from './policy.ts'
+import { DEFAULT_SHUTDOWN_GRACE_MS } from './server.ts'
 import { GITHUB_ISSUER } from './token.ts'
 
 /**
  * The broker's configuration, from flags or environment variables (a flag wins). Everything is
  * checked at start; a problem stops the broker with a message naming the flag and the variable.
- *
- * | flag               | variable                    | default                                       |
- * | ------------------ | --------------------------- | --------------------------------------------- |
- * | --policy           | BROKER_POLICY_FILE          | (required)                                    |
- * | --audience         | BROKER_AUDIENCE             | (required)                                    |
- * | --admin-key-file   | VAST_ADMIN_API_KEY_FILE     | or the key itself in VAST_ADMIN_API_KEY       |
- * | --issuer           | BROKER_ISSUER               | https://token.actions.githubusercontent.com   |
- * | --jwks-url         | BROKER_JWKS_URL             | <issuer>/.well-known/jwks                     |
- * | --api-url          | VAST_API_URL                | https://console.vast.ai                       |
- * | --host             | BROKER_HOST                 | 0.0.0.0                                       |
- * | --port             | PORT                        | 8080                                          |
- * | --sweep-interval   | BROKER_SWEEP_INTERVAL       | 10m (0 disables)                              |
- * | --sweep-grace      | BROKER_SWEEP_GRACE          | 5m                                            |
- * | --rate-per-minute  | BROKER_RATE_PER_MINUTE      | 10 (per repository, per replica)              |
- * | --rate-burst       | BROKER_RATE_BURST           | 10                                            |
+ * {@link OPTIONS} is the one table of flags: `--help` ({@link USAGE}) and docs/broker.md's table
+ * are made from it (`__tests__/broker-process.test.ts` checks the docs against it).
  */
 
 export interface BrokerConfig {
   policy: Policy
+  /** The policy file (for a reload on SIGHUP). */
+  policyFile?: string
   audience: string
   adminKey: Secret
   issuer: string
@@ -39,49 +29,79 @@ export interface BrokerConfig {
   sweepIntervalMs: number
   sweepGraceMs: number
   limits: LimitSettings
+  /** Deletes of a job's own key per repository (apart from mints). */
+  deleteLimits?: LimitSettings
+  /** How long a shutdown (SIGTERM) lets requests in flight finish (ms). */
+  shutdownGraceMs?: number
 }
 
 /** A configuration that cannot be used; the message names the flag and variable. */
 export class ConfigError extends Error {}
 
-const OPTIONS = {
-  policy: { type: 'string', env: 'BROKER_POLICY_FILE' },
-  audience: { type: 'string', env: 'BROKER_AUDIENCE' },
-  'admin-key-file': { type: 'string', env: 'VAST_ADMIN_API_KEY_FILE' },
-  issuer: { type: 'string', env: 'BROKER_ISSUER' },
-  'jwks-url': { type: 'string', env: 'BROKER_JWKS_URL' },
-  'api-url': { type: 'string', env: 'VAST_API_URL' },
-  host: { type: 'string', env: 'BROKER_HOST' },
-  port: { type: 'string', env: 'PORT' },
-  'sweep-interval': { type: 'string', env: 'BROKER_SWEEP_INTERVAL' },
-  'sweep-grace': { type: 'string', env: 'BROKER_SWEEP_GRACE' },
-  'rate-per-minute': { type: 'string', env: 'BROKER_RATE_PER_MINUTE' },
-  'rate-burst': { type: 'string', env: 'BROKER_RATE_BURST' },
+/** Every flag: its variable, its argument, what it is and its default (the one table). */
+export const OPTIONS = {
+  policy: { env: 'BROKER_POLICY_FILE', arg: 'FILE', help: 'the trust policy (YAML), required' },
+  audience: {
+    env: 'BROKER_AUDIENCE',
+    arg: 'TEXT',
+    help: "the audience tokens must carry (the broker's URL), required",
+  },
+  'admin-key-file': {
+    env: 'VAST_ADMIN_API_KEY_FILE',
+    arg: 'FILE',
+    help: 'the parent key (or the key itself in VAST_ADMIN_API_KEY)',
+  },
+  issuer: { env: 'BROKER_ISSUER', arg: 'URL', help: `default ${GITHUB_ISSUER}` },
+  'jwks-url': { env: 'BROKER_JWKS_URL', arg: 'URL', help: 'default <issuer>/.well-known/jwks' },
+  'api-url': { env: 'VAST_API_URL', arg: 'URL', help: 'default https://console.vast.ai' },
+  host: { env: 'BROKER_HOST', arg: 'HOST', help: 'default 0.0.0.0' },
+  port: { env: 'PORT', arg: 'N', help: 'default 8080 (0 to 65535)' },
+  'sweep-interval': {
+    env: 'BROKER_SWEEP_INTERVAL',
+    arg: 'DUR',
+    help: 'default 10m; 0 turns the sweep off',
+  },
+  'sweep-grace': { env: 'BROKER_SWEEP_GRACE', arg: 'DUR', help: 'default 5m' },
+  'rate-per-minute': {
+    env: 'BROKER_RATE_PER_MINUTE',
+    arg: 'N',
+    help: `default ${DEFAULT_LIMITS.perMinute}; mints per repository, per replica`,
+  },
+  'rate-burst': {
+    env: 'BROKER_RATE_BURST',
+    arg: 'N',
+    help: `default ${DEFAULT_LIMITS.burst}; mints per repository at once`,
+  },
+  'delete-rate-per-minute': {
+    env: 'BROKER_DELETE_RATE_PER_MINUTE',
+    arg: 'N',
+    help: `default ${DEFAULT_DELETE_LIMITS.perMinute}; deletes per repository, per replica (apart from mints; burst half of it)`,
+  },
+  'shutdown-grace': {
+    env: 'BROKER_SHUTDOWN_GRACE',
+    arg: 'DUR',
+    help: `default ${DEFAULT_SHUTDOWN_GRACE_MS / 1000}s; on SIGTERM, how long requests in flight may finish (Cloud Run kills after 10s)`,
+  },
 } as const
 
 type Name = keyof typeof OPTIONS
 
-/** `npm run broker -- --help`: every flag with its variable. */
-export const USAGE = `Usage: npm run broker -- [flags]     (each flag may be given as its environment variable)
-
-  --policy FILE           BROKER_POLICY_FILE        the trust policy (YAML), required
-  --audience TEXT         BROKER_AUDIENCE           the audience tokens must carry (the broker's URL), required
-  --admin-key-file FILE   VAST_ADMIN_API_KEY_FILE   the parent key (or the key itself in VAST_ADMIN_API_KEY)
-  --issuer URL            BROKER_ISSUER             default https://token.actions.githubusercontent.com
-  --jwks-url URL          BROKER_JWKS_URL           default <issuer>/.well-known/jwks
-  --api-url URL           VAST_API_URL              default https://console.vast.ai
-  --host HOST             BROKER_HOST               default 0.0.0.0
-  --port N                PORT                      default 8080 (0 to 65535)
-  --sweep-interval DUR    BROKER_SWEEP_INTERVAL     default 10m; 0 turns the sweep off
-  --sweep-grace DUR       BROKER_SWEEP_GRACE        default 5m
-  --rate-per-minute N     BROKER_RATE_PER_MINUTE    default 30, per repository, per replica
-  --rate-burst N          BROKER_RATE_BURST         default 10
-
-  --check                 validate the policy, print what each rule admits and any warning, and
-                          exit 0 (valid) or 1; needs only --policy, no parent key
-  --help                  this text
-
-Documentation: docs/broker.md`
+/** `npm run broker -- --help`: every flag with its variable, made from {@link OPTIONS}. */
+export const USAGE = [
+  'Usage: npm run broker -- [flags]     (each flag may be given as its environment variable)',
+  '',
+  ...Object.entries(OPTIONS).map(([name, option]) =>
+    `  ${`--${name} ${option.arg}`.padEnd(29)} ${option.env.padEnd(30)} ${option.help}`.trimEnd(),
+  ),
+  '',
+  '  --check                       validate the policy, print what each rule admits, every error',
+  '                                and every warning, and exit 0 (valid) or 1; needs only --policy',
+  "  --schema                      print the policy's JSON Schema (docs/broker-policy.schema.json)",
+  '  --help                        this text',
+  '',
+  'Signals: SIGTERM stops (requests in flight get --shutdown-grace); SIGHUP reloads the policy.',
+  'Documentation: docs/broker.md',
+].join('\n')
 
 function parseFlags(args: string[]): Partial<Record<Name, string>> {
   try {
@@ -107,7 +127,8 @@ function loadPolicy(file: string, problems: string[]): Policy {
   try {
     return parsePolicy(readFileSync(file, 'utf8'))
   } catch (error) {
-    if (error instanceof PolicyError) problems.push(`${where}: ${error.message}`)
+    if (error instanceof PolicyError)
+      for (const line of error.message.split('\n')) problems.push(`${where}: ${line}`)
     else
       problems.push(
         `${where}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
@@ -123,6 +144,12 @@ export function readPolicyOnly(args: string[], env: NodeJS.ProcessEnv): Policy {
   const policy = loadPolicy(values.policy ?? env.BROKER_POLICY_FILE ?? '', problems)
   if (problems.length > 0) throw new ConfigError(problems.join('\n'))
   return policy
+}
+
+/** The delete limits for `--delete-rate-per-minute` (0: the default). */
+function deleteLimits(perMinute: number): LimitSettings {
+  if (!perMinute) return DEFAULT_DELETE_LIMITS
+  return { perMinute, burst: Math.max(1, Math.floor(perMinute / 2)) }
 }
 
 /** The shortest parent key accepted, as the action accepts (MIN_SECRET_LENGTH in src/inputs/settings.ts): Vast keys are 64. */
@@ -218,7 +245,10 @@ export function readConfig(args: string[], env: NodeJS.ProcessEnv): BrokerConfig
       perMinute: number('rate-per-minute', DEFAULT_LIMITS.perMinute, 0.001),
       burst: number('rate-burst', DEFAULT_LIMITS.burst, 1),
     },
+    deleteLimits: deleteLimits(number('delete-rate-per-minute', 0, 1)),
+    shutdownGraceMs: duration('shutdown-grace', `${DEFAULT_SHUTDOWN_GRACE_MS / 1000}s`),
   }
+  if (get('policy')) config.policyFile = get('policy')
   if (get('jwks-url')) config.jwksUrl = url('jwks-url', '')
   if (problems.length > 0) throw new ConfigError(problems.join('\n'))
   return config

@@ -94,14 +94,16 @@ export type DeleteOutcome =
 /**
  * Deletes key `id` when its name is a managed job key (`m=job`) of the token's repository and run
  * (any attempt of that run). The answer does not tell "no such key" from "not yours", so a caller
- * cannot probe other repositories' key ids; the reason (for the log) does.
+ * cannot probe other repositories' key ids; the reason (for the log) does. `signal` (the replica
+ * is shutting down) stops it with a VastApiError of kind `aborted`.
  */
 export async function deleteOwnKey(
   makeClient: ClientFactory,
   identity: JobIdentity,
   id: number,
+  signal?: AbortSignal,
 ): Promise<DeleteOutcome> {
-  const client = await makeClient(DELETE_BUDGET_MS)
+  const client = await makeClient(DELETE_BUDGET_MS, signal)
   const key = (await listKeys(client)).find((candidate) => candidate.id === id)
   if (!key) return { result: 'refused', reason: 'no such key' }
   const fields = parseKeyName(key.name)
@@ -124,13 +126,15 @@ export interface SweepResult {
  * Deletes the managed job keys (`m=job`) of any repository whose deadline passed more than
  * `graceMs` ago (what `mode: sweep` with `sweep-scope: account` deletes, restricted to job keys),
  * never the parent key. Replicas may sweep at once: a key already gone counts as deleted.
+ * `signal` (shutdown) ends it early; what is left waits for the next sweep.
  */
 export async function sweepExpired(
   makeClient: ClientFactory,
   graceMs: number,
   now: () => Date = () => new Date(),
+  signal?: AbortSignal,
 ): Promise<SweepResult> {
-  const client = await makeClient(SWEEP_BUDGET_MS)
+  const client = await makeClient(SWEEP_BUDGET_MS, signal)
   const parentId = await requireParentKeyId(client, 'sweep')
   const deadline = now().getTime() - graceMs
   const expired = (await listKeys(client))

@@ -18,6 +18,11 @@ export interface LimitDecision {
 export interface Limiter {
   /** Takes one request from `key`'s allowance, or says how long to wait. */
   take(key: string): LimitDecision
+  /**
+   * Gives back what one allowed `take(key)` took, for a request refused before it reached Vast
+   * (policy, body, admission, shutdown): a refused try and its retry spend the rate once.
+   */
+  refund(key: string): void
 }
 
 export interface LimitSettings {
@@ -28,11 +33,18 @@ export interface LimitSettings {
 }
 
 /**
- * 10 a minute is a third of Vast's create rate (about 30 a minute per parent key, vast-api.md):
- * one repository at its full rate leaves two thirds to the others. The burst lets a 10-job matrix
- * start at once. docs/broker.md explains the numbers.
+ * Mints: 20 a minute is two thirds of Vast's create rate (about 30 a minute per parent key,
+ * vast-api.md); the burst of 20 lets a 20-job matrix start at once even when the load balancer
+ * sends every job to one replica. docs/broker.md says which limits fit which matrix sizes.
  */
-export const DEFAULT_LIMITS: LimitSettings = { perMinute: 10, burst: 10 }
+export const DEFAULT_LIMITS: LimitSettings = { perMinute: 20, burst: 20 }
+
+/**
+ * Deletes of a job's own key (the post steps), counted apart from mints so that cleanup is never
+ * refused by the mint rate: generous, only a bound against a flood of DELETEs (each costs a list
+ * call at Vast).
+ */
+export const DEFAULT_DELETE_LIMITS: LimitSettings = { perMinute: 120, burst: 60 }
 
 /** Buckets kept at most; the least recently used go first (a full bucket forgets nothing). */
 const MAX_BUCKETS = 10_000
@@ -69,6 +81,11 @@ export class MemoryLimiter implements Limiter {
     }
     return { allowed: false, retryAfterMs: Math.ceil((1 - bucket.tokens) / ratePerMs) }
   }
+
+  refund(key: string): void {
+    const bucket = this.#buckets.get(key)
+    if (bucket) bucket.tokens = Math.min(this.#settings.burst, bucket.tokens + 1)
+  }
 }
 
 /** How a replica admits mints: how many at once, how many wait, and how long a wait may be. */
@@ -85,10 +102,15 @@ export interface AdmissionSettings {
   createIntervalMs: number
 }
 
+/**
+ * Two mints at Vast at once; up to 20 of one repository wait in the queue (a 20-job matrix split
+ * over two replicas waits about 10 x Vast's 2 s create interval) instead of being refused; a wait
+ * longer than 30 s is refused at once with Retry-After (the action's POST waits 90 s at most).
+ */
 export const DEFAULT_ADMISSION: AdmissionSettings = {
   concurrency: 2,
-  maxQueued: 20,
-  maxQueuedPerRepository: 4,
+  maxQueued: 100,
+  maxQueuedPerRepository: 20,
   maxWaitMs: 30_000,
   createIntervalMs: 2_000,
 }

@@ -50,6 +50,9 @@ export type MatchClaim = (typeof MATCH_CLAIMS)[number]
  */
 export const ID_CLAIMS: readonly MatchClaim[] = ['repository_id', 'repository_owner_id']
 
+/** A rule's name: letters, digits, ".", "_" or "-", at most 64. */
+export const RULE_NAME = /^[\w.-]{1,64}$/
+
 /** The longest ttl any rule may grant: the action's own ceiling for a job key (7 days). */
 export const MAX_RULE_TTL_MS = 7 * 86_400_000
 
@@ -101,7 +104,8 @@ export function globPattern(glob: string, ignoreCase = false): RegExp {
 }
 
 /**
- * Reads and validates a policy file's text (YAML or JSON). Raises PolicyError naming the rule
+ * Reads and validates a policy file's text (YAML or JSON). Raises PolicyError, one line per
+ * problem (every rule is checked, so all of them are said at once), each naming the rule
  * (`rules[2] "gpu-trainer-main"`) and the field, for: unknown top-level or rule fields, a rule
  * without a name or with a duplicate one, a `match` that is empty or names a claim the broker does
  * not match on, a pattern that is not text, a rule whose `repository` is absent or not written as
@@ -118,28 +122,41 @@ export function parsePolicy(text: string): Policy {
   }
   if (!isObject(document))
     throw new PolicyError('the policy must be a mapping with "version" and "rules"')
+  // Every problem at once: an operator fixing a policy should not learn of them one run at a time.
+  const problems: string[] = []
   const extra = Object.keys(document).filter((key) => key !== 'version' && key !== 'rules')
   if (extra.length > 0) {
-    throw new PolicyError(
+    problems.push(
       `unknown top-level field "${extra[0]}"; a policy has only "version: 1" and "rules"`,
     )
   }
-  if (document.version !== 1) throw new PolicyError('"version" must be 1')
+  if (document.version !== 1) problems.push('"version" must be 1')
   if (!Array.isArray(document.rules) || document.rules.length === 0) {
-    throw new PolicyError('"rules" must be a non-empty list (deny by default: no rule, no key)')
+    problems.push('"rules" must be a non-empty list (deny by default: no rule, no key)')
+    throw new PolicyError(problems.join('\n'))
   }
   const names = new Set<string>()
-  const rules = document.rules.map((raw: unknown, index: number) => {
-    const rule = parseRule(raw, index)
-    if (names.has(rule.name))
-      throw new PolicyError(`rules[${index}]: the name "${rule.name}" is used twice`)
-    names.add(rule.name)
-    return rule
-  })
+  const rules: PolicyRule[] = []
+  for (const [index, raw] of (document.rules as unknown[]).entries()) {
+    try {
+      const rule = parseRule(raw, index)
+      if (names.has(rule.name)) {
+        problems.push(`rules[${index}]: the name "${rule.name}" is used twice`)
+        continue
+      }
+      names.add(rule.name)
+      rules.push(rule)
+    } catch (error) {
+      if (!(error instanceof PolicyError)) throw error
+      problems.push(error.message)
+    }
+  }
+  if (problems.length > 0) throw new PolicyError(problems.join('\n'))
   return { rules, warnings: policyWarnings(rules) }
 }
 
-const RULE_FIELDS = new Set([
+/** The fields a rule may have (the JSON Schema, broker/policy-schema.ts, lists the same). */
+export const RULE_FIELDS = new Set([
   'name',
   'match',
   'permissions',
@@ -157,7 +174,7 @@ function parseRule(raw: unknown, index: number): PolicyRule {
       `${at()}: a rule must be a mapping with name, match, permissions and max-ttl`,
     )
   const name = raw.name
-  if (typeof name !== 'string' || !/^[\w.-]{1,64}$/.test(name)) {
+  if (typeof name !== 'string' || !RULE_NAME.test(name)) {
     throw new PolicyError(
       `${at('name')}: give every rule a name of letters, digits, ".", "_" or "-" (at most 64)`,
     )
@@ -295,6 +312,14 @@ function parseMatch(raw: unknown, at: (field: string) => string): PolicyRule['ma
   return match
 }
 
+/** The claims that say whose repository it is: a refusal names a rule only when all fit. */
+const IDENTITY_CLAIMS: readonly MatchClaim[] = [
+  'repository',
+  'repository_owner',
+  'repository_id',
+  'repository_owner_id',
+]
+
 /** The claims a decision reads; absent claims are undefined (`environment` outside environments). */
 export type Claims = Partial<Record<MatchClaim, string>>
 
@@ -313,9 +338,9 @@ export type Decision =
 
 /**
  * The first rule that fits the claims, or a refusal that says what to fix. A refusal names only
- * rules that already fit the token's repository (the fields of those rules that did not fit, and
- * the token's own values of them), so a caller learns nothing about the rules of other
- * repositories.
+ * rules whose repository, owner, repository_id and repository_owner_id all fit the token (the
+ * fields of those rules that did not fit, and the token's own values of them), so a caller learns
+ * nothing about the rules of other repositories, even one whose name fits a rule's glob.
  */
 export function decide(policy: Policy, claims: Claims): Decision {
   const nearMisses: string[] = []
@@ -331,7 +356,9 @@ export function decide(policy: Policy, claims: Claims): Decision {
       decided = rule
       continue
     }
-    if (misfits.includes('repository')) continue
+    // Only rules for this very repository are named: its name, owner and ids must all fit, so a
+    // stranger whose repository fits a rule's glob learns nothing of a rule pinned elsewhere.
+    if (misfits.some((claim) => IDENTITY_CLAIMS.includes(claim))) continue
     nearMisses.push(
       misfits.length === 0
         ? `rule "${rule.name}" fits too but comes after rule "${decided?.name}" (the first rule that fits decides)`

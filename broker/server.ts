@@ -1,79 +1,95 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { isoSeconds } from '../src/core/key-name.ts'
-import { VastApiError } from '../src/core/vast/errors.ts'
-import { deleteKey } from '../src/core/vast/keys.ts'
+import { sweepExpiredInstances } from './instances.ts'
+import { sweepExpired, SWEEP_BUDGET_MS, type ClientFactory } from './keys.ts'
+import { Drain } from './drain.ts'
 import {
-  DELETE_BUDGET_MS,
-  deleteOwnKey,
-  mintKey,
-  sweepExpired,
-  SWEEP_BUDGET_MS,
-  type ClientFactory,
-} from './keys.ts'
-import { destroyLabelled, instanceLabelForKey, sweepExpiredInstances } from './instances.ts'
+  asRefusal,
+  create,
+  HttpError,
+  remove,
+  shutdownError,
+  type Answer,
+  type RequestContext,
+} from './handlers.ts'
 import type { FairAdmission, Limiter } from './limits.ts'
-import type { Logger } from './log.ts'
-import { decide, type Policy } from './policy.ts'
-import { checkRequest, parseBody, RequestError } from './requests.ts'
-import { TokenError, type JobIdentity, type TokenVerifier } from './token.ts'
+import { traceOf, withContext, type Logger } from './log.ts'
+import type { BrokerMetrics } from './metrics.ts'
+import type { Policy } from './policy.ts'
+import type { JobIdentity, TokenVerifier } from './token.ts'
 
 /**
  * The broker's HTTP API (node:http), stateless:
  *
- * - `POST /v1/keys` (`Authorization: Bearer <GitHub OIDC token>`, JSON body, see requests.ts):
- *   201 `{id, key, name, expires_at, permissions}`, plus `instance_label` when the deciding rule
- *   has `destroy-instances: true` (broker/instances.ts).
+ * - `POST /v1/keys` (`Authorization: Bearer <GitHub OIDC token>`, `Content-Type:
+ *   application/json`, body in requests.ts): 201 `{id, key, name, expires_at, permissions}`, plus
+ *   `instance_label` when the deciding rule has `destroy-instances: true` (broker/instances.ts).
  * - `DELETE /v1/keys/{id}` (a fresh token of the same run): 200 `{id, result}` with result
  *   `deleted` or `already-gone`; 404 when the key is not this run's (or does not exist). With
  *   `destroy-instances`, also `instances: {destroyed, gone, failed}` (ids) or `{error}`.
- * - `GET /healthz`, and `GET /health` (Cloud Run reserves some paths ending in `z`): 200 `{"ok": true}`.
+ * - `GET /health` (liveness; `/healthz` too, but Cloud Run reserves some paths ending in `z`):
+ *   200 `{"ok": true}` while the process serves. `GET /ready` (readiness): 200 once the policy is
+ *   loaded, the issuer's keys were fetched and the parent key was checked, 503 (with which check
+ *   is not done) before, and while shutting down.
  *
- * Every refusal is `{"error": "<what to fix>"}` with 400 (malformed), 401 (token), 403 (policy),
- * 404, 405, 413, 429 (per-repository limit, or this replica's mints too many or too slow; with
- * Retry-After), 502 (Vast failed: a fixed text and a request id; Vast's own message goes to the
- * log only), 503 (the issuer's keys could not be read). Checks run in this order: token, limit,
+ * Every answer carries `X-Request-Id`, and its JSON body `request_id`: the same id is on every log
+ * line of the request. Every refusal is `{"error": "<what to fix>", "request_id"}` with 400
+ * (malformed), 401 (token), 403 (policy), 404, 405, 413, 415 (not JSON), 429 (per-repository
+ * limit, or this replica's mints too many or too slow; with Retry-After), 502 (Vast failed: a
+ * fixed text; Vast's own message goes to the log only), 503 (the issuer's keys could not be read,
+ * or the replica is shutting down; with Retry-After). Checks run in this order: token, limit,
  * body (POST), policy (POST and DELETE: a DELETE needs a rule that fits its token, as a mint
- * would, whatever the rule's permissions and max-ttl), admission (POST); nothing is sent to Vast
- * before all of them pass. A client that goes away mid-mint gets no key: a create not sent is not
- * sent, a key made after it left is deleted at once (the log says `client-gone`).
+ * would), admission (POST); nothing is sent to Vast before all of them pass. Mints and deletes
+ * have separate per-repository limits, so a job's cleanup is never refused for its mints; a
+ * request refused before it reached Vast gives its share of the limit back.
  */
 
 export interface BrokerDeps {
   policy: Policy
   verify: TokenVerifier
+  /** Mints per repository. */
   limiter: Limiter
+  /** Deletes of a job's own key per repository (apart from mints; generous). */
+  deleteLimiter: Limiter
   /** This replica's mints: how many at once, in what order, and when to refuse early. */
   admission: FairAdmission
   makeClient: ClientFactory
   log: Logger
   now?: () => Date
+  /** Readiness checks by name (`GET /ready`); all true means ready. */
+  readiness?: () => Record<string, boolean>
+  /** Prometheus metrics (`GET /metrics`); none when absent. */
+  metrics?: BrokerMetrics
 }
 
 const MAX_BODY_BYTES = 64 * 1024
 
-class HttpError extends Error {
-  readonly status: number
-  readonly headers: Record<string, string>
-  constructor(status: number, message: string, headers: Record<string, string> = {}) {
-    super(message)
-    this.status = status
-    this.headers = headers
-  }
-}
+/** The time a client has to send its request headers, and its whole request (ms). */
+export const HEADERS_TIMEOUT_MS = 10_000
+export const REQUEST_TIMEOUT_MS = 10_000
+/**
+ * How long an idle keep-alive connection stays open (ms): longer than the idle timeouts of the
+ * load balancers in front (Google Cloud's: 600 s; AWS ALB's default 60 s), so the balancer, not
+ * the broker, closes an idle connection, and no request races a close.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 620_000
+/** Connections open at once; more are dropped (Cloud Run's default concurrency is 80 a replica). */
+export const MAX_CONNECTIONS = 1000
 
 function send(
   res: ServerResponse,
   status: number,
-  body: unknown,
+  body: Record<string, unknown>,
+  requestId: string,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body)
+  const text = JSON.stringify({ ...body, request_id: requestId })
   res.writeHead(status, {
     'Content-Type': 'application/json',
     'Cache-Control': 'no-store',
     'Content-Length': Buffer.byteLength(text),
+    'X-Request-Id': requestId,
     ...headers,
   })
   res.end(text)
@@ -104,274 +120,172 @@ function bearer(req: IncomingMessage): string {
   return match[1]
 }
 
+function requireJson(req: IncomingMessage): void {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
+  if (type !== 'application/json') {
+    throw new HttpError(
+      415,
+      'send the body as JSON with the header "Content-Type: application/json"',
+      { Accept: 'application/json' },
+    )
+  }
+}
+
 /** Creates the broker's request handler and server (not listening yet). */
-export function createBrokerServer(deps: BrokerDeps): Server {
-  const server = createServer((req, res) => {
-    handle(deps, req, res).catch((error: unknown) => {
-      deps.log.error({
-        event: 'internal',
-        decision: 'error',
-        reason: (error as Error)?.name ?? 'error',
-      })
-      if (!res.headersSent) send(res, 500, { error: 'the broker failed; try again later' })
-      else res.destroy()
-    })
+export function createBrokerServer(deps: BrokerDeps, drain: Drain = new Drain()): Server {
+  // Node checks the header and request timeouts every connectionsCheckingInterval (default 30 s):
+  // once a second, so a slow client is cut about when the timeout says.
+  const options = { keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, connectionsCheckingInterval: 1000 }
+  const server = createServer(options, (req, res) => {
+    const requestId = randomUUID()
+    drain.track(
+      res,
+      handle(deps, drain, req, res, requestId).catch((error: unknown) => {
+        deps.log.error({
+          event: 'internal',
+          decision: 'error',
+          reason: (error as Error)?.name ?? 'error',
+          request_id: requestId,
+        })
+        if (!res.headersSent)
+          send(res, 500, { error: 'the broker failed; try again later' }, requestId)
+        else res.destroy()
+      }),
+    )
   })
-  server.requestTimeout = 120_000
-  server.headersTimeout = 30_000
+  server.requestTimeout = REQUEST_TIMEOUT_MS
+  server.headersTimeout = HEADERS_TIMEOUT_MS
+  server.maxConnections = MAX_CONNECTIONS
   return server
 }
 
-async function handle(deps: BrokerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  deps: BrokerDeps,
+  drain: Drain,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+): Promise<void> {
+  const started = performance.now()
   const path = new URL(req.url ?? '/', 'http://broker').pathname
   const event = `${req.method ?? ''} ${path.replace(/\/\d+$/, '/{id}')}`
+  const log = withContext(deps.log, { request_id: requestId, ...traceOf(req.headers) })
+  const httpRequest = (status: number) => ({
+    requestMethod: req.method ?? '',
+    requestUrl: path.replace(/\/\d+$/, '/{id}'),
+    status,
+    latency: `${((performance.now() - started) / 1000).toFixed(3)}s`,
+    protocol: `HTTP/${req.httpVersion}`,
+    ...(typeof req.headers['user-agent'] === 'string'
+      ? { userAgent: req.headers['user-agent'].slice(0, 200) }
+      : {}),
+  })
+  if (drain.draining) res.setHeader('Connection', 'close')
   let identity: JobIdentity | undefined
-  const requestId = randomUUID()
+  let limiter: Limiter | undefined
+  let spent = false
+  let kind: 'mint' | 'delete' | undefined
   try {
     if (path === '/healthz' || path === '/health') {
       if (req.method !== 'GET') throw new HttpError(405, `use GET ${path}`, { Allow: 'GET' })
-      return send(res, 200, { ok: true })
+      return send(res, 200, { ok: true }, requestId)
+    }
+    if (path === '/ready') {
+      if (req.method !== 'GET') throw new HttpError(405, `use GET ${path}`, { Allow: 'GET' })
+      const checks = { ...(deps.readiness?.() ?? {}), 'not-shutting-down': !drain.draining }
+      const ready = Object.values(checks).every(Boolean)
+      return send(res, ready ? 200 : 503, { ready, checks }, requestId)
+    }
+    if (path === '/metrics' && deps.metrics) {
+      if (req.method !== 'GET') throw new HttpError(405, `use GET ${path}`, { Allow: 'GET' })
+      const text = await deps.metrics.registry.metrics()
+      res.writeHead(200, {
+        'Content-Type': deps.metrics.registry.contentType,
+        'Cache-Control': 'no-store',
+        'X-Request-Id': requestId,
+      })
+      res.end(text)
+      return
     }
     const keyPath = /^\/v1\/keys(?:\/(\d{1,15}))?$/.exec(path)
     if (!keyPath)
       throw new HttpError(
         404,
-        'no such route; the broker serves POST /v1/keys, DELETE /v1/keys/{id} and GET /healthz (or /health)',
+        'no such route; the broker serves POST /v1/keys, DELETE /v1/keys/{id}, GET /health and GET /ready',
       )
     const id = keyPath[1] ? Number(keyPath[1]) : undefined
+    kind = id === undefined ? 'mint' : 'delete'
     if (id === undefined ? req.method !== 'POST' : req.method !== 'DELETE') {
       throw new HttpError(
         405,
         id === undefined ? 'use POST /v1/keys' : 'use DELETE /v1/keys/{id}',
-        {
-          Allow: id === undefined ? 'POST' : 'DELETE',
-        },
+        { Allow: id === undefined ? 'POST' : 'DELETE' },
       )
     }
+    if (drain.draining) throw shutdownError()
     const token = bearer(req)
     identity = await deps.verify(token)
-    const limit = deps.limiter.take(identity.repository.toLowerCase())
+    const repository = identity.repository.toLowerCase()
+    const bucket = id === undefined ? deps.limiter : deps.deleteLimiter
+    const limit = bucket.take(repository)
     if (!limit.allowed) {
       const seconds = Math.max(1, Math.ceil(limit.retryAfterMs / 1000))
       throw new HttpError(
         429,
         `too many requests for ${identity.repository}; try again in ${seconds} s`,
-        {
-          'Retry-After': String(seconds),
-        },
+        { 'Retry-After': String(seconds) },
       )
     }
-    if (id === undefined) await create(deps, identity, await readBody(req), res, requestId)
-    else await remove(deps, identity, id, res)
+    limiter = bucket
+    // The client going away (its socket closed before the answer) stops the mint.
+    const gone = new AbortController()
+    const onClose = () => {
+      if (!res.writableEnded) gone.abort()
+    }
+    res.on('close', onClose)
+    const ctx: RequestContext = {
+      policy: deps.policy,
+      admission: deps.admission,
+      makeClient: deps.makeClient,
+      log,
+      ...(deps.now ? { now: deps.now } : {}),
+      gone: gone.signal,
+      shutdown: drain.signal,
+      spent: () => {
+        spent = true
+      },
+      httpRequest,
+    }
+    let answer: Answer
+    if (id === undefined) {
+      requireJson(req)
+      answer = await create(ctx, identity, await readBody(req))
+    } else {
+      spent = true
+      answer = await remove(ctx, identity, id)
+    }
+    res.off('close', onClose)
+    deps.metrics?.answered(kind, answer?.status ?? 0)
+    if (answer) send(res, answer.status, answer.body, requestId)
   } catch (error) {
-    const refusal = asRefusal(error, requestId)
+    const refusal = asRefusal(error, requestId, drain.signal.aborted || drain.draining)
+    if (limiter && identity && !spent) limiter.refund(identity.repository.toLowerCase())
     const fields = {
       event,
       decision: refusal.status >= 500 ? ('error' as const) : ('deny' as const),
       reason: refusal.logReason ?? refusal.message,
       status: refusal.status,
-      ...(refusal.status >= 500 ? { request_id: requestId } : {}),
+      httpRequest: httpRequest(refusal.status),
       ...(identity
         ? { repository: identity.repository, run: `${identity.runId}-${identity.runAttempt}` }
         : {}),
     }
-    if (refusal.status >= 500) deps.log.error(fields)
-    else deps.log.warn(fields)
-    send(res, refusal.status, { error: refusal.message }, refusal.headers)
+    if (refusal.status >= 500) log.error(fields)
+    else log.warn(fields)
+    if (kind) deps.metrics?.answered(kind, refusal.status)
+    if (!res.headersSent && !res.destroyed)
+      send(res, refusal.status, { error: refusal.message }, requestId, refusal.headers)
   }
-}
-
-function asRefusal(
-  error: unknown,
-  requestId: string,
-): {
-  status: number
-  message: string
-  headers: Record<string, string>
-  /** What the log says, when it says more than the caller is told. */
-  logReason?: string
-} {
-  if (error instanceof HttpError)
-    return { status: error.status, message: error.message, headers: error.headers }
-  if (error instanceof TokenError) {
-    return {
-      status: error.status,
-      message: error.message,
-      headers: error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {},
-    }
-  }
-  if (error instanceof RequestError)
-    return { status: error.status, message: error.message, headers: {} }
-  if (error instanceof VastApiError) {
-    // Vast's own text (already scrubbed of the parent key by the client) is for the operator only:
-    // it may echo what was sent, and it says nothing a job can act on.
-    return {
-      status: 502,
-      message: `Vast.ai failed; try again later (the broker's log has the cause under request id ${requestId})`,
-      headers: {},
-      logReason: `Vast.ai failed: ${error.message}`,
-    }
-  }
-  throw error
-}
-
-async function create(
-  deps: BrokerDeps,
-  identity: JobIdentity,
-  text: string,
-  res: ServerResponse,
-  requestId: string,
-): Promise<void> {
-  const body = parseBody(text)
-  const decision = decide(deps.policy, identity)
-  if (!decision.allowed) throw new RequestError(decision.reason, 403)
-  const request = checkRequest(body, decision.rule, decision.others)
-  // The client going away (its socket closed before the answer) stops the mint.
-  const gone = new AbortController()
-  const onClose = () => {
-    if (!res.writableEnded) gone.abort()
-  }
-  res.on('close', onClose)
-  const context = {
-    event: 'POST /v1/keys',
-    repository: identity.repository,
-    run: `${identity.runId}-${identity.runAttempt}`,
-    rule: decision.rule.name,
-  }
-  const admission = await deps.admission.enter(identity.repository.toLowerCase(), gone.signal)
-  if (!admission.allowed) {
-    if (admission.reason === 'gone') {
-      deps.log.error({ ...context, decision: 'error', reason: 'client-gone: left while waiting' })
-      return
-    }
-    const seconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000))
-    throw new HttpError(429, `the broker is minting for many jobs; try again in ${seconds} s`, {
-      'Retry-After': String(seconds),
-    })
-  }
-  let minted: Awaited<ReturnType<typeof mintKey>>
-  try {
-    minted = await mintKey(deps.makeClient, identity, request, deps.now, gone.signal)
-  } catch (error) {
-    if (!gone.signal.aborted) throw error
-    deps.log.error({
-      ...context,
-      decision: 'error',
-      reason:
-        'client-gone: left during the mint; a key it may have made was looked for and deleted',
-      request_id: requestId,
-    })
-    return
-  } finally {
-    admission.release()
-  }
-  if (gone.signal.aborted) {
-    const outcome = await deps
-      .makeClient(DELETE_BUDGET_MS)
-      .then((client) => deleteKey(client, minted.id))
-      .then(
-        (result) => `key ${minted.id} ${result === 'deleted' ? 'deleted' : 'already gone'}`,
-        () => `key ${minted.id} could not be deleted; the sweep deletes it after its deadline`,
-      )
-    deps.log.error({
-      ...context,
-      decision: 'error',
-      reason: `client-gone: left before the key was delivered; ${outcome}`,
-      key_id: minted.id,
-      request_id: requestId,
-    })
-    return
-  }
-  res.off('close', onClose)
-  deps.log.info({
-    ...context,
-    decision: 'allow',
-    reason: `minted for ${Object.keys(request.permissions.api).join(',')} until ${isoSeconds(minted.expiresAt)}`,
-    key_id: minted.id,
-    status: 201,
-  })
-  const instanceLabel = decision.rule.destroyInstances
-    ? instanceLabelForKey(minted.name)
-    : undefined
-  send(res, 201, {
-    id: minted.id,
-    key: minted.key.reveal(),
-    name: minted.name,
-    expires_at: isoSeconds(minted.expiresAt),
-    permissions: request.permissions,
-    ...(instanceLabel ? { instance_label: instanceLabel } : {}),
-  })
-}
-
-async function remove(
-  deps: BrokerDeps,
-  identity: JobIdentity,
-  id: number,
-  res: ServerResponse,
-): Promise<void> {
-  // Only a job a rule fits may make the broker look at Vast (a list call spends the parent key's
-  // rate): the same rule a mint would need, whatever its permissions and max-ttl.
-  const decision = decide(deps.policy, identity)
-  if (!decision.allowed) throw new RequestError(decision.reason, 403)
-  const outcome = await deleteOwnKey(deps.makeClient, identity, id)
-  const context = {
-    repository: identity.repository,
-    run: `${identity.runId}-${identity.runAttempt}`,
-    key_id: id,
-  }
-  if (outcome.result === 'refused') {
-    deps.log.warn({
-      event: 'DELETE /v1/keys/{id}',
-      decision: 'deny',
-      reason: outcome.reason,
-      status: 404,
-      ...context,
-    })
-    return send(res, 404, {
-      error: `key ${id} is not a key of ${identity.repository} run ${identity.runId}; only the run that got a key can delete it`,
-    })
-  }
-  // With destroy-instances, the instances labelled for this key go with it (the label is derived
-  // from the key's name, never taken from the request).
-  const label = decision.rule.destroyInstances ? instanceLabelForKey(outcome.name) : undefined
-  const instances = label
-    ? await deps
-        .makeClient(DELETE_BUDGET_MS)
-        .then((client) => destroyLabelled(client, label))
-        .catch((error: unknown) => ({ error: error instanceof Error ? error.message : 'error' }))
-    : undefined
-  deps.log.info({
-    event: 'DELETE /v1/keys/{id}',
-    decision: 'allow',
-    reason:
-      outcome.result +
-      (instances === undefined
-        ? ''
-        : 'error' in instances
-          ? `; instances: could not list (${instances.error})`
-          : `; instances destroyed ${instances.destroyed.length}, gone ${instances.gone.length}, failed ${instances.failed.length}${instances.failed.map((f) => ` [${f.id}: ${f.reason}]`).join('')}`),
-    status: 200,
-    ...context,
-  })
-  send(res, 200, {
-    id,
-    result: outcome.result,
-    ...(instances === undefined
-      ? {}
-      : 'error' in instances
-        ? {
-            instances: {
-              error: "the broker could not list the job's instances (its log says why)",
-            },
-          }
-        : {
-            instances: {
-              destroyed: instances.destroyed,
-              gone: instances.gone,
-              failed: instances.failed.map((f) => f.id),
-            },
-          }),
-  })
 }
 
 /** A listening broker: its URL, its server, and close() (stops the sweep timer too). */
@@ -382,7 +296,25 @@ export interface RunningBroker {
   admission: FairAdmission
   /** Runs one sweep now (what the timer does). */
   sweep(): Promise<void>
-  close(): Promise<void>
+  /** Requests being served now. */
+  readonly inflight: number
+  /** Serves the next requests with `policy` (a reload); requests in flight keep theirs. */
+  setPolicy(policy: Policy): void
+  /**
+   * Stops: no new connection or request is taken (503), the requests in flight get
+   * `graceMs` (default {@link DEFAULT_SHUTDOWN_GRACE_MS}) to finish, the last
+   * {@link cleanupReserveMs} of it kept for deleting what cut mints made. Resolves when every
+   * connection is closed, at the latest at the end of the grace.
+   */
+  close(graceMs?: number): Promise<{ cut: number; left: number }>
+}
+
+/** 9 s: Cloud Run kills a container 10 s after its SIGTERM. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 9_000
+
+/** The part of a shutdown grace kept for deleting the keys of cut mints: 3 s, or half a short grace. */
+export function cleanupReserveMs(graceMs: number): number {
+  return Math.min(3_000, graceMs / 2)
 }
 
 export interface ListenOptions {
@@ -398,7 +330,12 @@ export async function startBroker(
   deps: BrokerDeps,
   options: ListenOptions = {},
 ): Promise<RunningBroker> {
-  const server = createBrokerServer(deps)
+  const drain = new Drain()
+  // While shutting down, every Vast call is bounded by what is left of the grace.
+  const makeClient: ClientFactory = (budgetMs, signal) =>
+    deps.makeClient(drain.budget(budgetMs), signal)
+  const served: BrokerDeps = { ...deps, makeClient }
+  const server = createBrokerServer(served, drain)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve)
@@ -406,11 +343,15 @@ export async function startBroker(
   const address = server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   let sweeping: Promise<void> | undefined
-  const graceMs = options.sweepGraceMs ?? 5 * 60_000
-  // Instances only when a rule hands out labels: the parent key may lack instance_read otherwise.
-  const instances = deps.policy.rules.some((rule) => rule.destroyInstances)
+  // A sweep stops as soon as shutdown begins (what is left waits for the next one).
+  const stopSweep = new AbortController()
   const sweep = () =>
-    (sweeping ??= sweepExpired(deps.makeClient, graceMs, deps.now)
+    (sweeping ??= sweepExpired(
+      makeClient,
+      options.sweepGraceMs ?? 5 * 60_000,
+      deps.now,
+      stopSweep.signal,
+    )
       .then(async (result) => {
         deps.log.info({
           event: 'sweep',
@@ -418,9 +359,14 @@ export async function startBroker(
           reason: `deleted ${result.deleted.length}, failed ${result.failed}`,
           count: result.deleted.length,
         })
-        if (!instances) return
-        const client = await deps.makeClient(SWEEP_BUDGET_MS)
-        const swept = await sweepExpiredInstances(client, graceMs, deps.now ?? (() => new Date()))
+        // Instances only when a rule hands out labels: the parent key may lack instance_read.
+        if (!deps.policy.rules.some((rule) => rule.destroyInstances)) return
+        const client = await makeClient(SWEEP_BUDGET_MS, stopSweep.signal)
+        const swept = await sweepExpiredInstances(
+          client,
+          options.sweepGraceMs ?? 5 * 60_000,
+          deps.now ?? (() => new Date()),
+        )
         deps.log.info({
           event: 'sweep',
           decision: 'allow',
@@ -441,16 +387,29 @@ export async function startBroker(
   const interval = options.sweepIntervalMs ?? 0
   const timer = interval > 0 ? setInterval(() => void sweep(), interval) : undefined
   timer?.unref()
+  let closing: Promise<{ cut: number; left: number }> | undefined
   return {
     url: `http://${host}:${address.port}`,
     server,
     admission: deps.admission,
-    sweep,
-    close: async () => {
-      if (timer) clearInterval(timer)
-      await sweeping
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+    get inflight() {
+      return drain.inflight
     },
+    sweep,
+    setPolicy: (policy) => {
+      served.policy = policy
+    },
+    close: (graceMs = DEFAULT_SHUTDOWN_GRACE_MS) =>
+      (closing ??= (async () => {
+        if (timer) clearInterval(timer)
+        stopSweep.abort()
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+        server.closeIdleConnections()
+        const settled = drain.settle(graceMs, cleanupReserveMs(graceMs))
+        const [result] = await Promise.all([settled, sweeping])
+        server.closeAllConnections()
+        await closed
+        return result
+      })()),
   }
 }

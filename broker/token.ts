@@ -1,10 +1,11 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose'
+import { errors, jwtVerify, type JWTPayload } from 'jose'
+import { issuerKeys, JwksUnavailable, type IssuerKeys } from './jwks.ts'
 import type { Claims } from './policy.ts'
 
 /**
  * Checks a GitHub Actions OIDC token before any policy runs: RS256 only, signed by a key the
- * issuer publishes (JWKS fetched and cached; refetched on an unknown `kid`, at most once per
- * cooldown), the configured issuer and audience, `exp`, `nbf` and `iat` present and within 60 s of
+ * issuer publishes (JWKS fetched and cached; refetched at once on an unknown `kid`, bounded:
+ * broker/jwks.ts), the configured issuer and audience, `exp`, `nbf` and `iat` present and within 60 s of
  * skew, and the claims a key name needs. Facts about the tokens: GitHub's "About security
  * hardening with OpenID Connect" (issuer `https://token.actions.githubusercontent.com`, JWKS at
  * `<issuer>/.well-known/jwks`, claims `repository`, `run_id`, `run_attempt`, ...).
@@ -21,8 +22,8 @@ export interface VerifierOptions {
   audience: string
   /** Default `<issuer>/.well-known/jwks`. */
   jwksUrl?: string
-  /** Shortest time between two JWKS fetches caused by an unknown kid (ms); jose's default 30 s. */
-  jwksCooldownMs?: number
+  /** The issuer's keys (default: fetched from jwksUrl, broker/jwks.ts). */
+  keys?: IssuerKeys
   /** The clock the time claims are checked against (tests move it); default the system clock. */
   now?: () => Date
 }
@@ -50,13 +51,7 @@ export type TokenVerifier = (token: string) => Promise<JobIdentity>
 
 /** A verifier bound to one issuer, audience and JWKS cache (one per broker process). */
 export function createVerifier(options: VerifierOptions): TokenVerifier {
-  const jwksUrl = new URL(
-    options.jwksUrl ?? `${options.issuer.replace(/\/+$/, '')}/.well-known/jwks`,
-  )
-  const keys = createRemoteJWKSet(jwksUrl, {
-    cooldownDuration: options.jwksCooldownMs ?? 30_000,
-    timeoutDuration: 5000,
-  })
+  const keys = (options.keys ?? issuerKeys({ url: jwksUrlOf(options) })).getKey
   return async (token: string) => {
     if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) {
       throw new TokenError("the bearer token is not a JWT; send the job's GitHub OIDC token")
@@ -74,6 +69,7 @@ export function createVerifier(options: VerifierOptions): TokenVerifier {
       }))
     } catch (error) {
       const unavailable =
+        error instanceof JwksUnavailable ||
         error instanceof errors.JWKSTimeout ||
         error instanceof errors.JWKSInvalid ||
         !(error instanceof errors.JOSEError)
@@ -81,6 +77,11 @@ export function createVerifier(options: VerifierOptions): TokenVerifier {
     }
     return identity(payload)
   }
+}
+
+/** Where the issuer's keys are: `jwksUrl`, or `<issuer>/.well-known/jwks`. */
+export function jwksUrlOf(options: Pick<VerifierOptions, 'issuer' | 'jwksUrl'>): URL {
+  return new URL(options.jwksUrl ?? `${options.issuer.replace(/\/+$/, '')}/.well-known/jwks`)
 }
 
 function identity(payload: JWTPayload): JobIdentity {
@@ -144,7 +145,11 @@ function explain(error: unknown, options: VerifierOptions): string {
   if (error instanceof errors.JWSSignatureVerificationFailed) {
     return "the token's signature does not verify against the issuer's keys"
   }
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
+  if (
+    error instanceof JwksUnavailable ||
+    error instanceof errors.JWKSTimeout ||
+    error instanceof errors.JWKSInvalid
+  ) {
     return "the broker could not read the issuer's keys (JWKS); try again later"
   }
   if (error instanceof errors.JOSEError)

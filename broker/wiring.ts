@@ -4,10 +4,12 @@ import type { FetchLike } from '../src/core/vast/transport.ts'
 import { VastApiError } from '../src/core/vast/errors.ts'
 import { currentKeyId } from '../src/core/vast/keys.ts'
 import { ConfigError, type BrokerConfig } from './config.ts'
-import { FairAdmission, MemoryLimiter } from './limits.ts'
+import { DEFAULT_DELETE_LIMITS, FairAdmission, MemoryLimiter } from './limits.ts'
+import { issuerKeys } from './jwks.ts'
+import { BrokerMetrics } from './metrics.ts'
 import type { Logger } from './log.ts'
 import { startBroker, type RunningBroker } from './server.ts'
-import { createVerifier } from './token.ts'
+import { createVerifier, jwksUrlOf } from './token.ts'
 
 /** How many failed attempts one Vast call may make (429s do not count; the budget bounds them). */
 const MAX_ATTEMPTS = 4
@@ -20,13 +22,25 @@ const REQUEST_TIMEOUT_MS = 20_000
  */
 export async function buildBroker(
   config: BrokerConfig,
-  io: { log: Logger; fetch: FetchLike; jwksCooldownMs?: number; now?: () => Date },
+  io: { log: Logger; fetch: FetchLike; now?: () => Date },
 ): Promise<RunningBroker> {
+  const live: { broker?: RunningBroker } = {}
+  const admission = new FairAdmission()
+  const metrics = new BrokerMetrics({
+    queued: () => admission.queued,
+    running: () => admission.running,
+    inflight: () => live.broker?.inflight ?? 0,
+  })
+  const keys = issuerKeys({
+    url: jwksUrlOf(config),
+    fetch: io.fetch,
+    onFetch: (outcome, cause) => metrics.jwksFetched(outcome, cause),
+  })
+  const vastFetch = metrics.timed(io.fetch)
   const verify = createVerifier({
     issuer: config.issuer,
     audience: config.audience,
-    ...(config.jwksUrl ? { jwksUrl: config.jwksUrl } : {}),
-    ...(io.jwksCooldownMs !== undefined ? { jwksCooldownMs: io.jwksCooldownMs } : {}),
+    keys,
     ...(io.now ? { now: io.now } : {}),
   })
   // One pace for every client of this replica: they all call Vast as the one parent key, so a
@@ -39,21 +53,44 @@ export async function buildBroker(
         apiKey: config.adminKey,
         requestTimeoutMs: REQUEST_TIMEOUT_MS,
         retry: { ...DEFAULT_RETRY, maxAttempts: MAX_ATTEMPTS },
-        fetch: io.fetch,
+        fetch: vastFetch,
         deadline: Date.now() + budgetMs,
         pace,
         ...(signal ? { signal } : {}),
       }),
     )
-  await checkParentKey(makeClient, config.apiUrl, io.log)
-  return startBroker(
+  let parentChecked = await checkParentKey(makeClient, config.apiUrl, io.log)
+  // Readiness waits for a parent key Vast accepted: a start during a Vast outage checks again.
+  const recheck = parentChecked
+    ? undefined
+    : setInterval(() => {
+        void makeClient(START_CHECK_BUDGET_MS)
+          .then(currentKeyId)
+          .then(
+            () => {
+              parentChecked = true
+              clearInterval(recheck)
+            },
+            () => undefined,
+          )
+      }, 30_000)
+  recheck?.unref()
+  await keys.warm()
+  const started = await startBroker(
     {
       policy: config.policy,
       verify,
       limiter: new MemoryLimiter(config.limits),
-      admission: new FairAdmission(),
+      deleteLimiter: new MemoryLimiter(config.deleteLimits ?? DEFAULT_DELETE_LIMITS),
+      admission,
       makeClient,
       log: io.log,
+      metrics,
+      readiness: () => ({
+        'policy-loaded': config.policy.rules.length > 0,
+        'issuer-keys-fetched': keys.fetched,
+        'parent-key-checked': parentChecked,
+      }),
       ...(io.now ? { now: io.now } : {}),
     },
     {
@@ -63,6 +100,13 @@ export async function buildBroker(
       sweepGraceMs: config.sweepGraceMs,
     },
   )
+  live.broker = started
+  return Object.assign(started, {
+    close: ((close) => (graceMs?: number) => {
+      clearInterval(recheck)
+      return close(graceMs ?? config.shutdownGraceMs)
+    })(started.close.bind(started)),
+  })
 }
 
 /** How long the start-up look at the parent key may take (retries included). */
@@ -71,17 +115,18 @@ const START_CHECK_BUDGET_MS = 30_000
 /**
  * Asks Vast once, at start, who the parent key is (`GET /users/current`): a key Vast refuses
  * (401, or 403 without user_read, which the sweep needs to know the parent) stops the broker with
- * ConfigError, so a bad deployment fails at once instead of answering /healthz and then failing
- * every job. Vast unreachable or failing otherwise is logged as a warning and the broker starts
+ * ConfigError, so a bad deployment fails at once instead of answering /health and then failing
+ * every job. Returns whether the key was checked. Vast unreachable or failing otherwise is logged as a warning and the broker starts
  * (a Vast outage must not crash-loop it; requests will fail with 502 until Vast answers).
  */
 async function checkParentKey(
   makeClient: (budgetMs: number) => Promise<VastClient>,
   apiUrl: string,
   log: Logger,
-): Promise<void> {
+): Promise<boolean> {
   try {
     await currentKeyId(await makeClient(START_CHECK_BUDGET_MS))
+    return true
   } catch (error) {
     if (error instanceof VastApiError && (error.status === 401 || error.status === 403)) {
       throw new ConfigError(
@@ -94,5 +139,6 @@ async function checkParentKey(
       event: 'start',
       reason: `could not check the parent key with Vast.ai now (${(error as Error).message}); starting anyway, mints fail with 502 until Vast answers`,
     })
+    return false
   }
 }

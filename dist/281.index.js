@@ -8,6 +8,34 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   RunReader: () => (/* binding */ RunReader)
 /* harmony export */ });
+/* unused harmony export rateLimitWaitMs */
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
+
+/**
+ * How long (ms) GitHub asks to wait before the next request, or undefined when the answer is not a
+ * rate-limit refusal. GitHub REST, "Rate limits for the REST API": a secondary limit is a 403 or
+ * 429, often with `retry-after` (seconds); a primary one is a 403 or 429 with
+ * `x-ratelimit-remaining: 0` and `x-ratelimit-reset` (epoch seconds). A 403 or 429 with neither
+ * header and a message about a rate limit waits a minute, as GitHub's guidance says.
+ */
+function rateLimitWaitMs(status, headers, body, nowMs) {
+    if (status !== 403 && status !== 429)
+        return undefined;
+    const retryAfter = headers.get('retry-after')?.trim();
+    if (retryAfter && /^\d{1,6}$/.test(retryAfter))
+        return Number(retryAfter) * 1000;
+    if (headers.get('x-ratelimit-remaining')?.trim() === '0') {
+        const reset = Number(headers.get('x-ratelimit-reset')?.trim());
+        // One second more: the reset is in whole seconds, and clocks differ a little.
+        if (Number.isFinite(reset) && reset > 0)
+            return Math.max(0, reset * 1000 - nowMs) + 1000;
+        return 60_000;
+    }
+    if (status === 429 || /rate limit/i.test(body.slice(0, 2000)))
+        return 60_000;
+    return undefined;
+}
 /** Reads run attempts; each answer is kept, so a run is asked about once per sweep. */
 class RunReader {
     #options;
@@ -36,12 +64,43 @@ class RunReader {
     async #read(repository, runId, attempt) {
         const [owner = '', repo = ''] = repository.split('/');
         const path = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/actions/runs/${runId}/attempts/${attempt}`;
-        // A 5xx or a network error is tried once more; anything else decides.
-        for (let attempt = 1;; attempt++) {
+        // A 5xx or a network error is tried once more; a rate limit is waited out within the budget;
+        // anything else decides.
+        for (let attempt = 1;;) {
             const answer = await this.#get(path);
+            if (answer.waitMs !== undefined) {
+                const waited = await this.#waitOut(answer.waitMs, answer.result);
+                if (waited)
+                    return waited;
+                continue;
+            }
             if (answer.state !== 'unknown' || !answer.retryable || attempt >= 2)
                 return answer.result;
+            attempt += 1;
         }
+    }
+    /**
+     * Waits out GitHub's rate limit; returns undefined to try again, or the run's state as unknown
+     * when the budget (or a cancel) ends first: a rate limit, never a missing permission.
+     */
+    async #waitOut(waitMs, refusal) {
+        const { deadline, signal } = this.#options;
+        const status = refusal.state === 'unknown' ? refusal.reason : '';
+        const seconds = Math.ceil(waitMs / 1000);
+        if (deadline !== undefined && Date.now() + waitMs >= deadline) {
+            return {
+                state: 'unknown',
+                reason: `${status}: GitHub's rate limit asks to wait ${seconds} s, more than sweep-budget has left (a rate limit, not a missing permission; the next sweep asks again)`,
+            };
+        }
+        this.#options.info?.(`${status}: GitHub's rate limit; waiting ${seconds} s, then asking again.`);
+        try {
+            await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(waitMs, undefined, signal ? { signal } : {});
+        }
+        catch {
+            return { state: 'unknown', reason: 'the step was cancelled' };
+        }
+        return undefined;
     }
     async #get(path) {
         const { signal, deadline } = this.#options;
@@ -72,6 +131,18 @@ class RunReader {
                 signal: controller.signal,
             });
             const text = await response.text();
+            const waitMs = rateLimitWaitMs(response.status, response.headers, text, Date.now());
+            if (waitMs !== undefined) {
+                return {
+                    state: 'unknown',
+                    retryable: false,
+                    waitMs,
+                    result: {
+                        state: 'unknown',
+                        reason: `GitHub answered ${response.status} (rate limited)`,
+                    },
+                };
+            }
             if (response.status !== 200) {
                 const what = response.status === 404
                     ? 'GitHub answered 404: no such run, or the token cannot see its repository'

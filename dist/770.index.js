@@ -2,269 +2,47 @@ export const id = 770;
 export const ids = [770];
 export const modules = {
 
-/***/ 7394:
+/***/ 9416:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Ky: () => (/* binding */ deleteStepKeys),
-/* harmony export */   Xx: () => (/* binding */ sameStep),
-/* harmony export */   iy: () => (/* binding */ uncertaintyEnd),
-/* harmony export */   oW: () => (/* binding */ deleteLateKeys)
+/* harmony export */   AW: () => (/* binding */ vastTime),
+/* harmony export */   hv: () => (/* binding */ clockWarning)
 /* harmony export */ });
-/* unused harmony exports LATE_APPLY_MARGIN_MS, findStepKeys */
-/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
-/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8571);
-/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1394);
-/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
-
-
-
+/* unused harmony exports CLOCK_NOISE_MS, CLOCK_TOLERANCE_MS */
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8571);
 
 /**
- * The keys one step run made, found by what their names carry, and the window in which a create
- * request that got no answer can still be applied by the server.
+ * Vast's clock, as its answers' `Date` header (RFC 9110) shows it. Deadlines written into key
+ * names and the sweep that reads them back are judged by it, so a runner whose clock is wrong
+ * neither writes a deadline already past nor ends a running job's key.
  */
+/** A difference up to this (ms) is the header's whole seconds and the round trip: not a skew. */
+const CLOCK_NOISE_MS = 2_000;
+/** A difference beyond this (ms) gets a warning: the runner's clock is wrong. */
+const CLOCK_TOLERANCE_MS = 60_000;
 /**
- * Added to `request-timeout` after the last create request that got no answer. The action stops
- * waiting for an answer after request-timeout, so by then the request has reached the server or
- * never will; the margin covers the send time being read a moment before the bytes leave, and a
- * list that reads from a replica a moment behind the write. A server that still holds a request
- * longer than this is not covered by post: the run-aware sweep (`mode: sweep` with
- * `github-token`) deletes such a key once the run has completed (docs/reliability.md).
+ * Vast's time now: `local` moved by the client's measured offset ({@link VastClient.clockOffsetMs})
+ * when it exceeds {@link CLOCK_NOISE_MS}; `local` itself when it does not, or when no answer had
+ * a `Date` header yet.
  */
-const LATE_APPLY_MARGIN_MS = 2_000;
-/** The moment (epoch ms) after which a create sent at `sentAt` can no longer be applied. */
-function uncertaintyEnd(sentAt, requestTimeoutMs) {
-    return sentAt + requestTimeoutMs + LATE_APPLY_MARGIN_MS;
-}
-/** The fields that say which step run made a key (the deadline and label are not compared). */
-function stepOf(fields) {
-    return JSON.stringify([
-        fields.kind,
-        fields.repository.toLowerCase(),
-        fields.runId,
-        fields.runAttempt,
-        fields.job,
-        fields.target ?? '',
-        fields.nonce,
-    ]);
+function vastTime(client, local) {
+    const offset = client.clockOffsetMs;
+    if (offset === undefined || Math.abs(offset) <= CLOCK_NOISE_MS)
+        return local;
+    return new Date(local.getTime() + offset);
 }
 /**
- * Whether `name` was made by the same step run as `stepName` (the name main saved in state):
- * same kind, repository, run id and attempt, job, target and nonce. Unparseable names never match.
+ * The warning for a runner clock more than {@link CLOCK_TOLERANCE_MS} off Vast's, or undefined.
+ * `what` says what follows Vast's clock instead (e.g. "the key's deadline").
  */
-function sameStep(name, stepName) {
-    const mine = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_2__/* .parseKeyName */ .wN)(stepName);
-    const other = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_2__/* .parseKeyName */ .wN)(name);
-    return mine !== undefined && other !== undefined && stepOf(mine) === stepOf(other);
-}
-/** Live keys made by the step run that named its key `stepName`, but `except`. */
-async function findStepKeys(client, stepName, except) {
-    return (await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .listKeys */ .TH)(client)).filter((key) => key.id !== except && sameStep(key.name, stepName));
-}
-/** Deletes every live key of the step run (but `except`); returns the keys that went. */
-async function deleteStepKeys(client, stepName, except) {
-    const found = await findStepKeys(client, stepName, except);
-    for (const key of found)
-        await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, key.id);
-    return found;
-}
-/**
- * Looks for keys of the step now, then, if the window in which an unanswered create can still be
- * applied has not ended, waits for its end (never past `lastLookBy`) and looks again. Says in the
- * log what it waits for and why. Errors from the API are thrown.
- */
-async function deleteLateKeys(check) {
-    const now = check.now ?? Date.now;
-    const windowEnd = uncertaintyEnd(check.uncertainAt, check.requestTimeoutMs);
-    const deleted = await deleteStepKeys(check.client, check.stepName, check.except);
-    if (now() >= windowEnd)
-        return { deleted, covered: true, windowEnd };
-    const waitUntil = () => Math.min(windowEnd, check.lastLookBy());
-    check.log(`A create request sent at ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_2__/* .isoSeconds */ .nE)(new Date(check.uncertainAt))} got no answer; Vast could still apply it until ` +
-        `${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_2__/* .isoSeconds */ .nE)(new Date(windowEnd))} (request-timeout ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(check.requestTimeoutMs)} + ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(LATE_APPLY_MARGIN_MS)}). ` +
-        `Waiting ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(Math.max(1000, Math.ceil((waitUntil() - now()) / 1000) * 1000))} to look again.`);
-    // Polled, so that a cancel that shortens the budget also shortens the wait.
-    try {
-        while (now() < waitUntil()) {
-            await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(Math.min(250, waitUntil() - now()), undefined, check.signal ? { signal: check.signal } : {});
-        }
-    }
-    catch {
-        // Cancelled while waiting: what was found so far is deleted; the caller says what is left.
-        return { deleted, covered: false, windowEnd };
-    }
-    deleted.push(...(await deleteStepKeys(check.client, check.stepName, check.except)));
-    return { deleted, covered: now() >= windowEnd, windowEnd };
-}
-
-
-/***/ }),
-
-/***/ 3016:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   G7: () => (/* binding */ withAccessHint),
-/* harmony export */   Ii: () => (/* binding */ requireParentKeyId),
-/* harmony export */   QR: () => (/* binding */ currentKeyId),
-/* harmony export */   TH: () => (/* binding */ listKeys),
-/* harmony export */   cF: () => (/* binding */ createKey),
-/* harmony export */   l0: () => (/* binding */ deleteKey),
-/* harmony export */   ux: () => (/* binding */ accessHint)
-/* harmony export */ });
-/* harmony import */ var _secret_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2559);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9867);
-
-
-/** Vast ids are positive integers; anything else (null, "", 0) is no id at all. */
-function positiveId(value) {
-    if (typeof value !== 'number' && typeof value !== 'string')
+function clockWarning(client, what) {
+    const offset = client.clockOffsetMs;
+    if (offset === undefined || Math.abs(offset) <= CLOCK_TOLERANCE_MS)
         return undefined;
-    if (typeof value === 'string' && !/^\d+$/.test(value))
-        return undefined;
-    const id = Number(value);
-    return Number.isSafeInteger(id) && id > 0 ? id : undefined;
-}
-function invalid(operation, status, detail) {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
-        operation,
-        kind: 'invalid-response',
-        status,
-        retryable: false,
-        ambiguous: true,
-        detail,
-    });
-}
-/**
- * What to do about a refusal (401/403) of a key-management call, or '' for any other error. Vast
- * gates listing keys and reading the current user behind `user_read`, and creating and deleting
- * keys behind `user_write` (vast-api.md, "Permissions"); a key cannot manage keys without them.
- */
-function accessHint(error) {
-    if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h) || (error.status !== 401 && error.status !== 403))
-        return '';
-    // A refusal by an edge in front of the API (not Vast's JSON) says nothing about the key.
-    if (error.edge)
-        return '';
-    const write = /^(Create|Delete)/.test(error.operation);
-    const category = write ? 'user_write' : 'user_read';
-    return (`The parent key (admin-api-key) was refused: it is wrong or deleted, or lacks ${category} ` +
-        `(${write ? 'creating and deleting keys' : 'listing keys and reading the current user'} needs it). ` +
-        'Give admin-api-key both user_read and user_write');
-}
-/**
- * Awaits `call`; a refusal (401/403) comes back with {@link accessHint} after Vast's own words:
- * "Delete API key 7 failed: HTTP 403: <Vast's message>. The parent key (admin-api-key) was
- * refused: …" (the order post and create use).
- */
-async function withAccessHint(call) {
-    try {
-        return await call;
-    }
-    catch (error) {
-        const hint = accessHint(error);
-        if (!hint || !(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h))
-            throw error;
-        const hinted = new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
-            operation: error.operation,
-            kind: error.kind,
-            ...(error.status === undefined ? {} : { status: error.status }),
-            ...(error.apiMessage === undefined ? {} : { apiMessage: error.apiMessage }),
-            retryable: error.retryable,
-            ambiguous: error.ambiguous,
-        });
-        // The API's message may end its own sentence: never two full stops.
-        hinted.message = `${error.message.replace(/\.$/, '')}. ${hint}.`;
-        throw hinted;
-    }
-}
-/**
- * E1. A create whose answer was lost may have made the key: before sending it again, look the
- * key up by its unique name and delete what is found, so neither an orphan nor a duplicate stays.
- */
-async function createKey(client, request, onAmbiguous, onSend) {
-    const operation = 'Create API key';
-    const { status, data } = await client.call({
-        operation,
-        method: 'POST',
-        path: '/auth/apikeys/',
-        body: { name: request.name, permissions: request.permissions },
-        idempotent: false,
-        onAmbiguous,
-        ...(onSend ? { onSend } : {}),
-    });
-    const record = (data ?? {});
-    const id = record.id;
-    const key = record.key;
-    if (typeof key !== 'string' || !key || (typeof id !== 'number' && typeof id !== 'string')) {
-        throw invalid(operation, status, 'the answer has no key id or key value');
-    }
-    const numericId = Number(id);
-    if (!Number.isSafeInteger(numericId))
-        throw invalid(operation, status, 'the key id is not a number');
-    return { id: numericId, key: new _secret_js__WEBPACK_IMPORTED_MODULE_0__/* .Secret */ .z(key) };
-}
-/** E2. The answer is `{"apikeys": [...]}`; a bare array is accepted too. */
-async function listKeys(client) {
-    const operation = 'List API keys';
-    const { status, data } = await client.call({
-        operation,
-        method: 'GET',
-        path: '/auth/apikeys/',
-        idempotent: true,
-    });
-    const items = Array.isArray(data) ? data : data?.apikeys;
-    if (!Array.isArray(items))
-        throw invalid(operation, status, 'the answer has no "apikeys" list');
-    const keys = [];
-    for (const item of items) {
-        const { id, name } = (item ?? {});
-        const numericId = positiveId(id);
-        if (numericId !== undefined) {
-            keys.push({ id: numericId, name: typeof name === 'string' ? name : '' });
-        }
-    }
-    return keys;
-}
-/** E4. 404 means the key is already gone, which is what we wanted. */
-async function deleteKey(client, id) {
-    try {
-        await client.call({
-            operation: `Delete API key ${id}`,
-            method: 'DELETE',
-            path: `/auth/apikeys/${id}/`,
-            idempotent: true,
-        });
-        return 'deleted';
-    }
-    catch (error) {
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h && error.status === 404)
-            return 'already-gone';
-        throw error;
-    }
-}
-/** E6. Only the calling key's id is kept: the body may echo the key itself. */
-async function currentKeyId(client) {
-    const { data } = await client.call({
-        operation: 'Read the current user',
-        method: 'GET',
-        path: '/users/current',
-        idempotent: true,
-    });
-    return positiveId(data?.key_id);
-}
-/**
- * The parent key's id, which delete, sweep and rotate must never delete. Without it they stop:
- * guessing could delete the key the action runs on.
- */
-async function requireParentKeyId(client, doing) {
-    const id = await currentKeyId(client);
-    if (id === undefined) {
-        throw new Error(`Vast did not say which key admin-api-key is (no key_id in /users/current); refusing to ${doing} without knowing which key is the parent`);
-    }
-    return id;
+    const off = (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(Math.round(Math.abs(offset) / 1000) * 1000);
+    return (`The runner's clock is ${off} ${offset > 0 ? 'behind' : 'ahead of'} Vast's (the Date header of its answer); ` +
+        `${what} follows Vast's clock. Set the runner's clock right (NTP).`);
 }
 
 
@@ -298,15 +76,17 @@ function describeTarget(target, secretName) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   c4: () => (/* reexport safe */ _state_js__WEBPACK_IMPORTED_MODULE_5__.c4),
+/* harmony export */   c4: () => (/* reexport safe */ _state_js__WEBPACK_IMPORTED_MODULE_6__.c4),
 /* harmony export */   uY: () => (/* binding */ mintKey)
 /* harmony export */ });
 /* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1394);
 /* harmony import */ var _signals_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(970);
 /* harmony import */ var _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9867);
 /* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
-/* harmony import */ var _core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7394);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(373);
+/* harmony import */ var _core_vast_clock_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9416);
+/* harmony import */ var _core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7394);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(373);
+
 
 
 
@@ -322,7 +102,12 @@ function describeTarget(target, secretName) {
 /** Creates the key (state first, so post can always find it), masks it, records its id. */
 async function mintKey(request, deps) {
     const { runner, client } = deps;
-    const expiresAt = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .deadlineFrom */ .vN)(deps.now(), request.ttlMs);
+    // The parent's id (an answer naming it is refused), and Vast's clock for the deadline.
+    const parentKeyId = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .parentKeyIdIfKnown */ .rd)(client);
+    const skew = (0,_core_vast_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .clockWarning */ .hv)(client, "the key's deadline");
+    if (skew)
+        runner.warning(skew);
+    const expiresAt = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .deadlineFrom */ .vN)((0,_core_vast_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .vastTime */ .AW)(client, deps.now()), request.ttlMs);
     const name = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .formatKeyName */ .yv)({
         label: request.label,
         kind: request.kind,
@@ -341,29 +126,29 @@ async function mintKey(request, deps) {
         requestTimeoutMs: request.requestTimeoutMs,
         maxAttempts: request.maxAttempts,
     };
-    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.mode, 'create');
-    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.create, JSON.stringify(state));
-    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.pending, 'true');
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.mode, 'create');
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.create, JSON.stringify(state));
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.pending, 'true');
     let uncertain = false;
     // The send time of the request in flight, and of the last one that got no answer.
     let sentAt = 0;
     let uncertainAt = 0;
     const onSend = () => {
         sentAt = Date.now();
-        runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.sentAt, String(sentAt));
+        runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.sentAt, String(sentAt));
     };
     // The answer to a create was lost: find out by name whether it made the key, delete what it
     // made, and only then try again.
     const resolveLostCreate = async (error) => {
         uncertain = true;
         uncertainAt = sentAt;
-        const removed = await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .deleteStepKeys */ .Ky)(client, name);
+        const removed = await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .deleteStepKeys */ .Ky)(client, name);
         runner.info(`${error.message}; the request may have been applied: ${removed.length > 0 ? `deleted the ${removed.length} key(s) it made` : 'no key was made so far'}. Trying again.`);
         return 'retry';
     };
     let created;
     try {
-        created = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .createKey */ .cF)(client, { name, permissions: request.permissions }, resolveLostCreate, onSend);
+        created = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .createKey */ .cF)(client, { name, permissions: request.permissions, parentKeyId }, resolveLostCreate, onSend);
     }
     catch (error) {
         // An ambiguous create, even one followed by a definite error, may have left a key.
@@ -372,21 +157,21 @@ async function mintKey(request, deps) {
             uncertainAt = sentAt;
         uncertain ||= ambiguous;
         if (!uncertain)
-            runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.pending, 'false');
+            runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.pending, 'false');
         else if (uncertainAt)
-            runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.uncertainAt, String(uncertainAt));
+            runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.uncertainAt, String(uncertainAt));
         if (error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h && error.kind === 'aborted' && uncertainAt) {
             await cleanUpAfterCancel(deps, name, uncertainAt, request.requestTimeoutMs);
         }
         throw explainCreateError(error, uncertain);
     }
     runner.setSecret(created.key.reveal());
-    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.keyId, String(created.id));
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.keyId, String(created.id));
     // After an uncertain create, post also looks by name: an attempt the API applied only after
     // the action gave up on it (a timeout) can still appear later.
-    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.pending, uncertain ? 'true' : 'false');
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.pending, uncertain ? 'true' : 'false');
     if (uncertain)
-        runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.uncertainAt, String(uncertainAt));
+        runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.uncertainAt, String(uncertainAt));
     return { id: created.id, key: created.key, name, expiresAt };
 }
 /** Room kept before the runner's SIGTERM for the last look and its deletes. */
@@ -398,12 +183,12 @@ const LAST_LOOK_RESERVE_MS = 2_000;
  */
 async function cleanUpAfterCancel(deps, name, uncertainAt, requestTimeoutMs) {
     const started = Date.now();
-    const windowEnd = (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .uncertaintyEnd */ .iy)(uncertainAt, requestTimeoutMs);
+    const windowEnd = (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .uncertaintyEnd */ .iy)(uncertainAt, requestTimeoutMs);
     const lastLookBy = started + _signals_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_CLEANUP_BUDGET_MS */ .vb - LAST_LOOK_RESERVE_MS;
     try {
         const client = await deps.cleanupClient();
         const result = windowEnd <= lastLookBy
-            ? await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .deleteLateKeys */ .oW)({
+            ? await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .deleteLateKeys */ .oW)({
                 client,
                 stepName: name,
                 uncertainAt,
@@ -411,7 +196,7 @@ async function cleanUpAfterCancel(deps, name, uncertainAt, requestTimeoutMs) {
                 lastLookBy: () => lastLookBy,
                 log: (message) => deps.runner.info(message),
             })
-            : { deleted: await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .deleteStepKeys */ .Ky)(client, name), covered: false };
+            : { deleted: await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .deleteStepKeys */ .Ky)(client, name), covered: false };
         deps.runner.info(`Cancelled during the create request; ${result.deleted.length > 0 ? `deleted the ${result.deleted.length} key(s) it made` : 'no key was made so far'}. ` +
             (result.covered
                 ? 'Vast can no longer apply the request.'
@@ -1121,58 +906,6 @@ function keyTarget(name, settings) {
         return (0,_github_target_js__WEBPACK_IMPORTED_MODULE_1__/* .describeTarget */ .f)(settings.target, settings.secretName);
     }
     return fields?.target ? `another secret (t=${fields.target})` : 'no secret known';
-}
-
-
-/***/ }),
-
-/***/ 8855:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Q: () => (/* binding */ markdownTable),
-/* harmony export */   p: () => (/* binding */ markdownText)
-/* harmony export */ });
-/**
- * Text from outside (key names read from Vast, API messages, GitHub run names, the key-name
- * input) made to render as itself in the job summary, which GitHub renders as GitHub Flavored
- * Markdown with HTML: never an image, a link, an @mention, a table cell break, an HTML tag or
- * emphasis. What is changed, and nothing else (a key name `ci [vsk2 m=job …]` stays as it is):
- *
- * - `\` doubled first, so no backslash in the text can undo an escape below.
- * - `&`, `<`, `>` become entities: no HTML tag, comment, entity or `<…>` autolink starts.
- * - `![`, `](` and `][` get a backslash before their bracket: no image or link (a reference
- *   definition needs a line start, which outside text never has here).
- * - `|` (table cells), `*`, `` ` ``, `~`, and `_` where it could open or close emphasis (not
- *   between two letters or digits) are backslash-escaped; CommonMark renders `\x` as `x` for any
- *   ASCII punctuation.
- * - GitHub links @mentions, e-mail addresses, `www.` and `scheme://` after parsing, in the rendered
- *   text, where escapes are gone (the "transform time" autolinks described in the notes of
- *   micromark-extension-gfm-autolink-literal): a zero-width space (U+200B) after `@`, after `www`
- *   before its dot, and after `:` before `//`, breaks each match and shows the same text.
- * - Line ends become spaces: a value stays on one line, and in its table cell.
- */
-function markdownText(text) {
-    return text
-        .replace(/\\/g, '\\\\')
-        .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
-        .replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))
-        .replace(/!\[/g, '!\\[')
-        .replace(/\]([[(])/g, '\\]$1')
-        .replace(/[|*`~]/g, (c) => `\\${c}`)
-        .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_')
-        .replace(/@/g, '@\u200b')
-        .replace(/(www)\./gi, '$1\u200b.')
-        .replace(/:\/\//g, ':\u200b//');
-}
-/**
- * A Markdown table for the job summary. Every cell, header or row, is text
- * ({@link markdownText}): a name cannot break the table, nor become a link, image, mention or tag.
- */
-function markdownTable(headers, rows) {
-    const line = (cells) => `| ${cells.map(markdownText).join(' | ')} |`;
-    return ([line(headers), `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n') +
-        '\n');
 }
 
 

@@ -1,5 +1,5 @@
 export const id = 823;
-export const ids = [823,338];
+export const ids = [823,338,413];
 export const modules = {
 
 /***/ 339:
@@ -134,15 +134,60 @@ function isLabelOfJob(label, context) {
 
 /***/ }),
 
+/***/ 9416:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   AW: () => (/* binding */ vastTime),
+/* harmony export */   hv: () => (/* binding */ clockWarning)
+/* harmony export */ });
+/* unused harmony exports CLOCK_NOISE_MS, CLOCK_TOLERANCE_MS */
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8571);
+
+/**
+ * Vast's clock, as its answers' `Date` header (RFC 9110) shows it. Deadlines written into key
+ * names and the sweep that reads them back are judged by it, so a runner whose clock is wrong
+ * neither writes a deadline already past nor ends a running job's key.
+ */
+/** A difference up to this (ms) is the header's whole seconds and the round trip: not a skew. */
+const CLOCK_NOISE_MS = 2_000;
+/** A difference beyond this (ms) gets a warning: the runner's clock is wrong. */
+const CLOCK_TOLERANCE_MS = 60_000;
+/**
+ * Vast's time now: `local` moved by the client's measured offset ({@link VastClient.clockOffsetMs})
+ * when it exceeds {@link CLOCK_NOISE_MS}; `local` itself when it does not, or when no answer had
+ * a `Date` header yet.
+ */
+function vastTime(client, local) {
+    const offset = client.clockOffsetMs;
+    if (offset === undefined || Math.abs(offset) <= CLOCK_NOISE_MS)
+        return local;
+    return new Date(local.getTime() + offset);
+}
+/**
+ * The warning for a runner clock more than {@link CLOCK_TOLERANCE_MS} off Vast's, or undefined.
+ * `what` says what follows Vast's clock instead (e.g. "the key's deadline").
+ */
+function clockWarning(client, what) {
+    const offset = client.clockOffsetMs;
+    if (offset === undefined || Math.abs(offset) <= CLOCK_TOLERANCE_MS)
+        return undefined;
+    const off = (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(Math.round(Math.abs(offset) / 1000) * 1000);
+    return (`The runner's clock is ${off} ${offset > 0 ? 'behind' : 'ahead of'} Vast's (the Date header of its answer); ` +
+        `${what} follows Vast's clock. Set the runner's clock right (NTP).`);
+}
+
+
+/***/ }),
+
 /***/ 8823:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   BrokerError: () => (/* binding */ BrokerError),
 /* harmony export */   runBrokerCreate: () => (/* binding */ runBrokerCreate),
 /* harmony export */   runBrokerPost: () => (/* binding */ runBrokerPost)
 /* harmony export */ });
-/* unused harmony export BROKER_STATE */
+/* unused harmony exports BROKER_STATE, BrokerError, TOKEN_ATTEMPTS */
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4660);
@@ -162,7 +207,9 @@ function isLabelOfJob(label, context) {
  * Create mode with `broker-url`: the key comes from the key broker (docs/broker.md) in exchange
  * for the job's GitHub OIDC token; the job holds no parent key. Main asks the runner for a token
  * with the broker's audience, masks it, sends it with the request, masks the key and hands it out
- * exactly as create mode does. Post asks for a fresh token and deletes the key through the broker.
+ * exactly as create mode does. Post deletes the key through the broker. Every call to the broker
+ * (each retry too) sends a token fetched just before it; the token service is retried on 5xx and
+ * network errors (as `@actions/core` does), in main and in post.
  * The token is never saved in state (state is logged with debug on).
  *
  * The runner's side (GitHub's "About security hardening with OpenID Connect", and
@@ -192,7 +239,7 @@ async function runBrokerCreate(settings, deps) {
     };
     runner.saveState(BROKER_STATE.mode, 'broker');
     runner.saveState(BROKER_STATE.broker, JSON.stringify(state));
-    const token = await requestIdToken(settings.broker.audience, deps, settings.requestTimeoutMs);
+    const token = () => requestIdToken(settings.broker.audience, deps, settings.requestTimeoutMs);
     const body = {
         permissions: settings.permissions,
         ...(settings.broker.ttlFromRule ? {} : { ttl: `${Math.round(settings.ttlMs / 1000)}s` }),
@@ -217,7 +264,7 @@ async function runBrokerCreate(settings, deps) {
         ...(instanceLabel ? { instanceLabel } : {}),
         configFilePath: deps.configFilePath,
         discard: async () => {
-            const fresh = await requestIdToken(state.audience, deps, state.requestTimeoutMs);
+            const fresh = () => requestIdToken(state.audience, deps, state.requestTimeoutMs);
             await callBroker(deps, state, 'DELETE', `/v1/keys/${created.id}`, fresh, undefined, 2);
         },
         from: ` from the key broker at ${new URL(state.url).host}`,
@@ -267,7 +314,9 @@ async function runBrokerPost(deps, inputs) {
         return;
     }
     try {
-        const token = await requestIdToken(state.audience, deps, state.requestTimeoutMs);
+        if (deps.networkRefusal)
+            throw new BrokerError(deps.networkRefusal);
+        const token = () => requestIdToken(state.audience, deps, state.requestTimeoutMs);
         const answer = await callBroker(deps, state, 'DELETE', `/v1/keys/${keyId}`, token, undefined, 3);
         const { result, afterUncertain, instances } = answer;
         runner.info(result === 'deleted'
@@ -308,6 +357,16 @@ function reportBrokerInstances(runner, strict, instances) {
         runner.warning(problem);
 }
 /** Asks the runner for an OIDC token with `audience`; masks it before anything else. */
+/** Attempts at the runner's token service, and the first wait between two (doubled each time). */
+const TOKEN_ATTEMPTS = 5;
+const TOKEN_FIRST_WAIT_MS = 1000;
+/**
+ * Asks the runner for an OIDC token with `audience`; masks it before anything else. Like
+ * `@actions/core`'s getIDToken (its HTTP client retries), a 5xx, a 429 or a network error is tried
+ * again with backoff (1, 2, 4, 8 s; {@link TOKEN_ATTEMPTS} attempts, within the deadline). Raises
+ * BrokerError saying which of three it is: the job has no `id-token: write` (no request
+ * variables), the token service refused the request (4xx), or it is failing (5xx, network).
+ */
 async function requestIdToken(audience, deps, timeoutMs) {
     const url = deps.env.ACTIONS_ID_TOKEN_REQUEST_URL;
     const requestToken = deps.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
@@ -317,32 +376,62 @@ async function requestIdToken(audience, deps, timeoutMs) {
     }
     deps.runner.setSecret(requestToken);
     const target = `${url}${url.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`;
-    const response = await send(deps, target, {
-        method: 'GET',
-        headers: { Authorization: `Bearer ${requestToken}`, Accept: 'application/json' },
-        timeoutMs,
-        what: "the runner's OIDC token service",
-    });
-    const text = await response.text();
-    if (response.status !== 200) {
-        throw new BrokerError(`the runner refused the OIDC token request (HTTP ${response.status}); check that the job has permissions: id-token: write`);
+    let failure = '';
+    for (let attempt = 1;; attempt++) {
+        let response;
+        try {
+            response = await send(deps, target, {
+                method: 'GET',
+                headers: { Authorization: `Bearer ${requestToken}`, Accept: 'application/json' },
+                timeoutMs,
+                what: "the runner's OIDC token service",
+            });
+        }
+        catch (error) {
+            if (deps.signal?.aborted || /no time left/.test(error.message))
+                throw error;
+            failure = error.message;
+        }
+        if (response) {
+            const text = await response.text();
+            if (response.status === 200) {
+                let value;
+                try {
+                    value = JSON.parse(text).value;
+                }
+                catch {
+                    value = undefined;
+                }
+                if (typeof value === 'string' && value) {
+                    deps.runner.setSecret(value);
+                    return new _core_secret_js__WEBPACK_IMPORTED_MODULE_2__/* .Secret */ .z(value);
+                }
+                failure = 'its answer held no token';
+            }
+            else if (response.status < 500 && response.status !== 429) {
+                throw new BrokerError(`the runner's OIDC token service refused the token request (HTTP ${response.status}). The job has id-token: write (the runner gave it the request variables), so this is the runner's side: re-run the job`);
+            }
+            else
+                failure = `HTTP ${response.status}`;
+        }
+        const waitMs = TOKEN_FIRST_WAIT_MS * 2 ** (attempt - 1);
+        if (attempt >= TOKEN_ATTEMPTS || Date.now() + waitMs >= deps.deadline()) {
+            throw new BrokerError(`the runner's OIDC token service is failing (${failure}, ${attempt} attempt(s)); this is on GitHub's side, not a missing id-token: write: re-run the job (https://www.githubstatus.com shows outages)`);
+        }
+        deps.runner.info(`The runner's OIDC token service failed (${failure}); trying again in ${Math.ceil(waitMs / 1000)} s.`);
+        await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(waitMs, undefined, deps.signal ? { signal: deps.signal } : {});
     }
-    let value;
-    try {
-        value = JSON.parse(text).value;
-    }
-    catch {
-        value = undefined;
-    }
-    if (typeof value !== 'string' || !value) {
-        throw new BrokerError("the runner's OIDC token answer holds no token");
-    }
-    deps.runner.setSecret(value);
-    return new _core_secret_js__WEBPACK_IMPORTED_MODULE_2__/* .Secret */ .z(value);
+}
+/** The broker said the token had expired (or was too old): a fresh one may pass. */
+function saysExpired(data) {
+    const error = data?.error;
+    return typeof error === 'string' && /token has expired|token was issued more than/.test(error);
 }
 /**
- * One broker call, tried again on 429, 502 and 503 (the broker refused or Vast failed before a key
- * was handed out) and on a refused connection, within `attempts` and the deadline.
+ * One broker call, tried again on 429, 502 and 503 (the broker refused, was shutting down, or Vast
+ * failed before a key was handed out), on a refused connection, and on a 401 saying the token
+ * expired, within `attempts` and the deadline. Every attempt sends a fresh token from `token` (a
+ * retry after a long 429 would otherwise send one that expired meanwhile).
  */
 async function callBroker(deps, state, method, path, token, body, attempts) {
     // A DELETE answered 502 may have ended the key before Vast's answer was lost: a 404 after it
@@ -351,11 +440,12 @@ async function callBroker(deps, state, method, path, token, body, attempts) {
     for (let attempt = 1;; attempt++) {
         let response;
         let refused = false;
+        const bearer = await token();
         try {
             response = await send(deps, `${state.url}${path}`, {
                 method,
                 headers: {
-                    Authorization: `Bearer ${token.reveal()}`,
+                    Authorization: `Bearer ${bearer.reveal()}`,
                     Accept: 'application/json',
                     ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
                 },
@@ -380,15 +470,20 @@ async function callBroker(deps, state, method, path, token, body, attempts) {
         if (method === 'DELETE' && uncertain && response?.status === 404)
             return { result: 'already-gone', afterUncertain: true };
         uncertain ||= response?.status === 502;
-        const retryable = refused || [429, 502, 503].includes(response?.status ?? 0);
-        const waitMs = Math.min(30_000, retryAfterMs(response) ?? 1000 * 2 ** (attempt - 1));
+        const expired = response?.status === 401 && saysExpired(data);
+        const retryable = refused || expired || [429, 502, 503].includes(response?.status ?? 0);
+        const waitMs = expired
+            ? 0
+            : Math.min(30_000, retryAfterMs(response) ?? 1000 * 2 ** (attempt - 1));
         if (!retryable || attempt >= attempts || Date.now() + waitMs >= deps.deadline()) {
             throw new BrokerError(`the key broker answered ${method} ${path.replace(/\d+$/, '{id}')} with HTTP ${response?.status ?? 'no answer'}: ${
             // Once a key is handed out, the broker's own words are not repeated: a step that only
             // knows the key's id (post) could not scrub the key from them.
-            method === 'POST' ? brokerMessage(data) : deleteRefusal(response?.status)}`);
+            method === 'POST' ? brokerMessage(data) : deleteRefusal(response?.status, expired)}`);
         }
-        deps.runner.info(`The key broker answered HTTP ${response?.status ?? 'no answer'}; trying again in ${Math.ceil(waitMs / 1000)} s.`);
+        deps.runner.info(expired
+            ? 'The key broker says the OIDC token had expired; trying again at once with a fresh one.'
+            : `The key broker answered HTTP ${response?.status ?? 'no answer'}; trying again in ${Math.ceil(waitMs / 1000)} s.`);
         await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(waitMs, undefined, deps.signal ? { signal: deps.signal } : {});
     }
 }
@@ -436,7 +531,10 @@ function brokerMessage(data) {
         : 'no explanation';
 }
 /** Why a delete was refused, in the action's words (see callBroker). */
-function deleteRefusal(status) {
+function deleteRefusal(status, expired) {
+    if (status === 401 && expired) {
+        return "it said the job's OIDC token had expired, also with a fresh one (check the clocks of the runner and the broker, and the broker's log)";
+    }
     if (status === 401) {
         return "it refused the job's OIDC token (check broker-audience against the broker's BROKER_AUDIENCE, and the broker's log)";
     }
@@ -460,6 +558,259 @@ function readMinted(data) {
         throw new BrokerError("the key broker's answer has no key id, key, name or expires_at; a key it made is deleted by the broker's sweep at its deadline");
     }
     return { id, key: new _core_secret_js__WEBPACK_IMPORTED_MODULE_2__/* .Secret */ .z(key), name, expiresAt };
+}
+
+
+/***/ }),
+
+/***/ 2413:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ removeExportedConfig),
+/* harmony export */   runCreatePost: () => (/* binding */ runCreatePost)
+/* harmony export */ });
+/* unused harmony export stateProblems */
+/* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4660);
+/* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1394);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8855);
+/* harmony import */ var _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9867);
+/* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(373);
+/* harmony import */ var _core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7394);
+
+
+
+
+
+
+
+/** Room kept at the end of the budget for the last look and its deletes. */
+const LAST_LOOK_RESERVE_MS = 2_000;
+/**
+ * Post step: delete the key made in main (by id, and by name if its creation was uncertain).
+ * State is main's (src/modes/state.ts), and is still checked against the inputs before the parent
+ * key is sent anywhere: see {@link stateProblems}. The key deleted by id must be listed under the
+ * name main gave it, so a create answer naming another key (the parent, another job's) deletes
+ * nothing.
+ */
+async function runCreatePost(deps) {
+    const { runner, budget, inputs } = deps;
+    removeExportedConfig(runner);
+    const mode = runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.mode);
+    const state = (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .readJson */ .Vh)(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.create));
+    const savedId = (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .readKeyId */ .jN)(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.keyId));
+    const problems = stateProblems(mode, state, savedId, inputs);
+    if (!state || problems.length > 0) {
+        if (problems.length === 0) {
+            runner.info('Nothing to delete: the main step stopped before it created a key.');
+            return;
+        }
+        // Nothing is sent, so the parent key goes nowhere a forged value names.
+        const strict = inputs.mode === 'create' && inputs.cleanupFailure === 'fail';
+        const message = untrusted(problems, savedId);
+        runner.appendSummary(`### Vast.ai scoped key: post step\n\n- ⚠️ ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .markdownText */ .p)(message)}\n`);
+        if (strict || state?.cleanupFailure === 'fail')
+            runner.setFailed(message);
+        else
+            runner.warning(message);
+        return;
+    }
+    const keyId = typeof savedId === 'number' ? savedId : undefined;
+    const pending = runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.pending) === 'true';
+    // A rotation that wrote (or may have written) its key into the secret: that key stays; only
+    // the strays of an uncertain create of it go.
+    const rotated = mode === 'rotated';
+    if (rotated && !pending) {
+        runner.info('Nothing to clean up: the rotation completed.');
+        return;
+    }
+    const kept = state.revoke === 'never' || rotated ? keyId : undefined;
+    if (!keyId && !pending) {
+        runner.info('Nothing to delete: the main step created no key.');
+        return;
+    }
+    if (state.revoke === 'never' && keyId && !pending) {
+        runner.info(`revoke: never — key ${keyId} stays; a sweep after its deadline or a delete step ends it.`);
+        return;
+    }
+    const cleanupFailure = inputs.mode === 'create' && inputs.cleanupFailure === 'fail' ? 'fail' : state.cleanupFailure;
+    const summary = [];
+    const failures = [];
+    const fail = (message) => {
+        failures.push(message);
+        summary.push(`- ⚠️ ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .markdownText */ .p)(message)}`);
+    };
+    const said = (message) => {
+        runner.info(message);
+        summary.push(`- ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .markdownText */ .p)(message)}`);
+    };
+    let client;
+    try {
+        // The input's api-url (equal to the state's, checked above): never a URL state alone names.
+        client = await deps.makeClient(inputs.apiUrl ?? '', state);
+    }
+    catch (error) {
+        fail(cannotDelete(state, keyId, error));
+    }
+    if (client && keyId && state.revoke === 'post' && !rotated) {
+        try {
+            // Deleted only when Vast lists it under the name main gave it: a create answer that named
+            // another key (the parent, another job's) deletes nothing.
+            const listed = (await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .listKeys */ .TH)(client)).find((key) => key.id === keyId);
+            if (!listed) {
+                said(`Vast.ai key ${keyId} was already gone (the parent key's list no longer has it).`);
+            }
+            else if (!(0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .sameStep */ .Xx)(listed.name, state.name)) {
+                fail(`Did not delete Vast.ai key ${keyId}: Vast lists it as "${listed.name}", not under the name the main step gave its key ("${state.name}"), so it is not this step's key. ` +
+                    `The create answer named another key; look for keys named "${state.name}" in the Vast console (Account, API keys) and delete them, or let a scheduled sweep (mode: sweep) delete them after their deadline.`);
+            }
+            else {
+                const result = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, keyId);
+                said(result === 'deleted'
+                    ? `Deleted Vast.ai key ${keyId}.`
+                    : `Vast.ai key ${keyId} was already gone.`);
+            }
+        }
+        catch (error) {
+            fail(cannotDelete(state, keyId, error));
+        }
+    }
+    if (client && pending) {
+        // A create request got no answer: Vast may have applied it, now or a little later. The key
+        // handed out with revoke: never, or written into a rotation's secret, stays; every other key
+        // of this step goes.
+        const sentAt = Number(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.sentAt)) || 0;
+        const uncertainAt = Number(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.uncertainAt)) || sentAt;
+        try {
+            const result = await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .deleteLateKeys */ .oW)({
+                client,
+                stepName: state.name,
+                ...(kept ? { except: kept } : {}),
+                uncertainAt,
+                requestTimeoutMs: state.requestTimeoutMs,
+                lastLookBy: () => budget.deadline() - LAST_LOOK_RESERVE_MS,
+                log: (message) => runner.info(message),
+                ...(budget.signal ? { signal: budget.signal } : {}),
+            });
+            const ids = result.deleted.map((key) => key.id);
+            said(ids.length > 0
+                ? `Deleted ${ids.length} key(s) left by an uncertain or cancelled create (${ids.join(', ')}).`
+                : 'No key was left by the uncertain or cancelled create.');
+            if (!result.covered) {
+                const late = `Vast could still apply the create request until ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(new Date(result.windowEnd))}, after this step had to stop looking. ${nextStep(state)}`;
+                runner.warning(late);
+                summary.push(`- ⚠️ ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .markdownText */ .p)(late)}`);
+            }
+        }
+        catch (error) {
+            fail(cannotDelete(state, undefined, error));
+        }
+    }
+    if (rotated && keyId) {
+        said(`Key ${keyId}, which the rotation wrote to the secret, stays.`);
+    }
+    else if (state.revoke === 'never' && keyId) {
+        said(`revoke: never — key ${keyId} stays; a sweep after its deadline or a delete step ends it.`);
+    }
+    runner.appendSummary(`### Vast.ai scoped key: post step\n\n${summary.join('\n')}\n`);
+    for (const message of failures) {
+        if (cleanupFailure === 'fail')
+            runner.setFailed(message);
+        else
+            runner.warning(message);
+    }
+}
+/**
+ * Why the post step cannot act on state, or []: each check compares what main saved with the
+ * inputs post runs with, which no other step can change (src/inputs/post.ts). Main saves every
+ * state name first (src/modes/state.ts), so a mismatch means the inputs changed between the two
+ * steps (an expression over something another step wrote) or state was not main's.
+ */
+function stateProblems(mode, state, keyId, inputs) {
+    const problems = [];
+    const expected = inputs.mode === 'rotate' ? ['create', 'rotated'] : inputs.mode === 'create' ? ['create'] : [];
+    if (!expected.includes(mode) || (inputs.mode === 'create' && inputs.broker)) {
+        problems.push(`the saved mode '${mode}' does not fit mode: ${inputs.mode ?? '(not a mode)'}${inputs.broker ? ' with broker-url' : ''}`);
+    }
+    if (keyId === 'invalid')
+        problems.push('the saved key id is not a positive integer');
+    if (!state) {
+        if (keyId !== undefined)
+            problems.push('a key id was saved without the key it belongs to');
+        return problems;
+    }
+    if (typeof state.apiUrl !== 'string' || state.apiUrl !== inputs.apiUrl) {
+        problems.push(`the saved API URL (${String(state.apiUrl)}) is not the api-url input (${inputs.apiUrl ?? 'not a valid URL'})`);
+    }
+    const fields = typeof state.name === 'string' ? (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .parseKeyName */ .wN)(state.name) : undefined;
+    const kind = inputs.mode === 'rotate' ? ['rot'] : inputs.revoke === 'never' ? ['keep'] : ['job'];
+    if (!fields || !kind.includes(fields.kind)) {
+        problems.push('the saved key name is not one this mode gives its keys');
+    }
+    const revoke = inputs.mode === 'rotate' ? 'post' : inputs.revoke;
+    if (state.revoke !== revoke) {
+        problems.push(`the saved revoke (${String(state.revoke)}) is not the revoke input (${revoke ?? 'not post or never'})`);
+    }
+    if (!Number.isSafeInteger(state.requestTimeoutMs) ||
+        state.requestTimeoutMs <= 0 ||
+        !Number.isSafeInteger(state.maxAttempts) ||
+        state.maxAttempts <= 0) {
+        problems.push('the saved request-timeout or max-attempts is not a positive integer');
+    }
+    return problems;
+}
+/** The warning when state is not acted on: what did not match, which key, and what to do. */
+function untrusted(problems, keyId) {
+    const key = typeof keyId === 'number' ? `Vast.ai key ${keyId}` : 'any key the main step made';
+    return (`The post step deleted nothing and sent the parent key nowhere: the state it was given does not match its inputs (${problems.join('; ')}). ` +
+        `If the main step made a key, ${key} stays until a scheduled sweep (mode: sweep) deletes it after its deadline; or delete it in the Vast console (Account, API keys).`);
+}
+/**
+ * The message for a key that could not be deleted: which key, why, and what to do next. A sweep
+ * is named only when it can work: a parent key refused here is refused in a sweep too.
+ */
+function cannotDelete(state, keyId, error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const hint = (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .accessHint */ .ux)(error);
+    const what = keyId !== undefined
+        ? `Could not delete the Vast.ai key ${keyId} ("${state.name}")`
+        : `Could not check whether a create request left a Vast.ai key named "${state.name}"`;
+    const cancelled = error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h && error.kind === 'aborted';
+    return `${what}: ${reason}${cancelled ? ' (the runner ends the step soon after a cancel)' : ''}. ${hint ? `${hint}. ` : ''}${nextStep(state, keyId, !hint)}`;
+}
+function nextStep(state, keyId, sweepCanWork = true) {
+    const fields = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .parseKeyName */ .wN)(state.name);
+    const deadline = fields ? (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(fields.expiresAt) : 'its deadline';
+    const byHand = keyId !== undefined
+        ? `delete it with a step using mode: delete and key-id: ${keyId}, or in the Vast console (Account, API keys)`
+        : `look for keys with that name in the Vast console (Account, API keys) and delete them`;
+    if (!sweepCanWork)
+        return `${byHand[0]?.toUpperCase()}${byHand.slice(1)}.`;
+    const early = fields?.kind === 'job'
+        ? ', or as soon as this run has completed when it is given github-token (docs/reliability.md)'
+        : '';
+    return `A scheduled sweep (mode: sweep) deletes it after its deadline ${deadline}${early}; or ${byHand}.`;
+}
+/** Removes the file export-config wrote in main, if it is still that file. */
+function removeExportedConfig(runner) {
+    const file = (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .readJson */ .Vh)(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.configFile));
+    if (!file)
+        return;
+    try {
+        const result = (0,_config_file_js__WEBPACK_IMPORTED_MODULE_0__/* .removeConfigFile */ .X7)(file);
+        if (result === 'removed')
+            runner.info(`Removed ${file.path}.`);
+        if (result === 'replaced') {
+            runner.warning(`${file.path} is no longer the file this action wrote; left it alone.`);
+        }
+        if (result === 'refused') {
+            runner.warning(`The saved config file path (${String(file.path)}) is not a key file this action writes (…/vastai/vast_api_key); left it alone.`);
+        }
+    }
+    catch (error) {
+        runner.warning(`Could not remove ${file.path}: ${error.code ?? 'error'}`);
+    }
 }
 
 
@@ -593,15 +944,17 @@ async function handOutKey(settings, created, deps) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   c4: () => (/* reexport safe */ _state_js__WEBPACK_IMPORTED_MODULE_5__.c4),
+/* harmony export */   c4: () => (/* reexport safe */ _state_js__WEBPACK_IMPORTED_MODULE_6__.c4),
 /* harmony export */   uY: () => (/* binding */ mintKey)
 /* harmony export */ });
 /* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1394);
 /* harmony import */ var _signals_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(970);
 /* harmony import */ var _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9867);
 /* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
-/* harmony import */ var _core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7394);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(373);
+/* harmony import */ var _core_vast_clock_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9416);
+/* harmony import */ var _core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7394);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(373);
+
 
 
 
@@ -617,7 +970,12 @@ async function handOutKey(settings, created, deps) {
 /** Creates the key (state first, so post can always find it), masks it, records its id. */
 async function mintKey(request, deps) {
     const { runner, client } = deps;
-    const expiresAt = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .deadlineFrom */ .vN)(deps.now(), request.ttlMs);
+    // The parent's id (an answer naming it is refused), and Vast's clock for the deadline.
+    const parentKeyId = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .parentKeyIdIfKnown */ .rd)(client);
+    const skew = (0,_core_vast_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .clockWarning */ .hv)(client, "the key's deadline");
+    if (skew)
+        runner.warning(skew);
+    const expiresAt = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .deadlineFrom */ .vN)((0,_core_vast_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .vastTime */ .AW)(client, deps.now()), request.ttlMs);
     const name = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .formatKeyName */ .yv)({
         label: request.label,
         kind: request.kind,
@@ -636,29 +994,29 @@ async function mintKey(request, deps) {
         requestTimeoutMs: request.requestTimeoutMs,
         maxAttempts: request.maxAttempts,
     };
-    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.mode, 'create');
-    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.create, JSON.stringify(state));
-    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.pending, 'true');
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.mode, 'create');
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.create, JSON.stringify(state));
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.pending, 'true');
     let uncertain = false;
     // The send time of the request in flight, and of the last one that got no answer.
     let sentAt = 0;
     let uncertainAt = 0;
     const onSend = () => {
         sentAt = Date.now();
-        runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.sentAt, String(sentAt));
+        runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.sentAt, String(sentAt));
     };
     // The answer to a create was lost: find out by name whether it made the key, delete what it
     // made, and only then try again.
     const resolveLostCreate = async (error) => {
         uncertain = true;
         uncertainAt = sentAt;
-        const removed = await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .deleteStepKeys */ .Ky)(client, name);
+        const removed = await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .deleteStepKeys */ .Ky)(client, name);
         runner.info(`${error.message}; the request may have been applied: ${removed.length > 0 ? `deleted the ${removed.length} key(s) it made` : 'no key was made so far'}. Trying again.`);
         return 'retry';
     };
     let created;
     try {
-        created = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .createKey */ .cF)(client, { name, permissions: request.permissions }, resolveLostCreate, onSend);
+        created = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .createKey */ .cF)(client, { name, permissions: request.permissions, parentKeyId }, resolveLostCreate, onSend);
     }
     catch (error) {
         // An ambiguous create, even one followed by a definite error, may have left a key.
@@ -667,21 +1025,21 @@ async function mintKey(request, deps) {
             uncertainAt = sentAt;
         uncertain ||= ambiguous;
         if (!uncertain)
-            runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.pending, 'false');
+            runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.pending, 'false');
         else if (uncertainAt)
-            runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.uncertainAt, String(uncertainAt));
+            runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.uncertainAt, String(uncertainAt));
         if (error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h && error.kind === 'aborted' && uncertainAt) {
             await cleanUpAfterCancel(deps, name, uncertainAt, request.requestTimeoutMs);
         }
         throw explainCreateError(error, uncertain);
     }
     runner.setSecret(created.key.reveal());
-    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.keyId, String(created.id));
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.keyId, String(created.id));
     // After an uncertain create, post also looks by name: an attempt the API applied only after
     // the action gave up on it (a timeout) can still appear later.
-    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.pending, uncertain ? 'true' : 'false');
+    runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.pending, uncertain ? 'true' : 'false');
     if (uncertain)
-        runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.uncertainAt, String(uncertainAt));
+        runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.uncertainAt, String(uncertainAt));
     return { id: created.id, key: created.key, name, expiresAt };
 }
 /** Room kept before the runner's SIGTERM for the last look and its deletes. */
@@ -693,12 +1051,12 @@ const LAST_LOOK_RESERVE_MS = 2_000;
  */
 async function cleanUpAfterCancel(deps, name, uncertainAt, requestTimeoutMs) {
     const started = Date.now();
-    const windowEnd = (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .uncertaintyEnd */ .iy)(uncertainAt, requestTimeoutMs);
+    const windowEnd = (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .uncertaintyEnd */ .iy)(uncertainAt, requestTimeoutMs);
     const lastLookBy = started + _signals_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_CLEANUP_BUDGET_MS */ .vb - LAST_LOOK_RESERVE_MS;
     try {
         const client = await deps.cleanupClient();
         const result = windowEnd <= lastLookBy
-            ? await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .deleteLateKeys */ .oW)({
+            ? await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .deleteLateKeys */ .oW)({
                 client,
                 stepName: name,
                 uncertainAt,
@@ -706,7 +1064,7 @@ async function cleanUpAfterCancel(deps, name, uncertainAt, requestTimeoutMs) {
                 lastLookBy: () => lastLookBy,
                 log: (message) => deps.runner.info(message),
             })
-            : { deleted: await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .deleteStepKeys */ .Ky)(client, name), covered: false };
+            : { deleted: await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .deleteStepKeys */ .Ky)(client, name), covered: false };
         deps.runner.info(`Cancelled during the create request; ${result.deleted.length > 0 ? `deleted the ${result.deleted.length} key(s) it made` : 'no key was made so far'}. ` +
             (result.covered
                 ? 'Vast can no longer apply the request.'

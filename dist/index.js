@@ -1669,6 +1669,7 @@ class Reader {
 /* harmony export */   Sn: () => (/* binding */ CREATE_BUDGET_RANGE_MS),
 /* harmony export */   Sr: () => (/* binding */ MASKED_SECRET_LENGTH),
 /* harmony export */   WS: () => (/* binding */ SWEEP_BUDGET_RANGE_MS),
+/* harmony export */   YQ: () => (/* binding */ POST_LATE_APPLY_WAIT_MS),
 /* harmony export */   aV: () => (/* binding */ MAX_ATTEMPTS_RANGE),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   f3: () => (/* binding */ REQUEST_TIMEOUT_RANGE_MS),
@@ -1711,11 +1712,13 @@ const MASKED_SECRET_LENGTH = 8;
 const TTL_RANGE_MS = { min: 30_000, max: 365 * 86_400_000 };
 /**
  * The longest request-timeout whose late-apply window post can still wait out: post's budget
- * (POST_BUDGET_MS, 50 s) less the 2 s it keeps for its last look (create-post.ts), less the 2 s
- * margin after request-timeout in which Vast may still apply an unanswered create
- * (LATE_APPLY_MARGIN_MS, step-keys.ts). A longer one gets a warning in create mode.
+ * (POST_BUDGET_MS, 50 s) less the 2 s it keeps for its last look (create-post.ts) is 48 s, and
+ * the window is request-timeout plus a margin of half of it, at least 10 s (lateApplyMarginMs,
+ * step-keys.ts): 32 s + 16 s = 48 s. A longer one gets a warning in create mode.
  */
-const POST_COVERED_REQUEST_TIMEOUT_MS = 46_000;
+const POST_COVERED_REQUEST_TIMEOUT_MS = 32_000;
+/** What post can wait for a late apply: its 50 s budget less the 2 s kept for its last look. */
+const POST_LATE_APPLY_WAIT_MS = 48_000;
 const REQUEST_TIMEOUT_RANGE_MS = { min: 100, max: 300_000 };
 const GRACE_RANGE_MS = { min: 0, max: 365 * 86_400_000 };
 const SWEEP_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
@@ -2948,8 +2951,8 @@ async function parseInputs(source, options) {
     else if (mode === 'rotate')
         settings = await rotateSettings(read, common, source, options);
     if (settings?.mode === 'create' && settings.requestTimeoutMs > inputs_settings/* POST_COVERED_REQUEST_TIMEOUT_MS */.FU) {
-        read.warn('request-timeout', `it is ${(0,duration/* formatDuration */.a)(settings.requestTimeoutMs)}: Vast may still apply a create request that got no answer up to request-timeout + 2s after it was sent, ` +
-            `and the post step can wait only ${(0,duration/* formatDuration */.a)(inputs_settings/* POST_COVERED_REQUEST_TIMEOUT_MS */.FU + 2000)} for that (the runner gives it about a minute). ` +
+        read.warn('request-timeout', `it is ${(0,duration/* formatDuration */.a)(settings.requestTimeoutMs)}: Vast may still apply a create request that got no answer up to request-timeout + half of it (at least 10s) after it was sent, ` +
+            `and the post step can wait only ${(0,duration/* formatDuration */.a)(inputs_settings/* POST_LATE_APPLY_WAIT_MS */.YQ)} for that (the runner gives it about a minute). ` +
             'A key made that late is not seen by post; it stays until a scheduled sweep (mode: sweep) deletes it after its deadline (docs/reliability.md). ' +
             `Set request-timeout to ${(0,duration/* formatDuration */.a)(inputs_settings/* POST_COVERED_REQUEST_TIMEOUT_MS */.FU)} or less to silence this`);
     }
@@ -3145,12 +3148,26 @@ class VastClient {
      * instead of being refused (a sweep deleting hundreds of keys, say).
      */
     #pace;
+    /** Vast's clock less ours (ms), from the `Date` header of the latest answer that had one. */
+    #clockOffsetMs;
     constructor(options) {
         this.#options = options;
         this.#pace = options.pace ?? new Map();
         this.#now = options.now ?? Date.now;
         this.#random = options.random ?? Math.random;
         this.#sleep = options.sleep ?? realSleep;
+    }
+    /**
+     * Vast's clock less the runner's (ms), read from the `Date` header (RFC 9110, whole seconds) of
+     * the latest answer, error answers included; undefined before any answer carried one. Accurate
+     * to about a second plus the round trip.
+     */
+    get clockOffsetMs() {
+        return this.#clockOffsetMs;
+    }
+    /** Whether `value` is the key this client sends (the parent key): compared, never exposed. */
+    holdsKey(value) {
+        return value === this.#options.apiKey.reveal();
     }
     async call(options) {
         const { maxAttempts } = this.#options.retry;
@@ -3341,7 +3358,12 @@ class VastClient {
             clearTimeout(timer);
             this.#options.signal?.removeEventListener('abort', cancel);
         }
-        this.#debug(`${method} ${new URL(url).pathname} -> ${response.status} in ${this.#now() - started} ms`);
+        const ended = this.#now();
+        this.#debug(`${method} ${new URL(url).pathname} -> ${response.status} in ${ended - started} ms`);
+        const date = Date.parse(response.headers.get('date') ?? '');
+        // The header has whole seconds (cut down): its middle, against the middle of the round trip.
+        if (Number.isFinite(date))
+            this.#clockOffsetMs = date + 500 - (started + ended) / 2;
         return this.#interpret(operation, response, text);
     }
     #interpret(operation, response, text) {
@@ -3498,17 +3520,17 @@ async function runMode(settings, environment) {
     switch (settings.mode) {
         case 'create': {
             if (settings.broker) {
-                const { runBrokerCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
+                const { runBrokerCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(928), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
                 return runBrokerCreate({ ...settings, broker: settings.broker }, await brokerDeps(environment, Date.now() + settings.createBudgetMs));
             }
-            const { runCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(338)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
+            const { runCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(928), __nccwpck_require__.e(338)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
             return runCreate(settings, {
                 ...(await mintDeps(settings, environment)),
                 configFilePath: (0,config_file/* configFilePath */.ks)(environment.env),
             });
         }
         case 'rotate': {
-            const { runRotate, SecretWriter } = await Promise.all(/* import() */[__nccwpck_require__.e(226), __nccwpck_require__.e(770)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4770));
+            const { runRotate, SecretWriter } = await Promise.all(/* import() */[__nccwpck_require__.e(226), __nccwpck_require__.e(928), __nccwpck_require__.e(770)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4770));
             const writer = new SecretWriter({
                 token: settings.githubToken,
                 apiUrl: settings.githubApiUrl,
@@ -3546,6 +3568,7 @@ async function runMode(settings, environment) {
                     ...(signal ? { signal } : {}),
                     deadline,
                     debug: (message) => runner.debug(message),
+                    info: (message) => runner.info(message),
                 });
             }
             const sweepDeps = {
@@ -3606,16 +3629,16 @@ async function runPost(environment) {
         // A secret goes out only over the network main saw (src/core/network-fingerprint.ts).
         const network = (0,network_fingerprint/* checkNetwork */.v8)(runner.getState(network_fingerprint/* NETWORK_STATE */.V$), environment.env);
         if (mode === 'broker') {
-            const { runBrokerPost, BrokerError } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
-            const deps = await brokerDeps({ ...environment, signal: budget.signal }, 0);
-            const refused = () => Promise.reject(new BrokerError(network.ok ? '' : `${network.reason}; the OIDC token was not requested`));
+            const { runBrokerPost } = await Promise.all(/* import() */[__nccwpck_require__.e(928), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
             return await runBrokerPost({
-                ...deps,
-                ...(network.ok ? {} : { fetch: refused }),
+                ...(await brokerDeps({ ...environment, signal: budget.signal }, 0)),
+                ...(network.ok
+                    ? {}
+                    : { networkRefusal: `${network.reason}; the OIDC token was not requested` }),
                 deadline: () => budget.deadline(),
             }, inputs);
         }
-        const { runCreatePost } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+        const { runCreatePost } = await Promise.all(/* import() */[__nccwpck_require__.e(928), __nccwpck_require__.e(413)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
         const postClient = async (apiUrl, state) => {
             if (!network.ok)
                 throw new Error(`${network.reason}; the parent key was not sent (a sweep or delete step in a job whose steps leave these settings alone can delete the key)`);

@@ -53,9 +53,12 @@ function b64url(data: string | Buffer): string {
 
 export class OidcEmulator {
   readonly #server: Server
-  readonly #privateKey: KeyObject
-  readonly #publicKey: KeyObject
-  readonly kid = `emu-${randomBytes(4).toString('hex')}`
+  #privateKey: KeyObject
+  #publicKey: KeyObject
+  /** The kid of the key the issuer signs with now. */
+  kid = `emu-${randomBytes(4).toString('hex')}`
+  /** Every key the JWKS publishes, the signing one last. */
+  readonly #published: { kid: string; publicKey: KeyObject }[] = []
   readonly #jobs = new Map<string, JobClaims>()
   /** How many times the JWKS was fetched. */
   jwksFetches = 0
@@ -63,12 +66,23 @@ export class OidcEmulator {
   readonly issued: string[] = []
   /** Answer the token endpoint with this status instead (e.g. 403 like a job without id-token: write). */
   tokenEndpointStatus: number | undefined
+  /**
+   * Faults for the next token requests, one each, in order, before normal answers resume: a
+   * status (answered with a JSON error), `'reset'` (the connection destroyed, no answer) or
+   * `'empty'` (200 without a token). Public reports of GitHub's token service show 5xx and resets.
+   */
+  readonly tokenFaults: (number | 'reset' | 'empty')[] = []
+  /** Token requests the token endpoint received (faulted ones included). */
+  tokenRequests = 0
+  /** Seconds added to the issuer's clock: the iat, nbf and exp of every token it signs. */
+  clockOffsetS = 0
   #url = ''
 
   private constructor() {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
     this.#privateKey = privateKey
     this.#publicKey = publicKey
+    this.#published.push({ kid: this.kid, publicKey })
     this.#server = createServer((req, res) => this.#handle(req, res))
   }
 
@@ -88,6 +102,19 @@ export class OidcEmulator {
 
   get jwksUrl(): string {
     return `${this.#url}/.well-known/jwks`
+  }
+
+  /**
+   * A key rotation, as GitHub's issuer does it: a new key pair is published in the JWKS (the old
+   * one stays published) and signs every token from now on. Returns the new kid.
+   */
+  rotateKey(): string {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    this.#privateKey = privateKey
+    this.#publicKey = publicKey
+    this.kid = `emu-${randomBytes(4).toString('hex')}`
+    this.#published.push({ kid: this.kid, publicKey })
+    return this.kid
   }
 
   /** The issuer's public key (for the "HS256 signed with the public key" attack). */
@@ -118,7 +145,7 @@ export class OidcEmulator {
 
   /** An RS256 token with these claims, signed by the issuer's key unless `options.key` is given. */
   async sign(claims: JobClaims, options: SignOptions = {}): Promise<string> {
-    const now = Math.floor(Date.now() / 1000)
+    const now = Math.floor(Date.now() / 1000) + this.clockOffsetS
     const payload: Record<string, unknown> = {
       sub: `repo:${claims.repository}:ref:${claims.ref ?? 'refs/heads/main'}`,
       repository_owner: claims.repository.split('/')[0],
@@ -191,10 +218,21 @@ export class OidcEmulator {
     }
     if (url.pathname === '/.well-known/jwks') {
       this.jwksFetches += 1
-      const jwk = this.#publicKey.export({ format: 'jwk' })
-      return reply(200, { keys: [{ ...jwk, kid: this.kid, alg: 'RS256', use: 'sig' }] })
+      return reply(200, {
+        keys: this.#published.map(({ kid, publicKey }) => ({
+          ...publicKey.export({ format: 'jwk' }),
+          kid,
+          alg: 'RS256',
+          use: 'sig',
+        })),
+      })
     }
     if (url.pathname === '/token' && req.method === 'GET') {
+      this.tokenRequests += 1
+      const fault = this.tokenFaults.shift()
+      if (fault === 'reset') return void req.socket.destroy()
+      if (fault === 'empty') return reply(200, { count: 0 })
+      if (fault !== undefined) return reply(fault, { message: 'failed by the test' })
       if (this.tokenEndpointStatus)
         return reply(this.tokenEndpointStatus, { message: 'refused by the test' })
       const auth = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1] ?? ''

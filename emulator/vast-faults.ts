@@ -51,6 +51,11 @@ export type Fault =
    * arrival; without it, it is applied at release.
    */
   | { type: 'hold'; apply?: boolean }
+  /**
+   * Apply the request, then answer with its JSON object answer's fields replaced by `fields`
+   * (a hostile or broken answer to a request that did take effect).
+   */
+  | { type: 'rewrite'; fields: Record<string, unknown> }
 
 export const FAULT_TYPES: readonly Fault['type'][] = [
   'status',
@@ -61,6 +66,7 @@ export const FAULT_TYPES: readonly Fault['type'][] = [
   'malformed-json',
   'non-json',
   'hold',
+  'rewrite',
 ]
 
 export interface FaultHandle {
@@ -162,6 +168,9 @@ export function faultProblem(value: unknown): string | null {
   if (type === 'status' && !isStatus(fault['status'])) return 'fault.status must be 100..599'
   if (type === '429' && !(TOO_MANY_FORMS as readonly unknown[]).includes(fault['form'])) {
     return `fault.form must be one of ${TOO_MANY_FORMS.join(', ')}`
+  }
+  if (type === 'rewrite' && !(typeof fault['fields'] === 'object' && fault['fields'] !== null)) {
+    return 'fault.fields must be an object'
   }
   if (type === 'delay' && !(typeof fault['ms'] === 'number' && fault['ms'] >= 0)) {
     return 'fault.ms must be a non-negative number'

@@ -5,6 +5,7 @@ import { isRecord, json, vastError } from './vast-http.ts'
 import type { Reply } from './vast-http.ts'
 import type { KeyRecord, KeyStore } from './vast-keys.ts'
 import { covers, isValidPermissions } from './vast-permissions.ts'
+import { notFoundReply } from './vast-variants.ts'
 import type { VastVariants } from './vast-variants.ts'
 
 const NOT_FOUND: Reply = json(404, { msg: 'API Key not found.' })
@@ -107,7 +108,7 @@ export function deleteKey(
     if (other?.deletedAt === null && status !== 404) {
       return vastError(status, 'forbidden', 'You do not have permission to delete this API Key.')
     }
-    return NOT_FOUND
+    return notFoundReply(variants)
   }
   if (key.primary) return vastError(400, 'primary_key', 'You cannot delete your primary key.')
   key.deletedAt = Date.now()

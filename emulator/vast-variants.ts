@@ -3,7 +3,7 @@
 // emulator -- --variants '<json>'` and `POST /__emulator/variants` switch them on.
 
 import { randomBytes } from 'node:crypto'
-import { isRecord, text } from './vast-http.ts'
+import { isRecord, json, text } from './vast-http.ts'
 import type { Reply, TooManyForm } from './vast-http.ts'
 import { INSTANCE_VARIANT_CHOICES } from './vast-instances.ts'
 import type { InstanceVariants } from './vast-instances.ts'
@@ -34,6 +34,17 @@ export interface VastVariants extends InstanceVariants {
    * requests without a User-Agent or with a runtime's default one (`node`, `undici`). Off by default.
    */
   edgeRequiresUserAgent?: false | 'html' | 'empty'
+  /**
+   * The body of a 404 for a key that does not exist (E3, E4): `{"msg": "API Key not found."}`
+   * (default), the same text as `detail`, an empty body, or an edge's HTML page. Only the first
+   * two say the key is gone; the client must confirm the others with a second look.
+   */
+  notFoundBody?: 'msg' | 'detail' | 'empty' | 'html'
+  /**
+   * How far (ms) the emulator's clock, as its `Date` header shows it, is ahead of the machine's
+   * (negative: behind); default 0. Stands for a runner whose clock is wrong.
+   */
+  clockSkewMs?: number
 }
 
 const CHOICES: Record<keyof VastVariants, readonly unknown[] | 'ms'> = {
@@ -45,6 +56,13 @@ const CHOICES: Record<keyof VastVariants, readonly unknown[] | 'ms'> = {
   foreignKeyDelete: [404, 401, 403],
   tooManyForm: ['plain', 'text', 'threshold', 'msg', 'json', 'retry-after'],
   edgeRequiresUserAgent: [false, 'html', 'empty'],
+  notFoundBody: ['msg', 'detail', 'empty', 'html'],
+  clockSkewMs: [],
+}
+
+/** A clock skew of up to a year either way, in whole ms. */
+function isSkew(value: unknown): boolean {
+  return Number.isSafeInteger(value) && Math.abs(value as number) <= 365 * 86_400_000
 }
 
 /** Checks variants received as JSON; returns an error message or null. */
@@ -54,6 +72,11 @@ export function variantsProblem(value: unknown): string | null {
     const choices = CHOICES[name as keyof VastVariants] as readonly unknown[] | 'ms' | undefined
     if (choices === undefined) {
       return `unknown variant ${name}; known: ${Object.keys(CHOICES).join(', ')}`
+    }
+    if (name === 'clockSkewMs') {
+      if (!isSkew(setting))
+        return 'variant clockSkewMs must be a whole number of ms, at most a year'
+      continue
     }
     if (choices === 'ms') {
       if (!(typeof setting === 'number' && Number.isFinite(setting) && setting >= 0)) {
@@ -74,6 +97,20 @@ export function vastStyleKey(): string {
   let out = 'vast-'
   for (const byte of bytes) out += ALPHANUMERIC[byte % ALPHANUMERIC.length]
   return out
+}
+
+/** A 404 for a key that does not exist, in the form the notFoundBody variant says. */
+export function notFoundReply(variants: VastVariants): Reply {
+  switch (variants.notFoundBody ?? 'msg') {
+    case 'detail':
+      return json(404, { detail: 'API Key not found.' })
+    case 'empty':
+      return text(404, '', 'text/plain')
+    case 'html':
+      return text(404, '<html><body><h1>404 Not Found</h1></body></html>', 'text/html')
+    default:
+      return json(404, { msg: 'API Key not found.' })
+  }
 }
 
 const RUNTIME_AGENTS = /^(node|undici|node-fetch)(\/|$)/i

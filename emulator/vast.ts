@@ -359,6 +359,19 @@ export class VastEmulator {
         if (fault.apply === true) this.#process(call)
         this.#answer(res, record, text(200, '<html>gateway</html>', 'text/html'))
         return
+      case 'rewrite': {
+        const reply = this.#process(call)
+        let value: unknown
+        try {
+          value = JSON.parse(reply.body)
+        } catch {
+          value = undefined
+        }
+        const fields = fault.fields
+        const body = typeof value === 'object' && value !== null ? { ...value, ...fields } : fields
+        this.#answer(res, record, { ...reply, body: JSON.stringify(body) })
+        return
+      }
       case 'hold': {
         const early = fault.apply !== false ? this.#process(call) : null
         await entry.waitForRelease()
@@ -449,6 +462,10 @@ export class VastEmulator {
   }
 
   #answer(res: ServerResponse, record: RequestRecord, reply: Reply): void {
-    if (writeReply(res, reply)) record.status = reply.status
+    const skew = this.#variants.clockSkewMs ?? 0
+    const dated = skew
+      ? { ...reply, headers: { ...reply.headers, date: new Date(Date.now() + skew).toUTCString() } }
+      : reply
+    if (writeReply(res, dated)) record.status = reply.status
   }
 }

@@ -3,7 +3,8 @@
 // delete). Not part of `npm test`: timings depend on the machine and what else it is doing.
 //
 //   1. one replica, 50 jobs one after another: POST /v1/keys and DELETE /v1/keys/{id} latency
-//   2. a 20-job matrix at once through two replicas behind a round-robin balancer, no Vast limit
+//   2. a 20-job matrix at once through two replicas behind a round-robin balancer, on the broker's
+//      default limits, no Vast limit
 //   3. the same matrix with Vast's documented intervals scaled by 0.1 (a create every 200 ms per
 //      parent key): every job must still get its key, spaced by the broker's 429 pacing
 
@@ -49,6 +50,7 @@ async function sequential(): Promise<void> {
 async function matrix(label: string, scale?: number): Promise<void> {
   const world = await startWorld({
     replicas: 2,
+    limits: 'default', // the broker's own per-repository defaults, as deployed
     ...(scale ? { vast: { rateLimits: { scale, form: 'text' as const } } } : {}),
   })
   try {

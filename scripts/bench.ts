@@ -472,7 +472,8 @@ try {
     // Post's wall time with nothing uncertain (by id: a list to check the key's name, then the
     // delete; no wait) and after a
     // create that got no answer just now (request-timeout 1s): it looks, waits until Vast can no
-    // longer apply that request (request-timeout + 2 s after its send), and looks again.
+    // longer apply that request (request-timeout + its margin, at least 10 s, after its send), and
+    // looks again.
     {
       const timesOf = { certain: [] as number[], uncertain: [] as number[] }
       for (let i = 0; i < 5; i++) {

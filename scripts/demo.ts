@@ -161,7 +161,8 @@ async function createWalkThrough(): Promise<boolean> {
     console.log(
       `Requests the action made: ${byAction.map((r) => `${r.method} ${r.path} -> ${r.status}`).join(', ')}`,
     )
-    ok &&= after.status === 401 && byAction.length === 3 // create; post: list (the name checked), delete
+    // the parent-key check and create; post: list (the name checked), delete
+    ok &&= after.status === 401 && byAction.length === 4
 
     heading('And a mistake in the workflow: ttl: forever')
     const before = emulator.requests.length

@@ -26,7 +26,7 @@ import { CANCEL_CLEANUP_BUDGET_MS, GraceBudget } from './signals.ts'
 import { VastClient, type ClientOptions } from './core/vast/client.ts'
 import { VastApiError } from './core/vast/errors.ts'
 import { DEFAULT_RETRY } from './core/vast/retry.ts'
-import { createFetch, proxySecrets, type FetchLike } from './core/vast/transport.ts'
+import { createFetch, proxySecrets } from './core/vast/transport.ts'
 import { checkNetwork, NETWORK_STATE, networkFingerprint } from './core/network-fingerprint.ts'
 
 /**
@@ -178,6 +178,7 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
           ...(signal ? { signal } : {}),
           deadline,
           debug: (message) => runner.debug(message),
+          info: (message) => runner.info(message),
         })
       }
       const sweepDeps = {
@@ -244,16 +245,13 @@ export async function runPost(environment: Environment & { budget?: GraceBudget 
     // A secret goes out only over the network main saw (src/core/network-fingerprint.ts).
     const network = checkNetwork(runner.getState(NETWORK_STATE), environment.env)
     if (mode === 'broker') {
-      const { runBrokerPost, BrokerError } = await import('./modes/broker.ts')
-      const deps = await brokerDeps({ ...environment, signal: budget.signal }, 0)
-      const refused: FetchLike = () =>
-        Promise.reject(
-          new BrokerError(network.ok ? '' : `${network.reason}; the OIDC token was not requested`),
-        )
+      const { runBrokerPost } = await import('./modes/broker.ts')
       return await runBrokerPost(
         {
-          ...deps,
-          ...(network.ok ? {} : { fetch: refused }),
+          ...(await brokerDeps({ ...environment, signal: budget.signal }, 0)),
+          ...(network.ok
+            ? {}
+            : { networkRefusal: `${network.reason}; the OIDC token was not requested` }),
           deadline: () => budget.deadline(),
         },
         inputs,

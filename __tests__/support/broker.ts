@@ -8,6 +8,7 @@ import type { BrokerConfig } from '../../broker/config.ts'
 import type { LogLine } from '../../broker/log.ts'
 import { jsonLogger } from '../../broker/log.ts'
 import type { RunningBroker } from '../../broker/server.ts'
+import { DEFAULT_LIMITS } from '../../broker/limits.ts'
 import { buildBroker } from '../../broker/wiring.ts'
 import { Secret } from '../../src/core/secret.ts'
 import { createFetch } from '../../src/core/vast/transport.ts'
@@ -69,8 +70,11 @@ export async function startWorld(
   options: {
     replicas?: number
     policy?: string
-    limits?: BrokerConfig['limits']
+    /** 'default': the broker's own defaults (DEFAULT_LIMITS); else generous test limits. */
+    limits?: BrokerConfig['limits'] | 'default'
     vast?: EmulatorOptions
+    /** Sees every log line as it is written (before the answer of its request is sent). */
+    onLog?: (line: LogLine) => void
   } = {},
 ): Promise<BrokerWorld> {
   const vast = await VastEmulator.start(options.vast)
@@ -88,12 +92,19 @@ export async function startWorld(
     port: 0,
     sweepIntervalMs: 0,
     sweepGraceMs: 0,
-    limits: options.limits ?? { perMinute: 600, burst: 100 },
+    limits:
+      options.limits === 'default'
+        ? DEFAULT_LIMITS
+        : (options.limits ?? { perMinute: 600, burst: 100 }),
   }
   const fetch = await createFetch({})
   const replicas: RunningBroker[] = []
   for (let i = 0; i < (options.replicas ?? 1); i++) {
-    const log = jsonLogger((line) => logs.push(JSON.parse(line) as LogLine))
+    const log = jsonLogger((text) => {
+      const line = JSON.parse(text) as LogLine
+      logs.push(line)
+      options.onLog?.(line)
+    })
     replicas.push(await buildBroker(config, { log, fetch, now }))
   }
   const proxy = replicas.length > 1 ? await roundRobin(replicas.map((r) => r.url)) : undefined

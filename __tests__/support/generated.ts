@@ -31,7 +31,13 @@ export const LEAK_PATHS = [
 export type LeakPath = (typeof LEAK_PATHS)[number]
 
 export const leakCase = fc
-  .tuple(keyValue, keyValue, fc.constantFrom(...LEAK_PATHS))
+  // The created key never holds `%`: a create answer with one is refused (src/core/vast/keys.ts,
+  // tested with hostile answers in __tests__/answers.test.ts); the parent key may.
+  .tuple(
+    keyValue,
+    keyValue.map((key) => key.replaceAll('%', '~')),
+    fc.constantFrom(...LEAK_PATHS),
+  )
   .filter(([parent, child]) => !parent.includes(child) && !child.includes(parent))
 
 /** Runs main and post of the built action with debug on; returns what leaked (nothing, we hope). */

@@ -275,9 +275,10 @@ export async function runRotationSequence(steps: readonly RotationStep[]): Promi
           w.github.inject(t.putRoute, REFUSALS[index % REFUSALS.length] as GitHubFault)
         }
         if (step.fault === 'create applied late') {
-          // Applied later than any step waits for (request-timeout + 2 s): a stray of the same
-          // name appears after post; the next rotations must still tell the held key from it.
-          w.s.emulator.inject('create', { type: 'delay', ms: 6000 })
+          // Applied later than any step waits for (request-timeout 1 s + the 10 s margin): a
+          // stray of the same name appears after post; the next rotations must still tell the
+          // held key from it.
+          w.s.emulator.inject('create', { type: 'delay', ms: 14_000 })
         }
         const before = w.github.secret(t.scope, t.secretName)?.value
         const extra = {

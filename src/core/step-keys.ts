@@ -10,18 +10,30 @@ import { deleteKey, listKeys, type KeyInfo } from './vast/keys.ts'
  */
 
 /**
- * Added to `request-timeout` after the last create request that got no answer. The action stops
- * waiting for an answer after request-timeout, so by then the request has reached the server or
- * never will; the margin covers the send time being read a moment before the bytes leave, and a
- * list that reads from a replica a moment behind the write. A server that still holds a request
- * longer than this is not covered by post: the run-aware sweep (`mode: sweep` with
- * `github-token`) deletes such a key once the run has completed (docs/reliability.md).
+ * The least time (ms) added to `request-timeout` after the last create request that got no
+ * answer. The action stops waiting for an answer after request-timeout, but a server that
+ * received the request may still be working on it: the same load that made it slow can make it
+ * slower still. A server applying it just after the client gave up (say 2 s after a 1 s
+ * request-timeout) must land before post's last look, with room for the send time being read a
+ * moment before the bytes leave, a `Date`-less clock, and a list that reads from a replica a
+ * moment behind the write: 10 s, five times Vast's documented create interval (vast-api.md).
  */
-export const LATE_APPLY_MARGIN_MS = 2_000
+export const LATE_APPLY_MIN_MARGIN_MS = 10_000
+
+/**
+ * The margin (ms) after `request-timeout` in which Vast may still apply an unanswered create:
+ * half the request-timeout again (a server slower than request-timeout may be slower still), and
+ * never less than {@link LATE_APPLY_MIN_MARGIN_MS}. A server that holds a request longer than
+ * that is not covered by post: the run-aware sweep (`mode: sweep` with `github-token`) deletes
+ * such a key once the run has completed (docs/reliability.md).
+ */
+export function lateApplyMarginMs(requestTimeoutMs: number): number {
+  return Math.max(LATE_APPLY_MIN_MARGIN_MS, Math.ceil(requestTimeoutMs / 2))
+}
 
 /** The moment (epoch ms) after which a create sent at `sentAt` can no longer be applied. */
 export function uncertaintyEnd(sentAt: number, requestTimeoutMs: number): number {
-  return sentAt + requestTimeoutMs + LATE_APPLY_MARGIN_MS
+  return sentAt + requestTimeoutMs + lateApplyMarginMs(requestTimeoutMs)
 }
 
 /** The fields that say which step run made a key (the deadline and label are not compared). */
@@ -101,7 +113,7 @@ export async function deleteLateKeys(check: LateApplyCheck): Promise<LateApplyRe
   const waitUntil = () => Math.min(windowEnd, check.lastLookBy())
   check.log(
     `A create request sent at ${isoSeconds(new Date(check.uncertainAt))} got no answer; Vast could still apply it until ` +
-      `${isoSeconds(new Date(windowEnd))} (request-timeout ${formatDuration(check.requestTimeoutMs)} + ${formatDuration(LATE_APPLY_MARGIN_MS)}). ` +
+      `${isoSeconds(new Date(windowEnd))} (request-timeout ${formatDuration(check.requestTimeoutMs)} + a margin of ${formatDuration(lateApplyMarginMs(check.requestTimeoutMs))} for a server still working on it). ` +
       `Waiting ${formatDuration(Math.max(1000, Math.ceil((waitUntil() - now()) / 1000) * 1000))} to look again.`,
   )
   // Polled, so that a cancel that shortens the budget also shortens the wait.

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises'
 import type { Secret } from '../core/secret.ts'
 import type { FetchLike } from '../core/vast/transport.ts'
 
@@ -32,6 +33,34 @@ export interface RunReaderOptions {
    */
   deadline?: number
   debug?: (message: string) => void
+  /** The step's log: a rate-limit wait is said there. */
+  info?: (message: string) => void
+}
+
+/**
+ * How long (ms) GitHub asks to wait before the next request, or undefined when the answer is not a
+ * rate-limit refusal. GitHub REST, "Rate limits for the REST API": a secondary limit is a 403 or
+ * 429, often with `retry-after` (seconds); a primary one is a 403 or 429 with
+ * `x-ratelimit-remaining: 0` and `x-ratelimit-reset` (epoch seconds). A 403 or 429 with neither
+ * header and a message about a rate limit waits a minute, as GitHub's guidance says.
+ */
+export function rateLimitWaitMs(
+  status: number,
+  headers: { get(name: string): string | null },
+  body: string,
+  nowMs: number,
+): number | undefined {
+  if (status !== 403 && status !== 429) return undefined
+  const retryAfter = headers.get('retry-after')?.trim()
+  if (retryAfter && /^\d{1,6}$/.test(retryAfter)) return Number(retryAfter) * 1000
+  if (headers.get('x-ratelimit-remaining')?.trim() === '0') {
+    const reset = Number(headers.get('x-ratelimit-reset')?.trim())
+    // One second more: the reset is in whole seconds, and clocks differ a little.
+    if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - nowMs) + 1000
+    return 60_000
+  }
+  if (status === 429 || /rate limit/i.test(body.slice(0, 2000))) return 60_000
+  return undefined
 }
 
 /** Reads run attempts; each answer is kept, so a run is asked about once per sweep. */
@@ -67,14 +96,46 @@ export class RunReader {
   async #read(repository: string, runId: string, attempt: string): Promise<RunState> {
     const [owner = '', repo = ''] = repository.split('/')
     const path = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/actions/runs/${runId}/attempts/${attempt}`
-    // A 5xx or a network error is tried once more; anything else decides.
-    for (let attempt = 1; ; attempt++) {
+    // A 5xx or a network error is tried once more; a rate limit is waited out within the budget;
+    // anything else decides.
+    for (let attempt = 1; ;) {
       const answer = await this.#get(path)
+      if (answer.waitMs !== undefined) {
+        const waited = await this.#waitOut(answer.waitMs, answer.result)
+        if (waited) return waited
+        continue
+      }
       if (answer.state !== 'unknown' || !answer.retryable || attempt >= 2) return answer.result
+      attempt += 1
     }
   }
 
-  async #get(path: string): Promise<{ state: string; retryable: boolean; result: RunState }> {
+  /**
+   * Waits out GitHub's rate limit; returns undefined to try again, or the run's state as unknown
+   * when the budget (or a cancel) ends first: a rate limit, never a missing permission.
+   */
+  async #waitOut(waitMs: number, refusal: RunState): Promise<RunState | undefined> {
+    const { deadline, signal } = this.#options
+    const status = refusal.state === 'unknown' ? refusal.reason : ''
+    const seconds = Math.ceil(waitMs / 1000)
+    if (deadline !== undefined && Date.now() + waitMs >= deadline) {
+      return {
+        state: 'unknown',
+        reason: `${status}: GitHub's rate limit asks to wait ${seconds} s, more than sweep-budget has left (a rate limit, not a missing permission; the next sweep asks again)`,
+      }
+    }
+    this.#options.info?.(`${status}: GitHub's rate limit; waiting ${seconds} s, then asking again.`)
+    try {
+      await delay(waitMs, undefined, signal ? { signal } : {})
+    } catch {
+      return { state: 'unknown', reason: 'the step was cancelled' }
+    }
+    return undefined
+  }
+
+  async #get(
+    path: string,
+  ): Promise<{ state: string; retryable: boolean; result: RunState; waitMs?: number }> {
     const { signal, deadline } = this.#options
     const unknown = (reason: string, retryable: boolean, refused?: number) => ({
       state: 'unknown',
@@ -104,6 +165,18 @@ export class RunReader {
         signal: controller.signal,
       })
       const text = await response.text()
+      const waitMs = rateLimitWaitMs(response.status, response.headers, text, Date.now())
+      if (waitMs !== undefined) {
+        return {
+          state: 'unknown',
+          retryable: false,
+          waitMs,
+          result: {
+            state: 'unknown',
+            reason: `GitHub answered ${response.status} (rate limited)`,
+          },
+        }
+      }
       if (response.status !== 200) {
         const what =
           response.status === 404

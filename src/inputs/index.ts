@@ -12,6 +12,7 @@ import {
   MAX_ATTEMPTS_RANGE,
   MODES,
   POST_COVERED_REQUEST_TIMEOUT_MS,
+  POST_LATE_APPLY_WAIT_MS,
   REQUEST_TIMEOUT_RANGE_MS,
   type GitHubContext,
   type InputSource,
@@ -141,8 +142,8 @@ export async function parseInputs(source: InputSource, options: ParseOptions): P
   if (settings?.mode === 'create' && settings.requestTimeoutMs > POST_COVERED_REQUEST_TIMEOUT_MS) {
     read.warn(
       'request-timeout',
-      `it is ${formatDuration(settings.requestTimeoutMs)}: Vast may still apply a create request that got no answer up to request-timeout + 2s after it was sent, ` +
-        `and the post step can wait only ${formatDuration(POST_COVERED_REQUEST_TIMEOUT_MS + 2000)} for that (the runner gives it about a minute). ` +
+      `it is ${formatDuration(settings.requestTimeoutMs)}: Vast may still apply a create request that got no answer up to request-timeout + half of it (at least 10s) after it was sent, ` +
+        `and the post step can wait only ${formatDuration(POST_LATE_APPLY_WAIT_MS)} for that (the runner gives it about a minute). ` +
         'A key made that late is not seen by post; it stays until a scheduled sweep (mode: sweep) deletes it after its deadline (docs/reliability.md). ' +
         `Set request-timeout to ${formatDuration(POST_COVERED_REQUEST_TIMEOUT_MS)} or less to silence this`,
     )

@@ -139,11 +139,13 @@ export const MASKED_SECRET_LENGTH = 8
 export const TTL_RANGE_MS = { min: 30_000, max: 365 * 86_400_000 }
 /**
  * The longest request-timeout whose late-apply window post can still wait out: post's budget
- * (POST_BUDGET_MS, 50 s) less the 2 s it keeps for its last look (create-post.ts), less the 2 s
- * margin after request-timeout in which Vast may still apply an unanswered create
- * (LATE_APPLY_MARGIN_MS, step-keys.ts). A longer one gets a warning in create mode.
+ * (POST_BUDGET_MS, 50 s) less the 2 s it keeps for its last look (create-post.ts) is 48 s, and
+ * the window is request-timeout plus a margin of half of it, at least 10 s (lateApplyMarginMs,
+ * step-keys.ts): 32 s + 16 s = 48 s. A longer one gets a warning in create mode.
  */
-export const POST_COVERED_REQUEST_TIMEOUT_MS = 46_000
+export const POST_COVERED_REQUEST_TIMEOUT_MS = 32_000
+/** What post can wait for a late apply: its 50 s budget less the 2 s kept for its last look. */
+export const POST_LATE_APPLY_WAIT_MS = 48_000
 
 export const REQUEST_TIMEOUT_RANGE_MS = { min: 100, max: 300_000 }
 export const GRACE_RANGE_MS = { min: 0, max: 365 * 86_400_000 }

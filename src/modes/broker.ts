@@ -14,7 +14,9 @@ import { isLabelOfJob } from '../core/instance-label.ts'
  * Create mode with `broker-url`: the key comes from the key broker (docs/broker.md) in exchange
  * for the job's GitHub OIDC token; the job holds no parent key. Main asks the runner for a token
  * with the broker's audience, masks it, sends it with the request, masks the key and hands it out
- * exactly as create mode does. Post asks for a fresh token and deletes the key through the broker.
+ * exactly as create mode does. Post deletes the key through the broker. Every call to the broker
+ * (each retry too) sends a token fetched just before it; the token service is retried on 5xx and
+ * network errors (as `@actions/core` does), in main and in post.
  * The token is never saved in state (state is logged with debug on).
  *
  * The runner's side (GitHub's "About security hardening with OpenID Connect", and
@@ -38,6 +40,11 @@ export interface BrokerDeps {
   /** Nothing is sent past this moment (epoch ms). */
   deadline: () => number
   signal?: AbortSignal
+  /**
+   * Post only: why no secret may go out (the network changed since main,
+   * src/core/network-fingerprint.ts). Set, post asks for no OIDC token and says this reason.
+   */
+  networkRefusal?: string
 }
 
 /** A failure talking to the runner's token service or to the broker; the message says what to do. */
@@ -58,7 +65,7 @@ export async function runBrokerCreate(
   }
   runner.saveState(BROKER_STATE.mode, 'broker')
   runner.saveState(BROKER_STATE.broker, JSON.stringify(state))
-  const token = await requestIdToken(settings.broker.audience, deps, settings.requestTimeoutMs)
+  const token = () => requestIdToken(settings.broker.audience, deps, settings.requestTimeoutMs)
   const body = {
     permissions: settings.permissions,
     ...(settings.broker.ttlFromRule ? {} : { ttl: `${Math.round(settings.ttlMs / 1000)}s` }),
@@ -93,7 +100,7 @@ export async function runBrokerCreate(
     ...(instanceLabel ? { instanceLabel } : {}),
     configFilePath: deps.configFilePath,
     discard: async () => {
-      const fresh = await requestIdToken(state.audience, deps, state.requestTimeoutMs)
+      const fresh = () => requestIdToken(state.audience, deps, state.requestTimeoutMs)
       await callBroker(deps, state, 'DELETE', `/v1/keys/${created.id}`, fresh, undefined, 2)
     },
     from: ` from the key broker at ${new URL(state.url).host}`,
@@ -150,7 +157,8 @@ export async function runBrokerPost(deps: BrokerDeps, inputs: PostInputs): Promi
     return
   }
   try {
-    const token = await requestIdToken(state.audience, deps, state.requestTimeoutMs)
+    if (deps.networkRefusal) throw new BrokerError(deps.networkRefusal)
+    const token = () => requestIdToken(state.audience, deps, state.requestTimeoutMs)
     const answer = await callBroker(deps, state, 'DELETE', `/v1/keys/${keyId}`, token, undefined, 3)
     const { result, afterUncertain, instances } = answer as {
       result?: unknown
@@ -197,6 +205,18 @@ function reportBrokerInstances(runner: Runner, strict: boolean, instances: unkno
 }
 
 /** Asks the runner for an OIDC token with `audience`; masks it before anything else. */
+
+/** Attempts at the runner's token service, and the first wait between two (doubled each time). */
+export const TOKEN_ATTEMPTS = 5
+const TOKEN_FIRST_WAIT_MS = 1000
+
+/**
+ * Asks the runner for an OIDC token with `audience`; masks it before anything else. Like
+ * `@actions/core`'s getIDToken (its HTTP client retries), a 5xx, a 429 or a network error is tried
+ * again with backoff (1, 2, 4, 8 s; {@link TOKEN_ATTEMPTS} attempts, within the deadline). Raises
+ * BrokerError saying which of three it is: the job has no `id-token: write` (no request
+ * variables), the token service refused the request (4xx), or it is failing (5xx, network).
+ */
 async function requestIdToken(
   audience: string,
   deps: BrokerDeps,
@@ -212,41 +232,71 @@ async function requestIdToken(
   }
   deps.runner.setSecret(requestToken)
   const target = `${url}${url.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`
-  const response = await send(deps, target, {
-    method: 'GET',
-    headers: { Authorization: `Bearer ${requestToken}`, Accept: 'application/json' },
-    timeoutMs,
-    what: "the runner's OIDC token service",
-  })
-  const text = await response.text()
-  if (response.status !== 200) {
-    throw new BrokerError(
-      `the runner refused the OIDC token request (HTTP ${response.status}); check that the job has permissions: id-token: write`,
+  let failure = ''
+  for (let attempt = 1; ; attempt++) {
+    let response: HttpResponse | undefined
+    try {
+      response = await send(deps, target, {
+        method: 'GET',
+        headers: { Authorization: `Bearer ${requestToken}`, Accept: 'application/json' },
+        timeoutMs,
+        what: "the runner's OIDC token service",
+      })
+    } catch (error) {
+      if (deps.signal?.aborted || /no time left/.test((error as Error).message)) throw error
+      failure = (error as Error).message
+    }
+    if (response) {
+      const text = await response.text()
+      if (response.status === 200) {
+        let value: unknown
+        try {
+          value = (JSON.parse(text) as { value?: unknown }).value
+        } catch {
+          value = undefined
+        }
+        if (typeof value === 'string' && value) {
+          deps.runner.setSecret(value)
+          return new Secret(value)
+        }
+        failure = 'its answer held no token'
+      } else if (response.status < 500 && response.status !== 429) {
+        throw new BrokerError(
+          `the runner's OIDC token service refused the token request (HTTP ${response.status}). The job has id-token: write (the runner gave it the request variables), so this is the runner's side: re-run the job`,
+        )
+      } else failure = `HTTP ${response.status}`
+    }
+    const waitMs = TOKEN_FIRST_WAIT_MS * 2 ** (attempt - 1)
+    if (attempt >= TOKEN_ATTEMPTS || Date.now() + waitMs >= deps.deadline()) {
+      throw new BrokerError(
+        `the runner's OIDC token service is failing (${failure}, ${attempt} attempt(s)); this is on GitHub's side, not a missing id-token: write: re-run the job (https://www.githubstatus.com shows outages)`,
+      )
+    }
+    deps.runner.info(
+      `The runner's OIDC token service failed (${failure}); trying again in ${Math.ceil(waitMs / 1000)} s.`,
     )
+    await delay(waitMs, undefined, deps.signal ? { signal: deps.signal } : {})
   }
-  let value: unknown
-  try {
-    value = (JSON.parse(text) as { value?: unknown }).value
-  } catch {
-    value = undefined
-  }
-  if (typeof value !== 'string' || !value) {
-    throw new BrokerError("the runner's OIDC token answer holds no token")
-  }
-  deps.runner.setSecret(value)
-  return new Secret(value)
+}
+
+/** The broker said the token had expired (or was too old): a fresh one may pass. */
+function saysExpired(data: unknown): boolean {
+  const error = (data as { error?: unknown } | undefined)?.error
+  return typeof error === 'string' && /token has expired|token was issued more than/.test(error)
 }
 
 /**
- * One broker call, tried again on 429, 502 and 503 (the broker refused or Vast failed before a key
- * was handed out) and on a refused connection, within `attempts` and the deadline.
+ * One broker call, tried again on 429, 502 and 503 (the broker refused, was shutting down, or Vast
+ * failed before a key was handed out), on a refused connection, and on a 401 saying the token
+ * expired, within `attempts` and the deadline. Every attempt sends a fresh token from `token` (a
+ * retry after a long 429 would otherwise send one that expired meanwhile).
  */
 async function callBroker(
   deps: BrokerDeps,
   state: BrokerState,
   method: 'POST' | 'DELETE',
   path: string,
-  token: Secret,
+  token: () => Promise<Secret>,
   body: unknown,
   attempts: number,
 ): Promise<unknown> {
@@ -256,11 +306,12 @@ async function callBroker(
   for (let attempt = 1; ; attempt++) {
     let response: HttpResponse | undefined
     let refused = false
+    const bearer = await token()
     try {
       response = await send(deps, `${state.url}${path}`, {
         method,
         headers: {
-          Authorization: `Bearer ${token.reveal()}`,
+          Authorization: `Bearer ${bearer.reveal()}`,
           Accept: 'application/json',
           ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
         },
@@ -281,19 +332,24 @@ async function callBroker(
     if (method === 'DELETE' && uncertain && response?.status === 404)
       return { result: 'already-gone', afterUncertain: true }
     uncertain ||= response?.status === 502
-    const retryable = refused || [429, 502, 503].includes(response?.status ?? 0)
-    const waitMs = Math.min(30_000, retryAfterMs(response) ?? 1000 * 2 ** (attempt - 1))
+    const expired = response?.status === 401 && saysExpired(data)
+    const retryable = refused || expired || [429, 502, 503].includes(response?.status ?? 0)
+    const waitMs = expired
+      ? 0
+      : Math.min(30_000, retryAfterMs(response) ?? 1000 * 2 ** (attempt - 1))
     if (!retryable || attempt >= attempts || Date.now() + waitMs >= deps.deadline()) {
       throw new BrokerError(
         `the key broker answered ${method} ${path.replace(/\d+$/, '{id}')} with HTTP ${response?.status ?? 'no answer'}: ${
           // Once a key is handed out, the broker's own words are not repeated: a step that only
           // knows the key's id (post) could not scrub the key from them.
-          method === 'POST' ? brokerMessage(data) : deleteRefusal(response?.status)
+          method === 'POST' ? brokerMessage(data) : deleteRefusal(response?.status, expired)
         }`,
       )
     }
     deps.runner.info(
-      `The key broker answered HTTP ${response?.status ?? 'no answer'}; trying again in ${Math.ceil(waitMs / 1000)} s.`,
+      expired
+        ? 'The key broker says the OIDC token had expired; trying again at once with a fresh one.'
+        : `The key broker answered HTTP ${response?.status ?? 'no answer'}; trying again in ${Math.ceil(waitMs / 1000)} s.`,
     )
     await delay(waitMs, undefined, deps.signal ? { signal: deps.signal } : {})
   }
@@ -355,7 +411,10 @@ function brokerMessage(data: unknown): string {
 }
 
 /** Why a delete was refused, in the action's words (see callBroker). */
-function deleteRefusal(status: number | undefined): string {
+function deleteRefusal(status: number | undefined, expired: boolean): string {
+  if (status === 401 && expired) {
+    return "it said the job's OIDC token had expired, also with a fresh one (check the clocks of the runner and the broker, and the broker's log)"
+  }
   if (status === 401) {
     return "it refused the job's OIDC token (check broker-audience against the broker's BROKER_AUDIENCE, and the broker's log)"
   }

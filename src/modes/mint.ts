@@ -6,7 +6,8 @@ import type { Secret } from '../core/secret.ts'
 import { CANCEL_CLEANUP_BUDGET_MS } from '../signals.ts'
 import type { VastClient } from '../core/vast/client.ts'
 import { VastApiError } from '../core/vast/errors.ts'
-import { accessHint, createKey } from '../core/vast/keys.ts'
+import { accessHint, createKey, parentKeyIdIfKnown } from '../core/vast/keys.ts'
+import { clockWarning, vastTime } from '../core/vast/clock.ts'
 import { deleteLateKeys, deleteStepKeys, uncertaintyEnd } from '../core/step-keys.ts'
 import { STATE, type CreateState } from './state.ts'
 
@@ -53,7 +54,11 @@ export interface MintedKey {
 /** Creates the key (state first, so post can always find it), masks it, records its id. */
 export async function mintKey(request: MintRequest, deps: MintDeps): Promise<MintedKey> {
   const { runner, client } = deps
-  const expiresAt = deadlineFrom(deps.now(), request.ttlMs)
+  // The parent's id (an answer naming it is refused), and Vast's clock for the deadline.
+  const parentKeyId = await parentKeyIdIfKnown(client)
+  const skew = clockWarning(client, "the key's deadline")
+  if (skew) runner.warning(skew)
+  const expiresAt = deadlineFrom(vastTime(client, deps.now()), request.ttlMs)
   const name = formatKeyName({
     label: request.label,
     kind: request.kind,
@@ -99,7 +104,7 @@ export async function mintKey(request: MintRequest, deps: MintDeps): Promise<Min
   try {
     created = await createKey(
       client,
-      { name, permissions: request.permissions },
+      { name, permissions: request.permissions, parentKeyId },
       resolveLostCreate,
       onSend,
     )

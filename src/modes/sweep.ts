@@ -12,6 +12,7 @@ import {
   withAccessHint,
   type KeyInfo,
 } from '../core/vast/keys.ts'
+import { clockWarning, vastTime } from '../core/vast/clock.ts'
 import type { RunReader } from '../github/runs.ts'
 import { lookUpRuns, MAX_RUN_LOOKUPS, runKeyCandidates } from './sweep-runs.ts'
 
@@ -82,12 +83,15 @@ export async function runSweep(settings: SweepSettings, deps: SweepDeps): Promis
   const { runner, client } = deps
   const parentId = await withAccessHint(requireParentKeyId(client, 'sweep'))
   const keys = await withAccessHint(listKeys(client))
+  // Deadlines were written by Vast's clock (or by a runner's close to it): judged by Vast's.
+  const skew = clockWarning(client, 'the sweep')
+  if (skew) runner.warning(skew)
   const expired = selectExpiredKeys(keys, {
     parentId,
     repository: settings.context.repository,
     scope: settings.scope,
     graceMs: settings.graceMs,
-    now: deps.now(),
+    now: vastTime(client, deps.now()),
   })
   const where =
     settings.scope === 'account' ? 'on the account' : `of ${settings.context.repository}`
@@ -219,7 +223,7 @@ async function completedRunKeys(
     runs,
     () => deps.signal?.aborted === true || runs.outOfTime,
   )
-  const now = deps.now().getTime()
+  const now = vastTime(deps.client, deps.now()).getTime()
   const found: ExpiredKey[] = []
   const refused: number[] = []
   for (const outcome of outcomes) {

@@ -110,6 +110,8 @@ export class VastClient {
    * instead of being refused (a sweep deleting hundreds of keys, say).
    */
   readonly #pace: PaceMemory
+  /** Vast's clock less ours (ms), from the `Date` header of the latest answer that had one. */
+  #clockOffsetMs: number | undefined
 
   constructor(options: ClientOptions) {
     this.#options = options
@@ -117,6 +119,20 @@ export class VastClient {
     this.#now = options.now ?? Date.now
     this.#random = options.random ?? Math.random
     this.#sleep = options.sleep ?? realSleep
+  }
+
+  /**
+   * Vast's clock less the runner's (ms), read from the `Date` header (RFC 9110, whole seconds) of
+   * the latest answer, error answers included; undefined before any answer carried one. Accurate
+   * to about a second plus the round trip.
+   */
+  get clockOffsetMs(): number | undefined {
+    return this.#clockOffsetMs
+  }
+
+  /** Whether `value` is the key this client sends (the parent key): compared, never exposed. */
+  holdsKey(value: string): boolean {
+    return value === this.#options.apiKey.reveal()
   }
 
   async call(options: CallOptions): Promise<ApiResponse> {
@@ -302,9 +318,11 @@ export class VastClient {
       clearTimeout(timer)
       this.#options.signal?.removeEventListener('abort', cancel)
     }
-    this.#debug(
-      `${method} ${new URL(url).pathname} -> ${response.status} in ${this.#now() - started} ms`,
-    )
+    const ended = this.#now()
+    this.#debug(`${method} ${new URL(url).pathname} -> ${response.status} in ${ended - started} ms`)
+    const date = Date.parse(response.headers.get('date') ?? '')
+    // The header has whole seconds (cut down): its middle, against the middle of the round trip.
+    if (Number.isFinite(date)) this.#clockOffsetMs = date + 500 - (started + ended) / 2
     return this.#interpret(operation, response, text)
   }
 

@@ -78,18 +78,86 @@ export async function withAccessHint<T>(call: Promise<T>): Promise<T> {
 }
 
 /**
+ * What a create answer's key value may be: 16 to 512 printable ASCII characters, without spaces
+ * and without `%`. Vast's keys are 64 hex characters, or `vast-` and letters and digits as its
+ * reference shows (vast-api.md, E1: only `id` and `key` are certain); the bounds leave room for
+ * other forms while refusing what would break the steps it is handed to: a key of a few
+ * characters (masking it would hide those letters everywhere in the log), one too long for an
+ * environment variable (E2BIG), and whitespace, control characters or `%` (a runner command's
+ * escape character), which could split or unmask it in the log, the env file or the config file.
+ */
+export const KEY_VALUE_LENGTH = { min: 16, max: 512 }
+const KEY_VALUE_CHARACTERS = /^[\x21-\x24\x26-\x7e]+$/
+
+/**
+ * Why `value` cannot be a key value to mask and hand out, or undefined when it can. Never says
+ * the value itself.
+ */
+export function keyValueProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return 'the answer has no key value'
+  if (value.length < KEY_VALUE_LENGTH.min)
+    return `the key value is ${value.length} characters long, shorter than any Vast key (at least ${KEY_VALUE_LENGTH.min})`
+  if (value.length > KEY_VALUE_LENGTH.max)
+    return `the key value is ${value.length} characters long, longer than any Vast key (at most ${KEY_VALUE_LENGTH.max})`
+  if (!KEY_VALUE_CHARACTERS.test(value))
+    return 'the key value has characters no Vast key has (whitespace, control characters, % or beyond printable ASCII)'
+  return undefined
+}
+
+/** What a create answer is checked against: what was sent, and the parent key's id if known. */
+export interface CreateRequest {
+  name: string
+  permissions: Permissions
+  /** The parent key's id (E6 `key_id`): an answer naming it is refused. */
+  parentKeyId?: number
+}
+
+/**
+ * Reads a create answer (E1) and refuses one that cannot be the new key: an id that is not a
+ * positive safe integer (0, negative, a float, a string of anything but digits) or is the parent
+ * key's id; a key value that {@link keyValueProblem} refuses or that is the parent key itself; a
+ * `name`, when the answer has one, other than the name sent. Throws a non-retryable, ambiguous
+ * `invalid-response` VastApiError whose message says what was wrong and never the value.
+ */
+export function parseCreateAnswer(
+  client: VastClient,
+  request: CreateRequest,
+  status: number,
+  data: unknown,
+): CreatedKey {
+  const operation = 'Create API key'
+  const record = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>
+  const refuse = (why: string) =>
+    invalid(operation, status, `${why}; the answer was refused and no key was handed out`)
+  // A number, as the contract shows (E1 `"id": <int>`): a string, even of digits, is refused.
+  const id = typeof record.id === 'number' ? positiveId(record.id) : undefined
+  if (id === undefined) throw refuse('the answer has no key id that is a positive whole number')
+  if (id === request.parentKeyId) throw refuse(`the answer names the parent key's id (${id})`)
+  const problem = keyValueProblem(record.key)
+  if (problem) throw refuse(problem)
+  const key = record.key as string
+  if (client.holdsKey(key)) throw refuse('the key value is the parent key (admin-api-key) itself')
+  if ('name' in record && record.name !== request.name) {
+    throw refuse('the answer names another key than the one asked for')
+  }
+  return { id, key: new Secret(key) }
+}
+
+/**
  * E1. A create whose answer was lost may have made the key: before sending it again, look the
  * key up by its unique name and delete what is found, so neither an orphan nor a duplicate stays.
+ * An answer {@link parseCreateAnswer} refuses is never used: the keys with the name sent (never
+ * the parent key) are looked for and deleted at once, and the refusal is thrown; the caller
+ * treats it as an uncertain create (post looks by name again).
  */
 export async function createKey(
   client: VastClient,
-  request: { name: string; permissions: Permissions },
+  request: CreateRequest,
   onAmbiguous: (error: VastApiError) => Promise<'retry' | 'stop'>,
   onSend?: (attempt: number) => void,
 ): Promise<CreatedKey> {
-  const operation = 'Create API key'
   const { status, data } = await client.call({
-    operation,
+    operation: 'Create API key',
     method: 'POST',
     path: '/auth/apikeys/',
     body: { name: request.name, permissions: request.permissions },
@@ -97,19 +165,47 @@ export async function createKey(
     onAmbiguous,
     ...(onSend ? { onSend } : {}),
   })
-  const record = (data ?? {}) as Record<string, unknown>
-  const id = record.id
-  const key = record.key
-  if (typeof key !== 'string' || !key || (typeof id !== 'number' && typeof id !== 'string')) {
-    throw invalid(operation, status, 'the answer has no key id or key value')
+  try {
+    return parseCreateAnswer(client, request, status, data)
+  } catch (error) {
+    if (!(error instanceof VastApiError)) throw error
+    // Vast answered, so whatever the request made exists now: delete it by its unique name.
+    const cleaned = await deleteNamedKeys(client, request.name, request.parentKeyId).then(
+      (ids) =>
+        ids.length > 0
+          ? `deleted the key it made (${ids.join(', ')})`
+          : 'no key of its name exists',
+      () => undefined,
+    )
+    throw new VastApiError({
+      operation: error.operation,
+      kind: 'invalid-response',
+      status,
+      retryable: false,
+      // Cleaned up: nothing is uncertain any more. Otherwise post looks for it by name.
+      ambiguous: cleaned === undefined,
+      detail: `${error.message.replace(/^Create API key failed: HTTP \d+, /, '')}${cleaned ? `; ${cleaned}` : ''}`,
+    })
   }
-  const numericId = Number(id)
-  if (!Number.isSafeInteger(numericId))
-    throw invalid(operation, status, 'the key id is not a number')
-  return { id: numericId, key: new Secret(key) }
 }
 
-/** E2. The answer is `{"apikeys": [...]}`; a bare array is accepted too. */
+/** Deletes every live key named exactly `name`, never `parentKeyId`; returns their ids. */
+async function deleteNamedKeys(
+  client: VastClient,
+  name: string,
+  parentKeyId: number | undefined,
+): Promise<number[]> {
+  const found = (await listKeys(client)).filter((k) => k.name === name && k.id !== parentKeyId)
+  for (const key of found) await deleteKey(client, key.id)
+  return found.map((key) => key.id)
+}
+
+/**
+ * E2. The answer is `{"apikeys": [...]}`; a bare array is accepted too. Items whose id is not a
+ * positive safe integer are dropped, and so is a second item with an id already seen; a name that
+ * is not a string of at most 1000 characters reads as '' (never a managed name, so nothing acts
+ * on it).
+ */
 export async function listKeys(client: VastClient): Promise<KeyInfo[]> {
   const operation = 'List API keys'
   const { status, data } = await client.call({
@@ -118,20 +214,49 @@ export async function listKeys(client: VastClient): Promise<KeyInfo[]> {
     path: '/auth/apikeys/',
     idempotent: true,
   })
+  return parseListAnswer(operation, status, data)
+}
+
+/** The list answer (E2) read as {@link listKeys} says; throws when it has no list. */
+export function parseListAnswer(operation: string, status: number, data: unknown): KeyInfo[] {
   const items = Array.isArray(data) ? data : (data as { apikeys?: unknown })?.apikeys
   if (!Array.isArray(items)) throw invalid(operation, status, 'the answer has no "apikeys" list')
   const keys: KeyInfo[] = []
+  const seen = new Set<number>()
   for (const item of items as unknown[]) {
-    const { id, name } = (item ?? {}) as { id?: unknown; name?: unknown }
-    const numericId = positiveId(id)
-    if (numericId !== undefined) {
-      keys.push({ id: numericId, name: typeof name === 'string' ? name : '' })
+    const { id, name } = (typeof item === 'object' && item !== null ? item : {}) as {
+      id?: unknown
+      name?: unknown
     }
+    const numericId = positiveId(id)
+    if (numericId === undefined || seen.has(numericId)) continue
+    seen.add(numericId)
+    keys.push({ id: numericId, name: typeof name === 'string' && name.length <= 1000 ? name : '' })
   }
   return keys
 }
 
-/** E4. 404 means the key is already gone, which is what we wanted. */
+/**
+ * Whether a 404 body says the key does not exist: Vast's "API Key not found." (vast-api.md, E3,
+ * E4) and the like. A 404 about anything else (a session or token that expired, a route the
+ * edge does not know, an empty or HTML body) says nothing about the key.
+ */
+export function saysKeyNotFound(message: string | undefined): boolean {
+  if (!message) return false
+  if (/session|expired|token|auth|login|credential|route|endpoint|url|page/i.test(message))
+    return false
+  return /^\W*(api\s*)?key\b[^.]{0,40}\b(not found|does not exist|doesn't exist|no longer exists)\b/i.test(
+    message.trim(),
+  )
+}
+
+/**
+ * E4. `'deleted'`, or `'already-gone'` when Vast answered 404 and the key is known to be gone:
+ * its body says the key does not exist ({@link saysKeyNotFound}), or a second look (E2) no longer
+ * lists the id. Any other 404 (an expired session, an edge's page) is thrown, as every other
+ * failure is: the key may still be live. The one place every delete (post, delete mode, sweep,
+ * rotate, the key broker) decides that a key is gone.
+ */
 export async function deleteKey(
   client: VastClient,
   id: number,
@@ -145,9 +270,32 @@ export async function deleteKey(
     })
     return 'deleted'
   } catch (error) {
-    if (error instanceof VastApiError && error.status === 404) return 'already-gone'
-    throw error
+    if (!(error instanceof VastApiError) || error.status !== 404 || error.kind !== 'http')
+      throw error
+    if (saysKeyNotFound(error.apiMessage)) return 'already-gone'
+    let listed: KeyInfo[]
+    try {
+      listed = await listKeys(client)
+    } catch (listError) {
+      throw notConfirmed(error, `and the second look failed: ${(listError as Error).message}`)
+    }
+    if (!listed.some((key) => key.id === id)) return 'already-gone'
+    throw notConfirmed(error, `but the key is still listed`)
   }
+}
+
+/** A 404 on delete that does not show the key is gone. */
+function notConfirmed(error: VastApiError, why: string): VastApiError {
+  const failure = new VastApiError({
+    operation: error.operation,
+    kind: 'http',
+    status: 404,
+    ...(error.apiMessage === undefined ? {} : { apiMessage: error.apiMessage }),
+    retryable: false,
+    ambiguous: false,
+    detail: `the answer does not say the key is gone, ${why}`,
+  })
+  return failure
 }
 
 /** E6. Only the calling key's id is kept: the body may echo the key itself. */
@@ -166,11 +314,36 @@ export async function currentKeyId(client: VastClient): Promise<number | undefin
  * guessing could delete the key the action runs on.
  */
 export async function requireParentKeyId(client: VastClient, doing: string): Promise<number> {
+  const known = parentKeyIds.get(client)
+  if (known !== undefined) return known
   const id = await currentKeyId(client)
   if (id === undefined) {
     throw new Error(
       `Vast did not say which key admin-api-key is (no key_id in /users/current); refusing to ${doing} without knowing which key is the parent`,
     )
   }
+  parentKeyIds.set(client, id)
   return id
 }
+
+/**
+ * The parent key's id as {@link requireParentKeyId} reads it, or undefined when Vast does not
+ * say (no `user_read`, no `key_id`, an HTTP error): a create goes on without it, and its own
+ * answer says what is wrong with the parent key. A cancel, the budget running out and a final
+ * network failure (an untrusted certificate, a proxy's refusal) are thrown.
+ */
+export async function parentKeyIdIfKnown(client: VastClient): Promise<number | undefined> {
+  try {
+    return await requireParentKeyId(client, 'create a key')
+  } catch (error) {
+    // A cancel, the budget, and a final network failure (a certificate that does not verify, a
+    // proxy's refusal) would stop the create too: said now, and nothing more is sent.
+    if (error instanceof VastApiError && (error.kind === 'aborted' || error.kind === 'budget'))
+      throw error
+    if (error instanceof VastApiError && error.kind === 'network' && !error.retryable) throw error
+    return undefined
+  }
+}
+
+/** The parent key's id per client, so a step asks once (E6 allows one call per 2 s). */
+const parentKeyIds = new WeakMap<VastClient, number>()
