@@ -1,6 +1,7 @@
 import { isoSeconds } from '../src/core/key-name.ts'
 import { VastApiError } from '../src/core/vast/errors.ts'
 import { deleteKey } from '../src/core/vast/keys.ts'
+import { destroyLabelled, instanceLabelForKey } from './instances.ts'
 import { DELETE_BUDGET_MS, deleteOwnKey, mintKey, type ClientFactory } from './keys.ts'
 import type { FairAdmission, Limiter } from './limits.ts'
 import type { HttpRequestLog, Logger } from './log.ts'
@@ -134,6 +135,9 @@ export async function create(
     status: 201,
     ...(ctx.httpRequest ? { httpRequest: ctx.httpRequest(201) } : {}),
   })
+  const instanceLabel = decision.rule.destroyInstances
+    ? instanceLabelForKey(minted.name)
+    : undefined
   return {
     status: 201,
     body: {
@@ -142,6 +146,7 @@ export async function create(
       name: minted.name,
       expires_at: isoSeconds(minted.expiresAt),
       permissions: request.permissions,
+      ...(instanceLabel ? { instance_label: instanceLabel } : {}),
     },
   }
 }
@@ -198,14 +203,50 @@ export async function remove(
       },
     }
   }
+  // With destroy-instances, the instances labelled for this key go with it (the label is derived
+  // from the key's name, never taken from the request).
+  const label = decision.rule.destroyInstances ? instanceLabelForKey(outcome.name) : undefined
+  const instances = label
+    ? await ctx
+        .makeClient(DELETE_BUDGET_MS)
+        .then((client) => destroyLabelled(client, label))
+        .catch((error: unknown) => ({ error: error instanceof Error ? error.message : 'error' }))
+    : undefined
   ctx.log.info({
     ...context,
     decision: 'allow',
-    reason: outcome.result,
+    reason:
+      outcome.result +
+      (instances === undefined
+        ? ''
+        : 'error' in instances
+          ? `; instances: could not list (${instances.error})`
+          : `; instances destroyed ${instances.destroyed.length}, gone ${instances.gone.length}, failed ${instances.failed.length}${instances.failed.map((f) => ` [${f.id}: ${f.reason}]`).join('')}`),
     status: 200,
     ...(ctx.httpRequest ? { httpRequest: ctx.httpRequest(200) } : {}),
   })
-  return { status: 200, body: { id, result: outcome.result } }
+  return {
+    status: 200,
+    body: {
+      id,
+      result: outcome.result,
+      ...(instances === undefined
+        ? {}
+        : 'error' in instances
+          ? {
+              instances: {
+                error: "the broker could not list the job's instances (its log says why)",
+              },
+            }
+          : {
+              instances: {
+                destroyed: instances.destroyed,
+                gone: instances.gone,
+                failed: instances.failed.map((f) => f.id),
+              },
+            }),
+    },
+  }
 }
 
 export interface Refusal {

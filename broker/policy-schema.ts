@@ -61,6 +61,11 @@ export function policySchema(): Record<string, unknown> {
     },
     'allow-sensitive-permissions': { type: 'boolean' },
     'allow-any-owner': { type: 'boolean' },
+    'destroy-instances': {
+      type: 'boolean',
+      description:
+        "true: the key comes with the job's instance label, and the DELETE that ends the key destroys the instances with that label (docs/instances.md)",
+    },
   }
   const missing = [...RULE_FIELDS].filter((field) => !(field in ruleProperties))
   if (missing.length > 0) throw new Error(`the schema lacks rule fields: ${missing.join(', ')}`)

@@ -64,6 +64,11 @@ export interface PolicyRule {
   maxTtlMs: number
   /** The rule admits repositories of any owner (`allow-any-owner: true` and a glob owner). */
   anyOwner?: boolean
+  /**
+   * `destroy-instances: true`: the key comes with an instance label, and the DELETE that ends the
+   * key destroys the instances with that label (broker/instances.ts, docs/instances.md).
+   */
+  destroyInstances?: boolean
 }
 
 export interface Policy {
@@ -158,6 +163,7 @@ export const RULE_FIELDS = new Set([
   'max-ttl',
   'allow-sensitive-permissions',
   'allow-any-owner',
+  'destroy-instances',
 ])
 
 function parseRule(raw: unknown, index: number): PolicyRule {
@@ -178,7 +184,7 @@ function parseRule(raw: unknown, index: number): PolicyRule {
   const unknown = Object.keys(raw).filter((key) => !RULE_FIELDS.has(key))
   if (unknown.length > 0) {
     problems.push(
-      `${at(unknown[0], name)}: unknown field; a rule has name, match, permissions, max-ttl, allow-sensitive-permissions and allow-any-owner`,
+      `${at(unknown[0], name)}: unknown field; a rule has name, match, permissions, max-ttl, allow-sensitive-permissions, allow-any-owner and destroy-instances`,
     )
   }
   let match: PolicyRule['match'] | undefined
@@ -231,9 +237,20 @@ function parseRule(raw: unknown, index: number): PolicyRule {
       `${at('max-ttl', name)}: expected a duration from 1m to ${formatDuration(MAX_RULE_TTL_MS)}, such as "2h"`,
     )
   }
+  const destroyInstances = raw['destroy-instances']
+  if (destroyInstances !== undefined && typeof destroyInstances !== 'boolean') {
+    problems.push(`${at('destroy-instances', name)}: must be true or false`)
+  }
   if (problems.length > 0 || !match || !permissions || maxTtlMs === undefined)
     throw new PolicyError(problems.join('\n'))
-  return { name, match, permissions, maxTtlMs, ...(wildOwner ? { anyOwner: true } : {}) }
+  return {
+    name,
+    match,
+    permissions,
+    maxTtlMs,
+    ...(wildOwner ? { anyOwner: true } : {}),
+    ...(destroyInstances === true ? { destroyInstances: true } : {}),
+  }
 }
 
 const GLOB = /[*?]/

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { sweepExpired, type ClientFactory } from './keys.ts'
+import { sweepExpiredInstances } from './instances.ts'
+import { sweepExpired, SWEEP_BUDGET_MS, type ClientFactory } from './keys.ts'
 import { Drain } from './drain.ts'
 import {
   asRefusal,
@@ -22,9 +23,11 @@ import type { JobIdentity, TokenVerifier } from './token.ts'
  * The broker's HTTP API (node:http), stateless:
  *
  * - `POST /v1/keys` (`Authorization: Bearer <GitHub OIDC token>`, `Content-Type:
- *   application/json`, body in requests.ts): 201 `{id, key, name, expires_at, permissions}`.
+ *   application/json`, body in requests.ts): 201 `{id, key, name, expires_at, permissions}`, plus
+ *   `instance_label` when the deciding rule has `destroy-instances: true` (broker/instances.ts).
  * - `DELETE /v1/keys/{id}` (a fresh token of the same run): 200 `{id, result}` with result
- *   `deleted` or `already-gone`; 404 when the key is not this run's (or does not exist).
+ *   `deleted` or `already-gone`; 404 when the key is not this run's (or does not exist). With
+ *   `destroy-instances`, also `instances: {destroyed, gone, failed}` (ids) or `{error}`.
  * - `GET /health` (liveness; `/healthz` too, but Cloud Run reserves some paths ending in `z`):
  *   200 `{"ok": true}` while the process serves. `GET /ready` (readiness): 200 once the policy is
  *   loaded, the issuer's keys were fetched and the parent key was checked, 503 (with which check
@@ -426,12 +429,26 @@ export async function startBroker(
       deps.now,
       stopSweep.signal,
     )
-      .then((result) => {
+      .then(async (result) => {
         deps.log.info({
           event: 'sweep',
           decision: 'allow',
           reason: `deleted ${result.deleted.length}, failed ${result.failed}`,
           count: result.deleted.length,
+        })
+        // Instances only when a rule hands out labels: the parent key may lack instance_read.
+        if (!deps.policy.rules.some((rule) => rule.destroyInstances)) return
+        const client = await makeClient(SWEEP_BUDGET_MS, stopSweep.signal)
+        const swept = await sweepExpiredInstances(
+          client,
+          options.sweepGraceMs ?? 5 * 60_000,
+          deps.now ?? (() => new Date()),
+        )
+        deps.log.info({
+          event: 'sweep',
+          decision: 'allow',
+          reason: `instances destroyed ${swept.destroyed.length}, failed ${swept.failed}`,
+          count: swept.destroyed.length,
         })
       })
       .catch((error: unknown) => {

@@ -2,6 +2,138 @@ export const id = 823;
 export const ids = [823,338,413];
 export const modules = {
 
+/***/ 339:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Hd: () => (/* binding */ repositoryHash),
+/* harmony export */   JA: () => (/* binding */ formatInstanceLabel),
+/* harmony export */   Nl: () => (/* binding */ isLabelOfJob),
+/* harmony export */   ay: () => (/* binding */ isLabelOf),
+/* harmony export */   hz: () => (/* binding */ parseInstanceLabel)
+/* harmony export */ });
+/* unused harmony exports INSTANCE_LABEL_PREFIX, MAX_INSTANCE_LABEL_LENGTH, repositoryShown */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+
+/**
+ * The instance label of a job: the value users pass to `vastai create instance … --label`, so
+ * that the post step can destroy what the job started, and a sweep what outlived its deadline.
+ * Vast gives instances no owner but the account and no field naming the key that made them
+ * (vast-instances-api.md, "Which API key owns an instance"): the label is the only mark a job can
+ * leave, so it carries everything a cleanup needs, and a random part nobody can guess or repeat.
+ *
+ *   vski1:octo-org/gpu-trainer:1234567890.1:train:20261122T150000Z:3fa9c2d81e4b.9f86d081884c
+ *
+ *   vski1            this action's instance label, version 1
+ *   octo-org/…       the repository, shown (cut to 32 characters; `_` and others become `-`)
+ *   1234567890.1     the run id and the run attempt (a re-run never shares a label)
+ *   train            the job id, shown (cut to 16 characters)
+ *   20261122T…Z      the deadline (the key's): a sweep destroys the instance after it
+ *   3fa9c2d81e4b     12 hex of SHA-256 of the repository, lower-cased: what a sweep matches on
+ *                    (the shown part may be cut, or fold `a_b` and `a-b` together)
+ *   9f86d081884c     the random part: 48 bits, saved in the main step's state
+ *
+ * Within the contract's safe limits for labels: at most 128 ASCII characters from
+ * `[A-Za-z0-9._:/-]`, nothing to trim (the documented limits disagree, 256 at create and 1024 on
+ * relabel, "ideally less than 128"; no character set is published). Matching is always the whole
+ * label, byte for byte, on the action's side: never a prefix, never case-folded, never trimmed.
+ */
+const INSTANCE_LABEL_PREFIX = 'vski1';
+/** The contract's safe length (vast-instances-api.md, "Is destroy by label sound?", point 2). */
+const MAX_INSTANCE_LABEL_LENGTH = 128;
+const REPO_ROOM = 32;
+const JOB_ROOM = 16;
+const LABEL = /^vski1:([A-Za-z0-9./-]{1,32}):(\d{1,20})\.(\d{1,5}):([A-Za-z0-9.-]{1,16}):(\d{8}T\d{6}Z):([0-9a-f]{12})\.([0-9a-f]{12})$/;
+/** 12 hex of SHA-256 over the repository, case-folded (GitHub's names are case-insensitive). */
+function repositoryHash(repository) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(repository.toLowerCase()).digest('hex').slice(0, 12);
+}
+function shown(text, allowed, room, fallback) {
+    const cleaned = text.replace(allowed, '-').slice(0, room);
+    return cleaned === '' ? fallback : cleaned;
+}
+/** The repository as the label shows it. */
+function repositoryShown(repository) {
+    return shown(repository.toLowerCase(), /[^a-z0-9./-]/g, REPO_ROOM, 'repo');
+}
+function compactTime(date) {
+    return date
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z')
+        .replace(/[-:]/g, '');
+}
+/**
+ * Writes a label of at most {@link MAX_INSTANCE_LABEL_LENGTH} characters from the safe set.
+ * Throws (a bug, not a user error) when the run id, attempt or nonce are not what GitHub and the
+ * action make: digits of at most 20 and 5, and 12 lower-case hex.
+ */
+function formatInstanceLabel(fields) {
+    if (!/^\d{1,20}$/.test(fields.runId) || !/^\d{1,5}$/.test(fields.runAttempt)) {
+        throw new Error('formatInstanceLabel: the run id and attempt must be digits (20 and 5 at most)');
+    }
+    if (!/^[0-9a-f]{12}$/.test(fields.nonce)) {
+        throw new Error('formatInstanceLabel: the nonce must be 12 lower-case hex characters');
+    }
+    const job = shown(fields.job, /[^A-Za-z0-9.-]/g, JOB_ROOM, 'job');
+    return [
+        INSTANCE_LABEL_PREFIX,
+        repositoryShown(fields.repository),
+        `${fields.runId}.${fields.runAttempt}`,
+        job,
+        compactTime(fields.expiresAt),
+        `${repositoryHash(fields.repository)}.${fields.nonce}`,
+    ].join(':');
+}
+/** Reads a label back; `undefined` for anything this action did not write, look-alikes included. */
+function parseInstanceLabel(label) {
+    if (typeof label !== 'string' || label.length > MAX_INSTANCE_LABEL_LENGTH)
+        return undefined;
+    const match = LABEL.exec(label);
+    if (!match)
+        return undefined;
+    const [, repo, runId, runAttempt, job, exp, hash, nonce] = match;
+    const e = exp ?? '';
+    const expiresAt = new Date(`${e.slice(0, 4)}-${e.slice(4, 6)}-${e.slice(6, 8)}T${e.slice(9, 11)}:${e.slice(11, 13)}:${e.slice(13, 15)}Z`);
+    // A date that does not exist (month 13) is no deadline the action wrote.
+    if (Number.isNaN(expiresAt.getTime()) || compactTime(expiresAt) !== e)
+        return undefined;
+    return {
+        repositoryShown: repo ?? '',
+        repositoryHash: hash ?? '',
+        runId: runId ?? '',
+        runAttempt: runAttempt ?? '',
+        jobShown: job ?? '',
+        expiresAt,
+        nonce: nonce ?? '',
+    };
+}
+/**
+ * Whether `label` is this action's label for `repository`: it parses, and both its hash and its
+ * shown part are what the action writes for that repository. A sweep touches nothing else.
+ */
+function isLabelOf(label, repository) {
+    const parsed = parseInstanceLabel(label);
+    if (!parsed)
+        return undefined;
+    if (parsed.repositoryHash !== repositoryHash(repository))
+        return undefined;
+    if (parsed.repositoryShown !== repositoryShown(repository))
+        return undefined;
+    return parsed;
+}
+/** Whether `label` is the label of this very run attempt and job (the post step's check). */
+function isLabelOfJob(label, context) {
+    const parsed = isLabelOf(label, context.repository);
+    return (parsed !== undefined &&
+        parsed.runId === context.runId &&
+        parsed.runAttempt === context.runAttempt &&
+        parsed.jobShown === shown(context.job, /[^A-Za-z0-9.-]/g, JOB_ROOM, 'job'));
+}
+
+
+/***/ }),
+
 /***/ 9416:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -63,6 +195,8 @@ function clockWarning(client, what) {
 /* harmony import */ var _create_post_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2413);
 /* harmony import */ var _create_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1338);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(373);
+/* harmony import */ var _core_instance_label_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(339);
+
 
 
 
@@ -119,8 +253,15 @@ async function runBrokerCreate(settings, deps) {
         runner.setSecret(answerKey);
     const created = readMinted(answer);
     runner.saveState(BROKER_STATE.keyId, String(created.id));
+    // A rule with destroy-instances hands out the job's instance label (docs/instances.md).
+    const label = answer?.instance_label;
+    const instanceLabel = typeof label === 'string' && (0,_core_instance_label_js__WEBPACK_IMPORTED_MODULE_6__/* .isLabelOfJob */ .Nl)(label, settings.context) ? label : undefined;
+    if (label !== undefined && !instanceLabel) {
+        runner.warning("The key broker's instance label is not this job's label; no instance-label is handed out.");
+    }
     await (0,_create_js__WEBPACK_IMPORTED_MODULE_4__/* .handOutKey */ .H)(settings, created, {
         runner,
+        ...(instanceLabel ? { instanceLabel } : {}),
         configFilePath: deps.configFilePath,
         discard: async () => {
             const fresh = () => requestIdToken(state.audience, deps, state.requestTimeoutMs);
@@ -177,12 +318,14 @@ async function runBrokerPost(deps, inputs) {
             throw new BrokerError(deps.networkRefusal);
         const token = () => requestIdToken(state.audience, deps, state.requestTimeoutMs);
         const answer = await callBroker(deps, state, 'DELETE', `/v1/keys/${keyId}`, token, undefined, 3);
-        const { result, afterUncertain } = answer;
+        const { result, afterUncertain, instances } = answer;
         runner.info(result === 'deleted'
             ? `Deleted Vast.ai key ${keyId} through the key broker.`
             : afterUncertain
                 ? `Vast.ai key ${keyId} is gone: an earlier attempt of this delete got no clear answer (502), and the broker no longer finds the key (404).`
                 : `Vast.ai key ${keyId} was already gone.`);
+        if (instances !== undefined)
+            reportBrokerInstances(runner, strict, instances);
     }
     catch (error) {
         const message = `Could not delete the Vast.ai key ${keyId} through the key broker: ${error.message}. The broker's sweep deletes it after its deadline.`;
@@ -192,6 +335,28 @@ async function runBrokerPost(deps, inputs) {
             runner.warning(message);
     }
 }
+/** What the broker's DELETE said of the job's instances (destroy-instances); ids only. */
+function reportBrokerInstances(runner, strict, instances) {
+    const record = (typeof instances === 'object' && instances !== null ? instances : {});
+    const ids = (value) => Array.isArray(value)
+        ? value.filter((id) => Number.isSafeInteger(id) && id > 0)
+        : [];
+    for (const id of ids(record['destroyed']))
+        runner.info(`Destroyed Vast.ai instance ${id} through the key broker.`);
+    for (const id of ids(record['gone']))
+        runner.info(`Vast.ai instance ${id} was already gone.`);
+    const failed = ids(record['failed']);
+    const problem = 'error' in record
+        ? "The key broker could not list the job's instances (its log says why); its sweep destroys them after their deadline."
+        : failed.length > 0
+            ? `The key broker could not destroy Vast.ai instance(s) ${failed.join(', ')} (its log says why); its sweep destroys them after their deadline.`
+            : '';
+    if (problem && strict)
+        runner.setFailed(problem);
+    else if (problem)
+        runner.warning(problem);
+}
+/** Asks the runner for an OIDC token with `audience`; masks it before anything else. */
 /** Attempts at the runner's token service, and the first wait between two (doubled each time). */
 const TOKEN_ATTEMPTS = 5;
 const TOKEN_FIRST_WAIT_MS = 1000;
@@ -665,13 +830,19 @@ function removeExportedConfig(runner) {
 /* harmony export */   H: () => (/* binding */ handOutKey),
 /* harmony export */   runCreate: () => (/* binding */ runCreate)
 /* harmony export */ });
-/* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4660);
-/* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1394);
-/* harmony import */ var _core_permissions_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5139);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8855);
-/* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
-/* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5450);
-/* harmony import */ var _create_post_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2413);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4660);
+/* harmony import */ var _core_instance_label_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(339);
+/* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1394);
+/* harmony import */ var _core_permissions_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5139);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8855);
+/* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3016);
+/* harmony import */ var _mint_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5450);
+/* harmony import */ var _create_post_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(2413);
+
+
+
 
 
 
@@ -683,17 +854,31 @@ function removeExportedConfig(runner) {
 async function runCreate(settings, deps) {
     const { runner } = deps;
     if (settings.exportConfig)
-        (0,_config_file_js__WEBPACK_IMPORTED_MODULE_0__/* .checkConfigFileFree */ .rV)(deps.configFilePath);
+        (0,_config_file_js__WEBPACK_IMPORTED_MODULE_1__/* .checkConfigFileFree */ .rV)(deps.configFilePath);
     const kind = settings.revoke === 'never' ? 'keep' : 'job';
     // Loaded only for a dry run: the main and post steps of a real run never need it.
     if (settings.dryRun)
         return (await __webpack_require__.e(/* import() */ 365).then(__webpack_require__.bind(__webpack_require__, 4365))).planCreate(settings, kind, deps);
-    const created = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .mintKey */ .uY)({ ...settings, kind }, deps);
+    // The job's instance label, saved first: post destroys by it with instances: destroy.
+    const instanceLabel = (0,_core_instance_label_js__WEBPACK_IMPORTED_MODULE_2__/* .formatInstanceLabel */ .JA)({
+        ...settings.context,
+        expiresAt: (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .deadlineFrom */ .vN)(deps.now(), settings.ttlMs),
+        nonce: deps.instanceNonce?.() ?? (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex'),
+    });
+    runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.instanceLabel, instanceLabel);
+    if (settings.instances.instances === 'destroy') {
+        runner.info("instances: destroy — the post step destroys every Vast.ai instance labelled with this job's instance label; the parent key (admin-api-key) needs instance_read and instance_write, which reach every instance of the account (docs/instances.md).");
+        // Loaded only here: a job with instances: keep never needs the instance routes.
+        const { checkInstanceAccess } = await __webpack_require__.e(/* import() */ 870).then(__webpack_require__.bind(__webpack_require__, 3870));
+        await checkInstanceAccess(deps.client, instanceLabel);
+    }
+    const created = await (0,_mint_js__WEBPACK_IMPORTED_MODULE_6__/* .mintKey */ .uY)({ ...settings, kind }, deps);
     await handOutKey(settings, created, {
         runner,
         configFilePath: deps.configFilePath,
+        instanceLabel,
         // Nobody can use a key the step fails to hand out: delete it now, whatever revoke says.
-        discard: () => deps.cleanupClient().then((client) => (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, created.id)),
+        discard: () => deps.cleanupClient().then((client) => (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .deleteKey */ .l0)(client, created.id)),
     });
 }
 /**
@@ -707,7 +892,7 @@ async function handOutKey(settings, created, deps) {
     if (settings.exportConfig) {
         let written;
         try {
-            written = (0,_config_file_js__WEBPACK_IMPORTED_MODULE_0__/* .writeConfigFile */ .o5)(deps.configFilePath, created.key);
+            written = (0,_config_file_js__WEBPACK_IMPORTED_MODULE_1__/* .writeConfigFile */ .o5)(deps.configFilePath, created.key);
         }
         catch (error) {
             await deps
@@ -715,17 +900,23 @@ async function handOutKey(settings, created, deps) {
                 .catch(() => runner.info(`Key ${created.id} is left to the post step or a sweep.`));
             throw error;
         }
-        runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.configFile, JSON.stringify(written));
+        runner.saveState(_mint_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.configFile, JSON.stringify(written));
         runner.info(`Wrote the key to ${written.path} (mode 0600) for the Vast CLI and SDK.`);
     }
-    const permissions = (0,_core_permissions_js__WEBPACK_IMPORTED_MODULE_2__/* .permissionsJson */ .FU)(settings.permissions);
+    const permissions = (0,_core_permissions_js__WEBPACK_IMPORTED_MODULE_4__/* .permissionsJson */ .FU)(settings.permissions);
     runner.setOutput('api-key', created.key);
     runner.setOutput('key-id', String(created.id));
     runner.setOutput('key-name', name);
-    runner.setOutput('expires-at', (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(expiresAt));
+    runner.setOutput('expires-at', (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .isoSeconds */ .nE)(expiresAt));
     runner.setOutput('permissions', permissions);
     if (settings.exportEnv)
         runner.exportVariable('VAST_API_KEY', created.key);
+    if (deps.instanceLabel) {
+        runner.setOutput('instance-label', deps.instanceLabel);
+        if (settings.exportEnv)
+            runner.exportVariable('VAST_INSTANCE_LABEL', deps.instanceLabel);
+        runner.info(`Instance label: ${deps.instanceLabel} (${deps.from ? 'the key broker destroys every instance with this label when the post step ends the key' : settings.instances.instances === 'destroy' ? 'the post step destroys every instance with this label' : 'instances: keep, so the post step leaves instances alone; a sweep with instances: destroy ends them after the deadline'}).`);
+    }
     // A category limited to some actions shows them: instance_write[api.instance.destroy+constraints].
     const categories = Object.entries(settings.permissions.api)
         .map(([category, actions]) => {
@@ -733,19 +924,19 @@ async function handOutKey(settings, created, deps) {
         return limits.length ? `${category}[${limits.join(' ')}]` : category;
     })
         .join(', ');
-    runner.info(`${deps.from ? 'Got' : 'Created'} Vast.ai key ${created.id}${deps.from ?? ''} (${categories}), deadline ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(expiresAt)}; ` +
+    runner.info(`${deps.from ? 'Got' : 'Created'} Vast.ai key ${created.id}${deps.from ?? ''} (${categories}), deadline ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .isoSeconds */ .nE)(expiresAt)}; ` +
         (settings.revoke === 'post'
             ? 'it is deleted when the job ends.'
             : 'revoke: never, so a sweep or a delete step must end it.'));
     if (!settings.exportEnv)
         runner.info(`VAST_API_KEY was not exported (export-env is off): later steps get the key from the api-key output${settings.exportConfig ? ' or the Vast CLI key file' : ''}.`);
     runner.appendSummary(`### Vast.ai scoped key\n\n` +
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .markdownTable */ .Q)(['Key id', 'Name', 'Permissions', 'Deadline', 'Deleted'], [
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_8__/* .markdownTable */ .Q)(['Key id', 'Name', 'Permissions', 'Deadline', 'Deleted'], [
             [
                 String(created.id),
                 name,
                 permissions,
-                (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(expiresAt),
+                (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_3__/* .isoSeconds */ .nE)(expiresAt),
                 settings.revoke === 'post'
                     ? 'by the post step (its line follows)'
                     : 'by a sweep or delete step',

@@ -1593,6 +1593,221 @@ const USER_AGENT = `vast-scoped-key/${VERSION}`;
 
 /***/ }),
 
+/***/ 9:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   dX: () => (/* binding */ readInstances),
+/* harmony export */   readInstancesForPost: () => (/* binding */ readInstancesForPost)
+/* harmony export */ });
+/* unused harmony exports INSTANCES_DEFAULTS, INSTANCES_GRACE_RANGE_MS */
+/* harmony import */ var _reader_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9066);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(900);
+
+
+const INSTANCES_DEFAULTS = { instances: 'keep', grace: '10s' };
+/** Post has about 50 s in all; the grace must leave room for the key and the destroys. */
+const INSTANCES_GRACE_RANGE_MS = { min: 0, max: 30_000 };
+/** Reads both inputs, a problem per bad one (in `read`). */
+function readInstances(read) {
+    return {
+        instances: read.choice('instances', ['keep', 'destroy'], INSTANCES_DEFAULTS.instances),
+        graceMs: read.duration('instances-grace', INSTANCES_DEFAULTS.grace, INSTANCES_GRACE_RANGE_MS),
+    };
+}
+/** The post step's reading of the same inputs; throws InputError naming each bad one. */
+function readInstancesForPost(source) {
+    const read = new _reader_js__WEBPACK_IMPORTED_MODULE_0__/* .Reader */ .mP(source);
+    const settings = readInstances(read);
+    if (read.problems.length > 0)
+        throw new _settings_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(read.problems);
+    return settings;
+}
+
+
+/***/ }),
+
+/***/ 9066:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   mP: () => (/* binding */ Reader),
+/* harmony export */   wx: () => (/* binding */ meant)
+/* harmony export */ });
+/* unused harmony export durationHint */
+/* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8571);
+/* harmony import */ var _core_permissions_help_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5359);
+
+
+const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
+const BOOLEAN_FALSE = ['false', 'False', 'FALSE'];
+/** Reads raw inputs into typed values, collecting a message per bad input. */
+class Reader {
+    problems = [];
+    /** Allowed, but probably not meant: said as warnings. */
+    warnings = [];
+    #source;
+    constructor(source) {
+        this.#source = source;
+    }
+    raw(name) {
+        return this.#source.getInput(name);
+    }
+    warn(input, text) {
+        this.warnings.push(`Input '${input}': ${text}`);
+    }
+    problem(input, text) {
+        this.problems.push(`Input '${input}': ${text}`);
+    }
+    text(name, fallback) {
+        return this.raw(name) || fallback;
+    }
+    choice(name, allowed, fallback) {
+        const value = this.text(name, fallback);
+        if (allowed.includes(value))
+            return value;
+        this.problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}` + meant(value, allowed));
+        return fallback;
+    }
+    boolean(name) {
+        const value = this.raw(name);
+        if (!value || BOOLEAN_FALSE.includes(value))
+            return false;
+        if (BOOLEAN_TRUE.includes(value))
+            return true;
+        this.problem(name, `'${value}' is not a boolean; use true or false`);
+        return false;
+    }
+    duration(name, fallback, range) {
+        const value = this.text(name, fallback);
+        const ms = (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(value);
+        if (ms === undefined) {
+            this.problem(name, `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d` + durationHint(value));
+        }
+        else if (ms < range.min || ms > range.max) {
+            this.problem(name, `'${value}' is out of range; use from ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(range.min)} to ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(range.max)}`);
+        }
+        else {
+            return ms;
+        }
+        return (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(fallback) ?? 0;
+    }
+    integer(name, fallback, range) {
+        const value = this.text(name, fallback);
+        const number = /^\d+$/.test(value) ? Number(value) : NaN;
+        if (!Number.isSafeInteger(number) || number < range.min || number > range.max) {
+            this.problem(name, `'${value}' must be a whole number from ${range.min} to ${range.max}`);
+            return Number(fallback) || range.min;
+        }
+        return number;
+    }
+}
+/** Reads the inputs; throws InputError naming every bad input at once. */
+const UNIT_WORDS = { ms: 'ms', s: 's', m: 'm', h: 'h', d: 'd' };
+/**
+ * What a duration that did not parse was probably meant to be: `6 hours` -> ` (6h?)`, a bare
+ * number -> a reminder of the units; '' otherwise. The value is the input's own text.
+ */
+function durationHint(value) {
+    const spelled = /^(\d+)\s*(ms|millis(?:econds?)?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i.exec(value.trim());
+    if (spelled) {
+        const word = (spelled[2] ?? '').toLowerCase();
+        const unit = word.startsWith('mil') ? 'ms' : (UNIT_WORDS[word] ?? word[0] ?? '');
+        return ` (did you mean ${spelled[1]}${unit}?)`;
+    }
+    if (/^\d+$/.test(value.trim()))
+        return ` (a number needs its unit: ${value.trim()}s, ${value.trim()}m, ${value.trim()}h or ${value.trim()}d)`;
+    return '';
+}
+/** ` (did you mean x?)` when `value` is close to one of `allowed` (case, -/_, two edits); else ''. */
+function meant(value, allowed) {
+    const guess = (0,_core_permissions_help_js__WEBPACK_IMPORTED_MODULE_1__/* .didYouMean */ .au)(value, allowed);
+    return guess && guess !== value ? ` (did you mean ${guess}?)` : '';
+}
+
+
+/***/ }),
+
+/***/ 900:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ee: () => (/* binding */ TTL_RANGE_MS),
+/* harmony export */   FN: () => (/* binding */ MODES),
+/* harmony export */   FU: () => (/* binding */ POST_COVERED_REQUEST_TIMEOUT_MS),
+/* harmony export */   Ig: () => (/* binding */ GRACE_RANGE_MS),
+/* harmony export */   Sn: () => (/* binding */ CREATE_BUDGET_RANGE_MS),
+/* harmony export */   Sr: () => (/* binding */ MASKED_SECRET_LENGTH),
+/* harmony export */   WS: () => (/* binding */ SWEEP_BUDGET_RANGE_MS),
+/* harmony export */   YQ: () => (/* binding */ POST_LATE_APPLY_WAIT_MS),
+/* harmony export */   aV: () => (/* binding */ MAX_ATTEMPTS_RANGE),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   f3: () => (/* binding */ REQUEST_TIMEOUT_RANGE_MS),
+/* harmony export */   g: () => (/* binding */ KEEP_PREVIOUS_RANGE),
+/* harmony export */   vb: () => (/* binding */ MIN_SECRET_LENGTH),
+/* harmony export */   zY: () => (/* binding */ DEFAULTS)
+/* harmony export */ });
+/** The typed, readonly values the inputs become: one per mode. */
+const MODES = ['create', 'delete', 'sweep', 'rotate'];
+const DEFAULTS = {
+    mode: 'create',
+    ttl: '6h',
+    rotateTtl: '30d',
+    secretScope: 'repository',
+    visibility: 'private',
+    keepPrevious: '0',
+    githubApiUrl: 'https://api.github.com',
+    revoke: 'post',
+    apiUrl: 'https://console.vast.ai',
+    cleanupFailure: 'warn',
+    maxAttempts: '5',
+    requestTimeout: '30s',
+    sweepScope: 'repository',
+    grace: '0s',
+    sweepBudget: '10m',
+    /** The longest default create-budget; a shorter ttl makes it half the ttl. */
+    createBudget: '15m',
+};
+/**
+ * The shortest `admin-api-key` and `github-token` accepted. The runner masks a secret wherever it
+ * appears in the job's log, so a value of a few characters hides ordinary words in every line and
+ * shows the secret by the holes it leaves; it is also no real credential. Real ones are far
+ * longer: a Vast key is 64 hex characters (vast-api.md), GitHub tokens 40 (`ghp_`, `ghs_`, a
+ * classic hex token) to 93 (`github_pat_`). 20 characters leave room for any other format and are
+ * well above the 12-character runs the action scrubs from its own messages (src/runner.ts).
+ */
+const MIN_SECRET_LENGTH = 20;
+/** A refused secret this long or longer is still masked: it may be a real key cut short. */
+const MASKED_SECRET_LENGTH = 8;
+const TTL_RANGE_MS = { min: 30_000, max: 365 * 86_400_000 };
+/**
+ * The longest request-timeout whose late-apply window post can still wait out: post's budget
+ * (POST_BUDGET_MS, 50 s) less the 2 s it keeps for its last look (create-post.ts) is 48 s, and
+ * the window is request-timeout plus a margin of half of it, at least 10 s (lateApplyMarginMs,
+ * step-keys.ts): 32 s + 16 s = 48 s. A longer one gets a warning in create mode.
+ */
+const POST_COVERED_REQUEST_TIMEOUT_MS = 32_000;
+/** What post can wait for a late apply: its 50 s budget less the 2 s kept for its last look. */
+const POST_LATE_APPLY_WAIT_MS = 48_000;
+const REQUEST_TIMEOUT_RANGE_MS = { min: 100, max: 300_000 };
+const GRACE_RANGE_MS = { min: 0, max: 365 * 86_400_000 };
+const SWEEP_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
+const CREATE_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
+const KEEP_PREVIOUS_RANGE = { min: 0, max: 10 };
+const MAX_ATTEMPTS_RANGE = { min: 1, max: 100 };
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.length === 1
+            ? (problems[0] ?? '')
+            : `${problems.length} inputs are wrong:\n- ${problems.join('\n- ')}`);
+        this.problems = problems;
+    }
+}
+
+
+/***/ }),
+
 /***/ 373:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -1637,6 +1852,8 @@ const STATE = {
     broker: 'broker',
     /** The digest of what steers main's connections (src/core/network-fingerprint.ts). */
     network: _core_network_fingerprint_js__WEBPACK_IMPORTED_MODULE_0__/* .NETWORK_STATE */ .V$,
+    /** The job's instance label (create mode), saved before the key is made (instances-post.ts). */
+    instanceLabel: 'instance-label',
 };
 /** The value of `mode` until main makes a key: the post step has nothing to delete. */
 const NO_KEY_MODE = 'none';
@@ -2322,65 +2539,10 @@ var secret = __nccwpck_require__(2559);
 var key_name = __nccwpck_require__(1394);
 // EXTERNAL MODULE: ./src/core/permissions.ts + 1 modules
 var core_permissions = __nccwpck_require__(5139);
-;// CONCATENATED MODULE: ./src/inputs/settings.ts
-/** The typed, readonly values the inputs become: one per mode. */
-const MODES = ['create', 'delete', 'sweep', 'rotate'];
-const DEFAULTS = {
-    mode: 'create',
-    ttl: '6h',
-    rotateTtl: '30d',
-    secretScope: 'repository',
-    visibility: 'private',
-    keepPrevious: '0',
-    githubApiUrl: 'https://api.github.com',
-    revoke: 'post',
-    apiUrl: 'https://console.vast.ai',
-    cleanupFailure: 'warn',
-    maxAttempts: '5',
-    requestTimeout: '30s',
-    sweepScope: 'repository',
-    grace: '0s',
-    sweepBudget: '10m',
-    /** The longest default create-budget; a shorter ttl makes it half the ttl. */
-    createBudget: '15m',
-};
-/**
- * The shortest `admin-api-key` and `github-token` accepted. The runner masks a secret wherever it
- * appears in the job's log, so a value of a few characters hides ordinary words in every line and
- * shows the secret by the holes it leaves; it is also no real credential. Real ones are far
- * longer: a Vast key is 64 hex characters (vast-api.md), GitHub tokens 40 (`ghp_`, `ghs_`, a
- * classic hex token) to 93 (`github_pat_`). 20 characters leave room for any other format and are
- * well above the 12-character runs the action scrubs from its own messages (src/runner.ts).
- */
-const MIN_SECRET_LENGTH = 20;
-/** A refused secret this long or longer is still masked: it may be a real key cut short. */
-const MASKED_SECRET_LENGTH = 8;
-const TTL_RANGE_MS = { min: 30_000, max: 365 * 86_400_000 };
-/**
- * The longest request-timeout whose late-apply window post can still wait out: post's budget
- * (POST_BUDGET_MS, 50 s) less the 2 s it keeps for its last look (create-post.ts) is 48 s, and
- * the window is request-timeout plus a margin of half of it, at least 10 s (lateApplyMarginMs,
- * step-keys.ts): 32 s + 16 s = 48 s. A longer one gets a warning in create mode.
- */
-const POST_COVERED_REQUEST_TIMEOUT_MS = 32_000;
-/** What post can wait for a late apply: its 50 s budget less the 2 s kept for its last look. */
-const POST_LATE_APPLY_WAIT_MS = 48_000;
-const REQUEST_TIMEOUT_RANGE_MS = { min: 100, max: 300_000 };
-const GRACE_RANGE_MS = { min: 0, max: 365 * 86_400_000 };
-const SWEEP_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
-const CREATE_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
-const KEEP_PREVIOUS_RANGE = { min: 0, max: 10 };
-const MAX_ATTEMPTS_RANGE = { min: 1, max: 100 };
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.length === 1
-            ? (problems[0] ?? '')
-            : `${problems.length} inputs are wrong:\n- ${problems.join('\n- ')}`);
-        this.problems = problems;
-    }
-}
-
+// EXTERNAL MODULE: ./src/inputs/instances.ts
+var instances = __nccwpck_require__(9);
+// EXTERNAL MODULE: ./src/inputs/settings.ts
+var inputs_settings = __nccwpck_require__(900);
 ;// CONCATENATED MODULE: ./src/inputs/secret-input.ts
 
 /** Blanks, line ends, control and format characters: never part of a Vast key or GitHub token. */
@@ -2401,21 +2563,21 @@ function readSecretInput(read, name, onSecret, describe) {
         return value;
     if (SEPARATORS.test(value)) {
         for (const piece of value.split(SEPARATORS)) {
-            if (piece.length >= MASKED_SECRET_LENGTH)
+            if (piece.length >= inputs_settings/* MASKED_SECRET_LENGTH */.Sr)
                 onSecret(piece);
         }
         read.problem(name, 'it contains whitespace, line breaks or control characters; check the secret (copied with a line end or a space?)');
         return value;
     }
-    if (value.length >= MASKED_SECRET_LENGTH)
+    if (value.length >= inputs_settings/* MASKED_SECRET_LENGTH */.Sr)
         onSecret(value);
     if (/[^\x21-\x7e]/.test(value)) {
         // It goes in an Authorization header, which carries nothing else: the request could not
         // even be sent. The character is not quoted.
         read.problem(name, 'it contains a character that is not printable ASCII, which an HTTP header cannot carry; check the secret');
     }
-    else if (value.length < MIN_SECRET_LENGTH) {
-        read.problem(name, `it is only ${value.length} characters long; ${describe.usual}. A value shorter than ${MIN_SECRET_LENGTH} characters is not ${describe.what}, and cannot be masked in the log without hiding ordinary words; check that the secret holds the whole value`);
+    else if (value.length < inputs_settings/* MIN_SECRET_LENGTH */.vb) {
+        read.problem(name, `it is only ${value.length} characters long; ${describe.usual}. A value shorter than ${inputs_settings/* MIN_SECRET_LENGTH */.vb} characters is not ${describe.what}, and cannot be masked in the log without hiding ordinary words; check that the secret holds the whole value`);
     }
     return value;
 }
@@ -2428,11 +2590,12 @@ function readSecretInput(read, name, onSecret, describe) {
 
 
 
+
 /** The inputs of each mode, read into its settings; every message about them is written here. */
 async function createSettings(read, common, options) {
-    const ttlMs = read.duration('ttl', DEFAULTS.ttl, TTL_RANGE_MS);
-    const revoke = read.choice('revoke', ['post', 'never'], DEFAULTS.revoke);
-    const cleanupFailure = read.choice('cleanup-failure', ['warn', 'fail'], DEFAULTS.cleanupFailure);
+    const ttlMs = read.duration('ttl', inputs_settings/* DEFAULTS */.zY.ttl, inputs_settings/* TTL_RANGE_MS */.Ee);
+    const revoke = read.choice('revoke', ['post', 'never'], inputs_settings/* DEFAULTS */.zY.revoke);
+    const cleanupFailure = read.choice('cleanup-failure', ['warn', 'fail'], inputs_settings/* DEFAULTS */.zY.cleanupFailure);
     const exportEnv = read.boolean('export-env');
     const exportConfig = read.boolean('export-config');
     const createBudgetMs = readCreateBudget(read, ttlMs);
@@ -2451,6 +2614,7 @@ async function createSettings(read, common, options) {
         exportConfig,
         createBudgetMs,
         dryRun: read.boolean('dry-run'),
+        instances: (0,instances/* readInstances */.dX)(read),
     };
 }
 function deleteSettings(read, common) {
@@ -2475,18 +2639,19 @@ function deleteSettings(read, common) {
 }
 function sweepSettings(read, common, source, options) {
     const token = readGithubToken(read, options);
-    const githubApi = (0,api_url/* checkApiUrl */.Sz)(read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl), DEFAULTS.githubApiUrl);
+    const githubApi = (0,api_url/* checkApiUrl */.Sz)(read.text('github-api-url', source.env.GITHUB_API_URL || inputs_settings/* DEFAULTS */.zY.githubApiUrl), inputs_settings/* DEFAULTS */.zY.githubApiUrl);
     if ('problem' in githubApi)
         read.problem('github-api-url', githubApi.problem);
     return {
         ...common,
         mode: 'sweep',
-        scope: read.choice('sweep-scope', ['repository', 'account'], DEFAULTS.sweepScope),
-        graceMs: read.duration('grace', DEFAULTS.grace, GRACE_RANGE_MS),
+        scope: read.choice('sweep-scope', ['repository', 'account'], inputs_settings/* DEFAULTS */.zY.sweepScope),
+        graceMs: read.duration('grace', inputs_settings/* DEFAULTS */.zY.grace, inputs_settings/* GRACE_RANGE_MS */.Ig),
         dryRun: read.boolean('dry-run'),
-        budgetMs: read.duration('sweep-budget', DEFAULTS.sweepBudget, SWEEP_BUDGET_RANGE_MS),
+        budgetMs: read.duration('sweep-budget', inputs_settings/* DEFAULTS */.zY.sweepBudget, inputs_settings/* SWEEP_BUDGET_RANGE_MS */.WS),
         ...(token ? { githubToken: new secret/* Secret */.z(token) } : {}),
         githubApiUrl: 'url' in githubApi ? githubApi.url : '',
+        instances: read.choice('instances', ['keep', 'destroy'], 'keep'),
     };
 }
 /**
@@ -2527,14 +2692,14 @@ async function readPermissions(read, options, allowSensitive) {
  * set to the ttl or more is allowed with a warning that says how to silence it.
  */
 function readCreateBudget(read, ttlMs) {
-    const longest = (0,duration/* parseDuration */.E)(DEFAULTS.createBudget) ?? 0;
+    const longest = (0,duration/* parseDuration */.E)(inputs_settings/* DEFAULTS */.zY.createBudget) ?? 0;
     if (!read.raw('create-budget')) {
-        return Math.max(CREATE_BUDGET_RANGE_MS.min, Math.min(longest, Math.floor(ttlMs / 2000) * 1000));
+        return Math.max(inputs_settings/* CREATE_BUDGET_RANGE_MS */.Sn.min, Math.min(longest, Math.floor(ttlMs / 2000) * 1000));
     }
-    const budgetMs = read.duration('create-budget', DEFAULTS.createBudget, CREATE_BUDGET_RANGE_MS);
+    const budgetMs = read.duration('create-budget', inputs_settings/* DEFAULTS */.zY.createBudget, inputs_settings/* CREATE_BUDGET_RANGE_MS */.Sn);
     if (budgetMs >= ttlMs) {
         read.warn('create-budget', `it is not shorter than ttl (${(0,duration/* formatDuration */.a)(ttlMs)}): after a long wait for Vast's rate limit, the key could be made past its own deadline, and a sweep would delete it while the job runs. ` +
-            `Set create-budget below ttl, or leave it unset (the default is ${DEFAULTS.createBudget}, or half the ttl when that is shorter) to silence this`);
+            `Set create-budget below ttl, or leave it unset (the default is ${inputs_settings/* DEFAULTS */.zY.createBudget}, or half the ttl when that is shorter) to silence this`);
     }
     return budgetMs;
 }
@@ -2565,7 +2730,7 @@ async function rotateSettings(read, common, source, options) {
     const label = readLabel(read, labelText);
     const allowSensitive = read.boolean('allow-sensitive-permissions');
     const permissions = await readPermissions(read, options, allowSensitive);
-    const ttlMs = read.duration('ttl', DEFAULTS.rotateTtl, TTL_RANGE_MS);
+    const ttlMs = read.duration('ttl', inputs_settings/* DEFAULTS */.zY.rotateTtl, inputs_settings/* TTL_RANGE_MS */.Ee);
     const createBudgetMs = readCreateBudget(read, ttlMs);
     if (labelText) {
         // The label is the rotation's identity: it must come back whole from the key's name.
@@ -2582,7 +2747,7 @@ async function rotateSettings(read, common, source, options) {
             read.problem('key-name', `it is too long to be kept whole in a key name for ${common.context.repository}; use at most ${kept.length} characters`);
         }
     }
-    const githubApi = (0,api_url/* checkApiUrl */.Sz)(read.text('github-api-url', source.env.GITHUB_API_URL || DEFAULTS.githubApiUrl), DEFAULTS.githubApiUrl);
+    const githubApi = (0,api_url/* checkApiUrl */.Sz)(read.text('github-api-url', source.env.GITHUB_API_URL || inputs_settings/* DEFAULTS */.zY.githubApiUrl), inputs_settings/* DEFAULTS */.zY.githubApiUrl);
     if ('problem' in githubApi)
         read.problem('github-api-url', githubApi.problem);
     const secretName = read.raw('secret-name');
@@ -2592,7 +2757,7 @@ async function rotateSettings(read, common, source, options) {
     else if (!SECRET_NAME.test(secretName) || /^GITHUB_/i.test(secretName)) {
         read.problem('secret-name', `'${secretName}' is not a valid secret name: letters, digits and _, not starting with a digit or GITHUB_`);
     }
-    const scope = read.choice('secret-scope', ['repository', 'environment', 'organization'], DEFAULTS.secretScope);
+    const scope = read.choice('secret-scope', ['repository', 'environment', 'organization'], inputs_settings/* DEFAULTS */.zY.secretScope);
     const repository = read.text('repository', common.context.repository);
     if (scope !== 'organization' && !REPOSITORY.test(repository)) {
         read.problem('repository', `'${repository}' is not owner/repo`);
@@ -2623,7 +2788,7 @@ async function rotateSettings(read, common, source, options) {
         else if (!OWNER.test(organization)) {
             read.problem('organization', `'${organization}' is not an organisation name`);
         }
-        const visibility = read.choice('visibility', ['all', 'private', 'selected'], DEFAULTS.visibility);
+        const visibility = read.choice('visibility', ['all', 'private', 'selected'], inputs_settings/* DEFAULTS */.zY.visibility);
         const names = read
             .raw('selected-repositories')
             .split(/[\s,]+/)
@@ -2654,7 +2819,7 @@ async function rotateSettings(read, common, source, options) {
         secretName,
         target,
         targetId: (0,key_name/* rotationTargetId */.Bl)(targetParts(target, secretName)),
-        keepPrevious: read.integer('keep-previous', DEFAULTS.keepPrevious, KEEP_PREVIOUS_RANGE),
+        keepPrevious: read.integer('keep-previous', inputs_settings/* DEFAULTS */.zY.keepPrevious, inputs_settings/* KEEP_PREVIOUS_RANGE */.g),
         outputKey: read.boolean('output-key'),
         dryRun: read.boolean('dry-run'),
     };
@@ -2746,97 +2911,8 @@ function readBroker(read, adminKeySet, mode) {
     return { url: 'url' in checked ? checked.url : '', audience, ttlFromRule: !read.raw('ttl') };
 }
 
-// EXTERNAL MODULE: ./src/core/permissions-help.ts
-var permissions_help = __nccwpck_require__(5359);
-;// CONCATENATED MODULE: ./src/inputs/reader.ts
-
-
-const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
-const BOOLEAN_FALSE = ['false', 'False', 'FALSE'];
-/** Reads raw inputs into typed values, collecting a message per bad input. */
-class Reader {
-    problems = [];
-    /** Allowed, but probably not meant: said as warnings. */
-    warnings = [];
-    #source;
-    constructor(source) {
-        this.#source = source;
-    }
-    raw(name) {
-        return this.#source.getInput(name);
-    }
-    warn(input, text) {
-        this.warnings.push(`Input '${input}': ${text}`);
-    }
-    problem(input, text) {
-        this.problems.push(`Input '${input}': ${text}`);
-    }
-    text(name, fallback) {
-        return this.raw(name) || fallback;
-    }
-    choice(name, allowed, fallback) {
-        const value = this.text(name, fallback);
-        if (allowed.includes(value))
-            return value;
-        this.problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}` + meant(value, allowed));
-        return fallback;
-    }
-    boolean(name) {
-        const value = this.raw(name);
-        if (!value || BOOLEAN_FALSE.includes(value))
-            return false;
-        if (BOOLEAN_TRUE.includes(value))
-            return true;
-        this.problem(name, `'${value}' is not a boolean; use true or false`);
-        return false;
-    }
-    duration(name, fallback, range) {
-        const value = this.text(name, fallback);
-        const ms = (0,duration/* parseDuration */.E)(value);
-        if (ms === undefined) {
-            this.problem(name, `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d` + durationHint(value));
-        }
-        else if (ms < range.min || ms > range.max) {
-            this.problem(name, `'${value}' is out of range; use from ${(0,duration/* formatDuration */.a)(range.min)} to ${(0,duration/* formatDuration */.a)(range.max)}`);
-        }
-        else {
-            return ms;
-        }
-        return (0,duration/* parseDuration */.E)(fallback) ?? 0;
-    }
-    integer(name, fallback, range) {
-        const value = this.text(name, fallback);
-        const number = /^\d+$/.test(value) ? Number(value) : NaN;
-        if (!Number.isSafeInteger(number) || number < range.min || number > range.max) {
-            this.problem(name, `'${value}' must be a whole number from ${range.min} to ${range.max}`);
-            return Number(fallback) || range.min;
-        }
-        return number;
-    }
-}
-/** Reads the inputs; throws InputError naming every bad input at once. */
-const UNIT_WORDS = { ms: 'ms', s: 's', m: 'm', h: 'h', d: 'd' };
-/**
- * What a duration that did not parse was probably meant to be: `6 hours` -> ` (6h?)`, a bare
- * number -> a reminder of the units; '' otherwise. The value is the input's own text.
- */
-function durationHint(value) {
-    const spelled = /^(\d+)\s*(ms|millis(?:econds?)?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i.exec(value.trim());
-    if (spelled) {
-        const word = (spelled[2] ?? '').toLowerCase();
-        const unit = word.startsWith('mil') ? 'ms' : (UNIT_WORDS[word] ?? word[0] ?? '');
-        return ` (did you mean ${spelled[1]}${unit}?)`;
-    }
-    if (/^\d+$/.test(value.trim()))
-        return ` (a number needs its unit: ${value.trim()}s, ${value.trim()}m, ${value.trim()}h or ${value.trim()}d)`;
-    return '';
-}
-/** ` (did you mean x?)` when `value` is close to one of `allowed` (case, -/_, two edits); else ''. */
-function meant(value, allowed) {
-    const guess = (0,permissions_help/* didYouMean */.au)(value, allowed);
-    return guess && guess !== value ? ` (did you mean ${guess}?)` : '';
-}
-
+// EXTERNAL MODULE: ./src/inputs/reader.ts
+var reader = __nccwpck_require__(9066);
 ;// CONCATENATED MODULE: ./src/inputs/index.ts
 
 
@@ -2863,6 +2939,8 @@ const MODE_INPUTS = {
     'cleanup-failure': { modes: ['create'], default: 'warn' },
     'export-env': { modes: ['create'], default: 'false' },
     'export-config': { modes: ['create'], default: 'false' },
+    instances: { modes: ['create', 'sweep'], default: 'keep' },
+    'instances-grace': { modes: ['create'], default: '10s' },
     'key-id': { modes: ['delete'], default: '' },
     force: { modes: ['delete'], default: 'false' },
     'sweep-scope': { modes: ['sweep'], default: 'repository' },
@@ -2894,13 +2972,13 @@ function listWords(words) {
     return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }
 async function parseInputs(source, options) {
-    const read = new Reader(source);
+    const read = new reader/* Reader */.mP(source);
     const rawKey = readSecretInput(read, 'admin-api-key', (v) => options.onSecret(v), {
         what: 'a key',
         usual: 'a Vast.ai key is 64',
     });
-    const modeText = source.getInput('mode') || DEFAULTS.mode;
-    const broker = readBroker(read, rawKey !== '', MODES.includes(modeText) ? modeText : undefined);
+    const modeText = source.getInput('mode') || inputs_settings/* DEFAULTS */.zY.mode;
+    const broker = readBroker(read, rawKey !== '', inputs_settings/* MODES */.FN.includes(modeText) ? modeText : undefined);
     if (broker) {
         // Checked in readBroker: with a broker, admin-api-key must be empty.
     }
@@ -2909,17 +2987,17 @@ async function parseInputs(source, options) {
             'Secrets are empty in workflows triggered from a fork (pull_request from a fork, or Dependabot), ' +
             'and when the secret is not defined in this repository, environment or organisation.');
     }
-    const modeValue = read.text('mode', DEFAULTS.mode);
-    const mode = MODES.includes(modeValue) ? modeValue : undefined;
+    const modeValue = read.text('mode', inputs_settings/* DEFAULTS */.zY.mode);
+    const mode = inputs_settings/* MODES */.FN.includes(modeValue) ? modeValue : undefined;
     if (!mode)
-        read.problem('mode', `'${modeValue}' is not a mode; use one of: ${MODES.join(', ')}` + meant(modeValue, MODES));
-    const apiUrl = (0,api_url/* checkApiUrl */.Sz)(read.text('api-url', DEFAULTS.apiUrl), DEFAULTS.apiUrl);
+        read.problem('mode', `'${modeValue}' is not a mode; use one of: ${inputs_settings/* MODES */.FN.join(', ')}` + (0,reader/* meant */.wx)(modeValue, inputs_settings/* MODES */.FN));
+    const apiUrl = (0,api_url/* checkApiUrl */.Sz)(read.text('api-url', inputs_settings/* DEFAULTS */.zY.apiUrl), inputs_settings/* DEFAULTS */.zY.apiUrl);
     if ('problem' in apiUrl)
         read.problem('api-url', apiUrl.problem);
     else {
         const base = (0,api_url/* withoutVastApiPath */.aK)(apiUrl.url);
         if (base !== undefined) {
-            read.warn('api-url', `it ends with /api/v0, which the action adds to every request itself; using ${base}. Set api-url: ${base || DEFAULTS.apiUrl} to silence this`);
+            read.warn('api-url', `it ends with /api/v0, which the action adds to every request itself; using ${base}. Set api-url: ${base || inputs_settings/* DEFAULTS */.zY.apiUrl} to silence this`);
             apiUrl.url = base;
         }
     }
@@ -2927,8 +3005,8 @@ async function parseInputs(source, options) {
         warnings: mode ? unusedInputs(source, mode) : [],
         adminKey: new secret/* Secret */.z(rawKey),
         apiUrl: 'url' in apiUrl ? apiUrl.url : '',
-        maxAttempts: read.integer('max-attempts', DEFAULTS.maxAttempts, MAX_ATTEMPTS_RANGE),
-        requestTimeoutMs: read.duration('request-timeout', DEFAULTS.requestTimeout, REQUEST_TIMEOUT_RANGE_MS),
+        maxAttempts: read.integer('max-attempts', inputs_settings/* DEFAULTS */.zY.maxAttempts, inputs_settings/* MAX_ATTEMPTS_RANGE */.aV),
+        requestTimeoutMs: read.duration('request-timeout', inputs_settings/* DEFAULTS */.zY.requestTimeout, inputs_settings/* REQUEST_TIMEOUT_RANGE_MS */.f3),
         context: readContext(source.env),
     };
     let settings;
@@ -2942,11 +3020,16 @@ async function parseInputs(source, options) {
         settings = sweepSettings(read, common, source, options);
     else if (mode === 'rotate')
         settings = await rotateSettings(read, common, source, options);
-    if (settings?.mode === 'create' && settings.requestTimeoutMs > POST_COVERED_REQUEST_TIMEOUT_MS) {
+    if (settings?.mode === 'create' && settings.requestTimeoutMs > inputs_settings/* POST_COVERED_REQUEST_TIMEOUT_MS */.FU) {
         read.warn('request-timeout', `it is ${(0,duration/* formatDuration */.a)(settings.requestTimeoutMs)}: Vast may still apply a create request that got no answer up to request-timeout + half of it (at least 10s) after it was sent, ` +
-            `and the post step can wait only ${(0,duration/* formatDuration */.a)(POST_LATE_APPLY_WAIT_MS)} for that (the runner gives it about a minute). ` +
+            `and the post step can wait only ${(0,duration/* formatDuration */.a)(inputs_settings/* POST_LATE_APPLY_WAIT_MS */.YQ)} for that (the runner gives it about a minute). ` +
             'A key made that late is not seen by post; it stays until a scheduled sweep (mode: sweep) deletes it after its deadline (docs/reliability.md). ' +
-            `Set request-timeout to ${(0,duration/* formatDuration */.a)(POST_COVERED_REQUEST_TIMEOUT_MS)} or less to silence this`);
+            `Set request-timeout to ${(0,duration/* formatDuration */.a)(inputs_settings/* POST_COVERED_REQUEST_TIMEOUT_MS */.FU)} or less to silence this`);
+    }
+    if (settings?.mode === 'create' &&
+        settings.broker &&
+        settings.instances.instances === 'destroy') {
+        read.problem('instances', "destroy does not work with broker-url: the broker holds the parent key, so its policy decides (a rule with destroy-instances: true hands out instance-label and destroys the job's instances when post ends the key). Remove instances, or use admin-api-key (docs/instances.md)");
     }
     if (settings?.mode === 'create' && settings.exportConfig && (0,config_file/* relativeXdgConfigHome */.lH)(source.env)) {
         read.warn('export-config', `XDG_CONFIG_HOME (${source.env.XDG_CONFIG_HOME}) is not an absolute path, so it is ignored as the XDG Base Directory spec says: the key file goes to ~/.config/vastai/vast_api_key. Set XDG_CONFIG_HOME to an absolute path, or unset it, to silence this`);
@@ -2961,7 +3044,7 @@ async function parseInputs(source, options) {
     // A message quotes the value it refuses: never the parent key pasted into the wrong input.
     const scrub = (text) => (rawKey.length >= 4 ? text.split(rawKey).join('***') : text);
     if (read.problems.length > 0 || !settings)
-        throw new InputError(read.problems.map(scrub));
+        throw new inputs_settings/* InputError */.dz(read.problems.map(scrub));
     return { ...settings, warnings: [...settings.warnings, ...read.warnings.map(scrub)] };
 }
 function readContext(env) {
@@ -2975,7 +3058,7 @@ function readContext(env) {
 }
 
 // EXTERNAL MODULE: ./src/modes/state.ts
-var state = __nccwpck_require__(373);
+var modes_state = __nccwpck_require__(373);
 ;// CONCATENATED MODULE: ./src/inputs/post.ts
 
 
@@ -2983,16 +3066,16 @@ var state = __nccwpck_require__(373);
 
 /** Reads {@link PostInputs} through `getInput` (the runner's `INPUT_*`). */
 function readPostInputs(getInput) {
-    const read = new Reader({ getInput, env: {} });
-    const modeText = read.text('mode', DEFAULTS.mode);
-    const mode = MODES.includes(modeText) ? modeText : undefined;
-    const checked = (0,api_url/* checkApiUrl */.Sz)(read.text('api-url', DEFAULTS.apiUrl), DEFAULTS.apiUrl);
+    const read = new reader/* Reader */.mP({ getInput, env: {} });
+    const modeText = read.text('mode', inputs_settings/* DEFAULTS */.zY.mode);
+    const mode = inputs_settings/* MODES */.FN.includes(modeText) ? modeText : undefined;
+    const checked = (0,api_url/* checkApiUrl */.Sz)(read.text('api-url', inputs_settings/* DEFAULTS */.zY.apiUrl), inputs_settings/* DEFAULTS */.zY.apiUrl);
     const apiUrl = 'url' in checked ? ((0,api_url/* withoutVastApiPath */.aK)(checked.url) ?? checked.url) : undefined;
     const before = read.problems.length;
     const broker = readBroker(read, false, mode);
     const brokerRefused = read.problems.length > before || (broker !== undefined && !broker.url);
-    const revokeText = read.text('revoke', DEFAULTS.revoke);
-    const cleanupText = read.text('cleanup-failure', DEFAULTS.cleanupFailure);
+    const revokeText = read.text('revoke', inputs_settings/* DEFAULTS */.zY.revoke);
+    const cleanupText = read.text('cleanup-failure', inputs_settings/* DEFAULTS */.zY.cleanupFailure);
     return {
         mode,
         apiUrl,
@@ -3110,9 +3193,14 @@ const DOCUMENTED_INTERVAL_MS = {
     'GET /auth/apikeys/{id}/': 2000,
     'DELETE /auth/apikeys/{id}/': 2000,
     'GET /users/current': 2000,
+    // vast-instances-api.md, "Rate limits".
+    'GET /api/v1/instances/': 1000,
+    'GET /instances/{id}/': 2000,
+    'DELETE /instances/{id}/': 3000,
 };
+/** The route a request paces on: ids as `{id}`, the query left out. */
 function routeOf(method, path) {
-    return `${method} ${path.replace(/\/\d+\//g, '/{id}/')}`;
+    return `${method} ${(path.split('?')[0] ?? '').replace(/\/\d+\//g, '/{id}/')}`;
 }
 const CERTIFICATE_CODES = /^(ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_[A-Z_]+)$/;
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
@@ -3287,7 +3375,7 @@ class VastClient {
         }, timeoutMs);
         const cancel = () => controller.abort();
         this.#options.signal?.addEventListener('abort', cancel, { once: true });
-        const url = `${this.#options.baseUrl}/api/v0${path}`;
+        const url = `${this.#options.baseUrl}${/^\/api\/v\d+\//.test(path) ? '' : '/api/v0'}${path}`;
         const started = this.#now();
         this.#debug(`${method} ${new URL(url).pathname} (attempt ${attempt})`);
         let response;
@@ -3480,7 +3568,7 @@ async function runMain(environment) {
         // First, before any input is read: every state name post reads gets main's value, so no
         // STATE_* line another step writes to $GITHUB_ENV can reach post (src/modes/state.ts), and
         // post sends no secret over a network main did not see (src/core/network-fingerprint.ts).
-        (0,state/* saveEveryStateName */.TS)(runner);
+        (0,modes_state/* saveEveryStateName */.TS)(runner);
         runner.saveState(network_fingerprint/* NETWORK_STATE */.V$, (0,network_fingerprint/* networkFingerprint */.j8)(environment.env));
         const settings = await parseInputs({ getInput: (name) => runner.getInput(name), env: environment.env }, {
             onSecret: (value) => runner.setSecret(value),
@@ -3539,7 +3627,7 @@ async function runMode(settings, environment) {
             return runDelete(settings, { runner, client });
         }
         case 'sweep': {
-            const { runSweep } = await __nccwpck_require__.e(/* import() */ 312).then(__nccwpck_require__.bind(__nccwpck_require__, 312));
+            const { runSweep } = await __nccwpck_require__.e(/* import() */ 196).then(__nccwpck_require__.bind(__nccwpck_require__, 2196));
             // One deadline for the Vast calls and the GitHub run look-ups.
             const deadline = Date.now() + settings.budgetMs;
             const client = await makeClient(settings, environment, settings.budgetMs);
@@ -3557,13 +3645,19 @@ async function runMode(settings, environment) {
                     info: (message) => runner.info(message),
                 });
             }
-            return runSweep(settings, {
+            const sweepDeps = {
                 runner,
                 client,
                 now,
                 ...(signal ? { signal } : {}),
                 ...(runs ? { runs } : {}),
-            });
+            };
+            await runSweep(settings, sweepDeps);
+            if (settings.instances === 'destroy') {
+                const { runInstanceSweep } = await __nccwpck_require__.e(/* import() */ 473).then(__nccwpck_require__.bind(__nccwpck_require__, 6473));
+                await runInstanceSweep(settings, sweepDeps);
+            }
+            return;
         }
     }
 }
@@ -3599,8 +3693,8 @@ async function runPost(environment) {
     try {
         for (const secret of (0,transport/* proxySecrets */.Wm)(environment.env))
             runner.setSecret(secret);
-        const mode = runner.getState(state/* STATE */.c4.mode);
-        if (mode === '' || mode === state/* NO_KEY_MODE */.k7) {
+        const mode = runner.getState(modes_state/* STATE */.c4.mode);
+        if (mode === '' || mode === modes_state/* NO_KEY_MODE */.k7) {
             runner.info('Nothing to clean up: the main step made no key to delete.');
             return;
         }
@@ -3619,31 +3713,59 @@ async function runPost(environment) {
             }, inputs);
         }
         const { runCreatePost } = await Promise.all(/* import() */[__nccwpck_require__.e(928), __nccwpck_require__.e(413)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-        await runCreatePost({
-            runner,
-            budget,
-            inputs,
-            makeClient: async (apiUrl, state) => {
-                if (!network.ok)
-                    throw new Error(`${network.reason}; the parent key was not sent (a sweep or delete step in a job whose steps leave these settings alone can delete the key)`);
-                const adminKey = runner.getInput('admin-api-key');
-                runner.setSecret(adminKey);
-                if (!adminKey) {
-                    throw new Error("input 'admin-api-key' is empty in the post step");
-                }
-                return makeClient({ ...state, apiUrl, adminKey: new secret/* Secret */.z(adminKey) }, { ...environment, signal: budget.signal }, budget);
-            },
-        });
+        const postClient = async (apiUrl, state) => {
+            if (!network.ok)
+                throw new Error(`${network.reason}; the parent key was not sent (a sweep or delete step in a job whose steps leave these settings alone can delete the key)`);
+            const adminKey = runner.getInput('admin-api-key');
+            runner.setSecret(adminKey);
+            if (!adminKey) {
+                throw new Error("input 'admin-api-key' is empty in the post step");
+            }
+            return makeClient({ ...state, apiUrl, adminKey: new secret/* Secret */.z(adminKey) }, { ...environment, signal: budget.signal }, budget);
+        };
+        try {
+            await runCreatePost({ runner, budget, inputs, makeClient: postClient });
+        }
+        finally {
+            // After the key: once it is deleted, nothing can start another instance with it.
+            if (mode === 'create') {
+                await destroyJobInstances(environment, budget, inputs, (state) => postClient(inputs.apiUrl ?? '', state));
+            }
+        }
     }
     catch (error) {
         fail(runner, error);
     }
 }
+/** `instances: destroy` (docs/instances.md): the job's labelled instances, after its key. */
+async function destroyJobInstances(environment, budget, inputs, postClient) {
+    const { runner, env } = environment;
+    const { readInstancesForPost } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 9));
+    const settings = readInstancesForPost({ getInput: (name) => runner.getInput(name), env });
+    if (settings.instances !== 'destroy')
+        return;
+    const { runInstancesPost } = await __nccwpck_require__.e(/* import() */ 79).then(__nccwpck_require__.bind(__nccwpck_require__, 2079));
+    const state = (0,modes_state/* readJson */.Vh)(runner.getState(modes_state/* STATE */.c4.create));
+    const keyId = (0,modes_state/* readKeyId */.jN)(runner.getState(modes_state/* STATE */.c4.keyId));
+    if (!state || typeof keyId !== 'number') {
+        // The label is handed out with the key: without a key, no step of the job ever saw it.
+        runner.info('instances: destroy, but the main step made no key: nothing to destroy.');
+        return;
+    }
+    await runInstancesPost({
+        runner,
+        settings,
+        context: readContext(env),
+        cleanupFailure: inputs.cleanupFailure,
+        budget,
+        makeClient: () => postClient(state),
+    });
+}
 /** Expected failures (bad input, API errors) show their message only; others add a debug stack. */
 function fail(runner, error) {
     const message = error instanceof Error ? error.message : String(error);
     runner.setFailed(message);
-    const expected = error instanceof InputError || error instanceof errors/* VastApiError */.h;
+    const expected = error instanceof inputs_settings/* InputError */.dz || error instanceof errors/* VastApiError */.h;
     if (!expected && error instanceof Error && error.stack)
         runner.debug(error.stack);
 }

@@ -3,6 +3,7 @@
 // over HTTP. No auth, not recorded.
 //
 //   GET    /__emulator/keys          the keys, without secret values
+//   GET    /__emulator/instances     the instances (ids, labels, destroy times), without their keys
 //   POST   /__emulator/faults        {"route": "create", "fault": {...}, "times": 1}
 //   DELETE /__emulator/faults
 //   GET    /__emulator/variants      the variants in force
@@ -13,6 +14,7 @@ import { ROUTE_NAMES, faultProblem } from './vast-faults.ts'
 import type { Fault, RouteName } from './vast-faults.ts'
 import { isRecord, json, parseJson, TOO_MANY_FORMS } from './vast-http.ts'
 import type { Reply } from './vast-http.ts'
+import type { InstanceRecord } from './vast-instances.ts'
 import type { KeyRecord } from './vast-keys.ts'
 import type { RateLimitSettings } from './vast-rate-limit.ts'
 import { variantsProblem } from './vast-variants.ts'
@@ -22,6 +24,7 @@ export const CONTROL_PREFIX = '/__emulator/'
 
 export interface Controllable {
   keys(): KeyRecord[]
+  instances(): InstanceRecord[]
   inject(route: RouteName, fault: Fault, times?: number): unknown
   clearFaults(): void
   readonly variants: VastVariants
@@ -37,6 +40,11 @@ export function controlReply(
 ): Reply {
   if (path === '/__emulator/keys' && method === 'GET') {
     return json(200, { keys: target.keys().map(({ key: _secret, ...rest }) => rest) })
+  }
+  if (path === '/__emulator/instances' && method === 'GET') {
+    return json(200, {
+      instances: target.instances().map(({ instanceApiKey: _secret, ...rest }) => rest),
+    })
   }
   if (path === '/__emulator/faults' && method === 'DELETE') {
     target.clearFaults()

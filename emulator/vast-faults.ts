@@ -3,7 +3,17 @@
 import { TOO_MANY_FORMS } from './vast-http.ts'
 import type { TooManyForm } from './vast-http.ts'
 
-export type RouteName = 'create' | 'list' | 'show' | 'delete' | 'reset' | 'current' | 'gpuNames'
+export type RouteName =
+  'create' | 'list' | 'show' | 'delete' | 'reset' | 'current' | 'gpuNames' | InstanceRouteName
+
+/** The instance routes of vast-instances-api.md (I1 to I6; emulator/vast-instances.ts). */
+export type InstanceRouteName =
+  | 'instanceCreate'
+  | 'instanceList'
+  | 'instanceShow'
+  | 'instanceManage'
+  | 'instanceDestroy'
+  | 'instanceListV0'
 
 export const ROUTE_NAMES: readonly RouteName[] = [
   'create',
@@ -13,6 +23,12 @@ export const ROUTE_NAMES: readonly RouteName[] = [
   'reset',
   'current',
   'gpuNames',
+  'instanceCreate',
+  'instanceList',
+  'instanceShow',
+  'instanceManage',
+  'instanceDestroy',
+  'instanceListV0',
 ]
 
 export type Fault =

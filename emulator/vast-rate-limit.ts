@@ -23,6 +23,12 @@ export const DOCUMENTED_INTERVALS_MS: Readonly<Partial<Record<RouteName, number>
   delete: 2000,
   reset: 3000,
   current: 2000,
+  // vast-instances-api.md, "Rate limits": the per-endpoint YAMLs' minimum intervals.
+  instanceCreate: 4500,
+  instanceList: 1000,
+  instanceShow: 2000,
+  instanceManage: 1000,
+  instanceDestroy: 3000,
 }
 
 export type RateDecision =

@@ -5,9 +5,14 @@
 import { randomBytes } from 'node:crypto'
 import { isRecord, json, text } from './vast-http.ts'
 import type { Reply, TooManyForm } from './vast-http.ts'
+import { INSTANCE_VARIANT_CHOICES } from './vast-instances.ts'
+import type { InstanceVariants } from './vast-instances.ts'
 
-/** Answer forms other than the defaults, each off (the default answer) when left out. */
-export interface VastVariants {
+/**
+ * Answer forms other than the defaults, each off (the default answer) when left out; the instance
+ * routes' switches are in InstanceVariants (emulator/vast-instances.ts).
+ */
+export interface VastVariants extends InstanceVariants {
   /** Secret values: 64 lowercase hex (default) or `vast-` + 40 letters and digits (Vast's reference). */
   keyFormat?: 'hex' | 'vast'
   /** Create answers `"permissions": false` instead of echoing the rights (Vast's reference). */
@@ -42,7 +47,8 @@ export interface VastVariants {
   clockSkewMs?: number
 }
 
-const CHOICES: Record<keyof VastVariants, readonly unknown[]> = {
+const CHOICES: Record<keyof VastVariants, readonly unknown[] | 'ms'> = {
+  ...INSTANCE_VARIANT_CHOICES,
   keyFormat: ['hex', 'vast'],
   createPermissions: ['object', 'false'],
   listRights: ['object', 'absent', 'string'],
@@ -63,7 +69,7 @@ function isSkew(value: unknown): boolean {
 export function variantsProblem(value: unknown): string | null {
   if (!isRecord(value)) return 'variants must be a JSON object'
   for (const [name, setting] of Object.entries(value)) {
-    const choices = CHOICES[name as keyof VastVariants] as readonly unknown[] | undefined
+    const choices = CHOICES[name as keyof VastVariants] as readonly unknown[] | 'ms' | undefined
     if (choices === undefined) {
       return `unknown variant ${name}; known: ${Object.keys(CHOICES).join(', ')}`
     }
@@ -72,7 +78,11 @@ export function variantsProblem(value: unknown): string | null {
         return 'variant clockSkewMs must be a whole number of ms, at most a year'
       continue
     }
-    if (!choices.includes(setting)) {
+    if (choices === 'ms') {
+      if (!(typeof setting === 'number' && Number.isFinite(setting) && setting >= 0)) {
+        return `variant ${name} must be a number of milliseconds >= 0`
+      }
+    } else if (!choices.includes(setting)) {
       return `variant ${name} must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`
     }
   }

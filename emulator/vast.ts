@@ -31,6 +31,8 @@ import {
 } from './vast-http.ts'
 import type { Reply } from './vast-http.ts'
 import { createKey, currentUser, deleteKey, listKeys, resetKey, showKey } from './vast-handlers.ts'
+import { deprecatedList, InstanceStore } from './vast-instances.ts'
+import type { InstanceRecord } from './vast-instances.ts'
 import { KeyStore } from './vast-keys.ts'
 import type { KeyRecord } from './vast-keys.ts'
 import { allPermissions, hasCategory } from './vast-permissions.ts'
@@ -43,6 +45,7 @@ import { edgeRefusal, vastStyleKey } from './vast-variants.ts'
 import type { VastVariants } from './vast-variants.ts'
 
 export type { Fault, FaultHandle, RouteName } from './vast-faults.ts'
+export type { InstanceRecord, InstanceVariants } from './vast-instances.ts'
 export type { KeyRecord } from './vast-keys.ts'
 export type { Permissions } from './vast-permissions.ts'
 export type { RateLimitSettings } from './vast-rate-limit.ts'
@@ -100,6 +103,7 @@ interface Call {
   route: MatchedRoute
   token: string | null
   rawBody: string
+  query: URLSearchParams
   record: RequestRecord
 }
 
@@ -113,6 +117,7 @@ export class VastEmulator {
   readonly #options: EmulatorOptions
   readonly #server: Server
   readonly #store: KeyStore
+  readonly #instances = new InstanceStore()
   readonly #faults = new FaultQueues()
   readonly #sleeps = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>()
   #limiter: RateLimiter
@@ -231,6 +236,29 @@ export class VastEmulator {
     return this.#store.liveByValue(secret) !== undefined
   }
 
+  /** Every instance ever made, destroyed ones included, in id order (live records: read only). */
+  instances(): InstanceRecord[] {
+    return this.#instances.all()
+  }
+
+  /** The instances not destroyed. */
+  liveInstances(): InstanceRecord[] {
+    return this.#instances.all().filter((i) => i.destroyedAt === null)
+  }
+
+  /**
+   * Seeds an instance directly (no HTTP, no rate limit), by default of the parent's user and
+   * listed at once; `listDelayMs` overrides the instanceListDelayMs variant for this one.
+   */
+  addInstance(opts: { label: string | null; userId?: number; listDelayMs?: number }) {
+    return this.#instances.add({
+      userId: opts.userId ?? PARENT_USER_ID,
+      label: opts.label,
+      now: Date.now(),
+      listDelayMs: opts.listDelayMs ?? this.#variants.instanceListDelayMs ?? 0,
+    })
+  }
+
   requestsFor(route: RouteName): RequestRecord[] {
     return this.requests.filter((r) => r.route === route)
   }
@@ -278,7 +306,7 @@ export class VastEmulator {
       this.#answer(res, record, reply)
       return
     }
-    const call: Call = { route: match.route, token, rawBody, record }
+    const call: Call = { route: match.route, token, rawBody, query: url.searchParams, record }
     const entry = this.#faults.take(match.route.name)
     if (entry === undefined) {
       this.#answer(res, record, this.#process(call))
@@ -367,6 +395,10 @@ export class VastEmulator {
     }
     const caller = this.#store.liveByValue(call.token)
     if (caller === undefined) {
+      if (route.name.startsWith('instance') && this.#variants.unknownKeyOnInstances === 404) {
+        // Two public reports: a wrong or revoked key gets 404 auth_error on the instance routes.
+        return vastError(404, 'auth_error', 'Invalid user key')
+      }
       const status = route.name === 'list' ? (this.#variants.unknownKeyOnList ?? 401) : 401
       return vastError(status, 'invalid_user_key', 'Invalid user key')
     }
@@ -387,7 +419,8 @@ export class VastEmulator {
       return this.#scopeRefusal(route.name, scope)
     }
     let body: unknown = null
-    if (call.rawBody.trim() !== '' && ['create', 'delete', 'reset'].includes(route.name)) {
+    const withBody = ['create', 'delete', 'reset', 'instanceCreate', 'instanceManage']
+    if (call.rawBody.trim() !== '' && withBody.includes(route.name)) {
       body = parseJson(call.rawBody)
       if (body === undefined) return json(400, { success: false, msg: 'Invalid JSON' })
     }
@@ -407,6 +440,18 @@ export class VastEmulator {
         return resetKey(this.#store, caller, body)
       case 'current':
         return currentUser(caller)
+      case 'instanceCreate':
+        return this.#instances.create(caller.userId, route.id, body, this.#variants, Date.now())
+      case 'instanceList':
+        return this.#instances.list(caller.userId, call.query, this.#variants, Date.now())
+      case 'instanceShow':
+        return this.#instances.show(caller.userId, route.id)
+      case 'instanceManage':
+        return this.#instances.manage(caller.userId, route.id, body, this.#variants)
+      case 'instanceDestroy':
+        return this.#instances.destroy(caller.userId, route.id, this.#variants, Date.now())
+      case 'instanceListV0':
+        return deprecatedList()
     }
   }
 

@@ -23,6 +23,7 @@ import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { VastEmulator } from '../emulator/vast.ts'
+import { formatInstanceLabel } from '../src/core/instance-label.ts'
 import { formatKeyName } from '../src/core/key-name.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -521,6 +522,61 @@ try {
         value: `${median(timesOf.uncertain).toFixed(0)} ms (request-timeout 1s)`,
         target: '-',
         met: null,
+      })
+    }
+
+    // Post with instances: destroy, at Vast's documented intervals (destroy 3 s, list 1 s): how
+    // long 10 instances take, with the default instances-grace. Post has about 50 s in all.
+    {
+      const vast = await VastEmulator.start({ rateLimits: true })
+      const job = 'bench-instances'
+      const label = formatInstanceLabel({
+        repository: 'octo-org/gpu-trainer',
+        runId: '1234567890',
+        runAttempt: '1',
+        job,
+        expiresAt: new Date(Date.now() + 3_600_000),
+        nonce: '0123456789ab',
+      })
+      const count = 10
+      for (let i = 0; i < count; i++) vast.addInstance({ label })
+      const name = formatKeyName({
+        label: 'bench',
+        kind: 'job',
+        expiresAt: new Date(Date.now() + 3_600_000),
+        repository: 'octo-org/gpu-trainer',
+        runId: '1234567890',
+        runAttempt: '1',
+        job,
+        nonce: 'e0',
+      })
+      const victim = vast.addKey({ name })
+      const env = stepEnv(
+        { ...inputs, 'admin-api-key': vast.parentKey, 'api-url': vast.url, instances: 'destroy' },
+        {
+          mode: 'create',
+          create: JSON.stringify({
+            apiUrl: vast.url,
+            name,
+            revoke: 'post',
+            cleanupFailure: 'warn',
+            requestTimeoutMs: 30_000,
+            maxAttempts: 5,
+          }),
+          'key-id': String(victim.id),
+          'create-pending': 'false',
+          'instance-label': label,
+        },
+      )
+      env.GITHUB_JOB = job
+      const post = await run(postJs, env)
+      const destroyed = count - vast.liveInstances().length
+      await vast.close()
+      report({
+        name: `post, instances: destroy, ${count} at Vast's intervals`,
+        value: `${destroyed}/${count} in ${(post.ms / 1000).toFixed(1)} s`,
+        target: `${count}/${count}, < 50 s`,
+        met: destroyed === count && post.ms < 50_000,
       })
     }
   }

@@ -34,6 +34,10 @@ const WALK_THROUGHS: Record<string, WalkThrough> = {
     summary: 'keyless CI: a job with no Vast secret gets a key from the key broker (OIDC)',
     run: async () => (await import('./demo-broker.ts')).demoBroker(),
   },
+  instances: {
+    summary: "GPU instances die with the job: a cancelled job's instances destroyed in post",
+    run: async () => (await import('./demo-instances.ts')).demoInstances(),
+  },
   try: {
     summary:
       'your own inputs, or any README example: try permissions=instance_read ttl=1h (try --help)',

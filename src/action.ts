@@ -3,6 +3,7 @@ import { configFilePath } from './config-file.ts'
 import {
   InputError,
   parseInputs,
+  readContext,
   type CommonSettings,
   type CreateSettings,
   type RotateSettings,
@@ -10,8 +11,15 @@ import {
 } from './inputs/index.ts'
 import type { PostBudget } from './modes/create-post.ts'
 import type { MintDeps } from './modes/mint.ts'
-import { NO_KEY_MODE, saveEveryStateName, STATE } from './modes/state.ts'
-import { readPostInputs } from './inputs/post.ts'
+import {
+  NO_KEY_MODE,
+  readJson,
+  readKeyId,
+  saveEveryStateName,
+  STATE,
+  type CreateState,
+} from './modes/state.ts'
+import { readPostInputs, type PostInputs } from './inputs/post.ts'
 import type { Runner } from './runner.ts'
 import { Secret } from './core/secret.ts'
 import { CANCEL_CLEANUP_BUDGET_MS, GraceBudget } from './signals.ts'
@@ -173,13 +181,19 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
           info: (message) => runner.info(message),
         })
       }
-      return runSweep(settings, {
+      const sweepDeps = {
         runner,
         client,
         now,
         ...(signal ? { signal } : {}),
         ...(runs ? { runs } : {}),
-      })
+      }
+      await runSweep(settings, sweepDeps)
+      if (settings.instances === 'destroy') {
+        const { runInstanceSweep } = await import('./modes/sweep-instances.ts')
+        await runInstanceSweep(settings, sweepDeps)
+      }
+      return
     }
   }
 }
@@ -244,30 +258,66 @@ export async function runPost(environment: Environment & { budget?: GraceBudget 
       )
     }
     const { runCreatePost } = await import('./modes/create-post.ts')
-    await runCreatePost({
-      runner,
-      budget,
-      inputs,
-      makeClient: async (apiUrl, state) => {
-        if (!network.ok)
-          throw new Error(
-            `${network.reason}; the parent key was not sent (a sweep or delete step in a job whose steps leave these settings alone can delete the key)`,
-          )
-        const adminKey = runner.getInput('admin-api-key')
-        runner.setSecret(adminKey)
-        if (!adminKey) {
-          throw new Error("input 'admin-api-key' is empty in the post step")
-        }
-        return makeClient(
-          { ...state, apiUrl, adminKey: new Secret(adminKey) },
-          { ...environment, signal: budget.signal },
-          budget,
+    const postClient = async (apiUrl: string, state: ClientSettingsFromState) => {
+      if (!network.ok)
+        throw new Error(
+          `${network.reason}; the parent key was not sent (a sweep or delete step in a job whose steps leave these settings alone can delete the key)`,
         )
-      },
-    })
+      const adminKey = runner.getInput('admin-api-key')
+      runner.setSecret(adminKey)
+      if (!adminKey) {
+        throw new Error("input 'admin-api-key' is empty in the post step")
+      }
+      return makeClient(
+        { ...state, apiUrl, adminKey: new Secret(adminKey) },
+        { ...environment, signal: budget.signal },
+        budget,
+      )
+    }
+    try {
+      await runCreatePost({ runner, budget, inputs, makeClient: postClient })
+    } finally {
+      // After the key: once it is deleted, nothing can start another instance with it.
+      if (mode === 'create') {
+        await destroyJobInstances(environment, budget, inputs, (state) =>
+          postClient(inputs.apiUrl ?? '', state),
+        )
+      }
+    }
   } catch (error) {
     fail(runner, error)
   }
+}
+
+type ClientSettingsFromState = Pick<CommonSettings, 'apiUrl' | 'requestTimeoutMs' | 'maxAttempts'>
+
+/** `instances: destroy` (docs/instances.md): the job's labelled instances, after its key. */
+async function destroyJobInstances(
+  environment: Environment,
+  budget: GraceBudget,
+  inputs: PostInputs,
+  postClient: (state: ClientSettingsFromState) => Promise<VastClient>,
+): Promise<void> {
+  const { runner, env } = environment
+  const { readInstancesForPost } = await import('./inputs/instances.ts')
+  const settings = readInstancesForPost({ getInput: (name) => runner.getInput(name), env })
+  if (settings.instances !== 'destroy') return
+  const { runInstancesPost } = await import('./modes/instances-post.ts')
+  const state = readJson<CreateState>(runner.getState(STATE.create))
+  const keyId = readKeyId(runner.getState(STATE.keyId))
+  if (!state || typeof keyId !== 'number') {
+    // The label is handed out with the key: without a key, no step of the job ever saw it.
+    runner.info('instances: destroy, but the main step made no key: nothing to destroy.')
+    return
+  }
+  await runInstancesPost({
+    runner,
+    settings,
+    context: readContext(env),
+    cleanupFailure: inputs.cleanupFailure,
+    budget,
+    makeClient: () => postClient(state),
+  })
 }
 
 /** Expected failures (bad input, API errors) show their message only; others add a debug stack. */

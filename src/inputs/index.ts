@@ -39,6 +39,8 @@ const MODE_INPUTS: Record<string, { modes: readonly Mode[]; default: string }> =
   'cleanup-failure': { modes: ['create'], default: 'warn' },
   'export-env': { modes: ['create'], default: 'false' },
   'export-config': { modes: ['create'], default: 'false' },
+  instances: { modes: ['create', 'sweep'], default: 'keep' },
+  'instances-grace': { modes: ['create'], default: '10s' },
   'key-id': { modes: ['delete'], default: '' },
   force: { modes: ['delete'], default: 'false' },
   'sweep-scope': { modes: ['sweep'], default: 'repository' },
@@ -148,6 +150,16 @@ export async function parseInputs(source: InputSource, options: ParseOptions): P
         `and the post step can wait only ${formatDuration(POST_LATE_APPLY_WAIT_MS)} for that (the runner gives it about a minute). ` +
         'A key made that late is not seen by post; it stays until a scheduled sweep (mode: sweep) deletes it after its deadline (docs/reliability.md). ' +
         `Set request-timeout to ${formatDuration(POST_COVERED_REQUEST_TIMEOUT_MS)} or less to silence this`,
+    )
+  }
+  if (
+    settings?.mode === 'create' &&
+    settings.broker &&
+    settings.instances.instances === 'destroy'
+  ) {
+    read.problem(
+      'instances',
+      "destroy does not work with broker-url: the broker holds the parent key, so its policy decides (a rule with destroy-instances: true hands out instance-label and destroys the job's instances when post ends the key). Remove instances, or use admin-api-key (docs/instances.md)",
     )
   }
   if (settings?.mode === 'create' && settings.exportConfig && relativeXdgConfigHome(source.env)) {

@@ -14,6 +14,7 @@ import {
 } from '../core/permissions.ts'
 import { Secret } from '../core/secret.ts'
 import type { Reader } from './reader.ts'
+import { readInstances } from './instances.ts'
 import { readSecretInput } from './secret-input.ts'
 import {
   CREATE_BUDGET_RANGE_MS,
@@ -66,6 +67,7 @@ export async function createSettings(
     exportConfig,
     createBudgetMs,
     dryRun: read.boolean('dry-run'),
+    instances: readInstances(read),
   }
 }
 
@@ -112,6 +114,7 @@ export function sweepSettings(
     budgetMs: read.duration('sweep-budget', DEFAULTS.sweepBudget, SWEEP_BUDGET_RANGE_MS),
     ...(token ? { githubToken: new Secret(token) } : {}),
     githubApiUrl: 'url' in githubApi ? githubApi.url : '',
+    instances: read.choice('instances', ['keep', 'destroy'] as const, 'keep'),
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Permissions } from '../core/permissions.ts'
 import type { Secret } from '../core/secret.ts'
+import type { InstancesSettings } from './instances.ts'
 
 /** The typed, readonly values the inputs become: one per mode. */
 
@@ -37,6 +38,8 @@ export interface CreateSettings extends CommonSettings {
   readonly dryRun: boolean
   /** With `broker-url`: the key comes from the key broker, not from a parent key (docs/broker.md). */
   readonly broker?: BrokerSettings
+  /** `instances` and `instances-grace` (src/inputs/instances.ts, docs/instances.md). */
+  readonly instances: InstancesSettings
 }
 
 /** Where the key broker is and which audience its OIDC token must carry (src/inputs/broker.ts). */
@@ -65,6 +68,8 @@ export interface SweepSettings extends CommonSettings {
   /** Run-aware sweep: a token that can read this repository's workflow runs (actions: read). */
   readonly githubToken?: Secret
   readonly githubApiUrl: string
+  /** `destroy`: the sweep also destroys the action's instances past their deadline (docs/instances.md). */
+  readonly instances: 'keep' | 'destroy'
 }
 
 export type SecretTarget =

@@ -8,6 +8,7 @@ import { removeExportedConfig } from './create-post.ts'
 import { handOutKey } from './create.ts'
 import type { PostInputs } from '../inputs/post.ts'
 import { readJson, readKeyId, STATE, type BrokerState } from './state.ts'
+import { isLabelOfJob } from '../core/instance-label.ts'
 
 /**
  * Create mode with `broker-url`: the key comes from the key broker (docs/broker.md) in exchange
@@ -85,8 +86,18 @@ export async function runBrokerCreate(
   if (typeof answerKey === 'string' && answerKey) runner.setSecret(answerKey)
   const created = readMinted(answer)
   runner.saveState(BROKER_STATE.keyId, String(created.id))
+  // A rule with destroy-instances hands out the job's instance label (docs/instances.md).
+  const label = (answer as { instance_label?: unknown } | undefined)?.instance_label
+  const instanceLabel =
+    typeof label === 'string' && isLabelOfJob(label, settings.context) ? label : undefined
+  if (label !== undefined && !instanceLabel) {
+    runner.warning(
+      "The key broker's instance label is not this job's label; no instance-label is handed out.",
+    )
+  }
   await handOutKey(settings, created, {
     runner,
+    ...(instanceLabel ? { instanceLabel } : {}),
     configFilePath: deps.configFilePath,
     discard: async () => {
       const fresh = () => requestIdToken(state.audience, deps, state.requestTimeoutMs)
@@ -149,7 +160,11 @@ export async function runBrokerPost(deps: BrokerDeps, inputs: PostInputs): Promi
     if (deps.networkRefusal) throw new BrokerError(deps.networkRefusal)
     const token = () => requestIdToken(state.audience, deps, state.requestTimeoutMs)
     const answer = await callBroker(deps, state, 'DELETE', `/v1/keys/${keyId}`, token, undefined, 3)
-    const { result, afterUncertain } = answer as { result?: unknown; afterUncertain?: boolean }
+    const { result, afterUncertain, instances } = answer as {
+      result?: unknown
+      afterUncertain?: boolean
+      instances?: unknown
+    }
     runner.info(
       result === 'deleted'
         ? `Deleted Vast.ai key ${keyId} through the key broker.`
@@ -157,12 +172,39 @@ export async function runBrokerPost(deps: BrokerDeps, inputs: PostInputs): Promi
           ? `Vast.ai key ${keyId} is gone: an earlier attempt of this delete got no clear answer (502), and the broker no longer finds the key (404).`
           : `Vast.ai key ${keyId} was already gone.`,
     )
+    if (instances !== undefined) reportBrokerInstances(runner, strict, instances)
   } catch (error) {
     const message = `Could not delete the Vast.ai key ${keyId} through the key broker: ${(error as Error).message}. The broker's sweep deletes it after its deadline.`
     if (strict) runner.setFailed(message)
     else runner.warning(message)
   }
 }
+
+/** What the broker's DELETE said of the job's instances (destroy-instances); ids only. */
+function reportBrokerInstances(runner: Runner, strict: boolean, instances: unknown): void {
+  const record = (typeof instances === 'object' && instances !== null ? instances : {}) as Record<
+    string,
+    unknown
+  >
+  const ids = (value: unknown) =>
+    Array.isArray(value)
+      ? value.filter((id): id is number => Number.isSafeInteger(id) && (id as number) > 0)
+      : []
+  for (const id of ids(record['destroyed']))
+    runner.info(`Destroyed Vast.ai instance ${id} through the key broker.`)
+  for (const id of ids(record['gone'])) runner.info(`Vast.ai instance ${id} was already gone.`)
+  const failed = ids(record['failed'])
+  const problem =
+    'error' in record
+      ? "The key broker could not list the job's instances (its log says why); its sweep destroys them after their deadline."
+      : failed.length > 0
+        ? `The key broker could not destroy Vast.ai instance(s) ${failed.join(', ')} (its log says why); its sweep destroys them after their deadline.`
+        : ''
+  if (problem && strict) runner.setFailed(problem)
+  else if (problem) runner.warning(problem)
+}
+
+/** Asks the runner for an OIDC token with `audience`; masks it before anything else. */
 
 /** Attempts at the runner's token service, and the first wait between two (doubled each time). */
 export const TOKEN_ATTEMPTS = 5

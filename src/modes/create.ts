@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto'
 import { checkConfigFileFree, writeConfigFile } from '../config-file.ts'
+import { formatInstanceLabel } from '../core/instance-label.ts'
+import { deadlineFrom } from '../core/key-name.ts'
 import type { CreateSettings } from '../inputs/index.ts'
 import { isoSeconds } from '../core/key-name.ts'
 import { permissionsJson } from '../core/permissions.ts'
@@ -12,6 +15,8 @@ export { runCreatePost } from './create-post.ts'
 
 export interface CreateDeps extends MintDeps {
   configFilePath: string
+  /** The random part of the instance label: 12 lower-case hex (default: 6 random bytes). */
+  instanceNonce?: () => string
 }
 
 /** Main step: mint the scoped key, mask it, hand it out, remember its id. */
@@ -21,10 +26,26 @@ export async function runCreate(settings: CreateSettings, deps: CreateDeps): Pro
   const kind = settings.revoke === 'never' ? 'keep' : 'job'
   // Loaded only for a dry run: the main and post steps of a real run never need it.
   if (settings.dryRun) return (await import('./dry-run.ts')).planCreate(settings, kind, deps)
+  // The job's instance label, saved first: post destroys by it with instances: destroy.
+  const instanceLabel = formatInstanceLabel({
+    ...settings.context,
+    expiresAt: deadlineFrom(deps.now(), settings.ttlMs),
+    nonce: deps.instanceNonce?.() ?? randomBytes(6).toString('hex'),
+  })
+  runner.saveState(STATE.instanceLabel, instanceLabel)
+  if (settings.instances.instances === 'destroy') {
+    runner.info(
+      "instances: destroy — the post step destroys every Vast.ai instance labelled with this job's instance label; the parent key (admin-api-key) needs instance_read and instance_write, which reach every instance of the account (docs/instances.md).",
+    )
+    // Loaded only here: a job with instances: keep never needs the instance routes.
+    const { checkInstanceAccess } = await import('../core/vast/instances.ts')
+    await checkInstanceAccess(deps.client, instanceLabel)
+  }
   const created = await mintKey({ ...settings, kind }, deps)
   await handOutKey(settings, created, {
     runner,
     configFilePath: deps.configFilePath,
+    instanceLabel,
     // Nobody can use a key the step fails to hand out: delete it now, whatever revoke says.
     discard: () => deps.cleanupClient().then((client) => deleteKey(client, created.id)),
   })
@@ -45,6 +66,8 @@ export interface HandOutDeps {
   discard: () => Promise<unknown>
   /** Where the key came from, for the log line (` from the key broker at …`); default none. */
   from?: string
+  /** The job's instance label (output instance-label, VAST_INSTANCE_LABEL); none in broker mode. */
+  instanceLabel?: string
 }
 
 /**
@@ -81,6 +104,13 @@ export async function handOutKey(
   runner.setOutput('expires-at', isoSeconds(expiresAt))
   runner.setOutput('permissions', permissions)
   if (settings.exportEnv) runner.exportVariable('VAST_API_KEY', created.key)
+  if (deps.instanceLabel) {
+    runner.setOutput('instance-label', deps.instanceLabel)
+    if (settings.exportEnv) runner.exportVariable('VAST_INSTANCE_LABEL', deps.instanceLabel)
+    runner.info(
+      `Instance label: ${deps.instanceLabel} (${deps.from ? 'the key broker destroys every instance with this label when the post step ends the key' : settings.instances.instances === 'destroy' ? 'the post step destroys every instance with this label' : 'instances: keep, so the post step leaves instances alone; a sweep with instances: destroy ends them after the deadline'}).`,
+    )
+  }
 
   // A category limited to some actions shows them: instance_write[api.instance.destroy+constraints].
   const categories = Object.entries(settings.permissions.api)

@@ -33,6 +33,8 @@ export const STATE = {
   broker: 'broker',
   /** The digest of what steers main's connections (src/core/network-fingerprint.ts). */
   network: NETWORK_STATE,
+  /** The job's instance label (create mode), saved before the key is made (instances-post.ts). */
+  instanceLabel: 'instance-label',
 } as const
 
 /** The value of `mode` until main makes a key: the post step has nothing to delete. */

@@ -44,7 +44,10 @@ export interface ClientOptions {
 export interface CallOptions {
   operation: string
   method: 'GET' | 'POST' | 'PUT' | 'DELETE'
-  /** Under /api/v0, e.g. `/auth/apikeys/`. */
+  /**
+   * Under /api/v0, e.g. `/auth/apikeys/`; a path that starts with `/api/v<N>/` is sent as is, as
+   * the CLI does (the instance list is `/api/v1/instances/`, vast-instances-api.md).
+   */
   path: string
   body?: unknown
   /**
@@ -75,10 +78,15 @@ const DOCUMENTED_INTERVAL_MS: Record<string, number> = {
   'GET /auth/apikeys/{id}/': 2000,
   'DELETE /auth/apikeys/{id}/': 2000,
   'GET /users/current': 2000,
+  // vast-instances-api.md, "Rate limits".
+  'GET /api/v1/instances/': 1000,
+  'GET /instances/{id}/': 2000,
+  'DELETE /instances/{id}/': 3000,
 }
 
+/** The route a request paces on: ids as `{id}`, the query left out. */
 function routeOf(method: string, path: string): string {
-  return `${method} ${path.replace(/\/\d+\//g, '/{id}/')}`
+  return `${method} ${(path.split('?')[0] ?? '').replace(/\/\d+\//g, '/{id}/')}`
 }
 
 const CERTIFICATE_CODES =
@@ -259,7 +267,7 @@ export class VastClient {
     }, timeoutMs)
     const cancel = () => controller.abort()
     this.#options.signal?.addEventListener('abort', cancel, { once: true })
-    const url = `${this.#options.baseUrl}/api/v0${path}`
+    const url = `${this.#options.baseUrl}${/^\/api\/v\d+\//.test(path) ? '' : '/api/v0'}${path}`
     const started = this.#now()
     this.#debug(`${method} ${new URL(url).pathname} (attempt ${attempt})`)
 

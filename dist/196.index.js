@@ -1,5 +1,5 @@
-export const id = 312;
-export const ids = [312];
+export const id = 196;
+export const ids = [196];
 export const modules = {
 
 /***/ 9416:
@@ -370,30 +370,15 @@ const parentKeyIds = new WeakMap();
 
 /***/ }),
 
-/***/ 312:
+/***/ 6827:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  runSweep: () => (/* binding */ runSweep)
-});
-
-// UNUSED EXPORTS: selectExpiredKeys
-
-// EXTERNAL MODULE: ./src/core/duration.ts
-var duration = __webpack_require__(8571);
-// EXTERNAL MODULE: ./src/core/key-name.ts
-var key_name = __webpack_require__(1394);
-// EXTERNAL MODULE: ./src/summary.ts
-var summary = __webpack_require__(8855);
-// EXTERNAL MODULE: ./src/core/vast/errors.ts
-var errors = __webpack_require__(9867);
-// EXTERNAL MODULE: ./src/core/vast/keys.ts
-var vast_keys = __webpack_require__(3016);
-// EXTERNAL MODULE: ./src/core/vast/clock.ts
-var clock = __webpack_require__(9416);
-;// CONCATENATED MODULE: ./src/modes/sweep-runs.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   PD: () => (/* binding */ lookUpRuns),
+/* harmony export */   X: () => (/* binding */ MAX_RUN_LOOKUPS),
+/* harmony export */   dx: () => (/* binding */ runKeyCandidates)
+/* harmony export */ });
+/* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1394);
 
 /** At most this many run attempts are asked about per sweep; the next sweep asks about the rest. */
 const MAX_RUN_LOOKUPS = 200;
@@ -404,7 +389,7 @@ function runKeyCandidates(keys, options) {
     for (const key of keys) {
         if (key.id === options.parentId || options.skip.has(key.id))
             continue;
-        const fields = (0,key_name/* parseKeyName */.wN)(key.name);
+        const fields = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .parseKeyName */ .wN)(key.name);
         if (fields?.kind !== 'job')
             continue;
         if (options.scope === 'repository' && fields.repository.toLowerCase() !== repository)
@@ -443,7 +428,23 @@ async function lookUpRuns(groups, reader, stop) {
     return { outcomes, notAsked };
 }
 
-;// CONCATENATED MODULE: ./src/modes/sweep.ts
+
+/***/ }),
+
+/***/ 2196:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   runSweep: () => (/* binding */ runSweep)
+/* harmony export */ });
+/* unused harmony export selectExpiredKeys */
+/* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8571);
+/* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1394);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8855);
+/* harmony import */ var _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9867);
+/* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
+/* harmony import */ var _core_vast_clock_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9416);
+/* harmony import */ var _sweep_runs_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6827);
 
 
 
@@ -459,7 +460,7 @@ function selectExpiredKeys(keys, selection) {
     for (const key of keys) {
         if (key.id === selection.parentId)
             continue;
-        const fields = (0,key_name/* parseKeyName */.wN)(key.name);
+        const fields = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .parseKeyName */ .wN)(key.name);
         if (!fields)
             continue;
         if (selection.scope === 'repository' && fields.repository.toLowerCase() !== repository)
@@ -480,10 +481,10 @@ function selectExpiredKeys(keys, selection) {
 const SUMMARY_ROWS = 200;
 async function runSweep(settings, deps) {
     const { runner, client } = deps;
-    const parentId = await (0,vast_keys/* withAccessHint */.G7)((0,vast_keys/* requireParentKeyId */.Ii)(client, 'sweep'));
-    const keys = await (0,vast_keys/* withAccessHint */.G7)((0,vast_keys/* listKeys */.TH)(client));
+    const parentId = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .withAccessHint */ .G7)((0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .requireParentKeyId */ .Ii)(client, 'sweep'));
+    const keys = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .withAccessHint */ .G7)((0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .listKeys */ .TH)(client));
     // Deadlines were written by Vast's clock (or by a runner's close to it): judged by Vast's.
-    const skew = (0,clock/* clockWarning */.hv)(client, 'the sweep');
+    const skew = (0,_core_vast_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .clockWarning */ .hv)(client, 'the sweep');
     if (skew)
         runner.warning(skew);
     const expired = selectExpiredKeys(keys, {
@@ -491,10 +492,10 @@ async function runSweep(settings, deps) {
         repository: settings.context.repository,
         scope: settings.scope,
         graceMs: settings.graceMs,
-        now: (0,clock/* vastTime */.AW)(client, deps.now()),
+        now: (0,_core_vast_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .vastTime */ .AW)(client, deps.now()),
     });
     const where = settings.scope === 'account' ? 'on the account' : `of ${settings.context.repository}`;
-    runner.info(`${plural(keys.length, 'key')} on the account; ${plural(expired.length, 'managed key')} ${where} past ${expired.length === 1 ? 'its' : 'their'} deadline${settings.graceMs ? ` + ${(0,duration/* formatDuration */.a)(settings.graceMs)} grace` : ''}.`);
+    runner.info(`${plural(keys.length, 'key')} on the account; ${plural(expired.length, 'managed key')} ${where} past ${expired.length === 1 ? 'its' : 'their'} deadline${settings.graceMs ? ` + ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(settings.graceMs)} grace` : ''}.`);
     runner.info(deps.runs
         ? 'Run-aware: yes (github-token is set): job keys of completed workflow runs go before their deadline.'
         : 'Run-aware: no (github-token is not set): keys go only after their deadline; see docs/reliability.md.');
@@ -516,14 +517,14 @@ async function runSweep(settings, deps) {
                 break;
             }
             try {
-                const result = await (0,vast_keys/* withAccessHint */.G7)((0,vast_keys/* deleteKey */.l0)(client, key.id));
+                const result = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .withAccessHint */ .G7)((0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, key.id));
                 (result === 'deleted' ? deleted : gone).push(key);
                 runner.info(result === 'deleted'
                     ? `Deleted ${describe(key)}`
                     : `Already gone (deleted by someone else; not counted in deleted-count): ${describe(key)}`);
             }
             catch (error) {
-                if (error instanceof errors/* VastApiError */.h &&
+                if (error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h &&
                     (error.kind === 'budget' || error.kind === 'aborted')) {
                     stoppedBy = error.kind === 'budget' ? 'sweep-budget ran out' : 'the step was cancelled';
                     break;
@@ -546,7 +547,7 @@ async function runSweep(settings, deps) {
         (failed.length ? `, ${failed.length} failed` : '') +
         (stoppedBy ? ` (stopped: ${stoppedBy}; the next sweep goes on)` : '') +
         '.');
-    runner.appendSummary(sweep_summary(settings, { listed, gone: gone.length, failed, remaining, stoppedBy }));
+    runner.appendSummary(summary(settings, { listed, gone: gone.length, failed, remaining, stoppedBy }));
     if (failed.length > 0)
         runner.setFailed(failureMessage(failed, expired.length));
 }
@@ -556,7 +557,7 @@ async function runSweep(settings, deps) {
  * "Permissions" and E4).
  */
 function failureMessage(failed, total) {
-    const refused = failed.filter(({ error }) => error instanceof errors/* VastApiError */.h &&
+    const refused = failed.filter(({ error }) => error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h &&
         !error.edge &&
         (error.status === 401 || error.status === 403));
     const cause = refused.length
@@ -575,14 +576,14 @@ function plural(count, noun) {
  */
 async function completedRunKeys(settings, deps, runs, keys, parentId, expired) {
     const { runner } = deps;
-    const groups = runKeyCandidates(keys, {
+    const groups = (0,_sweep_runs_js__WEBPACK_IMPORTED_MODULE_5__/* .runKeyCandidates */ .dx)(keys, {
         parentId,
         repository: settings.context.repository,
         scope: settings.scope,
         skip: new Set(expired.map((key) => key.id)),
     });
-    const { outcomes, notAsked } = await lookUpRuns(groups, runs, () => deps.signal?.aborted === true || runs.outOfTime);
-    const now = (0,clock/* vastTime */.AW)(deps.client, deps.now()).getTime();
+    const { outcomes, notAsked } = await (0,_sweep_runs_js__WEBPACK_IMPORTED_MODULE_5__/* .lookUpRuns */ .PD)(groups, runs, () => deps.signal?.aborted === true || runs.outOfTime);
+    const now = (0,_core_vast_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .vastTime */ .AW)(deps.client, deps.now()).getTime();
     const found = [];
     const refused = [];
     for (const outcome of outcomes) {
@@ -622,7 +623,7 @@ async function completedRunKeys(settings, deps, runs, keys, parentId, expired) {
             ? 'the step was cancelled'
             : runs.outOfTime
                 ? 'sweep-budget ran out'
-                : `at most ${MAX_RUN_LOOKUPS} are asked per sweep`;
+                : `at most ${_sweep_runs_js__WEBPACK_IMPORTED_MODULE_5__/* .MAX_RUN_LOOKUPS */ .X} are asked per sweep`;
         runner.info(`${plural(notAsked, 'more run attempt')} ${notAsked === 1 ? 'was' : 'were'} not asked about (${why}); the next sweep asks.`);
     }
     return found.sort((a, b) => a.id - b.id);
@@ -630,7 +631,7 @@ async function completedRunKeys(settings, deps, runs, keys, parentId, expired) {
 function describe(key) {
     return key.reason === 'run-completed'
         ? `key ${key.id} "${key.name}" (${key.run ?? 'its run completed'})`
-        : `key ${key.id} "${key.name}" (overdue by ${(0,duration/* formatDuration */.a)(roundSeconds(key.overdueMs))})`;
+        : `key ${key.id} "${key.name}" (overdue by ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(roundSeconds(key.overdueMs))})`;
 }
 /** `: 1 past its deadline, 2 of completed runs`, or '' when every key is past its deadline. */
 function reasons(keys) {
@@ -643,7 +644,7 @@ function reasons(keys) {
 function roundSeconds(ms) {
     return Math.max(1000, Math.round(ms / 1000) * 1000);
 }
-function sweep_summary(settings, result) {
+function summary(settings, result) {
     const { listed, failed, remaining } = result;
     const title = settings.dryRun ? 'would be deleted' : 'deleted';
     const rows = listed
@@ -651,10 +652,10 @@ function sweep_summary(settings, result) {
         .map((k) => [
         String(k.id),
         k.name,
-        (0,key_name/* isoSeconds */.nE)(k.expiresAt),
+        (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(k.expiresAt),
         k.reason === 'run-completed'
             ? (k.run ?? 'its run completed')
-            : `deadline passed ${(0,duration/* formatDuration */.a)(roundSeconds(k.overdueMs))} ago`,
+            : `deadline passed ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(roundSeconds(k.overdueMs))} ago`,
     ]);
     let text = `### Vast.ai key sweep${settings.dryRun ? ' (dry run)' : ''}\n\n` +
         `${plural(listed.length, 'key')} ${title}${reasons(listed)}` +
@@ -668,13 +669,13 @@ function sweep_summary(settings, result) {
                     : '.\n\n');
     }
     if (rows.length)
-        text += (0,summary/* markdownTable */.Q)(['Key id', 'Name', 'Deadline', 'Why'], rows);
+        text += (0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .markdownTable */ .Q)(['Key id', 'Name', 'Deadline', 'Why'], rows);
     if (listed.length > SUMMARY_ROWS)
         text += `\n…and ${listed.length - SUMMARY_ROWS} more.\n`;
     if (failed.length) {
         text +=
             '\n**Failed**\n\n' +
-                (0,summary/* markdownTable */.Q)(['Key id', 'Name', 'Error'], failed.slice(0, SUMMARY_ROWS).map((f) => [String(f.key.id), f.key.name, f.message]));
+                (0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .markdownTable */ .Q)(['Key id', 'Name', 'Error'], failed.slice(0, SUMMARY_ROWS).map((f) => [String(f.key.id), f.key.name, f.message]));
     }
     return text;
 }

@@ -1,0 +1,529 @@
+export const id = 79;
+export const ids = [79,870];
+export const modules = {
+
+/***/ 339:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Hd: () => (/* binding */ repositoryHash),
+/* harmony export */   JA: () => (/* binding */ formatInstanceLabel),
+/* harmony export */   Nl: () => (/* binding */ isLabelOfJob),
+/* harmony export */   ay: () => (/* binding */ isLabelOf),
+/* harmony export */   hz: () => (/* binding */ parseInstanceLabel)
+/* harmony export */ });
+/* unused harmony exports INSTANCE_LABEL_PREFIX, MAX_INSTANCE_LABEL_LENGTH, repositoryShown */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+
+/**
+ * The instance label of a job: the value users pass to `vastai create instance … --label`, so
+ * that the post step can destroy what the job started, and a sweep what outlived its deadline.
+ * Vast gives instances no owner but the account and no field naming the key that made them
+ * (vast-instances-api.md, "Which API key owns an instance"): the label is the only mark a job can
+ * leave, so it carries everything a cleanup needs, and a random part nobody can guess or repeat.
+ *
+ *   vski1:octo-org/gpu-trainer:1234567890.1:train:20261122T150000Z:3fa9c2d81e4b.9f86d081884c
+ *
+ *   vski1            this action's instance label, version 1
+ *   octo-org/…       the repository, shown (cut to 32 characters; `_` and others become `-`)
+ *   1234567890.1     the run id and the run attempt (a re-run never shares a label)
+ *   train            the job id, shown (cut to 16 characters)
+ *   20261122T…Z      the deadline (the key's): a sweep destroys the instance after it
+ *   3fa9c2d81e4b     12 hex of SHA-256 of the repository, lower-cased: what a sweep matches on
+ *                    (the shown part may be cut, or fold `a_b` and `a-b` together)
+ *   9f86d081884c     the random part: 48 bits, saved in the main step's state
+ *
+ * Within the contract's safe limits for labels: at most 128 ASCII characters from
+ * `[A-Za-z0-9._:/-]`, nothing to trim (the documented limits disagree, 256 at create and 1024 on
+ * relabel, "ideally less than 128"; no character set is published). Matching is always the whole
+ * label, byte for byte, on the action's side: never a prefix, never case-folded, never trimmed.
+ */
+const INSTANCE_LABEL_PREFIX = 'vski1';
+/** The contract's safe length (vast-instances-api.md, "Is destroy by label sound?", point 2). */
+const MAX_INSTANCE_LABEL_LENGTH = 128;
+const REPO_ROOM = 32;
+const JOB_ROOM = 16;
+const LABEL = /^vski1:([A-Za-z0-9./-]{1,32}):(\d{1,20})\.(\d{1,5}):([A-Za-z0-9.-]{1,16}):(\d{8}T\d{6}Z):([0-9a-f]{12})\.([0-9a-f]{12})$/;
+/** 12 hex of SHA-256 over the repository, case-folded (GitHub's names are case-insensitive). */
+function repositoryHash(repository) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(repository.toLowerCase()).digest('hex').slice(0, 12);
+}
+function shown(text, allowed, room, fallback) {
+    const cleaned = text.replace(allowed, '-').slice(0, room);
+    return cleaned === '' ? fallback : cleaned;
+}
+/** The repository as the label shows it. */
+function repositoryShown(repository) {
+    return shown(repository.toLowerCase(), /[^a-z0-9./-]/g, REPO_ROOM, 'repo');
+}
+function compactTime(date) {
+    return date
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z')
+        .replace(/[-:]/g, '');
+}
+/**
+ * Writes a label of at most {@link MAX_INSTANCE_LABEL_LENGTH} characters from the safe set.
+ * Throws (a bug, not a user error) when the run id, attempt or nonce are not what GitHub and the
+ * action make: digits of at most 20 and 5, and 12 lower-case hex.
+ */
+function formatInstanceLabel(fields) {
+    if (!/^\d{1,20}$/.test(fields.runId) || !/^\d{1,5}$/.test(fields.runAttempt)) {
+        throw new Error('formatInstanceLabel: the run id and attempt must be digits (20 and 5 at most)');
+    }
+    if (!/^[0-9a-f]{12}$/.test(fields.nonce)) {
+        throw new Error('formatInstanceLabel: the nonce must be 12 lower-case hex characters');
+    }
+    const job = shown(fields.job, /[^A-Za-z0-9.-]/g, JOB_ROOM, 'job');
+    return [
+        INSTANCE_LABEL_PREFIX,
+        repositoryShown(fields.repository),
+        `${fields.runId}.${fields.runAttempt}`,
+        job,
+        compactTime(fields.expiresAt),
+        `${repositoryHash(fields.repository)}.${fields.nonce}`,
+    ].join(':');
+}
+/** Reads a label back; `undefined` for anything this action did not write, look-alikes included. */
+function parseInstanceLabel(label) {
+    if (typeof label !== 'string' || label.length > MAX_INSTANCE_LABEL_LENGTH)
+        return undefined;
+    const match = LABEL.exec(label);
+    if (!match)
+        return undefined;
+    const [, repo, runId, runAttempt, job, exp, hash, nonce] = match;
+    const e = exp ?? '';
+    const expiresAt = new Date(`${e.slice(0, 4)}-${e.slice(4, 6)}-${e.slice(6, 8)}T${e.slice(9, 11)}:${e.slice(11, 13)}:${e.slice(13, 15)}Z`);
+    // A date that does not exist (month 13) is no deadline the action wrote.
+    if (Number.isNaN(expiresAt.getTime()) || compactTime(expiresAt) !== e)
+        return undefined;
+    return {
+        repositoryShown: repo ?? '',
+        repositoryHash: hash ?? '',
+        runId: runId ?? '',
+        runAttempt: runAttempt ?? '',
+        jobShown: job ?? '',
+        expiresAt,
+        nonce: nonce ?? '',
+    };
+}
+/**
+ * Whether `label` is this action's label for `repository`: it parses, and both its hash and its
+ * shown part are what the action writes for that repository. A sweep touches nothing else.
+ */
+function isLabelOf(label, repository) {
+    const parsed = parseInstanceLabel(label);
+    if (!parsed)
+        return undefined;
+    if (parsed.repositoryHash !== repositoryHash(repository))
+        return undefined;
+    if (parsed.repositoryShown !== repositoryShown(repository))
+        return undefined;
+    return parsed;
+}
+/** Whether `label` is the label of this very run attempt and job (the post step's check). */
+function isLabelOfJob(label, context) {
+    const parsed = isLabelOf(label, context.repository);
+    return (parsed !== undefined &&
+        parsed.runId === context.runId &&
+        parsed.runAttempt === context.runAttempt &&
+        parsed.jobShown === shown(context.job, /[^A-Za-z0-9.-]/g, JOB_ROOM, 'job'));
+}
+
+
+/***/ }),
+
+/***/ 3870:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   ND: () => (/* binding */ listInstances),
+/* harmony export */   Sh: () => (/* binding */ destroyInstance),
+/* harmony export */   checkInstanceAccess: () => (/* binding */ checkInstanceAccess)
+/* harmony export */ });
+/* unused harmony exports MAX_LIST_PAGES, showInstance */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9867);
+
+/** Vast ids are positive integers; anything else is no id at all. */
+function positiveId(value) {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
+        return undefined;
+    return value;
+}
+function invalid(operation, status, detail) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .VastApiError */ .h({
+        operation,
+        kind: 'invalid-response',
+        status,
+        retryable: false,
+        ambiguous: true,
+        detail,
+    });
+}
+/** The v1 list's page size limit (I2: `limit` at most 25; the CLI always sends 25). */
+const PAGE_SIZE = 25;
+/** A listing never reads more than this many pages (25 000 rows); past it, it is incomplete. */
+const MAX_LIST_PAGES = 1000;
+/**
+ * I2. `GET /api/v1/instances/` with `select_filters` (JSON, e.g. `{"label": {"eq": "…"}}`),
+ * `order_by` id ascending and `limit=25`, following `next_token` in `after_token` to the last page.
+ * The server's filter only narrows: its exactness is undocumented, so callers check each row.
+ * `instances: null` is an empty page (the CLI's tests show it). Throws VastApiError (401/403
+ * without instance_read; a 404 may be a bad key, see the contract's "General").
+ */
+async function listInstances(client, filters) {
+    const operation = 'List instances';
+    const rows = [];
+    const seenTokens = new Set();
+    let token;
+    for (let page = 0; page < MAX_LIST_PAGES; page++) {
+        const query = new URLSearchParams();
+        if (filters)
+            query.set('select_filters', JSON.stringify(filters));
+        query.set('order_by', JSON.stringify([{ col: 'id', dir: 'asc' }]));
+        query.set('limit', String(PAGE_SIZE));
+        if (token !== undefined)
+            query.set('after_token', token);
+        const { status, data } = await client.call({
+            operation,
+            method: 'GET',
+            path: `/api/v1/instances/?${query.toString()}`,
+            idempotent: true,
+        });
+        if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+            throw invalid(operation, status, 'the answer is not the list envelope');
+        }
+        const envelope = data;
+        if (envelope['success'] === false) {
+            throw invalid(operation, status, 'the answer says success: false');
+        }
+        const items = envelope['instances'] ?? [];
+        if (!Array.isArray(items))
+            throw invalid(operation, status, 'the answer has no instances list');
+        for (const item of items) {
+            if (typeof item !== 'object' || item === null)
+                continue;
+            const row = item;
+            const id = positiveId(row['id']);
+            if (id === undefined)
+                continue;
+            const label = row['label'];
+            rows.push({
+                id,
+                label: typeof label === 'string' ? label : null,
+                curState: typeof row['cur_state'] === 'string' ? row['cur_state'] : null,
+                actualStatus: typeof row['actual_status'] === 'string' ? row['actual_status'] : null,
+            });
+        }
+        const next = envelope['next_token'];
+        if (typeof next !== 'string' || next === '')
+            return { rows, complete: true };
+        if (seenTokens.has(next))
+            return { rows, complete: false };
+        seenTokens.add(next);
+        token = next;
+    }
+    return { rows, complete: false };
+}
+/**
+ * I3. `GET /api/v0/instances/{id}/?owner=me`: 200 `{"instances": null}` is the one unambiguous
+ * "gone" (vast-instances-api.md, I3 and I6); a row is present; any other 200 shape is unclear.
+ * Errors (401, 404 auth_error, 429 after retries) are thrown.
+ */
+async function showInstance(client, id) {
+    const { data } = await client.call({
+        operation: `Show instance ${id}`,
+        method: 'GET',
+        path: `/instances/${id}/?owner=me`,
+        idempotent: true,
+    });
+    if (typeof data !== 'object' || data === null || !('instances' in data))
+        return { kind: 'unclear' };
+    const row = data.instances;
+    if (row === null)
+        return { kind: 'gone' };
+    if (typeof row === 'object' && !Array.isArray(row)) {
+        const record = row;
+        if (positiveId(record['id']) !== id)
+            return { kind: 'unclear' };
+        return {
+            kind: 'present',
+            curState: typeof record['cur_state'] === 'string' ? record['cur_state'] : null,
+        };
+    }
+    return { kind: 'unclear' };
+}
+/** I6, `DELETE /api/v0/instances/{id}/` with `{}`, then I3 when the answer was not a clear yes. */
+async function destroyInstance(client, id) {
+    let said;
+    try {
+        const { data } = await client.call({
+            operation: `Destroy instance ${id}`,
+            method: 'DELETE',
+            path: `/instances/${id}/`,
+            body: {},
+            idempotent: true,
+        });
+        const record = (typeof data === 'object' && data !== null ? data : {});
+        if (record['success'] === true)
+            return { result: 'destroyed' };
+        said = 'Vast answered success: false';
+    }
+    catch (error) {
+        if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .VastApiError */ .h) || error.status !== 404) {
+            return { result: 'failed', reason: messageOf(error), error };
+        }
+        said = error.message;
+    }
+    // Not a clear yes: only show's `{"instances": null}` says the instance is gone.
+    try {
+        const shown = await showInstance(client, id);
+        if (shown.kind === 'gone')
+            return { result: 'gone' };
+        if (shown.kind === 'present') {
+            return {
+                result: 'failed',
+                reason: `${said}, yet Vast still shows the instance${shown.curState ? ` (cur_state ${shown.curState})` : ''}`,
+            };
+        }
+        return { result: 'failed', reason: `${said}, and show gave an answer that says neither` };
+    }
+    catch (error) {
+        return {
+            result: 'failed',
+            reason: `${said}; checking whether it is gone failed too: ${messageOf(error)}`,
+            error,
+        };
+    }
+}
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/**
+ * Before any key is made with `instances: destroy`: one listing with the job's label proves the
+ * parent key may list instances (instance_read). instance_write cannot be checked without
+ * changing something, so the message names both. Throws an Error naming the input on a refusal
+ * (401, 403, or 404, which Vast may give a wrong key); other errors as they are.
+ */
+async function checkInstanceAccess(client, label) {
+    try {
+        await listInstances(client, { label: { eq: label } });
+    }
+    catch (error) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .VastApiError */ .h &&
+            !error.edge &&
+            (error.status === 401 || error.status === 403 || error.status === 404)) {
+            throw new Error(`Input 'instances': destroy needs the parent key (admin-api-key) to hold instance_read and instance_write, and Vast refused to list instances: ${error.message.replace(/\.$/, '')}. ` +
+                'Give the parent key both, or set instances: keep. No key was created.');
+        }
+        throw error;
+    }
+}
+
+
+/***/ }),
+
+/***/ 2079:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   runInstancesPost: () => (/* binding */ runInstancesPost)
+/* harmony export */ });
+/* unused harmony export INSTANCE_LABEL_STATE */
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _core_instance_label_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(339);
+/* harmony import */ var _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9867);
+/* harmony import */ var _core_vast_instances_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3870);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8855);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(373);
+
+
+
+
+
+
+/**
+ * `instances: destroy`, in the post step of create mode: destroy every GPU instance labelled with
+ * this job's instance label (VAST_INSTANCE_LABEL), which main saved in its state. Runs after the
+ * key's own cleanup: once the job's key is deleted nothing can start another instance with it, so
+ * the listings that follow see all the job made, but for a create Vast lists late, which the
+ * second listing after `instances-grace` is for. Never stops (a stopped instance still bills);
+ * never touches a row whose label is not exactly the job's label, whatever the server's filter let
+ * through; counts an instance gone only when Vast says so unambiguously (I6 `success: true`, or
+ * I3 `{"instances": null}`); a 404 alone may be a bad key (vast-instances-api.md, "General").
+ */
+/** The state name main saves the label under, first thing in create mode. */
+const INSTANCE_LABEL_STATE = _state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.instanceLabel;
+/** Room kept at the end of post's budget for the second listing and its destroys. */
+const SECOND_LOOK_RESERVE_MS = 8_000;
+/**
+ * Lists, destroys, waits the grace, lists and destroys again; then says what became of each
+ * instance in the log and the job summary. A failure (a listing refused, a destroy not confirmed,
+ * a label in the state that is not this job's) follows cleanup-failure.
+ */
+async function runInstancesPost(deps) {
+    const { runner, settings, budget } = deps;
+    if (settings.instances !== 'destroy')
+        return;
+    const label = runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.instanceLabel);
+    if (!label) {
+        runner.info('instances: destroy, but the main step made no instance label: nothing to destroy.');
+        return;
+    }
+    const failures = [];
+    const handled = new Map();
+    if (!(0,_core_instance_label_js__WEBPACK_IMPORTED_MODULE_1__/* .isLabelOfJob */ .Nl)(label, deps.context)) {
+        failures.push("The instance label in the state is not the label of this job (another repository, run, attempt or job, or not the action's format): destroying nothing. A scheduled sweep (mode: sweep) destroys the job's instances after their deadline.");
+        return report(deps, label, handled, failures, false);
+    }
+    runner.info(`instances: destroy — destroying every Vast.ai instance labelled ${label}. The parent key (admin-api-key) needs instance_read (to list them) and instance_write (to destroy them).`);
+    let secondLookDone = false;
+    try {
+        const client = await deps.makeClient();
+        const firstLookAt = Date.now();
+        await destroyListed(client, label, handled);
+        const wait = Math.min(firstLookAt + settings.graceMs - Date.now(), budget.deadline() - SECOND_LOOK_RESERVE_MS - Date.now());
+        if (firstLookAt + settings.graceMs - Date.now() > wait && settings.graceMs > 0) {
+            runner.info(`Waiting only ${Math.max(0, Math.round(wait / 1000))} s of instances-grace: the post step's budget is short.`);
+        }
+        if (wait > 0) {
+            runner.info(`Listing again in ${Math.round(wait / 1000)} s, for instances Vast lists late.`);
+            // In short steps: a cancel moves the budget's deadline earlier, and the wait with it.
+            const until = Date.now() + wait;
+            const sleep = deps.sleep ?? realSleep;
+            for (;;) {
+                const left = Math.min(until, budget.deadline() - SECOND_LOOK_RESERVE_MS) - Date.now();
+                if (left <= 0 || budget.signal?.aborted)
+                    break;
+                await sleep(Math.min(left, 250), budget.signal);
+            }
+        }
+        await destroyListed(client, label, handled);
+        secondLookDone = true;
+    }
+    catch (error) {
+        failures.push(`Could not list or destroy the instances labelled ${label}: ${error instanceof Error ? error.message : String(error)}. ${accessHint(error)}`.trim());
+    }
+    for (const { id, outcome } of handled.values()) {
+        if (outcome.result === 'failed') {
+            failures.push(`Could not destroy Vast.ai instance ${id}: ${outcome.reason.replace(/\.$/, '')}. A scheduled sweep (mode: sweep) destroys it after its label's deadline; or run \`vastai destroy instance ${id} -y\`.`);
+        }
+    }
+    report(deps, label, handled, failures, secondLookDone);
+}
+/** One listing with the label filter: destroys every exact match not already destroyed or gone. */
+async function destroyListed(client, label, handled) {
+    const listing = await (0,_core_vast_instances_js__WEBPACK_IMPORTED_MODULE_3__/* .listInstances */ .ND)(client, { label: { eq: label } });
+    // The server's filter only narrows; the label must be exactly the job's, byte for byte.
+    const matches = listing.rows.filter((row) => row.label === label);
+    for (const row of matches) {
+        const before = handled.get(row.id);
+        if (before && before.outcome.result !== 'failed')
+            continue;
+        handled.set(row.id, { id: row.id, outcome: await (0,_core_vast_instances_js__WEBPACK_IMPORTED_MODULE_3__/* .destroyInstance */ .Sh)(client, row.id) });
+    }
+}
+/** Why a listing or destroy was refused, when it was: which scopes the parent key needs. */
+function accessHint(error) {
+    if (!(error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h) || error.edge)
+        return '';
+    if (error.status !== 401 && error.status !== 403 && error.status !== 404)
+        return '';
+    return 'The parent key (admin-api-key) must be a live key with instance_read and instance_write (Vast may answer 404 for a wrong or deleted key).';
+}
+function report(deps, label, handled, failures, complete) {
+    const { runner } = deps;
+    const rows = [];
+    for (const { id, outcome } of [...handled.values()].sort((a, b) => a.id - b.id)) {
+        const said = outcome.result === 'destroyed'
+            ? `Destroyed Vast.ai instance ${id}.`
+            : outcome.result === 'gone'
+                ? `Vast.ai instance ${id} was already gone (Vast shows it no more).`
+                : `Could not destroy Vast.ai instance ${id}.`;
+        if (outcome.result !== 'failed')
+            runner.info(said);
+        rows.push([
+            String(id),
+            outcome.result === 'destroyed'
+                ? 'destroyed'
+                : outcome.result === 'gone'
+                    ? 'already gone'
+                    : `not destroyed: ${outcome.reason}`,
+        ]);
+    }
+    const destroyed = [...handled.values()].filter((h) => h.outcome.result === 'destroyed').length;
+    const total = handled.size === 0
+        ? `No instance labelled ${label} was found${complete ? ' (listed twice)' : ''}.`
+        : `Destroyed ${destroyed} of ${handled.size} instance(s) labelled ${label}.`;
+    runner.info(total);
+    runner.appendSummary(`\n### Vast.ai instances: post step\n\n${total}\n\n` +
+        (rows.length ? (0,_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .markdownTable */ .Q)(['Instance id', 'What became of it'], rows) : '') +
+        failures.map((f) => `\n- ⚠️ ${f}`).join('') +
+        (failures.length ? '\n' : ''));
+    for (const message of failures) {
+        if (deps.cleanupFailure === 'fail')
+            runner.setFailed(message);
+        else
+            runner.warning(message);
+    }
+}
+const realSleep = (ms, signal) => (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(ms, undefined, signal ? { signal } : undefined).catch(() => undefined);
+
+
+/***/ }),
+
+/***/ 8855:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Q: () => (/* binding */ markdownTable),
+/* harmony export */   p: () => (/* binding */ markdownText)
+/* harmony export */ });
+/**
+ * Text from outside (key names read from Vast, API messages, GitHub run names, the key-name
+ * input) made to render as itself in the job summary, which GitHub renders as GitHub Flavored
+ * Markdown with HTML: never an image, a link, an @mention, a table cell break, an HTML tag or
+ * emphasis. What is changed, and nothing else (a key name `ci [vsk2 m=job …]` stays as it is):
+ *
+ * - `\` doubled first, so no backslash in the text can undo an escape below.
+ * - `&`, `<`, `>` become entities: no HTML tag, comment, entity or `<…>` autolink starts.
+ * - `![`, `](` and `][` get a backslash before their bracket: no image or link (a reference
+ *   definition needs a line start, which outside text never has here).
+ * - `|` (table cells), `*`, `` ` ``, `~`, and `_` where it could open or close emphasis (not
+ *   between two letters or digits) are backslash-escaped; CommonMark renders `\x` as `x` for any
+ *   ASCII punctuation.
+ * - GitHub links @mentions, e-mail addresses, `www.` and `scheme://` after parsing, in the rendered
+ *   text, where escapes are gone (the "transform time" autolinks described in the notes of
+ *   micromark-extension-gfm-autolink-literal): a zero-width space (U+200B) after `@`, after `www`
+ *   before its dot, and after `:` before `//`, breaks each match and shows the same text.
+ * - Line ends become spaces: a value stays on one line, and in its table cell.
+ */
+function markdownText(text) {
+    return text
+        .replace(/\\/g, '\\\\')
+        .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
+        .replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))
+        .replace(/!\[/g, '!\\[')
+        .replace(/\]([[(])/g, '\\]$1')
+        .replace(/[|*`~]/g, (c) => `\\${c}`)
+        .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_')
+        .replace(/@/g, '@\u200b')
+        .replace(/(www)\./gi, '$1\u200b.')
+        .replace(/:\/\//g, ':\u200b//');
+}
+/**
+ * A Markdown table for the job summary. Every cell, header or row, is text
+ * ({@link markdownText}): a name cannot break the table, nor become a link, image, mention or tag.
+ */
+function markdownTable(headers, rows) {
+    const line = (cells) => `| ${cells.map(markdownText).join(' | ')} |`;
+    return ([line(headers), `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n') +
+        '\n');
+}
+
+
+/***/ })
+
+};

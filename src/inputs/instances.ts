@@ -1,0 +1,34 @@
+import { Reader } from './reader.ts'
+import { InputError, type InputSource } from './settings.ts'
+
+/**
+ * `instances` and `instances-grace` (create mode): whether the post step destroys the GPU
+ * instances the job labelled with its instance label, and how long it waits before it lists them
+ * a second time (for creates Vast lists late). Read by main (a bad value fails main before any key
+ * is made) and again by post, which decides from its own inputs (docs/instances.md).
+ */
+export interface InstancesSettings {
+  readonly instances: 'keep' | 'destroy'
+  /** The wait before the second listing, ms. */
+  readonly graceMs: number
+}
+
+export const INSTANCES_DEFAULTS = { instances: 'keep', grace: '10s' } as const
+/** Post has about 50 s in all; the grace must leave room for the key and the destroys. */
+export const INSTANCES_GRACE_RANGE_MS = { min: 0, max: 30_000 }
+
+/** Reads both inputs, a problem per bad one (in `read`). */
+export function readInstances(read: Reader): InstancesSettings {
+  return {
+    instances: read.choice('instances', ['keep', 'destroy'] as const, INSTANCES_DEFAULTS.instances),
+    graceMs: read.duration('instances-grace', INSTANCES_DEFAULTS.grace, INSTANCES_GRACE_RANGE_MS),
+  }
+}
+
+/** The post step's reading of the same inputs; throws InputError naming each bad one. */
+export function readInstancesForPost(source: InputSource): InstancesSettings {
+  const read = new Reader(source)
+  const settings = readInstances(read)
+  if (read.problems.length > 0) throw new InputError(read.problems)
+  return settings
+}
