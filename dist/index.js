@@ -429,6 +429,7 @@ function deadlineFrom(now, ttlMs) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K4: () => (/* binding */ extraCaBytes),
 /* harmony export */   V$: () => (/* binding */ NETWORK_STATE),
 /* harmony export */   j8: () => (/* binding */ networkFingerprint),
 /* harmony export */   v8: () => (/* binding */ checkNetwork)
@@ -495,23 +496,58 @@ function digest(name, value) {
     }
     return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(material).digest('hex').slice(0, 24);
 }
-function fileDigest(path) {
-    try {
-        const content = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(path);
+/**
+ * The bytes of each counted file, read once per environment object (in a step: `process.env`):
+ * the fingerprint digests them and the transport trusts exactly them ({@link extraCaBytes}).
+ * Node reads NODE_EXTRA_CA_CERTS lazily, when TLS is first used; reading the path twice would
+ * let a process another step started serve one content to the check and another to the
+ * connection (a FIFO or a rewrite at the same path).
+ */
+const reads = new WeakMap();
+function readOnce(env, path) {
+    let files = reads.get(env);
+    if (!files)
+        reads.set(env, (files = new Map()));
+    let read = files.get(path);
+    if (read === undefined) {
+        try {
+            read = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(path);
+        }
+        catch (error) {
+            read = error;
+        }
+        files.set(path, read);
+    }
+    return read;
+}
+/**
+ * The content of `NODE_EXTRA_CA_CERTS` as the fingerprint saw it (the same bytes, read once), or
+ * undefined when it is unset, empty or unreadable. The transport gives these to every TLS
+ * connection as the extra CAs, in place of Node's own (lazy, second) read of the path.
+ */
+function extraCaBytes(env) {
+    const path = env['NODE_EXTRA_CA_CERTS'];
+    if (!path)
+        return undefined;
+    const read = readOnce(env, path);
+    return Buffer.isBuffer(read) ? read : undefined;
+}
+function fileDigest(env, path) {
+    const content = readOnce(env, path);
+    if (Buffer.isBuffer(content)) {
         return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
             .update(content.subarray(0, MAX_FILE_BYTES))
             .update(String(content.length))
             .digest('hex')
             .slice(0, 24);
     }
-    catch (error) {
-        return `unreadable:${error.code ?? 'error'}`;
-    }
+    return `unreadable:${content.code ?? 'error'}`;
 }
 /**
  * The fingerprint of `env`: `v1` and one `NAME=digest` per set variable (empty included: an empty
  * `no_proxy` means something), sorted; a counted file adds `NAME#content=digest`. Never holds a
- * value. Reads the files named by NODE_EXTRA_CA_CERTS and SSL_CERT_FILE; throws nothing.
+ * value. Reads the files named by NODE_EXTRA_CA_CERTS and SSL_CERT_FILE once per `env` object
+ * (later calls with the same object digest the same bytes); throws nothing.
  */
 function networkFingerprint(env) {
     const entries = [];
@@ -527,7 +563,7 @@ function networkFingerprint(env) {
             continue;
         entries.push(`${name}=${digest(name, value)}`);
         if (FILES.has(name) && value)
-            entries.push(`${name}#content=${fileDigest(value)}`);
+            entries.push(`${name}#content=${fileDigest(env, value)}`);
     }
     return ['v1', ...entries].join(' ');
 }
@@ -1204,8 +1240,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   Wm: () => (/* reexport */ proxySecrets)
 });
 
-// UNUSED EXPORTS: MAX_BODY_BYTES, readBody
+// UNUSED EXPORTS: MAX_BODY_BYTES, readBody, trustedCas
 
+// EXTERNAL MODULE: ./src/core/network-fingerprint.ts
+var network_fingerprint = __nccwpck_require__(2172);
 // EXTERNAL MODULE: ./src/core/api-url.ts
 var api_url = __nccwpck_require__(3335);
 ;// CONCATENATED MODULE: ./src/core/proxy-env.ts
@@ -1334,13 +1372,17 @@ var version = __nccwpck_require__(3323);
  * global agents applies (`NODE_USE_ENV_PROXY`, a global undici dispatcher), and both verify
  * certificates whatever `NODE_TLS_REJECT_UNAUTHORIZED` says (`rejectUnauthorized: true` is given
  * to every TLS connection: the target's, and the proxy's when it is an https proxy). Trust still
- * comes from Node's CA store, which `NODE_EXTRA_CA_CERTS` extends at process start; the post step
- * refuses to send a secret when that changed since main (src/core/network-fingerprint.ts).
+ * comes from Node's CA store; with `NODE_EXTRA_CA_CERTS` set, every TLS connection is given the
+ * store explicitly ({@link trustedCas}): Node's bundled CAs, the system's when Node uses them, and
+ * the extra file's bytes as the network fingerprint read them, once. Node would read that path
+ * again on its own, lazily, when TLS is first used; the post step refuses to send a secret when
+ * the fingerprint changed since main (src/core/network-fingerprint.ts).
  *
  * Every answer is read through one decoder with one cap ({@link MAX_BODY_BYTES}, counted after
  * decoding): gzip, deflate, br and zstd are decoded on both paths, so a small compressed answer
  * cannot inflate past the cap on any of them.
  */
+
 
 
 
@@ -1357,29 +1399,53 @@ function createFetch(env = process.env) {
     if (proxyConfigured(env))
         checkProxyVariables(env);
     const agents = new Map();
+    let verify;
+    const tlsOptions = () => (verify ??= trustedCas(env).then((ca) => (ca ? { ...VERIFY, ca } : VERIFY)));
     return Promise.resolve(async (url, init) => {
         const proxy = proxyFor(url, env);
         if (!proxy)
-            return nodeFetch(url, init);
+            return nodeFetch(url, init, new URL(url).protocol === 'https:' ? await tlsOptions() : VERIFY);
         let agent = agents.get(proxy);
         if (!agent) {
-            agent = proxyAgent(proxy);
+            agent = tlsOptions().then((tls) => proxyAgent(proxy, tls));
             agents.set(proxy, agent);
         }
         return proxyFetch(await agent, url, init);
     });
 }
+/**
+ * The CAs every TLS connection trusts when `NODE_EXTRA_CA_CERTS` is set (undefined otherwise, or
+ * under `--use-openssl-ca`, where OpenSSL's store applies): Node's bundled CAs, the system's when
+ * `NODE_USE_SYSTEM_CA=1` or `--use-system-ca`, and the extra file's bytes exactly as the network
+ * fingerprint read them ({@link extraCaBytes}; none when unreadable then, as Node would ignore it).
+ * Source: Node's tls docs (`getCACertificates`, the `ca` option replaces the default store).
+ */
+async function trustedCas(env) {
+    const options = env['NODE_OPTIONS'] ?? '';
+    if (!env['NODE_EXTRA_CA_CERTS'] || options.includes('--use-openssl-ca'))
+        return undefined;
+    const tls = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1692, 23));
+    if (typeof tls.getCACertificates !== 'function')
+        return undefined;
+    const system = env['NODE_USE_SYSTEM_CA'] === '1' || options.includes('--use-system-ca');
+    const extra = (0,network_fingerprint/* extraCaBytes */.K4)(env);
+    return [
+        ...tls.getCACertificates('bundled'),
+        ...(system ? tls.getCACertificates('system') : []),
+        ...(extra?.includes('-----BEGIN CERTIFICATE-----') ? [extra] : []),
+    ];
+}
 /** Verify every certificate, whatever NODE_TLS_REJECT_UNAUTHORIZED says. */
 const VERIFY = { rejectUnauthorized: true };
-async function proxyAgent(uri) {
+async function proxyAgent(uri, tls) {
     const undici = await __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4371, 19));
     const dispatcher = new undici.ProxyAgent({
         uri,
         // Sent to the proxy itself too (CONNECT), as some corporate proxies want one.
         headers: { 'user-agent': version/* USER_AGENT */._ },
-        connect: VERIFY,
-        requestTls: VERIFY,
-        proxyTls: VERIFY,
+        connect: tls,
+        requestTls: tls,
+        proxyTls: tls,
     });
     return { request: undici.request, dispatcher };
 }
@@ -1397,8 +1463,9 @@ async function proxyFetch({ request, dispatcher }, url, init) {
 }
 let httpAgent;
 let httpsAgent;
+const caAgents = new WeakMap();
 /** One request with node:http or node:https and the action's own agents. */
-async function nodeFetch(url, init) {
+async function nodeFetch(url, init, tls) {
     const target = new URL(url);
     const secure = target.protocol === 'https:';
     // Own agents: Node's global ones proxy every request, loopback included, under
@@ -1407,9 +1474,12 @@ async function nodeFetch(url, init) {
     let agent;
     if (secure) {
         const https = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23));
-        httpsAgent ??= new https.Agent(VERIFY);
+        // Explicit CAs: an agent of their own (the shared one trusts Node's store).
+        let own = tls.ca && caAgents.get(tls);
+        if (tls.ca && !own)
+            caAgents.set(tls, (own = new https.Agent(tls)));
+        agent = own || (httpsAgent ??= new https.Agent(VERIFY));
         ({ request } = https);
-        agent = httpsAgent;
     }
     else {
         const http = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
@@ -1427,7 +1497,7 @@ async function nodeFetch(url, init) {
             headers,
             signal: init.signal,
             agent,
-            ...(secure ? VERIFY : {}),
+            ...(secure ? tls : {}),
         }, (res) => {
             readBody(res, res.headers['content-encoding']).then((body) => resolve(response(res.statusCode ?? 0, res.headers, body)), (error) => {
                 req.destroy();

@@ -61,23 +61,59 @@ function digest(name: string, value: string): string {
   return createHash('sha256').update(material).digest('hex').slice(0, 24)
 }
 
-function fileDigest(path: string): string {
-  try {
-    const content = readFileSync(path)
+/**
+ * The bytes of each counted file, read once per environment object (in a step: `process.env`):
+ * the fingerprint digests them and the transport trusts exactly them ({@link extraCaBytes}).
+ * Node reads NODE_EXTRA_CA_CERTS lazily, when TLS is first used; reading the path twice would
+ * let a process another step started serve one content to the check and another to the
+ * connection (a FIFO or a rewrite at the same path).
+ */
+const reads = new WeakMap<NodeJS.ProcessEnv, Map<string, Buffer | NodeJS.ErrnoException>>()
+
+function readOnce(env: NodeJS.ProcessEnv, path: string): Buffer | NodeJS.ErrnoException {
+  let files = reads.get(env)
+  if (!files) reads.set(env, (files = new Map<string, Buffer | NodeJS.ErrnoException>()))
+  let read = files.get(path)
+  if (read === undefined) {
+    try {
+      read = readFileSync(path)
+    } catch (error) {
+      read = error as NodeJS.ErrnoException
+    }
+    files.set(path, read)
+  }
+  return read
+}
+
+/**
+ * The content of `NODE_EXTRA_CA_CERTS` as the fingerprint saw it (the same bytes, read once), or
+ * undefined when it is unset, empty or unreadable. The transport gives these to every TLS
+ * connection as the extra CAs, in place of Node's own (lazy, second) read of the path.
+ */
+export function extraCaBytes(env: NodeJS.ProcessEnv): Buffer | undefined {
+  const path = env['NODE_EXTRA_CA_CERTS']
+  if (!path) return undefined
+  const read = readOnce(env, path)
+  return Buffer.isBuffer(read) ? read : undefined
+}
+
+function fileDigest(env: NodeJS.ProcessEnv, path: string): string {
+  const content = readOnce(env, path)
+  if (Buffer.isBuffer(content)) {
     return createHash('sha256')
       .update(content.subarray(0, MAX_FILE_BYTES))
       .update(String(content.length))
       .digest('hex')
       .slice(0, 24)
-  } catch (error) {
-    return `unreadable:${(error as NodeJS.ErrnoException).code ?? 'error'}`
   }
+  return `unreadable:${content.code ?? 'error'}`
 }
 
 /**
  * The fingerprint of `env`: `v1` and one `NAME=digest` per set variable (empty included: an empty
  * `no_proxy` means something), sorted; a counted file adds `NAME#content=digest`. Never holds a
- * value. Reads the files named by NODE_EXTRA_CA_CERTS and SSL_CERT_FILE; throws nothing.
+ * value. Reads the files named by NODE_EXTRA_CA_CERTS and SSL_CERT_FILE once per `env` object
+ * (later calls with the same object digest the same bytes); throws nothing.
  */
 export function networkFingerprint(env: NodeJS.ProcessEnv): string {
   const entries: string[] = []
@@ -91,7 +127,7 @@ export function networkFingerprint(env: NodeJS.ProcessEnv): string {
     const value = env[name]
     if (value === undefined) continue
     entries.push(`${name}=${digest(name, value)}`)
-    if (FILES.has(name) && value) entries.push(`${name}#content=${fileDigest(value)}`)
+    if (FILES.has(name) && value) entries.push(`${name}#content=${fileDigest(env, value)}`)
   }
   return ['v1', ...entries].join(' ')
 }
