@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { constants, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { constants, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -74,6 +74,42 @@ it('a CA file swapped behind its path as post starts: the parent key does not re
     expect(shown(post)).toContain(`Vast.ai key ${keyId}`)
   } finally {
     await fifo.stop()
+    await thief.close()
+  }
+})
+
+it("NODE_USE_SYSTEM_CA=1: a CA dropped into the system's CA directory after main is not trusted by post", async () => {
+  // The job trusts the system's CAs, from a directory a later step can write (SSL_CERT_DIR here;
+  // /etc/ssl/certs itself with sudo). The directory's path does not change; its content does.
+  dir = mkdtempSync(join(tmpdir(), 'vsk-ca-dir-'))
+  const certs = join(dir, 'certs')
+  mkdirSync(certs)
+  const w = (world = await networkWorld((p) => {
+    copyFileSync(p.front.caFile, join(certs, 'job.pem'))
+    return {
+      HTTPS_PROXY: p.proxy.url,
+      NODE_USE_SYSTEM_CA: '1',
+      SSL_CERT_DIR: certs,
+      SSL_CERT_FILE: join(dir ?? '', 'none.pem'),
+    }
+  }))
+  const inputs = w.s.inputs()
+  const main = await w.s.job.runMain({ inputs })
+  expect(main.conclusion).toBe('success')
+  const keyId = main.outputs['key-id'] ?? ''
+
+  const port = Number(new URL(w.proxy.url).port)
+  await w.proxy.close()
+  const thief = await LoopbackProxy.start({ divert: w.mitmFront.url, port })
+  copyFileSync(w.mitmFront.caFile, join(certs, 'thief.pem'))
+  try {
+    const post = await w.s.job.runPost({ inputs })
+    expect(w.mitm.requests).toEqual([])
+    expect(shown(post)).toContain(
+      `the job's network settings changed after the main step (NODE_USE_SYSTEM_CA (the system's CAs))`,
+    )
+    expect(shown(post)).toContain(`Vast.ai key ${keyId}`)
+  } finally {
     await thief.close()
   }
 })

@@ -431,6 +431,7 @@ function deadlineFrom(now, ttlMs) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   K4: () => (/* binding */ extraCaBytes),
 /* harmony export */   V$: () => (/* binding */ NETWORK_STATE),
+/* harmony export */   bT: () => (/* binding */ systemCas),
 /* harmony export */   j8: () => (/* binding */ networkFingerprint),
 /* harmony export */   v8: () => (/* binding */ checkNetwork)
 /* harmony export */ });
@@ -452,7 +453,8 @@ function deadlineFrom(now, ttlMs) {
  * - proxies: `https_proxy`, `HTTPS_PROXY`, `http_proxy`, `HTTP_PROXY`, `no_proxy`, `NO_PROXY`
  *   (src/core/proxy-env.ts; `ALL_PROXY` is not honoured, so not counted), `NODE_USE_ENV_PROXY`,
  *   and `GLOBAL_AGENT_*` (the global-agent package's variables);
- * - trust: `NODE_EXTRA_CA_CERTS` and `SSL_CERT_FILE` (the path and the file's content),
+ * - trust: `NODE_EXTRA_CA_CERTS` and `SSL_CERT_FILE` (the path and the file's content), the
+ *   system's CA certificates themselves when Node uses them ({@link systemCas}),
  *   `SSL_CERT_DIR`, `NODE_USE_SYSTEM_CA`, `NODE_TLS_REJECT_UNAUTHORIZED` (the action verifies
  *   certificates whatever it says; a change is still a sign of a step at work), `OPENSSL_CONF`,
  *   `OPENSSL_MODULES`;
@@ -532,6 +534,29 @@ function extraCaBytes(env) {
     const read = readOnce(env, path);
     return Buffer.isBuffer(read) ? read : undefined;
 }
+/** Whether Node trusts the system's CAs: `NODE_USE_SYSTEM_CA=1` or `--use-system-ca`. */
+function systemOn(env) {
+    return (env['NODE_USE_SYSTEM_CA'] === '1' || (env['NODE_OPTIONS'] ?? '').includes('--use-system-ca'));
+}
+const systemReads = new WeakMap();
+/**
+ * The system's CA certificates (PEM) when Node uses them ({@link systemOn}), read once per
+ * environment object, or undefined. On Linux they come from OpenSSL's default file and directory
+ * (`SSL_CERT_FILE`, `SSL_CERT_DIR`, else /etc/ssl/certs), whose content a later step can change
+ * at the same path: the fingerprint digests this list and the transport trusts exactly it.
+ * Source: Node's tls docs (`getCACertificates('system')`, Node 22.15 / 23.10 and later).
+ */
+function systemCas(env) {
+    if (!systemOn(env))
+        return undefined;
+    let list = systemReads.get(env);
+    if (!list) {
+        const tls = process.getBuiltinModule('node:tls');
+        list = typeof tls.getCACertificates === 'function' ? tls.getCACertificates('system') : [];
+        systemReads.set(env, list);
+    }
+    return list;
+}
 function fileDigest(env, path) {
     const content = readOnce(env, path);
     if (Buffer.isBuffer(content)) {
@@ -565,6 +590,13 @@ function networkFingerprint(env) {
         if (FILES.has(name) && value)
             entries.push(`${name}#content=${fileDigest(env, value)}`);
     }
+    const system = systemCas(env);
+    if (system) {
+        const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+        for (const pem of system)
+            hash.update(pem).update('\0');
+        entries.push(`NODE_USE_SYSTEM_CA#system=${hash.digest('hex').slice(0, 24)}`);
+    }
     return ['v1', ...entries].join(' ');
 }
 /**
@@ -589,7 +621,7 @@ function checkNetwork(saved, env) {
     const after = parse(now);
     const changed = [...new Set([...before.keys(), ...after.keys()])]
         .filter((name) => before.get(name) !== after.get(name))
-        .map((name) => name.replace('#content', ' (file content)'))
+        .map((name) => name.replace('#content', ' (file content)').replace('#system', " (the system's CAs)"))
         .filter((name, i, all) => all.indexOf(name) === i)
         .sort();
     const names = changed.length > 0 ? changed.join(', ') : 'the fingerprint format';
@@ -1373,7 +1405,7 @@ var version = __nccwpck_require__(3323);
  * certificates whatever `NODE_TLS_REJECT_UNAUTHORIZED` says (`rejectUnauthorized: true` is given
  * to every TLS connection: the target's, and the proxy's when it is an https proxy). Trust still
  * comes from Node's CA store; with `NODE_EXTRA_CA_CERTS` set, every TLS connection is given the
- * store explicitly ({@link trustedCas}): Node's bundled CAs, the system's when Node uses them, and
+ * store explicitly ({@link trustedCas}; so also with the system's CAs in use): Node's bundled CAs, the system's when Node uses them, and
  * the extra file's bytes as the network fingerprint read them, once. Node would read that path
  * again on its own, lazily, when TLS is first used; the post step refuses to send a secret when
  * the fingerprint changed since main (src/core/network-fingerprint.ts).
@@ -1414,24 +1446,25 @@ function createFetch(env = process.env) {
     });
 }
 /**
- * The CAs every TLS connection trusts when `NODE_EXTRA_CA_CERTS` is set (undefined otherwise, or
- * under `--use-openssl-ca`, where OpenSSL's store applies): Node's bundled CAs, the system's when
- * `NODE_USE_SYSTEM_CA=1` or `--use-system-ca`, and the extra file's bytes exactly as the network
+ * The CAs every TLS connection trusts when `NODE_EXTRA_CA_CERTS` is set or Node uses the system's
+ * CAs (undefined otherwise, or under `--use-openssl-ca`, where OpenSSL's store applies): Node's
+ * bundled CAs, the system's as the fingerprint read them ({@link systemCas}), and the extra file's bytes exactly as the network
  * fingerprint read them ({@link extraCaBytes}; none when unreadable then, as Node would ignore it).
  * Source: Node's tls docs (`getCACertificates`, the `ca` option replaces the default store).
  */
 async function trustedCas(env) {
     const options = env['NODE_OPTIONS'] ?? '';
-    if (!env['NODE_EXTRA_CA_CERTS'] || options.includes('--use-openssl-ca'))
+    const system = (0,network_fingerprint/* systemCas */.bT)(env);
+    if ((!env['NODE_EXTRA_CA_CERTS'] && !system) || options.includes('--use-openssl-ca')) {
         return undefined;
+    }
     const tls = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1692, 23));
     if (typeof tls.getCACertificates !== 'function')
         return undefined;
-    const system = env['NODE_USE_SYSTEM_CA'] === '1' || options.includes('--use-system-ca');
     const extra = (0,network_fingerprint/* extraCaBytes */.K4)(env);
     return [
         ...tls.getCACertificates('bundled'),
-        ...(system ? tls.getCACertificates('system') : []),
+        ...(system ?? []),
         ...(extra?.includes('-----BEGIN CERTIFICATE-----') ? [extra] : []),
     ];
 }

@@ -13,7 +13,8 @@ import { readFileSync } from 'node:fs'
  * - proxies: `https_proxy`, `HTTPS_PROXY`, `http_proxy`, `HTTP_PROXY`, `no_proxy`, `NO_PROXY`
  *   (src/core/proxy-env.ts; `ALL_PROXY` is not honoured, so not counted), `NODE_USE_ENV_PROXY`,
  *   and `GLOBAL_AGENT_*` (the global-agent package's variables);
- * - trust: `NODE_EXTRA_CA_CERTS` and `SSL_CERT_FILE` (the path and the file's content),
+ * - trust: `NODE_EXTRA_CA_CERTS` and `SSL_CERT_FILE` (the path and the file's content), the
+ *   system's CA certificates themselves when Node uses them ({@link systemCas}),
  *   `SSL_CERT_DIR`, `NODE_USE_SYSTEM_CA`, `NODE_TLS_REJECT_UNAUTHORIZED` (the action verifies
  *   certificates whatever it says; a change is still a sign of a step at work), `OPENSSL_CONF`,
  *   `OPENSSL_MODULES`;
@@ -97,6 +98,33 @@ export function extraCaBytes(env: NodeJS.ProcessEnv): Buffer | undefined {
   return Buffer.isBuffer(read) ? read : undefined
 }
 
+/** Whether Node trusts the system's CAs: `NODE_USE_SYSTEM_CA=1` or `--use-system-ca`. */
+function systemOn(env: NodeJS.ProcessEnv): boolean {
+  return (
+    env['NODE_USE_SYSTEM_CA'] === '1' || (env['NODE_OPTIONS'] ?? '').includes('--use-system-ca')
+  )
+}
+
+const systemReads = new WeakMap<NodeJS.ProcessEnv, string[]>()
+
+/**
+ * The system's CA certificates (PEM) when Node uses them ({@link systemOn}), read once per
+ * environment object, or undefined. On Linux they come from OpenSSL's default file and directory
+ * (`SSL_CERT_FILE`, `SSL_CERT_DIR`, else /etc/ssl/certs), whose content a later step can change
+ * at the same path: the fingerprint digests this list and the transport trusts exactly it.
+ * Source: Node's tls docs (`getCACertificates('system')`, Node 22.15 / 23.10 and later).
+ */
+export function systemCas(env: NodeJS.ProcessEnv): string[] | undefined {
+  if (!systemOn(env)) return undefined
+  let list = systemReads.get(env)
+  if (!list) {
+    const tls = process.getBuiltinModule('node:tls')
+    list = typeof tls.getCACertificates === 'function' ? tls.getCACertificates('system') : []
+    systemReads.set(env, list)
+  }
+  return list
+}
+
 function fileDigest(env: NodeJS.ProcessEnv, path: string): string {
   const content = readOnce(env, path)
   if (Buffer.isBuffer(content)) {
@@ -129,6 +157,12 @@ export function networkFingerprint(env: NodeJS.ProcessEnv): string {
     entries.push(`${name}=${digest(name, value)}`)
     if (FILES.has(name) && value) entries.push(`${name}#content=${fileDigest(env, value)}`)
   }
+  const system = systemCas(env)
+  if (system) {
+    const hash = createHash('sha256')
+    for (const pem of system) hash.update(pem).update('\0')
+    entries.push(`NODE_USE_SYSTEM_CA#system=${hash.digest('hex').slice(0, 24)}`)
+  }
   return ['v1', ...entries].join(' ')
 }
 
@@ -160,7 +194,9 @@ export function checkNetwork(
   const after = parse(now)
   const changed = [...new Set([...before.keys(), ...after.keys()])]
     .filter((name) => before.get(name) !== after.get(name))
-    .map((name) => name.replace('#content', ' (file content)'))
+    .map((name) =>
+      name.replace('#content', ' (file content)').replace('#system', " (the system's CAs)"),
+    )
     .filter((name, i, all) => all.indexOf(name) === i)
     .sort()
   const names = changed.length > 0 ? changed.join(', ') : 'the fingerprint format'

@@ -11,7 +11,7 @@
  * certificates whatever `NODE_TLS_REJECT_UNAUTHORIZED` says (`rejectUnauthorized: true` is given
  * to every TLS connection: the target's, and the proxy's when it is an https proxy). Trust still
  * comes from Node's CA store; with `NODE_EXTRA_CA_CERTS` set, every TLS connection is given the
- * store explicitly ({@link trustedCas}): Node's bundled CAs, the system's when Node uses them, and
+ * store explicitly ({@link trustedCas}; so also with the system's CAs in use): Node's bundled CAs, the system's when Node uses them, and
  * the extra file's bytes as the network fingerprint read them, once. Node would read that path
  * again on its own, lazily, when TLS is first used; the post step refuses to send a secret when
  * the fingerprint changed since main (src/core/network-fingerprint.ts).
@@ -25,7 +25,7 @@ import type { Agent as HttpAgent, request as httpRequest } from 'node:http'
 import type { Agent as HttpsAgent } from 'node:https'
 import type { Dispatcher, request as undiciRequest } from 'undici'
 import type { Readable } from 'node:stream'
-import { extraCaBytes } from '../network-fingerprint.ts'
+import { extraCaBytes, systemCas } from '../network-fingerprint.ts'
 import { checkProxyVariables, proxyConfigured, proxyFor } from '../proxy-env.ts'
 import { USER_AGENT } from '../version.ts'
 
@@ -80,22 +80,24 @@ export function createFetch(env: NodeJS.ProcessEnv = process.env): Promise<Fetch
 }
 
 /**
- * The CAs every TLS connection trusts when `NODE_EXTRA_CA_CERTS` is set (undefined otherwise, or
- * under `--use-openssl-ca`, where OpenSSL's store applies): Node's bundled CAs, the system's when
- * `NODE_USE_SYSTEM_CA=1` or `--use-system-ca`, and the extra file's bytes exactly as the network
+ * The CAs every TLS connection trusts when `NODE_EXTRA_CA_CERTS` is set or Node uses the system's
+ * CAs (undefined otherwise, or under `--use-openssl-ca`, where OpenSSL's store applies): Node's
+ * bundled CAs, the system's as the fingerprint read them ({@link systemCas}), and the extra file's bytes exactly as the network
  * fingerprint read them ({@link extraCaBytes}; none when unreadable then, as Node would ignore it).
  * Source: Node's tls docs (`getCACertificates`, the `ca` option replaces the default store).
  */
 export async function trustedCas(env: NodeJS.ProcessEnv): Promise<(string | Buffer)[] | undefined> {
   const options = env['NODE_OPTIONS'] ?? ''
-  if (!env['NODE_EXTRA_CA_CERTS'] || options.includes('--use-openssl-ca')) return undefined
+  const system = systemCas(env)
+  if ((!env['NODE_EXTRA_CA_CERTS'] && !system) || options.includes('--use-openssl-ca')) {
+    return undefined
+  }
   const tls = await import('node:tls')
   if (typeof tls.getCACertificates !== 'function') return undefined
-  const system = env['NODE_USE_SYSTEM_CA'] === '1' || options.includes('--use-system-ca')
   const extra = extraCaBytes(env)
   return [
     ...tls.getCACertificates('bundled'),
-    ...(system ? tls.getCACertificates('system') : []),
+    ...(system ?? []),
     ...(extra?.includes('-----BEGIN CERTIFICATE-----') ? [extra] : []),
   ]
 }
