@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LoopbackProxy } from '../emulator/proxy.ts'
 import { shown } from './support/action.ts'
-import { networkWorld, type NetworkWorld } from './support/network.ts'
+import { networkWorld, writeEnv, WRITE_ENV, type NetworkWorld } from './support/network.ts'
 
 // The CA file named by NODE_EXTRA_CA_CERTS keeps its path, and a process an earlier step started
 // changes what is behind it while post starts: Node reads the file when the process starts, the
@@ -112,4 +112,54 @@ it("NODE_USE_SYSTEM_CA=1: a CA dropped into the system's CA directory after main
   } finally {
     await thief.close()
   }
+})
+
+// An earlier step can keep main's JavaScript from ever running: `NODE_USE_ENV_PROXY=1` with a
+// `HTTP_PROXY` that is no URL makes Node 24 exit at start-up, before saveEveryStateName; the runner
+// still runs post (post-if: always()). A process the earlier step left running then writes to
+// main's $GITHUB_ENV file (or a later `if: always()` step does): a working proxy of its own, a CA
+// it trusts, and every STATE_* line, the network fingerprint included. The fingerprint is sealed
+// with the parent key (an HMAC keyed with the admin-api-key input), which the forger does not
+// have, so post sends nothing. (Forged state over the job's own, unchanged network is not sealed:
+// see the report of the security review.)
+it('main kept from starting: forged state and network do not carry the parent key to a MITM', async () => {
+  const { networkFingerprint } = await import('../src/core/network-fingerprint.ts')
+  const w = (world = await networkWorld((p) => ({
+    HTTPS_PROXY: p.proxy.url,
+    NODE_EXTRA_CA_CERTS: p.front.caFile,
+  })))
+  const inputs = w.s.inputs()
+  await writeEnv(w.s.job, { NODE_USE_ENV_PROXY: '1', HTTP_PROXY: '::not-a-url' })
+  const main = await w.s.job.runMain({ inputs })
+  expect(main.conclusion).toBe('failure')
+  expect(main.state).toEqual({})
+  const postNetwork = {
+    HTTPS_PROXY: w.mitmProxy.url,
+    HTTP_PROXY: w.mitmProxy.url,
+    NODE_EXTRA_CA_CERTS: w.bothCas,
+    NODE_USE_ENV_PROXY: '',
+  }
+  const name = 'gha-other [vsk2 m=job exp=20991231T000000Z repo=o/r run=1-1 job=j n=abcd1234]'
+  // A shell step's or a left-over process's write; this helper is Node, so it runs with its own
+  // NODE_USE_ENV_PROXY off.
+  const forged = {
+    ...postNetwork,
+    STATE_mode: 'create',
+    STATE_create: JSON.stringify({
+      apiUrl: inputs['api-url'],
+      name,
+      revoke: 'post',
+      cleanupFailure: 'warn',
+      requestTimeoutMs: 5000,
+      maxAttempts: 1,
+    }),
+    'STATE_key-id': '7',
+    'STATE_create-pending': '',
+    STATE_network: networkFingerprint({ ...postNetwork }),
+  }
+  await w.s.job.runStep(WRITE_ENV, {
+    env: { WRITE_GITHUB_ENV: JSON.stringify(forged), NODE_USE_ENV_PROXY: '' },
+  })
+  await w.s.job.runPost({ inputs })
+  expect(w.mitm.requests).toEqual([])
 })

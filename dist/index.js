@@ -569,12 +569,13 @@ function fileDigest(env, path) {
     return `unreadable:${content.code ?? 'error'}`;
 }
 /**
- * The fingerprint of `env`: `v1` and one `NAME=digest` per set variable (empty included: an empty
+ * The fingerprint of `env`: `v1` and one `NAME=digest` per set variable (then `seal=` an HMAC of
+ * it all keyed with `seal`, when given) (empty included: an empty
  * `no_proxy` means something), sorted; a counted file adds `NAME#content=digest`. Never holds a
  * value. Reads the files named by NODE_EXTRA_CA_CERTS and SSL_CERT_FILE once per `env` object
  * (later calls with the same object digest the same bytes); throws nothing.
  */
-function networkFingerprint(env) {
+function networkFingerprint(env, seal = '') {
     const entries = [];
     const names = new Set(NAMES);
     for (const name of Object.keys(env)) {
@@ -597,20 +598,26 @@ function networkFingerprint(env) {
             hash.update(pem).update('\0');
         entries.push(`NODE_USE_SYSTEM_CA#system=${hash.digest('hex').slice(0, 24)}`);
     }
-    return ['v1', ...entries].join(' ');
+    const print = ['v1', ...entries].join(' ');
+    if (!seal)
+        return print;
+    // Keyed with the parent key (the admin-api-key input, which $GITHUB_ENV cannot change): a step
+    // that forges STATE_network, when main never ran to save it (Node can be made to exit at
+    // start-up, before any of the action's code), cannot make one that post accepts.
+    return `${print} seal=${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHmac)('sha256', seal).update(print).digest('hex').slice(0, 32)}`;
 }
 /**
  * Whether post may send a secret: `{ ok: true }` when `saved` (main's fingerprint) equals this
- * environment's, else the reason in words (the variables that differ, by name only).
+ * environment's, sealed with the same `seal` (the admin-api-key input; '' in broker mode), else the reason in words (the variables that differ, by name only).
  */
-function checkNetwork(saved, env) {
+function checkNetwork(saved, env, seal = '') {
     if (!saved) {
         return {
             ok: false,
             reason: 'the main step recorded no network fingerprint (it always does: this state was not written by this action)',
         };
     }
-    const now = networkFingerprint(env);
+    const now = networkFingerprint(env, seal);
     if (saved === now)
         return { ok: true };
     const parse = (text) => new Map(text
@@ -621,7 +628,11 @@ function checkNetwork(saved, env) {
     const after = parse(now);
     const changed = [...new Set([...before.keys(), ...after.keys()])]
         .filter((name) => before.get(name) !== after.get(name))
-        .map((name) => name.replace('#content', ' (file content)').replace('#system', " (the system's CAs)"))
+        // The seal changes with any entry: named only when it alone differs.
+        .filter((name, _, all) => name !== 'seal' || all.length === 1)
+        .map((name) => name === 'seal'
+        ? "the fingerprint's seal: not written by this action's main step"
+        : name.replace('#content', ' (file content)').replace('#system', " (the system's CAs)"))
         .filter((name, i, all) => all.indexOf(name) === i)
         .sort();
     const names = changed.length > 0 ? changed.join(', ') : 'the fingerprint format';
@@ -3490,7 +3501,7 @@ async function runMain(environment) {
         // STATE_* line another step writes to $GITHUB_ENV can reach post (src/modes/state.ts), and
         // post sends no secret over a network main did not see (src/core/network-fingerprint.ts).
         (0,state/* saveEveryStateName */.TS)(runner);
-        runner.saveState(network_fingerprint/* NETWORK_STATE */.V$, (0,network_fingerprint/* networkFingerprint */.j8)(environment.env));
+        runner.saveState(network_fingerprint/* NETWORK_STATE */.V$, (0,network_fingerprint/* networkFingerprint */.j8)(environment.env, runner.getInput('admin-api-key')));
         const settings = await parseInputs({ getInput: (name) => runner.getInput(name), env: environment.env }, {
             onSecret: (value) => runner.setSecret(value),
             // Errors only: the parser's warnings would quote the input on stderr.
@@ -3615,7 +3626,7 @@ async function runPost(environment) {
         // Decisions come from the inputs, which no other step can change; state is checked against them.
         const inputs = readPostInputs((name) => runner.getInput(name));
         // A secret goes out only over the network main saw (src/core/network-fingerprint.ts).
-        const network = (0,network_fingerprint/* checkNetwork */.v8)(runner.getState(network_fingerprint/* NETWORK_STATE */.V$), environment.env);
+        const network = (0,network_fingerprint/* checkNetwork */.v8)(runner.getState(network_fingerprint/* NETWORK_STATE */.V$), environment.env, runner.getInput('admin-api-key'));
         if (mode === 'broker') {
             const { runBrokerPost } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
             return await runBrokerPost({

@@ -1,4 +1,4 @@
-import { createHash, scryptSync } from 'node:crypto'
+import { createHash, createHmac, scryptSync } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 
 /**
@@ -138,12 +138,13 @@ function fileDigest(env: NodeJS.ProcessEnv, path: string): string {
 }
 
 /**
- * The fingerprint of `env`: `v1` and one `NAME=digest` per set variable (empty included: an empty
+ * The fingerprint of `env`: `v1` and one `NAME=digest` per set variable (then `seal=` an HMAC of
+ * it all keyed with `seal`, when given) (empty included: an empty
  * `no_proxy` means something), sorted; a counted file adds `NAME#content=digest`. Never holds a
  * value. Reads the files named by NODE_EXTRA_CA_CERTS and SSL_CERT_FILE once per `env` object
  * (later calls with the same object digest the same bytes); throws nothing.
  */
-export function networkFingerprint(env: NodeJS.ProcessEnv): string {
+export function networkFingerprint(env: NodeJS.ProcessEnv, seal = ''): string {
   const entries: string[] = []
   const names = new Set(NAMES)
   for (const name of Object.keys(env)) {
@@ -163,16 +164,22 @@ export function networkFingerprint(env: NodeJS.ProcessEnv): string {
     for (const pem of system) hash.update(pem).update('\0')
     entries.push(`NODE_USE_SYSTEM_CA#system=${hash.digest('hex').slice(0, 24)}`)
   }
-  return ['v1', ...entries].join(' ')
+  const print = ['v1', ...entries].join(' ')
+  if (!seal) return print
+  // Keyed with the parent key (the admin-api-key input, which $GITHUB_ENV cannot change): a step
+  // that forges STATE_network, when main never ran to save it (Node can be made to exit at
+  // start-up, before any of the action's code), cannot make one that post accepts.
+  return `${print} seal=${createHmac('sha256', seal).update(print).digest('hex').slice(0, 32)}`
 }
 
 /**
  * Whether post may send a secret: `{ ok: true }` when `saved` (main's fingerprint) equals this
- * environment's, else the reason in words (the variables that differ, by name only).
+ * environment's, sealed with the same `seal` (the admin-api-key input; '' in broker mode), else the reason in words (the variables that differ, by name only).
  */
 export function checkNetwork(
   saved: string,
   env: NodeJS.ProcessEnv,
+  seal = '',
 ): { ok: true } | { ok: false; reason: string } {
   if (!saved) {
     return {
@@ -181,7 +188,7 @@ export function checkNetwork(
         'the main step recorded no network fingerprint (it always does: this state was not written by this action)',
     }
   }
-  const now = networkFingerprint(env)
+  const now = networkFingerprint(env, seal)
   if (saved === now) return { ok: true }
   const parse = (text: string) =>
     new Map(
@@ -194,8 +201,12 @@ export function checkNetwork(
   const after = parse(now)
   const changed = [...new Set([...before.keys(), ...after.keys()])]
     .filter((name) => before.get(name) !== after.get(name))
+    // The seal changes with any entry: named only when it alone differs.
+    .filter((name, _, all) => name !== 'seal' || all.length === 1)
     .map((name) =>
-      name.replace('#content', ' (file content)').replace('#system', " (the system's CAs)"),
+      name === 'seal'
+        ? "the fingerprint's seal: not written by this action's main step"
+        : name.replace('#content', ' (file content)').replace('#system', " (the system's CAs)"),
     )
     .filter((name, i, all) => all.indexOf(name) === i)
     .sort()
