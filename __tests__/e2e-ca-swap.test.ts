@@ -163,3 +163,46 @@ it('main kept from starting: forged state and network do not carry the parent ke
   await w.s.job.runPost({ inputs })
   expect(w.mitm.requests).toEqual([])
 })
+
+it("main kept from starting, the job's network left alone: forged state deletes no other job's key", async () => {
+  const w = (world = await networkWorld((p) => ({
+    HTTPS_PROXY: p.proxy.url,
+    NODE_EXTRA_CA_CERTS: p.front.caFile,
+  })))
+  const other = w.s.emulator.addKey({
+    name: 'gha-other [vsk2 m=job exp=20991231T000000Z repo=o/r run=1-1 job=j n=abcd1234]',
+  })
+  const inputs = w.s.inputs()
+  await writeEnv(w.s.job, { NODE_USE_ENV_PROXY: '1', HTTP_PROXY: '::not-a-url' })
+  const main = await w.s.job.runMain({ inputs })
+  expect(main.conclusion).toBe('failure')
+  const forged = {
+    HTTP_PROXY: '',
+    NODE_USE_ENV_PROXY: '',
+    STATE_mode: 'create',
+    STATE_create: JSON.stringify({
+      apiUrl: inputs['api-url'],
+      name: other.name,
+      revoke: 'post',
+      cleanupFailure: 'warn',
+      requestTimeoutMs: 5000,
+      maxAttempts: 1,
+    }),
+    'STATE_key-id': String(other.id),
+    'STATE_create-pending': '',
+    STATE_network: '',
+  }
+  const { networkFingerprint } = await import('../src/core/network-fingerprint.ts')
+  forged.STATE_network = networkFingerprint({
+    HTTPS_PROXY: w.proxy.url,
+    NODE_EXTRA_CA_CERTS: w.front.caFile,
+    HTTP_PROXY: '',
+    NODE_USE_ENV_PROXY: '',
+  })
+  await w.s.job.runStep(WRITE_ENV, {
+    env: { WRITE_GITHUB_ENV: JSON.stringify(forged), NODE_USE_ENV_PROXY: '' },
+  })
+  await w.s.job.runPost({ inputs })
+  expect(w.s.emulator.liveKeys().map((k) => k.id)).toContain(other.id)
+  expect(w.s.emulator.requests).toEqual([])
+})
