@@ -105,9 +105,11 @@ describe('the network fingerprint', () => {
       expect(result.ok).toBe(false)
       expect(!result.ok && result.reason).toContain(name)
     }
-    // the CA file's content, not only its path
+    // the CA file's content, not only its path: read once per environment (a step's process.env),
+    // so the check and the connections trust the same bytes (e2e-ca-swap.test.ts)
     writeFileSync(ca, 'second')
-    const result = checkNetwork(saved, base)
+    expect(checkNetwork(saved, base)).toEqual({ ok: true })
+    const result = checkNetwork(saved, { ...base })
     expect(!result.ok && result.reason).toContain('NODE_EXTRA_CA_CERTS (file content)')
   })
 

@@ -429,7 +429,9 @@ function deadlineFrom(now, ttlMs) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K4: () => (/* binding */ extraCaBytes),
 /* harmony export */   V$: () => (/* binding */ NETWORK_STATE),
+/* harmony export */   bT: () => (/* binding */ systemCas),
 /* harmony export */   j8: () => (/* binding */ networkFingerprint),
 /* harmony export */   v8: () => (/* binding */ checkNetwork)
 /* harmony export */ });
@@ -451,7 +453,8 @@ function deadlineFrom(now, ttlMs) {
  * - proxies: `https_proxy`, `HTTPS_PROXY`, `http_proxy`, `HTTP_PROXY`, `no_proxy`, `NO_PROXY`
  *   (src/core/proxy-env.ts; `ALL_PROXY` is not honoured, so not counted), `NODE_USE_ENV_PROXY`,
  *   and `GLOBAL_AGENT_*` (the global-agent package's variables);
- * - trust: `NODE_EXTRA_CA_CERTS` and `SSL_CERT_FILE` (the path and the file's content),
+ * - trust: `NODE_EXTRA_CA_CERTS` and `SSL_CERT_FILE` (the path and the file's content), the
+ *   system's CA certificates themselves when Node uses them ({@link systemCas}),
  *   `SSL_CERT_DIR`, `NODE_USE_SYSTEM_CA`, `NODE_TLS_REJECT_UNAUTHORIZED` (the action verifies
  *   certificates whatever it says; a change is still a sign of a step at work), `OPENSSL_CONF`,
  *   `OPENSSL_MODULES`;
@@ -495,25 +498,84 @@ function digest(name, value) {
     }
     return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(material).digest('hex').slice(0, 24);
 }
-function fileDigest(path) {
-    try {
-        const content = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(path);
+/**
+ * The bytes of each counted file, read once per environment object (in a step: `process.env`):
+ * the fingerprint digests them and the transport trusts exactly them ({@link extraCaBytes}).
+ * Node reads NODE_EXTRA_CA_CERTS lazily, when TLS is first used; reading the path twice would
+ * let a process another step started serve one content to the check and another to the
+ * connection (a FIFO or a rewrite at the same path).
+ */
+const reads = new WeakMap();
+function readOnce(env, path) {
+    let files = reads.get(env);
+    if (!files)
+        reads.set(env, (files = new Map()));
+    let read = files.get(path);
+    if (read === undefined) {
+        try {
+            read = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(path);
+        }
+        catch (error) {
+            read = error;
+        }
+        files.set(path, read);
+    }
+    return read;
+}
+/**
+ * The content of `NODE_EXTRA_CA_CERTS` as the fingerprint saw it (the same bytes, read once), or
+ * undefined when it is unset, empty or unreadable. The transport gives these to every TLS
+ * connection as the extra CAs, in place of Node's own (lazy, second) read of the path.
+ */
+function extraCaBytes(env) {
+    const path = env['NODE_EXTRA_CA_CERTS'];
+    if (!path)
+        return undefined;
+    const read = readOnce(env, path);
+    return Buffer.isBuffer(read) ? read : undefined;
+}
+/** Whether Node trusts the system's CAs: `NODE_USE_SYSTEM_CA=1` or `--use-system-ca`. */
+function systemOn(env) {
+    return (env['NODE_USE_SYSTEM_CA'] === '1' || (env['NODE_OPTIONS'] ?? '').includes('--use-system-ca'));
+}
+const systemReads = new WeakMap();
+/**
+ * The system's CA certificates (PEM) when Node uses them ({@link systemOn}), read once per
+ * environment object, or undefined. On Linux they come from OpenSSL's default file and directory
+ * (`SSL_CERT_FILE`, `SSL_CERT_DIR`, else /etc/ssl/certs), whose content a later step can change
+ * at the same path: the fingerprint digests this list and the transport trusts exactly it.
+ * Source: Node's tls docs (`getCACertificates('system')`, Node 22.15 / 23.10 and later).
+ */
+function systemCas(env) {
+    if (!systemOn(env))
+        return undefined;
+    let list = systemReads.get(env);
+    if (!list) {
+        const tls = process.getBuiltinModule('node:tls');
+        list = typeof tls.getCACertificates === 'function' ? tls.getCACertificates('system') : [];
+        systemReads.set(env, list);
+    }
+    return list;
+}
+function fileDigest(env, path) {
+    const content = readOnce(env, path);
+    if (Buffer.isBuffer(content)) {
         return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
             .update(content.subarray(0, MAX_FILE_BYTES))
             .update(String(content.length))
             .digest('hex')
             .slice(0, 24);
     }
-    catch (error) {
-        return `unreadable:${error.code ?? 'error'}`;
-    }
+    return `unreadable:${content.code ?? 'error'}`;
 }
 /**
- * The fingerprint of `env`: `v1` and one `NAME=digest` per set variable (empty included: an empty
+ * The fingerprint of `env`: `v1` and one `NAME=digest` per set variable (then `seal=` an HMAC of
+ * it all keyed with `seal`, when given) (empty included: an empty
  * `no_proxy` means something), sorted; a counted file adds `NAME#content=digest`. Never holds a
- * value. Reads the files named by NODE_EXTRA_CA_CERTS and SSL_CERT_FILE; throws nothing.
+ * value. Reads the files named by NODE_EXTRA_CA_CERTS and SSL_CERT_FILE once per `env` object
+ * (later calls with the same object digest the same bytes); throws nothing.
  */
-function networkFingerprint(env) {
+function networkFingerprint(env, seal = '') {
     const entries = [];
     const names = new Set(NAMES);
     for (const name of Object.keys(env)) {
@@ -527,22 +589,35 @@ function networkFingerprint(env) {
             continue;
         entries.push(`${name}=${digest(name, value)}`);
         if (FILES.has(name) && value)
-            entries.push(`${name}#content=${fileDigest(value)}`);
+            entries.push(`${name}#content=${fileDigest(env, value)}`);
     }
-    return ['v1', ...entries].join(' ');
+    const system = systemCas(env);
+    if (system) {
+        const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+        for (const pem of system)
+            hash.update(pem).update('\0');
+        entries.push(`NODE_USE_SYSTEM_CA#system=${hash.digest('hex').slice(0, 24)}`);
+    }
+    const print = ['v1', ...entries].join(' ');
+    if (!seal)
+        return print;
+    // Keyed with the parent key (the admin-api-key input, which $GITHUB_ENV cannot change): a step
+    // that forges STATE_network, when main never ran to save it (Node can be made to exit at
+    // start-up, before any of the action's code), cannot make one that post accepts.
+    return `${print} seal=${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHmac)('sha256', seal).update(print).digest('hex').slice(0, 32)}`;
 }
 /**
  * Whether post may send a secret: `{ ok: true }` when `saved` (main's fingerprint) equals this
- * environment's, else the reason in words (the variables that differ, by name only).
+ * environment's, sealed with the same `seal` (the admin-api-key input; '' in broker mode), else the reason in words (the variables that differ, by name only).
  */
-function checkNetwork(saved, env) {
+function checkNetwork(saved, env, seal = '') {
     if (!saved) {
         return {
             ok: false,
             reason: 'the main step recorded no network fingerprint (it always does: this state was not written by this action)',
         };
     }
-    const now = networkFingerprint(env);
+    const now = networkFingerprint(env, seal);
     if (saved === now)
         return { ok: true };
     const parse = (text) => new Map(text
@@ -553,7 +628,11 @@ function checkNetwork(saved, env) {
     const after = parse(now);
     const changed = [...new Set([...before.keys(), ...after.keys()])]
         .filter((name) => before.get(name) !== after.get(name))
-        .map((name) => name.replace('#content', ' (file content)'))
+        // The seal changes with any entry: named only when it alone differs.
+        .filter((name, _, all) => name !== 'seal' || all.length === 1)
+        .map((name) => name === 'seal'
+        ? "the fingerprint's seal: not written by this action's main step"
+        : name.replace('#content', ' (file content)').replace('#system', " (the system's CAs)"))
         .filter((name, i, all) => all.indexOf(name) === i)
         .sort();
     const names = changed.length > 0 ? changed.join(', ') : 'the fingerprint format';
@@ -1249,8 +1328,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   Wm: () => (/* reexport */ proxySecrets)
 });
 
-// UNUSED EXPORTS: MAX_BODY_BYTES, readBody
+// UNUSED EXPORTS: MAX_BODY_BYTES, readBody, trustedCas
 
+// EXTERNAL MODULE: ./src/core/network-fingerprint.ts
+var network_fingerprint = __nccwpck_require__(2172);
 // EXTERNAL MODULE: ./src/core/api-url.ts
 var api_url = __nccwpck_require__(3335);
 ;// CONCATENATED MODULE: ./src/core/proxy-env.ts
@@ -1379,13 +1460,17 @@ var version = __nccwpck_require__(3323);
  * global agents applies (`NODE_USE_ENV_PROXY`, a global undici dispatcher), and both verify
  * certificates whatever `NODE_TLS_REJECT_UNAUTHORIZED` says (`rejectUnauthorized: true` is given
  * to every TLS connection: the target's, and the proxy's when it is an https proxy). Trust still
- * comes from Node's CA store, which `NODE_EXTRA_CA_CERTS` extends at process start; the post step
- * refuses to send a secret when that changed since main (src/core/network-fingerprint.ts).
+ * comes from Node's CA store; with `NODE_EXTRA_CA_CERTS` set, every TLS connection is given the
+ * store explicitly ({@link trustedCas}; so also with the system's CAs in use): Node's bundled CAs, the system's when Node uses them, and
+ * the extra file's bytes as the network fingerprint read them, once. Node would read that path
+ * again on its own, lazily, when TLS is first used; the post step refuses to send a secret when
+ * the fingerprint changed since main (src/core/network-fingerprint.ts).
  *
  * Every answer is read through one decoder with one cap ({@link MAX_BODY_BYTES}, counted after
  * decoding): gzip, deflate, br and zstd are decoded on both paths, so a small compressed answer
  * cannot inflate past the cap on any of them.
  */
+
 
 
 
@@ -1402,29 +1487,54 @@ function createFetch(env = process.env) {
     if (proxyConfigured(env))
         checkProxyVariables(env);
     const agents = new Map();
+    let verify;
+    const tlsOptions = () => (verify ??= trustedCas(env).then((ca) => (ca ? { ...VERIFY, ca } : VERIFY)));
     return Promise.resolve(async (url, init) => {
         const proxy = proxyFor(url, env);
         if (!proxy)
-            return nodeFetch(url, init);
+            return nodeFetch(url, init, new URL(url).protocol === 'https:' ? await tlsOptions() : VERIFY);
         let agent = agents.get(proxy);
         if (!agent) {
-            agent = proxyAgent(proxy);
+            agent = tlsOptions().then((tls) => proxyAgent(proxy, tls));
             agents.set(proxy, agent);
         }
         return proxyFetch(await agent, url, init);
     });
 }
+/**
+ * The CAs every TLS connection trusts when `NODE_EXTRA_CA_CERTS` is set or Node uses the system's
+ * CAs (undefined otherwise, or under `--use-openssl-ca`, where OpenSSL's store applies): Node's
+ * bundled CAs, the system's as the fingerprint read them ({@link systemCas}), and the extra file's bytes exactly as the network
+ * fingerprint read them ({@link extraCaBytes}; none when unreadable then, as Node would ignore it).
+ * Source: Node's tls docs (`getCACertificates`, the `ca` option replaces the default store).
+ */
+async function trustedCas(env) {
+    const options = env['NODE_OPTIONS'] ?? '';
+    const system = (0,network_fingerprint/* systemCas */.bT)(env);
+    if ((!env['NODE_EXTRA_CA_CERTS'] && !system) || options.includes('--use-openssl-ca')) {
+        return undefined;
+    }
+    const tls = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1692, 23));
+    if (typeof tls.getCACertificates !== 'function')
+        return undefined;
+    const extra = (0,network_fingerprint/* extraCaBytes */.K4)(env);
+    return [
+        ...tls.getCACertificates('bundled'),
+        ...(system ?? []),
+        ...(extra?.includes('-----BEGIN CERTIFICATE-----') ? [extra] : []),
+    ];
+}
 /** Verify every certificate, whatever NODE_TLS_REJECT_UNAUTHORIZED says. */
 const VERIFY = { rejectUnauthorized: true };
-async function proxyAgent(uri) {
+async function proxyAgent(uri, tls) {
     const undici = await __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4371, 19));
     const dispatcher = new undici.ProxyAgent({
         uri,
         // Sent to the proxy itself too (CONNECT), as some corporate proxies want one.
         headers: { 'user-agent': version/* USER_AGENT */._ },
-        connect: VERIFY,
-        requestTls: VERIFY,
-        proxyTls: VERIFY,
+        connect: tls,
+        requestTls: tls,
+        proxyTls: tls,
     });
     return { request: undici.request, dispatcher };
 }
@@ -1442,8 +1552,9 @@ async function proxyFetch({ request, dispatcher }, url, init) {
 }
 let httpAgent;
 let httpsAgent;
+const caAgents = new WeakMap();
 /** One request with node:http or node:https and the action's own agents. */
-async function nodeFetch(url, init) {
+async function nodeFetch(url, init, tls) {
     const target = new URL(url);
     const secure = target.protocol === 'https:';
     // Own agents: Node's global ones proxy every request, loopback included, under
@@ -1452,9 +1563,12 @@ async function nodeFetch(url, init) {
     let agent;
     if (secure) {
         const https = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23));
-        httpsAgent ??= new https.Agent(VERIFY);
+        // Explicit CAs: an agent of their own (the shared one trusts Node's store).
+        let own = tls.ca && caAgents.get(tls);
+        if (tls.ca && !own)
+            caAgents.set(tls, (own = new https.Agent(tls)));
+        agent = own || (httpsAgent ??= new https.Agent(VERIFY));
         ({ request } = https);
-        agent = httpsAgent;
     }
     else {
         const http = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
@@ -1472,7 +1586,7 @@ async function nodeFetch(url, init) {
             headers,
             signal: init.signal,
             agent,
-            ...(secure ? VERIFY : {}),
+            ...(secure ? tls : {}),
         }, (res) => {
             readBody(res, res.headers['content-encoding']).then((body) => resolve(response(res.statusCode ?? 0, res.headers, body)), (error) => {
                 req.destroy();
@@ -3569,7 +3683,7 @@ async function runMain(environment) {
         // STATE_* line another step writes to $GITHUB_ENV can reach post (src/modes/state.ts), and
         // post sends no secret over a network main did not see (src/core/network-fingerprint.ts).
         (0,modes_state/* saveEveryStateName */.TS)(runner);
-        runner.saveState(network_fingerprint/* NETWORK_STATE */.V$, (0,network_fingerprint/* networkFingerprint */.j8)(environment.env));
+        runner.saveState(network_fingerprint/* NETWORK_STATE */.V$, (0,network_fingerprint/* networkFingerprint */.j8)(environment.env, runner.getInput('admin-api-key')));
         const settings = await parseInputs({ getInput: (name) => runner.getInput(name), env: environment.env }, {
             onSecret: (value) => runner.setSecret(value),
             // Errors only: the parser's warnings would quote the input on stderr.
@@ -3701,7 +3815,7 @@ async function runPost(environment) {
         // Decisions come from the inputs, which no other step can change; state is checked against them.
         const inputs = readPostInputs((name) => runner.getInput(name));
         // A secret goes out only over the network main saw (src/core/network-fingerprint.ts).
-        const network = (0,network_fingerprint/* checkNetwork */.v8)(runner.getState(network_fingerprint/* NETWORK_STATE */.V$), environment.env);
+        const network = (0,network_fingerprint/* checkNetwork */.v8)(runner.getState(network_fingerprint/* NETWORK_STATE */.V$), environment.env, runner.getInput('admin-api-key'));
         if (mode === 'broker') {
             const { runBrokerPost } = await Promise.all(/* import() */[__nccwpck_require__.e(928), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
             return await runBrokerPost({

@@ -48,9 +48,10 @@ export class LoopbackProxy {
   /**
    * `credentials` as `user:password`: then requests without them get 407. `divert` (a URL such
    * as `https://127.0.0.1:4321`): every tunnel and forwarded request goes to its host and port.
+   * `port`: listen there (a test's attacker taking over the port of a proxy it stopped).
    */
   static async start(
-    options: { credentials?: string; divert?: string } = {},
+    options: { credentials?: string; divert?: string; port?: number } = {},
   ): Promise<LoopbackProxy> {
     const server = createServer()
     const proxy = new LoopbackProxy(server, options.credentials, options.divert)
@@ -95,7 +96,7 @@ export class LoopbackProxy {
       proxy.#sockets.add(socket)
       socket.on('close', () => proxy.#sockets.delete(socket))
     })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
     return proxy
   }
 

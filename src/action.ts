@@ -90,7 +90,10 @@ export async function runMain(environment: Environment): Promise<void> {
     // STATE_* line another step writes to $GITHUB_ENV can reach post (src/modes/state.ts), and
     // post sends no secret over a network main did not see (src/core/network-fingerprint.ts).
     saveEveryStateName(runner)
-    runner.saveState(NETWORK_STATE, networkFingerprint(environment.env))
+    runner.saveState(
+      NETWORK_STATE,
+      networkFingerprint(environment.env, runner.getInput('admin-api-key')),
+    )
     const settings = await parseInputs(
       { getInput: (name) => runner.getInput(name), env: environment.env },
       {
@@ -243,7 +246,11 @@ export async function runPost(environment: Environment & { budget?: GraceBudget 
     // Decisions come from the inputs, which no other step can change; state is checked against them.
     const inputs = readPostInputs((name) => runner.getInput(name))
     // A secret goes out only over the network main saw (src/core/network-fingerprint.ts).
-    const network = checkNetwork(runner.getState(NETWORK_STATE), environment.env)
+    const network = checkNetwork(
+      runner.getState(NETWORK_STATE),
+      environment.env,
+      runner.getInput('admin-api-key'),
+    )
     if (mode === 'broker') {
       const { runBrokerPost } = await import('./modes/broker.ts')
       return await runBrokerPost(

@@ -10,8 +10,11 @@
  * global agents applies (`NODE_USE_ENV_PROXY`, a global undici dispatcher), and both verify
  * certificates whatever `NODE_TLS_REJECT_UNAUTHORIZED` says (`rejectUnauthorized: true` is given
  * to every TLS connection: the target's, and the proxy's when it is an https proxy). Trust still
- * comes from Node's CA store, which `NODE_EXTRA_CA_CERTS` extends at process start; the post step
- * refuses to send a secret when that changed since main (src/core/network-fingerprint.ts).
+ * comes from Node's CA store; with `NODE_EXTRA_CA_CERTS` set, every TLS connection is given the
+ * store explicitly ({@link trustedCas}; so also with the system's CAs in use): Node's bundled CAs, the system's when Node uses them, and
+ * the extra file's bytes as the network fingerprint read them, once. Node would read that path
+ * again on its own, lazily, when TLS is first used; the post step refuses to send a secret when
+ * the fingerprint changed since main (src/core/network-fingerprint.ts).
  *
  * Every answer is read through one decoder with one cap ({@link MAX_BODY_BYTES}, counted after
  * decoding): gzip, deflate, br and zstd are decoded on both paths, so a small compressed answer
@@ -22,6 +25,7 @@ import type { Agent as HttpAgent, request as httpRequest } from 'node:http'
 import type { Agent as HttpsAgent } from 'node:https'
 import type { Dispatcher, request as undiciRequest } from 'undici'
 import type { Readable } from 'node:stream'
+import { extraCaBytes, systemCas } from '../network-fingerprint.ts'
 import { checkProxyVariables, proxyConfigured, proxyFor } from '../proxy-env.ts'
 import { USER_AGENT } from '../version.ts'
 
@@ -59,16 +63,43 @@ export const MAX_BODY_BYTES = 32 * 1024 * 1024
 export function createFetch(env: NodeJS.ProcessEnv = process.env): Promise<FetchLike> {
   if (proxyConfigured(env)) checkProxyVariables(env)
   const agents = new Map<string, Promise<ProxyDispatcher>>()
+  let verify: Promise<Verify> | undefined
+  const tlsOptions = () =>
+    (verify ??= trustedCas(env).then((ca) => (ca ? { ...VERIFY, ca } : VERIFY)))
   return Promise.resolve(async (url, init) => {
     const proxy = proxyFor(url, env)
-    if (!proxy) return nodeFetch(url, init)
+    if (!proxy)
+      return nodeFetch(url, init, new URL(url).protocol === 'https:' ? await tlsOptions() : VERIFY)
     let agent = agents.get(proxy)
     if (!agent) {
-      agent = proxyAgent(proxy)
+      agent = tlsOptions().then((tls) => proxyAgent(proxy, tls))
       agents.set(proxy, agent)
     }
     return proxyFetch(await agent, url, init)
   })
+}
+
+/**
+ * The CAs every TLS connection trusts when `NODE_EXTRA_CA_CERTS` is set or Node uses the system's
+ * CAs (undefined otherwise, or under `--use-openssl-ca`, where OpenSSL's store applies): Node's
+ * bundled CAs, the system's as the fingerprint read them ({@link systemCas}), and the extra file's bytes exactly as the network
+ * fingerprint read them ({@link extraCaBytes}; none when unreadable then, as Node would ignore it).
+ * Source: Node's tls docs (`getCACertificates`, the `ca` option replaces the default store).
+ */
+export async function trustedCas(env: NodeJS.ProcessEnv): Promise<(string | Buffer)[] | undefined> {
+  const options = env['NODE_OPTIONS'] ?? ''
+  const system = systemCas(env)
+  if ((!env['NODE_EXTRA_CA_CERTS'] && !system) || options.includes('--use-openssl-ca')) {
+    return undefined
+  }
+  const tls = await import('node:tls')
+  if (typeof tls.getCACertificates !== 'function') return undefined
+  const extra = extraCaBytes(env)
+  return [
+    ...tls.getCACertificates('bundled'),
+    ...(system ?? []),
+    ...(extra?.includes('-----BEGIN CERTIFICATE-----') ? [extra] : []),
+  ]
 }
 
 type ProxyDispatcher = {
@@ -78,16 +109,17 @@ type ProxyDispatcher = {
 
 /** Verify every certificate, whatever NODE_TLS_REJECT_UNAUTHORIZED says. */
 const VERIFY = { rejectUnauthorized: true } as const
+type Verify = { rejectUnauthorized: true; ca?: (string | Buffer)[] }
 
-async function proxyAgent(uri: string): Promise<ProxyDispatcher> {
+async function proxyAgent(uri: string, tls: Verify): Promise<ProxyDispatcher> {
   const undici = await import('undici')
   const dispatcher = new undici.ProxyAgent({
     uri,
     // Sent to the proxy itself too (CONNECT), as some corporate proxies want one.
     headers: { 'user-agent': USER_AGENT },
-    connect: VERIFY,
-    requestTls: VERIFY,
-    proxyTls: VERIFY,
+    connect: tls,
+    requestTls: tls,
+    proxyTls: tls,
   })
   return { request: undici.request, dispatcher }
 }
@@ -111,9 +143,10 @@ async function proxyFetch(
 
 let httpAgent: HttpAgent | undefined
 let httpsAgent: HttpsAgent | undefined
+const caAgents = new WeakMap<Verify, HttpsAgent>()
 
 /** One request with node:http or node:https and the action's own agents. */
-async function nodeFetch(url: string, init: HttpRequest): Promise<HttpResponse> {
+async function nodeFetch(url: string, init: HttpRequest, tls: Verify): Promise<HttpResponse> {
   const target = new URL(url)
   const secure = target.protocol === 'https:'
   // Own agents: Node's global ones proxy every request, loopback included, under
@@ -122,9 +155,11 @@ async function nodeFetch(url: string, init: HttpRequest): Promise<HttpResponse> 
   let agent: HttpAgent
   if (secure) {
     const https = await import('node:https')
-    httpsAgent ??= new https.Agent(VERIFY)
+    // Explicit CAs: an agent of their own (the shared one trusts Node's store).
+    let own = tls.ca && caAgents.get(tls)
+    if (tls.ca && !own) caAgents.set(tls, (own = new https.Agent(tls)))
+    agent = own || (httpsAgent ??= new https.Agent(VERIFY))
     ;({ request } = https)
-    agent = httpsAgent
   } else {
     const http = await import('node:http')
     httpAgent ??= new http.Agent()
@@ -144,7 +179,7 @@ async function nodeFetch(url: string, init: HttpRequest): Promise<HttpResponse> 
         headers,
         signal: init.signal,
         agent,
-        ...(secure ? VERIFY : {}),
+        ...(secure ? tls : {}),
       },
       (res) => {
         readBody(res, res.headers['content-encoding']).then(
