@@ -141,6 +141,8 @@ export const SECRET_RUN = 12
 
 /** Lower case, one UTF-16 unit for one: positions in the folded text match the original. */
 function fold(text: string): string {
+  // ASCII (most lines): lower case is one unit for one already, without a string per character.
+  if (ASCII.test(text)) return text.toLowerCase()
   let out = ''
   for (const ch of text) {
     const lower = ch.toLowerCase()
@@ -178,6 +180,8 @@ function encodedForms(value: string): string[] {
  * The scrubber also matches a secret with any of these removed.
  */
 const SEPARATOR = /[\s\p{Z}\p{Cc}\p{Cf}]/u
+const SEPARATORS = new RegExp(`${SEPARATOR.source}+`, 'gu')
+const ASCII = /^[\x00-\x7f]*$/
 
 /**
  * A line of a multi-line secret shorter than this is not registered (nor sent to the runner on
@@ -196,19 +200,22 @@ export function maskableLines(value: string): string[] {
     .filter((line) => line.length >= MIN_SECRET_LINE)
 }
 
-/** `text` without separators, and for each of its UTF-16 units the index it came from. */
+/**
+ * `text` without separators, and for each of its UTF-16 units the index it came from. Found run
+ * by run rather than character by character: a long text (a sweep's deleted-keys output) costs
+ * one array and one string, not a string per character (issue 20: the sweep's peak memory).
+ */
 function compact(text: string): { text: string; at: number[] } {
-  let out = ''
   const at: number[] = []
-  let i = 0
-  for (const ch of text) {
-    if (!SEPARATOR.test(ch)) {
-      out += ch
-      for (let unit = 0; unit < ch.length; unit++) at.push(i + unit)
-    }
-    i += ch.length
+  let kept = 0
+  let found = false
+  for (const run of text.matchAll(SEPARATORS)) {
+    for (let i = kept; i < run.index; i++) at.push(i)
+    kept = run.index + run[0].length
+    found = true
   }
-  return { text: out, at }
+  for (let i = kept; i < text.length; i++) at.push(i)
+  return { text: found ? text.replace(SEPARATORS, '') : text, at }
 }
 
 /**
