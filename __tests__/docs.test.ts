@@ -10,7 +10,13 @@ import { ACTION_YML } from './support/action.ts'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 const action = loadActionDefinition(ACTION_YML)
-const sources = ['inputs/index.ts', 'inputs/modes.ts', 'inputs/broker.ts', 'action.ts']
+const sources = [
+  'inputs/index.ts',
+  'inputs/modes.ts',
+  'inputs/broker.ts',
+  'inputs/matrix.ts',
+  'action.ts',
+]
   .map((file) => readFileSync(new URL(`../src/${file}`, import.meta.url), 'utf8'))
   .join('\n')
 

@@ -2176,7 +2176,9 @@ function readMatrixPlace(read) {
     let total = 1;
     if (totalText) {
         total = whole(totalText);
-        if (!Number.isSafeInteger(total) || total < JOB_TOTAL_RANGE.min || total > JOB_TOTAL_RANGE.max) {
+        if (!Number.isSafeInteger(total) ||
+            total < JOB_TOTAL_RANGE.min ||
+            total > JOB_TOTAL_RANGE.max) {
             read.problem('job-total', `'${totalText}' is not a number of jobs: use a whole number from ${JOB_TOTAL_RANGE.min} to ${JOB_TOTAL_RANGE.max}, or leave it unset (the default, \${{ strategy.job-total }}, is the size of this job's matrix, 1 outside one)`);
             total = 1;
         }
@@ -2802,7 +2804,8 @@ class VastClient {
         this.#options.signal?.addEventListener('abort', cancel, { once: true });
         const url = `${this.#options.baseUrl}/api/v0${path}`;
         const started = this.#now();
-        this.#debug(`${method} ${new URL(url).pathname} (attempt ${attempt})`);
+        if (this.#options.debug)
+            this.#debug(`${method} ${new URL(url).pathname} (attempt ${attempt})`);
         let response;
         let text;
         try {
@@ -2855,7 +2858,9 @@ class VastClient {
             clearTimeout(timer);
             this.#options.signal?.removeEventListener('abort', cancel);
         }
-        this.#debug(`${method} ${new URL(url).pathname} -> ${response.status} in ${this.#now() - started} ms`);
+        if (this.#options.debug) {
+            this.#debug(`${method} ${new URL(url).pathname} -> ${response.status} in ${this.#now() - started} ms`);
+        }
         return this.#interpret(operation, response, text);
     }
     #interpret(operation, response, text) {

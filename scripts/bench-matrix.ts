@@ -104,7 +104,14 @@ async function runMatrix(
     rateLimits: { scale: intervalMs / 2000, form: 'text' },
   })
   try {
-    const inputs = { ...ctx.inputs, 'admin-api-key': emulator.parentKey, 'api-url': emulator.url }
+    // Starting 200 processes on 2 cores takes a while, and the first creates are held meanwhile:
+    // a request-timeout that outlasts it (a timed-out create would be looked up by name).
+    const inputs = {
+      ...ctx.inputs,
+      'admin-api-key': emulator.parentKey,
+      'api-url': emulator.url,
+      'request-timeout': '5m',
+    }
     // One hold per job, taken in the order the first creates arrive: released together, or each
     // at its own start.
     const holds = startsMs
@@ -120,7 +127,8 @@ async function runMatrix(
               'job-index': String(job.index),
               'job-total': String(job.total),
             }),
-            // With RUNNER_DEBUG each job logs every answer ("-> 429 in 3 ms"): its own 429 count.
+            // With RUNNER_DEBUG each job logs every answer ("POST /api/v0/auth/apikeys/ -> 429 in
+            // 3 ms"): its own count of creates refused.
             RUNNER_DEBUG: '1',
           }
           const child = spawn(process.execPath, [ctx.mainJs], {
@@ -133,7 +141,7 @@ async function runMatrix(
           child.on('close', (code) =>
             resolve({
               code,
-              refused: (stdout.match(/ -> 429 in /g) ?? []).length,
+              refused: (stdout.match(/POST \/api\/v0\/auth\/apikeys\/ -> 429 in /g) ?? []).length,
               endedMs: performance.now() - origin,
             }),
           )

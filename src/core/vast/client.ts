@@ -298,7 +298,7 @@ export class VastClient {
     this.#options.signal?.addEventListener('abort', cancel, { once: true })
     const url = `${this.#options.baseUrl}/api/v0${path}`
     const started = this.#now()
-    this.#debug(`${method} ${new URL(url).pathname} (attempt ${attempt})`)
+    if (this.#options.debug) this.#debug(`${method} ${new URL(url).pathname} (attempt ${attempt})`)
 
     let response: HttpResponse
     let text: string
@@ -349,9 +349,11 @@ export class VastClient {
       clearTimeout(timer)
       this.#options.signal?.removeEventListener('abort', cancel)
     }
-    this.#debug(
-      `${method} ${new URL(url).pathname} -> ${response.status} in ${this.#now() - started} ms`,
-    )
+    if (this.#options.debug) {
+      this.#debug(
+        `${method} ${new URL(url).pathname} -> ${response.status} in ${this.#now() - started} ms`,
+      )
+    }
     return this.#interpret(operation, response, text)
   }
 
