@@ -118,6 +118,7 @@ async function runMatrix(
       ? jobs.map(() => emulator.inject('create', { type: 'hold', apply: false }, 1))
       : [emulator.inject('create', { type: 'hold', apply: false }, jobs.length)]
     let origin = 0
+    let early = ''
     const pending = jobs.map(
       (job) =>
         new Promise<JobResult>((resolve, reject) => {
@@ -138,16 +139,20 @@ async function runMatrix(
           let stdout = ''
           child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
           child.on('error', reject)
-          child.on('close', (code) =>
+          child.on('close', (code) => {
+            if (origin === 0) early ||= `exit ${code}:\n${stdout.slice(-2000)}`
             resolve({
               code,
               refused: (stdout.match(/POST \/api\/v0\/auth\/apikeys\/ -> 429 in /g) ?? []).length,
               endedMs: performance.now() - origin,
-            }),
-          )
+            })
+          })
         }),
     )
-    while (emulator.requestsFor('create').length < jobs.length) await delay(20)
+    while (emulator.requestsFor('create').length < jobs.length) {
+      if (early) throw new Error(`a job ended before the matrix started: ${early}`)
+      await delay(20)
+    }
     origin = performance.now()
     if (startsMs) {
       holds.forEach((hold, k) => setTimeout(() => hold.release(), startsMs[k] ?? 0))
@@ -169,9 +174,13 @@ async function runMatrix(
 const matrixOf = (n: number) => Array.from({ length: n }, (_, index) => ({ index, total: n }))
 
 /** Every matrix figure of issue 20, each with its target. */
-export async function matrixFigures(ctx: MatrixContext, sizes: number[]): Promise<void> {
+export async function matrixFigures(
+  ctx: MatrixContext,
+  sizes: number[],
+  parts: readonly string[] = ['together', 'spread', 'two'],
+): Promise<void> {
   const random = seeded(ctx.seed)
-  for (const n of sizes) {
+  for (const n of parts.includes('together') ? sizes : []) {
     const interval = intervalFor(n, ctx.intervalMs)
     const bound = n * interval
     const { results, refusedAtVast } = await runMatrix(ctx, matrixOf(n), interval)
@@ -198,7 +207,7 @@ export async function matrixFigures(ctx: MatrixContext, sizes: number[]): Promis
       met: median(perJob) <= medianTarget,
     })
   }
-  for (const n of sizes) {
+  for (const n of parts.includes('spread') ? sizes : []) {
     const interval = intervalFor(n, ctx.intervalMs)
     const starts = Array.from({ length: n }, () => random() * n * interval)
     const best = singleQueueBest(starts, interval)
@@ -213,7 +222,7 @@ export async function matrixFigures(ctx: MatrixContext, sizes: number[]): Promis
       met: ok === n && last <= 1.3 * best,
     })
   }
-  {
+  if (parts.includes('two')) {
     const interval = intervalFor(10, ctx.intervalMs)
     const jobs = [...matrixOf(10), ...matrixOf(10)]
     const { results } = await runMatrix(ctx, jobs, interval)

@@ -8,6 +8,7 @@
 //   npm run bench -- --only-matrix      only the matrix runs
 //   npm run bench -- --sizes 10,50      the matrix sizes (default 1,3,10,50,200)
 //   npm run bench -- --seed 7           another set of random starts for the spread matrices
+//   npm run bench -- --parts spread     only some matrix figures: together, spread, two, broker
 //   npm run bench -- --interval 250     the scaled create interval of the N=200 matrix run, in ms
 //                                       (N=50 uses twice that and N<=10 four times, so the runs
 //                                       take about as long and Node's start-up, which has 2 cores
@@ -40,10 +41,12 @@ const { values: args } = parseArgs({
     'skip-matrix': { type: 'boolean', default: false },
     'only-matrix': { type: 'boolean', default: false },
     sizes: { type: 'string', default: '1,3,10,50,200' },
+    parts: { type: 'string', default: 'together,spread,two,broker' },
     seed: { type: 'string', default: '20' },
   },
 })
 const SIZES = args.sizes.split(',').map(Number)
+const PARTS = args.parts.split(',')
 const RUNS = Math.max(20, Number(args.runs))
 const MATRIX_INTERVAL_MS = Number(args.interval)
 
@@ -338,8 +341,9 @@ try {
         seed: Number(args.seed),
       },
       SIZES,
+      PARTS,
     )
-    await brokerMatrixFigure(report, 50)
+    if (PARTS.includes('broker')) await brokerMatrixFigure(report, 50)
     console.log(
       `  (Vast's 2 s create interval scaled to ${intervalFor(10, MATRIX_INTERVAL_MS)}/${intervalFor(50, MATRIX_INTERVAL_MS)}/${intervalFor(200, MATRIX_INTERVAL_MS)} ms for N<=10/50/200, every route by the same factor;\n` +
         '   each job paces its retries by job-index and job-total (docs/rate-limits.md).)',
