@@ -273,3 +273,58 @@ describe('the client on the matrix schedule, in virtual time', () => {
     )
   })
 })
+
+describe('a paced route, in virtual time', () => {
+  it('sends no call sooner than an interval after the latest answer Vast let through, however late it came', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 100, max: 3000 }),
+        fc.array(fc.nat(5000), { minLength: 2, maxLength: 12 }),
+        async (intervalMs, latencies) => {
+          const time = virtualTime()
+          const pace = new Map()
+          const events: { answer: boolean; at: number }[] = []
+          let first = true
+          const fetch: FetchLike = async () => {
+            events.push({ answer: false, at: time.now() })
+            // the first call meets a 429: the route is paced from then on
+            if (first) {
+              first = false
+              return new Response(
+                `API requests too frequent endpoint threshold=${intervalMs / 1000}`,
+                {
+                  status: 429,
+                },
+              )
+            }
+            await time.sleep(latencies[events.length % latencies.length] ?? 0)
+            events.push({ answer: true, at: time.now() })
+            return new Response(JSON.stringify({ id: 1, key: 'x'.repeat(64) }))
+          }
+          const calls = latencies.map(() =>
+            new VastClient({
+              baseUrl: 'https://vast.test',
+              apiKey: new Secret('k'.repeat(64)),
+              requestTimeoutMs: 60_000,
+              retry: { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 },
+              fetch,
+              pace,
+              now: time.now,
+              random: () => 0.5,
+              sleep: time.sleep,
+            }).call(create),
+          )
+          await time.run()
+          await Promise.all(calls)
+          // every call sent after an answer came is sent at least an interval after it
+          let latest = -Infinity
+          for (const event of events) {
+            if (event.answer) latest = Math.max(latest, event.at)
+            else expect(event.at - latest).toBeGreaterThanOrEqual(intervalMs)
+          }
+        },
+      ),
+      { numRuns: 40 },
+    )
+  })
+})

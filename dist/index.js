@@ -2722,8 +2722,9 @@ class VastClient {
             return;
         const slot = Math.max(this.#now(), pace.nextAt);
         pace.nextAt = slot + pace.intervalMs * 1.05;
+        let until = Math.max(slot, pace.notBefore ?? 0);
         for (;;) {
-            const wait = Math.max(slot, pace.notBefore ?? 0) - this.#now();
+            const wait = until - this.#now();
             if (wait <= 0)
                 return;
             if (wait > this.#remaining()) {
@@ -2742,6 +2743,11 @@ class VastClient {
             catch {
                 throw this.#aborted(operation);
             }
+            // Only an answer that came meanwhile (a later notBefore) makes this call wait again.
+            const moved = Math.max(slot, pace.notBefore ?? 0);
+            if (moved <= until)
+                return;
+            until = moved;
         }
     }
     /** An answer other than 429 on a paced route: Vast let the call through, and its clock restarts. */
