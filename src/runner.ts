@@ -229,8 +229,24 @@ function compact(text: string): { text: string; at: number[] } {
  * characters, is matched as if they were not there, and replaced from its first character to its
  * last. Overlapping matches merge into one `***`, as the runner's masker does.
  */
+/** A number for the {@link SECRET_RUN} units of `text` from `from` (a polynomial, mod 2^32). */
+function runHash(text: string, from: number): number {
+  let hash = 0
+  for (let k = from; k < from + SECRET_RUN; k++)
+    hash = (Math.imul(hash, 31) + text.charCodeAt(k)) | 0
+  return hash
+}
+
+/** 31 ** (SECRET_RUN - 1), mod 2^32: what the first unit of a run weighs in its hash. */
+const RUN_LEAD = Array.from({ length: SECRET_RUN - 1 }).reduce<number>(
+  (power) => Math.imul(power, 31),
+  1,
+)
+
 export class SecretScrubber {
   readonly #runs = new Set<string>()
+  /** The hashes of #runs: most positions of a text are ruled out without a string made. */
+  readonly #runHashes = new Set<number>()
   readonly #short = new Set<string>()
   readonly #values = new Set<string>()
 
@@ -249,6 +265,7 @@ export class SecretScrubber {
         }
         for (let i = 0; i + SECRET_RUN <= form.length; i++) {
           this.#runs.add(form.slice(i, i + SECRET_RUN))
+          this.#runHashes.add(runHash(form, i))
         }
       }
     }
@@ -270,8 +287,16 @@ export class SecretScrubber {
         add(i, i + form.length)
       }
     }
+    // A rolling hash picks the positions worth a look; the look itself compares the strings.
+    let hash = folded.length >= SECRET_RUN ? runHash(folded, 0) : 0
     for (let i = 0; i + SECRET_RUN <= folded.length; i++) {
-      if (this.#runs.has(folded.slice(i, i + SECRET_RUN))) add(i, i + SECRET_RUN)
+      if (i > 0) {
+        const dropped = Math.imul(folded.charCodeAt(i - 1), RUN_LEAD)
+        hash = (Math.imul(hash - dropped, 31) + folded.charCodeAt(i + SECRET_RUN - 1)) | 0
+      }
+      if (this.#runHashes.has(hash) && this.#runs.has(folded.slice(i, i + SECRET_RUN))) {
+        add(i, i + SECRET_RUN)
+      }
     }
     if (ranges.length === 0) return text
     ranges.sort((a, b) => a[0] - b[0])
