@@ -568,9 +568,12 @@ describe('job-total, job-index and max-parallel (issue 20)', () => {
     expect(await problems({ ...valid, 'job-total': '4', 'job-index': '4' })).toEqual([
       "Input 'job-index': '4' is not a job of a matrix of 4 (job-total): use a whole number from 0 to 3, or leave it unset (the default, ${{ strategy.job-index }}, is this job's place in its matrix, 0 outside one)",
     ])
-    expect(await problems({ ...valid, 'max-parallel': '0' })).toEqual([
-      "Input 'max-parallel': '0' is not a number of jobs at once: use a whole number of 1 or more, or leave it unset (the default, ${{ strategy.max-parallel }}, is the matrix's max-parallel)",
+    expect(await problems({ ...valid, 'max-parallel': 'all' })).toEqual([
+      "Input 'max-parallel': 'all' is not a number of jobs at once: use a whole number (0: no limit), or leave it unset (the default, ${{ strategy.max-parallel }}, is the matrix's max-parallel)",
     ])
+    // 0, as some runners may give for a matrix without max-parallel: no limit but job-total
+    const { settings } = await parseCreate({ ...valid, 'job-total': '5', 'max-parallel': '0' })
+    expect(settings.matrix).toEqual({ index: 0, total: 5 })
   })
 
   it('name the input for any value that is not a whole number in range', async () => {

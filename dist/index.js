@@ -2165,7 +2165,7 @@ function readBroker(read, adminKeySet, mode) {
  * `${{ strategy.max-parallel }}`: the runner evaluates input defaults with the `strategy` context
  * (actions/runner, src/Runner.Worker/action_yaml.json, `input-default-context`), so they reach the
  * action with no change to the workflow. Empty (outside a runner, or a runner that gives none)
- * means a job on its own: total 1, index 0, no max-parallel.
+ * means a job on its own: total 1, index 0, no max-parallel; max-parallel 0 means no limit.
  *
  * @returns the place; a bad value is a problem on `read` (named, with what would be right), and
  *   the place falls back to a job on its own.
@@ -2196,8 +2196,12 @@ function readMatrixPlace(read) {
     let maxParallel;
     if (parallelText) {
         maxParallel = whole(parallelText);
-        if (!Number.isSafeInteger(maxParallel) || maxParallel < 1) {
-            read.problem('max-parallel', `'${parallelText}' is not a number of jobs at once: use a whole number of 1 or more, or leave it unset (the default, \${{ strategy.max-parallel }}, is the matrix's max-parallel)`);
+        if (!Number.isSafeInteger(maxParallel)) {
+            read.problem('max-parallel', `'${parallelText}' is not a number of jobs at once: use a whole number (0: no limit), or leave it unset (the default, \${{ strategy.max-parallel }}, is the matrix's max-parallel)`);
+            maxParallel = undefined;
+        }
+        else if (maxParallel === 0) {
+            // As strategy.max-parallel unset is read elsewhere: no limit but job-total.
             maxParallel = undefined;
         }
     }
