@@ -15,7 +15,13 @@ const docFiles = readdirSync(new URL('../docs/', import.meta.url))
   .map((f) => `docs/${f}`)
 const troubleshooting = read('docs/troubleshooting.md')
 const action = loadActionDefinition(ACTION_YML)
-const sources = ['inputs/index.ts', 'inputs/modes.ts', 'inputs/broker.ts', 'action.ts']
+const sources = [
+  'inputs/index.ts',
+  'inputs/modes.ts',
+  'inputs/broker.ts',
+  'inputs/matrix.ts',
+  'action.ts',
+]
   .map((file) => readFileSync(new URL(`../src/${file}`, import.meta.url), 'utf8'))
   .join('\n')
 

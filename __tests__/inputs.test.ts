@@ -581,3 +581,61 @@ describe('inputs of issue 10', () => {
     expect(settings.githubToken).toBeUndefined()
   })
 })
+
+describe('job-total, job-index and max-parallel (issue 20)', () => {
+  it('are a job on its own when empty (outside a runner), and read as given', async () => {
+    expect((await parseCreate(valid)).settings.matrix).toEqual({ index: 0, total: 1 })
+    const { settings } = await parseCreate({
+      ...valid,
+      'job-total': '50',
+      'job-index': '49',
+      'max-parallel': '10',
+    })
+    expect(settings.matrix).toEqual({ index: 49, total: 50, maxParallel: 10 })
+  })
+
+  it('are read in every mode, and never warned about (their defaults come from the runner)', async () => {
+    const { settings } = await parse({
+      'admin-api-key': KEY,
+      mode: 'sweep',
+      'job-total': '4',
+      'job-index': '2',
+      'max-parallel': '4',
+    })
+    expect(settings.matrix).toEqual({ index: 2, total: 4, maxParallel: 4 })
+    expect(settings.warnings).toEqual([])
+  })
+
+  it('refuse what is not a place in a matrix, naming the input and what would be right', async () => {
+    expect(await problems({ ...valid, 'job-total': '0' })).toEqual([
+      "Input 'job-total': '0' is not a number of jobs: use a whole number from 1 to 100000, or leave it unset (the default, ${{ strategy.job-total }}, is the size of this job's matrix, 1 outside one)",
+    ])
+    expect(await problems({ ...valid, 'job-total': '4', 'job-index': '4' })).toEqual([
+      "Input 'job-index': '4' is not a job of a matrix of 4 (job-total): use a whole number from 0 to 3, or leave it unset (the default, ${{ strategy.job-index }}, is this job's place in its matrix, 0 outside one)",
+    ])
+    expect(await problems({ ...valid, 'max-parallel': 'all' })).toEqual([
+      "Input 'max-parallel': 'all' is not a number of jobs at once: use a whole number (0: no limit), or leave it unset (the default, ${{ strategy.max-parallel }}, is the matrix's max-parallel)",
+    ])
+    // 0, as some runners may give for a matrix without max-parallel: no limit but job-total
+    const { settings } = await parseCreate({ ...valid, 'job-total': '5', 'max-parallel': '0' })
+    expect(settings.matrix).toEqual({ index: 0, total: 5 })
+  })
+
+  it('name the input for any value that is not a whole number in range', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('job-total', 'job-index', 'max-parallel'),
+        fc.oneof(
+          fc.string({ maxLength: 12 }).filter((s) => s.trim() !== '' && !/^\d+$/.test(s.trim())),
+          fc.constantFrom('-1', '1.5', '1e3', '0x10', '3 4', '999999999999999999999'),
+        ),
+        async (input, value) => {
+          const found = await problems({ ...valid, [input]: value })
+          expect(found).toHaveLength(1)
+          expect(found[0]).toMatch(new RegExp(`^Input '${input}': `))
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+})

@@ -1859,6 +1859,7 @@ function meant(value, allowed) {
 /* harmony export */   f3: () => (/* binding */ REQUEST_TIMEOUT_RANGE_MS),
 /* harmony export */   g: () => (/* binding */ KEEP_PREVIOUS_RANGE),
 /* harmony export */   vb: () => (/* binding */ MIN_SECRET_LENGTH),
+/* harmony export */   xP: () => (/* binding */ JOB_TOTAL_RANGE),
 /* harmony export */   zY: () => (/* binding */ DEFAULTS)
 /* harmony export */ });
 /** The typed, readonly values the inputs become: one per mode. */
@@ -1909,6 +1910,8 @@ const SWEEP_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
 const CREATE_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
 const KEEP_PREVIOUS_RANGE = { min: 0, max: 10 };
 const MAX_ATTEMPTS_RANGE = { min: 1, max: 100 };
+/** GitHub runs at most 256 jobs per matrix; a wider range leaves room for anything else. */
+const JOB_TOTAL_RANGE = { min: 1, max: 100_000 };
 class InputError extends Error {
     problems;
     constructor(problems) {
@@ -3025,9 +3028,61 @@ function readBroker(read, adminKeySet, mode) {
     return { url: 'url' in checked ? checked.url : '', audience, ttlFromRule: !read.raw('ttl') };
 }
 
+;// CONCATENATED MODULE: ./src/inputs/matrix.ts
+
+/**
+ * `job-total`, `job-index` and `max-parallel`: where this job stands in its matrix. action.yml
+ * defaults them to `${{ strategy.job-total }}`, `${{ strategy.job-index }}` and
+ * `${{ strategy.max-parallel }}`: the runner evaluates input defaults with the `strategy` context
+ * (actions/runner, src/Runner.Worker/action_yaml.json, `input-default-context`), so they reach the
+ * action with no change to the workflow. Empty (outside a runner, or a runner that gives none)
+ * means a job on its own: total 1, index 0, no max-parallel; max-parallel 0 means no limit.
+ *
+ * @returns the place; a bad value is a problem on `read` (named, with what would be right), and
+ *   the place falls back to a job on its own.
+ */
+function readMatrixPlace(read) {
+    const whole = (value) => (/^\d+$/.test(value) ? Number(value) : NaN);
+    const totalText = read.raw('job-total');
+    let total = 1;
+    if (totalText) {
+        total = whole(totalText);
+        if (!Number.isSafeInteger(total) ||
+            total < inputs_settings/* JOB_TOTAL_RANGE */.xP.min ||
+            total > inputs_settings/* JOB_TOTAL_RANGE */.xP.max) {
+            read.problem('job-total', `'${totalText}' is not a number of jobs: use a whole number from ${inputs_settings/* JOB_TOTAL_RANGE */.xP.min} to ${inputs_settings/* JOB_TOTAL_RANGE */.xP.max}, or leave it unset (the default, \${{ strategy.job-total }}, is the size of this job's matrix, 1 outside one)`);
+            total = 1;
+        }
+    }
+    const indexText = read.raw('job-index');
+    let index = 0;
+    if (indexText) {
+        index = whole(indexText);
+        if (!Number.isSafeInteger(index) || index >= total) {
+            read.problem('job-index', `'${indexText}' is not a job of a matrix of ${total} (job-total): use a whole number from 0 to ${total - 1}, or leave it unset (the default, \${{ strategy.job-index }}, is this job's place in its matrix, 0 outside one)`);
+            index = 0;
+        }
+    }
+    const parallelText = read.raw('max-parallel');
+    let maxParallel;
+    if (parallelText) {
+        maxParallel = whole(parallelText);
+        if (!Number.isSafeInteger(maxParallel)) {
+            read.problem('max-parallel', `'${parallelText}' is not a number of jobs at once: use a whole number (0: no limit), or leave it unset (the default, \${{ strategy.max-parallel }}, is the matrix's max-parallel)`);
+            maxParallel = undefined;
+        }
+        else if (maxParallel === 0) {
+            // As strategy.max-parallel unset is read elsewhere: no limit but job-total.
+            maxParallel = undefined;
+        }
+    }
+    return { index, total, ...(maxParallel === undefined ? {} : { maxParallel }) };
+}
+
 // EXTERNAL MODULE: ./src/inputs/reader.ts
 var reader = __nccwpck_require__(9066);
 ;// CONCATENATED MODULE: ./src/inputs/index.ts
+
 
 
 
@@ -3122,6 +3177,7 @@ async function parseInputs(source, options) {
         maxAttempts: read.integer('max-attempts', inputs_settings/* DEFAULTS */.zY.maxAttempts, inputs_settings/* MAX_ATTEMPTS_RANGE */.aV),
         requestTimeoutMs: read.duration('request-timeout', inputs_settings/* DEFAULTS */.zY.requestTimeout, inputs_settings/* REQUEST_TIMEOUT_RANGE_MS */.f3),
         context: readContext(source.env),
+        matrix: readMatrixPlace(read),
     };
     let settings;
     if (mode === 'create') {
@@ -3289,9 +3345,98 @@ function backoffDelay(attempt, policy, random, retryAfterMs) {
 
 // EXTERNAL MODULE: ./src/core/vast/answers.ts
 var answers = __nccwpck_require__(8849);
+;// CONCATENATED MODULE: ./src/core/vast/schedule.ts
+/**
+ * When a job of a matrix asks Vast again after a 429, given where it stands in its matrix. A pure
+ * function of the job's place, the route's interval, how many 429s it has had and when it last
+ * asked: the clock and the random source are the caller's, so tests need no real sleeping.
+ *
+ * The facts it rests on: Vast allows one create per interval (2 s) per caller, so every job that
+ * shares a parent key shares one create slot per interval (vast-api.md, "Rate limits"); a 429
+ * says "not yet" and the interval, never how many wait. What a job knows besides: its matrix has
+ * `total` jobs, at most `maxParallel` of them at once (the runner's `strategy` context), and it is
+ * number `index`. So at most `bound` = min(total, maxParallel) jobs of its matrix can be waiting
+ * with it. The size bounds contention; it books nothing: jobs start when runners come free, and
+ * other workflows may share the key.
+ *
+ * The schedule, in slots of `SLACK` × interval, counted from the job's first 429:
+ * - **Booked asks.** The matrix is split into classes of about `CLASS_SIZE` jobs
+ *   (`index mod width`, `width` = ceil(bound / CLASS_SIZE)); each class owns one slot in every
+ *   round of `width` slots. Jobs that start together (their first 429s at one moment) then share
+ *   each slot with their class only: one gets it, the others try their class's slot of the next
+ *   round, and every slot has a taker until the matrix is served.
+ * - **Probes** between booked asks, after the second 429: a job that started late (or was
+ *   refused by another workflow's job) need not wait a whole round. The gap starts at
+ *   `PROBE_SHARE` × bound slots and halves (`PROBE_DECAY`) with every 429, never under one slot,
+ *   jittered ×0.5 to ×1.5.
+ * - **The horizon.** A matrix alone is served within about `bound` slots of its first 429s. Past
+ *   `HORIZON` × bound + 2 slots the 429s come from outside what the size describes (another
+ *   workflow on the key, a job restarted): the schedule returns undefined and the caller goes back
+ *   to the plain backoff (retry.ts, rateLimitDelay).
+ *
+ * A job never asks sooner than one slot (more than the interval) after its previous ask.
+ * docs/rate-limits.md has the figures (`npm run bench`) and the trade-offs.
+ */
+const MATRIX_SCHEDULE = {
+    /** Jobs per class: how many may ask in one booked slot when the whole matrix starts at once. */
+    classSize: 4,
+    /** A slot is this many intervals: Vast times the interval from each call's arrival, which jitters. */
+    slack: 1.1,
+    /** The first probe gap, as a share of the bound (slots). */
+    probeShare: 0.4,
+    /** Each further 429 multiplies the probe gap by this. */
+    probeDecay: 0.5,
+    /** Past horizon × bound + 2 slots after the first 429, the plain backoff takes over. */
+    horizon: 2,
+};
+/** How many jobs of the matrix may wait at once: min(total, maxParallel), at least 1. */
+function contentionBound(place) {
+    const total = Math.max(1, Math.floor(place.total));
+    const parallel = place.maxParallel === undefined ? total : Math.floor(place.maxParallel);
+    return Math.max(1, Math.min(total, parallel));
+}
+/**
+ * The next ask after the `refusals`-th consecutive 429 (1-based), as a time after the job's first
+ * 429 (ms); or undefined when the schedule has nothing to say: a job on its own (bound 1), or
+ * past the horizon. `lastAskMs` is when the refused ask was answered, after the first 429 (0 for
+ * the first). The result is never sooner than one slot after `lastAskMs`.
+ *
+ * @param place the job's place in its matrix
+ * @param refusals consecutive 429s so far, at least 1
+ * @param lastAskMs ms from the first 429 to the latest one (>= 0)
+ * @param intervalMs the route's interval (ms, > 0): what the 429 named, else Vast's documented one
+ * @param random a source of numbers in [0, 1)
+ */
+function matrixNextAsk(place, refusals, lastAskMs, intervalMs, random) {
+    const bound = contentionBound(place);
+    if (bound <= 1 || !(intervalMs > 0))
+        return undefined;
+    const { classSize, slack, probeShare, probeDecay, horizon } = MATRIX_SCHEDULE;
+    const slotMs = intervalMs * slack;
+    const last = Math.max(0, lastAskMs) / slotMs;
+    const width = Math.ceil(bound / classSize);
+    const index = Math.max(0, Math.floor(place.index));
+    // The class's slot in the first round that starts after the last ask (with half a slot to
+    // spare, so that a late answer does not make the job skip its own slot).
+    const offset = (index % width) + 1;
+    const round = Math.max(0, Math.ceil((last + 0.5 - offset) / width));
+    let next = offset + round * width;
+    if (next < last + 1)
+        next += width;
+    const n = Math.max(1, Math.floor(refusals));
+    if (n >= 2) {
+        const gap = Math.max(1, bound * probeShare * probeDecay ** (n - 2));
+        next = Math.min(next, last + Math.max(1, gap * (0.5 + random())));
+    }
+    if (next > horizon * bound + 2)
+        return undefined;
+    return next * slotMs;
+}
+
 // EXTERNAL MODULE: ./src/core/version.ts
 var version = __nccwpck_require__(3323);
 ;// CONCATENATED MODULE: ./src/core/vast/client.ts
+
 
 
 
@@ -3361,23 +3506,28 @@ class VastClient {
         // max-attempts counts attempts that failed; a 429 is a "not yet", bounded by the deadline.
         let failures = 0;
         let refusals = 0;
+        const backoff = { firstAt: 0, plain: 0 };
         for (let attempt = 1;; attempt++) {
             let error;
             try {
                 await this.#waitForSlot(route, options.operation);
                 options.onSend?.(attempt);
-                return await this.#send(options, attempt);
+                const answer = await this.#send(options, attempt);
+                this.#letThrough(route);
+                return answer;
             }
             catch (caught) {
                 if (!(caught instanceof errors/* VastApiError */.h))
                     throw caught;
                 error = caught;
             }
+            if (error.status !== undefined && error.status !== 429)
+                this.#letThrough(route);
             let wait;
             if (error.status === 429) {
                 refusals += 1;
                 const intervalMs = this.#learn(route, error.intervalMs);
-                wait = rateLimitDelay(refusals, intervalMs, error.retryAfterMs, this.#random);
+                wait = this.#rateLimitWait(refusals, intervalMs, error.retryAfterMs, backoff);
                 // A long backoff that would outlast the budget still leaves room for one last try, an
                 // interval before the end (never sooner than a Retry-After).
                 const lastTry = this.#remaining() - intervalMs;
@@ -3390,6 +3540,7 @@ class VastClient {
             else {
                 failures += 1;
                 refusals = 0;
+                backoff.plain = 0;
                 if (!error.retryable || failures >= maxAttempts)
                     throw error;
                 if (error.ambiguous && !options.idempotent) {
@@ -3409,44 +3560,85 @@ class VastClient {
             }
         }
     }
-    /** Waits until the route's learned interval has passed since its last call. */
+    /**
+     * The wait after the `refusals`-th consecutive 429: on the matrix schedule while it has
+     * something to say (a job of a matrix, within its horizon), else the plain backoff counted from
+     * where the schedule stopped. A Retry-After is a floor either way; jobs told the same moment
+     * spread over half an interval after it.
+     */
+    #rateLimitWait(refusals, intervalMs, retryAfterMs, backoff) {
+        const now = this.#now();
+        const place = this.#options.matrix;
+        if (refusals === 1)
+            backoff.firstAt = now;
+        if (place && contentionBound(place) > 1 && backoff.plain === 0) {
+            const askAt = matrixNextAsk(place, refusals, now - backoff.firstAt, intervalMs, this.#random);
+            if (askAt !== undefined) {
+                const wait = backoff.firstAt + askAt - now;
+                return retryAfterMs === undefined
+                    ? wait
+                    : Math.max(wait, retryAfterMs + this.#random() * 0.5 * intervalMs);
+            }
+        }
+        backoff.plain += 1;
+        return rateLimitDelay(backoff.plain, intervalMs, retryAfterMs, this.#random);
+    }
+    /**
+     * Waits for this call's slot on a route that has answered 429: the next free one (5% over the
+     * interval after the previous: Vast times the interval from when each call arrives, and
+     * arrivals jitter), and never before an interval after the latest answer Vast let through (a
+     * call answered late arrived late, and moves Vast's clock with it).
+     */
     async #waitForSlot(route, operation) {
         const pace = this.#pace.get(route);
         if (!pace)
             return;
-        const now = this.#now();
-        const wait = pace.nextAt - now;
-        // 5% over the interval: Vast times it from when each call arrives, and arrivals jitter.
-        pace.nextAt = Math.max(now, pace.nextAt) + pace.intervalMs * 1.05;
-        if (wait <= 0)
-            return;
-        if (wait > this.#remaining()) {
-            throw new errors/* VastApiError */.h({
-                operation,
-                kind: 'budget',
-                status: 429,
-                retryable: false,
-                ambiguous: false,
-                detail: "still rate limited when the step's budget ran out",
-            });
+        const slot = Math.max(this.#now(), pace.nextAt);
+        pace.nextAt = slot + pace.intervalMs * 1.05;
+        let until = Math.max(slot, pace.notBefore ?? 0);
+        for (;;) {
+            const wait = until - this.#now();
+            if (wait <= 0)
+                return;
+            if (wait > this.#remaining()) {
+                throw new errors/* VastApiError */.h({
+                    operation,
+                    kind: 'budget',
+                    status: 429,
+                    retryable: false,
+                    ambiguous: false,
+                    detail: "still rate limited when the step's budget ran out",
+                });
+            }
+            try {
+                await this.#sleep(wait, this.#options.signal);
+            }
+            catch {
+                throw this.#aborted(operation);
+            }
+            // Only an answer that came meanwhile (a later notBefore) makes this call wait again.
+            const moved = Math.max(slot, pace.notBefore ?? 0);
+            if (moved <= until)
+                return;
+            until = moved;
         }
-        try {
-            await this.#sleep(wait, this.#options.signal);
-        }
-        catch {
-            throw this.#aborted(operation);
-        }
+    }
+    /** An answer other than 429 on a paced route: Vast let the call through, and its clock restarts. */
+    #letThrough(route) {
+        const pace = this.#pace.get(route);
+        if (pace)
+            pace.notBefore = Math.max(pace.notBefore ?? 0, this.#now() + pace.intervalMs);
     }
     /** Remembers the route's interval after a 429 and returns it. */
     #learn(route, hintMs) {
         // What the API says (threshold=) beats what its documentation says.
         const intervalMs = hintMs || DOCUMENTED_INTERVAL_MS[route] || 1000;
-        const pace = this.#pace.get(route);
-        if (pace)
-            pace.intervalMs = Math.max(pace.intervalMs, intervalMs);
-        else
-            this.#pace.set(route, { intervalMs, nextAt: 0 });
-        return this.#pace.get(route)?.intervalMs ?? intervalMs;
+        const pace = this.#pace.get(route) ?? { intervalMs, nextAt: 0 };
+        pace.intervalMs = Math.max(pace.intervalMs, intervalMs);
+        // Vast let a call through less than an interval ago: the slot opens within an interval.
+        pace.notBefore = Math.max(pace.notBefore ?? 0, this.#now() + pace.intervalMs);
+        this.#pace.set(route, pace);
+        return pace.intervalMs;
     }
     #remaining() {
         const { deadline } = this.#options;
@@ -3491,7 +3683,8 @@ class VastClient {
         this.#options.signal?.addEventListener('abort', cancel, { once: true });
         const url = `${this.#options.baseUrl}${/^\/api\/v\d+\//.test(path) ? '' : '/api/v0'}${path}`;
         const started = this.#now();
-        this.#debug(`${method} ${new URL(url).pathname} (attempt ${attempt})`);
+        if (this.#options.debug)
+            this.#debug(`${method} ${new URL(url).pathname} (attempt ${attempt})`);
         let response;
         let text;
         try {
@@ -3547,7 +3740,9 @@ class VastClient {
             this.#options.signal?.removeEventListener('abort', cancel);
         }
         const ended = this.#now();
-        this.#debug(`${method} ${new URL(url).pathname} -> ${response.status} in ${ended - started} ms`);
+        if (this.#options.debug) {
+            this.#debug(`${method} ${new URL(url).pathname} -> ${response.status} in ${ended - started} ms`);
+        }
         const date = Date.parse(response.headers.get('date') ?? '');
         // The header has whole seconds (cut down): its middle, against the middle of the round trip.
         if (Number.isFinite(date))
@@ -3657,7 +3852,7 @@ const DELETE_BUDGET_MS = 300_000;
  * deadline a cancel can move), and the step's cancellation aborts it, unless it is the client
  * that cleans up after a cancel.
  */
-async function makeClient(settings, environment, budget, { cancellable = true } = {}) {
+async function makeClient(settings, environment, budget, { cancellable = true, matrix } = {}) {
     const { runner, signal } = environment;
     const deadline = typeof budget === 'number' ? Date.now() + budget : 0;
     const options = {
@@ -3671,7 +3866,11 @@ async function makeClient(settings, environment, budget, { cancellable = true } 
             return typeof budget === 'number' ? deadline : budget.deadline();
         },
         ...(cancellable && signal ? { signal } : {}),
-        debug: (message) => runner.debug(message),
+        ...(matrix ? { matrix } : {}),
+        // The client's line per request and per retry, only when the runner shows debug lines
+        // (RUNNER_DEBUG): a sweep of thousands of keys would otherwise scrub and write them all for
+        // nothing (issue 20: its peak memory).
+        ...(runner.isDebug() ? { debug: (message) => runner.debug(message) } : {}),
         info: (message) => runner.info(message),
     };
     return new VastClient(options);
@@ -3791,7 +3990,10 @@ async function brokerDeps(environment, deadline) {
 async function mintDeps(settings, environment) {
     return {
         runner: environment.runner,
-        client: await makeClient(settings, environment, settings.createBudgetMs),
+        // The create shares the parent key's rate with the rest of the matrix: paced by its place.
+        client: await makeClient(settings, environment, settings.createBudgetMs, {
+            matrix: settings.matrix,
+        }),
         now: environment.now ?? (() => new Date()),
         nonce: () => (0,external_node_crypto_.randomBytes)(4).toString('hex'),
         cleanupClient: () => makeClient(settings, environment, signals/* CANCEL_CLEANUP_BUDGET_MS */.vb, { cancellable: false }),
@@ -3955,6 +4157,9 @@ function neutraliseCommands(text) {
 const SECRET_RUN = 12;
 /** Lower case, one UTF-16 unit for one: positions in the folded text match the original. */
 function fold(text) {
+    // ASCII (most lines): lower case is one unit for one already, without a string per character.
+    if (ASCII.test(text))
+        return text.toLowerCase();
     let out = '';
     for (const ch of text) {
         const lower = ch.toLowerCase();
@@ -3987,6 +4192,8 @@ function encodedForms(value) {
  * The scrubber also matches a secret with any of these removed.
  */
 const SEPARATOR = /[\s\p{Z}\p{Cc}\p{Cf}]/u;
+const runner_SEPARATORS = new RegExp(`${SEPARATOR.source}+`, 'gu');
+const ASCII = /^[\x00-\x7f]*$/;
 /**
  * A line of a multi-line secret shorter than this is not registered (nor sent to the runner on
  * its own: see {@link createRunner}'s setSecret). A line of a few characters gives little away
@@ -4002,20 +4209,24 @@ function maskableLines(value) {
         .map((line) => line.trim())
         .filter((line) => line.length >= MIN_SECRET_LINE);
 }
-/** `text` without separators, and for each of its UTF-16 units the index it came from. */
+/**
+ * `text` without separators, and for each of its UTF-16 units the index it came from. Found run
+ * by run rather than character by character: a long text (a sweep's deleted-keys output) costs
+ * one array and one string, not a string per character (issue 20: the sweep's peak memory).
+ */
 function compact(text) {
-    let out = '';
     const at = [];
-    let i = 0;
-    for (const ch of text) {
-        if (!SEPARATOR.test(ch)) {
-            out += ch;
-            for (let unit = 0; unit < ch.length; unit++)
-                at.push(i + unit);
-        }
-        i += ch.length;
+    let kept = 0;
+    let found = false;
+    for (const run of text.matchAll(runner_SEPARATORS)) {
+        for (let i = kept; i < run.index; i++)
+            at.push(i);
+        kept = run.index + run[0].length;
+        found = true;
     }
-    return { text: out, at };
+    for (let i = kept; i < text.length; i++)
+        at.push(i);
+    return { text: found ? text.replace(runner_SEPARATORS, '') : text, at };
 }
 /**
  * The secrets this step registered, and their removal from text. A value is registered whole,
@@ -4028,8 +4239,19 @@ function compact(text) {
  * characters, is matched as if they were not there, and replaced from its first character to its
  * last. Overlapping matches merge into one `***`, as the runner's masker does.
  */
+/** A number for the {@link SECRET_RUN} units of `text` from `from` (a polynomial, mod 2^32). */
+function runHash(text, from) {
+    let hash = 0;
+    for (let k = from; k < from + SECRET_RUN; k++)
+        hash = (Math.imul(hash, 31) + text.charCodeAt(k)) | 0;
+    return hash;
+}
+/** 31 ** (SECRET_RUN - 1), mod 2^32: what the first unit of a run weighs in its hash. */
+const RUN_LEAD = Array.from({ length: SECRET_RUN - 1 }).reduce((power) => Math.imul(power, 31), 1);
 class SecretScrubber {
     #runs = new Set();
+    /** The hashes of #runs: most positions of a text are ruled out without a string made. */
+    #runHashes = new Set();
     #short = new Set();
     #values = new Set();
     /** Registers a value (what `::add-mask::` registers: the whole and each long trimmed line). */
@@ -4049,6 +4271,7 @@ class SecretScrubber {
                 }
                 for (let i = 0; i + SECRET_RUN <= form.length; i++) {
                     this.#runs.add(form.slice(i, i + SECRET_RUN));
+                    this.#runHashes.add(runHash(form, i));
                 }
             }
         }
@@ -4069,9 +4292,16 @@ class SecretScrubber {
                 add(i, i + form.length);
             }
         }
+        // A rolling hash picks the positions worth a look; the look itself compares the strings.
+        let hash = folded.length >= SECRET_RUN ? runHash(folded, 0) : 0;
         for (let i = 0; i + SECRET_RUN <= folded.length; i++) {
-            if (this.#runs.has(folded.slice(i, i + SECRET_RUN)))
+            if (i > 0) {
+                const dropped = Math.imul(folded.charCodeAt(i - 1), RUN_LEAD);
+                hash = (Math.imul(hash - dropped, 31) + folded.charCodeAt(i + SECRET_RUN - 1)) | 0;
+            }
+            if (this.#runHashes.has(hash) && this.#runs.has(folded.slice(i, i + SECRET_RUN))) {
                 add(i, i + SECRET_RUN);
+            }
         }
         if (ranges.length === 0)
             return text;

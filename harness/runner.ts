@@ -164,6 +164,11 @@ export interface RunnerJobOptions {
   githubToken?: string
   /** Node binary. Default process.execPath (Node 24 under npm scripts). */
   nodePath?: string
+  /**
+   * The `strategy` context (input defaults may read it): a job of a matrix. Default: a job on its
+   * own, as the runner gives it (job-index 0, job-total 1, max-parallel 1).
+   */
+  strategy?: { 'job-index': number; 'job-total': number; 'max-parallel': number }
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000
@@ -437,11 +442,23 @@ export class RunnerJob {
     }
   }
 
-  /** Input defaults may hold `${{ github.x }}`, `${{ runner.x }}` or `${{ env.X }}`. */
+  /**
+   * Input defaults may hold `${{ github.x }}`, `${{ runner.x }}`, `${{ env.X }}` or
+   * `${{ strategy.x }}` (job-index, job-total, max-parallel).
+   */
   #evaluateDefault(name: string, text: string): string {
     return text.replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_, expression: string) => {
       const literal = /^'((?:[^']|'')*)'$/.exec(expression)
       if (literal) return (literal[1] ?? '').replaceAll("''", "'")
+      const strategy = /^strategy\.(job-index|job-total|max-parallel)$/.exec(expression)
+      if (strategy) {
+        const context = this.#options.strategy ?? {
+          'job-index': 0,
+          'job-total': 1,
+          'max-parallel': 1,
+        }
+        return String(context[strategy[1] as keyof typeof context])
+      }
       const match = /^(github|runner|env)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(expression)
       if (match) {
         const [, context, key = ''] = match

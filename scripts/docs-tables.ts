@@ -76,6 +76,9 @@ export function firstSentence(description: string, max = 110): string {
 const cell = (text: string) => text.replaceAll('|', '\\|')
 const code = (text: string) => (text === '' ? '' : `\`${text}\``)
 
+/** A default as the README's short table shows it: `${{ strategy.job-total }}` as the context. */
+const shortDefault = (text: string) => code(/^\$\{\{\s*(.+?)\s*\}\}$/.exec(text)?.[1] ?? text)
+
 async function prettierMarkdown(text: string): Promise<string> {
   const config = (await resolveConfig(`${ROOT}README.md`)) ?? {}
   return format(text, { ...config, parser: 'markdown' })
@@ -90,13 +93,14 @@ export async function generated(
     '| Input | Default | In short ([all of it](docs/inputs.md)) |',
     '| --- | --- | --- |',
     ...inputs.map(
-      (i) => `| \`${i.name}\` | ${cell(code(i.default))} | ${cell(firstSentence(i.description))} |`,
+      (i) =>
+        `| \`${i.name}\` | ${cell(shortDefault(i.default))} | ${cell(firstSentence(i.description, 90))} |`,
     ),
   ].join('\n')
   const readmeOutputs = [
     '| Output | In short ([all of it](docs/inputs.md#outputs)) |',
     '| --- | --- |',
-    ...outputs.map((o) => `| \`${o.name}\` | ${cell(firstSentence(o.description))} |`),
+    ...outputs.map((o) => `| \`${o.name}\` | ${cell(firstSentence(o.description, 90))} |`),
   ].join('\n')
   const full = (list: Entry[], withDefault: boolean) =>
     list

@@ -6,6 +6,7 @@ import {
   readContext,
   type CommonSettings,
   type CreateSettings,
+  type MatrixPlace,
   type RotateSettings,
   type Settings,
 } from './inputs/index.ts'
@@ -62,7 +63,7 @@ async function makeClient(
   settings: ClientSettings,
   environment: Environment,
   budget: number | PostBudget,
-  { cancellable = true } = {},
+  { cancellable = true, matrix }: { cancellable?: boolean; matrix?: MatrixPlace } = {},
 ): Promise<VastClient> {
   const { runner, signal } = environment
   const deadline = typeof budget === 'number' ? Date.now() + budget : 0
@@ -77,7 +78,11 @@ async function makeClient(
       return typeof budget === 'number' ? deadline : budget.deadline()
     },
     ...(cancellable && signal ? { signal } : {}),
-    debug: (message) => runner.debug(message),
+    ...(matrix ? { matrix } : {}),
+    // The client's line per request and per retry, only when the runner shows debug lines
+    // (RUNNER_DEBUG): a sweep of thousands of keys would otherwise scrub and write them all for
+    // nothing (issue 20: its peak memory).
+    ...(runner.isDebug() ? { debug: (message: string) => runner.debug(message) } : {}),
     info: (message) => runner.info(message),
   }
   return new VastClient(options)
@@ -221,7 +226,10 @@ async function mintDeps(
 ): Promise<MintDeps> {
   return {
     runner: environment.runner,
-    client: await makeClient(settings, environment, settings.createBudgetMs),
+    // The create shares the parent key's rate with the rest of the matrix: paced by its place.
+    client: await makeClient(settings, environment, settings.createBudgetMs, {
+      matrix: settings.matrix,
+    }),
     now: environment.now ?? (() => new Date()),
     nonce: () => randomBytes(4).toString('hex'),
     cleanupClient: () =>

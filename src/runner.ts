@@ -141,6 +141,8 @@ export const SECRET_RUN = 12
 
 /** Lower case, one UTF-16 unit for one: positions in the folded text match the original. */
 function fold(text: string): string {
+  // ASCII (most lines): lower case is one unit for one already, without a string per character.
+  if (ASCII.test(text)) return text.toLowerCase()
   let out = ''
   for (const ch of text) {
     const lower = ch.toLowerCase()
@@ -178,6 +180,8 @@ function encodedForms(value: string): string[] {
  * The scrubber also matches a secret with any of these removed.
  */
 const SEPARATOR = /[\s\p{Z}\p{Cc}\p{Cf}]/u
+const SEPARATORS = new RegExp(`${SEPARATOR.source}+`, 'gu')
+const ASCII = /^[\x00-\x7f]*$/
 
 /**
  * A line of a multi-line secret shorter than this is not registered (nor sent to the runner on
@@ -196,19 +200,22 @@ export function maskableLines(value: string): string[] {
     .filter((line) => line.length >= MIN_SECRET_LINE)
 }
 
-/** `text` without separators, and for each of its UTF-16 units the index it came from. */
+/**
+ * `text` without separators, and for each of its UTF-16 units the index it came from. Found run
+ * by run rather than character by character: a long text (a sweep's deleted-keys output) costs
+ * one array and one string, not a string per character (issue 20: the sweep's peak memory).
+ */
 function compact(text: string): { text: string; at: number[] } {
-  let out = ''
   const at: number[] = []
-  let i = 0
-  for (const ch of text) {
-    if (!SEPARATOR.test(ch)) {
-      out += ch
-      for (let unit = 0; unit < ch.length; unit++) at.push(i + unit)
-    }
-    i += ch.length
+  let kept = 0
+  let found = false
+  for (const run of text.matchAll(SEPARATORS)) {
+    for (let i = kept; i < run.index; i++) at.push(i)
+    kept = run.index + run[0].length
+    found = true
   }
-  return { text: out, at }
+  for (let i = kept; i < text.length; i++) at.push(i)
+  return { text: found ? text.replace(SEPARATORS, '') : text, at }
 }
 
 /**
@@ -222,8 +229,24 @@ function compact(text: string): { text: string; at: number[] } {
  * characters, is matched as if they were not there, and replaced from its first character to its
  * last. Overlapping matches merge into one `***`, as the runner's masker does.
  */
+/** A number for the {@link SECRET_RUN} units of `text` from `from` (a polynomial, mod 2^32). */
+function runHash(text: string, from: number): number {
+  let hash = 0
+  for (let k = from; k < from + SECRET_RUN; k++)
+    hash = (Math.imul(hash, 31) + text.charCodeAt(k)) | 0
+  return hash
+}
+
+/** 31 ** (SECRET_RUN - 1), mod 2^32: what the first unit of a run weighs in its hash. */
+const RUN_LEAD = Array.from({ length: SECRET_RUN - 1 }).reduce<number>(
+  (power) => Math.imul(power, 31),
+  1,
+)
+
 export class SecretScrubber {
   readonly #runs = new Set<string>()
+  /** The hashes of #runs: most positions of a text are ruled out without a string made. */
+  readonly #runHashes = new Set<number>()
   readonly #short = new Set<string>()
   readonly #values = new Set<string>()
 
@@ -242,6 +265,7 @@ export class SecretScrubber {
         }
         for (let i = 0; i + SECRET_RUN <= form.length; i++) {
           this.#runs.add(form.slice(i, i + SECRET_RUN))
+          this.#runHashes.add(runHash(form, i))
         }
       }
     }
@@ -263,8 +287,16 @@ export class SecretScrubber {
         add(i, i + form.length)
       }
     }
+    // A rolling hash picks the positions worth a look; the look itself compares the strings.
+    let hash = folded.length >= SECRET_RUN ? runHash(folded, 0) : 0
     for (let i = 0; i + SECRET_RUN <= folded.length; i++) {
-      if (this.#runs.has(folded.slice(i, i + SECRET_RUN))) add(i, i + SECRET_RUN)
+      if (i > 0) {
+        const dropped = Math.imul(folded.charCodeAt(i - 1), RUN_LEAD)
+        hash = (Math.imul(hash - dropped, 31) + folded.charCodeAt(i + SECRET_RUN - 1)) | 0
+      }
+      if (this.#runHashes.has(hash) && this.#runs.has(folded.slice(i, i + SECRET_RUN))) {
+        add(i, i + SECRET_RUN)
+      }
     }
     if (ranges.length === 0) return text
     ranges.sort((a, b) => a[0] - b[0])

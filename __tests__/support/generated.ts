@@ -84,6 +84,9 @@ export const INPUTS = [
   'revoke',
   'cleanup-failure',
   'key-name',
+  'job-total',
+  'job-index',
+  'max-parallel',
 ] as const
 
 /**

@@ -4,6 +4,7 @@ import { formatDuration } from '../core/duration.ts'
 import { Secret } from '../core/secret.ts'
 import { createSettings, deleteSettings, rotateSettings, sweepSettings } from './modes.ts'
 import { readBroker } from './broker.ts'
+import { readMatrixPlace } from './matrix.ts'
 import { meant, Reader } from './reader.ts'
 import { readSecretInput } from './secret-input.ts'
 import {
@@ -133,6 +134,7 @@ export async function parseInputs(source: InputSource, options: ParseOptions): P
       REQUEST_TIMEOUT_RANGE_MS,
     ),
     context: readContext(source.env),
+    matrix: readMatrixPlace(read),
   }
 
   let settings: Settings | undefined

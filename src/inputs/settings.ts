@@ -1,6 +1,9 @@
 import type { Permissions } from '../core/permissions.ts'
 import type { Secret } from '../core/secret.ts'
 import type { InstancesSettings } from './instances.ts'
+import type { MatrixPlace } from '../core/vast/schedule.ts'
+
+export type { MatrixPlace }
 
 /** The typed, readonly values the inputs become: one per mode. */
 
@@ -22,6 +25,8 @@ export interface CommonSettings {
   readonly maxAttempts: number
   readonly requestTimeoutMs: number
   readonly context: GitHubContext
+  /** Where this job stands in its matrix (`job-total`, `job-index`, `max-parallel`). */
+  readonly matrix: MatrixPlace
 }
 
 export interface CreateSettings extends CommonSettings {
@@ -153,6 +158,8 @@ export const SWEEP_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 }
 export const CREATE_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 }
 export const KEEP_PREVIOUS_RANGE = { min: 0, max: 10 }
 export const MAX_ATTEMPTS_RANGE = { min: 1, max: 100 }
+/** GitHub runs at most 256 jobs per matrix; a wider range leaves room for anything else. */
+export const JOB_TOTAL_RANGE = { min: 1, max: 100_000 }
 
 export class InputError extends Error {
   readonly problems: string[]

@@ -10,19 +10,27 @@ import {
   type RetryPolicy,
 } from './retry.ts'
 import { messageOf, networkCause, parseJson, scrubMessage } from './answers.ts'
+import { contentionBound, matrixNextAsk, type MatrixPlace } from './schedule.ts'
 import type { FetchLike, HttpResponse } from './transport.ts'
 import { USER_AGENT } from '../version.ts'
 
 /**
- * What 429 answers taught, per route (`POST /auth/apikeys/`): the interval, and when the next
- * call may go. Clients that share one map share one caller's pace (the key broker's requests,
+ * What 429 answers taught, per route (`POST /auth/apikeys/`): the interval, the next free slot
+ * (`nextAt`, one slot per call in the order calls came), and the earliest moment Vast's interval
+ * can have passed (`notBefore`: an interval after the latest answer Vast let through, or after
+ * the latest 429). Clients that share one map share one caller's pace (the key broker's requests,
  * which all run on one parent key).
  */
-export type PaceMemory = Map<string, { intervalMs: number; nextAt: number }>
+export type PaceMemory = Map<string, { intervalMs: number; nextAt: number; notBefore?: number }>
 
 export interface ClientOptions {
   /** Shared pacing (see {@link PaceMemory}); default: this client's own. */
   pace?: PaceMemory
+  /**
+   * Where this job stands in its matrix: after a 429 it asks again on the matrix schedule
+   * (schedule.ts) instead of the plain backoff, as long as the schedule has something to say.
+   */
+  matrix?: MatrixPlace
   /** Base URL without /api/v0 (a path prefix is kept). */
   baseUrl: string
   apiKey: Secret
@@ -143,21 +151,25 @@ export class VastClient {
     // max-attempts counts attempts that failed; a 429 is a "not yet", bounded by the deadline.
     let failures = 0
     let refusals = 0
+    const backoff = { firstAt: 0, plain: 0 }
     for (let attempt = 1; ; attempt++) {
       let error: VastApiError
       try {
         await this.#waitForSlot(route, options.operation)
         options.onSend?.(attempt)
-        return await this.#send(options, attempt)
+        const answer = await this.#send(options, attempt)
+        this.#letThrough(route)
+        return answer
       } catch (caught) {
         if (!(caught instanceof VastApiError)) throw caught
         error = caught
       }
+      if (error.status !== undefined && error.status !== 429) this.#letThrough(route)
       let wait: number
       if (error.status === 429) {
         refusals += 1
         const intervalMs = this.#learn(route, error.intervalMs)
-        wait = rateLimitDelay(refusals, intervalMs, error.retryAfterMs, this.#random)
+        wait = this.#rateLimitWait(refusals, intervalMs, error.retryAfterMs, backoff)
         // A long backoff that would outlast the budget still leaves room for one last try, an
         // interval before the end (never sooner than a Retry-After).
         const lastTry = this.#remaining() - intervalMs
@@ -170,6 +182,7 @@ export class VastClient {
       } else {
         failures += 1
         refusals = 0
+        backoff.plain = 0
         if (!error.retryable || failures >= maxAttempts) throw error
         if (error.ambiguous && !options.idempotent) {
           if (!options.onAmbiguous || (await options.onAmbiguous(error)) === 'stop') throw error
@@ -188,40 +201,87 @@ export class VastClient {
     }
   }
 
-  /** Waits until the route's learned interval has passed since its last call. */
+  /**
+   * The wait after the `refusals`-th consecutive 429: on the matrix schedule while it has
+   * something to say (a job of a matrix, within its horizon), else the plain backoff counted from
+   * where the schedule stopped. A Retry-After is a floor either way; jobs told the same moment
+   * spread over half an interval after it.
+   */
+  #rateLimitWait(
+    refusals: number,
+    intervalMs: number,
+    retryAfterMs: number | undefined,
+    backoff: { firstAt: number; plain: number },
+  ): number {
+    const now = this.#now()
+    const place = this.#options.matrix
+    if (refusals === 1) backoff.firstAt = now
+    if (place && contentionBound(place) > 1 && backoff.plain === 0) {
+      const askAt = matrixNextAsk(place, refusals, now - backoff.firstAt, intervalMs, this.#random)
+      if (askAt !== undefined) {
+        const wait = backoff.firstAt + askAt - now
+        return retryAfterMs === undefined
+          ? wait
+          : Math.max(wait, retryAfterMs + this.#random() * 0.5 * intervalMs)
+      }
+    }
+    backoff.plain += 1
+    return rateLimitDelay(backoff.plain, intervalMs, retryAfterMs, this.#random)
+  }
+
+  /**
+   * Waits for this call's slot on a route that has answered 429: the next free one (5% over the
+   * interval after the previous: Vast times the interval from when each call arrives, and
+   * arrivals jitter), and never before an interval after the latest answer Vast let through (a
+   * call answered late arrived late, and moves Vast's clock with it).
+   */
   async #waitForSlot(route: string, operation: string): Promise<void> {
     const pace = this.#pace.get(route)
     if (!pace) return
-    const now = this.#now()
-    const wait = pace.nextAt - now
-    // 5% over the interval: Vast times it from when each call arrives, and arrivals jitter.
-    pace.nextAt = Math.max(now, pace.nextAt) + pace.intervalMs * 1.05
-    if (wait <= 0) return
-    if (wait > this.#remaining()) {
-      throw new VastApiError({
-        operation,
-        kind: 'budget',
-        status: 429,
-        retryable: false,
-        ambiguous: false,
-        detail: "still rate limited when the step's budget ran out",
-      })
+    const slot = Math.max(this.#now(), pace.nextAt)
+    pace.nextAt = slot + pace.intervalMs * 1.05
+    let until = Math.max(slot, pace.notBefore ?? 0)
+    for (;;) {
+      const wait = until - this.#now()
+      if (wait <= 0) return
+      if (wait > this.#remaining()) {
+        throw new VastApiError({
+          operation,
+          kind: 'budget',
+          status: 429,
+          retryable: false,
+          ambiguous: false,
+          detail: "still rate limited when the step's budget ran out",
+        })
+      }
+      try {
+        await this.#sleep(wait, this.#options.signal)
+      } catch {
+        throw this.#aborted(operation)
+      }
+      // Only an answer that came meanwhile (a later notBefore) makes this call wait again.
+      const moved = Math.max(slot, pace.notBefore ?? 0)
+      if (moved <= until) return
+      until = moved
     }
-    try {
-      await this.#sleep(wait, this.#options.signal)
-    } catch {
-      throw this.#aborted(operation)
-    }
+  }
+
+  /** An answer other than 429 on a paced route: Vast let the call through, and its clock restarts. */
+  #letThrough(route: string): void {
+    const pace = this.#pace.get(route)
+    if (pace) pace.notBefore = Math.max(pace.notBefore ?? 0, this.#now() + pace.intervalMs)
   }
 
   /** Remembers the route's interval after a 429 and returns it. */
   #learn(route: string, hintMs: number | undefined): number {
     // What the API says (threshold=) beats what its documentation says.
     const intervalMs = hintMs || DOCUMENTED_INTERVAL_MS[route] || 1000
-    const pace = this.#pace.get(route)
-    if (pace) pace.intervalMs = Math.max(pace.intervalMs, intervalMs)
-    else this.#pace.set(route, { intervalMs, nextAt: 0 })
-    return this.#pace.get(route)?.intervalMs ?? intervalMs
+    const pace = this.#pace.get(route) ?? { intervalMs, nextAt: 0 }
+    pace.intervalMs = Math.max(pace.intervalMs, intervalMs)
+    // Vast let a call through less than an interval ago: the slot opens within an interval.
+    pace.notBefore = Math.max(pace.notBefore ?? 0, this.#now() + pace.intervalMs)
+    this.#pace.set(route, pace)
+    return pace.intervalMs
   }
 
   #remaining(): number {
@@ -269,7 +329,7 @@ export class VastClient {
     this.#options.signal?.addEventListener('abort', cancel, { once: true })
     const url = `${this.#options.baseUrl}${/^\/api\/v\d+\//.test(path) ? '' : '/api/v0'}${path}`
     const started = this.#now()
-    this.#debug(`${method} ${new URL(url).pathname} (attempt ${attempt})`)
+    if (this.#options.debug) this.#debug(`${method} ${new URL(url).pathname} (attempt ${attempt})`)
 
     let response: HttpResponse
     let text: string
@@ -323,7 +383,9 @@ export class VastClient {
       this.#options.signal?.removeEventListener('abort', cancel)
     }
     const ended = this.#now()
-    this.#debug(`${method} ${new URL(url).pathname} -> ${response.status} in ${ended - started} ms`)
+    if (this.#options.debug) {
+      this.#debug(`${method} ${new URL(url).pathname} -> ${response.status} in ${ended - started} ms`)
+    }
     const date = Date.parse(response.headers.get('date') ?? '')
     // The header has whole seconds (cut down): its middle, against the middle of the round trip.
     if (Number.isFinite(date)) this.#clockOffsetMs = date + 500 - (started + ended) / 2
