@@ -384,7 +384,9 @@ export class VastClient {
     }
     const ended = this.#now()
     if (this.#options.debug) {
-      this.#debug(`${method} ${new URL(url).pathname} -> ${response.status} in ${ended - started} ms`)
+      this.#debug(
+        `${method} ${new URL(url).pathname} -> ${response.status} in ${ended - started} ms`,
+      )
     }
     const date = Date.parse(response.headers.get('date') ?? '')
     // The header has whole seconds (cut down): its middle, against the middle of the round trip.
