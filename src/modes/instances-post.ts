@@ -5,13 +5,14 @@ import { VastApiError } from '../core/vast/errors.ts'
 import {
   destroyInstance,
   listInstances,
+  MAX_LIST_PAGES,
   type DestroyOutcome,
   type InstanceRow,
 } from '../core/vast/instances.ts'
 import type { GitHubContext } from '../inputs/index.ts'
 import type { InstancesSettings } from '../inputs/instances.ts'
 import type { Runner } from '../runner.ts'
-import { markdownTable } from '../summary.ts'
+import { markdownTable, markdownText } from '../summary.ts'
 import type { PostBudget } from './create-post.ts'
 import { STATE } from './state.ts'
 
@@ -73,10 +74,11 @@ export async function runInstancesPost(deps: InstancesPostDeps): Promise<void> {
     `instances: destroy — destroying every Vast.ai instance labelled ${label}. The parent key (admin-api-key) needs instance_read (to list them) and instance_write (to destroy them).`,
   )
   let secondLookDone = false
+  let cutShort = false
   try {
     const client = await deps.makeClient()
     const firstLookAt = Date.now()
-    await destroyListed(client, label, handled)
+    cutShort = !(await destroyListed(client, label, handled))
     const wait = Math.min(
       firstLookAt + settings.graceMs - Date.now(),
       budget.deadline() - SECOND_LOOK_RESERVE_MS - Date.now(),
@@ -97,11 +99,17 @@ export async function runInstancesPost(deps: InstancesPostDeps): Promise<void> {
         await sleep(Math.min(left, 250), budget.signal)
       }
     }
-    await destroyListed(client, label, handled)
+    cutShort = !(await destroyListed(client, label, handled)) || cutShort
     secondLookDone = true
   } catch (error) {
     failures.push(
       `Could not list or destroy the instances labelled ${label}: ${error instanceof Error ? error.message : String(error)}. ${accessHint(error)}`.trim(),
+    )
+  }
+  if (cutShort) {
+    // A cursor named twice (or past the page cap): rows on the pages not read may be the job's.
+    failures.push(
+      `The listing of the instances labelled ${label} was cut short (Vast named a page cursor it had named before, or there were more than ${MAX_LIST_PAGES} pages): instances on the pages not read may still run. A scheduled sweep (mode: sweep) destroys them after their label's deadline.`,
     )
   }
   for (const { id, outcome } of handled.values()) {
@@ -111,15 +119,18 @@ export async function runInstancesPost(deps: InstancesPostDeps): Promise<void> {
       )
     }
   }
-  report(deps, label, handled, failures, secondLookDone)
+  report(deps, label, handled, failures, secondLookDone, cutShort)
 }
 
-/** One listing with the label filter: destroys every exact match not already destroyed or gone. */
+/**
+ * One listing with the label filter: destroys every exact match not already destroyed or gone.
+ * Returns whether the listing read every page (false: a cursor repeated, or the page cap).
+ */
 async function destroyListed(
   client: VastClient,
   label: string,
   handled: Map<number, Handled>,
-): Promise<void> {
+): Promise<boolean> {
   const listing = await listInstances(client, { label: { eq: label } })
   // The server's filter only narrows; the label must be exactly the job's, byte for byte.
   const matches = listing.rows.filter((row: InstanceRow) => row.label === label)
@@ -128,6 +139,7 @@ async function destroyListed(
     if (before && before.outcome.result !== 'failed') continue
     handled.set(row.id, { id: row.id, outcome: await destroyInstance(client, row.id) })
   }
+  return listing.complete
 }
 
 /** Why a listing or destroy was refused, when it was: which scopes the parent key needs. */
@@ -143,6 +155,7 @@ function report(
   handled: Map<number, Handled>,
   failures: string[],
   complete: boolean,
+  cutShort = false,
 ): void {
   const { runner } = deps
   const rows: string[][] = []
@@ -166,13 +179,16 @@ function report(
   const destroyed = [...handled.values()].filter((h) => h.outcome.result === 'destroyed').length
   const total =
     handled.size === 0
-      ? `No instance labelled ${label} was found${complete ? ' (listed twice)' : ''}.`
+      ? cutShort
+        ? `No instance labelled ${label} was found on the pages read (the listing was cut short).`
+        : `No instance labelled ${label} was found${complete ? ' (listed twice)' : ''}.`
       : `Destroyed ${destroyed} of ${handled.size} instance(s) labelled ${label}.`
   runner.info(total)
   runner.appendSummary(
     `\n### Vast.ai instances: post step\n\n${total}\n\n` +
       (rows.length ? markdownTable(['Instance id', 'What became of it'], rows) : '') +
-      failures.map((f) => `\n- ⚠️ ${f}`).join('') +
+      // Failures carry Vast's own messages: outside text, so text, never Markdown.
+      failures.map((f) => `\n- ⚠️ ${markdownText(f)}`).join('') +
       (failures.length ? '\n' : ''),
   )
   for (const message of failures) {

@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { scenario, shown, type Scenario } from './support/action.ts'
+
+// Attacks on instances: destroy through dist/: hostile answers from the instance routes (a
+// listing whose cursor loops, a message written in Markdown) must neither make post report a
+// clean end it did not reach nor write outside text into the job summary as Markdown.
+
+const CONTEXT = {
+  GITHUB_REPOSITORY: 'octo-org/gpu-trainer',
+  GITHUB_RUN_ID: '4242',
+  GITHUB_RUN_ATTEMPT: '1',
+  GITHUB_JOB: 'train',
+}
+
+let current: Scenario | undefined
+async function start() {
+  current = await scenario({ job: { env: CONTEXT } })
+  return current
+}
+afterEach(async () => {
+  await current?.close()
+  current = undefined
+})
+
+const inputs = (s: Scenario, extra: Record<string, string> = {}) =>
+  s.inputs({
+    permissions: 'instance_read, instance_write',
+    instances: 'destroy',
+    'instances-grace': '0s',
+    ...extra,
+  })
+
+describe('instances: destroy against a hostile listing', () => {
+  it('never says "no instance was found" when the listing cursor looped and pages went unread', async () => {
+    const s = await start()
+    const main = await s.job.runMain({ inputs: inputs(s) })
+    expect(main.conclusion).toBe('success')
+    const label = main.outputs['instance-label'] ?? ''
+    const mine = s.emulator.addInstance({ label }).id
+    // every page names the same cursor again: the pages after it are never read
+    const loop = { instances: [], next_token: 'again' }
+    s.emulator.inject('instanceList', { type: 'status', status: 200, body: loop }, 10)
+    const post = await s.job.runPost({ inputs: inputs(s, { 'cleanup-failure': 'fail' }) })
+    // the job's instance still runs: post must not end as if it had seen everything
+    expect(s.emulator.liveInstances().map((i) => i.id)).toContain(mine)
+    expect(shown(post)).not.toContain(`No instance labelled ${label} was found (listed twice).`)
+    expect(shown(post)).not.toContain(`No instance labelled ${label} was found.`)
+    expect(post.conclusion).toBe('failure')
+    expect(shown(post)).toMatch(/listing of the instances labelled .* was cut short/)
+  })
+})
+
+describe('instances: destroy writes outside text into the summary as text', () => {
+  it("escapes Vast's message in the summary's failure lines (no image, link, tag or emphasis)", async () => {
+    const s = await start()
+    const main = await s.job.runMain({ inputs: inputs(s) })
+    const label = main.outputs['instance-label'] ?? ''
+    const id = s.emulator.addInstance({ label }).id
+    const msg =
+      '![pixel](https://evil.example/p.png) <img src=x> **gone** [go](https://evil.example)'
+    const body = { success: false, error: 'auth_error', msg }
+    s.emulator.inject('instanceDestroy', { type: 'status', status: 404, body }, 10)
+    s.emulator.inject('instanceShow', { type: 'status', status: 404, body }, 10)
+    const post = await s.job.runPost({ inputs: inputs(s) })
+    expect(shown(post)).toContain(`Could not destroy Vast.ai instance ${id}`)
+    expect(post.summary).toContain(`Could not destroy Vast.ai instance ${id}`)
+    expect(post.summary).not.toContain('![pixel](')
+    expect(post.summary).not.toContain('<img')
+    expect(post.summary).not.toContain('**gone**')
+    expect(post.summary).not.toContain('[go](')
+  })
+})
