@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { scenario, shown, type Scenario } from './support/action.ts'
+import { RunnerJob } from '../harness/runner.ts'
+import { ACTION_YML, scenario, shown, type Scenario } from './support/action.ts'
+import { AUDIENCE, jobClaims, startWorld, TEST_POLICY, type BrokerWorld } from './support/broker.ts'
 
 // Attacks on instances: destroy through dist/: hostile answers from the instance routes (a
 // listing whose cursor loops, a message written in Markdown) must neither make post report a
@@ -68,5 +70,56 @@ describe('instances: destroy writes outside text into the summary as text', () =
     expect(post.summary).not.toContain('<img')
     expect(post.summary).not.toContain('**gone**')
     expect(post.summary).not.toContain('[go](')
+  })
+})
+
+describe('broker mode: the DELETE that ends the key, against a looping listing', () => {
+  const POLICY = TEST_POLICY.replace(
+    '    permissions: instance-manager\n    max-ttl: 2h\n',
+    '    permissions: instance-manager\n    max-ttl: 2h\n    destroy-instances: true\n',
+  )
+  let world: BrokerWorld | undefined
+  let job: RunnerJob | undefined
+  afterEach(async () => {
+    await job?.cleanup()
+    await world?.close()
+    world = undefined
+    job = undefined
+  })
+
+  it('warns that the instances may still run instead of ending quietly', async () => {
+    world = await startWorld({ policy: POLICY })
+    const w = world
+    const claims = jobClaims()
+    job = new RunnerJob({
+      actionYml: ACTION_YML,
+      env: {
+        ...w.oidc.registerJob(claims),
+        GITHUB_REPOSITORY: claims.repository,
+        GITHUB_RUN_ID: claims.run_id,
+        GITHUB_RUN_ATTEMPT: claims.run_attempt,
+        GITHUB_JOB: 'train',
+      },
+    })
+    const inputs = {
+      'broker-url': w.url,
+      'broker-audience': AUDIENCE,
+      permissions: 'instance-manager',
+      ttl: '1h',
+    }
+    const main = await job.runMain({ inputs })
+    expect(main.conclusion).toBe('success')
+    const label = main.outputs['instance-label'] ?? ''
+    const mine = w.vast.addInstance({ label }).id
+    const loop = { instances: [], next_token: 'again' }
+    w.vast.inject('instanceList', { type: 'status', status: 200, body: loop }, 10)
+    const post = await job.runPost({ inputs })
+    expect(w.vast.liveInstances().map((i) => i.id)).toContain(mine)
+    expect(post.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'warning',
+        message: expect.stringMatching(/key broker could not list the job's instances/),
+      }),
+    )
   })
 })

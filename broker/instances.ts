@@ -34,6 +34,8 @@ export interface InstancesOutcome {
   gone: number[]
   /** Vast's own words stay in the broker's log: a job gets the ids only. */
   failed: Array<{ id: number; reason: string }>
+  /** False when the listing stopped early (a cursor named twice, the page cap): more may run. */
+  complete: boolean
 }
 
 /**
@@ -45,8 +47,13 @@ export async function destroyLabelled(
   client: VastClient,
   label: string,
 ): Promise<InstancesOutcome> {
-  const outcome: InstancesOutcome = { destroyed: [], gone: [], failed: [] }
   const listing = await listInstances(client, { label: { eq: label } })
+  const outcome: InstancesOutcome = {
+    destroyed: [],
+    gone: [],
+    failed: [],
+    complete: listing.complete,
+  }
   for (const row of listing.rows.filter((r) => r.label === label)) {
     const result = await destroyInstance(client, row.id)
     if (result.result === 'destroyed') outcome.destroyed.push(row.id)
