@@ -52,6 +52,31 @@ describe('instances: destroy against a hostile listing', () => {
   })
 })
 
+describe('instances: destroy when the list and show disagree on a label', () => {
+  // NOT FIXED (review r23-attack): post destroys on the list row's label alone. A list that is
+  // stale (the instance was relabelled since: anyone with instance_write can, I4) or lies names
+  // another instance with the job's label, and post destroys it although show (I3), asked for
+  // that id, names another label. The fix is a show per instance before its destroy, keeping
+  // only those whose label is still exactly the job's; it costs one I3 call per instance under
+  // Vast's rate limits (the post budget fits about a dozen instances today), so it needs the
+  // bench re-measured. Until then this test is expected to fail.
+  it.failing("spares an instance whose label, shown by id, is not the job's", async () => {
+    const s = await start()
+    const main = await s.job.runMain({ inputs: inputs(s) })
+    expect(main.conclusion).toBe('success')
+    const label = main.outputs['instance-label'] ?? ''
+    const victim = s.emulator.addInstance({ label: 'another team: keep me' }).id
+    const row = { id: victim, label, cur_state: 'running', actual_status: 'running' }
+    s.emulator.inject(
+      'instanceList',
+      { type: 'status', status: 200, body: { instances: [row] } },
+      2,
+    )
+    await s.job.runPost({ inputs: inputs(s) })
+    expect(s.emulator.liveInstances().map((i) => i.id)).toContain(victim)
+  })
+})
+
 describe('instances: destroy writes outside text into the summary as text', () => {
   it("escapes Vast's message in the summary's failure lines (no image, link, tag or emphasis)", async () => {
     const s = await start()
