@@ -53,14 +53,10 @@ describe('instances: destroy against a hostile listing', () => {
 })
 
 describe('instances: destroy when the list and show disagree on a label', () => {
-  // NOT FIXED (review r23-attack): post destroys on the list row's label alone. A list that is
-  // stale (the instance was relabelled since: anyone with instance_write can, I4) or lies names
-  // another instance with the job's label, and post destroys it although show (I3), asked for
-  // that id, names another label. The fix is a show per instance before its destroy, keeping
-  // only those whose label is still exactly the job's; it costs one I3 call per instance under
-  // Vast's rate limits (the post budget fits about a dozen instances today), so it needs the
-  // bench re-measured. Until then this test is expected to fail.
-  it.failing("spares an instance whose label, shown by id, is not the job's", async () => {
+  // A list that is stale (the instance was relabelled since: anyone with instance_write can, I4)
+  // or lies names another instance with the job's label: post asks Vast for that id (I3) first
+  // and destroys only when it still shows exactly the job's label.
+  it("spares an instance whose label, shown by id, is not the job's", async () => {
     const s = await start()
     const main = await s.job.runMain({ inputs: inputs(s) })
     expect(main.conclusion).toBe('success')
@@ -72,8 +68,12 @@ describe('instances: destroy when the list and show disagree on a label', () => 
       { type: 'status', status: 200, body: { instances: [row] } },
       2,
     )
-    await s.job.runPost({ inputs: inputs(s) })
+    const post = await s.job.runPost({ inputs: inputs(s) })
     expect(s.emulator.liveInstances().map((i) => i.id)).toContain(victim)
+    expect(s.emulator.requestsFor('instanceDestroy')).toHaveLength(0)
+    expect(shown(post)).toContain(
+      `Left Vast.ai instance ${victim} alone: the list gave it the job's label, but Vast, asked for it by id, shows another label.`,
+    )
   })
 })
 

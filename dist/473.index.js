@@ -140,10 +140,10 @@ function isLabelOfJob(label, context) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   ND: () => (/* binding */ listInstances),
 /* harmony export */   Sh: () => (/* binding */ destroyInstance),
+/* harmony export */   bE: () => (/* binding */ showInstance),
 /* harmony export */   checkInstanceAccess: () => (/* binding */ checkInstanceAccess),
 /* harmony export */   rt: () => (/* binding */ MAX_LIST_PAGES)
 /* harmony export */ });
-/* unused harmony export showInstance */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9867);
 
 /** Vast ids are positive integers; anything else is no id at all. */
@@ -251,6 +251,7 @@ async function showInstance(client, id) {
         return {
             kind: 'present',
             curState: typeof record['cur_state'] === 'string' ? record['cur_state'] : null,
+            label: typeof record['label'] === 'string' ? record['label'] : null,
         };
     }
     return { kind: 'unclear' };

@@ -140,10 +140,10 @@ function isLabelOfJob(label, context) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   ND: () => (/* binding */ listInstances),
 /* harmony export */   Sh: () => (/* binding */ destroyInstance),
+/* harmony export */   bE: () => (/* binding */ showInstance),
 /* harmony export */   checkInstanceAccess: () => (/* binding */ checkInstanceAccess),
 /* harmony export */   rt: () => (/* binding */ MAX_LIST_PAGES)
 /* harmony export */ });
-/* unused harmony export showInstance */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9867);
 
 /** Vast ids are positive integers; anything else is no id at all. */
@@ -251,6 +251,7 @@ async function showInstance(client, id) {
         return {
             kind: 'present',
             curState: typeof record['cur_state'] === 'string' ? record['cur_state'] : null,
+            label: typeof record['label'] === 'string' ? record['label'] : null,
         };
     }
     return { kind: 'unclear' };
@@ -385,7 +386,7 @@ async function runInstancesPost(deps) {
     try {
         const client = await deps.makeClient();
         const firstLookAt = Date.now();
-        cutShort = !(await destroyListed(client, label, handled));
+        cutShort = !(await destroyListed(runner, client, label, handled));
         const wait = Math.min(firstLookAt + settings.graceMs - Date.now(), budget.deadline() - SECOND_LOOK_RESERVE_MS - Date.now());
         if (firstLookAt + settings.graceMs - Date.now() > wait && settings.graceMs > 0) {
             runner.info(`Waiting only ${Math.max(0, Math.round(wait / 1000))} s of instances-grace: the post step's budget is short.`);
@@ -402,7 +403,7 @@ async function runInstancesPost(deps) {
                 await sleep(Math.min(left, 250), budget.signal);
             }
         }
-        cutShort = !(await destroyListed(client, label, handled)) || cutShort;
+        cutShort = !(await destroyListed(runner, client, label, handled)) || cutShort;
         secondLookDone = true;
     }
     catch (error) {
@@ -423,7 +424,7 @@ async function runInstancesPost(deps) {
  * One listing with the label filter: destroys every exact match not already destroyed or gone.
  * Returns whether the listing read every page (false: a cursor repeated, or the page cap).
  */
-async function destroyListed(client, label, handled) {
+async function destroyListed(runner, client, label, handled) {
     const listing = await (0,_core_vast_instances_js__WEBPACK_IMPORTED_MODULE_3__/* .listInstances */ .ND)(client, { label: { eq: label } });
     // The server's filter only narrows; the label must be exactly the job's, byte for byte.
     const matches = listing.rows.filter((row) => row.label === label);
@@ -431,6 +432,31 @@ async function destroyListed(client, label, handled) {
         const before = handled.get(row.id);
         if (before && before.outcome.result !== 'failed')
             continue;
+        // The list may be stale (anyone with instance_write can relabel, I4) or wrong: Vast, asked
+        // for this very id (I3), must still show exactly the job's label before it is destroyed.
+        let shown;
+        try {
+            shown = await (0,_core_vast_instances_js__WEBPACK_IMPORTED_MODULE_3__/* .showInstance */ .bE)(client, row.id);
+        }
+        catch (error) {
+            const reason = `checking its label before the destroy failed: ${error instanceof Error ? error.message : String(error)}`;
+            handled.set(row.id, { id: row.id, outcome: { result: 'failed', reason, error } });
+            continue;
+        }
+        if (shown.kind === 'gone') {
+            handled.set(row.id, { id: row.id, outcome: { result: 'gone' } });
+            continue;
+        }
+        if (shown.kind === 'unclear') {
+            const reason = 'Vast, asked for it by id, gave an answer that names no label: not destroyed';
+            handled.set(row.id, { id: row.id, outcome: { result: 'failed', reason } });
+            continue;
+        }
+        if (shown.label !== label) {
+            runner.info(`Left Vast.ai instance ${row.id} alone: the list gave it the job's label, but Vast, asked for it by id, shows another label.`);
+            handled.delete(row.id);
+            continue;
+        }
         handled.set(row.id, { id: row.id, outcome: await (0,_core_vast_instances_js__WEBPACK_IMPORTED_MODULE_3__/* .destroyInstance */ .Sh)(client, row.id) });
     }
     return listing.complete;

@@ -6,6 +6,7 @@ import {
   destroyInstance,
   listInstances,
   MAX_LIST_PAGES,
+  showInstance,
   type DestroyOutcome,
   type InstanceRow,
 } from '../core/vast/instances.ts'
@@ -78,7 +79,7 @@ export async function runInstancesPost(deps: InstancesPostDeps): Promise<void> {
   try {
     const client = await deps.makeClient()
     const firstLookAt = Date.now()
-    cutShort = !(await destroyListed(client, label, handled))
+    cutShort = !(await destroyListed(runner, client, label, handled))
     const wait = Math.min(
       firstLookAt + settings.graceMs - Date.now(),
       budget.deadline() - SECOND_LOOK_RESERVE_MS - Date.now(),
@@ -99,7 +100,7 @@ export async function runInstancesPost(deps: InstancesPostDeps): Promise<void> {
         await sleep(Math.min(left, 250), budget.signal)
       }
     }
-    cutShort = !(await destroyListed(client, label, handled)) || cutShort
+    cutShort = !(await destroyListed(runner, client, label, handled)) || cutShort
     secondLookDone = true
   } catch (error) {
     failures.push(
@@ -127,6 +128,7 @@ export async function runInstancesPost(deps: InstancesPostDeps): Promise<void> {
  * Returns whether the listing read every page (false: a cursor repeated, or the page cap).
  */
 async function destroyListed(
+  runner: Runner,
   client: VastClient,
   label: string,
   handled: Map<number, Handled>,
@@ -137,6 +139,32 @@ async function destroyListed(
   for (const row of matches) {
     const before = handled.get(row.id)
     if (before && before.outcome.result !== 'failed') continue
+    // The list may be stale (anyone with instance_write can relabel, I4) or wrong: Vast, asked
+    // for this very id (I3), must still show exactly the job's label before it is destroyed.
+    let shown
+    try {
+      shown = await showInstance(client, row.id)
+    } catch (error) {
+      const reason = `checking its label before the destroy failed: ${error instanceof Error ? error.message : String(error)}`
+      handled.set(row.id, { id: row.id, outcome: { result: 'failed', reason, error } })
+      continue
+    }
+    if (shown.kind === 'gone') {
+      handled.set(row.id, { id: row.id, outcome: { result: 'gone' } })
+      continue
+    }
+    if (shown.kind === 'unclear') {
+      const reason = 'Vast, asked for it by id, gave an answer that names no label: not destroyed'
+      handled.set(row.id, { id: row.id, outcome: { result: 'failed', reason } })
+      continue
+    }
+    if (shown.label !== label) {
+      runner.info(
+        `Left Vast.ai instance ${row.id} alone: the list gave it the job's label, but Vast, asked for it by id, shows another label.`,
+      )
+      handled.delete(row.id)
+      continue
+    }
     handled.set(row.id, { id: row.id, outcome: await destroyInstance(client, row.id) })
   }
   return listing.complete

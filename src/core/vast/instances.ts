@@ -105,7 +105,9 @@ export async function listInstances(
 
 /** What I3 said about one instance. */
 export type ShownInstance =
-  { kind: 'gone' } | { kind: 'present'; curState: string | null } | { kind: 'unclear' }
+  | { kind: 'gone' }
+  | { kind: 'present'; curState: string | null; label: string | null }
+  | { kind: 'unclear' }
 
 /**
  * I3. `GET /api/v0/instances/{id}/?owner=me`: 200 `{"instances": null}` is the one unambiguous
@@ -129,6 +131,7 @@ export async function showInstance(client: VastClient, id: number): Promise<Show
     return {
       kind: 'present',
       curState: typeof record['cur_state'] === 'string' ? record['cur_state'] : null,
+      label: typeof record['label'] === 'string' ? record['label'] : null,
     }
   }
   return { kind: 'unclear' }
