@@ -112,6 +112,46 @@ describe('broker mode: the DELETE that ends the key, against a looping listing',
     job = undefined
   })
 
+  async function brokerJob() {
+    world = await startWorld({ policy: POLICY })
+    const w = world
+    const claims = jobClaims()
+    job = new RunnerJob({
+      actionYml: ACTION_YML,
+      env: {
+        ...w.oidc.registerJob(claims),
+        GITHUB_REPOSITORY: claims.repository,
+        GITHUB_RUN_ID: claims.run_id,
+        GITHUB_RUN_ATTEMPT: claims.run_attempt,
+        GITHUB_JOB: 'train',
+      },
+    })
+    const inputs = {
+      'broker-url': w.url,
+      'broker-audience': AUDIENCE,
+      permissions: 'instance-manager',
+      ttl: '1h',
+    }
+    return { w, job, inputs }
+  }
+
+  it("spares an instance the list names with the job's label twice, but Vast shows with another", async () => {
+    const { w, job, inputs } = await brokerJob()
+    const main = await job.runMain({ inputs })
+    expect(main.conclusion).toBe('success')
+    const label = main.outputs['instance-label'] ?? ''
+    const mine = w.vast.addInstance({ label }).id
+    const victim = w.vast.addInstance({ label: 'another team: keep me' }).id
+    const rows = [mine, mine, victim].map((id) => ({ id, label, cur_state: 'running' }))
+    w.vast.inject('instanceList', { type: 'status', status: 200, body: { instances: rows } })
+    const post = await job.runPost({ inputs })
+    expect(post.conclusion).toBe('success')
+    expect(w.vast.liveInstances().map((i) => i.id)).toEqual([victim])
+    expect(w.vast.requestsFor('instanceDestroy')).toHaveLength(1)
+    expect(shown(post)).toContain(`Destroyed Vast.ai instance ${mine} through the key broker.`)
+    expect(shown(post)).not.toContain(`instance ${mine} was already gone`)
+  })
+
   it('warns that the instances may still run instead of ending quietly', async () => {
     world = await startWorld({ policy: POLICY })
     const w = world

@@ -3,7 +3,11 @@ import { formatInstanceLabel, parseInstanceLabel } from '../src/core/instance-la
 import { parseKeyName } from '../src/core/key-name.ts'
 import type { VastClient } from '../src/core/vast/client.ts'
 import { VastApiError } from '../src/core/vast/errors.ts'
-import { destroyInstance, listInstances } from '../src/core/vast/instances.ts'
+import {
+  destroyIfStillLabelled,
+  destroyInstance,
+  listInstances,
+} from '../src/core/vast/instances.ts'
 
 /**
  * The key broker's side of "instances die with the job" (docs/instances.md): a rule with
@@ -54,8 +58,13 @@ export async function destroyLabelled(
     failed: [],
     complete: listing.complete,
   }
+  const seen = new Set<number>()
   for (const row of listing.rows.filter((r) => r.label === label)) {
-    const result = await destroyInstance(client, row.id)
+    if (seen.has(row.id)) continue // a list that names an id twice: one destroy
+    seen.add(row.id)
+    // The list may be stale or wrong: only what Vast, asked by id, shows with the label goes.
+    const result = await destroyIfStillLabelled(client, row.id, label)
+    if (result.result === 'relabelled') continue
     if (result.result === 'destroyed') outcome.destroyed.push(row.id)
     else if (result.result === 'gone') outcome.gone.push(row.id)
     else outcome.failed.push({ id: row.id, reason: result.reason })

@@ -140,10 +140,11 @@ function isLabelOfJob(label, context) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   ND: () => (/* binding */ listInstances),
 /* harmony export */   Sh: () => (/* binding */ destroyInstance),
-/* harmony export */   bE: () => (/* binding */ showInstance),
 /* harmony export */   checkInstanceAccess: () => (/* binding */ checkInstanceAccess),
+/* harmony export */   nC: () => (/* binding */ destroyIfStillLabelled),
 /* harmony export */   rt: () => (/* binding */ MAX_LIST_PAGES)
 /* harmony export */ });
+/* unused harmony export showInstance */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9867);
 
 /** Vast ids are positive integers; anything else is no id at all. */
@@ -299,6 +300,36 @@ async function destroyInstance(client, id) {
         };
     }
 }
+/**
+ * I3 then I6: destroys instance `id` only when Vast, asked for it by id, still shows exactly
+ * `label`. A listing may be stale (anyone with instance_write can relabel an instance, I4) or
+ * wrong, so the list row's label alone never decides. `relabelled`: Vast shows another label
+ * (left alone); `gone`: show says `{"instances": null}`; `failed`: show failed or named no label.
+ */
+async function destroyIfStillLabelled(client, id, label) {
+    let shown;
+    try {
+        shown = await showInstance(client, id);
+    }
+    catch (error) {
+        return {
+            result: 'failed',
+            reason: `checking its label before the destroy failed: ${messageOf(error)}`,
+            error,
+        };
+    }
+    if (shown.kind === 'gone')
+        return { result: 'gone' };
+    if (shown.kind === 'unclear') {
+        return {
+            result: 'failed',
+            reason: 'Vast, asked for it by id, gave an answer that names no label: not destroyed',
+        };
+    }
+    if (shown.label !== label)
+        return { result: 'relabelled' };
+    return destroyInstance(client, id);
+}
 function messageOf(error) {
     return error instanceof Error ? error.message : String(error);
 }
@@ -432,32 +463,14 @@ async function destroyListed(runner, client, label, handled) {
         const before = handled.get(row.id);
         if (before && before.outcome.result !== 'failed')
             continue;
-        // The list may be stale (anyone with instance_write can relabel, I4) or wrong: Vast, asked
-        // for this very id (I3), must still show exactly the job's label before it is destroyed.
-        let shown;
-        try {
-            shown = await (0,_core_vast_instances_js__WEBPACK_IMPORTED_MODULE_3__/* .showInstance */ .bE)(client, row.id);
-        }
-        catch (error) {
-            const reason = `checking its label before the destroy failed: ${error instanceof Error ? error.message : String(error)}`;
-            handled.set(row.id, { id: row.id, outcome: { result: 'failed', reason, error } });
-            continue;
-        }
-        if (shown.kind === 'gone') {
-            handled.set(row.id, { id: row.id, outcome: { result: 'gone' } });
-            continue;
-        }
-        if (shown.kind === 'unclear') {
-            const reason = 'Vast, asked for it by id, gave an answer that names no label: not destroyed';
-            handled.set(row.id, { id: row.id, outcome: { result: 'failed', reason } });
-            continue;
-        }
-        if (shown.label !== label) {
+        // The list may be stale or wrong: only what Vast, asked by id, shows with the label goes.
+        const outcome = await (0,_core_vast_instances_js__WEBPACK_IMPORTED_MODULE_3__/* .destroyIfStillLabelled */ .nC)(client, row.id, label);
+        if (outcome.result === 'relabelled') {
             runner.info(`Left Vast.ai instance ${row.id} alone: the list gave it the job's label, but Vast, asked for it by id, shows another label.`);
             handled.delete(row.id);
             continue;
         }
-        handled.set(row.id, { id: row.id, outcome: await (0,_core_vast_instances_js__WEBPACK_IMPORTED_MODULE_3__/* .destroyInstance */ .Sh)(client, row.id) });
+        handled.set(row.id, { id: row.id, outcome });
     }
     return listing.complete;
 }

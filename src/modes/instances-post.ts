@@ -3,10 +3,9 @@ import { isLabelOfJob } from '../core/instance-label.ts'
 import type { VastClient } from '../core/vast/client.ts'
 import { VastApiError } from '../core/vast/errors.ts'
 import {
-  destroyInstance,
+  destroyIfStillLabelled,
   listInstances,
   MAX_LIST_PAGES,
-  showInstance,
   type DestroyOutcome,
   type InstanceRow,
 } from '../core/vast/instances.ts'
@@ -139,33 +138,16 @@ async function destroyListed(
   for (const row of matches) {
     const before = handled.get(row.id)
     if (before && before.outcome.result !== 'failed') continue
-    // The list may be stale (anyone with instance_write can relabel, I4) or wrong: Vast, asked
-    // for this very id (I3), must still show exactly the job's label before it is destroyed.
-    let shown
-    try {
-      shown = await showInstance(client, row.id)
-    } catch (error) {
-      const reason = `checking its label before the destroy failed: ${error instanceof Error ? error.message : String(error)}`
-      handled.set(row.id, { id: row.id, outcome: { result: 'failed', reason, error } })
-      continue
-    }
-    if (shown.kind === 'gone') {
-      handled.set(row.id, { id: row.id, outcome: { result: 'gone' } })
-      continue
-    }
-    if (shown.kind === 'unclear') {
-      const reason = 'Vast, asked for it by id, gave an answer that names no label: not destroyed'
-      handled.set(row.id, { id: row.id, outcome: { result: 'failed', reason } })
-      continue
-    }
-    if (shown.label !== label) {
+    // The list may be stale or wrong: only what Vast, asked by id, shows with the label goes.
+    const outcome = await destroyIfStillLabelled(client, row.id, label)
+    if (outcome.result === 'relabelled') {
       runner.info(
         `Left Vast.ai instance ${row.id} alone: the list gave it the job's label, but Vast, asked for it by id, shows another label.`,
       )
       handled.delete(row.id)
       continue
     }
-    handled.set(row.id, { id: row.id, outcome: await destroyInstance(client, row.id) })
+    handled.set(row.id, { id: row.id, outcome })
   }
   return listing.complete
 }

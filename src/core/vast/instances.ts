@@ -190,6 +190,38 @@ export async function destroyInstance(client: VastClient, id: number): Promise<D
   }
 }
 
+/**
+ * I3 then I6: destroys instance `id` only when Vast, asked for it by id, still shows exactly
+ * `label`. A listing may be stale (anyone with instance_write can relabel an instance, I4) or
+ * wrong, so the list row's label alone never decides. `relabelled`: Vast shows another label
+ * (left alone); `gone`: show says `{"instances": null}`; `failed`: show failed or named no label.
+ */
+export async function destroyIfStillLabelled(
+  client: VastClient,
+  id: number,
+  label: string,
+): Promise<DestroyOutcome | { result: 'relabelled' }> {
+  let shown: ShownInstance
+  try {
+    shown = await showInstance(client, id)
+  } catch (error) {
+    return {
+      result: 'failed',
+      reason: `checking its label before the destroy failed: ${messageOf(error)}`,
+      error,
+    }
+  }
+  if (shown.kind === 'gone') return { result: 'gone' }
+  if (shown.kind === 'unclear') {
+    return {
+      result: 'failed',
+      reason: 'Vast, asked for it by id, gave an answer that names no label: not destroyed',
+    }
+  }
+  if (shown.label !== label) return { result: 'relabelled' }
+  return destroyInstance(client, id)
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
