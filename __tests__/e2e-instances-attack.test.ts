@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { RunnerJob } from '../harness/runner.ts'
+import { formatInstanceLabel } from '../src/core/instance-label.ts'
 import { ACTION_YML, scenario, shown, type Scenario } from './support/action.ts'
 import { AUDIENCE, jobClaims, startWorld, TEST_POLICY, type BrokerWorld } from './support/broker.ts'
 
@@ -186,5 +187,35 @@ describe('broker mode: the DELETE that ends the key, against a looping listing',
         message: expect.stringMatching(/key broker could not list the job's instances/),
       }),
     )
+  })
+})
+
+describe('sweep with instances: destroy, against a stale listing', () => {
+  it('spares an instance the list shows with an expired label of this repository, but Vast shows with another', async () => {
+    const s = await scenario({ job: { env: { GITHUB_REPOSITORY: CONTEXT.GITHUB_REPOSITORY } } })
+    current = s
+    const expired = formatInstanceLabel({
+      repository: CONTEXT.GITHUB_REPOSITORY,
+      runId: '99',
+      runAttempt: '1',
+      job: 'train',
+      expiresAt: new Date(Math.floor(Date.now() / 1000) * 1000 - 7_200_000),
+      nonce: '0123456789ab',
+    })
+    const victim = s.emulator.addInstance({ label: 'another team: keep me' }).id
+    const row = { id: victim, label: expired, cur_state: 'running' }
+    s.emulator.inject('instanceList', { type: 'status', status: 200, body: { instances: [row] } })
+    const result = await s.job.runMain({
+      inputs: {
+        'admin-api-key': s.emulator.parentKey,
+        'api-url': s.emulator.url,
+        mode: 'sweep',
+        instances: 'destroy',
+      },
+    })
+    expect(s.emulator.liveInstances().map((i) => i.id)).toContain(victim)
+    expect(s.emulator.requestsFor('instanceDestroy')).toHaveLength(0)
+    expect(shown(result)).toContain(`Left Vast.ai instance ${victim} alone`)
+    expect(result.outputs['destroyed-instances']).toBe('[]')
   })
 })

@@ -3,11 +3,7 @@ import { formatInstanceLabel, parseInstanceLabel } from '../src/core/instance-la
 import { parseKeyName } from '../src/core/key-name.ts'
 import type { VastClient } from '../src/core/vast/client.ts'
 import { VastApiError } from '../src/core/vast/errors.ts'
-import {
-  destroyIfStillLabelled,
-  destroyInstance,
-  listInstances,
-} from '../src/core/vast/instances.ts'
+import { destroyIfStillLabelled, listInstances } from '../src/core/vast/instances.ts'
 
 /**
  * The key broker's side of "instances die with the job" (docs/instances.md): a rule with
@@ -88,7 +84,9 @@ export async function sweepExpiredInstances(
   for (const row of listing.rows) {
     const parsed = parseInstanceLabel(row.label)
     if (!parsed || row.curState === 'unloaded' || parsed.expiresAt.getTime() >= deadline) continue
-    const outcome = await destroyInstance(client, row.id)
+    // The list may be stale or wrong: only what Vast, asked by id, shows with the label goes.
+    const outcome = await destroyIfStillLabelled(client, row.id, row.label ?? '')
+    if (outcome.result === 'relabelled') continue
     if (outcome.result === 'failed') {
       const error = outcome.error
       if (error instanceof VastApiError && (error.kind === 'budget' || error.kind === 'aborted'))

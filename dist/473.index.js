@@ -139,12 +139,11 @@ function isLabelOfJob(label, context) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   ND: () => (/* binding */ listInstances),
-/* harmony export */   Sh: () => (/* binding */ destroyInstance),
 /* harmony export */   checkInstanceAccess: () => (/* binding */ checkInstanceAccess),
 /* harmony export */   nC: () => (/* binding */ destroyIfStillLabelled),
 /* harmony export */   rt: () => (/* binding */ MAX_LIST_PAGES)
 /* harmony export */ });
-/* unused harmony export showInstance */
+/* unused harmony exports showInstance, destroyInstance */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9867);
 
 /** Vast ids are positive integers; anything else is no id at all. */
@@ -437,12 +436,19 @@ async function runInstanceSweep(settings, deps) {
     const gone = [];
     const failed = [];
     let stoppedBy = '';
+    let spared = 0;
     for (const item of settings.dryRun ? [] : due) {
         if (deps.signal?.aborted) {
             stoppedBy = 'the step was cancelled';
             break;
         }
-        const outcome = await (0,_core_vast_instances_js__WEBPACK_IMPORTED_MODULE_4__/* .destroyInstance */ .Sh)(client, item.id);
+        // The list may be stale or wrong: only what Vast, asked by id, shows with the label goes.
+        const outcome = await (0,_core_vast_instances_js__WEBPACK_IMPORTED_MODULE_4__/* .destroyIfStillLabelled */ .nC)(client, item.id, item.label);
+        if (outcome.result === 'relabelled') {
+            spared += 1;
+            runner.info(`Left Vast.ai instance ${item.id} alone: the list gave it the label ${item.label}, but Vast, asked for it by id, shows another label.`);
+            continue;
+        }
         if (outcome.result === 'failed') {
             const error = outcome.error;
             if (error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .VastApiError */ .h && (error.kind === 'budget' || error.kind === 'aborted')) {
@@ -463,7 +469,7 @@ async function runInstanceSweep(settings, deps) {
         for (const item of due)
             runner.info(`Would destroy Vast.ai instance ${item.id} (${item.label}; ${item.why}).`);
     }
-    const remaining = due.length - destroyed.length - gone.length;
+    const remaining = due.length - destroyed.length - gone.length - spared;
     runner.setOutput('destroyed-instances', JSON.stringify(destroyed.map((item) => ({ id: item.id, reason: item.reason }))));
     const total = `${settings.dryRun ? 'Dry run: would destroy' : 'Destroyed'} ${settings.dryRun ? due.length : destroyed.length} instance(s)` +
         (gone.length ? `; ${gone.length} already gone` : '') +

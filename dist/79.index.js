@@ -139,12 +139,11 @@ function isLabelOfJob(label, context) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   ND: () => (/* binding */ listInstances),
-/* harmony export */   Sh: () => (/* binding */ destroyInstance),
 /* harmony export */   checkInstanceAccess: () => (/* binding */ checkInstanceAccess),
 /* harmony export */   nC: () => (/* binding */ destroyIfStillLabelled),
 /* harmony export */   rt: () => (/* binding */ MAX_LIST_PAGES)
 /* harmony export */ });
-/* unused harmony export showInstance */
+/* unused harmony exports showInstance, destroyInstance */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9867);
 
 /** Vast ids are positive integers; anything else is no id at all. */
