@@ -219,3 +219,37 @@ describe('sweep with instances: destroy, against a stale listing', () => {
     expect(result.outputs['destroyed-instances']).toBe('[]')
   })
 })
+
+describe('sweep with instances: destroy, against a list that names an id twice', () => {
+  it('destroys it once and counts it once', async () => {
+    const s = await scenario({ job: { env: { GITHUB_REPOSITORY: CONTEXT.GITHUB_REPOSITORY } } })
+    current = s
+    const expired = formatInstanceLabel({
+      repository: CONTEXT.GITHUB_REPOSITORY,
+      runId: '99',
+      runAttempt: '1',
+      job: 'train',
+      expiresAt: new Date(Math.floor(Date.now() / 1000) * 1000 - 7_200_000),
+      nonce: '0123456789ab',
+    })
+    const id = s.emulator.addInstance({ label: expired }).id
+    const row = { id, label: expired, cur_state: 'running' }
+    s.emulator.inject('instanceList', {
+      type: 'status',
+      status: 200,
+      body: { instances: [row, row] },
+    })
+    const result = await s.job.runMain({
+      inputs: {
+        'admin-api-key': s.emulator.parentKey,
+        'api-url': s.emulator.url,
+        mode: 'sweep',
+        instances: 'destroy',
+      },
+    })
+    expect(result.conclusion).toBe('success')
+    expect(s.emulator.liveInstances()).toEqual([])
+    expect(s.emulator.requestsFor('instanceDestroy')).toHaveLength(1)
+    expect(result.summary).toMatch(/Destroyed 1 instance\(s\); 0 to destroy remain\./)
+  })
+})

@@ -395,7 +395,11 @@ async function runInstanceSweep(settings, deps) {
     const due = [];
     const pending = new Map();
     let unloaded = 0;
+    const seen = new Set();
     for (const row of listing.rows) {
+        if (seen.has(row.id))
+            continue; // a list that names an id twice: one destroy, one count
+        seen.add(row.id);
         const parsed = settings.scope === 'repository'
             ? (0,_core_instance_label_js__WEBPACK_IMPORTED_MODULE_1__/* .isLabelOf */ .ay)(row.label, settings.context.repository)
             : (0,_core_instance_label_js__WEBPACK_IMPORTED_MODULE_1__/* .parseInstanceLabel */ .hz)(row.label);

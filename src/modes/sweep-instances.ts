@@ -61,7 +61,10 @@ export async function runInstanceSweep(
   const due: Due[] = []
   const pending = new Map<string, Array<{ id: number; label: string; expiresAt: Date }>>()
   let unloaded = 0
+  const seen = new Set<number>()
   for (const row of listing.rows) {
+    if (seen.has(row.id)) continue // a list that names an id twice: one destroy, one count
+    seen.add(row.id)
     const parsed =
       settings.scope === 'repository'
         ? isLabelOf(row.label, settings.context.repository)
