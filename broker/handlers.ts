@@ -221,7 +221,7 @@ export async function remove(
         ? ''
         : 'error' in instances
           ? `; instances: could not list (${instances.error})`
-          : `; instances destroyed ${instances.destroyed.length}, gone ${instances.gone.length}, failed ${instances.failed.length}${instances.failed.map((f) => ` [${f.id}: ${f.reason}]`).join('')}`),
+          : `; instances destroyed ${instances.destroyed.length}, gone ${instances.gone.length}, failed ${instances.failed.length}${instances.failed.map((f) => ` [${f.id}: ${f.reason}]`).join('')}${instances.complete ? '' : '; the listing was cut short (a page cursor named twice, or the page cap): more may run'}`),
     status: 200,
     ...(ctx.httpRequest ? { httpRequest: ctx.httpRequest(200) } : {}),
   })
@@ -243,6 +243,14 @@ export async function remove(
                 destroyed: instances.destroyed,
                 gone: instances.gone,
                 failed: instances.failed.map((f) => f.id),
+                // The action reads `error` as "not every instance was seen": a warning, or a
+                // failure with cleanup-failure: fail; the broker's sweep ends the rest.
+                ...(instances.complete
+                  ? {}
+                  : {
+                      error:
+                        "the broker's listing of the job's instances was cut short (its log says why)",
+                    }),
               },
             }),
     },

@@ -3,7 +3,7 @@ import { formatInstanceLabel, parseInstanceLabel } from '../src/core/instance-la
 import { parseKeyName } from '../src/core/key-name.ts'
 import type { VastClient } from '../src/core/vast/client.ts'
 import { VastApiError } from '../src/core/vast/errors.ts'
-import { destroyInstance, listInstances } from '../src/core/vast/instances.ts'
+import { destroyIfStillLabelled, listInstances } from '../src/core/vast/instances.ts'
 
 /**
  * The key broker's side of "instances die with the job" (docs/instances.md): a rule with
@@ -34,6 +34,8 @@ export interface InstancesOutcome {
   gone: number[]
   /** Vast's own words stay in the broker's log: a job gets the ids only. */
   failed: Array<{ id: number; reason: string }>
+  /** False when the listing stopped early (a cursor named twice, the page cap): more may run. */
+  complete: boolean
 }
 
 /**
@@ -45,10 +47,20 @@ export async function destroyLabelled(
   client: VastClient,
   label: string,
 ): Promise<InstancesOutcome> {
-  const outcome: InstancesOutcome = { destroyed: [], gone: [], failed: [] }
   const listing = await listInstances(client, { label: { eq: label } })
+  const outcome: InstancesOutcome = {
+    destroyed: [],
+    gone: [],
+    failed: [],
+    complete: listing.complete,
+  }
+  const seen = new Set<number>()
   for (const row of listing.rows.filter((r) => r.label === label)) {
-    const result = await destroyInstance(client, row.id)
+    if (seen.has(row.id)) continue // a list that names an id twice: one destroy
+    seen.add(row.id)
+    // The list may be stale or wrong: only what Vast, asked by id, shows with the label goes.
+    const result = await destroyIfStillLabelled(client, row.id, label)
+    if (result.result === 'relabelled') continue
     if (result.result === 'destroyed') outcome.destroyed.push(row.id)
     else if (result.result === 'gone') outcome.gone.push(row.id)
     else outcome.failed.push({ id: row.id, reason: result.reason })
@@ -72,7 +84,9 @@ export async function sweepExpiredInstances(
   for (const row of listing.rows) {
     const parsed = parseInstanceLabel(row.label)
     if (!parsed || row.curState === 'unloaded' || parsed.expiresAt.getTime() >= deadline) continue
-    const outcome = await destroyInstance(client, row.id)
+    // The list may be stale or wrong: only what Vast, asked by id, shows with the label goes.
+    const outcome = await destroyIfStillLabelled(client, row.id, row.label ?? '')
+    if (outcome.result === 'relabelled') continue
     if (outcome.result === 'failed') {
       const error = outcome.error
       if (error instanceof VastApiError && (error.kind === 'budget' || error.kind === 'aborted'))

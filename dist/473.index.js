@@ -139,10 +139,11 @@ function isLabelOfJob(label, context) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   ND: () => (/* binding */ listInstances),
-/* harmony export */   Sh: () => (/* binding */ destroyInstance),
-/* harmony export */   checkInstanceAccess: () => (/* binding */ checkInstanceAccess)
+/* harmony export */   checkInstanceAccess: () => (/* binding */ checkInstanceAccess),
+/* harmony export */   nC: () => (/* binding */ destroyIfStillLabelled),
+/* harmony export */   rt: () => (/* binding */ MAX_LIST_PAGES)
 /* harmony export */ });
-/* unused harmony exports MAX_LIST_PAGES, showInstance */
+/* unused harmony exports showInstance, destroyInstance */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9867);
 
 /** Vast ids are positive integers; anything else is no id at all. */
@@ -250,6 +251,7 @@ async function showInstance(client, id) {
         return {
             kind: 'present',
             curState: typeof record['cur_state'] === 'string' ? record['cur_state'] : null,
+            label: typeof record['label'] === 'string' ? record['label'] : null,
         };
     }
     return { kind: 'unclear' };
@@ -296,6 +298,36 @@ async function destroyInstance(client, id) {
             error,
         };
     }
+}
+/**
+ * I3 then I6: destroys instance `id` only when Vast, asked for it by id, still shows exactly
+ * `label`. A listing may be stale (anyone with instance_write can relabel an instance, I4) or
+ * wrong, so the list row's label alone never decides. `relabelled`: Vast shows another label
+ * (left alone); `gone`: show says `{"instances": null}`; `failed`: show failed or named no label.
+ */
+async function destroyIfStillLabelled(client, id, label) {
+    let shown;
+    try {
+        shown = await showInstance(client, id);
+    }
+    catch (error) {
+        return {
+            result: 'failed',
+            reason: `checking its label before the destroy failed: ${messageOf(error)}`,
+            error,
+        };
+    }
+    if (shown.kind === 'gone')
+        return { result: 'gone' };
+    if (shown.kind === 'unclear') {
+        return {
+            result: 'failed',
+            reason: 'Vast, asked for it by id, gave an answer that names no label: not destroyed',
+        };
+    }
+    if (shown.label !== label)
+        return { result: 'relabelled' };
+    return destroyInstance(client, id);
 }
 function messageOf(error) {
     return error instanceof Error ? error.message : String(error);
@@ -363,7 +395,11 @@ async function runInstanceSweep(settings, deps) {
     const due = [];
     const pending = new Map();
     let unloaded = 0;
+    const seen = new Set();
     for (const row of listing.rows) {
+        if (seen.has(row.id))
+            continue; // a list that names an id twice: one destroy, one count
+        seen.add(row.id);
         const parsed = settings.scope === 'repository'
             ? (0,_core_instance_label_js__WEBPACK_IMPORTED_MODULE_1__/* .isLabelOf */ .ay)(row.label, settings.context.repository)
             : (0,_core_instance_label_js__WEBPACK_IMPORTED_MODULE_1__/* .parseInstanceLabel */ .hz)(row.label);
@@ -404,12 +440,19 @@ async function runInstanceSweep(settings, deps) {
     const gone = [];
     const failed = [];
     let stoppedBy = '';
+    let spared = 0;
     for (const item of settings.dryRun ? [] : due) {
         if (deps.signal?.aborted) {
             stoppedBy = 'the step was cancelled';
             break;
         }
-        const outcome = await (0,_core_vast_instances_js__WEBPACK_IMPORTED_MODULE_4__/* .destroyInstance */ .Sh)(client, item.id);
+        // The list may be stale or wrong: only what Vast, asked by id, shows with the label goes.
+        const outcome = await (0,_core_vast_instances_js__WEBPACK_IMPORTED_MODULE_4__/* .destroyIfStillLabelled */ .nC)(client, item.id, item.label);
+        if (outcome.result === 'relabelled') {
+            spared += 1;
+            runner.info(`Left Vast.ai instance ${item.id} alone: the list gave it the label ${item.label}, but Vast, asked for it by id, shows another label.`);
+            continue;
+        }
         if (outcome.result === 'failed') {
             const error = outcome.error;
             if (error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .VastApiError */ .h && (error.kind === 'budget' || error.kind === 'aborted')) {
@@ -430,7 +473,7 @@ async function runInstanceSweep(settings, deps) {
         for (const item of due)
             runner.info(`Would destroy Vast.ai instance ${item.id} (${item.label}; ${item.why}).`);
     }
-    const remaining = due.length - destroyed.length - gone.length;
+    const remaining = due.length - destroyed.length - gone.length - spared;
     runner.setOutput('destroyed-instances', JSON.stringify(destroyed.map((item) => ({ id: item.id, reason: item.reason }))));
     const total = `${settings.dryRun ? 'Dry run: would destroy' : 'Destroyed'} ${settings.dryRun ? due.length : destroyed.length} instance(s)` +
         (gone.length ? `; ${gone.length} already gone` : '') +

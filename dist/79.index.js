@@ -139,10 +139,11 @@ function isLabelOfJob(label, context) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   ND: () => (/* binding */ listInstances),
-/* harmony export */   Sh: () => (/* binding */ destroyInstance),
-/* harmony export */   checkInstanceAccess: () => (/* binding */ checkInstanceAccess)
+/* harmony export */   checkInstanceAccess: () => (/* binding */ checkInstanceAccess),
+/* harmony export */   nC: () => (/* binding */ destroyIfStillLabelled),
+/* harmony export */   rt: () => (/* binding */ MAX_LIST_PAGES)
 /* harmony export */ });
-/* unused harmony exports MAX_LIST_PAGES, showInstance */
+/* unused harmony exports showInstance, destroyInstance */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9867);
 
 /** Vast ids are positive integers; anything else is no id at all. */
@@ -250,6 +251,7 @@ async function showInstance(client, id) {
         return {
             kind: 'present',
             curState: typeof record['cur_state'] === 'string' ? record['cur_state'] : null,
+            label: typeof record['label'] === 'string' ? record['label'] : null,
         };
     }
     return { kind: 'unclear' };
@@ -296,6 +298,36 @@ async function destroyInstance(client, id) {
             error,
         };
     }
+}
+/**
+ * I3 then I6: destroys instance `id` only when Vast, asked for it by id, still shows exactly
+ * `label`. A listing may be stale (anyone with instance_write can relabel an instance, I4) or
+ * wrong, so the list row's label alone never decides. `relabelled`: Vast shows another label
+ * (left alone); `gone`: show says `{"instances": null}`; `failed`: show failed or named no label.
+ */
+async function destroyIfStillLabelled(client, id, label) {
+    let shown;
+    try {
+        shown = await showInstance(client, id);
+    }
+    catch (error) {
+        return {
+            result: 'failed',
+            reason: `checking its label before the destroy failed: ${messageOf(error)}`,
+            error,
+        };
+    }
+    if (shown.kind === 'gone')
+        return { result: 'gone' };
+    if (shown.kind === 'unclear') {
+        return {
+            result: 'failed',
+            reason: 'Vast, asked for it by id, gave an answer that names no label: not destroyed',
+        };
+    }
+    if (shown.label !== label)
+        return { result: 'relabelled' };
+    return destroyInstance(client, id);
 }
 function messageOf(error) {
     return error instanceof Error ? error.message : String(error);
@@ -380,10 +412,11 @@ async function runInstancesPost(deps) {
     }
     runner.info(`instances: destroy — destroying every Vast.ai instance labelled ${label}. The parent key (admin-api-key) needs instance_read (to list them) and instance_write (to destroy them).`);
     let secondLookDone = false;
+    let cutShort = false;
     try {
         const client = await deps.makeClient();
         const firstLookAt = Date.now();
-        await destroyListed(client, label, handled);
+        cutShort = !(await destroyListed(runner, client, label, handled));
         const wait = Math.min(firstLookAt + settings.graceMs - Date.now(), budget.deadline() - SECOND_LOOK_RESERVE_MS - Date.now());
         if (firstLookAt + settings.graceMs - Date.now() > wait && settings.graceMs > 0) {
             runner.info(`Waiting only ${Math.max(0, Math.round(wait / 1000))} s of instances-grace: the post step's budget is short.`);
@@ -400,21 +433,28 @@ async function runInstancesPost(deps) {
                 await sleep(Math.min(left, 250), budget.signal);
             }
         }
-        await destroyListed(client, label, handled);
+        cutShort = !(await destroyListed(runner, client, label, handled)) || cutShort;
         secondLookDone = true;
     }
     catch (error) {
         failures.push(`Could not list or destroy the instances labelled ${label}: ${error instanceof Error ? error.message : String(error)}. ${accessHint(error)}`.trim());
+    }
+    if (cutShort) {
+        // A cursor named twice (or past the page cap): rows on the pages not read may be the job's.
+        failures.push(`The listing of the instances labelled ${label} was cut short (Vast named a page cursor it had named before, or there were more than ${_core_vast_instances_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_LIST_PAGES */ .rt} pages): instances on the pages not read may still run. A scheduled sweep (mode: sweep) destroys them after their label's deadline.`);
     }
     for (const { id, outcome } of handled.values()) {
         if (outcome.result === 'failed') {
             failures.push(`Could not destroy Vast.ai instance ${id}: ${outcome.reason.replace(/\.$/, '')}. A scheduled sweep (mode: sweep) destroys it after its label's deadline; or run \`vastai destroy instance ${id} -y\`.`);
         }
     }
-    report(deps, label, handled, failures, secondLookDone);
+    report(deps, label, handled, failures, secondLookDone, cutShort);
 }
-/** One listing with the label filter: destroys every exact match not already destroyed or gone. */
-async function destroyListed(client, label, handled) {
+/**
+ * One listing with the label filter: destroys every exact match not already destroyed or gone.
+ * Returns whether the listing read every page (false: a cursor repeated, or the page cap).
+ */
+async function destroyListed(runner, client, label, handled) {
     const listing = await (0,_core_vast_instances_js__WEBPACK_IMPORTED_MODULE_3__/* .listInstances */ .ND)(client, { label: { eq: label } });
     // The server's filter only narrows; the label must be exactly the job's, byte for byte.
     const matches = listing.rows.filter((row) => row.label === label);
@@ -422,8 +462,16 @@ async function destroyListed(client, label, handled) {
         const before = handled.get(row.id);
         if (before && before.outcome.result !== 'failed')
             continue;
-        handled.set(row.id, { id: row.id, outcome: await (0,_core_vast_instances_js__WEBPACK_IMPORTED_MODULE_3__/* .destroyInstance */ .Sh)(client, row.id) });
+        // The list may be stale or wrong: only what Vast, asked by id, shows with the label goes.
+        const outcome = await (0,_core_vast_instances_js__WEBPACK_IMPORTED_MODULE_3__/* .destroyIfStillLabelled */ .nC)(client, row.id, label);
+        if (outcome.result === 'relabelled') {
+            runner.info(`Left Vast.ai instance ${row.id} alone: the list gave it the job's label, but Vast, asked for it by id, shows another label.`);
+            handled.delete(row.id);
+            continue;
+        }
+        handled.set(row.id, { id: row.id, outcome });
     }
+    return listing.complete;
 }
 /** Why a listing or destroy was refused, when it was: which scopes the parent key needs. */
 function accessHint(error) {
@@ -433,7 +481,7 @@ function accessHint(error) {
         return '';
     return 'The parent key (admin-api-key) must be a live key with instance_read and instance_write (Vast may answer 404 for a wrong or deleted key).';
 }
-function report(deps, label, handled, failures, complete) {
+function report(deps, label, handled, failures, complete, cutShort = false) {
     const { runner } = deps;
     const rows = [];
     for (const { id, outcome } of [...handled.values()].sort((a, b) => a.id - b.id)) {
@@ -455,12 +503,15 @@ function report(deps, label, handled, failures, complete) {
     }
     const destroyed = [...handled.values()].filter((h) => h.outcome.result === 'destroyed').length;
     const total = handled.size === 0
-        ? `No instance labelled ${label} was found${complete ? ' (listed twice)' : ''}.`
+        ? cutShort
+            ? `No instance labelled ${label} was found on the pages read (the listing was cut short).`
+            : `No instance labelled ${label} was found${complete ? ' (listed twice)' : ''}.`
         : `Destroyed ${destroyed} of ${handled.size} instance(s) labelled ${label}.`;
     runner.info(total);
     runner.appendSummary(`\n### Vast.ai instances: post step\n\n${total}\n\n` +
         (rows.length ? (0,_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .markdownTable */ .Q)(['Instance id', 'What became of it'], rows) : '') +
-        failures.map((f) => `\n- ⚠️ ${f}`).join('') +
+        // Failures carry Vast's own messages: outside text, so text, never Markdown.
+        failures.map((f) => `\n- ⚠️ ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .markdownText */ .p)(f)}`).join('') +
         (failures.length ? '\n' : ''));
     for (const message of failures) {
         if (deps.cleanupFailure === 'fail')

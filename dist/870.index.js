@@ -7,10 +7,11 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   ND: () => (/* binding */ listInstances),
-/* harmony export */   Sh: () => (/* binding */ destroyInstance),
-/* harmony export */   checkInstanceAccess: () => (/* binding */ checkInstanceAccess)
+/* harmony export */   checkInstanceAccess: () => (/* binding */ checkInstanceAccess),
+/* harmony export */   nC: () => (/* binding */ destroyIfStillLabelled),
+/* harmony export */   rt: () => (/* binding */ MAX_LIST_PAGES)
 /* harmony export */ });
-/* unused harmony exports MAX_LIST_PAGES, showInstance */
+/* unused harmony exports showInstance, destroyInstance */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9867);
 
 /** Vast ids are positive integers; anything else is no id at all. */
@@ -118,6 +119,7 @@ async function showInstance(client, id) {
         return {
             kind: 'present',
             curState: typeof record['cur_state'] === 'string' ? record['cur_state'] : null,
+            label: typeof record['label'] === 'string' ? record['label'] : null,
         };
     }
     return { kind: 'unclear' };
@@ -164,6 +166,36 @@ async function destroyInstance(client, id) {
             error,
         };
     }
+}
+/**
+ * I3 then I6: destroys instance `id` only when Vast, asked for it by id, still shows exactly
+ * `label`. A listing may be stale (anyone with instance_write can relabel an instance, I4) or
+ * wrong, so the list row's label alone never decides. `relabelled`: Vast shows another label
+ * (left alone); `gone`: show says `{"instances": null}`; `failed`: show failed or named no label.
+ */
+async function destroyIfStillLabelled(client, id, label) {
+    let shown;
+    try {
+        shown = await showInstance(client, id);
+    }
+    catch (error) {
+        return {
+            result: 'failed',
+            reason: `checking its label before the destroy failed: ${messageOf(error)}`,
+            error,
+        };
+    }
+    if (shown.kind === 'gone')
+        return { result: 'gone' };
+    if (shown.kind === 'unclear') {
+        return {
+            result: 'failed',
+            reason: 'Vast, asked for it by id, gave an answer that names no label: not destroyed',
+        };
+    }
+    if (shown.label !== label)
+        return { result: 'relabelled' };
+    return destroyInstance(client, id);
 }
 function messageOf(error) {
     return error instanceof Error ? error.message : String(error);

@@ -3,15 +3,16 @@ import { isLabelOfJob } from '../core/instance-label.ts'
 import type { VastClient } from '../core/vast/client.ts'
 import { VastApiError } from '../core/vast/errors.ts'
 import {
-  destroyInstance,
+  destroyIfStillLabelled,
   listInstances,
+  MAX_LIST_PAGES,
   type DestroyOutcome,
   type InstanceRow,
 } from '../core/vast/instances.ts'
 import type { GitHubContext } from '../inputs/index.ts'
 import type { InstancesSettings } from '../inputs/instances.ts'
 import type { Runner } from '../runner.ts'
-import { markdownTable } from '../summary.ts'
+import { markdownTable, markdownText } from '../summary.ts'
 import type { PostBudget } from './create-post.ts'
 import { STATE } from './state.ts'
 
@@ -73,10 +74,11 @@ export async function runInstancesPost(deps: InstancesPostDeps): Promise<void> {
     `instances: destroy — destroying every Vast.ai instance labelled ${label}. The parent key (admin-api-key) needs instance_read (to list them) and instance_write (to destroy them).`,
   )
   let secondLookDone = false
+  let cutShort = false
   try {
     const client = await deps.makeClient()
     const firstLookAt = Date.now()
-    await destroyListed(client, label, handled)
+    cutShort = !(await destroyListed(runner, client, label, handled))
     const wait = Math.min(
       firstLookAt + settings.graceMs - Date.now(),
       budget.deadline() - SECOND_LOOK_RESERVE_MS - Date.now(),
@@ -97,11 +99,17 @@ export async function runInstancesPost(deps: InstancesPostDeps): Promise<void> {
         await sleep(Math.min(left, 250), budget.signal)
       }
     }
-    await destroyListed(client, label, handled)
+    cutShort = !(await destroyListed(runner, client, label, handled)) || cutShort
     secondLookDone = true
   } catch (error) {
     failures.push(
       `Could not list or destroy the instances labelled ${label}: ${error instanceof Error ? error.message : String(error)}. ${accessHint(error)}`.trim(),
+    )
+  }
+  if (cutShort) {
+    // A cursor named twice (or past the page cap): rows on the pages not read may be the job's.
+    failures.push(
+      `The listing of the instances labelled ${label} was cut short (Vast named a page cursor it had named before, or there were more than ${MAX_LIST_PAGES} pages): instances on the pages not read may still run. A scheduled sweep (mode: sweep) destroys them after their label's deadline.`,
     )
   }
   for (const { id, outcome } of handled.values()) {
@@ -111,23 +119,37 @@ export async function runInstancesPost(deps: InstancesPostDeps): Promise<void> {
       )
     }
   }
-  report(deps, label, handled, failures, secondLookDone)
+  report(deps, label, handled, failures, secondLookDone, cutShort)
 }
 
-/** One listing with the label filter: destroys every exact match not already destroyed or gone. */
+/**
+ * One listing with the label filter: destroys every exact match not already destroyed or gone.
+ * Returns whether the listing read every page (false: a cursor repeated, or the page cap).
+ */
 async function destroyListed(
+  runner: Runner,
   client: VastClient,
   label: string,
   handled: Map<number, Handled>,
-): Promise<void> {
+): Promise<boolean> {
   const listing = await listInstances(client, { label: { eq: label } })
   // The server's filter only narrows; the label must be exactly the job's, byte for byte.
   const matches = listing.rows.filter((row: InstanceRow) => row.label === label)
   for (const row of matches) {
     const before = handled.get(row.id)
     if (before && before.outcome.result !== 'failed') continue
-    handled.set(row.id, { id: row.id, outcome: await destroyInstance(client, row.id) })
+    // The list may be stale or wrong: only what Vast, asked by id, shows with the label goes.
+    const outcome = await destroyIfStillLabelled(client, row.id, label)
+    if (outcome.result === 'relabelled') {
+      runner.info(
+        `Left Vast.ai instance ${row.id} alone: the list gave it the job's label, but Vast, asked for it by id, shows another label.`,
+      )
+      handled.delete(row.id)
+      continue
+    }
+    handled.set(row.id, { id: row.id, outcome })
   }
+  return listing.complete
 }
 
 /** Why a listing or destroy was refused, when it was: which scopes the parent key needs. */
@@ -143,6 +165,7 @@ function report(
   handled: Map<number, Handled>,
   failures: string[],
   complete: boolean,
+  cutShort = false,
 ): void {
   const { runner } = deps
   const rows: string[][] = []
@@ -166,13 +189,16 @@ function report(
   const destroyed = [...handled.values()].filter((h) => h.outcome.result === 'destroyed').length
   const total =
     handled.size === 0
-      ? `No instance labelled ${label} was found${complete ? ' (listed twice)' : ''}.`
+      ? cutShort
+        ? `No instance labelled ${label} was found on the pages read (the listing was cut short).`
+        : `No instance labelled ${label} was found${complete ? ' (listed twice)' : ''}.`
       : `Destroyed ${destroyed} of ${handled.size} instance(s) labelled ${label}.`
   runner.info(total)
   runner.appendSummary(
     `\n### Vast.ai instances: post step\n\n${total}\n\n` +
       (rows.length ? markdownTable(['Instance id', 'What became of it'], rows) : '') +
-      failures.map((f) => `\n- ⚠️ ${f}`).join('') +
+      // Failures carry Vast's own messages: outside text, so text, never Markdown.
+      failures.map((f) => `\n- ⚠️ ${markdownText(f)}`).join('') +
       (failures.length ? '\n' : ''),
   )
   for (const message of failures) {

@@ -3,7 +3,7 @@ import { isLabelOf, parseInstanceLabel, repositoryHash } from '../core/instance-
 import { isoSeconds } from '../core/key-name.ts'
 import type { VastClient } from '../core/vast/client.ts'
 import { VastApiError } from '../core/vast/errors.ts'
-import { destroyInstance, listInstances } from '../core/vast/instances.ts'
+import { destroyIfStillLabelled, listInstances } from '../core/vast/instances.ts'
 import type { RunReader } from '../github/runs.ts'
 import type { SweepSettings } from '../inputs/index.ts'
 import type { Runner } from '../runner.ts'
@@ -61,7 +61,10 @@ export async function runInstanceSweep(
   const due: Due[] = []
   const pending = new Map<string, Array<{ id: number; label: string; expiresAt: Date }>>()
   let unloaded = 0
+  const seen = new Set<number>()
   for (const row of listing.rows) {
+    if (seen.has(row.id)) continue // a list that names an id twice: one destroy, one count
+    seen.add(row.id)
     const parsed =
       settings.scope === 'repository'
         ? isLabelOf(row.label, settings.context.repository)
@@ -102,12 +105,21 @@ export async function runInstanceSweep(
   const gone: Due[] = []
   const failed: Array<{ item: Due; reason: string }> = []
   let stoppedBy = ''
+  let spared = 0
   for (const item of settings.dryRun ? [] : due) {
     if (deps.signal?.aborted) {
       stoppedBy = 'the step was cancelled'
       break
     }
-    const outcome = await destroyInstance(client, item.id)
+    // The list may be stale or wrong: only what Vast, asked by id, shows with the label goes.
+    const outcome = await destroyIfStillLabelled(client, item.id, item.label)
+    if (outcome.result === 'relabelled') {
+      spared += 1
+      runner.info(
+        `Left Vast.ai instance ${item.id} alone: the list gave it the label ${item.label}, but Vast, asked for it by id, shows another label.`,
+      )
+      continue
+    }
     if (outcome.result === 'failed') {
       const error = outcome.error
       if (error instanceof VastApiError && (error.kind === 'budget' || error.kind === 'aborted')) {
@@ -131,7 +143,7 @@ export async function runInstanceSweep(
     for (const item of due)
       runner.info(`Would destroy Vast.ai instance ${item.id} (${item.label}; ${item.why}).`)
   }
-  const remaining = due.length - destroyed.length - gone.length
+  const remaining = due.length - destroyed.length - gone.length - spared
   runner.setOutput(
     'destroyed-instances',
     JSON.stringify(destroyed.map((item) => ({ id: item.id, reason: item.reason }))),

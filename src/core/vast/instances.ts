@@ -105,7 +105,9 @@ export async function listInstances(
 
 /** What I3 said about one instance. */
 export type ShownInstance =
-  { kind: 'gone' } | { kind: 'present'; curState: string | null } | { kind: 'unclear' }
+  | { kind: 'gone' }
+  | { kind: 'present'; curState: string | null; label: string | null }
+  | { kind: 'unclear' }
 
 /**
  * I3. `GET /api/v0/instances/{id}/?owner=me`: 200 `{"instances": null}` is the one unambiguous
@@ -129,6 +131,7 @@ export async function showInstance(client: VastClient, id: number): Promise<Show
     return {
       kind: 'present',
       curState: typeof record['cur_state'] === 'string' ? record['cur_state'] : null,
+      label: typeof record['label'] === 'string' ? record['label'] : null,
     }
   }
   return { kind: 'unclear' }
@@ -185,6 +188,38 @@ export async function destroyInstance(client: VastClient, id: number): Promise<D
       error,
     }
   }
+}
+
+/**
+ * I3 then I6: destroys instance `id` only when Vast, asked for it by id, still shows exactly
+ * `label`. A listing may be stale (anyone with instance_write can relabel an instance, I4) or
+ * wrong, so the list row's label alone never decides. `relabelled`: Vast shows another label
+ * (left alone); `gone`: show says `{"instances": null}`; `failed`: show failed or named no label.
+ */
+export async function destroyIfStillLabelled(
+  client: VastClient,
+  id: number,
+  label: string,
+): Promise<DestroyOutcome | { result: 'relabelled' }> {
+  let shown: ShownInstance
+  try {
+    shown = await showInstance(client, id)
+  } catch (error) {
+    return {
+      result: 'failed',
+      reason: `checking its label before the destroy failed: ${messageOf(error)}`,
+      error,
+    }
+  }
+  if (shown.kind === 'gone') return { result: 'gone' }
+  if (shown.kind === 'unclear') {
+    return {
+      result: 'failed',
+      reason: 'Vast, asked for it by id, gave an answer that names no label: not destroyed',
+    }
+  }
+  if (shown.label !== label) return { result: 'relabelled' }
+  return destroyInstance(client, id)
 }
 
 function messageOf(error: unknown): string {
