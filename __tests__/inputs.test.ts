@@ -374,6 +374,33 @@ describe('first mistakes (issue 13): named, with the fix', () => {
       'error',
       "Input 'cleanup-failure': 'error' is not allowed; use one of: warn, fail",
     ],
+    // a guess that is itself out of range would only lead to a second error
+    [
+      'instances-grace',
+      '2 minutes',
+      "Input 'instances-grace': '2 minutes' is not a duration; write it like 30s, 15m, 6h or 2d (2m would be out of range too: use from 0s to 30s)",
+    ],
+    [
+      'instances-grace',
+      '20 seconds',
+      "Input 'instances-grace': '20 seconds' is not a duration; write it like 30s, 15m, 6h or 2d (did you mean 20s?)",
+    ],
+    // a yes/no word for a choice between keep and destroy
+    [
+      'instances',
+      'true',
+      "Input 'instances': 'true' is not allowed; use one of: keep, destroy (did you mean destroy?)",
+    ],
+    [
+      'instances',
+      'yes',
+      "Input 'instances': 'yes' is not allowed; use one of: keep, destroy (did you mean destroy?)",
+    ],
+    [
+      'instances',
+      'false',
+      "Input 'instances': 'false' is not allowed; use one of: keep, destroy (did you mean keep?)",
+    ],
   ])('%s: %j says what was meant', async (name, value, message) => {
     expect(await problems({ ...valid, [name]: value })).toEqual([message])
   })

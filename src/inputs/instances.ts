@@ -17,10 +17,25 @@ export const INSTANCES_DEFAULTS = { instances: 'keep', grace: '10s' } as const
 /** Post has about 50 s in all; the grace must leave room for the key and the destroys. */
 export const INSTANCES_GRACE_RANGE_MS = { min: 0, max: 30_000 }
 
+/** Yes/no words a user may write for `instances`, and the choice each probably means. */
+export const INSTANCES_WORDS = {
+  true: 'destroy',
+  yes: 'destroy',
+  on: 'destroy',
+  false: 'keep',
+  no: 'keep',
+  off: 'keep',
+} as const
+
 /** Reads both inputs, a problem per bad one (in `read`). */
 export function readInstances(read: Reader): InstancesSettings {
   return {
-    instances: read.choice('instances', ['keep', 'destroy'] as const, INSTANCES_DEFAULTS.instances),
+    instances: read.choice(
+      'instances',
+      ['keep', 'destroy'] as const,
+      INSTANCES_DEFAULTS.instances,
+      INSTANCES_WORDS,
+    ),
     graceMs: read.duration('instances-grace', INSTANCES_DEFAULTS.grace, INSTANCES_GRACE_RANGE_MS),
   }
 }
