@@ -38,6 +38,15 @@ describe('the instance pattern in the docs', () => {
     expect(line).toMatch(/\s(-y|--yes)\b/)
   })
 
+  it.each(all.filter(([, line]) => line.includes('.new_contract')))(
+    '%s: the instance id is read so that a refused create fails the step: %s',
+    (_page, line) => {
+      // The CLI exits 0 on an HTTP error (410 no_such_ask with --cancel-unavail, say): only jq -e
+      // in an assignment (its status is the step's, under bash -e) stops the job there.
+      expect(line).toMatch(/^\s*[A-Z_]+=\$\(jq -e\w* \.new_contract /)
+    },
+  )
+
   it("the README's example shows the whole pattern: create, and destroy with -y", () => {
     const readme = read('README.md')
     const from = readme.indexOf('### GPU instances die with the job')
