@@ -295,6 +295,27 @@ describe('inputs a mode does not read', () => {
   })
 })
 
+describe('instances-grace without instances: destroy', () => {
+  it('warns that the post step leaves the instances alone', async () => {
+    // Before: a job that set only instances-grace believed its instances would be destroyed.
+    const { settings } = await parse({ ...valid, 'instances-grace': '20s' })
+    expect(settings.warnings).toEqual([
+      "Input 'instances-grace': it is read only with instances: destroy, and instances is keep: the post step leaves the job's instances alone. Add instances: destroy, or remove instances-grace",
+    ])
+  })
+
+  it("is quiet with instances: destroy, and with action.yml's default", async () => {
+    const quiet: Array<Record<string, string>> = [
+      { instances: 'destroy', 'instances-grace': '20s' },
+      { instances: 'keep', 'instances-grace': '10s' },
+    ]
+    for (const extra of quiet) {
+      const { settings } = await parse({ ...valid, ...extra })
+      expect(settings.warnings).toEqual([])
+    }
+  })
+})
+
 describe('ttl and create-budget', () => {
   it('warns when create-budget is set to the ttl or more, and says how to silence it', async () => {
     const { settings } = await parse({ ...valid, ttl: '10m', 'create-budget': '15m' })

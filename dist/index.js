@@ -1732,12 +1732,21 @@ const INSTANCES_WORDS = {
     no: 'keep',
     off: 'keep',
 };
-/** Reads both inputs, a problem per bad one (in `read`). */
+/**
+ * Reads both inputs, a problem per bad one (in `read`); warns when instances-grace is set (not
+ * action.yml's default) while instances is keep, which would leave the instances alone.
+ */
 function readInstances(read) {
-    return {
+    const settings = {
         instances: read.choice('instances', ['keep', 'destroy'], INSTANCES_DEFAULTS.instances, INSTANCES_WORDS),
         graceMs: read.duration('instances-grace', INSTANCES_DEFAULTS.grace, INSTANCES_GRACE_RANGE_MS),
     };
+    const grace = read.raw('instances-grace');
+    const keep = ['', INSTANCES_DEFAULTS.instances].includes(read.raw('instances')); // not a bad value
+    if (keep && grace && grace !== INSTANCES_DEFAULTS.grace) {
+        read.warn('instances-grace', "it is read only with instances: destroy, and instances is keep: the post step leaves the job's instances alone. Add instances: destroy, or remove instances-grace");
+    }
+    return settings;
 }
 /** The post step's reading of the same inputs; throws InputError naming each bad one. */
 function readInstancesForPost(source) {

@@ -27,9 +27,12 @@ export const INSTANCES_WORDS = {
   off: 'keep',
 } as const
 
-/** Reads both inputs, a problem per bad one (in `read`). */
+/**
+ * Reads both inputs, a problem per bad one (in `read`); warns when instances-grace is set (not
+ * action.yml's default) while instances is keep, which would leave the instances alone.
+ */
 export function readInstances(read: Reader): InstancesSettings {
-  return {
+  const settings: InstancesSettings = {
     instances: read.choice(
       'instances',
       ['keep', 'destroy'] as const,
@@ -38,6 +41,15 @@ export function readInstances(read: Reader): InstancesSettings {
     ),
     graceMs: read.duration('instances-grace', INSTANCES_DEFAULTS.grace, INSTANCES_GRACE_RANGE_MS),
   }
+  const grace = read.raw('instances-grace')
+  const keep = ['', INSTANCES_DEFAULTS.instances].includes(read.raw('instances')) // not a bad value
+  if (keep && grace && grace !== INSTANCES_DEFAULTS.grace) {
+    read.warn(
+      'instances-grace',
+      "it is read only with instances: destroy, and instances is keep: the post step leaves the job's instances alone. Add instances: destroy, or remove instances-grace",
+    )
+  }
+  return settings
 }
 
 /** The post step's reading of the same inputs; throws InputError naming each bad one. */
