@@ -44,6 +44,19 @@ describe('npm run demo -- try', () => {
     expect(after).toContain('alice laptop')
   }, 180_000)
 
+  it('shows a sweep with instances: destroy destroying instances, not only keys', async () => {
+    // Before: try seeded keys only, so "Destroyed 0 instance(s)" was all a new user saw.
+    const { stdout } = await run(['mode=sweep', 'instances=destroy'])
+    expect(stdout).toMatch(/== Main step: success/)
+    expect(stdout).toMatch(/Destroyed Vast\.ai instance \d+ \(vski1:octo-org\/gpu-trainer:1001\.1:/)
+    expect(stdout).toMatch(/Destroyed Vast\.ai instance \d+ \(vski1:octo-org\/gpu-trainer:1002\.1:/)
+    const after = stdout.slice(stdout.indexOf('== Instances on the account after the job'))
+    expect(after).not.toMatch(/gpu-trainer:100[12]\.1:/)
+    expect(after).toMatch(/vski1:octo-org\/gpu-trainer:1003\.1:/)
+    expect(after).toMatch(/vski1:octo-org\/other:1001\.1:/)
+    expect(after).toContain('alice notebook')
+  }, 180_000)
+
   it('shows a mistake as the runner would, with nothing sent', async () => {
     const { stdout } = await run(['permissions=instance_read', 'ttl=6 hours'])
     expect(stdout).toMatch(/== Main step: failure/)

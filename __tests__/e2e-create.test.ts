@@ -154,6 +154,10 @@ describe('bad input: a message naming the input, and nothing sent', () => {
     const main = await s.job.runMain({ inputs: s.inputs({ permissions: 'instance_write' }) })
     expect(main.conclusion).toBe('failure')
     expect(shown(main)).toMatch(/HTTP 401.*does not hold every permission asked for/)
+    // which ones: the new user's parent key lacked instance_write, and the message says it was asked
+    expect(shown(main)).toContain(
+      'does not hold every permission asked for (instance_write; a key cannot grant more than it holds)',
+    )
     expect(s.emulator.liveKeys()).toHaveLength(1)
   })
 })

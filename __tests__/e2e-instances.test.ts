@@ -216,6 +216,28 @@ describe('instances: destroy', () => {
     expect(s.emulator.requestsFor('create')).toHaveLength(0)
   })
 
+  it('says the parent key lacks instance_write when Vast refuses the destroy (not "a sweep will")', async () => {
+    // instance_read without instance_write: main can list, so it passes; the destroy is refused
+    const s = await start({
+      emulator: {
+        parentPermissions: { api: { user_read: {}, user_write: {}, misc: {}, instance_read: {} } },
+      },
+    })
+    const main = await s.job.runMain({ inputs: inputs(s, { permissions: 'instance_read' }) })
+    expect(main.conclusion).toBe('success')
+    const label = main.outputs['instance-label'] ?? ''
+    const id = s.emulator.addInstance({ label }).id // made with another key of the account
+    const post = await s.job.runPost({ inputs: inputs(s, { permissions: 'instance_read' }) })
+    expect(liveIds(s)).toEqual(new Set([id]))
+    expect(shown(post)).toContain(
+      `Could not destroy Vast.ai instance ${id}: Destroy instance ${id} failed: HTTP 403`,
+    )
+    expect(shown(post)).toContain(
+      'Vast refused the destroy: the parent key (admin-api-key) lacks instance_write',
+    )
+    expect(shown(post)).not.toMatch(/A scheduled sweep \(mode: sweep\) destroys it/)
+  })
+
   it('keeps instances with the default instances: keep, and still hands out the label', async () => {
     const s = await start()
     const main = await s.job.runMain({ inputs: inputs(s, { instances: 'keep' }) })

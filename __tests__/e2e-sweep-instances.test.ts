@@ -64,6 +64,25 @@ const sweep = (s: Scenario, extra: Record<string, string> = {}) =>
 const live = (s: Scenario) => new Set(s.emulator.liveInstances().map((i) => i.id))
 
 describe('sweep with instances: destroy', () => {
+  it('says the parent key lacks instance_write when Vast refuses a destroy', async () => {
+    const s = await scenario({
+      job: { env: { GITHUB_REPOSITORY: REPO } },
+      emulator: {
+        parentPermissions: { api: { user_read: {}, user_write: {}, misc: {}, instance_read: {} } },
+      },
+    })
+    current = s
+    const id = s.emulator.addInstance({ label: label(-2 * HOUR) }).id
+    const result = await sweep(s)
+    expect(result.conclusion).toBe('failure')
+    expect(live(s)).toEqual(new Set([id]))
+    expect(shown(result)).toMatch(
+      new RegExp(
+        `Could not destroy Vast\\.ai instance ${id} \\(.*\\): Destroy instance ${id} failed: HTTP 403.*\\. Vast refused the destroy: the parent key \\(admin-api-key\\) lacks instance_write`,
+      ),
+    )
+  })
+
   it("destroys an expired job's instances of this repository and nothing else", async () => {
     const { s, ids } = await account()
     const result = await sweep(s)

@@ -295,6 +295,27 @@ describe('inputs a mode does not read', () => {
   })
 })
 
+describe('instances-grace without instances: destroy', () => {
+  it('warns that the post step leaves the instances alone', async () => {
+    // Before: a job that set only instances-grace believed its instances would be destroyed.
+    const { settings } = await parse({ ...valid, 'instances-grace': '20s' })
+    expect(settings.warnings).toEqual([
+      "Input 'instances-grace': it is read only with instances: destroy, and instances is keep: the post step leaves the job's instances alone. Add instances: destroy, or remove instances-grace",
+    ])
+  })
+
+  it("is quiet with instances: destroy, and with action.yml's default", async () => {
+    const quiet: Array<Record<string, string>> = [
+      { instances: 'destroy', 'instances-grace': '20s' },
+      { instances: 'keep', 'instances-grace': '10s' },
+    ]
+    for (const extra of quiet) {
+      const { settings } = await parse({ ...valid, ...extra })
+      expect(settings.warnings).toEqual([])
+    }
+  })
+})
+
 describe('ttl and create-budget', () => {
   it('warns when create-budget is set to the ttl or more, and says how to silence it', async () => {
     const { settings } = await parse({ ...valid, ttl: '10m', 'create-budget': '15m' })
@@ -373,6 +394,33 @@ describe('first mistakes (issue 13): named, with the fix', () => {
       'cleanup-failure',
       'error',
       "Input 'cleanup-failure': 'error' is not allowed; use one of: warn, fail",
+    ],
+    // a guess that is itself out of range would only lead to a second error
+    [
+      'instances-grace',
+      '2 minutes',
+      "Input 'instances-grace': '2 minutes' is not a duration; write it like 30s, 15m, 6h or 2d (2m would be out of range too: use from 0s to 30s)",
+    ],
+    [
+      'instances-grace',
+      '20 seconds',
+      "Input 'instances-grace': '20 seconds' is not a duration; write it like 30s, 15m, 6h or 2d (did you mean 20s?)",
+    ],
+    // a yes/no word for a choice between keep and destroy
+    [
+      'instances',
+      'true',
+      "Input 'instances': 'true' is not allowed; use one of: keep, destroy (did you mean destroy?)",
+    ],
+    [
+      'instances',
+      'yes',
+      "Input 'instances': 'yes' is not allowed; use one of: keep, destroy (did you mean destroy?)",
+    ],
+    [
+      'instances',
+      'false',
+      "Input 'instances': 'false' is not allowed; use one of: keep, destroy (did you mean keep?)",
     ],
   ])('%s: %j says what was meant', async (name, value, message) => {
     expect(await problems({ ...valid, [name]: value })).toEqual([message])

@@ -648,7 +648,7 @@ async function mintKey(request, deps) {
         if (error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h && error.kind === 'aborted' && uncertainAt) {
             await cleanUpAfterCancel(deps, name, uncertainAt, request.requestTimeoutMs);
         }
-        throw explainCreateError(error, uncertain);
+        throw explainCreateError(error, uncertain, Object.keys(request.permissions.api));
     }
     runner.setSecret(created.key.reveal());
     runner.saveState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE */ .c4.keyId, String(created.id));
@@ -691,7 +691,8 @@ async function cleanUpAfterCancel(deps, name, uncertainAt, requestTimeoutMs) {
         deps.runner.info(`Cancelled during the create request; could not check for a key now (${error.message}). The post step looks for it by name.`);
     }
 }
-function explainCreateError(error, uncertain) {
+/** `asked`: the categories the new key asked for, named in a refusal (the parent must hold each). */
+function explainCreateError(error, uncertain, asked) {
     if (!(error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h))
         return error;
     if (error.kind === 'aborted')
@@ -719,7 +720,7 @@ function explainCreateError(error, uncertain) {
         return new Error(unknownKey
             ? `${said}. The parent key (admin-api-key) is not a live Vast.ai key: it is wrong, cut short or deleted. Check the secret.`
             : `${said}. The parent key (admin-api-key) was refused: it lacks user_write, ` +
-                'or does not hold every permission asked for (a key cannot grant more than it holds).');
+                `or does not hold every permission asked for (${asked.join(', ')}; a key cannot grant more than it holds).`);
     }
     return error;
 }

@@ -139,9 +139,11 @@ function isLabelOfJob(label, context) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   ND: () => (/* binding */ listInstances),
+/* harmony export */   WJ: () => (/* binding */ DESTROY_REFUSED),
 /* harmony export */   checkInstanceAccess: () => (/* binding */ checkInstanceAccess),
 /* harmony export */   nC: () => (/* binding */ destroyIfStillLabelled),
-/* harmony export */   rt: () => (/* binding */ MAX_LIST_PAGES)
+/* harmony export */   rt: () => (/* binding */ MAX_LIST_PAGES),
+/* harmony export */   vu: () => (/* binding */ isRefusal)
 /* harmony export */ });
 /* unused harmony exports showInstance, destroyInstance */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9867);
@@ -255,6 +257,15 @@ async function showInstance(client, id) {
         };
     }
     return { kind: 'unclear' };
+}
+/**
+ * Said after a destroy Vast refused (401 or 403) in post or a sweep, whose key is admin-api-key:
+ * the listing before it worked, so instance_read is there and instance_write is what lacks.
+ */
+const DESTROY_REFUSED = 'Vast refused the destroy: the parent key (admin-api-key) lacks instance_write, or is no longer a live key.';
+/** A 401 or 403 from Vast itself (not an edge in front of it): a key refused, not a fault. */
+function isRefusal(error) {
+    return (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .VastApiError */ .h && !error.edge && (error.status === 401 || error.status === 403));
 }
 /** I6, `DELETE /api/v0/instances/{id}/` with `{}`, then I3 when the answer was not a clear yes. */
 async function destroyInstance(client, id) {
@@ -460,7 +471,8 @@ async function runInstanceSweep(settings, deps) {
                 break;
             }
             failed.push({ item, reason: outcome.reason });
-            runner.warning(`Could not destroy Vast.ai instance ${item.id} (${item.label}): ${outcome.reason}`);
+            runner.warning(`Could not destroy Vast.ai instance ${item.id} (${item.label}): ${outcome.reason}` +
+                ((0,_core_vast_instances_js__WEBPACK_IMPORTED_MODULE_4__/* .isRefusal */ .vu)(error) ? `. ${_core_vast_instances_js__WEBPACK_IMPORTED_MODULE_4__/* .DESTROY_REFUSED */ .WJ}` : ''));
             continue;
         }
         ;

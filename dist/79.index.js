@@ -139,9 +139,11 @@ function isLabelOfJob(label, context) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   ND: () => (/* binding */ listInstances),
+/* harmony export */   WJ: () => (/* binding */ DESTROY_REFUSED),
 /* harmony export */   checkInstanceAccess: () => (/* binding */ checkInstanceAccess),
 /* harmony export */   nC: () => (/* binding */ destroyIfStillLabelled),
-/* harmony export */   rt: () => (/* binding */ MAX_LIST_PAGES)
+/* harmony export */   rt: () => (/* binding */ MAX_LIST_PAGES),
+/* harmony export */   vu: () => (/* binding */ isRefusal)
 /* harmony export */ });
 /* unused harmony exports showInstance, destroyInstance */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9867);
@@ -255,6 +257,15 @@ async function showInstance(client, id) {
         };
     }
     return { kind: 'unclear' };
+}
+/**
+ * Said after a destroy Vast refused (401 or 403) in post or a sweep, whose key is admin-api-key:
+ * the listing before it worked, so instance_read is there and instance_write is what lacks.
+ */
+const DESTROY_REFUSED = 'Vast refused the destroy: the parent key (admin-api-key) lacks instance_write, or is no longer a live key.';
+/** A 401 or 403 from Vast itself (not an edge in front of it): a key refused, not a fault. */
+function isRefusal(error) {
+    return (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .VastApiError */ .h && !error.edge && (error.status === 401 || error.status === 403));
 }
 /** I6, `DELETE /api/v0/instances/{id}/` with `{}`, then I3 when the answer was not a clear yes. */
 async function destroyInstance(client, id) {
@@ -445,7 +456,10 @@ async function runInstancesPost(deps) {
     }
     for (const { id, outcome } of handled.values()) {
         if (outcome.result === 'failed') {
-            failures.push(`Could not destroy Vast.ai instance ${id}: ${outcome.reason.replace(/\.$/, '')}. A scheduled sweep (mode: sweep) destroys it after its label's deadline; or run \`vastai destroy instance ${id} -y\`.`);
+            const said = `Could not destroy Vast.ai instance ${id}: ${outcome.reason.replace(/\.$/, '')}.`;
+            failures.push((0,_core_vast_instances_js__WEBPACK_IMPORTED_MODULE_3__/* .isRefusal */ .vu)(outcome.error)
+                ? `${said} ${_core_vast_instances_js__WEBPACK_IMPORTED_MODULE_3__/* .DESTROY_REFUSED */ .WJ} Give it instance_write (a sweep with this key cannot destroy it either), then run \`vastai destroy instance ${id} -y\`.`
+                : `${said} A scheduled sweep (mode: sweep) destroys it after its label's deadline; or run \`vastai destroy instance ${id} -y\`.`);
         }
     }
     report(deps, label, handled, failures, secondLookDone, cutShort);

@@ -1711,6 +1711,7 @@ const USER_AGENT = `vast-scoped-key/${VERSION}`;
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D$: () => (/* binding */ INSTANCES_WORDS),
 /* harmony export */   dX: () => (/* binding */ readInstances),
 /* harmony export */   readInstancesForPost: () => (/* binding */ readInstancesForPost)
 /* harmony export */ });
@@ -1722,12 +1723,30 @@ const USER_AGENT = `vast-scoped-key/${VERSION}`;
 const INSTANCES_DEFAULTS = { instances: 'keep', grace: '10s' };
 /** Post has about 50 s in all; the grace must leave room for the key and the destroys. */
 const INSTANCES_GRACE_RANGE_MS = { min: 0, max: 30_000 };
-/** Reads both inputs, a problem per bad one (in `read`). */
+/** Yes/no words a user may write for `instances`, and the choice each probably means. */
+const INSTANCES_WORDS = {
+    true: 'destroy',
+    yes: 'destroy',
+    on: 'destroy',
+    false: 'keep',
+    no: 'keep',
+    off: 'keep',
+};
+/**
+ * Reads both inputs, a problem per bad one (in `read`); warns when instances-grace is set (not
+ * action.yml's default) while instances is keep, which would leave the instances alone.
+ */
 function readInstances(read) {
-    return {
-        instances: read.choice('instances', ['keep', 'destroy'], INSTANCES_DEFAULTS.instances),
+    const settings = {
+        instances: read.choice('instances', ['keep', 'destroy'], INSTANCES_DEFAULTS.instances, INSTANCES_WORDS),
         graceMs: read.duration('instances-grace', INSTANCES_DEFAULTS.grace, INSTANCES_GRACE_RANGE_MS),
     };
+    const grace = read.raw('instances-grace');
+    const keep = ['', INSTANCES_DEFAULTS.instances].includes(read.raw('instances')); // not a bad value
+    if (keep && grace && grace !== INSTANCES_DEFAULTS.grace) {
+        read.warn('instances-grace', "it is read only with instances: destroy, and instances is keep: the post step leaves the job's instances alone. Add instances: destroy, or remove instances-grace");
+    }
+    return settings;
 }
 /** The post step's reading of the same inputs; throws InputError naming each bad one. */
 function readInstancesForPost(source) {
@@ -1776,11 +1795,17 @@ class Reader {
     text(name, fallback) {
         return this.raw(name) || fallback;
     }
-    choice(name, allowed, fallback) {
+    /**
+     * One of `allowed`. `words` maps other words a user may write (lower-cased, such as `true`) to
+     * the choice they probably meant, for the message's did-you-mean.
+     */
+    choice(name, allowed, fallback, words = {}) {
         const value = this.text(name, fallback);
         if (allowed.includes(value))
             return value;
-        this.problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}` + meant(value, allowed));
+        const word = Object.hasOwn(words, value.toLowerCase()) ? words[value.toLowerCase()] : undefined;
+        this.problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}` +
+            (word ? ` (did you mean ${word}?)` : meant(value, allowed)));
         return fallback;
     }
     boolean(name) {
@@ -1796,7 +1821,8 @@ class Reader {
         const value = this.text(name, fallback);
         const ms = (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(value);
         if (ms === undefined) {
-            this.problem(name, `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d` + durationHint(value));
+            this.problem(name, `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d` +
+                durationHint(value, range));
         }
         else if (ms < range.min || ms > range.max) {
             this.problem(name, `'${value}' is out of range; use from ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(range.min)} to ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(range.max)}`);
@@ -1819,15 +1845,21 @@ class Reader {
 /** Reads the inputs; throws InputError naming every bad input at once. */
 const UNIT_WORDS = { ms: 'ms', s: 's', m: 'm', h: 'h', d: 'd' };
 /**
- * What a duration that did not parse was probably meant to be: `6 hours` -> ` (6h?)`, a bare
+ * What a duration that did not parse was probably meant to be: `6 hours` -> ` (did you mean
+ * 6h?)`, or, when that guess is outside `range` (ms), that it would be out of range too; a bare
  * number -> a reminder of the units; '' otherwise. The value is the input's own text.
  */
-function durationHint(value) {
+function durationHint(value, range) {
     const spelled = /^(\d+)\s*(ms|millis(?:econds?)?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i.exec(value.trim());
     if (spelled) {
         const word = (spelled[2] ?? '').toLowerCase();
         const unit = word.startsWith('mil') ? 'ms' : (UNIT_WORDS[word] ?? word[0] ?? '');
-        return ` (did you mean ${spelled[1]}${unit}?)`;
+        const guess = `${spelled[1]}${unit}`;
+        const ms = (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(guess);
+        if (range && ms !== undefined && (ms < range.min || ms > range.max)) {
+            return ` (${guess} would be out of range too: use from ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(range.min)} to ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(range.max)})`;
+        }
+        return ` (did you mean ${guess}?)`;
     }
     if (/^\d+$/.test(value.trim()))
         return ` (a number needs its unit: ${value.trim()}s, ${value.trim()}m, ${value.trim()}h or ${value.trim()}d)`;
@@ -2768,7 +2800,7 @@ function sweepSettings(read, common, source, options) {
         budgetMs: read.duration('sweep-budget', inputs_settings/* DEFAULTS */.zY.sweepBudget, inputs_settings/* SWEEP_BUDGET_RANGE_MS */.WS),
         ...(token ? { githubToken: new secret/* Secret */.z(token) } : {}),
         githubApiUrl: 'url' in githubApi ? githubApi.url : '',
-        instances: read.choice('instances', ['keep', 'destroy'], 'keep'),
+        instances: read.choice('instances', ['keep', 'destroy'], 'keep', instances/* INSTANCES_WORDS */.D$),
     };
 }
 /**

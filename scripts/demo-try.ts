@@ -13,6 +13,7 @@ import { OidcEmulator } from '../emulator/oidc.ts'
 import { VastEmulator } from '../emulator/vast.ts'
 import { demoParentPermissions } from './demo-parent.ts'
 import { checkApiUrl } from '../src/core/api-url.ts'
+import { formatInstanceLabel } from '../src/core/instance-label.ts'
 import { formatKeyName } from '../src/core/key-name.ts'
 import { didYouMean } from '../src/core/permissions-help.ts'
 import { Secret } from '../src/core/secret.ts'
@@ -50,7 +51,8 @@ Any other \${{ ... }} must be given as the value it would have (key-id=12, say).
 
 The GitHub emulator knows ${TRY_REPO} (environment production), octo-org/deployer and
 octo-org/trainer. mode=sweep starts with keys to sweep (past their deadline, of a completed run,
-of a run going on, and one the action did not make) unless --emulator-url is given.
+of a run going on, and one the action did not make), and GPU instances labelled the same way for
+instances=destroy, unless --emulator-url is given.
 
   --emulator-url URL   run against a Vast emulator already running (npm run emulator), so that
                        several steps share one account; its keys are what is shown. The parent
@@ -223,6 +225,21 @@ function seedSweep(vast: VastEmulator, github: GitHubEmulator): void {
   add(managed('run-completed', 1002, 4 * HOUR))
   add(managed('run-going', 1003, 4 * HOUR))
   add('alice laptop')
+  // and GPU instances, for instances=destroy: the same runs' labels, another repository's, a person's
+  const label = (repository: string, runId: number, deadlineMs: number) =>
+    formatInstanceLabel({
+      repository,
+      runId: String(runId),
+      runAttempt: '1',
+      job: 'train',
+      expiresAt: new Date(Math.floor((Date.now() + deadlineMs) / 1000) * 1000),
+      nonce: Math.random().toString(16).slice(2, 14).padEnd(12, '0'),
+    })
+  vast.addInstance({ label: label(TRY_REPO, 1001, -HOUR) })
+  vast.addInstance({ label: label(TRY_REPO, 1002, 4 * HOUR) })
+  vast.addInstance({ label: label(TRY_REPO, 1003, 4 * HOUR) })
+  vast.addInstance({ label: label('octo-org/other', 1001, -HOUR) })
+  vast.addInstance({ label: 'alice notebook' })
 }
 
 const filled = (value: string) => value.includes('${{')
@@ -318,6 +335,11 @@ export async function runTry(
     show(print, 'Post step', post)
     print('\n== Keys on the account after the job')
     for (const key of await account.keys()) print(`   ${String(key.id).padEnd(4)} ${key.name}`)
+    const instances = account.own?.liveInstances() ?? []
+    if (instances.length) {
+      print('\n== Instances on the account after the job')
+      for (const i of instances) print(`   ${String(i.id).padEnd(8)} ${i.label ?? '(no label)'}`)
+    }
     return { main, post }
   } finally {
     await job.cleanup()

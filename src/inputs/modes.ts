@@ -14,7 +14,7 @@ import {
 } from '../core/permissions.ts'
 import { Secret } from '../core/secret.ts'
 import type { Reader } from './reader.ts'
-import { readInstances } from './instances.ts'
+import { INSTANCES_WORDS, readInstances } from './instances.ts'
 import { readSecretInput } from './secret-input.ts'
 import {
   CREATE_BUDGET_RANGE_MS,
@@ -114,7 +114,7 @@ export function sweepSettings(
     budgetMs: read.duration('sweep-budget', DEFAULTS.sweepBudget, SWEEP_BUDGET_RANGE_MS),
     ...(token ? { githubToken: new Secret(token) } : {}),
     githubApiUrl: 'url' in githubApi ? githubApi.url : '',
-    instances: read.choice('instances', ['keep', 'destroy'] as const, 'keep'),
+    instances: read.choice('instances', ['keep', 'destroy'] as const, 'keep', INSTANCES_WORDS),
   }
 }
 

@@ -34,12 +34,23 @@ export class Reader {
     return this.raw(name) || fallback
   }
 
-  choice<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+  /**
+   * One of `allowed`. `words` maps other words a user may write (lower-cased, such as `true`) to
+   * the choice they probably meant, for the message's did-you-mean.
+   */
+  choice<T extends string>(
+    name: string,
+    allowed: readonly T[],
+    fallback: T,
+    words: Readonly<Record<string, T>> = {},
+  ): T {
     const value = this.text(name, fallback)
     if ((allowed as readonly string[]).includes(value)) return value as T
+    const word = Object.hasOwn(words, value.toLowerCase()) ? words[value.toLowerCase()] : undefined
     this.problem(
       name,
-      `'${value}' is not allowed; use one of: ${allowed.join(', ')}` + meant(value, allowed),
+      `'${value}' is not allowed; use one of: ${allowed.join(', ')}` +
+        (word ? ` (did you mean ${word}?)` : meant(value, allowed)),
     )
     return fallback
   }
@@ -58,7 +69,8 @@ export class Reader {
     if (ms === undefined) {
       this.problem(
         name,
-        `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d` + durationHint(value),
+        `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d` +
+          durationHint(value, range),
       )
     } else if (ms < range.min || ms > range.max) {
       this.problem(
@@ -87,10 +99,11 @@ export class Reader {
 const UNIT_WORDS: Record<string, string> = { ms: 'ms', s: 's', m: 'm', h: 'h', d: 'd' }
 
 /**
- * What a duration that did not parse was probably meant to be: `6 hours` -> ` (6h?)`, a bare
+ * What a duration that did not parse was probably meant to be: `6 hours` -> ` (did you mean
+ * 6h?)`, or, when that guess is outside `range` (ms), that it would be out of range too; a bare
  * number -> a reminder of the units; '' otherwise. The value is the input's own text.
  */
-export function durationHint(value: string): string {
+export function durationHint(value: string, range?: Range): string {
   const spelled =
     /^(\d+)\s*(ms|millis(?:econds?)?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i.exec(
       value.trim(),
@@ -98,7 +111,12 @@ export function durationHint(value: string): string {
   if (spelled) {
     const word = (spelled[2] ?? '').toLowerCase()
     const unit = word.startsWith('mil') ? 'ms' : (UNIT_WORDS[word] ?? word[0] ?? '')
-    return ` (did you mean ${spelled[1]}${unit}?)`
+    const guess = `${spelled[1]}${unit}`
+    const ms = parseDuration(guess)
+    if (range && ms !== undefined && (ms < range.min || ms > range.max)) {
+      return ` (${guess} would be out of range too: use from ${formatDuration(range.min)} to ${formatDuration(range.max)})`
+    }
+    return ` (did you mean ${guess}?)`
   }
   if (/^\d+$/.test(value.trim()))
     return ` (a number needs its unit: ${value.trim()}s, ${value.trim()}m, ${value.trim()}h or ${value.trim()}d)`

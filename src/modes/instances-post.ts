@@ -3,7 +3,9 @@ import { isLabelOfJob } from '../core/instance-label.ts'
 import type { VastClient } from '../core/vast/client.ts'
 import { VastApiError } from '../core/vast/errors.ts'
 import {
+  DESTROY_REFUSED,
   destroyIfStillLabelled,
+  isRefusal,
   listInstances,
   MAX_LIST_PAGES,
   type DestroyOutcome,
@@ -114,8 +116,11 @@ export async function runInstancesPost(deps: InstancesPostDeps): Promise<void> {
   }
   for (const { id, outcome } of handled.values()) {
     if (outcome.result === 'failed') {
+      const said = `Could not destroy Vast.ai instance ${id}: ${outcome.reason.replace(/\.$/, '')}.`
       failures.push(
-        `Could not destroy Vast.ai instance ${id}: ${outcome.reason.replace(/\.$/, '')}. A scheduled sweep (mode: sweep) destroys it after its label's deadline; or run \`vastai destroy instance ${id} -y\`.`,
+        isRefusal(outcome.error)
+          ? `${said} ${DESTROY_REFUSED} Give it instance_write (a sweep with this key cannot destroy it either), then run \`vastai destroy instance ${id} -y\`.`
+          : `${said} A scheduled sweep (mode: sweep) destroys it after its label's deadline; or run \`vastai destroy instance ${id} -y\`.`,
       )
     }
   }

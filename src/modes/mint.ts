@@ -118,7 +118,7 @@ export async function mintKey(request: MintRequest, deps: MintDeps): Promise<Min
     if (error instanceof VastApiError && error.kind === 'aborted' && uncertainAt) {
       await cleanUpAfterCancel(deps, name, uncertainAt, request.requestTimeoutMs)
     }
-    throw explainCreateError(error, uncertain)
+    throw explainCreateError(error, uncertain, Object.keys(request.permissions.api))
   }
 
   runner.setSecret(created.key.reveal())
@@ -173,7 +173,8 @@ async function cleanUpAfterCancel(
   }
 }
 
-function explainCreateError(error: unknown, uncertain: boolean): unknown {
+/** `asked`: the categories the new key asked for, named in a refusal (the parent must hold each). */
+function explainCreateError(error: unknown, uncertain: boolean, asked: string[]): unknown {
   if (!(error instanceof VastApiError)) return error
   if (error.kind === 'aborted') return error
   const hint = accessHint(error)
@@ -208,7 +209,7 @@ function explainCreateError(error: unknown, uncertain: boolean): unknown {
       unknownKey
         ? `${said}. The parent key (admin-api-key) is not a live Vast.ai key: it is wrong, cut short or deleted. Check the secret.`
         : `${said}. The parent key (admin-api-key) was refused: it lacks user_write, ` +
-            'or does not hold every permission asked for (a key cannot grant more than it holds).',
+            `or does not hold every permission asked for (${asked.join(', ')}; a key cannot grant more than it holds).`,
     )
   }
   return error

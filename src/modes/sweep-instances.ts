@@ -3,7 +3,12 @@ import { isLabelOf, parseInstanceLabel, repositoryHash } from '../core/instance-
 import { isoSeconds } from '../core/key-name.ts'
 import type { VastClient } from '../core/vast/client.ts'
 import { VastApiError } from '../core/vast/errors.ts'
-import { destroyIfStillLabelled, listInstances } from '../core/vast/instances.ts'
+import {
+  DESTROY_REFUSED,
+  destroyIfStillLabelled,
+  isRefusal,
+  listInstances,
+} from '../core/vast/instances.ts'
 import type { RunReader } from '../github/runs.ts'
 import type { SweepSettings } from '../inputs/index.ts'
 import type { Runner } from '../runner.ts'
@@ -128,7 +133,8 @@ export async function runInstanceSweep(
       }
       failed.push({ item, reason: outcome.reason })
       runner.warning(
-        `Could not destroy Vast.ai instance ${item.id} (${item.label}): ${outcome.reason}`,
+        `Could not destroy Vast.ai instance ${item.id} (${item.label}): ${outcome.reason}` +
+          (isRefusal(error) ? `. ${DESTROY_REFUSED}` : ''),
       )
       continue
     }

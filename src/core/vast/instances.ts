@@ -147,6 +147,20 @@ export type DestroyOutcome =
   | { result: 'gone' }
   | { result: 'failed'; reason: string; error?: unknown }
 
+/**
+ * Said after a destroy Vast refused (401 or 403) in post or a sweep, whose key is admin-api-key:
+ * the listing before it worked, so instance_read is there and instance_write is what lacks.
+ */
+export const DESTROY_REFUSED =
+  'Vast refused the destroy: the parent key (admin-api-key) lacks instance_write, or is no longer a live key.'
+
+/** A 401 or 403 from Vast itself (not an edge in front of it): a key refused, not a fault. */
+export function isRefusal(error: unknown): boolean {
+  return (
+    error instanceof VastApiError && !error.edge && (error.status === 401 || error.status === 403)
+  )
+}
+
 /** I6, `DELETE /api/v0/instances/{id}/` with `{}`, then I3 when the answer was not a clear yes. */
 export async function destroyInstance(client: VastClient, id: number): Promise<DestroyOutcome> {
   let said: string
