@@ -53,6 +53,7 @@ function clockWarning(client, what) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   G7: () => (/* binding */ withAccessHint),
+/* harmony export */   Gq: () => (/* binding */ invalid),
 /* harmony export */   Ii: () => (/* binding */ requireParentKeyId),
 /* harmony export */   QR: () => (/* binding */ currentKeyId),
 /* harmony export */   TH: () => (/* binding */ listKeys),
@@ -75,6 +76,10 @@ function positiveId(value) {
     const id = Number(value);
     return Number.isSafeInteger(id) && id > 0 ? id : undefined;
 }
+/**
+ * An answer that cannot be what the route returns (a missing or malformed field): never retried,
+ * and ambiguous, since the request may have been applied. Shared by the key and instance routes.
+ */
 function invalid(operation, status, detail) {
     return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h({
         operation,

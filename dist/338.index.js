@@ -1,134 +1,113 @@
 export const id = 338;
-export const ids = [338,413];
+export const ids = [338];
 export const modules = {
 
-/***/ 339:
+/***/ 7394:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Hd: () => (/* binding */ repositoryHash),
-/* harmony export */   JA: () => (/* binding */ formatInstanceLabel),
-/* harmony export */   Nl: () => (/* binding */ isLabelOfJob),
-/* harmony export */   ay: () => (/* binding */ isLabelOf),
-/* harmony export */   hz: () => (/* binding */ parseInstanceLabel)
+/* harmony export */   Ky: () => (/* binding */ deleteStepKeys),
+/* harmony export */   Xx: () => (/* binding */ sameStep),
+/* harmony export */   iy: () => (/* binding */ uncertaintyEnd),
+/* harmony export */   oW: () => (/* binding */ deleteLateKeys)
 /* harmony export */ });
-/* unused harmony exports INSTANCE_LABEL_PREFIX, MAX_INSTANCE_LABEL_LENGTH, repositoryShown */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* unused harmony exports LATE_APPLY_MIN_MARGIN_MS, lateApplyMarginMs, findStepKeys */
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8571);
+/* harmony import */ var _key_name_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1394);
+/* harmony import */ var _vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
+
+
+
 
 /**
- * The instance label of a job: the value users pass to `vastai create instance … --label`, so
- * that the post step can destroy what the job started, and a sweep what outlived its deadline.
- * Vast gives instances no owner but the account and no field naming the key that made them
- * (vast-instances-api.md, "Which API key owns an instance"): the label is the only mark a job can
- * leave, so it carries everything a cleanup needs, and a random part nobody can guess or repeat.
- *
- *   vski1:octo-org/gpu-trainer:1234567890.1:train:20261122T150000Z:3fa9c2d81e4b.9f86d081884c
- *
- *   vski1            this action's instance label, version 1
- *   octo-org/…       the repository, shown (cut to 32 characters; `_` and others become `-`)
- *   1234567890.1     the run id and the run attempt (a re-run never shares a label)
- *   train            the job id, shown (cut to 16 characters)
- *   20261122T…Z      the deadline (the key's): a sweep destroys the instance after it
- *   3fa9c2d81e4b     12 hex of SHA-256 of the repository, lower-cased: what a sweep matches on
- *                    (the shown part may be cut, or fold `a_b` and `a-b` together)
- *   9f86d081884c     the random part: 48 bits, saved in the main step's state
- *
- * Within the contract's safe limits for labels: at most 128 ASCII characters from
- * `[A-Za-z0-9._:/-]`, nothing to trim (the documented limits disagree, 256 at create and 1024 on
- * relabel, "ideally less than 128"; no character set is published). Matching is always the whole
- * label, byte for byte, on the action's side: never a prefix, never case-folded, never trimmed.
+ * The keys one step run made, found by what their names carry, and the window in which a create
+ * request that got no answer can still be applied by the server.
  */
-const INSTANCE_LABEL_PREFIX = 'vski1';
-/** The contract's safe length (vast-instances-api.md, "Is destroy by label sound?", point 2). */
-const MAX_INSTANCE_LABEL_LENGTH = 128;
-const REPO_ROOM = 32;
-const JOB_ROOM = 16;
-const LABEL = /^vski1:([A-Za-z0-9./-]{1,32}):(\d{1,20})\.(\d{1,5}):([A-Za-z0-9.-]{1,16}):(\d{8}T\d{6}Z):([0-9a-f]{12})\.([0-9a-f]{12})$/;
-/** 12 hex of SHA-256 over the repository, case-folded (GitHub's names are case-insensitive). */
-function repositoryHash(repository) {
-    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(repository.toLowerCase()).digest('hex').slice(0, 12);
+/**
+ * The least time (ms) added to `request-timeout` after the last create request that got no
+ * answer. The action stops waiting for an answer after request-timeout, but a server that
+ * received the request may still be working on it: the same load that made it slow can make it
+ * slower still. A server applying it just after the client gave up (say 2 s after a 1 s
+ * request-timeout) must land before post's last look, with room for the send time being read a
+ * moment before the bytes leave, a `Date`-less clock, and a list that reads from a replica a
+ * moment behind the write: 10 s, five times Vast's documented create interval (vast-api.md).
+ */
+const LATE_APPLY_MIN_MARGIN_MS = 10_000;
+/**
+ * The margin (ms) after `request-timeout` in which Vast may still apply an unanswered create:
+ * half the request-timeout again (a server slower than request-timeout may be slower still), and
+ * never less than {@link LATE_APPLY_MIN_MARGIN_MS}. A server that holds a request longer than
+ * that is not covered by post: the run-aware sweep (`mode: sweep` with `github-token`) deletes
+ * such a key once the run has completed (docs/reliability.md).
+ */
+function lateApplyMarginMs(requestTimeoutMs) {
+    return Math.max(LATE_APPLY_MIN_MARGIN_MS, Math.ceil(requestTimeoutMs / 2));
 }
-function shown(text, allowed, room, fallback) {
-    const cleaned = text.replace(allowed, '-').slice(0, room);
-    return cleaned === '' ? fallback : cleaned;
+/** The moment (epoch ms) after which a create sent at `sentAt` can no longer be applied. */
+function uncertaintyEnd(sentAt, requestTimeoutMs) {
+    return sentAt + requestTimeoutMs + lateApplyMarginMs(requestTimeoutMs);
 }
-/** The repository as the label shows it. */
-function repositoryShown(repository) {
-    return shown(repository.toLowerCase(), /[^a-z0-9./-]/g, REPO_ROOM, 'repo');
-}
-function compactTime(date) {
-    return date
-        .toISOString()
-        .replace(/\.\d{3}Z$/, 'Z')
-        .replace(/[-:]/g, '');
+/** The fields that say which step run made a key (the deadline and label are not compared). */
+function stepOf(fields) {
+    return JSON.stringify([
+        fields.kind,
+        fields.repository.toLowerCase(),
+        fields.runId,
+        fields.runAttempt,
+        fields.job,
+        fields.target ?? '',
+        fields.nonce,
+    ]);
 }
 /**
- * Writes a label of at most {@link MAX_INSTANCE_LABEL_LENGTH} characters from the safe set.
- * Throws (a bug, not a user error) when the run id, attempt or nonce are not what GitHub and the
- * action make: digits of at most 20 and 5, and 12 lower-case hex.
+ * Whether `name` was made by the same step run as `stepName` (the name main saved in state):
+ * same kind, repository, run id and attempt, job, target and nonce. Unparseable names never match.
  */
-function formatInstanceLabel(fields) {
-    if (!/^\d{1,20}$/.test(fields.runId) || !/^\d{1,5}$/.test(fields.runAttempt)) {
-        throw new Error('formatInstanceLabel: the run id and attempt must be digits (20 and 5 at most)');
-    }
-    if (!/^[0-9a-f]{12}$/.test(fields.nonce)) {
-        throw new Error('formatInstanceLabel: the nonce must be 12 lower-case hex characters');
-    }
-    const job = shown(fields.job, /[^A-Za-z0-9.-]/g, JOB_ROOM, 'job');
-    return [
-        INSTANCE_LABEL_PREFIX,
-        repositoryShown(fields.repository),
-        `${fields.runId}.${fields.runAttempt}`,
-        job,
-        compactTime(fields.expiresAt),
-        `${repositoryHash(fields.repository)}.${fields.nonce}`,
-    ].join(':');
+function sameStep(name, stepName) {
+    const mine = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_2__/* .parseKeyName */ .wN)(stepName);
+    const other = (0,_key_name_js__WEBPACK_IMPORTED_MODULE_2__/* .parseKeyName */ .wN)(name);
+    return mine !== undefined && other !== undefined && stepOf(mine) === stepOf(other);
 }
-/** Reads a label back; `undefined` for anything this action did not write, look-alikes included. */
-function parseInstanceLabel(label) {
-    if (typeof label !== 'string' || label.length > MAX_INSTANCE_LABEL_LENGTH)
-        return undefined;
-    const match = LABEL.exec(label);
-    if (!match)
-        return undefined;
-    const [, repo, runId, runAttempt, job, exp, hash, nonce] = match;
-    const e = exp ?? '';
-    const expiresAt = new Date(`${e.slice(0, 4)}-${e.slice(4, 6)}-${e.slice(6, 8)}T${e.slice(9, 11)}:${e.slice(11, 13)}:${e.slice(13, 15)}Z`);
-    // A date that does not exist (month 13) is no deadline the action wrote.
-    if (Number.isNaN(expiresAt.getTime()) || compactTime(expiresAt) !== e)
-        return undefined;
-    return {
-        repositoryShown: repo ?? '',
-        repositoryHash: hash ?? '',
-        runId: runId ?? '',
-        runAttempt: runAttempt ?? '',
-        jobShown: job ?? '',
-        expiresAt,
-        nonce: nonce ?? '',
-    };
+/** Live keys made by the step run that named its key `stepName`, but `except`. */
+async function findStepKeys(client, stepName, except) {
+    return (await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .listKeys */ .TH)(client)).filter((key) => key.id !== except && sameStep(key.name, stepName));
+}
+/** Deletes every live key of the step run (but `except`); returns the keys that went. */
+async function deleteStepKeys(client, stepName, except) {
+    const found = await findStepKeys(client, stepName, except);
+    for (const key of found)
+        await (0,_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, key.id);
+    return found;
 }
 /**
- * Whether `label` is this action's label for `repository`: it parses, and both its hash and its
- * shown part are what the action writes for that repository. A sweep touches nothing else.
+ * Looks for keys of the step now, then, if the window in which an unanswered create can still be
+ * applied has not ended, waits for its end (never past `lastLookBy`) and looks again. Says in the
+ * log what it waits for and why. Errors from the API are thrown.
  */
-function isLabelOf(label, repository) {
-    const parsed = parseInstanceLabel(label);
-    if (!parsed)
-        return undefined;
-    if (parsed.repositoryHash !== repositoryHash(repository))
-        return undefined;
-    if (parsed.repositoryShown !== repositoryShown(repository))
-        return undefined;
-    return parsed;
-}
-/** Whether `label` is the label of this very run attempt and job (the post step's check). */
-function isLabelOfJob(label, context) {
-    const parsed = isLabelOf(label, context.repository);
-    return (parsed !== undefined &&
-        parsed.runId === context.runId &&
-        parsed.runAttempt === context.runAttempt &&
-        parsed.jobShown === shown(context.job, /[^A-Za-z0-9.-]/g, JOB_ROOM, 'job'));
+async function deleteLateKeys(check) {
+    const now = check.now ?? Date.now;
+    const windowEnd = uncertaintyEnd(check.uncertainAt, check.requestTimeoutMs);
+    const deleted = await deleteStepKeys(check.client, check.stepName, check.except);
+    if (now() >= windowEnd)
+        return { deleted, covered: true, windowEnd };
+    const waitUntil = () => Math.min(windowEnd, check.lastLookBy());
+    check.log(`A create request sent at ${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_2__/* .isoSeconds */ .nE)(new Date(check.uncertainAt))} got no answer; Vast could still apply it until ` +
+        `${(0,_key_name_js__WEBPACK_IMPORTED_MODULE_2__/* .isoSeconds */ .nE)(new Date(windowEnd))} (request-timeout ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(check.requestTimeoutMs)} + a margin of ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(lateApplyMarginMs(check.requestTimeoutMs))} for a server still working on it). ` +
+        `Waiting ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(Math.max(1000, Math.ceil((waitUntil() - now()) / 1000) * 1000))} to look again.`);
+    // Polled, so that a cancel that shortens the budget also shortens the wait.
+    try {
+        while (now() < waitUntil()) {
+            await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(Math.min(250, waitUntil() - now()), undefined, check.signal ? { signal: check.signal } : {});
+        }
+    }
+    catch {
+        // Cancelled while waiting: what was found so far is deleted; the caller says what is left.
+        return { deleted, covered: false, windowEnd };
+    }
+    deleted.push(...(await deleteStepKeys(check.client, check.stepName, check.except)));
+    return { deleted, covered: now() >= windowEnd, windowEnd };
 }
 
 

@@ -2,138 +2,6 @@ export const id = 79;
 export const ids = [79,870];
 export const modules = {
 
-/***/ 339:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Hd: () => (/* binding */ repositoryHash),
-/* harmony export */   JA: () => (/* binding */ formatInstanceLabel),
-/* harmony export */   Nl: () => (/* binding */ isLabelOfJob),
-/* harmony export */   ay: () => (/* binding */ isLabelOf),
-/* harmony export */   hz: () => (/* binding */ parseInstanceLabel)
-/* harmony export */ });
-/* unused harmony exports INSTANCE_LABEL_PREFIX, MAX_INSTANCE_LABEL_LENGTH, repositoryShown */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-
-/**
- * The instance label of a job: the value users pass to `vastai create instance … --label`, so
- * that the post step can destroy what the job started, and a sweep what outlived its deadline.
- * Vast gives instances no owner but the account and no field naming the key that made them
- * (vast-instances-api.md, "Which API key owns an instance"): the label is the only mark a job can
- * leave, so it carries everything a cleanup needs, and a random part nobody can guess or repeat.
- *
- *   vski1:octo-org/gpu-trainer:1234567890.1:train:20261122T150000Z:3fa9c2d81e4b.9f86d081884c
- *
- *   vski1            this action's instance label, version 1
- *   octo-org/…       the repository, shown (cut to 32 characters; `_` and others become `-`)
- *   1234567890.1     the run id and the run attempt (a re-run never shares a label)
- *   train            the job id, shown (cut to 16 characters)
- *   20261122T…Z      the deadline (the key's): a sweep destroys the instance after it
- *   3fa9c2d81e4b     12 hex of SHA-256 of the repository, lower-cased: what a sweep matches on
- *                    (the shown part may be cut, or fold `a_b` and `a-b` together)
- *   9f86d081884c     the random part: 48 bits, saved in the main step's state
- *
- * Within the contract's safe limits for labels: at most 128 ASCII characters from
- * `[A-Za-z0-9._:/-]`, nothing to trim (the documented limits disagree, 256 at create and 1024 on
- * relabel, "ideally less than 128"; no character set is published). Matching is always the whole
- * label, byte for byte, on the action's side: never a prefix, never case-folded, never trimmed.
- */
-const INSTANCE_LABEL_PREFIX = 'vski1';
-/** The contract's safe length (vast-instances-api.md, "Is destroy by label sound?", point 2). */
-const MAX_INSTANCE_LABEL_LENGTH = 128;
-const REPO_ROOM = 32;
-const JOB_ROOM = 16;
-const LABEL = /^vski1:([A-Za-z0-9./-]{1,32}):(\d{1,20})\.(\d{1,5}):([A-Za-z0-9.-]{1,16}):(\d{8}T\d{6}Z):([0-9a-f]{12})\.([0-9a-f]{12})$/;
-/** 12 hex of SHA-256 over the repository, case-folded (GitHub's names are case-insensitive). */
-function repositoryHash(repository) {
-    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(repository.toLowerCase()).digest('hex').slice(0, 12);
-}
-function shown(text, allowed, room, fallback) {
-    const cleaned = text.replace(allowed, '-').slice(0, room);
-    return cleaned === '' ? fallback : cleaned;
-}
-/** The repository as the label shows it. */
-function repositoryShown(repository) {
-    return shown(repository.toLowerCase(), /[^a-z0-9./-]/g, REPO_ROOM, 'repo');
-}
-function compactTime(date) {
-    return date
-        .toISOString()
-        .replace(/\.\d{3}Z$/, 'Z')
-        .replace(/[-:]/g, '');
-}
-/**
- * Writes a label of at most {@link MAX_INSTANCE_LABEL_LENGTH} characters from the safe set.
- * Throws (a bug, not a user error) when the run id, attempt or nonce are not what GitHub and the
- * action make: digits of at most 20 and 5, and 12 lower-case hex.
- */
-function formatInstanceLabel(fields) {
-    if (!/^\d{1,20}$/.test(fields.runId) || !/^\d{1,5}$/.test(fields.runAttempt)) {
-        throw new Error('formatInstanceLabel: the run id and attempt must be digits (20 and 5 at most)');
-    }
-    if (!/^[0-9a-f]{12}$/.test(fields.nonce)) {
-        throw new Error('formatInstanceLabel: the nonce must be 12 lower-case hex characters');
-    }
-    const job = shown(fields.job, /[^A-Za-z0-9.-]/g, JOB_ROOM, 'job');
-    return [
-        INSTANCE_LABEL_PREFIX,
-        repositoryShown(fields.repository),
-        `${fields.runId}.${fields.runAttempt}`,
-        job,
-        compactTime(fields.expiresAt),
-        `${repositoryHash(fields.repository)}.${fields.nonce}`,
-    ].join(':');
-}
-/** Reads a label back; `undefined` for anything this action did not write, look-alikes included. */
-function parseInstanceLabel(label) {
-    if (typeof label !== 'string' || label.length > MAX_INSTANCE_LABEL_LENGTH)
-        return undefined;
-    const match = LABEL.exec(label);
-    if (!match)
-        return undefined;
-    const [, repo, runId, runAttempt, job, exp, hash, nonce] = match;
-    const e = exp ?? '';
-    const expiresAt = new Date(`${e.slice(0, 4)}-${e.slice(4, 6)}-${e.slice(6, 8)}T${e.slice(9, 11)}:${e.slice(11, 13)}:${e.slice(13, 15)}Z`);
-    // A date that does not exist (month 13) is no deadline the action wrote.
-    if (Number.isNaN(expiresAt.getTime()) || compactTime(expiresAt) !== e)
-        return undefined;
-    return {
-        repositoryShown: repo ?? '',
-        repositoryHash: hash ?? '',
-        runId: runId ?? '',
-        runAttempt: runAttempt ?? '',
-        jobShown: job ?? '',
-        expiresAt,
-        nonce: nonce ?? '',
-    };
-}
-/**
- * Whether `label` is this action's label for `repository`: it parses, and both its hash and its
- * shown part are what the action writes for that repository. A sweep touches nothing else.
- */
-function isLabelOf(label, repository) {
-    const parsed = parseInstanceLabel(label);
-    if (!parsed)
-        return undefined;
-    if (parsed.repositoryHash !== repositoryHash(repository))
-        return undefined;
-    if (parsed.repositoryShown !== repositoryShown(repository))
-        return undefined;
-    return parsed;
-}
-/** Whether `label` is the label of this very run attempt and job (the post step's check). */
-function isLabelOfJob(label, context) {
-    const parsed = isLabelOf(label, context.repository);
-    return (parsed !== undefined &&
-        parsed.runId === context.runId &&
-        parsed.runAttempt === context.runAttempt &&
-        parsed.jobShown === shown(context.job, /[^A-Za-z0-9.-]/g, JOB_ROOM, 'job'));
-}
-
-
-/***/ }),
-
 /***/ 3870:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -147,22 +15,14 @@ function isLabelOfJob(label, context) {
 /* harmony export */ });
 /* unused harmony exports showInstance, destroyInstance */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9867);
+/* harmony import */ var _keys_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3016);
+
 
 /** Vast ids are positive integers; anything else is no id at all. */
 function positiveId(value) {
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
         return undefined;
     return value;
-}
-function invalid(operation, status, detail) {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .VastApiError */ .h({
-        operation,
-        kind: 'invalid-response',
-        status,
-        retryable: false,
-        ambiguous: true,
-        detail,
-    });
 }
 /** The v1 list's page size limit (I2: `limit` at most 25; the CLI always sends 25). */
 const PAGE_SIZE = 25;
@@ -195,15 +55,15 @@ async function listInstances(client, filters) {
             idempotent: true,
         });
         if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-            throw invalid(operation, status, 'the answer is not the list envelope');
+            throw (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .invalid */ .Gq)(operation, status, 'the answer is not the list envelope');
         }
         const envelope = data;
         if (envelope['success'] === false) {
-            throw invalid(operation, status, 'the answer says success: false');
+            throw (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .invalid */ .Gq)(operation, status, 'the answer says success: false');
         }
         const items = envelope['instances'] ?? [];
         if (!Array.isArray(items))
-            throw invalid(operation, status, 'the answer has no instances list');
+            throw (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .invalid */ .Gq)(operation, status, 'the answer has no instances list');
         for (const item of items) {
             if (typeof item !== 'object' || item === null)
                 continue;
@@ -535,58 +395,6 @@ function report(deps, label, handled, failures, complete, cutShort = false) {
     }
 }
 const realSleep = (ms, signal) => (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(ms, undefined, signal ? { signal } : undefined).catch(() => undefined);
-
-
-/***/ }),
-
-/***/ 8855:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Q: () => (/* binding */ markdownTable),
-/* harmony export */   p: () => (/* binding */ markdownText)
-/* harmony export */ });
-/**
- * Text from outside (key names read from Vast, API messages, GitHub run names, the key-name
- * input) made to render as itself in the job summary, which GitHub renders as GitHub Flavored
- * Markdown with HTML: never an image, a link, an @mention, a table cell break, an HTML tag or
- * emphasis. What is changed, and nothing else (a key name `ci [vsk2 m=job …]` stays as it is):
- *
- * - `\` doubled first, so no backslash in the text can undo an escape below.
- * - `&`, `<`, `>` become entities: no HTML tag, comment, entity or `<…>` autolink starts.
- * - `![`, `](` and `][` get a backslash before their bracket: no image or link (a reference
- *   definition needs a line start, which outside text never has here).
- * - `|` (table cells), `*`, `` ` ``, `~`, and `_` where it could open or close emphasis (not
- *   between two letters or digits) are backslash-escaped; CommonMark renders `\x` as `x` for any
- *   ASCII punctuation.
- * - GitHub links @mentions, e-mail addresses, `www.` and `scheme://` after parsing, in the rendered
- *   text, where escapes are gone (the "transform time" autolinks described in the notes of
- *   micromark-extension-gfm-autolink-literal): a zero-width space (U+200B) after `@`, after `www`
- *   before its dot, and after `:` before `//`, breaks each match and shows the same text.
- * - Line ends become spaces: a value stays on one line, and in its table cell.
- */
-function markdownText(text) {
-    return text
-        .replace(/\\/g, '\\\\')
-        .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
-        .replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))
-        .replace(/!\[/g, '!\\[')
-        .replace(/\]([[(])/g, '\\]$1')
-        .replace(/[|*`~]/g, (c) => `\\${c}`)
-        .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_')
-        .replace(/@/g, '@\u200b')
-        .replace(/(www)\./gi, '$1\u200b.')
-        .replace(/:\/\//g, ':\u200b//');
-}
-/**
- * A Markdown table for the job summary. Every cell, header or row, is text
- * ({@link markdownText}): a name cannot break the table, nor become a link, image, mention or tag.
- */
-function markdownTable(headers, rows) {
-    const line = (cells) => `| ${cells.map(markdownText).join(' | ')} |`;
-    return ([line(headers), `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n') +
-        '\n');
-}
 
 
 /***/ })

@@ -15,22 +15,14 @@ export const modules = {
 /* harmony export */ });
 /* unused harmony exports showInstance, destroyInstance */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9867);
+/* harmony import */ var _keys_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3016);
+
 
 /** Vast ids are positive integers; anything else is no id at all. */
 function positiveId(value) {
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
         return undefined;
     return value;
-}
-function invalid(operation, status, detail) {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .VastApiError */ .h({
-        operation,
-        kind: 'invalid-response',
-        status,
-        retryable: false,
-        ambiguous: true,
-        detail,
-    });
 }
 /** The v1 list's page size limit (I2: `limit` at most 25; the CLI always sends 25). */
 const PAGE_SIZE = 25;
@@ -63,15 +55,15 @@ async function listInstances(client, filters) {
             idempotent: true,
         });
         if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-            throw invalid(operation, status, 'the answer is not the list envelope');
+            throw (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .invalid */ .Gq)(operation, status, 'the answer is not the list envelope');
         }
         const envelope = data;
         if (envelope['success'] === false) {
-            throw invalid(operation, status, 'the answer says success: false');
+            throw (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .invalid */ .Gq)(operation, status, 'the answer says success: false');
         }
         const items = envelope['instances'] ?? [];
         if (!Array.isArray(items))
-            throw invalid(operation, status, 'the answer has no instances list');
+            throw (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .invalid */ .Gq)(operation, status, 'the answer has no instances list');
         for (const item of items) {
             if (typeof item !== 'object' || item === null)
                 continue;

@@ -3939,17 +3939,17 @@ async function runMode(settings, environment) {
     switch (settings.mode) {
         case 'create': {
             if (settings.broker) {
-                const { runBrokerCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(928), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
+                const { runBrokerCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(568), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
                 return runBrokerCreate({ ...settings, broker: settings.broker }, await brokerDeps(environment, Date.now() + settings.createBudgetMs));
             }
-            const { runCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(928), __nccwpck_require__.e(338)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
+            const { runCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(568), __nccwpck_require__.e(338)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
             return runCreate(settings, {
                 ...(await mintDeps(settings, environment)),
                 configFilePath: (0,config_file/* configFilePath */.ks)(environment.env),
             });
         }
         case 'rotate': {
-            const { runRotate, SecretWriter } = await Promise.all(/* import() */[__nccwpck_require__.e(226), __nccwpck_require__.e(928), __nccwpck_require__.e(770)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4770));
+            const { runRotate, SecretWriter } = await Promise.all(/* import() */[__nccwpck_require__.e(226), __nccwpck_require__.e(770)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4770));
             const writer = new SecretWriter({
                 token: settings.githubToken,
                 apiUrl: settings.githubApiUrl,
@@ -3999,7 +3999,7 @@ async function runMode(settings, environment) {
             };
             await runSweep(settings, sweepDeps);
             if (settings.instances === 'destroy') {
-                const { runInstanceSweep } = await __nccwpck_require__.e(/* import() */ 473).then(__nccwpck_require__.bind(__nccwpck_require__, 6473));
+                const { runInstanceSweep } = await Promise.all(/* import() */[__nccwpck_require__.e(568), __nccwpck_require__.e(473)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6473));
                 await runInstanceSweep(settings, sweepDeps);
             }
             return;
@@ -4051,7 +4051,7 @@ async function runPost(environment) {
         // A secret goes out only over the network main saw (src/core/network-fingerprint.ts).
         const network = (0,network_fingerprint/* checkNetwork */.v8)(runner.getState(network_fingerprint/* NETWORK_STATE */.V$), environment.env, runner.getInput('admin-api-key'));
         if (mode === 'broker') {
-            const { runBrokerPost } = await Promise.all(/* import() */[__nccwpck_require__.e(928), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
+            const { runBrokerPost } = await Promise.all(/* import() */[__nccwpck_require__.e(568), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
             return await runBrokerPost({
                 ...(await brokerDeps({ ...environment, signal: budget.signal }, 0)),
                 ...(network.ok
@@ -4060,7 +4060,7 @@ async function runPost(environment) {
                 deadline: () => budget.deadline(),
             }, inputs);
         }
-        const { runCreatePost } = await Promise.all(/* import() */[__nccwpck_require__.e(928), __nccwpck_require__.e(413)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+        const { runCreatePost } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
         const postClient = async (apiUrl, state) => {
             if (!network.ok)
                 throw new Error(`${network.reason}; the parent key was not sent (a sweep or delete step in a job whose steps leave these settings alone can delete the key)`);
@@ -4092,7 +4092,7 @@ async function destroyJobInstances(environment, budget, inputs, postClient) {
     const settings = readInstancesForPost({ getInput: (name) => runner.getInput(name), env });
     if (settings.instances !== 'destroy')
         return;
-    const { runInstancesPost } = await __nccwpck_require__.e(/* import() */ 79).then(__nccwpck_require__.bind(__nccwpck_require__, 2079));
+    const { runInstancesPost } = await Promise.all(/* import() */[__nccwpck_require__.e(568), __nccwpck_require__.e(79)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2079));
     const state = (0,modes_state/* readJson */.Vh)(runner.getState(modes_state/* STATE */.c4.create));
     const keyId = (0,modes_state/* readKeyId */.jN)(runner.getState(modes_state/* STATE */.c4.keyId));
     if (!state || typeof keyId !== 'number') {

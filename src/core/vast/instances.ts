@@ -1,5 +1,6 @@
 import type { VastClient } from './client.ts'
 import { VastApiError } from './errors.ts'
+import { invalid } from './keys.ts'
 
 /**
  * The GPU-instance endpoints of vast-instances-api.md that a cleanup needs, typed, and nothing
@@ -21,17 +22,6 @@ export interface InstanceRow {
 function positiveId(value: unknown): number | undefined {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) return undefined
   return value
-}
-
-function invalid(operation: string, status: number, detail: string): VastApiError {
-  return new VastApiError({
-    operation,
-    kind: 'invalid-response',
-    status,
-    retryable: false,
-    ambiguous: true,
-    detail,
-  })
 }
 
 /** The v1 list's page size limit (I2: `limit` at most 25; the CLI always sends 25). */

@@ -23,7 +23,11 @@ function positiveId(value: unknown): number | undefined {
   return Number.isSafeInteger(id) && id > 0 ? id : undefined
 }
 
-function invalid(operation: string, status: number, detail: string): VastApiError {
+/**
+ * An answer that cannot be what the route returns (a missing or malformed field): never retried,
+ * and ambiguous, since the request may have been applied. Shared by the key and instance routes.
+ */
+export function invalid(operation: string, status: number, detail: string): VastApiError {
   return new VastApiError({
     operation,
     kind: 'invalid-response',
