@@ -27,6 +27,7 @@ import { parseArgs } from 'node:util'
 import { VastEmulator } from '../emulator/vast.ts'
 import { formatInstanceLabel } from '../src/core/instance-label.ts'
 import { formatKeyName } from '../src/core/key-name.ts'
+import { STATE } from '../src/modes/state.ts'
 import { brokerMatrixFigure } from './bench-broker-matrix.ts'
 import { intervalFor, matrixFigures, median } from './bench-matrix.ts'
 
@@ -95,6 +96,17 @@ function stepEnv(inputs: Record<string, string>, state: Record<string, string> =
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
   for (const [name, value] of Object.entries(state)) env[`STATE_${name}`] = value
   return env
+}
+
+/**
+ * Every state name the step in `env` saved, with its last value (main saves every name empty
+ * first, then its values), as the runner hands them to post: the network fingerprint included.
+ */
+function savedState(env: Record<string, string>): Record<string, string> {
+  const text = readFileSync(env.GITHUB_STATE ?? '', 'utf8')
+  const saved: Record<string, string> = {}
+  for (const m of text.matchAll(/^([\w-]+)<<(\S+)\n(.*)\n\2$/gm)) saved[m[1] ?? ''] = m[3] ?? ''
+  return saved
 }
 
 /** Runs a Node script to its end; wall time from spawn to exit. */
@@ -183,7 +195,8 @@ try {
       times.floorCreate.push(
         (await run(floorCreate, { ...stepEnv({}), FLOOR_KEY: emulator.parentKey })).ms,
       )
-      const main = await run(mainJs, stepEnv(inputs))
+      const mainEnv = stepEnv(inputs)
+      const main = await run(mainJs, mainEnv)
       if (main.code !== 0) throw new Error(`main step failed:\n${main.stdout}`)
       times.main.push(main.ms)
       const doomed = emulator.addKey({ name: 'floor-delete' })
@@ -196,33 +209,11 @@ try {
           })
         ).ms,
       )
-      const victim = emulator.addKey({
-        name: formatKeyName({
-          label: 'bench',
-          kind: 'job',
-          expiresAt: new Date(Date.now() + 3_600_000),
-          repository: 'octo-org/gpu-trainer',
-          runId: '1',
-          runAttempt: '1',
-          job: 'bench',
-          nonce: 'be0c',
-        }),
-      })
-      const state = {
-        mode: 'create',
-        create: JSON.stringify({
-          apiUrl: emulator.url,
-          name: victim.name,
-          revoke: 'post',
-          cleanupFailure: 'warn',
-          requestTimeoutMs: 30000,
-          maxAttempts: 5,
-        }),
-        'key-id': String(victim.id),
-        'create-pending': 'false',
-      }
-      const post = await run(postJs, stepEnv(inputs, state))
-      if (post.code !== 0 || emulator.isLive(victim.key))
+      // Post deletes the key main made, with main's state, as on the runner.
+      const made = savedState(mainEnv)
+      const post = await run(postJs, stepEnv(inputs, made))
+      const madeKey = emulator.keys().find((k) => String(k.id) === made['key-id'])
+      if (post.code !== 0 || !madeKey || madeKey.deletedAt === null)
         throw new Error(`post step failed:\n${post.stdout}`)
       times.post.push(post.ms)
     }
@@ -281,33 +272,9 @@ try {
       target: '<= 400 KB',
       met: mainLoad.bytes <= 400 * 1024,
     })
-    const probeName = formatKeyName({
-      label: 'size-probe',
-      kind: 'job',
-      expiresAt: new Date(Date.now() + 3_600_000),
-      repository: 'octo-org/gpu-trainer',
-      runId: '2',
-      runAttempt: '1',
-      job: 'bench',
-      nonce: 'e0',
-    })
-    const victim = emulator.addKey({ name: probeName })
-    const postLoad = await loadedBy(
-      postJs,
-      stepEnv(inputs, {
-        mode: 'create',
-        create: JSON.stringify({
-          apiUrl: emulator.url,
-          name: probeName,
-          revoke: 'post',
-          cleanupFailure: 'warn',
-          requestTimeoutMs: 30000,
-          maxAttempts: 5,
-        }),
-        'key-id': String(victim.id),
-        'create-pending': 'false',
-      }),
-    )
+    const probeMainEnv = stepEnv(inputs)
+    if ((await run(mainJs, probeMainEnv)).code !== 0) throw new Error('main step failed')
+    const postLoad = await loadedBy(postJs, stepEnv(inputs, savedState(probeMainEnv)))
     report({
       name: 'size: JavaScript loaded by post',
       value: `${(postLoad.bytes / 1024).toFixed(1)} KB`,
@@ -318,18 +285,9 @@ try {
 
     // 3. Requests per lifecycle on the happy path.
     const before = emulator.requests.length
-    const main = await run(mainJs, stepEnv(inputs))
-    const outputs = readFileSync(join(work, `step-${stepCount}`, 'state'), 'utf8')
-    // The last value of each name counts (main saves every name empty first, then its values).
-    const last = (name: string) =>
-      [...outputs.matchAll(new RegExp(`^${name}<<(\\S+)\n(.*)\n\\1$`, 'gm'))].at(-1)?.[2] ?? ''
-    // Post gets every name main saved, as the runner hands it (the network fingerprint included).
-    const saved = Object.fromEntries(
-      [...new Set([...outputs.matchAll(/^([\w-]+)<</gm)].map((m) => m[1] ?? ''))].map((name) => [
-        name,
-        last(name),
-      ]),
-    )
+    const mainEnv = stepEnv(inputs)
+    const main = await run(mainJs, mainEnv)
+    const saved = savedState(mainEnv)
     const post = await run(postJs, stepEnv(inputs, saved))
     const lifecycle = emulator.requests.slice(before).map((r) => `${r.method} ${r.route}`)
     const exact =
@@ -428,6 +386,11 @@ try {
     // longer apply that request (request-timeout + its margin, at least 10 s, after its send), and
     // looks again.
     {
+      // The network fingerprint main saves (post sends the parent key only over the network main
+      // saw): taken from one real main step on this machine.
+      const fingerprintEnv = stepEnv(inputs)
+      if ((await run(mainJs, fingerprintEnv)).code !== 0) throw new Error('main step failed')
+      const network = savedState(fingerprintEnv)[STATE.network] ?? ''
       const timesOf = { certain: [] as number[], uncertain: [] as number[] }
       for (let i = 0; i < 5; i++) {
         for (const kind of ['certain', 'uncertain'] as const) {
@@ -457,6 +420,7 @@ try {
             'create-pending': kind === 'uncertain' ? 'true' : 'false',
             'create-sent-at': String(sentAt),
             'create-uncertain-at': kind === 'uncertain' ? String(sentAt) : '',
+            [STATE.network]: network,
           }
           const post = await run(postJs, stepEnv(inputs, state))
           if (post.code !== 0 || emulator.isLive(victim.key))
