@@ -1,5 +1,5 @@
-# The key broker (broker/, docs/broker.md) as a container image: the official Node 24 image,
-# the broker's own production dependencies only (broker/package.json: jose, yaml, prom-client,
+# The key broker (src/broker/, docs/broker.md) as a container image: the official Node 24 image,
+# the broker's own production dependencies only (src/broker/package.json: jose, yaml, prom-client,
 # undici; about 9 MB installed, not the action's 42 MB), run as the image's non-root `node`
 # user, nothing written at run time (works with a read-only root file system). Node 24 runs the
 # TypeScript sources directly (type stripping), so there is no build step.
@@ -16,16 +16,16 @@
 
 FROM node:24-slim@sha256:a9f5f7c91a432850b2a8a7797adf5eadb6c733ceed61167806cee7ea7fbc29df AS dependencies
 WORKDIR /app
-COPY broker/package.json broker/package-lock.json ./
+COPY src/broker/package.json src/broker/package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM node:24-slim@sha256:a9f5f7c91a432850b2a8a7797adf5eadb6c733ceed61167806cee7ea7fbc29df
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=dependencies /app/node_modules ./node_modules
-COPY broker/package.json ./
-COPY broker ./broker
+COPY src/broker/package.json ./
+COPY src/broker ./src/broker
 COPY src/core ./src/core
 USER node
 EXPOSE 8080
-ENTRYPOINT ["node", "--disable-warning=ExperimentalWarning", "broker/main.ts"]
+ENTRYPOINT ["node", "--disable-warning=ExperimentalWarning", "src/broker/main.ts"]

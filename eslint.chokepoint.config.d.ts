@@ -1,4 +1,4 @@
 import type { Linter } from 'eslint'
 
-/** The rules that keep every print inside src/runner.ts (see eslint.chokepoint.config.js). */
+/** The rules that keep every print inside src/action/runner.ts (see eslint.chokepoint.config.js). */
 export declare const chokepointRules: Linter.RulesRecord

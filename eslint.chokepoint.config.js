@@ -1,8 +1,8 @@
-// The runner chokepoint (src/runner.ts): nothing else under src/ may print. Every way to reach the
+// The runner chokepoint (src/action/runner.ts): nothing else under src/ may print. Every way to reach the
 // step's stdout or stderr around it is an error here; eslint.config.js applies this to src/ (except
-// src/runner.ts), and __tests__/runner-chokepoint.test.ts lints each bypass to prove it is caught.
+// src/action/runner.ts), and __tests__/runner-chokepoint.test.ts lints each bypass to prove it is caught.
 const message =
-  'Print only through the Runner (src/runner.ts): it scrubs secrets and neutralises workflow commands.'
+  'Print only through the Runner (src/action/runner.ts): it scrubs secrets and neutralises workflow commands.'
 
 export const chokepointRules = {
   'no-console': 'error',

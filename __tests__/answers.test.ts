@@ -13,7 +13,7 @@ import {
   saysKeyNotFound,
 } from '../src/core/vast/keys.ts'
 import { createFetch } from '../src/core/vast/transport.ts'
-import { rateLimitWaitMs } from '../src/github/runs.ts'
+import { rateLimitWaitMs } from '../src/action/github/runs.ts'
 
 // Answers from outside, checked before use (issue 18, findings 4 to 6 and 8): the client against
 // the real emulator over HTTP, and generated hostile answers.

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { OPTIONS } from '../broker/config.ts'
-import { DEFAULT_LIMITS } from '../broker/limits.ts'
-import { MATCH_CLAIMS, RULE_FIELDS } from '../broker/policy.ts'
-import { policySchema } from '../broker/policy-schema.ts'
+import { OPTIONS } from '../src/broker/config.ts'
+import { DEFAULT_LIMITS } from '../src/broker/limits.ts'
+import { MATCH_CLAIMS, RULE_FIELDS } from '../src/broker/policy.ts'
+import { policySchema } from '../src/broker/policy-schema.ts'
 import { OidcEmulator } from '../emulator/oidc.ts'
 import { VastEmulator } from '../emulator/vast.ts'
 import { AUDIENCE, callBroker, jobClaims, TEST_POLICY } from './support/broker.ts'
@@ -15,7 +15,7 @@ import { AUDIENCE, callBroker, jobClaims, TEST_POLICY } from './support/broker.t
 // `npm run broker` as a process: flags and environment, the parent key from a file, JSON log lines
 // on stdout, a key minted and deleted, and a clean stop on SIGTERM (what Cloud Run sends).
 
-const main = fileURLToPath(new URL('../broker/main.ts', import.meta.url))
+const main = fileURLToPath(new URL('../src/broker/main.ts', import.meta.url))
 let vast: VastEmulator
 let oidc: OidcEmulator
 
@@ -308,7 +308,7 @@ describe('npm run broker', () => {
         scripts: Record<string, string>
       }
     ).scripts
-    expect(scripts.broker).toBe('node broker/main.ts')
+    expect(scripts.broker).toBe('node src/broker/main.ts')
   })
 
   it('--help prints every flag; an unknown flag points at --help', async () => {

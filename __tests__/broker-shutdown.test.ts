@@ -15,7 +15,7 @@ import { AUDIENCE, callBroker, jobClaims, startWorld, TEST_POLICY } from './supp
 // cuts what cannot (deleting any key a cut mint made), and exits on its own, with no key left that
 // no client holds.
 
-const main = fileURLToPath(new URL('../broker/main.ts', import.meta.url))
+const main = fileURLToPath(new URL('../src/broker/main.ts', import.meta.url))
 let vast: VastEmulator
 let oidc: OidcEmulator
 let child: ChildProcess | undefined

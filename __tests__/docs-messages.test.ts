@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import { codeLiterals, fragments, proseQuotes, quoteFits, tableQuotes } from './support/messages.ts'
 
 // Every message docs/troubleshooting.md quotes is the code's own text: each quote, cut at its
-// elisions (...), must be made of the literal text of src/ and broker/ (taken with the TypeScript
+// elisions (...), must be made of the literal text of src/ (action, core and broker) (taken with the TypeScript
 // compiler) and the values the code fills in. A reworded message fails here until its row follows,
 // so pasting the real log line into a search of the docs finds its row.
 
@@ -13,7 +13,7 @@ const literals = codeLiterals()
 const quotes = tableQuotes(read('docs/troubleshooting.md'), /Before the job starts/)
 
 describe('quoted messages are the code’s own', () => {
-  it('finds the literals of src/ and broker/ and the quotes of the troubleshooting tables', () => {
+  it('finds the literals of src/ and the quotes of the troubleshooting tables', () => {
     expect(literals.length).toBeGreaterThan(500)
     expect(literals).toContain("' is not a duration; write it like 30s, 15m, 6h or 2d")
     expect(quotes.length).toBeGreaterThan(50)

@@ -18,11 +18,11 @@ const action = loadActionDefinition(ACTION_YML)
 const sources = [
   'inputs/index.ts',
   'inputs/modes.ts',
-  'inputs/broker.ts',
+  'inputs/broker-client.ts',
   'inputs/matrix.ts',
   'action.ts',
 ]
-  .map((file) => readFileSync(new URL(`../src/${file}`, import.meta.url), 'utf8'))
+  .map((file) => readFileSync(new URL(`../src/action/${file}`, import.meta.url), 'utf8'))
   .join('\n')
 
 const yamlBlocks = [readme, ...docFiles.map(read)].flatMap((text) =>
@@ -163,8 +163,11 @@ describe('README and action.yml', () => {
 })
 
 describe('docs/troubleshooting.md for the key broker', () => {
-  it('quotes only messages that src/modes/broker.ts prints (each prefix found in the code)', () => {
-    const code = readFileSync(new URL('../src/modes/broker.ts', import.meta.url), 'utf8')
+  it('quotes only messages that src/action/modes/broker-client.ts prints (each prefix found in the code)', () => {
+    const code = readFileSync(
+      new URL('../src/action/modes/broker-client.ts', import.meta.url),
+      'utf8',
+    )
     const start = troubleshooting.indexOf('**From the key broker**')
     const block = troubleshooting.slice(start, troubleshooting.indexOf('\n**', start + 10))
     const quoted = [...block.matchAll(/^\| `([^`]+)`/gm)].map((m) => m[1] ?? '')

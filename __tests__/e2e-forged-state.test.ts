@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { RunnerJob } from '../harness/runner.ts'
 import { formatKeyName } from '../src/core/key-name.ts'
-import { STATE } from '../src/modes/state.ts'
+import { STATE } from '../src/action/modes/state.ts'
 import { ACTION_YML, shown } from './support/action.ts'
 import {
   forgedCase,

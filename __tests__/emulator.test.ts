@@ -9,7 +9,7 @@ import {
   jest,
 } from '@jest/globals'
 import { spawn } from 'node:child_process'
-import { createVerifier } from '../broker/token.ts'
+import { createVerifier } from '../src/broker/token.ts'
 import { Agent, request } from 'node:http'
 import { VastEmulator } from '../emulator/vast.ts'
 import type { EmulatorOptions, Permissions } from '../emulator/vast.ts'

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { parse as parseYaml } from 'yaml'
-import { InputError, parseInputs, type Settings } from '../src/inputs/index.ts'
+import { InputError, parseInputs, type Settings } from '../src/action/inputs/index.ts'
 
-// broker-url and broker-audience: read in src/inputs/broker.ts, refused in every combination that
+// broker-url and broker-audience: read in src/action/inputs/broker-client.ts, refused in every combination that
 // cannot work, before any request.
 
 const KEY = 'a'.repeat(64)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { parse as parseYaml } from 'yaml'
-import { InputError, parseInputs } from '../src/inputs/index.ts'
+import { InputError, parseInputs } from '../src/action/inputs/index.ts'
 
 const KEY = 'a'.repeat(64)
 const ENV = {

@@ -6,8 +6,8 @@ import { Secret } from '../src/core/secret.ts'
 import { VastClient } from '../src/core/vast/client.ts'
 import { DEFAULT_RETRY } from '../src/core/vast/retry.ts'
 import { createFetch } from '../src/core/vast/transport.ts'
-import { INSTANCE_LABEL_STATE, runInstancesPost } from '../src/modes/instances-post.ts'
-import { createRunner } from '../src/runner.ts'
+import { INSTANCE_LABEL_STATE, runInstancesPost } from '../src/action/modes/instances-post.ts'
+import { createRunner } from '../src/action/runner.ts'
 import { lookAlikes } from './support/instances.ts'
 
 // Generated, against a hostile listing: whatever rows the v1 list makes up (ids of other

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { targetParts } from '../src/inputs/modes.ts'
-import type { SecretTarget } from '../src/inputs/index.ts'
+import { targetParts } from '../src/action/inputs/modes.ts'
+import type { SecretTarget } from '../src/action/inputs/index.ts'
 import { formatKeyName, rotationTargetId, type KeyKind } from '../src/core/key-name.ts'
-import { describeLeftAlone, relationTo, rotationKeys } from '../src/modes/rotation-keys.ts'
+import { describeLeftAlone, relationTo, rotationKeys } from '../src/action/modes/rotation-keys.ts'
 
 // Which keys a rotation owns, over generated keys and rotations: a key is the rotation's own
 // exactly when it is a rotation key (m=rot) with the same label, repository (any case) and

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
 import type { Call } from './support/conformance-driver.ts'
 
-// src/runner.ts stands in for @actions/core (exact version in package.json). The same calls, every
+// src/action/runner.ts stands in for @actions/core (exact version in package.json). The same calls, every
 // kind the action makes, run through both in processes of their own; stdout and every file
 // command must be the same bytes, apart from the random heredoc delimiters and the differences
 // kept on purpose (docs/runner-protocol.md), which are asserted exactly so a new one fails.
@@ -94,7 +94,7 @@ const CALLS: Call[] = [
   ['setFailed', 'Input ’permissions’: it is required\n- second problem'],
 ]
 
-describe('src/runner.ts and @actions/core write the same bytes', () => {
+describe('src/action/runner.ts and @actions/core write the same bytes', () => {
   it('for every kind of call the action makes', () => {
     const ours = run('ours', CALLS)
     const core = run('core', CALLS)

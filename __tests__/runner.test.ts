@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { parseKeyValueFile } from '../harness/runner.ts'
-import { createRunner, neutraliseCommands, SecretScrubber } from '../src/runner.ts'
+import { createRunner, neutraliseCommands, SecretScrubber } from '../src/action/runner.ts'
 import { Secret } from '../src/core/secret.ts'
 import {
   CHILD,
@@ -16,7 +16,7 @@ import {
 } from './support/hostile-runs.ts'
 import { hostileText, splitSecret } from './support/hostile.ts'
 
-// The chokepoint in src/runner.ts, in process: every method that prints, fed hostile text, checked
+// The chokepoint in src/action/runner.ts, in process: every method that prints, fed hostile text, checked
 // on the raw lines the way the runner reads them (support/stream.ts). The same invariant is
 // checked through dist/ in hostile.test.ts.
 
@@ -37,7 +37,7 @@ function capture(env: NodeJS.ProcessEnv = {}) {
   return { runner, lines, files }
 }
 
-describe('the chokepoint (src/runner.ts)', () => {
+describe('the chokepoint (src/action/runner.ts)', () => {
   it('no hostile text becomes a command or shows a secret, through any method', () => {
     fc.assert(
       fc.property(printCase, ([method, text]) => {

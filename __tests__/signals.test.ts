@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events'
 import { describe, expect, it } from '@jest/globals'
-import { failOnUncaught } from '../src/signals.ts'
+import { failOnUncaught } from '../src/action/signals.ts'
 
 // What Node would print to stderr by itself goes through the runner instead (issue 11).
 

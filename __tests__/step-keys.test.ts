@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { formatKeyName, type NewKeyNameFields } from '../src/core/key-name.ts'
 import { sameStep, uncertaintyEnd, LATE_APPLY_MIN_MARGIN_MS } from '../src/core/step-keys.ts'
-import { CANCEL_CLEANUP_BUDGET_MS, GraceBudget, graceSignals } from '../src/signals.ts'
+import { CANCEL_CLEANUP_BUDGET_MS, GraceBudget, graceSignals } from '../src/action/signals.ts'
 
 const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/)
 const fields: fc.Arbitrary<NewKeyNameFields> = fc.record({

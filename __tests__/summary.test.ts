@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { markdownTable, markdownText } from '../src/summary.ts'
+import { markdownTable, markdownText } from '../src/action/summary.ts'
 
 // Outside text in the job summary renders as text (issue 18, finding 9): checked on what GitHub's
 // Markdown would need to make a tag, link, image, mention, autolink, table break or new line.

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 4660:
+/***/ 9793:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -169,6 +169,464 @@ function removeConfigFile(file) {
     }
     (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.unlinkSync)(file.path);
     return 'removed';
+}
+
+
+/***/ }),
+
+/***/ 2050:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D$: () => (/* binding */ INSTANCES_WORDS),
+/* harmony export */   dX: () => (/* binding */ readInstances),
+/* harmony export */   readInstancesForPost: () => (/* binding */ readInstancesForPost)
+/* harmony export */ });
+/* unused harmony exports INSTANCES_DEFAULTS, INSTANCES_GRACE_RANGE_MS */
+/* harmony import */ var _reader_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3687);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3329);
+
+
+const INSTANCES_DEFAULTS = { instances: 'keep', grace: '10s' };
+/** Post has about 50 s in all; the grace must leave room for the key and the destroys. */
+const INSTANCES_GRACE_RANGE_MS = { min: 0, max: 30_000 };
+/** Yes/no words a user may write for `instances`, and the choice each probably means. */
+const INSTANCES_WORDS = {
+    true: 'destroy',
+    yes: 'destroy',
+    on: 'destroy',
+    false: 'keep',
+    no: 'keep',
+    off: 'keep',
+};
+/**
+ * Reads both inputs, a problem per bad one (in `read`); warns when instances-grace is set (not
+ * action.yml's default) while instances is keep, which would leave the instances alone.
+ */
+function readInstances(read) {
+    const settings = {
+        instances: read.choice('instances', ['keep', 'destroy'], INSTANCES_DEFAULTS.instances, INSTANCES_WORDS),
+        graceMs: read.duration('instances-grace', INSTANCES_DEFAULTS.grace, INSTANCES_GRACE_RANGE_MS),
+    };
+    const grace = read.raw('instances-grace');
+    const keep = ['', INSTANCES_DEFAULTS.instances].includes(read.raw('instances')); // not a bad value
+    if (keep && grace && grace !== INSTANCES_DEFAULTS.grace) {
+        read.warn('instances-grace', "it is read only with instances: destroy, and instances is keep: the post step leaves the job's instances alone. Add instances: destroy, or remove instances-grace");
+    }
+    return settings;
+}
+/** The post step's reading of the same inputs; throws InputError naming each bad one. */
+function readInstancesForPost(source) {
+    const read = new _reader_js__WEBPACK_IMPORTED_MODULE_0__/* .Reader */ .mP(source);
+    const settings = readInstances(read);
+    if (read.problems.length > 0)
+        throw new _settings_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(read.problems);
+    return settings;
+}
+
+
+/***/ }),
+
+/***/ 3687:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   mP: () => (/* binding */ Reader),
+/* harmony export */   wx: () => (/* binding */ meant)
+/* harmony export */ });
+/* unused harmony export durationHint */
+/* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8571);
+/* harmony import */ var _core_permissions_help_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5359);
+
+
+const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
+const BOOLEAN_FALSE = ['false', 'False', 'FALSE'];
+/** Reads raw inputs into typed values, collecting a message per bad input. */
+class Reader {
+    problems = [];
+    /** Allowed, but probably not meant: said as warnings. */
+    warnings = [];
+    #source;
+    constructor(source) {
+        this.#source = source;
+    }
+    raw(name) {
+        return this.#source.getInput(name);
+    }
+    warn(input, text) {
+        this.warnings.push(`Input '${input}': ${text}`);
+    }
+    problem(input, text) {
+        this.problems.push(`Input '${input}': ${text}`);
+    }
+    text(name, fallback) {
+        return this.raw(name) || fallback;
+    }
+    /**
+     * One of `allowed`. `words` maps other words a user may write (lower-cased, such as `true`) to
+     * the choice they probably meant, for the message's did-you-mean.
+     */
+    choice(name, allowed, fallback, words = {}) {
+        const value = this.text(name, fallback);
+        if (allowed.includes(value))
+            return value;
+        const word = Object.hasOwn(words, value.toLowerCase()) ? words[value.toLowerCase()] : undefined;
+        this.problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}` +
+            (word ? ` (did you mean ${word}?)` : meant(value, allowed)));
+        return fallback;
+    }
+    boolean(name) {
+        const value = this.raw(name);
+        if (!value || BOOLEAN_FALSE.includes(value))
+            return false;
+        if (BOOLEAN_TRUE.includes(value))
+            return true;
+        this.problem(name, `'${value}' is not a boolean; use true or false`);
+        return false;
+    }
+    duration(name, fallback, range) {
+        const value = this.text(name, fallback);
+        const ms = (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(value);
+        if (ms === undefined) {
+            this.problem(name, `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d` +
+                durationHint(value, range));
+        }
+        else if (ms < range.min || ms > range.max) {
+            this.problem(name, `'${value}' is out of range; use from ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(range.min)} to ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(range.max)}`);
+        }
+        else {
+            return ms;
+        }
+        return (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(fallback) ?? 0;
+    }
+    integer(name, fallback, range) {
+        const value = this.text(name, fallback);
+        const number = /^\d+$/.test(value) ? Number(value) : NaN;
+        if (!Number.isSafeInteger(number) || number < range.min || number > range.max) {
+            this.problem(name, `'${value}' must be a whole number from ${range.min} to ${range.max}`);
+            return Number(fallback) || range.min;
+        }
+        return number;
+    }
+}
+/** Reads the inputs; throws InputError naming every bad input at once. */
+const UNIT_WORDS = { ms: 'ms', s: 's', m: 'm', h: 'h', d: 'd' };
+/**
+ * What a duration that did not parse was probably meant to be: `6 hours` -> ` (did you mean
+ * 6h?)`, or, when that guess is outside `range` (ms), that it would be out of range too; a bare
+ * number -> a reminder of the units; '' otherwise. The value is the input's own text.
+ */
+function durationHint(value, range) {
+    const spelled = /^(\d+)\s*(ms|millis(?:econds?)?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i.exec(value.trim());
+    if (spelled) {
+        const word = (spelled[2] ?? '').toLowerCase();
+        const unit = word.startsWith('mil') ? 'ms' : (UNIT_WORDS[word] ?? word[0] ?? '');
+        const guess = `${spelled[1]}${unit}`;
+        const ms = (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(guess);
+        if (range && ms !== undefined && (ms < range.min || ms > range.max)) {
+            return ` (${guess} would be out of range too: use from ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(range.min)} to ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(range.max)})`;
+        }
+        return ` (did you mean ${guess}?)`;
+    }
+    if (/^\d+$/.test(value.trim()))
+        return ` (a number needs its unit: ${value.trim()}s, ${value.trim()}m, ${value.trim()}h or ${value.trim()}d)`;
+    return '';
+}
+/** ` (did you mean x?)` when `value` is close to one of `allowed` (case, -/_, two edits); else ''. */
+function meant(value, allowed) {
+    const guess = (0,_core_permissions_help_js__WEBPACK_IMPORTED_MODULE_1__/* .didYouMean */ .au)(value, allowed);
+    return guess && guess !== value ? ` (did you mean ${guess}?)` : '';
+}
+
+
+/***/ }),
+
+/***/ 3329:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ee: () => (/* binding */ TTL_RANGE_MS),
+/* harmony export */   FN: () => (/* binding */ MODES),
+/* harmony export */   FU: () => (/* binding */ POST_COVERED_REQUEST_TIMEOUT_MS),
+/* harmony export */   Ig: () => (/* binding */ GRACE_RANGE_MS),
+/* harmony export */   Sn: () => (/* binding */ CREATE_BUDGET_RANGE_MS),
+/* harmony export */   Sr: () => (/* binding */ MASKED_SECRET_LENGTH),
+/* harmony export */   WS: () => (/* binding */ SWEEP_BUDGET_RANGE_MS),
+/* harmony export */   YQ: () => (/* binding */ POST_LATE_APPLY_WAIT_MS),
+/* harmony export */   aV: () => (/* binding */ MAX_ATTEMPTS_RANGE),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   f3: () => (/* binding */ REQUEST_TIMEOUT_RANGE_MS),
+/* harmony export */   g: () => (/* binding */ KEEP_PREVIOUS_RANGE),
+/* harmony export */   vb: () => (/* binding */ MIN_SECRET_LENGTH),
+/* harmony export */   xP: () => (/* binding */ JOB_TOTAL_RANGE),
+/* harmony export */   zY: () => (/* binding */ DEFAULTS)
+/* harmony export */ });
+/** The typed, readonly values the inputs become: one per mode. */
+const MODES = ['create', 'delete', 'sweep', 'rotate'];
+const DEFAULTS = {
+    mode: 'create',
+    ttl: '6h',
+    rotateTtl: '30d',
+    secretScope: 'repository',
+    visibility: 'private',
+    keepPrevious: '0',
+    githubApiUrl: 'https://api.github.com',
+    revoke: 'post',
+    apiUrl: 'https://console.vast.ai',
+    cleanupFailure: 'warn',
+    maxAttempts: '5',
+    requestTimeout: '30s',
+    sweepScope: 'repository',
+    grace: '0s',
+    sweepBudget: '10m',
+    /** The longest default create-budget; a shorter ttl makes it half the ttl. */
+    createBudget: '15m',
+};
+/**
+ * The shortest `admin-api-key` and `github-token` accepted. The runner masks a secret wherever it
+ * appears in the job's log, so a value of a few characters hides ordinary words in every line and
+ * shows the secret by the holes it leaves; it is also no real credential. Real ones are far
+ * longer: a Vast key is 64 hex characters (vast-api.md), GitHub tokens 40 (`ghp_`, `ghs_`, a
+ * classic hex token) to 93 (`github_pat_`). 20 characters leave room for any other format and are
+ * well above the 12-character runs the action scrubs from its own messages (src/action/runner.ts).
+ */
+const MIN_SECRET_LENGTH = 20;
+/** A refused secret this long or longer is still masked: it may be a real key cut short. */
+const MASKED_SECRET_LENGTH = 8;
+const TTL_RANGE_MS = { min: 30_000, max: 365 * 86_400_000 };
+/**
+ * The longest request-timeout whose late-apply window post can still wait out: post's budget
+ * (POST_BUDGET_MS, 50 s) less the 2 s it keeps for its last look (create-post.ts) is 48 s, and
+ * the window is request-timeout plus a margin of half of it, at least 10 s (lateApplyMarginMs,
+ * step-keys.ts): 32 s + 16 s = 48 s. A longer one gets a warning in create mode.
+ */
+const POST_COVERED_REQUEST_TIMEOUT_MS = 32_000;
+/** What post can wait for a late apply: its 50 s budget less the 2 s kept for its last look. */
+const POST_LATE_APPLY_WAIT_MS = 48_000;
+const REQUEST_TIMEOUT_RANGE_MS = { min: 100, max: 300_000 };
+const GRACE_RANGE_MS = { min: 0, max: 365 * 86_400_000 };
+const SWEEP_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
+const CREATE_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
+const KEEP_PREVIOUS_RANGE = { min: 0, max: 10 };
+const MAX_ATTEMPTS_RANGE = { min: 1, max: 100 };
+/** GitHub runs at most 256 jobs per matrix; a wider range leaves room for anything else. */
+const JOB_TOTAL_RANGE = { min: 1, max: 100_000 };
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.length === 1
+            ? (problems[0] ?? '')
+            : `${problems.length} inputs are wrong:\n- ${problems.join('\n- ')}`);
+        this.problems = problems;
+    }
+}
+
+
+/***/ }),
+
+/***/ 200:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   TS: () => (/* binding */ saveEveryStateName),
+/* harmony export */   Vh: () => (/* binding */ readJson),
+/* harmony export */   c4: () => (/* binding */ STATE),
+/* harmony export */   jN: () => (/* binding */ readKeyId),
+/* harmony export */   k7: () => (/* binding */ NO_KEY_MODE)
+/* harmony export */ });
+/* harmony import */ var _core_network_fingerprint_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2172);
+
+/**
+ * Every name the post step reads from state, in one table, and main's first act: saving each of
+ * them. The runner starts a post step's environment from the env context, where any step of the
+ * job can put `STATE_<name>` lines through `$GITHUB_ENV`, and then applies `STATE_<name>` only for
+ * the names main saved (actions/runner `src/Runner.Worker/ActionRunner.cs`, "Apply action's
+ * intra-action state at last"; docs/runner-protocol.md). A name main saved, even as '', therefore
+ * always reaches post with main's value; a name it did not save can be anything another step
+ * wrote. So main saves every name here before it reads a single input, in every mode and path.
+ * Nothing here is secret: the runner logs state with debug on.
+ */
+const STATE = {
+    /** 'none' until main makes or asks for a key: 'create', 'rotated' or 'broker'. */
+    mode: 'mode',
+    /** {@link CreateState} as JSON. */
+    create: 'create',
+    /** The id of the key main made (create, rotate) or got (broker): a positive integer. */
+    keyId: 'key-id',
+    /** 'true' while a create may have made a key whose id we do not know (post looks by name). */
+    pending: 'create-pending',
+    /** When the latest create request was sent (epoch ms), saved before it goes out. */
+    sentAt: 'create-sent-at',
+    /**
+     * When the last create request that got no answer was sent (epoch ms); saved when main knows.
+     * Until `request-timeout` (and a margin) after it, Vast may still apply that request.
+     */
+    uncertainAt: 'create-uncertain-at',
+    /** The file export-config wrote (config-file.ts `WrittenFile`, as JSON). */
+    configFile: 'config-file',
+    /** {@link BrokerState} as JSON (create mode with broker-url). */
+    broker: 'broker',
+    /** The digest of what steers main's connections (src/core/network-fingerprint.ts). */
+    network: _core_network_fingerprint_js__WEBPACK_IMPORTED_MODULE_0__/* .NETWORK_STATE */ .V$,
+    /** The job's instance label (create mode), saved before the key is made (instances-post.ts). */
+    instanceLabel: 'instance-label',
+};
+/** The value of `mode` until main makes a key: the post step has nothing to delete. */
+const NO_KEY_MODE = 'none';
+/**
+ * Main's first act, before inputs are read: every name of {@link STATE} saved with a neutral
+ * value (`mode` 'none', the others ''), so no `STATE_*` line another step writes to `$GITHUB_ENV`
+ * reaches post. Later saves of the same name replace these (the runner keeps the last).
+ */
+function saveEveryStateName(runner) {
+    for (const name of Object.values(STATE)) {
+        runner.saveState(name, name === STATE.mode ? NO_KEY_MODE : '');
+    }
+}
+/** A state value written as JSON; undefined when absent or unreadable. */
+function readJson(raw) {
+    if (!raw)
+        return undefined;
+    try {
+        return JSON.parse(raw);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * A key id as main saves it: '' (no key) gives `undefined`; a positive safe integer in plain
+ * decimal gives the number; anything else gives 'invalid' (main never writes that: post then
+ * deletes nothing on its word).
+ */
+function readKeyId(raw) {
+    if (raw === '')
+        return undefined;
+    if (!/^[1-9]\d{0,15}$/.test(raw))
+        return 'invalid';
+    const id = Number(raw);
+    return Number.isSafeInteger(id) ? id : 'invalid';
+}
+
+
+/***/ }),
+
+/***/ 7599:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   KU: () => (/* binding */ graceSignals),
+/* harmony export */   ju: () => (/* binding */ failOnUncaught),
+/* harmony export */   uT: () => (/* binding */ GraceBudget),
+/* harmony export */   vb: () => (/* binding */ CANCEL_CLEANUP_BUDGET_MS),
+/* harmony export */   w6: () => (/* binding */ cancellationSignal)
+/* harmony export */ });
+/* unused harmony export RUNNER_SIGTERM_AFTER_MS */
+/**
+ * The runner's cancellation (actions/runner, runner-protocol.md): SIGINT, then SIGTERM 7.5 s
+ * later, then a kill 2.5 s after that.
+ */
+const RUNNER_SIGTERM_AFTER_MS = 7_500;
+/** What a step may use of the runner's grace after SIGINT: 1 s is kept for writing and exit. */
+const CANCEL_CLEANUP_BUDGET_MS = RUNNER_SIGTERM_AFTER_MS - 1_000;
+/**
+ * Cancellation as the runner does it: SIGINT, then SIGTERM 7.5 s later, then a kill. The first
+ * signal aborts what is in flight so the step can clean up quickly; a second one ends the process.
+ */
+function cancellationSignal(onCancel = () => { }, target = process) {
+    const controller = new AbortController();
+    const handle = (signal) => {
+        if (controller.signal.aborted) {
+            target.exit(1);
+            return;
+        }
+        onCancel(signal);
+        controller.abort(new Error(`received ${signal}`));
+    };
+    target.on('SIGINT', handle);
+    target.on('SIGTERM', handle);
+    return controller.signal;
+}
+/**
+ * What Node itself would print to stderr, around the runner's chokepoint, with text that may come
+ * from outside: an error nothing caught (a library's timer, a stray rejection) fails the step
+ * through `fail`, and the process ends; a process warning (a library's `emitWarning`, such as a
+ * YAML parser quoting its input) goes to `debug` instead of Node's default printer.
+ */
+function failOnUncaught(fail, debug, target = process) {
+    target.removeAllListeners('warning');
+    target.on('warning', (warning) => debug(`${warning.name}: ${warning.message}`));
+    const handle = (error) => {
+        const message = error instanceof Error ? error.message : String(error);
+        fail(`Unexpected error: ${message}`, error instanceof Error ? error.stack : undefined);
+        target.exit(1);
+    };
+    target.on('uncaughtException', handle);
+    target.on('unhandledRejection', handle);
+}
+/**
+ * The post step's budget under cancellation. The post step deletes what main made, so a cancel
+ * does not stop it: SIGINT shortens its budget to the runner's grace ({@link
+ * CANCEL_CLEANUP_BUDGET_MS} from the signal), and `signal` aborts what is in flight only when that
+ * grace ends or SIGTERM comes. A further signal after that ends the process.
+ */
+class GraceBudget {
+    #controller = new AbortController();
+    #now;
+    #deadline;
+    #timer;
+    /** When SIGINT (or the first signal) came, epoch ms. */
+    interruptedAt;
+    constructor(budgetMs, now = Date.now) {
+        this.#now = now;
+        this.#deadline = now() + budgetMs;
+    }
+    /** Nothing may be sent past this moment (epoch ms); it moves earlier on SIGINT. */
+    deadline() {
+        return this.#deadline;
+    }
+    /** Aborted when the grace after SIGINT ends, or at SIGTERM. */
+    get signal() {
+        return this.#controller.signal;
+    }
+    /** Applies a signal at `at` (epoch ms); returns false when the process should end now. */
+    receive(name, at = this.#now()) {
+        if (this.#controller.signal.aborted)
+            return false;
+        if (name === 'SIGTERM') {
+            this.#abort(name);
+            return true;
+        }
+        if (this.interruptedAt !== undefined)
+            return true;
+        this.interruptedAt = at;
+        this.#deadline = Math.min(this.#deadline, at + CANCEL_CLEANUP_BUDGET_MS);
+        this.#timer = setTimeout(() => this.#abort('the end of the grace after SIGINT'), Math.max(0, this.#deadline - this.#now()));
+        this.#timer.unref();
+        return true;
+    }
+    #abort(reason) {
+        clearTimeout(this.#timer);
+        this.#controller.abort(new Error(`received ${reason}`));
+    }
+}
+/**
+ * Installs the post step's handlers on `budget`, then hands over from the early ones and replays
+ * what they caught. `onSignal` is told of each signal.
+ */
+function graceSignals(budget, onSignal, early, target = process) {
+    const handle = (name, at) => {
+        onSignal(name);
+        if (!budget.receive(name, at))
+            target.exit(1);
+    };
+    target.on('SIGINT', (name) => handle(name));
+    target.on('SIGTERM', (name) => handle(name));
+    if (early) {
+        early.release();
+        for (const { name, at } of early.received)
+            handle(name, at);
+    }
 }
 
 
@@ -1707,464 +2165,6 @@ const USER_AGENT = `vast-scoped-key/${VERSION}`;
 
 /***/ }),
 
-/***/ 9:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   D$: () => (/* binding */ INSTANCES_WORDS),
-/* harmony export */   dX: () => (/* binding */ readInstances),
-/* harmony export */   readInstancesForPost: () => (/* binding */ readInstancesForPost)
-/* harmony export */ });
-/* unused harmony exports INSTANCES_DEFAULTS, INSTANCES_GRACE_RANGE_MS */
-/* harmony import */ var _reader_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9066);
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(900);
-
-
-const INSTANCES_DEFAULTS = { instances: 'keep', grace: '10s' };
-/** Post has about 50 s in all; the grace must leave room for the key and the destroys. */
-const INSTANCES_GRACE_RANGE_MS = { min: 0, max: 30_000 };
-/** Yes/no words a user may write for `instances`, and the choice each probably means. */
-const INSTANCES_WORDS = {
-    true: 'destroy',
-    yes: 'destroy',
-    on: 'destroy',
-    false: 'keep',
-    no: 'keep',
-    off: 'keep',
-};
-/**
- * Reads both inputs, a problem per bad one (in `read`); warns when instances-grace is set (not
- * action.yml's default) while instances is keep, which would leave the instances alone.
- */
-function readInstances(read) {
-    const settings = {
-        instances: read.choice('instances', ['keep', 'destroy'], INSTANCES_DEFAULTS.instances, INSTANCES_WORDS),
-        graceMs: read.duration('instances-grace', INSTANCES_DEFAULTS.grace, INSTANCES_GRACE_RANGE_MS),
-    };
-    const grace = read.raw('instances-grace');
-    const keep = ['', INSTANCES_DEFAULTS.instances].includes(read.raw('instances')); // not a bad value
-    if (keep && grace && grace !== INSTANCES_DEFAULTS.grace) {
-        read.warn('instances-grace', "it is read only with instances: destroy, and instances is keep: the post step leaves the job's instances alone. Add instances: destroy, or remove instances-grace");
-    }
-    return settings;
-}
-/** The post step's reading of the same inputs; throws InputError naming each bad one. */
-function readInstancesForPost(source) {
-    const read = new _reader_js__WEBPACK_IMPORTED_MODULE_0__/* .Reader */ .mP(source);
-    const settings = readInstances(read);
-    if (read.problems.length > 0)
-        throw new _settings_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(read.problems);
-    return settings;
-}
-
-
-/***/ }),
-
-/***/ 9066:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   mP: () => (/* binding */ Reader),
-/* harmony export */   wx: () => (/* binding */ meant)
-/* harmony export */ });
-/* unused harmony export durationHint */
-/* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8571);
-/* harmony import */ var _core_permissions_help_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5359);
-
-
-const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
-const BOOLEAN_FALSE = ['false', 'False', 'FALSE'];
-/** Reads raw inputs into typed values, collecting a message per bad input. */
-class Reader {
-    problems = [];
-    /** Allowed, but probably not meant: said as warnings. */
-    warnings = [];
-    #source;
-    constructor(source) {
-        this.#source = source;
-    }
-    raw(name) {
-        return this.#source.getInput(name);
-    }
-    warn(input, text) {
-        this.warnings.push(`Input '${input}': ${text}`);
-    }
-    problem(input, text) {
-        this.problems.push(`Input '${input}': ${text}`);
-    }
-    text(name, fallback) {
-        return this.raw(name) || fallback;
-    }
-    /**
-     * One of `allowed`. `words` maps other words a user may write (lower-cased, such as `true`) to
-     * the choice they probably meant, for the message's did-you-mean.
-     */
-    choice(name, allowed, fallback, words = {}) {
-        const value = this.text(name, fallback);
-        if (allowed.includes(value))
-            return value;
-        const word = Object.hasOwn(words, value.toLowerCase()) ? words[value.toLowerCase()] : undefined;
-        this.problem(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}` +
-            (word ? ` (did you mean ${word}?)` : meant(value, allowed)));
-        return fallback;
-    }
-    boolean(name) {
-        const value = this.raw(name);
-        if (!value || BOOLEAN_FALSE.includes(value))
-            return false;
-        if (BOOLEAN_TRUE.includes(value))
-            return true;
-        this.problem(name, `'${value}' is not a boolean; use true or false`);
-        return false;
-    }
-    duration(name, fallback, range) {
-        const value = this.text(name, fallback);
-        const ms = (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(value);
-        if (ms === undefined) {
-            this.problem(name, `'${value}' is not a duration; write it like 30s, 15m, 6h or 2d` +
-                durationHint(value, range));
-        }
-        else if (ms < range.min || ms > range.max) {
-            this.problem(name, `'${value}' is out of range; use from ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(range.min)} to ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(range.max)}`);
-        }
-        else {
-            return ms;
-        }
-        return (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(fallback) ?? 0;
-    }
-    integer(name, fallback, range) {
-        const value = this.text(name, fallback);
-        const number = /^\d+$/.test(value) ? Number(value) : NaN;
-        if (!Number.isSafeInteger(number) || number < range.min || number > range.max) {
-            this.problem(name, `'${value}' must be a whole number from ${range.min} to ${range.max}`);
-            return Number(fallback) || range.min;
-        }
-        return number;
-    }
-}
-/** Reads the inputs; throws InputError naming every bad input at once. */
-const UNIT_WORDS = { ms: 'ms', s: 's', m: 'm', h: 'h', d: 'd' };
-/**
- * What a duration that did not parse was probably meant to be: `6 hours` -> ` (did you mean
- * 6h?)`, or, when that guess is outside `range` (ms), that it would be out of range too; a bare
- * number -> a reminder of the units; '' otherwise. The value is the input's own text.
- */
-function durationHint(value, range) {
-    const spelled = /^(\d+)\s*(ms|millis(?:econds?)?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i.exec(value.trim());
-    if (spelled) {
-        const word = (spelled[2] ?? '').toLowerCase();
-        const unit = word.startsWith('mil') ? 'ms' : (UNIT_WORDS[word] ?? word[0] ?? '');
-        const guess = `${spelled[1]}${unit}`;
-        const ms = (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(guess);
-        if (range && ms !== undefined && (ms < range.min || ms > range.max)) {
-            return ` (${guess} would be out of range too: use from ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(range.min)} to ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(range.max)})`;
-        }
-        return ` (did you mean ${guess}?)`;
-    }
-    if (/^\d+$/.test(value.trim()))
-        return ` (a number needs its unit: ${value.trim()}s, ${value.trim()}m, ${value.trim()}h or ${value.trim()}d)`;
-    return '';
-}
-/** ` (did you mean x?)` when `value` is close to one of `allowed` (case, -/_, two edits); else ''. */
-function meant(value, allowed) {
-    const guess = (0,_core_permissions_help_js__WEBPACK_IMPORTED_MODULE_1__/* .didYouMean */ .au)(value, allowed);
-    return guess && guess !== value ? ` (did you mean ${guess}?)` : '';
-}
-
-
-/***/ }),
-
-/***/ 900:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ee: () => (/* binding */ TTL_RANGE_MS),
-/* harmony export */   FN: () => (/* binding */ MODES),
-/* harmony export */   FU: () => (/* binding */ POST_COVERED_REQUEST_TIMEOUT_MS),
-/* harmony export */   Ig: () => (/* binding */ GRACE_RANGE_MS),
-/* harmony export */   Sn: () => (/* binding */ CREATE_BUDGET_RANGE_MS),
-/* harmony export */   Sr: () => (/* binding */ MASKED_SECRET_LENGTH),
-/* harmony export */   WS: () => (/* binding */ SWEEP_BUDGET_RANGE_MS),
-/* harmony export */   YQ: () => (/* binding */ POST_LATE_APPLY_WAIT_MS),
-/* harmony export */   aV: () => (/* binding */ MAX_ATTEMPTS_RANGE),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   f3: () => (/* binding */ REQUEST_TIMEOUT_RANGE_MS),
-/* harmony export */   g: () => (/* binding */ KEEP_PREVIOUS_RANGE),
-/* harmony export */   vb: () => (/* binding */ MIN_SECRET_LENGTH),
-/* harmony export */   xP: () => (/* binding */ JOB_TOTAL_RANGE),
-/* harmony export */   zY: () => (/* binding */ DEFAULTS)
-/* harmony export */ });
-/** The typed, readonly values the inputs become: one per mode. */
-const MODES = ['create', 'delete', 'sweep', 'rotate'];
-const DEFAULTS = {
-    mode: 'create',
-    ttl: '6h',
-    rotateTtl: '30d',
-    secretScope: 'repository',
-    visibility: 'private',
-    keepPrevious: '0',
-    githubApiUrl: 'https://api.github.com',
-    revoke: 'post',
-    apiUrl: 'https://console.vast.ai',
-    cleanupFailure: 'warn',
-    maxAttempts: '5',
-    requestTimeout: '30s',
-    sweepScope: 'repository',
-    grace: '0s',
-    sweepBudget: '10m',
-    /** The longest default create-budget; a shorter ttl makes it half the ttl. */
-    createBudget: '15m',
-};
-/**
- * The shortest `admin-api-key` and `github-token` accepted. The runner masks a secret wherever it
- * appears in the job's log, so a value of a few characters hides ordinary words in every line and
- * shows the secret by the holes it leaves; it is also no real credential. Real ones are far
- * longer: a Vast key is 64 hex characters (vast-api.md), GitHub tokens 40 (`ghp_`, `ghs_`, a
- * classic hex token) to 93 (`github_pat_`). 20 characters leave room for any other format and are
- * well above the 12-character runs the action scrubs from its own messages (src/runner.ts).
- */
-const MIN_SECRET_LENGTH = 20;
-/** A refused secret this long or longer is still masked: it may be a real key cut short. */
-const MASKED_SECRET_LENGTH = 8;
-const TTL_RANGE_MS = { min: 30_000, max: 365 * 86_400_000 };
-/**
- * The longest request-timeout whose late-apply window post can still wait out: post's budget
- * (POST_BUDGET_MS, 50 s) less the 2 s it keeps for its last look (create-post.ts) is 48 s, and
- * the window is request-timeout plus a margin of half of it, at least 10 s (lateApplyMarginMs,
- * step-keys.ts): 32 s + 16 s = 48 s. A longer one gets a warning in create mode.
- */
-const POST_COVERED_REQUEST_TIMEOUT_MS = 32_000;
-/** What post can wait for a late apply: its 50 s budget less the 2 s kept for its last look. */
-const POST_LATE_APPLY_WAIT_MS = 48_000;
-const REQUEST_TIMEOUT_RANGE_MS = { min: 100, max: 300_000 };
-const GRACE_RANGE_MS = { min: 0, max: 365 * 86_400_000 };
-const SWEEP_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
-const CREATE_BUDGET_RANGE_MS = { min: 1000, max: 6 * 3_600_000 };
-const KEEP_PREVIOUS_RANGE = { min: 0, max: 10 };
-const MAX_ATTEMPTS_RANGE = { min: 1, max: 100 };
-/** GitHub runs at most 256 jobs per matrix; a wider range leaves room for anything else. */
-const JOB_TOTAL_RANGE = { min: 1, max: 100_000 };
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.length === 1
-            ? (problems[0] ?? '')
-            : `${problems.length} inputs are wrong:\n- ${problems.join('\n- ')}`);
-        this.problems = problems;
-    }
-}
-
-
-/***/ }),
-
-/***/ 373:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   TS: () => (/* binding */ saveEveryStateName),
-/* harmony export */   Vh: () => (/* binding */ readJson),
-/* harmony export */   c4: () => (/* binding */ STATE),
-/* harmony export */   jN: () => (/* binding */ readKeyId),
-/* harmony export */   k7: () => (/* binding */ NO_KEY_MODE)
-/* harmony export */ });
-/* harmony import */ var _core_network_fingerprint_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2172);
-
-/**
- * Every name the post step reads from state, in one table, and main's first act: saving each of
- * them. The runner starts a post step's environment from the env context, where any step of the
- * job can put `STATE_<name>` lines through `$GITHUB_ENV`, and then applies `STATE_<name>` only for
- * the names main saved (actions/runner `src/Runner.Worker/ActionRunner.cs`, "Apply action's
- * intra-action state at last"; docs/runner-protocol.md). A name main saved, even as '', therefore
- * always reaches post with main's value; a name it did not save can be anything another step
- * wrote. So main saves every name here before it reads a single input, in every mode and path.
- * Nothing here is secret: the runner logs state with debug on.
- */
-const STATE = {
-    /** 'none' until main makes or asks for a key: 'create', 'rotated' or 'broker'. */
-    mode: 'mode',
-    /** {@link CreateState} as JSON. */
-    create: 'create',
-    /** The id of the key main made (create, rotate) or got (broker): a positive integer. */
-    keyId: 'key-id',
-    /** 'true' while a create may have made a key whose id we do not know (post looks by name). */
-    pending: 'create-pending',
-    /** When the latest create request was sent (epoch ms), saved before it goes out. */
-    sentAt: 'create-sent-at',
-    /**
-     * When the last create request that got no answer was sent (epoch ms); saved when main knows.
-     * Until `request-timeout` (and a margin) after it, Vast may still apply that request.
-     */
-    uncertainAt: 'create-uncertain-at',
-    /** The file export-config wrote (config-file.ts `WrittenFile`, as JSON). */
-    configFile: 'config-file',
-    /** {@link BrokerState} as JSON (create mode with broker-url). */
-    broker: 'broker',
-    /** The digest of what steers main's connections (src/core/network-fingerprint.ts). */
-    network: _core_network_fingerprint_js__WEBPACK_IMPORTED_MODULE_0__/* .NETWORK_STATE */ .V$,
-    /** The job's instance label (create mode), saved before the key is made (instances-post.ts). */
-    instanceLabel: 'instance-label',
-};
-/** The value of `mode` until main makes a key: the post step has nothing to delete. */
-const NO_KEY_MODE = 'none';
-/**
- * Main's first act, before inputs are read: every name of {@link STATE} saved with a neutral
- * value (`mode` 'none', the others ''), so no `STATE_*` line another step writes to `$GITHUB_ENV`
- * reaches post. Later saves of the same name replace these (the runner keeps the last).
- */
-function saveEveryStateName(runner) {
-    for (const name of Object.values(STATE)) {
-        runner.saveState(name, name === STATE.mode ? NO_KEY_MODE : '');
-    }
-}
-/** A state value written as JSON; undefined when absent or unreadable. */
-function readJson(raw) {
-    if (!raw)
-        return undefined;
-    try {
-        return JSON.parse(raw);
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * A key id as main saves it: '' (no key) gives `undefined`; a positive safe integer in plain
- * decimal gives the number; anything else gives 'invalid' (main never writes that: post then
- * deletes nothing on its word).
- */
-function readKeyId(raw) {
-    if (raw === '')
-        return undefined;
-    if (!/^[1-9]\d{0,15}$/.test(raw))
-        return 'invalid';
-    const id = Number(raw);
-    return Number.isSafeInteger(id) ? id : 'invalid';
-}
-
-
-/***/ }),
-
-/***/ 970:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   KU: () => (/* binding */ graceSignals),
-/* harmony export */   ju: () => (/* binding */ failOnUncaught),
-/* harmony export */   uT: () => (/* binding */ GraceBudget),
-/* harmony export */   vb: () => (/* binding */ CANCEL_CLEANUP_BUDGET_MS),
-/* harmony export */   w6: () => (/* binding */ cancellationSignal)
-/* harmony export */ });
-/* unused harmony export RUNNER_SIGTERM_AFTER_MS */
-/**
- * The runner's cancellation (actions/runner, runner-protocol.md): SIGINT, then SIGTERM 7.5 s
- * later, then a kill 2.5 s after that.
- */
-const RUNNER_SIGTERM_AFTER_MS = 7_500;
-/** What a step may use of the runner's grace after SIGINT: 1 s is kept for writing and exit. */
-const CANCEL_CLEANUP_BUDGET_MS = RUNNER_SIGTERM_AFTER_MS - 1_000;
-/**
- * Cancellation as the runner does it: SIGINT, then SIGTERM 7.5 s later, then a kill. The first
- * signal aborts what is in flight so the step can clean up quickly; a second one ends the process.
- */
-function cancellationSignal(onCancel = () => { }, target = process) {
-    const controller = new AbortController();
-    const handle = (signal) => {
-        if (controller.signal.aborted) {
-            target.exit(1);
-            return;
-        }
-        onCancel(signal);
-        controller.abort(new Error(`received ${signal}`));
-    };
-    target.on('SIGINT', handle);
-    target.on('SIGTERM', handle);
-    return controller.signal;
-}
-/**
- * What Node itself would print to stderr, around the runner's chokepoint, with text that may come
- * from outside: an error nothing caught (a library's timer, a stray rejection) fails the step
- * through `fail`, and the process ends; a process warning (a library's `emitWarning`, such as a
- * YAML parser quoting its input) goes to `debug` instead of Node's default printer.
- */
-function failOnUncaught(fail, debug, target = process) {
-    target.removeAllListeners('warning');
-    target.on('warning', (warning) => debug(`${warning.name}: ${warning.message}`));
-    const handle = (error) => {
-        const message = error instanceof Error ? error.message : String(error);
-        fail(`Unexpected error: ${message}`, error instanceof Error ? error.stack : undefined);
-        target.exit(1);
-    };
-    target.on('uncaughtException', handle);
-    target.on('unhandledRejection', handle);
-}
-/**
- * The post step's budget under cancellation. The post step deletes what main made, so a cancel
- * does not stop it: SIGINT shortens its budget to the runner's grace ({@link
- * CANCEL_CLEANUP_BUDGET_MS} from the signal), and `signal` aborts what is in flight only when that
- * grace ends or SIGTERM comes. A further signal after that ends the process.
- */
-class GraceBudget {
-    #controller = new AbortController();
-    #now;
-    #deadline;
-    #timer;
-    /** When SIGINT (or the first signal) came, epoch ms. */
-    interruptedAt;
-    constructor(budgetMs, now = Date.now) {
-        this.#now = now;
-        this.#deadline = now() + budgetMs;
-    }
-    /** Nothing may be sent past this moment (epoch ms); it moves earlier on SIGINT. */
-    deadline() {
-        return this.#deadline;
-    }
-    /** Aborted when the grace after SIGINT ends, or at SIGTERM. */
-    get signal() {
-        return this.#controller.signal;
-    }
-    /** Applies a signal at `at` (epoch ms); returns false when the process should end now. */
-    receive(name, at = this.#now()) {
-        if (this.#controller.signal.aborted)
-            return false;
-        if (name === 'SIGTERM') {
-            this.#abort(name);
-            return true;
-        }
-        if (this.interruptedAt !== undefined)
-            return true;
-        this.interruptedAt = at;
-        this.#deadline = Math.min(this.#deadline, at + CANCEL_CLEANUP_BUDGET_MS);
-        this.#timer = setTimeout(() => this.#abort('the end of the grace after SIGINT'), Math.max(0, this.#deadline - this.#now()));
-        this.#timer.unref();
-        return true;
-    }
-    #abort(reason) {
-        clearTimeout(this.#timer);
-        this.#controller.abort(new Error(`received ${reason}`));
-    }
-}
-/**
- * Installs the post step's handlers on `budget`, then hands over from the early ones and replays
- * what they caught. `onSignal` is told of each signal.
- */
-function graceSignals(budget, onSignal, early, target = process) {
-    const handle = (name, at) => {
-        onSignal(name);
-        if (!budget.receive(name, at))
-            target.exit(1);
-    };
-    target.on('SIGINT', (name) => handle(name));
-    target.on('SIGTERM', (name) => handle(name));
-    if (early) {
-        early.release();
-        for (const { name, at } of early.received)
-            handle(name, at);
-    }
-}
-
-
-/***/ }),
-
 /***/ 2613:
 /***/ ((module) => {
 
@@ -2676,8 +2676,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/config-file.ts
-var config_file = __nccwpck_require__(4660);
+// EXTERNAL MODULE: ./src/action/config-file.ts
+var config_file = __nccwpck_require__(9793);
 // EXTERNAL MODULE: ./src/core/api-url.ts
 var api_url = __nccwpck_require__(3335);
 // EXTERNAL MODULE: ./src/core/duration.ts
@@ -2688,11 +2688,11 @@ var secret = __nccwpck_require__(2559);
 var key_name = __nccwpck_require__(1394);
 // EXTERNAL MODULE: ./src/core/permissions.ts + 1 modules
 var core_permissions = __nccwpck_require__(5139);
-// EXTERNAL MODULE: ./src/inputs/instances.ts
-var instances = __nccwpck_require__(9);
-// EXTERNAL MODULE: ./src/inputs/settings.ts
-var inputs_settings = __nccwpck_require__(900);
-;// CONCATENATED MODULE: ./src/inputs/secret-input.ts
+// EXTERNAL MODULE: ./src/action/inputs/instances.ts
+var instances = __nccwpck_require__(2050);
+// EXTERNAL MODULE: ./src/action/inputs/settings.ts
+var inputs_settings = __nccwpck_require__(3329);
+;// CONCATENATED MODULE: ./src/action/inputs/secret-input.ts
 
 /** Blanks, line ends, control and format characters: never part of a Vast key or GitHub token. */
 const SEPARATORS = /[\s\p{Z}\p{Cc}\p{Cf}]+/u;
@@ -2731,7 +2731,7 @@ function readSecretInput(read, name, onSecret, describe) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./src/inputs/modes.ts
+;// CONCATENATED MODULE: ./src/action/inputs/modes.ts
 
 
 
@@ -3020,7 +3020,7 @@ function describeSensitive(categories) {
 }
 /** The run identity that goes into key names; placeholders when run outside a runner. */
 
-;// CONCATENATED MODULE: ./src/inputs/broker.ts
+;// CONCATENATED MODULE: ./src/action/inputs/broker-client.ts
 
 /**
  * `broker-url` and `broker-audience`: the key comes from a key broker (docs/broker.md) in exchange
@@ -3060,7 +3060,7 @@ function readBroker(read, adminKeySet, mode) {
     return { url: 'url' in checked ? checked.url : '', audience, ttlFromRule: !read.raw('ttl') };
 }
 
-;// CONCATENATED MODULE: ./src/inputs/matrix.ts
+;// CONCATENATED MODULE: ./src/action/inputs/matrix.ts
 
 /**
  * `job-total`, `job-index` and `max-parallel`: where this job stands in its matrix. action.yml
@@ -3111,9 +3111,9 @@ function readMatrixPlace(read) {
     return { index, total, ...(maxParallel === undefined ? {} : { maxParallel }) };
 }
 
-// EXTERNAL MODULE: ./src/inputs/reader.ts
-var reader = __nccwpck_require__(9066);
-;// CONCATENATED MODULE: ./src/inputs/index.ts
+// EXTERNAL MODULE: ./src/action/inputs/reader.ts
+var reader = __nccwpck_require__(3687);
+;// CONCATENATED MODULE: ./src/action/inputs/index.ts
 
 
 
@@ -3259,9 +3259,9 @@ function readContext(env) {
     };
 }
 
-// EXTERNAL MODULE: ./src/modes/state.ts
-var modes_state = __nccwpck_require__(373);
-;// CONCATENATED MODULE: ./src/inputs/post.ts
+// EXTERNAL MODULE: ./src/action/modes/state.ts
+var modes_state = __nccwpck_require__(200);
+;// CONCATENATED MODULE: ./src/action/inputs/post.ts
 
 
 
@@ -3287,8 +3287,8 @@ function readPostInputs(getInput) {
     };
 }
 
-// EXTERNAL MODULE: ./src/signals.ts
-var signals = __nccwpck_require__(970);
+// EXTERNAL MODULE: ./src/action/signals.ts
+var signals = __nccwpck_require__(7599);
 // EXTERNAL MODULE: external "node:timers/promises"
 var promises_ = __nccwpck_require__(8500);
 // EXTERNAL MODULE: ./src/core/vast/errors.ts
@@ -3861,7 +3861,7 @@ function outOfTime(error) {
 var transport = __nccwpck_require__(5910);
 // EXTERNAL MODULE: ./src/core/network-fingerprint.ts
 var network_fingerprint = __nccwpck_require__(2172);
-;// CONCATENATED MODULE: ./src/action.ts
+;// CONCATENATED MODULE: ./src/action/action.ts
 
 
 
@@ -3911,7 +3911,7 @@ async function runMain(environment) {
     const { runner } = environment;
     try {
         // First, before any input is read: every state name post reads gets main's value, so no
-        // STATE_* line another step writes to $GITHUB_ENV can reach post (src/modes/state.ts), and
+        // STATE_* line another step writes to $GITHUB_ENV can reach post (src/action/modes/state.ts), and
         // post sends no secret over a network main did not see (src/core/network-fingerprint.ts).
         (0,modes_state/* saveEveryStateName */.TS)(runner);
         runner.saveState(network_fingerprint/* NETWORK_STATE */.V$, (0,network_fingerprint/* networkFingerprint */.j8)(environment.env, runner.getInput('admin-api-key')));
@@ -3939,17 +3939,17 @@ async function runMode(settings, environment) {
     switch (settings.mode) {
         case 'create': {
             if (settings.broker) {
-                const { runBrokerCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(568), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
+                const { runBrokerCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(799), __nccwpck_require__.e(830)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9830));
                 return runBrokerCreate({ ...settings, broker: settings.broker }, await brokerDeps(environment, Date.now() + settings.createBudgetMs));
             }
-            const { runCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(568), __nccwpck_require__.e(338)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1338));
+            const { runCreate } = await Promise.all(/* import() */[__nccwpck_require__.e(799), __nccwpck_require__.e(297)]).then(__nccwpck_require__.bind(__nccwpck_require__, 297));
             return runCreate(settings, {
                 ...(await mintDeps(settings, environment)),
                 configFilePath: (0,config_file/* configFilePath */.ks)(environment.env),
             });
         }
         case 'rotate': {
-            const { runRotate, SecretWriter } = await Promise.all(/* import() */[__nccwpck_require__.e(226), __nccwpck_require__.e(770)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4770));
+            const { runRotate, SecretWriter } = await Promise.all(/* import() */[__nccwpck_require__.e(226), __nccwpck_require__.e(772)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6772));
             const writer = new SecretWriter({
                 token: settings.githubToken,
                 apiUrl: settings.githubApiUrl,
@@ -3967,18 +3967,18 @@ async function runMode(settings, environment) {
             });
         }
         case 'delete': {
-            const { runDelete } = await __nccwpck_require__.e(/* import() */ 993).then(__nccwpck_require__.bind(__nccwpck_require__, 993));
+            const { runDelete } = await __nccwpck_require__.e(/* import() */ 310).then(__nccwpck_require__.bind(__nccwpck_require__, 7310));
             const client = await makeClient(settings, environment, DELETE_BUDGET_MS);
             return runDelete(settings, { runner, client });
         }
         case 'sweep': {
-            const { runSweep } = await __nccwpck_require__.e(/* import() */ 196).then(__nccwpck_require__.bind(__nccwpck_require__, 2196));
+            const { runSweep } = await __nccwpck_require__.e(/* import() */ 429).then(__nccwpck_require__.bind(__nccwpck_require__, 7429));
             // One deadline for the Vast calls and the GitHub run look-ups.
             const deadline = Date.now() + settings.budgetMs;
             const client = await makeClient(settings, environment, settings.budgetMs);
             let runs;
             if (settings.githubToken) {
-                const { RunReader } = await __nccwpck_require__.e(/* import() */ 281).then(__nccwpck_require__.bind(__nccwpck_require__, 1281));
+                const { RunReader } = await __nccwpck_require__.e(/* import() */ 592).then(__nccwpck_require__.bind(__nccwpck_require__, 7592));
                 runs = new RunReader({
                     token: settings.githubToken,
                     apiUrl: settings.githubApiUrl,
@@ -3999,7 +3999,7 @@ async function runMode(settings, environment) {
             };
             await runSweep(settings, sweepDeps);
             if (settings.instances === 'destroy') {
-                const { runInstanceSweep } = await Promise.all(/* import() */[__nccwpck_require__.e(568), __nccwpck_require__.e(473)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6473));
+                const { runInstanceSweep } = await Promise.all(/* import() */[__nccwpck_require__.e(799), __nccwpck_require__.e(944)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9563));
                 await runInstanceSweep(settings, sweepDeps);
             }
             return;
@@ -4051,7 +4051,7 @@ async function runPost(environment) {
         // A secret goes out only over the network main saw (src/core/network-fingerprint.ts).
         const network = (0,network_fingerprint/* checkNetwork */.v8)(runner.getState(network_fingerprint/* NETWORK_STATE */.V$), environment.env, runner.getInput('admin-api-key'));
         if (mode === 'broker') {
-            const { runBrokerPost } = await Promise.all(/* import() */[__nccwpck_require__.e(568), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8823));
+            const { runBrokerPost } = await Promise.all(/* import() */[__nccwpck_require__.e(799), __nccwpck_require__.e(830)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9830));
             return await runBrokerPost({
                 ...(await brokerDeps({ ...environment, signal: budget.signal }, 0)),
                 ...(network.ok
@@ -4060,7 +4060,7 @@ async function runPost(environment) {
                 deadline: () => budget.deadline(),
             }, inputs);
         }
-        const { runCreatePost } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+        const { runCreatePost } = await __nccwpck_require__.e(/* import() */ 888).then(__nccwpck_require__.bind(__nccwpck_require__, 6888));
         const postClient = async (apiUrl, state) => {
             if (!network.ok)
                 throw new Error(`${network.reason}; the parent key was not sent (a sweep or delete step in a job whose steps leave these settings alone can delete the key)`);
@@ -4088,11 +4088,11 @@ async function runPost(environment) {
 /** `instances: destroy` (docs/instances.md): the job's labelled instances, after its key. */
 async function destroyJobInstances(environment, budget, inputs, postClient) {
     const { runner, env } = environment;
-    const { readInstancesForPost } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 9));
+    const { readInstancesForPost } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 2050));
     const settings = readInstancesForPost({ getInput: (name) => runner.getInput(name), env });
     if (settings.instances !== 'destroy')
         return;
-    const { runInstancesPost } = await Promise.all(/* import() */[__nccwpck_require__.e(568), __nccwpck_require__.e(79)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2079));
+    const { runInstancesPost } = await Promise.all(/* import() */[__nccwpck_require__.e(799), __nccwpck_require__.e(796)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6796));
     const state = (0,modes_state/* readJson */.Vh)(runner.getState(modes_state/* STATE */.c4.create));
     const keyId = (0,modes_state/* readKeyId */.jN)(runner.getState(modes_state/* STATE */.c4.keyId));
     if (!state || typeof keyId !== 'number') {
@@ -4122,7 +4122,7 @@ function fail(runner, error) {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/runner.ts
+;// CONCATENATED MODULE: ./src/action/runner.ts
 
 
 
@@ -4231,7 +4231,7 @@ const ASCII = /^[\x00-\x7f]*$/;
  * its own: see {@link createRunner}'s setSecret). A line of a few characters gives little away
  * when it shows, while masking it would hide every occurrence of it in the log (a line `e` turns
  * every `e` into `***`) and show the secret by the holes it leaves. Same as the inputs'
- * MASKED_SECRET_LENGTH (src/inputs/settings.ts).
+ * MASKED_SECRET_LENGTH (src/action/inputs/settings.ts).
  */
 const MIN_SECRET_LINE = 8;
 /** The lines of a value worth masking on their own: trimmed, {@link MIN_SECRET_LINE} or longer. */
@@ -4429,7 +4429,7 @@ function createRunner(io = defaultIo) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/action/main.ts
 
 
 
@@ -4448,7 +4448,7 @@ async function main() {
     process.exit();
 }
 
-;// CONCATENATED MODULE: ./src/post.ts
+;// CONCATENATED MODULE: ./src/action/post.ts
 
 
 
@@ -4473,7 +4473,7 @@ async function post(early) {
     process.exit();
 }
 
-;// CONCATENATED MODULE: ./src/index.ts
+;// CONCATENATED MODULE: ./src/action/index.ts
 // The bundle's root. dist/main.js and dist/post.js (written by scripts/build.mjs) each call one.
 
 

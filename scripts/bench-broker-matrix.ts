@@ -5,11 +5,11 @@
 // refused by the broker.
 //
 // The limits it is given, for a matrix of N at create interval I (what docs/broker.md tells an
-// operator to set for that size; broker/limits.ts has the defaults, sized for 10):
+// operator to set for that size; src/broker/limits.ts has the defaults, sized for 10):
 //   per-repository bucket   burst N, refilled at Vast's create rate (60 000 / I a minute)
 //   admission               2 mints at Vast at once, N waiting (in all and per repository),
 //                           a wait of up to (N + 1) x I x 1.5 accepted, I as the create interval
-// The replica is wired as broker/wiring.ts does, with those admission settings.
+// The replica is wired as src/broker/wiring.ts does, with those admission settings.
 
 import { performance } from 'node:perf_hooks'
 import { setTimeout as delay } from 'node:timers/promises'
@@ -18,11 +18,11 @@ import {
   FairAdmission,
   MemoryLimiter,
   type AdmissionSettings,
-} from '../broker/limits.ts'
-import { jsonLogger } from '../broker/log.ts'
-import { parsePolicy } from '../broker/policy.ts'
-import { startBroker } from '../broker/server.ts'
-import { createVerifier } from '../broker/token.ts'
+} from '../src/broker/limits.ts'
+import { jsonLogger } from '../src/broker/log.ts'
+import { parsePolicy } from '../src/broker/policy.ts'
+import { startBroker } from '../src/broker/server.ts'
+import { createVerifier } from '../src/broker/token.ts'
 import { OidcEmulator } from '../emulator/oidc.ts'
 import { VastEmulator } from '../emulator/vast.ts'
 import { Secret } from '../src/core/secret.ts'

@@ -27,7 +27,7 @@ import { parseArgs } from 'node:util'
 import { VastEmulator } from '../emulator/vast.ts'
 import { formatInstanceLabel } from '../src/core/instance-label.ts'
 import { formatKeyName } from '../src/core/key-name.ts'
-import { STATE } from '../src/modes/state.ts'
+import { STATE } from '../src/action/modes/state.ts'
 import { brokerMatrixFigure } from './bench-broker-matrix.ts'
 import { intervalFor, matrixFigures, median } from './bench-matrix.ts'
 

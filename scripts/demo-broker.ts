@@ -7,9 +7,9 @@
 // the real Vast.ai or GitHub; every key and token is throwaway.
 
 import { fileURLToPath } from 'node:url'
-import { parsePolicy } from '../broker/policy.ts'
-import { jsonLogger } from '../broker/log.ts'
-import { buildBroker } from '../broker/wiring.ts'
+import { parsePolicy } from '../src/broker/policy.ts'
+import { jsonLogger } from '../src/broker/log.ts'
+import { buildBroker } from '../src/broker/wiring.ts'
 import { OidcEmulator, type JobClaims } from '../emulator/oidc.ts'
 import { VastEmulator } from '../emulator/vast.ts'
 import { demoParentPermissions } from './demo-parent.ts'

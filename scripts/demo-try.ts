@@ -5,9 +5,9 @@
 
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { parsePolicy } from '../broker/policy.ts'
-import { jsonLogger } from '../broker/log.ts'
-import { buildBroker } from '../broker/wiring.ts'
+import { parsePolicy } from '../src/broker/policy.ts'
+import { jsonLogger } from '../src/broker/log.ts'
+import { buildBroker } from '../src/broker/wiring.ts'
 import { GitHubEmulator } from '../emulator/github.ts'
 import { OidcEmulator } from '../emulator/oidc.ts'
 import { VastEmulator } from '../emulator/vast.ts'

@@ -83,7 +83,7 @@ for (const [input, value] of fc.sample(badInputCase, BAD_INPUT_CASES)) {
     console.log(`  bad input ${input}=${JSON.stringify(value)}: ${problem}`)
   }
 }
-process.stderr.write(`\n${HOSTILE_PRINTS} hostile strings through src/runner.ts...\n`)
+process.stderr.write(`\n${HOSTILE_PRINTS} hostile strings through src/action/runner.ts...\n`)
 let printFailures = 0
 for (const [method, text] of fc.sample(printCase, HOSTILE_PRINTS)) {
   const problems = printProblems(method, text)
@@ -111,7 +111,7 @@ await Promise.all(
   }),
 )
 console.log(
-  `hostile strings: ${HOSTILE_PRINTS} through src/runner.ts in process (failures: ${printFailures}); ` +
+  `hostile strings: ${HOSTILE_PRINTS} through src/action/runner.ts in process (failures: ${printFailures}); ` +
     `${HOSTILE_RUNS} through dist/ in ${hostileSteps} steps, ${[...byPath].map(([p, n]) => `${n} ${p}`).join(', ')} (failures: ${hostileFailures})`,
 )
 let mistakeFailures = 0

@@ -1,10 +1,10 @@
-// Runs a list of runner calls through src/runner.ts (`ours`) or @actions/core (`core`), in a
+// Runs a list of runner calls through src/action/runner.ts (`ours`) or @actions/core (`core`), in a
 // process of its own so that each writes to its real stdout and file commands exactly as in a
 // step. __tests__/runner-conformance.test.ts runs both and compares the bytes.
 //
 //   node __tests__/support/conformance-driver.ts ours|core '<calls as JSON>'
 import * as core from '@actions/core'
-import { createRunner } from '../../src/runner.ts'
+import { createRunner } from '../../src/action/runner.ts'
 import { Secret } from '../../src/core/secret.ts'
 
 export type Call =

@@ -1,13 +1,13 @@
 import fc from 'fast-check'
 import { PROXIED_HOST } from '../../emulator/proxy.ts'
-import { BROKER_STATE } from '../../src/modes/broker.ts'
+import { BROKER_STATE } from '../../src/action/modes/broker-client.ts'
 import { NETWORK_STATE } from '../../src/core/network-fingerprint.ts'
-import { STATE } from '../../src/modes/mint.ts'
+import { STATE } from '../../src/action/modes/mint.ts'
 
 // The generated cases of support/env-attack.ts: what another step writes to $GITHUB_ENV, before
 // and after the action, in every mode and path.
 
-/** Every STATE_ name post reads (src/modes/mint.ts STATE, src/modes/broker.ts BROKER_STATE). */
+/** Every STATE_ name post reads (src/action/modes/mint.ts STATE, src/action/modes/broker-client.ts BROKER_STATE). */
 export const STATE_NAMES = [
   ...new Set([...Object.values(STATE), ...Object.values(BROKER_STATE), NETWORK_STATE]),
 ]

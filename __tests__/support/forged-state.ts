@@ -8,7 +8,7 @@ import { OidcEmulator } from '../../emulator/oidc.ts'
 import { VastEmulator } from '../../emulator/vast.ts'
 import { RunnerJob, type StepResult } from '../../harness/runner.ts'
 import { formatKeyName } from '../../src/core/key-name.ts'
-import { STATE } from '../../src/modes/state.ts'
+import { STATE } from '../../src/action/modes/state.ts'
 import { ACTION_YML } from './action.ts'
 
 /**

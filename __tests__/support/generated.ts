@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { parse as parseYaml } from 'yaml'
-import { InputError, parseInputs } from '../../src/inputs/index.ts'
+import { InputError, parseInputs } from '../../src/action/inputs/index.ts'
 import { scenario } from './action.ts'
 import { SEPARATORS } from './hostile.ts'
 

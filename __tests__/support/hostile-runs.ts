@@ -5,7 +5,7 @@ import type { StepResult } from '../../harness/runner.ts'
 import { formatKeyName, rotationTargetId } from '../../src/core/key-name.ts'
 import { scenario } from './action.ts'
 import { hostileText } from './hostile.ts'
-import { createRunner, type Runner } from '../../src/runner.ts'
+import { createRunner, type Runner } from '../../src/action/runner.ts'
 import { runnerLines, stepProblems, streamProblems } from './stream.ts'
 
 /**
@@ -178,7 +178,7 @@ export const PRINTERS: Record<string, Printer> = {
 
 export const printCase = fc.tuple(fc.constantFrom(...Object.keys(PRINTERS)), hostileText(SECRETS))
 
-/** One hostile string through one method of src/runner.ts, in process; what broke. */
+/** One hostile string through one method of src/action/runner.ts, in process; what broke. */
 export function printProblems(method: string, text: string): string[] {
   const lines: string[] = []
   const runner = createRunner({

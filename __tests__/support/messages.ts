@@ -4,7 +4,7 @@ import ts from 'typescript'
 
 // The text the action and the broker can print, taken from their code with the TypeScript
 // compiler: every string literal and every literal part of a template (`${…}` splits a template
-// into parts), from src/ and broker/, and emulator/ for what Vast and GitHub answer (the docs
+// into parts), from src/ (action, core and broker), and emulator/ for what Vast and GitHub answer (the docs
 // quote Vast's "Invalid user key" inside the action's message). A quote in the docs "is the code's own" when it can be cut
 // into pieces that are each inside one literal part, or a value the code fills in (see quoteFits).
 
@@ -19,7 +19,7 @@ function tsFiles(dir: string): string[] {
 }
 
 /** Every literal text in the .ts files under `dirs` (relative to the repository root). */
-export function codeLiterals(dirs: readonly string[] = ['src', 'broker', 'emulator']): string[] {
+export function codeLiterals(dirs: readonly string[] = ['src', 'emulator']): string[] {
   const found = new Set<string>()
   for (const file of dirs.flatMap((dir) => tsFiles(join(ROOT, dir)))) {
     const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest)

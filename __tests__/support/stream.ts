@@ -4,7 +4,7 @@ import type { StepResult } from '../../harness/runner.ts'
 /**
  * The invariant of issue 11, checked on the raw bytes a step wrote, the way the runner reads them
  * (actions/runner: ProcessInvoker splits at LF, CR or CRLF; OutputManager hands a line holding
- * `::` or `##[` to ActionCommand.TryParseV2, then TryParse). Independent of src/runner.ts: it
+ * `::` or `##[` to ActionCommand.TryParseV2, then TryParse). Independent of src/action/runner.ts: it
  * shares no code with the chokepoint it checks.
  *
  * - The only commands are the action's own, written at the start of a line with no properties:

@@ -30,7 +30,7 @@
  * docs/rate-limits.md has the figures (`npm run bench`) and the trade-offs.
  */
 
-/** Where a job stands in its matrix (src/inputs/matrix.ts). */
+/** Where a job stands in its matrix (src/action/inputs/matrix.ts). */
 export interface MatrixPlace {
   /** 0 to total - 1. */
   readonly index: number
