@@ -187,6 +187,7 @@ function removeConfigFile(file) {
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3329);
 
 
+/** action.yml's defaults of `instances` and `instances-grace` (InstancesSettings, settings.ts). */
 const INSTANCES_DEFAULTS = { instances: 'keep', grace: '10s' };
 /** Post has about 50 s in all; the grace must leave room for the key and the destroys. */
 const INSTANCES_GRACE_RANGE_MS = { min: 0, max: 30_000 };

@@ -1,5 +1,9 @@
 // The GitHub REST routes the emulator serves (those used to write Actions secrets), how a request
-// path maps to one of them, and the documentation page GitHub names in its error bodies.
+// path maps to one of them, the documentation page GitHub names in its error bodies, and the
+// error body itself (githubError: every route file answers errors with it).
+
+import { json } from './vast-http.ts'
+import type { Reply } from './vast-http.ts'
 
 /**
  * Route names, also the keys for fault injection:
@@ -139,4 +143,9 @@ function splitPath(pathname: string): string[] | null {
   } catch {
     return null
   }
+}
+
+/** GitHub's error body. */
+export function githubError(status: number, message: string, documentationUrl: string): Reply {
+  return json(status, { message, documentation_url: documentationUrl, status: String(status) })
 }

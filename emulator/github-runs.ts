@@ -3,9 +3,9 @@
 
 import { json } from './vast-http.ts'
 import type { Reply } from './vast-http.ts'
+import { githubError } from './github-routes.ts'
 import type { GitHubRoute } from './github-routes.ts'
 import type { RepoRecord } from './github-state.ts'
-import { githubError } from './github-secrets.ts'
 
 /** `run` answers the latest attempt; `runAttempt` the one asked for; 404 when either is unknown. */
 export function runReply(

@@ -6,7 +6,7 @@
 import sodium from 'libsodium-wrappers'
 import { isRecord, json, parseJson } from './vast-http.ts'
 import type { Reply } from './vast-http.ts'
-import { ROUTE_DOCS } from './github-routes.ts'
+import { githubError, ROUTE_DOCS } from './github-routes.ts'
 import type { GitHubRoute } from './github-routes.ts'
 import { runReply } from './github-runs.ts'
 import { canSeeRepository } from './github-state.ts'
@@ -26,11 +26,6 @@ export interface RouteCall {
   /** The emulator's base URL, for the `url` fields of answers. */
   baseUrl: string
   now: Date
-}
-
-/** GitHub's error body. */
-export function githubError(status: number, message: string, documentationUrl: string): Reply {
-  return json(status, { message, documentation_url: documentationUrl, status: String(status) })
 }
 
 /** GitHub refuses secret values above 48 KB. */

@@ -38,9 +38,9 @@ import {
   secondaryRateLimit,
 } from './github-faults.ts'
 import type { GitHubFault } from './github-faults.ts'
-import { matchRoute } from './github-routes.ts'
+import { githubError, matchRoute } from './github-routes.ts'
 import type { GitHubRoute, GitHubRouteName } from './github-routes.ts'
-import { githubError, handleRoute } from './github-secrets.ts'
+import { handleRoute } from './github-secrets.ts'
 import { GitHubState, newSealingKey } from './github-state.ts'
 import type { ScopeRef, SecretRecord, SecretScope, TokenRights } from './github-state.ts'
 

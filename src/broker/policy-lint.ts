@@ -1,5 +1,6 @@
 import { formatDuration } from '../core/duration.ts'
-import { MATCH_CLAIMS, type MatchClaim, type PolicyRule } from './policy.ts'
+import { MATCH_CLAIMS, type MatchClaim } from './claims.ts'
+import type { PolicyRule } from './policy-rule.ts'
 
 /**
  * What a policy that loads may still get wrong: rules that can never fit a GitHub token, rules

@@ -1,11 +1,12 @@
 import { formatDuration } from '../core/duration.ts'
 import { CATEGORIES, PRESETS, SENSITIVE_CATEGORIES } from '../core/permissions.ts'
-import { ID_CLAIMS, MATCH_CLAIMS, MAX_RULE_TTL_MS, RULE_FIELDS, RULE_NAME } from './policy.ts'
+import { POLICY_CLAIMS } from './claims.ts'
+import { MAX_RULE_TTL_MS, RULE_FIELDS, RULE_NAME } from './policy.ts'
 
 /**
  * The trust policy's JSON Schema (draft 2020-12), for editors (YAML language servers read it from
  * a `# yaml-language-server: $schema=...` comment): made from the same constants the parser
- * checks against (src/broker/policy.ts: the rule fields, the claims, the rule name; the presets and
+ * checks against (src/broker/policy.ts: the rule fields and the rule name; src/broker/claims.ts: the claims and their types; the presets and
  * categories of src/core/permissions.ts), so the two cannot drift apart. What only code can check
  * (a glob in the owner part without allow-any-owner, a sensitive category, durations and their
  * bounds, duplicate names) is said in descriptions; `npm run broker -- --check` checks it all.
@@ -41,7 +42,7 @@ export function policySchema(): Record<string, unknown> {
       additionalProperties: false,
       minProperties: 1,
       properties: Object.fromEntries(
-        MATCH_CLAIMS.map((claim) => [claim, ID_CLAIMS.includes(claim) ? idPattern : pattern]),
+        POLICY_CLAIMS.map(({ name, type }) => [name, type === 'id' ? idPattern : pattern]),
       ),
     },
     permissions: {

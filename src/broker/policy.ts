@@ -8,6 +8,17 @@ import {
   validatePermissions,
   type Permissions,
 } from '../core/permissions.ts'
+import {
+  CASE_INSENSITIVE,
+  ID_CLAIMS,
+  IDENTITY_CLAIMS,
+  MATCH_CLAIMS,
+  type Claims,
+  type MatchClaim,
+} from './claims.ts'
+import type { Policy, PolicyRule } from './policy-rule.ts'
+
+export type { Policy, PolicyRule } from './policy-rule.ts'
 
 /**
  * The broker's trust policy: which GitHub Actions jobs may have a Vast key, with which
@@ -27,55 +38,14 @@ import {
  * Rules are tried in order and the **first** whose `match` fits the token decides (deny when none
  * does). Within `match`, every field listed must fit; a list fits when any of its patterns does.
  * Patterns are exact text or globs: `*` is any run of characters without `/`, `**` any run at all,
- * `?` one character other than `/`. Claims are GitHub's OIDC claims (docs/broker.md).
+ * `?` one character other than `/`. Claims are GitHub's OIDC claims, listed once in src/broker/claims.ts (docs/broker.md).
  */
-
-/** The claims a rule may match on (GitHub's OIDC token claims of the same names). */
-export const MATCH_CLAIMS = [
-  'repository',
-  'repository_owner',
-  'repository_id',
-  'repository_owner_id',
-  'ref',
-  'environment',
-  'job_workflow_ref',
-  'event_name',
-] as const
-export type MatchClaim = (typeof MATCH_CLAIMS)[number]
-
-/**
- * Claims matched exactly (numbers): GitHub's `repository_id` and `repository_owner_id` never
- * change when a repository or an organisation is renamed, deleted and its name registered again
- * by someone else, so a rule pinned on them survives name reuse.
- */
-export const ID_CLAIMS: readonly MatchClaim[] = ['repository_id', 'repository_owner_id']
 
 /** A rule's name: letters, digits, ".", "_" or "-", at most 64. */
 export const RULE_NAME = /^[\w.-]{1,64}$/
 
 /** The longest ttl any rule may grant: the action's own ceiling for a job key (7 days). */
 export const MAX_RULE_TTL_MS = 7 * 86_400_000
-
-export interface PolicyRule {
-  name: string
-  /** Claim name to its compiled patterns (any may match); `source` keeps what was written. */
-  match: Partial<Record<MatchClaim, { source: string; pattern: RegExp }[]>>
-  permissions: Permissions
-  maxTtlMs: number
-  /** The rule admits repositories of any owner (`allow-any-owner: true` and a glob owner). */
-  anyOwner?: boolean
-  /**
-   * `destroy-instances: true`: the key comes with an instance label, and the DELETE that ends the
-   * key destroys the instances with that label (src/broker/instances.ts, docs/instances.md).
-   */
-  destroyInstances?: boolean
-}
-
-export interface Policy {
-  rules: PolicyRule[]
-  /** What the broker logs as warnings at start (rules that admit any owner, ...). */
-  warnings: string[]
-}
 
 /** A policy that cannot be used: the message names the rule and the field. */
 export class PolicyError extends Error {}
@@ -255,9 +225,6 @@ function parseRule(raw: unknown, index: number): PolicyRule {
 
 const GLOB = /[*?]/
 
-/** Claims GitHub compares without case (repository and owner names); the others are exact. */
-export const CASE_INSENSITIVE: readonly MatchClaim[] = ['repository', 'repository_owner']
-
 /**
  * The first pattern that lets the owner vary: a `repository_owner` glob, or a `repository` glob
  * in its owner part (`*\/*`, `**`, `acme-*\/app`) that no exact `repository_owner` or
@@ -321,17 +288,6 @@ function parseMatch(raw: unknown, at: (field: string) => string): PolicyRule['ma
   }
   return match
 }
-
-/** The claims that say whose repository it is: a refusal names a rule only when all fit. */
-const IDENTITY_CLAIMS: readonly MatchClaim[] = [
-  'repository',
-  'repository_owner',
-  'repository_id',
-  'repository_owner_id',
-]
-
-/** The claims a decision reads; absent claims are undefined (`environment` outside environments). */
-export type Claims = Partial<Record<MatchClaim, string>>
 
 export type Decision =
   | {

@@ -8,7 +8,7 @@ import {
   type Permissions,
 } from '../core/permissions.ts'
 import { excessPermissions } from '../core/permissions-subset.ts'
-import type { PolicyRule } from './policy.ts'
+import type { PolicyRule } from './policy-rule.ts'
 
 /**
  * The body of `POST /v1/keys`, read and checked against the rule that matched. Every problem is a

@@ -1,12 +1,13 @@
 import { errors, jwtVerify, type JWTPayload } from 'jose'
 import { issuerKeys, JwksUnavailable, type IssuerKeys } from './jwks.ts'
-import type { Claims } from './policy.ts'
+import { claimValue, MAX_CLAIM_LENGTH, POLICY_CLAIMS, type Claims } from './claims.ts'
 
 /**
  * Checks a GitHub Actions OIDC token before any policy runs: RS256 only, signed by a key the
  * issuer publishes (JWKS fetched and cached; refetched at once on an unknown `kid`, bounded:
  * src/broker/jwks.ts), the configured issuer and audience, `exp`, `nbf` and `iat` present and within 60 s of
- * skew, and the claims a key name needs. Facts about the tokens: GitHub's "About security
+ * skew, the claims a key name needs, and the type of every claim a policy matches on
+ * (src/broker/claims.ts: text, or a numeric id). Facts about the tokens: GitHub's "About security
  * hardening with OpenID Connect" (issuer `https://token.actions.githubusercontent.com`, JWKS at
  * `<issuer>/.well-known/jwks`, claims `repository`, `run_id`, `run_attempt`, ...).
  */
@@ -84,10 +85,17 @@ export function jwksUrlOf(options: Pick<VerifierOptions, 'issuer' | 'jwksUrl'>):
   return new URL(options.jwksUrl ?? `${options.issuer.replace(/\/+$/, '')}/.well-known/jwks`)
 }
 
+/**
+ * The job's identity from a verified payload. Raises TokenError (401) for a `repository` that is
+ * not owner/name, a `run_id` or `run_attempt` that is not a number, or a policy claim
+ * (src/broker/claims.ts) of the wrong type: `the token's "<claim>" claim is not <expected>`.
+ */
 function identity(payload: JWTPayload): JobIdentity {
   const text = (name: string) => {
     const value = payload[name]
-    return typeof value === 'string' && value.length > 0 && value.length <= 512 ? value : undefined
+    return typeof value === 'string' && value.length > 0 && value.length <= MAX_CLAIM_LENGTH
+      ? value
+      : undefined
   }
   const repository = text('repository')
   const runId = text('run_id')
@@ -99,17 +107,13 @@ function identity(payload: JWTPayload): JobIdentity {
     throw new TokenError('the token\'s "run_id" or "run_attempt" claim is not a number')
   }
   const found: JobIdentity = { repository, runId, runAttempt }
-  for (const claim of [
-    'repository_owner',
-    'repository_id',
-    'repository_owner_id',
-    'ref',
-    'environment',
-    'job_workflow_ref',
-    'event_name',
-  ] as const) {
-    const value = text(claim)
-    if (value !== undefined) found[claim] = value
+  for (const spec of POLICY_CLAIMS) {
+    if (spec.name === 'repository') continue
+    const read = claimValue(spec, payload[spec.name])
+    if ('wrong' in read) {
+      throw new TokenError(`the token's "${spec.name}" claim is not ${read.wrong}`)
+    }
+    if (read.value !== undefined) found[spec.name] = read.value
   }
   return found
 }

@@ -1,18 +1,7 @@
 import { Reader } from './reader.ts'
-import { InputError, type InputSource } from './settings.ts'
+import { InputError, type InputSource, type InstancesSettings } from './settings.ts'
 
-/**
- * `instances` and `instances-grace` (create mode): whether the post step destroys the GPU
- * instances the job labelled with its instance label, and how long it waits before it lists them
- * a second time (for creates Vast lists late). Read by main (a bad value fails main before any key
- * is made) and again by post, which decides from its own inputs (docs/instances.md).
- */
-export interface InstancesSettings {
-  readonly instances: 'keep' | 'destroy'
-  /** The wait before the second listing, ms. */
-  readonly graceMs: number
-}
-
+/** action.yml's defaults of `instances` and `instances-grace` (InstancesSettings, settings.ts). */
 export const INSTANCES_DEFAULTS = { instances: 'keep', grace: '10s' } as const
 /** Post has about 50 s in all; the grace must leave room for the key and the destroys. */
 export const INSTANCES_GRACE_RANGE_MS = { min: 0, max: 30_000 }

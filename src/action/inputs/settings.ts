@@ -1,9 +1,21 @@
 import type { Permissions } from '../../core/permissions.ts'
 import type { Secret } from '../../core/secret.ts'
-import type { InstancesSettings } from './instances.ts'
 import type { MatrixPlace } from '../../core/vast/schedule.ts'
 
 export type { MatrixPlace }
+
+/**
+ * `instances` and `instances-grace` (create mode): whether the post step destroys the GPU
+ * instances the job labelled with its instance label, and how long it waits before it lists them
+ * a second time (for creates Vast lists late). Read by main (a bad value fails main before any key
+ * is made) and again by post, which decides from its own inputs (docs/instances.md). Parsed by
+ * src/action/inputs/instances.ts.
+ */
+export interface InstancesSettings {
+  readonly instances: 'keep' | 'destroy'
+  /** The wait before the second listing, ms. */
+  readonly graceMs: number
+}
 
 /** The typed, readonly values the inputs become: one per mode. */
 

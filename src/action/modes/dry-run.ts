@@ -5,7 +5,7 @@ import { markdownTable } from '../summary.ts'
 import type { VastClient } from '../../core/vast/client.ts'
 import { listKeys, requireParentKeyId } from '../../core/vast/keys.ts'
 import type { MintDeps } from './mint.ts'
-import type { RotateDeps } from './rotate.ts'
+import type { SecretWriter } from '../github/secrets.ts'
 import { describeLeftAlone, keyTarget, rotationKeys } from './rotation-keys.ts'
 
 /**
@@ -98,8 +98,17 @@ export async function planCreate(
   )
 }
 
+/**
+ * What rotate mode's dry run needs of its caller (rotate.ts passes its RotateDeps): declared here,
+ * so that this file need not import rotate.ts, which loads this one.
+ */
+export interface PlanRotateDeps extends Pick<MintDeps, 'runner' | 'now' | 'nonce'> {
+  writer: Pick<SecretWriter, 'describe' | 'prepared'>
+  freshClient: () => Promise<VastClient>
+}
+
 /** Rotate mode's dry run, after the writer has read the secret's public key. */
-export async function planRotate(settings: RotateSettings, deps: RotateDeps): Promise<void> {
+export async function planRotate(settings: RotateSettings, deps: PlanRotateDeps): Promise<void> {
   const { runner, writer } = deps
   const client = await deps.freshClient()
   const parentId = await parentKeyId(client)

@@ -12,7 +12,7 @@ import {
   type InstanceRow,
 } from '../../core/vast/instances.ts'
 import type { GitHubContext } from '../inputs/index.ts'
-import type { InstancesSettings } from '../inputs/instances.ts'
+import type { InstancesSettings } from '../inputs/settings.ts'
 import type { Runner } from '../runner.ts'
 import { markdownTable, markdownText } from '../summary.ts'
 import type { PostBudget } from './create-post.ts'
