@@ -2,7 +2,6 @@ import { defineConfig } from 'eslint/config'
 import tseslint from 'typescript-eslint'
 import prettier from 'eslint-config-prettier'
 import { chokepointRules } from './eslint.chokepoint.config.js'
-import { cycleConfig } from './eslint.cycles.config.js'
 
 export default defineConfig(
   {
@@ -28,8 +27,6 @@ export default defineConfig(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  // No import cycles anywhere: see eslint.cycles.config.js.
-  { files: ['**/*.ts'], ...cycleConfig },
   {
     // Only src/action/runner.ts writes to the runner: see eslint.chokepoint.config.js.
     files: ['src/action/**/*.ts', 'src/core/**/*.ts'],

@@ -1,9 +1,7 @@
 // The tree shows the three parts side by side (docs/development.md, "Layout"): src/core/ (what the
 // action and the key broker share), src/action/ (the GitHub Action) and src/broker/ (the key broker
 // service). Core imports only core; the action imports core and itself; the broker imports core and
-// itself. Every relative import of every source file is resolved and checked, and no files import
-// each other, even through type-only imports (lint's import-x/no-cycle, eslint.cycles.config.js,
-// skips those: TypeScript erases them, but they still tie two files into one).
+// itself. Every relative import of every source file is resolved and checked.
 
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, sep } from 'node:path'
@@ -34,27 +32,6 @@ const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf
   .filter((file) => file.endsWith('.ts'))
   .map((file) => join(ROOT, 'src', file))
 
-/** One import cycle of the graph (file to the files it imports), as a path, or undefined. */
-function findCycle(graph: ReadonlyMap<string, readonly string[]>): string[] | undefined {
-  const done = new Set<string>()
-  const visit = (file: string, path: string[]): string[] | undefined => {
-    const at = path.indexOf(file)
-    if (at >= 0) return [...path.slice(at), file]
-    if (done.has(file)) return undefined
-    for (const next of graph.get(file) ?? []) {
-      const cycle = visit(next, [...path, file])
-      if (cycle) return cycle
-    }
-    done.add(file)
-    return undefined
-  }
-  for (const file of graph.keys()) {
-    const cycle = visit(file, [])
-    if (cycle) return cycle
-  }
-  return undefined
-}
-
 describe('the layout: src/core, src/action, src/broker', () => {
   it('every file under src/ is in one of the three parts', () => {
     expect(sources.length).toBeGreaterThan(50)
@@ -81,35 +58,5 @@ describe('the layout: src/core, src/action, src/broker', () => {
     const file = join(ROOT, 'src', 'broker', 'x.ts')
     const [spec] = relativeImports("import { run } from '../action/action.ts'")
     expect(partOf(join(dirname(file), spec ?? ''))).toBe('action')
-  })
-
-  it('no files under src/ import each other, type-only imports included', () => {
-    const graph = new Map(
-      sources.map((file) => [
-        relative(ROOT, file),
-        relativeImports(readFileSync(file, 'utf8')).map((spec) =>
-          relative(ROOT, join(dirname(file), spec)),
-        ),
-      ]),
-    )
-    expect(findCycle(graph)).toBeUndefined()
-    // The check sees a cycle, also through a third file.
-    expect(
-      findCycle(
-        new Map([
-          ['a', ['b']],
-          ['b', ['c']],
-          ['c', ['b']],
-        ]),
-      ),
-    ).toEqual(['b', 'c', 'b'])
-    expect(
-      findCycle(
-        new Map([
-          ['a', ['b']],
-          ['b', []],
-        ]),
-      ),
-    ).toBeUndefined()
   })
 })
