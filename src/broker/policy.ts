@@ -38,7 +38,8 @@ export type { Policy, PolicyRule } from './policy-rule.ts'
  * Rules are tried in order and the **first** whose `match` fits the token decides (deny when none
  * does). Within `match`, every field listed must fit; a list fits when any of its patterns does.
  * Patterns are exact text or globs: `*` is any run of characters without `/`, `**` any run at all,
- * `?` one character other than `/`. Claims are GitHub's OIDC claims, listed once in src/broker/claims.ts (docs/broker.md).
+ * `?` one character other than `/`. Claims are GitHub's OIDC claims, listed once in
+ * src/broker/claims.ts (docs/broker.md).
  */
 
 /** A rule's name: letters, digits, ".", "_" or "-", at most 64. */
