@@ -167,7 +167,7 @@ function clockWarning(client, what) {
 /* harmony export */   runCreatePost: () => (/* binding */ runCreatePost)
 /* harmony export */ });
 /* unused harmony export stateProblems */
-/* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4660);
+/* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1009);
 /* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1394);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8855);
 /* harmony import */ var _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9867);
@@ -421,7 +421,7 @@ function removeExportedConfig(runner) {
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4660);
+/* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1009);
 /* harmony import */ var _core_instance_label_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(339);
 /* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1394);
 /* harmony import */ var _core_permissions_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5139);
