@@ -1975,13 +1975,16 @@ class InputError extends Error {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   GQ: () => (/* binding */ removeExportedConfig),
 /* harmony export */   TS: () => (/* binding */ saveEveryStateName),
 /* harmony export */   Vh: () => (/* binding */ readJson),
 /* harmony export */   c4: () => (/* binding */ STATE),
 /* harmony export */   jN: () => (/* binding */ readKeyId),
 /* harmony export */   k7: () => (/* binding */ NO_KEY_MODE)
 /* harmony export */ });
-/* harmony import */ var _core_network_fingerprint_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2172);
+/* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1009);
+/* harmony import */ var _core_network_fingerprint_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2172);
+
 
 /**
  * Every name the post step reads from state, in one table, and main's first act: saving each of
@@ -2014,7 +2017,7 @@ const STATE = {
     /** {@link BrokerState} as JSON (create mode with broker-url). */
     broker: 'broker',
     /** The digest of what steers main's connections (src/core/network-fingerprint.ts). */
-    network: _core_network_fingerprint_js__WEBPACK_IMPORTED_MODULE_0__/* .NETWORK_STATE */ .V$,
+    network: _core_network_fingerprint_js__WEBPACK_IMPORTED_MODULE_1__/* .NETWORK_STATE */ .V$,
     /** The job's instance label (create mode), saved before the key is made (instances-post.ts). */
     instanceLabel: 'instance-label',
 };
@@ -2053,6 +2056,26 @@ function readKeyId(raw) {
         return 'invalid';
     const id = Number(raw);
     return Number.isSafeInteger(id) ? id : 'invalid';
+}
+/** Removes the file export-config wrote in main, if it is still that file. */
+function removeExportedConfig(runner) {
+    const file = readJson(runner.getState(STATE.configFile));
+    if (!file)
+        return;
+    try {
+        const result = (0,_config_file_js__WEBPACK_IMPORTED_MODULE_0__/* .removeConfigFile */ .X7)(file);
+        if (result === 'removed')
+            runner.info(`Removed ${file.path}.`);
+        if (result === 'replaced') {
+            runner.warning(`${file.path} is no longer the file this action wrote; left it alone.`);
+        }
+        if (result === 'refused') {
+            runner.warning(`The saved config file path (${String(file.path)}) is not a key file this action writes (…/vastai/vast_api_key); left it alone.`);
+        }
+    }
+    catch (error) {
+        runner.warning(`Could not remove ${file.path}: ${error.code ?? 'error'}`);
+    }
 }
 
 
