@@ -1038,7 +1038,7 @@ function octokitFetch(send) {
         }
     };
 }
-/** Failures no retry can mend (undici's and Node's wording). */
+/** Failures no retry can mend (the transport's and Node's wording). */
 const FINAL_FAILURE = /ETOOLARGE|EENCODING|ERR_INVALID_CHAR|Proxy response \(\d+\)|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i;
 /** The messages and codes along an error's causes, on one line. */
 function causeText(error) {

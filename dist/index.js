@@ -1499,7 +1499,7 @@ function createFetch(env = process.env) {
         const target = new URL(url);
         const secure = target.protocol === 'https:';
         const proxy = proxyFor(target, env);
-        const tls = secure || proxy?.startsWith('https:') ? await tlsOptions() : VERIFY;
+        const tls = secure || (proxy && isHttps(proxy)) ? await tlsOptions() : VERIFY;
         let agent;
         if (!proxy) {
             agent = directAgent(secure, tls);
@@ -1535,6 +1535,8 @@ async function trustedCas(env) {
         ...(extra?.includes('-----BEGIN CERTIFICATE-----') ? [extra] : []),
     ];
 }
+/** Whether a proxy URL (checked by checkProxyVariables) is an https proxy, in any case. */
+const isHttps = (proxy) => new URL(proxy).protocol === 'https:';
 /** Verify every certificate, whatever NODE_TLS_REJECT_UNAUTHORIZED says. */
 const VERIFY = { rejectUnauthorized: true };
 /**
@@ -1573,7 +1575,7 @@ async function proxyAgent(secure, proxy, tls) {
     const agent = secure
         ? new (await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23))).Agent({ ...tls, proxyEnv: { HTTPS_PROXY: href } })
         : new (await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23))).Agent({ proxyEnv: { HTTP_PROXY: href } });
-    if (href.startsWith('https:'))
+    if (isHttps(href))
         verifyProxy(agent, tls);
     return agent;
 }
@@ -3562,7 +3564,7 @@ class VastClient {
                 });
             }
             const { code, message } = (0,answers/* networkCause */.u6)(caught);
-            // Final, and nothing was sent: a proxy's refusal (undici reports a 407 as an error), and a
+            // Final, and nothing was sent: a proxy's refusal (a 407 to CONNECT is an error, not an answer), and a
             // certificate that does not verify (it will not verify on the next try either).
             const proxyRefused = /^Proxy /i.test(message);
             const untrusted = CERTIFICATE_CODES.test(code);

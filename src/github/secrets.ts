@@ -48,7 +48,7 @@ export class GitHubSecretError extends Error {
  * runner sets ACTIONS_ORCHESTRATION_ID (characters other than letters, digits, `_.-` as `_`), so
  * GitHub can tie the call to the job; otherwise none (Octokit's own).
  */
-export function userAgent(orchestrationId: string | undefined): { userAgent?: string } {
+function userAgent(orchestrationId: string | undefined): { userAgent?: string } {
   const id = orchestrationId?.trim()
   return id ? { userAgent: `actions_orchestration_id/${id.replace(/[^a-z0-9_.-]/gi, '_')}` } : {}
 }
@@ -416,7 +416,7 @@ function octokitFetch(send: FetchLike): typeof fetch {
   }
 }
 
-/** Failures no retry can mend (undici's and Node's wording). */
+/** Failures no retry can mend (the transport's and Node's wording). */
 const FINAL_FAILURE =
   /ETOOLARGE|EENCODING|ERR_INVALID_CHAR|Proxy response \(\d+\)|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i
 

@@ -71,7 +71,7 @@ export function createFetch(env: NodeJS.ProcessEnv = process.env): Promise<Fetch
     const target = new URL(url)
     const secure = target.protocol === 'https:'
     const proxy = proxyFor(target, env)
-    const tls = secure || proxy?.startsWith('https:') ? await tlsOptions() : VERIFY
+    const tls = secure || (proxy && isHttps(proxy)) ? await tlsOptions() : VERIFY
     let agent: Promise<HttpAgent>
     if (!proxy) {
       agent = directAgent(secure, tls)
@@ -106,6 +106,9 @@ export async function trustedCas(env: NodeJS.ProcessEnv): Promise<(string | Buff
     ...(extra?.includes('-----BEGIN CERTIFICATE-----') ? [extra] : []),
   ]
 }
+
+/** Whether a proxy URL (checked by checkProxyVariables) is an https proxy, in any case. */
+const isHttps = (proxy: string) => new URL(proxy).protocol === 'https:'
 
 /** Verify every certificate, whatever NODE_TLS_REJECT_UNAUTHORIZED says. */
 const VERIFY = { rejectUnauthorized: true } as const
@@ -148,7 +151,7 @@ async function proxyAgent(secure: boolean, proxy: string, tls: Verify): Promise<
   const agent = secure
     ? new (await import('node:https')).Agent({ ...tls, proxyEnv: { HTTPS_PROXY: href } })
     : new (await import('node:http')).Agent({ proxyEnv: { HTTP_PROXY: href } })
-  if (href.startsWith('https:')) verifyProxy(agent, tls)
+  if (isHttps(href)) verifyProxy(agent, tls)
   return agent
 }
 
