@@ -1,7 +1,7 @@
 # The key broker (src/broker/, docs/broker.md) as a container image: the official Node 24 image,
-# the broker's own production dependencies only (src/broker/package.json: jose, yaml, prom-client,
-# undici; about 9 MB installed, not the action's 42 MB), run as the image's non-root `node`
-# user, nothing written at run time (works with a read-only root file system). Node 24 runs the
+# the broker's own production dependencies only (src/broker/package.json: jose, yaml, prom-client;
+# about 9 MB installed, not the action's 42 MB; the proxy path is Node's own), run as the image's
+# non-root `node` user, nothing written at run time (works with a read-only root file system). Node 24 runs the
 # TypeScript sources directly (type stripping), so there is no build step.
 #
 # The base is pinned by digest (the tag stays for readers and for Dependabot, which bumps both:

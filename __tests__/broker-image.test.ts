@@ -153,7 +153,6 @@ describe('the broker image, assembled from the Dockerfile', () => {
       'jose',
       'prom-client',
       'tdigest',
-      'undici',
       'yaml',
     ])
     // Stage 2: exactly what it copies.

@@ -112,3 +112,20 @@ describe('no answer from GitHub', () => {
     expect(s.emulator.requests).toEqual([])
   })
 })
+
+describe('what GitHub is told', () => {
+  // As @actions/github's getOctokit said it: Octokit's own User-Agent, after the runner's
+  // orchestration id when there is one (characters other than [A-Za-z0-9_.-] as `_`).
+  it.each([
+    [{}, /^octokit-core\.js\/\d+\.\d+\.\d+ Node\.js\/24/],
+    [
+      { ACTIONS_ORCHESTRATION_ID: ' run 42/a ' },
+      /^actions_orchestration_id\/run_42_a octokit-core\.js\/\d+\.\d+\.\d+ Node\.js\/24/,
+    ],
+  ])('the User-Agent under %j', async (env, expected) => {
+    const { main } = await rotate(env)
+    expect(main.conclusion).toBe('success')
+    const agents = [...new Set(github?.requests.map((r) => r.userAgent))]
+    expect(agents).toEqual([expect.stringMatching(expected)])
+  })
+})

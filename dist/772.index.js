@@ -207,8 +207,8 @@ __webpack_require__.d(__webpack_exports__, {
   runRotate: () => (/* binding */ runRotate)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 21 modules
-var github = __webpack_require__(1758);
+// EXTERNAL MODULE: ./node_modules/@octokit/core/dist-src/index.js + 12 modules
+var dist_src = __webpack_require__(4730);
 // EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var dist_bundle = __webpack_require__(9735);
 // EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
@@ -243,6 +243,15 @@ class GitHubSecretError extends Error {
         this.name = 'GitHubSecretError';
         this.definite = definite;
     }
+}
+/**
+ * The User-Agent option @actions/github gave Octokit: `actions_orchestration_id/<id>` when the
+ * runner sets ACTIONS_ORCHESTRATION_ID (characters other than letters, digits, `_.-` as `_`), so
+ * GitHub can tie the call to the job; otherwise none (Octokit's own).
+ */
+function userAgent(orchestrationId) {
+    const id = orchestrationId?.trim();
+    return id ? { userAgent: `actions_orchestration_id/${id.replace(/[^a-z0-9_.-]/gi, '_')}` } : {};
 }
 /**
  * An Octokit plugin that sees every attempt the retry and throttling plugins send (it is
@@ -282,8 +291,12 @@ class SecretWriter {
             options.debug(`GitHub ${what} rate limit: waiting ${retryAfter} s (retry ${count + 1})`);
             return count < 2 && retryAfter <= 120;
         };
-        this.#octokit = (0,github/* getOctokit */.Q)(options.token.reveal(), {
+        const GitHub = dist_src/* Octokit */.E.plugin(attemptCounter(() => this.#attempts), dist_bundle/* retry */.L, plugin_throttling_dist_bundle/* throttling */.A);
+        this.#octokit = new GitHub({
+            // `token …`: GitHub's token scheme (a JWT gets `bearer`), as @actions/github sent it.
+            auth: `token ${options.token.reveal()}`,
             baseUrl: options.apiUrl,
+            ...userAgent(process.env['ACTIONS_ORCHESTRATION_ID']),
             request: { fetch: octokitFetch(options.fetch) },
             log: { debug: () => { }, info: () => { }, warn: options.debug, error: options.debug },
             // plugin-retry waits n² seconds between its tries: keep them few; #call bounds the rest.
@@ -292,7 +305,7 @@ class SecretWriter {
                 onRateLimit: rateLimited('primary'),
                 onSecondaryRateLimit: rateLimited('secondary'),
             },
-        }, attemptCounter(() => this.#attempts), dist_bundle/* retry */.L, plugin_throttling_dist_bundle/* throttling */.A);
+        });
         this.#signal = options.signal;
         this.#target = target;
         this.#name = name;
@@ -323,29 +336,33 @@ class SecretWriter {
         const t = this.#target;
         const key = await this.#call('read the public key of the', async () => {
             if (t.scope === 'organization') {
-                return (await this.#octokit.rest.actions.getOrgPublicKey({
+                return (await this.#octokit.request('GET /orgs/{org}/actions/secrets/public-key', {
                     org: t.organization,
                     ...this.#request(),
                 })).data;
             }
             const [owner = '', repo = ''] = t.repository.split('/');
             if (t.scope === 'environment') {
-                return (await this.#octokit.rest.actions.getEnvironmentPublicKey({
+                return (await this.#octokit.request('GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key', {
                     owner,
                     repo,
                     environment_name: t.environment,
                     ...this.#request(),
                 })).data;
             }
-            return (await this.#octokit.rest.actions.getRepoPublicKey({ owner, repo, ...this.#request() })).data;
+            return (await this.#octokit.request('GET /repos/{owner}/{repo}/actions/secrets/public-key', {
+                owner,
+                repo,
+                ...this.#request(),
+            })).data;
         });
         const prepared = { keyId: key.key_id, key: key.key };
         if (t.scope === 'organization' && t.visibility === 'selected') {
             prepared.selectedRepositoryIds = [];
             for (const fullName of t.selectedRepositories) {
                 const [owner = '', repo = ''] = fullName.split('/');
-                const { data } = await this.#call(`find repository ${fullName} for the`, () => this.#octokit.rest.repos.get({ owner, repo, ...this.#request() }));
-                prepared.selectedRepositoryIds.push(data.id);
+                const { data } = await this.#call(`find repository ${fullName} for the`, () => this.#octokit.request('GET /repos/{owner}/{repo}', { owner, repo, ...this.#request() }));
+                prepared.selectedRepositoryIds.push(Number(data.id));
             }
         }
         this.#prepared = prepared;
@@ -360,7 +377,7 @@ class SecretWriter {
         const t = this.#target;
         await this.#call('write the', async () => {
             if (t.scope === 'organization') {
-                await this.#octokit.rest.actions.createOrUpdateOrgSecret({
+                await this.#octokit.request('PUT /orgs/{org}/actions/secrets/{secret_name}', {
                     org: t.organization,
                     secret_name: this.#name,
                     encrypted_value: sealed,
@@ -375,7 +392,7 @@ class SecretWriter {
             }
             const [owner = '', repo = ''] = t.repository.split('/');
             if (t.scope === 'environment') {
-                await this.#octokit.rest.actions.createOrUpdateEnvironmentSecret({
+                await this.#octokit.request('PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}', {
                     owner,
                     repo,
                     environment_name: t.environment,
@@ -386,7 +403,7 @@ class SecretWriter {
                 });
                 return;
             }
-            await this.#octokit.rest.actions.createOrUpdateRepoSecret({
+            await this.#octokit.request('PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}', {
                 owner,
                 repo,
                 secret_name: this.#name,
@@ -537,7 +554,7 @@ function octokitFetch(send) {
         }
     };
 }
-/** Failures no retry can mend (undici's and Node's wording). */
+/** Failures no retry can mend (the transport's and Node's wording). */
 const FINAL_FAILURE = /ETOOLARGE|EENCODING|ERR_INVALID_CHAR|Proxy response \(\d+\)|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i;
 /** The messages and codes along an error's causes, on one line. */
 function causeText(error) {

@@ -6,18 +6,15 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ removeExportedConfig),
 /* harmony export */   runCreatePost: () => (/* binding */ runCreatePost)
 /* harmony export */ });
 /* unused harmony export stateProblems */
-/* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9793);
-/* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1394);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8770);
-/* harmony import */ var _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9867);
-/* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3016);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(200);
-/* harmony import */ var _core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7394);
-
+/* harmony import */ var _core_key_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1394);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8770);
+/* harmony import */ var _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9867);
+/* harmony import */ var _core_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3016);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(200);
+/* harmony import */ var _core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7394);
 
 
 
@@ -35,10 +32,10 @@ const LAST_LOOK_RESERVE_MS = 2_000;
  */
 async function runCreatePost(deps) {
     const { runner, budget, inputs } = deps;
-    removeExportedConfig(runner);
-    const mode = runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.mode);
-    const state = (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .readJson */ .Vh)(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.create));
-    const savedId = (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .readKeyId */ .jN)(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.keyId));
+    (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .removeExportedConfig */ .GQ)(runner);
+    const mode = runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_3__/* .STATE */ .c4.mode);
+    const state = (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .readJson */ .Vh)(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_3__/* .STATE */ .c4.create));
+    const savedId = (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .readKeyId */ .jN)(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_3__/* .STATE */ .c4.keyId));
     const problems = stateProblems(mode, state, savedId, inputs);
     if (!state || problems.length > 0) {
         if (problems.length === 0) {
@@ -48,7 +45,7 @@ async function runCreatePost(deps) {
         // Nothing is sent, so the parent key goes nowhere a forged value names.
         const strict = inputs.mode === 'create' && inputs.cleanupFailure === 'fail';
         const message = untrusted(problems, savedId);
-        runner.appendSummary(`### Vast.ai scoped key: post step\n\n- ⚠️ ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .markdownText */ .p)(message)}\n`);
+        runner.appendSummary(`### Vast.ai scoped key: post step\n\n- ⚠️ ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .markdownText */ .p)(message)}\n`);
         if (strict || state?.cleanupFailure === 'fail')
             runner.setFailed(message);
         else
@@ -56,7 +53,7 @@ async function runCreatePost(deps) {
         return;
     }
     const keyId = typeof savedId === 'number' ? savedId : undefined;
-    const pending = runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.pending) === 'true';
+    const pending = runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_3__/* .STATE */ .c4.pending) === 'true';
     // A rotation that wrote (or may have written) its key into the secret: that key stays; only
     // the strays of an uncertain create of it go.
     const rotated = mode === 'rotated';
@@ -78,11 +75,11 @@ async function runCreatePost(deps) {
     const failures = [];
     const fail = (message) => {
         failures.push(message);
-        summary.push(`- ⚠️ ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .markdownText */ .p)(message)}`);
+        summary.push(`- ⚠️ ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .markdownText */ .p)(message)}`);
     };
     const said = (message) => {
         runner.info(message);
-        summary.push(`- ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .markdownText */ .p)(message)}`);
+        summary.push(`- ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .markdownText */ .p)(message)}`);
     };
     let client;
     try {
@@ -96,16 +93,16 @@ async function runCreatePost(deps) {
         try {
             // Deleted only when Vast lists it under the name main gave it: a create answer that named
             // another key (the parent, another job's) deletes nothing.
-            const listed = (await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .listKeys */ .TH)(client)).find((key) => key.id === keyId);
+            const listed = (await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .listKeys */ .TH)(client)).find((key) => key.id === keyId);
             if (!listed) {
                 said(`Vast.ai key ${keyId} was already gone (the parent key's list no longer has it).`);
             }
-            else if (!(0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .sameStep */ .Xx)(listed.name, state.name)) {
+            else if (!(0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .sameStep */ .Xx)(listed.name, state.name)) {
                 fail(`Did not delete Vast.ai key ${keyId}: Vast lists it as "${listed.name}", not under the name the main step gave its key ("${state.name}"), so it is not this step's key. ` +
                     `The create answer named another key; look for keys named "${state.name}" in the Vast console (Account, API keys) and delete them, or let a scheduled sweep (mode: sweep) delete them after their deadline.`);
             }
             else {
-                const result = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .deleteKey */ .l0)(client, keyId);
+                const result = await (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .deleteKey */ .l0)(client, keyId);
                 said(result === 'deleted'
                     ? `Deleted Vast.ai key ${keyId}.`
                     : `Vast.ai key ${keyId} was already gone.`);
@@ -119,10 +116,10 @@ async function runCreatePost(deps) {
         // A create request got no answer: Vast may have applied it, now or a little later. The key
         // handed out with revoke: never, or written into a rotation's secret, stays; every other key
         // of this step goes.
-        const sentAt = Number(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.sentAt)) || 0;
-        const uncertainAt = Number(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.uncertainAt)) || sentAt;
+        const sentAt = Number(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_3__/* .STATE */ .c4.sentAt)) || 0;
+        const uncertainAt = Number(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_3__/* .STATE */ .c4.uncertainAt)) || sentAt;
         try {
-            const result = await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_5__/* .deleteLateKeys */ .oW)({
+            const result = await (0,_core_step_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .deleteLateKeys */ .oW)({
                 client,
                 stepName: state.name,
                 ...(kept ? { except: kept } : {}),
@@ -137,9 +134,9 @@ async function runCreatePost(deps) {
                 ? `Deleted ${ids.length} key(s) left by an uncertain or cancelled create (${ids.join(', ')}).`
                 : 'No key was left by the uncertain or cancelled create.');
             if (!result.covered) {
-                const late = `Vast could still apply the create request until ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(new Date(result.windowEnd))}, after this step had to stop looking. ${nextStep(state)}`;
+                const late = `Vast could still apply the create request until ${(0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .isoSeconds */ .nE)(new Date(result.windowEnd))}, after this step had to stop looking. ${nextStep(state)}`;
                 runner.warning(late);
-                summary.push(`- ⚠️ ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .markdownText */ .p)(late)}`);
+                summary.push(`- ⚠️ ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .markdownText */ .p)(late)}`);
             }
         }
         catch (error) {
@@ -182,7 +179,7 @@ function stateProblems(mode, state, keyId, inputs) {
     if (typeof state.apiUrl !== 'string' || state.apiUrl !== inputs.apiUrl) {
         problems.push(`the saved API URL (${String(state.apiUrl)}) is not the api-url input (${inputs.apiUrl ?? 'not a valid URL'})`);
     }
-    const fields = typeof state.name === 'string' ? (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .parseKeyName */ .wN)(state.name) : undefined;
+    const fields = typeof state.name === 'string' ? (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .parseKeyName */ .wN)(state.name) : undefined;
     const kind = inputs.mode === 'rotate' ? ['rot'] : inputs.revoke === 'never' ? ['keep'] : ['job'];
     if (!fields || !kind.includes(fields.kind)) {
         problems.push('the saved key name is not one this mode gives its keys');
@@ -211,16 +208,16 @@ function untrusted(problems, keyId) {
  */
 function cannotDelete(state, keyId, error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const hint = (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .accessHint */ .ux)(error);
+    const hint = (0,_core_vast_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .accessHint */ .ux)(error);
     const what = keyId !== undefined
         ? `Could not delete the Vast.ai key ${keyId} ("${state.name}")`
         : `Could not check whether a create request left a Vast.ai key named "${state.name}"`;
-    const cancelled = error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .VastApiError */ .h && error.kind === 'aborted';
+    const cancelled = error instanceof _core_vast_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .VastApiError */ .h && error.kind === 'aborted';
     return `${what}: ${reason}${cancelled ? ' (the runner ends the step soon after a cancel)' : ''}. ${hint ? `${hint}. ` : ''}${nextStep(state, keyId, !hint)}`;
 }
 function nextStep(state, keyId, sweepCanWork = true) {
-    const fields = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .parseKeyName */ .wN)(state.name);
-    const deadline = fields ? (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_1__/* .isoSeconds */ .nE)(fields.expiresAt) : 'its deadline';
+    const fields = (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .parseKeyName */ .wN)(state.name);
+    const deadline = fields ? (0,_core_key_name_js__WEBPACK_IMPORTED_MODULE_0__/* .isoSeconds */ .nE)(fields.expiresAt) : 'its deadline';
     const byHand = keyId !== undefined
         ? `delete it with a step using mode: delete and key-id: ${keyId}, or in the Vast console (Account, API keys)`
         : `look for keys with that name in the Vast console (Account, API keys) and delete them`;
@@ -230,26 +227,6 @@ function nextStep(state, keyId, sweepCanWork = true) {
         ? ', or as soon as this run has completed when it is given github-token (docs/reliability.md)'
         : '';
     return `A scheduled sweep (mode: sweep) deletes it after its deadline ${deadline}${early}; or ${byHand}.`;
-}
-/** Removes the file export-config wrote in main, if it is still that file. */
-function removeExportedConfig(runner) {
-    const file = (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .readJson */ .Vh)(runner.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE */ .c4.configFile));
-    if (!file)
-        return;
-    try {
-        const result = (0,_config_file_js__WEBPACK_IMPORTED_MODULE_0__/* .removeConfigFile */ .X7)(file);
-        if (result === 'removed')
-            runner.info(`Removed ${file.path}.`);
-        if (result === 'replaced') {
-            runner.warning(`${file.path} is no longer the file this action wrote; left it alone.`);
-        }
-        if (result === 'refused') {
-            runner.warning(`The saved config file path (${String(file.path)}) is not a key file this action writes (…/vastai/vast_api_key); left it alone.`);
-        }
-    }
-    catch (error) {
-        runner.warning(`Could not remove ${file.path}: ${error.code ?? 'error'}`);
-    }
 }
 
 

@@ -2,7 +2,7 @@ export const id = 944;
 export const ids = [944,870];
 export const modules = {
 
-/***/ 9563:
+/***/ 1944:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

@@ -1,23 +1,28 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 9793:
+/***/ 4852:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   X7: () => (/* binding */ removeConfigFile),
-/* harmony export */   ks: () => (/* binding */ configFilePath),
-/* harmony export */   lH: () => (/* binding */ relativeXdgConfigHome),
-/* harmony export */   o5: () => (/* binding */ writeConfigFile),
-/* harmony export */   rV: () => (/* binding */ checkConfigFileFree)
-/* harmony export */ });
-/* unused harmony export ConfigFileError */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  rV: () => (/* binding */ checkConfigFileFree),
+  ks: () => (/* binding */ configFilePath),
+  lH: () => (/* binding */ relativeXdgConfigHome),
+  X7: () => (/* binding */ removeConfigFile),
+  o5: () => (/* binding */ writeConfigFile)
+});
+
+// UNUSED EXPORTS: ConfigFileError
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/action/config-file.ts
 
 
 
@@ -30,12 +35,12 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
  */
 function configFilePath(env) {
     const xdg = env.XDG_CONFIG_HOME;
-    const base = xdg && (0,node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute)(xdg) ? xdg : (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(env.HOME || (0,node_os__WEBPACK_IMPORTED_MODULE_1__.homedir)(), '.config');
-    return (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(base, 'vastai', 'vast_api_key');
+    const base = xdg && (0,external_node_path_namespaceObject.isAbsolute)(xdg) ? xdg : (0,external_node_path_namespaceObject.join)(env.HOME || (0,external_node_os_.homedir)(), '.config');
+    return (0,external_node_path_namespaceObject.join)(base, 'vastai', 'vast_api_key');
 }
 /** True when XDG_CONFIG_HOME is set but relative, and so ignored by {@link configFilePath}. */
 function relativeXdgConfigHome(env) {
-    return Boolean(env.XDG_CONFIG_HOME) && !(0,node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute)(env.XDG_CONFIG_HOME ?? '');
+    return Boolean(env.XDG_CONFIG_HOME) && !(0,external_node_path_namespaceObject.isAbsolute)(env.XDG_CONFIG_HOME ?? '');
 }
 function identity(stat) {
     return {
@@ -54,25 +59,25 @@ const INPUT = "Input 'export-config':";
  * them). Raises ConfigFileError, naming the input.
  */
 function checkConfigFileFree(path) {
-    const dir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path);
-    const base = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(dir);
+    const dir = (0,external_node_path_namespaceObject.dirname)(path);
+    const base = (0,external_node_path_namespaceObject.dirname)(dir);
     const kernel = kernelFileSystem(base);
     if (kernel) {
         throw new ConfigFileError(`${INPUT} ${base} is in ${kernel}, a kernel file system, not a plain directory; the key file cannot go under it. ` +
             'Set XDG_CONFIG_HOME (or HOME) to a directory of your own, or unset it, or use export-env: true instead');
     }
-    const baseStat = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(base, { throwIfNoEntry: false });
+    const baseStat = (0,external_node_fs_.statSync)(base, { throwIfNoEntry: false });
     if (baseStat && !baseStat.isDirectory()) {
         throw new ConfigFileError(`${INPUT} ${base} is not a directory; the key file cannot go under it. Remove it, or use export-env: true instead`);
     }
-    const dirStat = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(dir, { throwIfNoEntry: false });
+    const dirStat = (0,external_node_fs_.lstatSync)(dir, { throwIfNoEntry: false });
     if (dirStat?.isSymbolicLink()) {
         throw new ConfigFileError(`${INPUT} ${dir} is a symbolic link; refusing to write the key through it. Make it a plain directory, or use export-env: true instead`);
     }
     if (dirStat && !dirStat.isDirectory()) {
         throw new ConfigFileError(`${INPUT} ${dir} is not a plain directory; refusing to write the key there. Remove it, or use export-env: true instead`);
     }
-    const existing = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(path, { throwIfNoEntry: false });
+    const existing = (0,external_node_fs_.lstatSync)(path, { throwIfNoEntry: false });
     if (existing) {
         throw new ConfigFileError(`${INPUT} ${path} already exists${existing.isSymbolicLink() ? ' as a symbolic link' : ''} and was not written by this step; ` +
             'refusing to overwrite it. Remove it first, or use export-env: true instead');
@@ -83,22 +88,22 @@ function checkConfigFileFree(path) {
  * file may be a developer's own key, or a link planted to make us write the key elsewhere.
  */
 function writeConfigFile(path, key) {
-    makeDirectories((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path));
+    makeDirectories((0,external_node_path_namespaceObject.dirname)(path));
     checkConfigFileFree(path);
     let fd;
     try {
-        fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(path, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_WRONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_CREAT | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_EXCL | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOFOLLOW, 0o600);
+        fd = (0,external_node_fs_.openSync)(path, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_EXCL | external_node_fs_.constants.O_NOFOLLOW, 0o600);
     }
     catch (error) {
         throw new ConfigFileError(`${INPUT} cannot create ${path}: ${error.code}`);
     }
     try {
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeSync)(fd, key.reveal());
+        (0,external_node_fs_.writeSync)(fd, key.reveal());
     }
     finally {
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(fd);
+        (0,external_node_fs_.closeSync)(fd);
     }
-    return { path, ...identity((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(path, { bigint: true })) };
+    return { path, ...identity((0,external_node_fs_.lstatSync)(path, { bigint: true })) };
 }
 /**
  * Linux's kernel file systems, where a directory is not a place for files (`/proc/self` is a
@@ -107,15 +112,15 @@ function writeConfigFile(path, key) {
  */
 function kernelFileSystem(path) {
     let existing = path;
-    for (let i = 0; i < 256 && !(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(existing, { throwIfNoEntry: false }); i++) {
-        const parent = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(existing);
+    for (let i = 0; i < 256 && !(0,external_node_fs_.lstatSync)(existing, { throwIfNoEntry: false }); i++) {
+        const parent = (0,external_node_path_namespaceObject.dirname)(existing);
         if (parent === existing)
             break;
         existing = parent;
     }
     let real;
     try {
-        real = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(existing);
+        real = (0,external_node_fs_.realpathSync)(existing);
     }
     catch {
         real = existing;
@@ -129,25 +134,25 @@ function kernelFileSystem(path) {
  */
 function makeDirectories(dir) {
     const missing = [];
-    for (let at = dir; !(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(at, { throwIfNoEntry: false }); at = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(at)) {
-        if ((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(at) === at || missing.length >= 256)
+    for (let at = dir; !(0,external_node_fs_.lstatSync)(at, { throwIfNoEntry: false }); at = (0,external_node_path_namespaceObject.dirname)(at)) {
+        if ((0,external_node_path_namespaceObject.dirname)(at) === at || missing.length >= 256)
             break;
         missing.unshift(at);
     }
     for (const at of missing) {
         try {
-            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(at, { mode: 0o700 });
+            (0,external_node_fs_.mkdirSync)(at, { mode: 0o700 });
         }
         catch (error) {
             const code = error.code;
-            if (code === 'EEXIST' && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(at, { throwIfNoEntry: false })?.isDirectory())
+            if (code === 'EEXIST' && (0,external_node_fs_.statSync)(at, { throwIfNoEntry: false })?.isDirectory())
                 continue;
             throw new ConfigFileError(`${INPUT} cannot create the directory ${at}: ${code ?? 'error'}`);
         }
     }
 }
 /** The end of every path {@link configFilePath} makes: post removes no file whose path differs. */
-const KEY_FILE_TAIL = `${node_path__WEBPACK_IMPORTED_MODULE_2__.sep}vastai${node_path__WEBPACK_IMPORTED_MODULE_2__.sep}vast_api_key`;
+const KEY_FILE_TAIL = `${external_node_path_namespaceObject.sep}vastai${external_node_path_namespaceObject.sep}vast_api_key`;
 /**
  * Removes the file if it is still the one written in main: an absolute path ending in
  * `vastai/vast_api_key` (the only file main writes; 'refused' for any other path, whatever state
@@ -155,19 +160,19 @@ const KEY_FILE_TAIL = `${node_path__WEBPACK_IMPORTED_MODULE_2__.sep}vastai${node
  */
 function removeConfigFile(file) {
     if (typeof file.path !== 'string' ||
-        !(0,node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute)(file.path) ||
+        !(0,external_node_path_namespaceObject.isAbsolute)(file.path) ||
         !file.path.endsWith(KEY_FILE_TAIL) ||
-        file.path.split(node_path__WEBPACK_IMPORTED_MODULE_2__.sep).includes('..')) {
+        file.path.split(external_node_path_namespaceObject.sep).includes('..')) {
         return 'refused';
     }
-    const stat = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(file.path, { bigint: true, throwIfNoEntry: false });
+    const stat = (0,external_node_fs_.lstatSync)(file.path, { bigint: true, throwIfNoEntry: false });
     if (!stat)
         return 'gone';
     const now = identity(stat);
     if (!stat.isFile() || now.dev !== file.dev || now.ino !== file.ino || now.born !== file.born) {
         return 'replaced';
     }
-    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.unlinkSync)(file.path);
+    (0,external_node_fs_.unlinkSync)(file.path);
     return 'removed';
 }
 
@@ -429,13 +434,16 @@ class InputError extends Error {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   GQ: () => (/* binding */ removeExportedConfig),
 /* harmony export */   TS: () => (/* binding */ saveEveryStateName),
 /* harmony export */   Vh: () => (/* binding */ readJson),
 /* harmony export */   c4: () => (/* binding */ STATE),
 /* harmony export */   jN: () => (/* binding */ readKeyId),
 /* harmony export */   k7: () => (/* binding */ NO_KEY_MODE)
 /* harmony export */ });
-/* harmony import */ var _core_network_fingerprint_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2172);
+/* harmony import */ var _config_file_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4852);
+/* harmony import */ var _core_network_fingerprint_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2172);
+
 
 /**
  * Every name the post step reads from state, in one table, and main's first act: saving each of
@@ -468,7 +476,7 @@ const STATE = {
     /** {@link BrokerState} as JSON (create mode with broker-url). */
     broker: 'broker',
     /** The digest of what steers main's connections (src/core/network-fingerprint.ts). */
-    network: _core_network_fingerprint_js__WEBPACK_IMPORTED_MODULE_0__/* .NETWORK_STATE */ .V$,
+    network: _core_network_fingerprint_js__WEBPACK_IMPORTED_MODULE_1__/* .NETWORK_STATE */ .V$,
     /** The job's instance label (create mode), saved before the key is made (instances-post.ts). */
     instanceLabel: 'instance-label',
 };
@@ -507,6 +515,26 @@ function readKeyId(raw) {
         return 'invalid';
     const id = Number(raw);
     return Number.isSafeInteger(id) ? id : 'invalid';
+}
+/** Removes the file export-config wrote in main, if it is still that file. */
+function removeExportedConfig(runner) {
+    const file = readJson(runner.getState(STATE.configFile));
+    if (!file)
+        return;
+    try {
+        const result = (0,_config_file_js__WEBPACK_IMPORTED_MODULE_0__/* .removeConfigFile */ .X7)(file);
+        if (result === 'removed')
+            runner.info(`Removed ${file.path}.`);
+        if (result === 'replaced') {
+            runner.warning(`${file.path} is no longer the file this action wrote; left it alone.`);
+        }
+        if (result === 'refused') {
+            runner.warning(`The saved config file path (${String(file.path)}) is not a key file this action writes (…/vastai/vast_api_key); left it alone.`);
+        }
+    }
+    catch (error) {
+        runner.warning(`Could not remove ${file.path}: ${error.code ?? 'error'}`);
+    }
 }
 
 
@@ -1904,32 +1932,32 @@ function proxySecrets(env) {
     return [...secrets];
 }
 
-// EXTERNAL MODULE: ./src/core/version.ts
-var version = __nccwpck_require__(3323);
 ;// CONCATENATED MODULE: ./src/core/vast/transport.ts
 /**
  * How requests leave the process: the one transport of the action, the broker's client and the
- * GitHub client. Without a proxy: Node's own http/https modules, the cheapest way to send one
- * request (Node's built-in fetch loads undici's wasm parser and web streams first: about 11 ms
- * more per step, see `npm run bench`). Through a proxy ({@link proxyFor}: HTTPS_PROXY /
- * HTTP_PROXY / NO_PROXY, the runner's rules): the undici package, loaded on demand for its
- * ProxyAgent. Neither follows redirects.
+ * GitHub client, on Node's own http/https modules and agents of its own (Node's built-in fetch
+ * loads undici's wasm parser and web streams first: about 11 ms more per step, see
+ * `npm run bench`). Through a proxy ({@link proxyFor}: HTTPS_PROXY / HTTP_PROXY / NO_PROXY, the
+ * runner's rules) with Node's built-in proxy support (Node 24.5+, "Built-in Proxy Support" in
+ * Node's http docs): an agent whose `proxyEnv` holds only the proxy {@link proxyFor} chose and no
+ * NO_PROXY, so Node's own reading of the variables never decides; CONNECT for an https target,
+ * an absolute-form request for plain http, `Proxy-Authorization: Basic` from the URL's userinfo.
+ * Neither path follows redirects.
  *
- * Both paths pass their own agent or dispatcher, so nothing the environment says about Node's
- * global agents applies (`NODE_USE_ENV_PROXY`, a global undici dispatcher), and both verify
- * certificates whatever `NODE_TLS_REJECT_UNAUTHORIZED` says (`rejectUnauthorized: true` is given
- * to every TLS connection: the target's, and the proxy's when it is an https proxy). Trust still
- * comes from Node's CA store; with `NODE_EXTRA_CA_CERTS` set, every TLS connection is given the
- * store explicitly ({@link trustedCas}; so also with the system's CAs in use): Node's bundled CAs, the system's when Node uses them, and
- * the extra file's bytes as the network fingerprint read them, once. Node would read that path
- * again on its own, lazily, when TLS is first used; the post step refuses to send a secret when
- * the fingerprint changed since main (src/core/network-fingerprint.ts).
+ * Every agent is the transport's own, so nothing the environment says about Node's global agents
+ * applies (`NODE_USE_ENV_PROXY`; direct agents say `proxyEnv: null`), and every TLS connection
+ * verifies certificates whatever `NODE_TLS_REJECT_UNAUTHORIZED` says (`rejectUnauthorized: true`:
+ * the target's, and the proxy's when it is an https proxy). Trust still comes from Node's CA
+ * store; with `NODE_EXTRA_CA_CERTS` set, every TLS connection is given the store explicitly
+ * ({@link trustedCas}; so also with the system's CAs in use): Node's bundled CAs, the system's
+ * when Node uses them, and the extra file's bytes as the network fingerprint read them, once.
+ * Node would read that path again on its own, lazily, when TLS is first used; the post step
+ * refuses to send a secret when the fingerprint changed since main
+ * (src/core/network-fingerprint.ts).
  *
  * Every answer is read through one decoder with one cap ({@link MAX_BODY_BYTES}, counted after
- * decoding): gzip, deflate, br and zstd are decoded on both paths, so a small compressed answer
- * cannot inflate past the cap on any of them.
+ * decoding): gzip, deflate, br and zstd, so a small compressed answer cannot inflate past the cap.
  */
-
 
 
 
@@ -1940,7 +1968,8 @@ var version = __nccwpck_require__(3323);
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 /**
  * The transport for this environment. Throws when a proxy variable is set and is not an http(s)
- * URL. The proxy is chosen per request from `env` ({@link proxyFor}); one ProxyAgent per proxy URL.
+ * URL. The proxy is chosen per request from `env` ({@link proxyFor}); one agent per proxy URL
+ * (and scheme of the target: an http and an https agent).
  */
 function createFetch(env = process.env) {
     if (proxyConfigured(env))
@@ -1949,15 +1978,20 @@ function createFetch(env = process.env) {
     let verify;
     const tlsOptions = () => (verify ??= trustedCas(env).then((ca) => (ca ? { ...VERIFY, ca } : VERIFY)));
     return Promise.resolve(async (url, init) => {
-        const proxy = proxyFor(url, env);
-        if (!proxy)
-            return nodeFetch(url, init, new URL(url).protocol === 'https:' ? await tlsOptions() : VERIFY);
-        let agent = agents.get(proxy);
-        if (!agent) {
-            agent = tlsOptions().then((tls) => proxyAgent(proxy, tls));
-            agents.set(proxy, agent);
+        const target = new URL(url);
+        const secure = target.protocol === 'https:';
+        const proxy = proxyFor(target, env);
+        const tls = secure || (proxy && isHttps(proxy)) ? await tlsOptions() : VERIFY;
+        let agent;
+        if (!proxy) {
+            agent = directAgent(secure, tls);
         }
-        return proxyFetch(await agent, url, init);
+        else {
+            const key = `${target.protocol} ${proxy}`;
+            agent = agents.get(key) ?? proxyAgent(secure, proxy, tls);
+            agents.set(key, agent);
+        }
+        return nodeFetch(target, init, await agent, secure ? tls : undefined);
     });
 }
 /**
@@ -1983,77 +2017,99 @@ async function trustedCas(env) {
         ...(extra?.includes('-----BEGIN CERTIFICATE-----') ? [extra] : []),
     ];
 }
+/** Whether a proxy URL (checked by checkProxyVariables) is an https proxy, in any case. */
+const isHttps = (proxy) => new URL(proxy).protocol === 'https:';
 /** Verify every certificate, whatever NODE_TLS_REJECT_UNAUTHORIZED says. */
 const VERIFY = { rejectUnauthorized: true };
-async function proxyAgent(uri, tls) {
-    const undici = await __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4371, 19));
-    const dispatcher = new undici.ProxyAgent({
-        uri,
-        // Sent to the proxy itself too (CONNECT), as some corporate proxies want one.
-        headers: { 'user-agent': version/* USER_AGENT */._ },
-        connect: tls,
-        requestTls: tls,
-        proxyTls: tls,
-    });
-    return { request: undici.request, dispatcher };
-}
-async function proxyFetch({ request, dispatcher }, url, init) {
-    const answer = await request(url, {
-        dispatcher,
-        method: init.method,
-        headers: init.headers,
-        body: init.body,
-        signal: init.signal,
-    });
-    const headers = answer.headers;
-    const body = await readBody(answer.body, headers['content-encoding']);
-    return response(answer.statusCode, headers, body);
-}
+/**
+ * Never Node's environment proxy: an agent built without `proxyEnv` may fall back to
+ * `process.env` under `NODE_USE_ENV_PROXY=1` in later Node releases (nodejs/node#64528); null
+ * opts out.
+ */
+const NO_ENV_PROXY = { proxyEnv: null };
 let httpAgent;
 let httpsAgent;
 const caAgents = new WeakMap();
-/** One request with node:http or node:https and the action's own agents. */
-async function nodeFetch(url, init, tls) {
-    const target = new URL(url);
-    const secure = target.protocol === 'https:';
-    // Own agents: Node's global ones proxy every request, loopback included, under
-    // NODE_USE_ENV_PROXY=1. Only the module the scheme needs is loaded (https loads tls).
-    let request;
-    let agent;
-    if (secure) {
-        const https = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23));
-        // Explicit CAs: an agent of their own (the shared one trusts Node's store).
-        let own = tls.ca && caAgents.get(tls);
-        if (tls.ca && !own)
-            caAgents.set(tls, (own = new https.Agent(tls)));
-        agent = own || (httpsAgent ??= new https.Agent(VERIFY));
-        ({ request } = https);
-    }
-    else {
+/** The shared agent of a direct request (one of its own for explicit CAs). */
+async function directAgent(secure, tls) {
+    // Only the module the scheme needs is loaded (https loads tls).
+    if (!secure) {
         const http = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
-        httpAgent ??= new http.Agent();
-        ({ request } = http);
-        agent = httpAgent;
+        return (httpAgent ??= new http.Agent(NO_ENV_PROXY));
     }
+    const https = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23));
+    if (!tls.ca)
+        return (httpsAgent ??= new https.Agent({ ...VERIFY, ...NO_ENV_PROXY }));
+    let own = caAgents.get(tls);
+    if (!own)
+        caAgents.set(tls, (own = new https.Agent({ ...tls, ...NO_ENV_PROXY })));
+    return own;
+}
+/**
+ * An agent that sends every request through `proxy` (Node's built-in proxy support). Its
+ * `proxyEnv` names the proxy for the target's scheme only, and no NO_PROXY: {@link proxyFor}
+ * already decided. The https agent carries `tls` (the target's certificate, verified in the
+ * tunnel); with an https proxy, the connection to the proxy gets `tls` too ({@link verifyProxy}).
+ */
+async function proxyAgent(secure, proxy, tls) {
+    // Normalised (Node refuses a proxy URL holding CR or LF; the URL parser drops them).
+    const href = new URL(proxy).href;
+    const agent = secure
+        ? new (await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23))).Agent({ ...tls, proxyEnv: { HTTPS_PROXY: href } })
+        : new (await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23))).Agent({ proxyEnv: { HTTP_PROXY: href } });
+    if (isHttps(href))
+        verifyProxy(agent, tls);
+    return agent;
+}
+/**
+ * Node connects to an https proxy with the options it parsed from the proxy URL alone (host and
+ * port: Node 24's `ProxyConfig.proxyConnectionOptions`, lib/internal/http.js), so the proxy's
+ * certificate would be checked against Node's lazily read store and skipped under
+ * `NODE_TLS_REJECT_UNAUTHORIZED=0`. There is no public option for it: the agent's own config is
+ * given `tls` here. Throws, before anything is sent, when that config is not where Node 24 keeps
+ * it (a Node that changed it): an unverified proxy would see every secret.
+ */
+function verifyProxy(agent, tls) {
+    const key = Object.getOwnPropertySymbols(agent).find((s) => s.description === 'kProxyConfig');
+    const config = key && agent[key];
+    const options = config
+        ?.proxyConnectionOptions;
+    if (!config || typeof options !== 'object' || options === null) {
+        throw new Error(`this Node (${process.version}) cannot be told to verify an https proxy's certificate: write the proxy URL with http://, or use Node 24`);
+    }
+    ;
+    config.proxyConnectionOptions = { ...options, ...tls };
+}
+/** One request with node:http or node:https and `agent`; `tls` for an https target. */
+async function nodeFetch(target, init, agent, tls) {
+    const { request } = (tls ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23)));
     // Node sends DELETE without chunked framing: a body needs its length said.
     const headers = init.body === undefined
         ? init.headers
         : { ...init.headers, 'Content-Length': String(Buffer.byteLength(init.body)) };
     return new Promise((resolve, reject) => {
-        const req = request(target, {
-            method: init.method,
-            headers,
-            signal: init.signal,
-            agent,
-            ...(secure ? tls : {}),
-        }, (res) => {
+        const req = request(target, { method: init.method, headers, signal: init.signal, agent, ...tls }, (res) => {
             readBody(res, res.headers['content-encoding']).then((body) => resolve(response(res.statusCode ?? 0, res.headers, body)), (error) => {
                 req.destroy();
                 reject(error);
             });
         });
-        req.on('error', reject);
+        req.on('error', (error) => reject(proxyRefusal(error) ?? error));
         req.end(init.body);
+    });
+}
+/**
+ * A proxy that answered CONNECT with anything but 200, in the words the action has always used
+ * (`Proxy response (407) !== 200 when HTTP Tunneling`, as undici said it): Node's own message
+ * quotes the proxy's status line, text from outside. Other errors: undefined.
+ */
+function proxyRefusal(error) {
+    const { code, statusCode } = error;
+    if (code !== 'ERR_PROXY_TUNNEL' || typeof statusCode !== 'number')
+        return undefined;
+    return Object.assign(new Error(`Proxy response (${statusCode}) !== 200 when HTTP Tunneling`), {
+        code,
+        statusCode,
     });
 }
 function response(status, headers, body) {
@@ -2149,97 +2205,10 @@ async function decodersFor(codings) {
 
 /***/ }),
 
-/***/ 3323:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   _: () => (/* binding */ USER_AGENT)
-/* harmony export */ });
-/* unused harmony export VERSION */
-// Generated by scripts/build.mjs from package.json: not read at run time, so that starting the
-// action does not load package.json. __tests__/client.test.ts checks that it is current.
-/** This action's version, as package.json says. */
-const VERSION = '1.0.0';
-/** Sent with every request to Vast (the official CLI sends `vastai-cli/<version>`). */
-const USER_AGENT = `vast-scoped-key/${VERSION}`;
-
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
 /***/ 181:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
 
 /***/ }),
 
@@ -2250,38 +2219,10 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto"
 
 /***/ }),
 
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
 /***/ 3024:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 1455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 
@@ -2292,24 +2233,10 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 
 /***/ }),
 
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
 /***/ 4708:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
@@ -2320,59 +2247,10 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 99:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
 /***/ 6466:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-
-/***/ }),
-
-/***/ 7830:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/web");
-
-/***/ }),
-
-/***/ 7997:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers");
 
 /***/ }),
 
@@ -2390,34 +2268,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 
 /***/ }),
 
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
 /***/ 8522:
 /***/ ((module) => {
 
@@ -2425,38 +2275,10 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 857:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-
-/***/ }),
-
 /***/ 932:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ })
 
@@ -2474,8 +2296,8 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	}
 /******/ 	// Create a new module (and put it into the cache)
 /******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		id: moduleId,
-/******/ 		loaded: false,
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
 /******/ 		exports: {}
 /******/ 	};
 /******/ 
@@ -2487,9 +2309,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
 /******/ 	}
-/******/ 
-/******/ 	// Flag the module as loaded
-/******/ 	module.loaded = true;
 /******/ 
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
@@ -2594,15 +2413,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/node module decorator */
-/******/ (() => {
-/******/ 	__nccwpck_require__.nmd = (module) => {
-/******/ 		module.paths = [];
-/******/ 		if (!module.children) module.children = [];
-/******/ 		return module;
-/******/ 	};
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/import chunk loading */
 /******/ (() => {
 /******/ 	// no baseURI
@@ -2677,8 +2487,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/action/config-file.ts
-var config_file = __nccwpck_require__(9793);
+// EXTERNAL MODULE: ./src/action/config-file.ts + 1 modules
+var config_file = __nccwpck_require__(4852);
 // EXTERNAL MODULE: ./src/core/api-url.ts
 var api_url = __nccwpck_require__(3335);
 // EXTERNAL MODULE: ./src/core/duration.ts
@@ -3466,8 +3276,14 @@ function matrixNextAsk(place, refusals, lastAskMs, intervalMs, random) {
     return next * slotMs;
 }
 
-// EXTERNAL MODULE: ./src/core/version.ts
-var version = __nccwpck_require__(3323);
+;// CONCATENATED MODULE: ./src/core/version.ts
+// Generated by scripts/build.mjs from package.json: not read at run time, so that starting the
+// action does not load package.json. __tests__/client.test.ts checks that it is current.
+/** This action's version, as package.json says. */
+const VERSION = '1.0.0';
+/** Sent with every request to Vast (the official CLI sends `vastai-cli/<version>`). */
+const USER_AGENT = `vast-scoped-key/${VERSION}`;
+
 ;// CONCATENATED MODULE: ./src/core/vast/client.ts
 
 
@@ -3727,7 +3543,7 @@ class VastClient {
                     Authorization: `Bearer ${this.#options.apiKey.reveal()}`,
                     Accept: 'application/json',
                     // Edges in front of APIs commonly refuse requests without one; the CLI sends its own.
-                    'User-Agent': version/* USER_AGENT */._,
+                    'User-Agent': USER_AGENT,
                     ...(method === 'GET' ? {} : { 'Content-Type': 'application/json' }),
                 },
                 // Vast's CLI sends {} with DELETE.
@@ -3749,7 +3565,7 @@ class VastClient {
                 });
             }
             const { code, message } = (0,answers/* networkCause */.u6)(caught);
-            // Final, and nothing was sent: a proxy's refusal (undici reports a 407 as an error), and a
+            // Final, and nothing was sent: a proxy's refusal (a 407 to CONNECT is an error, not an answer), and a
             // certificate that does not verify (it will not verify on the next try either).
             const proxyRefused = /^Proxy /i.test(message);
             const untrusted = CERTIFICATE_CODES.test(code);
@@ -3950,7 +3766,7 @@ async function runMode(settings, environment) {
             });
         }
         case 'rotate': {
-            const { runRotate, SecretWriter } = await Promise.all(/* import() */[__nccwpck_require__.e(226), __nccwpck_require__.e(772)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6772));
+            const { runRotate, SecretWriter } = await Promise.all(/* import() */[__nccwpck_require__.e(449), __nccwpck_require__.e(772)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6772));
             const writer = new SecretWriter({
                 token: settings.githubToken,
                 apiUrl: settings.githubApiUrl,
@@ -4000,7 +3816,7 @@ async function runMode(settings, environment) {
             };
             await runSweep(settings, sweepDeps);
             if (settings.instances === 'destroy') {
-                const { runInstanceSweep } = await Promise.all(/* import() */[__nccwpck_require__.e(799), __nccwpck_require__.e(944)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9563));
+                const { runInstanceSweep } = await Promise.all(/* import() */[__nccwpck_require__.e(799), __nccwpck_require__.e(944)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1944));
                 await runInstanceSweep(settings, sweepDeps);
             }
             return;

@@ -94,6 +94,8 @@ export interface GitHubRequestRecord {
   /** The parsed JSON body, or null. */
   body: unknown
   fault: GitHubFault['type'] | null
+  /** The User-Agent header, or null. */
+  userAgent: string | null
 }
 
 const AUTH_DOCS = 'https://docs.github.com/rest'
@@ -248,6 +250,7 @@ export class GitHubEmulator {
       token,
       body: parseJson(rawBody) ?? null,
       fault: null,
+      userAgent: req.headers['user-agent'] ?? null,
     }
     this.requests.push(record)
     const identity = token !== null && this.#state.token(token) ? token : 'anonymous'

@@ -29,6 +29,7 @@ import { formatInstanceLabel } from '../src/core/instance-label.ts'
 import { formatKeyName } from '../src/core/key-name.ts'
 import { STATE } from '../src/action/modes/state.ts'
 import { brokerMatrixFigure } from './bench-broker-matrix.ts'
+import { distFigures } from './bench-dist.ts'
 import { intervalFor, matrixFigures, median } from './bench-matrix.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -282,6 +283,7 @@ try {
       met: postLoad.bytes <= 400 * 1024,
     })
     console.log(`  (create mode loads ${mainLoad.files}; post loads ${postLoad.files})`)
+    distFigures(root).forEach(report)
 
     // 3. Requests per lifecycle on the happy path.
     const before = emulator.requests.length

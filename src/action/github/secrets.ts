@@ -1,4 +1,4 @@
-import { getOctokit } from '@actions/github'
+import { Octokit } from '@octokit/core'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import sodium from 'libsodium-wrappers'
@@ -11,8 +11,8 @@ import { describeTarget } from './target.ts'
 /**
  * Writing one GitHub Actions secret (repository, environment or organisation): fetch the scope's
  * public key, seal the value with libsodium's sealed box as GitHub requires, PUT it. Loaded only
- * in rotate mode. Octokit (from @actions/github, which also honours HTTPS_PROXY) with its retry
- * and throttling plugins: 5xx are retried, rate limits waited out from GitHub's own headers.
+ * in rotate mode. `@octokit/core` with its retry and throttling plugins (5xx are retried, rate
+ * limits waited out from GitHub's own headers), sending through the action's transport.
  */
 
 export interface SecretWriterOptions {
@@ -43,7 +43,15 @@ export class GitHubSecretError extends Error {
   }
 }
 
-type Octokit = ReturnType<typeof getOctokit>
+/**
+ * The User-Agent option @actions/github gave Octokit: `actions_orchestration_id/<id>` when the
+ * runner sets ACTIONS_ORCHESTRATION_ID (characters other than letters, digits, `_.-` as `_`), so
+ * GitHub can tie the call to the job; otherwise none (Octokit's own).
+ */
+function userAgent(orchestrationId: string | undefined): { userAgent?: string } {
+  const id = orchestrationId?.trim()
+  return id ? { userAgent: `actions_orchestration_id/${id.replace(/[^a-z0-9_.-]/gi, '_')}` } : {}
+}
 
 /** What the attempts of one call came to, seen below Octokit's retry and throttling plugins. */
 interface Attempts {
@@ -97,23 +105,25 @@ export class SecretWriter {
         options.debug(`GitHub ${what} rate limit: waiting ${retryAfter} s (retry ${count + 1})`)
         return count < 2 && retryAfter <= 120
       }
-    this.#octokit = getOctokit(
-      options.token.reveal(),
-      {
-        baseUrl: options.apiUrl,
-        request: { fetch: octokitFetch(options.fetch) },
-        log: { debug: () => {}, info: () => {}, warn: options.debug, error: options.debug },
-        // plugin-retry waits n² seconds between its tries: keep them few; #call bounds the rest.
-        retry: { retries: Math.min(3, Math.max(0, options.maxAttempts - 1)) },
-        throttle: {
-          onRateLimit: rateLimited('primary'),
-          onSecondaryRateLimit: rateLimited('secondary'),
-        },
-      },
+    const GitHub = Octokit.plugin(
       attemptCounter(() => this.#attempts),
       retry,
       throttling,
     )
+    this.#octokit = new GitHub({
+      // `token …`: GitHub's token scheme (a JWT gets `bearer`), as @actions/github sent it.
+      auth: `token ${options.token.reveal()}`,
+      baseUrl: options.apiUrl,
+      ...userAgent(process.env['ACTIONS_ORCHESTRATION_ID']),
+      request: { fetch: octokitFetch(options.fetch) },
+      log: { debug: () => {}, info: () => {}, warn: options.debug, error: options.debug },
+      // plugin-retry waits n² seconds between its tries: keep them few; #call bounds the rest.
+      retry: { retries: Math.min(3, Math.max(0, options.maxAttempts - 1)) },
+      throttle: {
+        onRateLimit: rateLimited('primary'),
+        onSecondaryRateLimit: rateLimited('secondary'),
+      },
+    })
     this.#signal = options.signal
     this.#target = target
     this.#name = name
@@ -148,7 +158,7 @@ export class SecretWriter {
     const key = await this.#call('read the public key of the', async () => {
       if (t.scope === 'organization') {
         return (
-          await this.#octokit.rest.actions.getOrgPublicKey({
+          await this.#octokit.request('GET /orgs/{org}/actions/secrets/public-key', {
             org: t.organization,
             ...this.#request(),
           })
@@ -157,16 +167,23 @@ export class SecretWriter {
       const [owner = '', repo = ''] = t.repository.split('/')
       if (t.scope === 'environment') {
         return (
-          await this.#octokit.rest.actions.getEnvironmentPublicKey({
-            owner,
-            repo,
-            environment_name: t.environment,
-            ...this.#request(),
-          })
+          await this.#octokit.request(
+            'GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key',
+            {
+              owner,
+              repo,
+              environment_name: t.environment,
+              ...this.#request(),
+            },
+          )
         ).data
       }
       return (
-        await this.#octokit.rest.actions.getRepoPublicKey({ owner, repo, ...this.#request() })
+        await this.#octokit.request('GET /repos/{owner}/{repo}/actions/secrets/public-key', {
+          owner,
+          repo,
+          ...this.#request(),
+        })
       ).data
     })
     const prepared: PreparedTarget = { keyId: key.key_id, key: key.key }
@@ -175,9 +192,9 @@ export class SecretWriter {
       for (const fullName of t.selectedRepositories) {
         const [owner = '', repo = ''] = fullName.split('/')
         const { data } = await this.#call(`find repository ${fullName} for the`, () =>
-          this.#octokit.rest.repos.get({ owner, repo, ...this.#request() }),
+          this.#octokit.request('GET /repos/{owner}/{repo}', { owner, repo, ...this.#request() }),
         )
-        prepared.selectedRepositoryIds.push(data.id)
+        prepared.selectedRepositoryIds.push(Number(data.id))
       }
     }
     this.#prepared = prepared
@@ -198,7 +215,7 @@ export class SecretWriter {
     const t = this.#target
     await this.#call('write the', async () => {
       if (t.scope === 'organization') {
-        await this.#octokit.rest.actions.createOrUpdateOrgSecret({
+        await this.#octokit.request('PUT /orgs/{org}/actions/secrets/{secret_name}', {
           org: t.organization,
           secret_name: this.#name,
           encrypted_value: sealed,
@@ -213,18 +230,21 @@ export class SecretWriter {
       }
       const [owner = '', repo = ''] = t.repository.split('/')
       if (t.scope === 'environment') {
-        await this.#octokit.rest.actions.createOrUpdateEnvironmentSecret({
-          owner,
-          repo,
-          environment_name: t.environment,
-          secret_name: this.#name,
-          encrypted_value: sealed,
-          key_id: prepared.keyId,
-          ...this.#request(),
-        })
+        await this.#octokit.request(
+          'PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}',
+          {
+            owner,
+            repo,
+            environment_name: t.environment,
+            secret_name: this.#name,
+            encrypted_value: sealed,
+            key_id: prepared.keyId,
+            ...this.#request(),
+          },
+        )
         return
       }
-      await this.#octokit.rest.actions.createOrUpdateRepoSecret({
+      await this.#octokit.request('PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}', {
         owner,
         repo,
         secret_name: this.#name,
@@ -396,7 +416,7 @@ function octokitFetch(send: FetchLike): typeof fetch {
   }
 }
 
-/** Failures no retry can mend (undici's and Node's wording). */
+/** Failures no retry can mend (the transport's and Node's wording). */
 const FINAL_FAILURE =
   /ETOOLARGE|EENCODING|ERR_INVALID_CHAR|Proxy response \(\d+\)|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i
 

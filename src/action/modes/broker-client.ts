@@ -4,10 +4,9 @@ import type { BrokerSettings, CreateSettings } from '../inputs/index.ts'
 import type { Runner } from '../runner.ts'
 import { Secret } from '../../core/secret.ts'
 import type { FetchLike, HttpResponse } from '../../core/vast/transport.ts'
-import { removeExportedConfig } from './create-post.ts'
 import { handOutKey } from './create.ts'
 import type { PostInputs } from '../inputs/post.ts'
-import { readJson, readKeyId, STATE, type BrokerState } from './state.ts'
+import { readJson, readKeyId, removeExportedConfig, STATE, type BrokerState } from './state.ts'
 import { isLabelOfJob } from '../../core/instance-label.ts'
 
 /**

@@ -1,4 +1,3 @@
-import { removeConfigFile, type WrittenFile } from '../config-file.ts'
 import { isoSeconds, parseKeyName } from '../../core/key-name.ts'
 import type { PostInputs } from '../inputs/post.ts'
 import type { Runner } from '../runner.ts'
@@ -6,7 +5,7 @@ import { markdownText } from '../summary.ts'
 import type { VastClient } from '../../core/vast/client.ts'
 import { VastApiError } from '../../core/vast/errors.ts'
 import { accessHint, deleteKey, listKeys } from '../../core/vast/keys.ts'
-import { readJson, readKeyId, STATE, type CreateState } from './state.ts'
+import { readJson, readKeyId, removeExportedConfig, STATE, type CreateState } from './state.ts'
 import { deleteLateKeys, sameStep } from '../../core/step-keys.ts'
 
 /**
@@ -262,26 +261,4 @@ function nextStep(state: CreateState, keyId?: number, sweepCanWork = true): stri
       ? ', or as soon as this run has completed when it is given github-token (docs/reliability.md)'
       : ''
   return `A scheduled sweep (mode: sweep) deletes it after its deadline ${deadline}${early}; or ${byHand}.`
-}
-
-/** Removes the file export-config wrote in main, if it is still that file. */
-export function removeExportedConfig(runner: Runner): void {
-  const file = readJson<WrittenFile>(runner.getState(STATE.configFile))
-  if (!file) return
-  try {
-    const result = removeConfigFile(file)
-    if (result === 'removed') runner.info(`Removed ${file.path}.`)
-    if (result === 'replaced') {
-      runner.warning(`${file.path} is no longer the file this action wrote; left it alone.`)
-    }
-    if (result === 'refused') {
-      runner.warning(
-        `The saved config file path (${String(file.path)}) is not a key file this action writes (…/vastai/vast_api_key); left it alone.`,
-      )
-    }
-  } catch (error) {
-    runner.warning(
-      `Could not remove ${file.path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
-    )
-  }
 }

@@ -11,8 +11,6 @@ import type { Runner } from '../runner.ts'
 import type { Secret } from '../../core/secret.ts'
 import { mintKey, STATE, type MintDeps } from './mint.ts'
 
-export { runCreatePost } from './create-post.ts'
-
 export interface CreateDeps extends MintDeps {
   configFilePath: string
   /** The random part of the instance label: 12 lower-case hex (default: 6 random bytes). */

@@ -1,3 +1,4 @@
+import { removeConfigFile, type WrittenFile } from '../config-file.ts'
 import { NETWORK_STATE } from '../../core/network-fingerprint.ts'
 import type { Runner } from '../runner.ts'
 
@@ -89,4 +90,26 @@ export function readKeyId(raw: string): number | undefined | 'invalid' {
   if (!/^[1-9]\d{0,15}$/.test(raw)) return 'invalid'
   const id = Number(raw)
   return Number.isSafeInteger(id) ? id : 'invalid'
+}
+
+/** Removes the file export-config wrote in main, if it is still that file. */
+export function removeExportedConfig(runner: Runner): void {
+  const file = readJson<WrittenFile>(runner.getState(STATE.configFile))
+  if (!file) return
+  try {
+    const result = removeConfigFile(file)
+    if (result === 'removed') runner.info(`Removed ${file.path}.`)
+    if (result === 'replaced') {
+      runner.warning(`${file.path} is no longer the file this action wrote; left it alone.`)
+    }
+    if (result === 'refused') {
+      runner.warning(
+        `The saved config file path (${String(file.path)}) is not a key file this action writes (…/vastai/vast_api_key); left it alone.`,
+      )
+    }
+  } catch (error) {
+    runner.warning(
+      `Could not remove ${file.path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+    )
+  }
 }

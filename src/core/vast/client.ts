@@ -360,7 +360,7 @@ export class VastClient {
         })
       }
       const { code, message } = networkCause(caught)
-      // Final, and nothing was sent: a proxy's refusal (undici reports a 407 as an error), and a
+      // Final, and nothing was sent: a proxy's refusal (a 407 to CONNECT is an error, not an answer), and a
       // certificate that does not verify (it will not verify on the next try either).
       const proxyRefused = /^Proxy /i.test(message)
       const untrusted = CERTIFICATE_CODES.test(code)

@@ -1,33 +1,33 @@
 /**
  * How requests leave the process: the one transport of the action, the broker's client and the
- * GitHub client. Without a proxy: Node's own http/https modules, the cheapest way to send one
- * request (Node's built-in fetch loads undici's wasm parser and web streams first: about 11 ms
- * more per step, see `npm run bench`). Through a proxy ({@link proxyFor}: HTTPS_PROXY /
- * HTTP_PROXY / NO_PROXY, the runner's rules): the undici package, loaded on demand for its
- * ProxyAgent. Neither follows redirects.
+ * GitHub client, on Node's own http/https modules and agents of its own (Node's built-in fetch
+ * loads undici's wasm parser and web streams first: about 11 ms more per step, see
+ * `npm run bench`). Through a proxy ({@link proxyFor}: HTTPS_PROXY / HTTP_PROXY / NO_PROXY, the
+ * runner's rules) with Node's built-in proxy support (Node 24.5+, "Built-in Proxy Support" in
+ * Node's http docs): an agent whose `proxyEnv` holds only the proxy {@link proxyFor} chose and no
+ * NO_PROXY, so Node's own reading of the variables never decides; CONNECT for an https target,
+ * an absolute-form request for plain http, `Proxy-Authorization: Basic` from the URL's userinfo.
+ * Neither path follows redirects.
  *
- * Both paths pass their own agent or dispatcher, so nothing the environment says about Node's
- * global agents applies (`NODE_USE_ENV_PROXY`, a global undici dispatcher), and both verify
- * certificates whatever `NODE_TLS_REJECT_UNAUTHORIZED` says (`rejectUnauthorized: true` is given
- * to every TLS connection: the target's, and the proxy's when it is an https proxy). Trust still
- * comes from Node's CA store; with `NODE_EXTRA_CA_CERTS` set, every TLS connection is given the
- * store explicitly ({@link trustedCas}; so also with the system's CAs in use): Node's bundled CAs, the system's when Node uses them, and
- * the extra file's bytes as the network fingerprint read them, once. Node would read that path
- * again on its own, lazily, when TLS is first used; the post step refuses to send a secret when
- * the fingerprint changed since main (src/core/network-fingerprint.ts).
+ * Every agent is the transport's own, so nothing the environment says about Node's global agents
+ * applies (`NODE_USE_ENV_PROXY`; direct agents say `proxyEnv: null`), and every TLS connection
+ * verifies certificates whatever `NODE_TLS_REJECT_UNAUTHORIZED` says (`rejectUnauthorized: true`:
+ * the target's, and the proxy's when it is an https proxy). Trust still comes from Node's CA
+ * store; with `NODE_EXTRA_CA_CERTS` set, every TLS connection is given the store explicitly
+ * ({@link trustedCas}; so also with the system's CAs in use): Node's bundled CAs, the system's
+ * when Node uses them, and the extra file's bytes as the network fingerprint read them, once.
+ * Node would read that path again on its own, lazily, when TLS is first used; the post step
+ * refuses to send a secret when the fingerprint changed since main
+ * (src/core/network-fingerprint.ts).
  *
  * Every answer is read through one decoder with one cap ({@link MAX_BODY_BYTES}, counted after
- * decoding): gzip, deflate, br and zstd are decoded on both paths, so a small compressed answer
- * cannot inflate past the cap on any of them.
+ * decoding): gzip, deflate, br and zstd, so a small compressed answer cannot inflate past the cap.
  */
 
 import type { Agent as HttpAgent, request as httpRequest } from 'node:http'
-import type { Agent as HttpsAgent } from 'node:https'
-import type { Dispatcher, request as undiciRequest } from 'undici'
 import type { Readable } from 'node:stream'
 import { extraCaBytes, systemCas } from '../network-fingerprint.ts'
 import { checkProxyVariables, proxyConfigured, proxyFor } from '../proxy-env.ts'
-import { USER_AGENT } from '../version.ts'
 
 export { proxyConfigured, proxySecrets } from '../proxy-env.ts'
 
@@ -58,24 +58,29 @@ export const MAX_BODY_BYTES = 32 * 1024 * 1024
 
 /**
  * The transport for this environment. Throws when a proxy variable is set and is not an http(s)
- * URL. The proxy is chosen per request from `env` ({@link proxyFor}); one ProxyAgent per proxy URL.
+ * URL. The proxy is chosen per request from `env` ({@link proxyFor}); one agent per proxy URL
+ * (and scheme of the target: an http and an https agent).
  */
 export function createFetch(env: NodeJS.ProcessEnv = process.env): Promise<FetchLike> {
   if (proxyConfigured(env)) checkProxyVariables(env)
-  const agents = new Map<string, Promise<ProxyDispatcher>>()
+  const agents = new Map<string, Promise<HttpAgent>>()
   let verify: Promise<Verify> | undefined
   const tlsOptions = () =>
     (verify ??= trustedCas(env).then((ca) => (ca ? { ...VERIFY, ca } : VERIFY)))
   return Promise.resolve(async (url, init) => {
-    const proxy = proxyFor(url, env)
-    if (!proxy)
-      return nodeFetch(url, init, new URL(url).protocol === 'https:' ? await tlsOptions() : VERIFY)
-    let agent = agents.get(proxy)
-    if (!agent) {
-      agent = tlsOptions().then((tls) => proxyAgent(proxy, tls))
-      agents.set(proxy, agent)
+    const target = new URL(url)
+    const secure = target.protocol === 'https:'
+    const proxy = proxyFor(target, env)
+    const tls = secure || (proxy && isHttps(proxy)) ? await tlsOptions() : VERIFY
+    let agent: Promise<HttpAgent>
+    if (!proxy) {
+      agent = directAgent(secure, tls)
+    } else {
+      const key = `${target.protocol} ${proxy}`
+      agent = agents.get(key) ?? proxyAgent(secure, proxy, tls)
+      agents.set(key, agent)
     }
-    return proxyFetch(await agent, url, init)
+    return nodeFetch(target, init, await agent, secure ? tls : undefined)
   })
 }
 
@@ -102,69 +107,84 @@ export async function trustedCas(env: NodeJS.ProcessEnv): Promise<(string | Buff
   ]
 }
 
-type ProxyDispatcher = {
-  request: typeof undiciRequest
-  dispatcher: Dispatcher
-}
+/** Whether a proxy URL (checked by checkProxyVariables) is an https proxy, in any case. */
+const isHttps = (proxy: string) => new URL(proxy).protocol === 'https:'
 
 /** Verify every certificate, whatever NODE_TLS_REJECT_UNAUTHORIZED says. */
 const VERIFY = { rejectUnauthorized: true } as const
 type Verify = { rejectUnauthorized: true; ca?: (string | Buffer)[] }
 
-async function proxyAgent(uri: string, tls: Verify): Promise<ProxyDispatcher> {
-  const undici = await import('undici')
-  const dispatcher = new undici.ProxyAgent({
-    uri,
-    // Sent to the proxy itself too (CONNECT), as some corporate proxies want one.
-    headers: { 'user-agent': USER_AGENT },
-    connect: tls,
-    requestTls: tls,
-    proxyTls: tls,
-  })
-  return { request: undici.request, dispatcher }
-}
-
-async function proxyFetch(
-  { request, dispatcher }: ProxyDispatcher,
-  url: string,
-  init: HttpRequest,
-): Promise<HttpResponse> {
-  const answer = await request(url, {
-    dispatcher,
-    method: init.method,
-    headers: init.headers,
-    body: init.body,
-    signal: init.signal,
-  })
-  const headers = answer.headers as Record<string, string | string[] | undefined>
-  const body = await readBody(answer.body, headers['content-encoding'])
-  return response(answer.statusCode, headers, body)
-}
+/**
+ * Never Node's environment proxy: an agent built without `proxyEnv` may fall back to
+ * `process.env` under `NODE_USE_ENV_PROXY=1` in later Node releases (nodejs/node#64528); null
+ * opts out.
+ */
+const NO_ENV_PROXY = { proxyEnv: null } as unknown as { proxyEnv: undefined }
 
 let httpAgent: HttpAgent | undefined
-let httpsAgent: HttpsAgent | undefined
-const caAgents = new WeakMap<Verify, HttpsAgent>()
+let httpsAgent: HttpAgent | undefined
+const caAgents = new WeakMap<Verify, HttpAgent>()
 
-/** One request with node:http or node:https and the action's own agents. */
-async function nodeFetch(url: string, init: HttpRequest, tls: Verify): Promise<HttpResponse> {
-  const target = new URL(url)
-  const secure = target.protocol === 'https:'
-  // Own agents: Node's global ones proxy every request, loopback included, under
-  // NODE_USE_ENV_PROXY=1. Only the module the scheme needs is loaded (https loads tls).
-  let request: typeof httpRequest
-  let agent: HttpAgent
-  if (secure) {
-    const https = await import('node:https')
-    // Explicit CAs: an agent of their own (the shared one trusts Node's store).
-    let own = tls.ca && caAgents.get(tls)
-    if (tls.ca && !own) caAgents.set(tls, (own = new https.Agent(tls)))
-    agent = own || (httpsAgent ??= new https.Agent(VERIFY))
-    ;({ request } = https)
-  } else {
+/** The shared agent of a direct request (one of its own for explicit CAs). */
+async function directAgent(secure: boolean, tls: Verify): Promise<HttpAgent> {
+  // Only the module the scheme needs is loaded (https loads tls).
+  if (!secure) {
     const http = await import('node:http')
-    httpAgent ??= new http.Agent()
-    ;({ request } = http)
-    agent = httpAgent
+    return (httpAgent ??= new http.Agent(NO_ENV_PROXY))
+  }
+  const https = await import('node:https')
+  if (!tls.ca) return (httpsAgent ??= new https.Agent({ ...VERIFY, ...NO_ENV_PROXY }))
+  let own = caAgents.get(tls)
+  if (!own) caAgents.set(tls, (own = new https.Agent({ ...tls, ...NO_ENV_PROXY })))
+  return own
+}
+
+/**
+ * An agent that sends every request through `proxy` (Node's built-in proxy support). Its
+ * `proxyEnv` names the proxy for the target's scheme only, and no NO_PROXY: {@link proxyFor}
+ * already decided. The https agent carries `tls` (the target's certificate, verified in the
+ * tunnel); with an https proxy, the connection to the proxy gets `tls` too ({@link verifyProxy}).
+ */
+async function proxyAgent(secure: boolean, proxy: string, tls: Verify): Promise<HttpAgent> {
+  // Normalised (Node refuses a proxy URL holding CR or LF; the URL parser drops them).
+  const href = new URL(proxy).href
+  const agent = secure
+    ? new (await import('node:https')).Agent({ ...tls, proxyEnv: { HTTPS_PROXY: href } })
+    : new (await import('node:http')).Agent({ proxyEnv: { HTTP_PROXY: href } })
+  if (isHttps(href)) verifyProxy(agent, tls)
+  return agent
+}
+
+/**
+ * Node connects to an https proxy with the options it parsed from the proxy URL alone (host and
+ * port: Node 24's `ProxyConfig.proxyConnectionOptions`, lib/internal/http.js), so the proxy's
+ * certificate would be checked against Node's lazily read store and skipped under
+ * `NODE_TLS_REJECT_UNAUTHORIZED=0`. There is no public option for it: the agent's own config is
+ * given `tls` here. Throws, before anything is sent, when that config is not where Node 24 keeps
+ * it (a Node that changed it): an unverified proxy would see every secret.
+ */
+function verifyProxy(agent: HttpAgent, tls: Verify): void {
+  const key = Object.getOwnPropertySymbols(agent).find((s) => s.description === 'kProxyConfig')
+  const config = key && (agent as unknown as Record<symbol, unknown>)[key]
+  const options = (config as { proxyConnectionOptions?: unknown } | undefined)
+    ?.proxyConnectionOptions
+  if (!config || typeof options !== 'object' || options === null) {
+    throw new Error(
+      `this Node (${process.version}) cannot be told to verify an https proxy's certificate: write the proxy URL with http://, or use Node 24`,
+    )
+  }
+  ;(config as { proxyConnectionOptions: object }).proxyConnectionOptions = { ...options, ...tls }
+}
+
+/** One request with node:http or node:https and `agent`; `tls` for an https target. */
+async function nodeFetch(
+  target: URL,
+  init: HttpRequest,
+  agent: HttpAgent,
+  tls: Verify | undefined,
+): Promise<HttpResponse> {
+  const { request } = (tls ? await import('node:https') : await import('node:http')) as {
+    request: typeof httpRequest
   }
   // Node sends DELETE without chunked framing: a body needs its length said.
   const headers =
@@ -174,13 +194,7 @@ async function nodeFetch(url: string, init: HttpRequest, tls: Verify): Promise<H
   return new Promise((resolve, reject) => {
     const req = request(
       target,
-      {
-        method: init.method,
-        headers,
-        signal: init.signal,
-        agent,
-        ...(secure ? tls : {}),
-      },
+      { method: init.method, headers, signal: init.signal, agent, ...tls },
       (res) => {
         readBody(res, res.headers['content-encoding']).then(
           (body) => resolve(response(res.statusCode ?? 0, res.headers, body)),
@@ -191,8 +205,22 @@ async function nodeFetch(url: string, init: HttpRequest, tls: Verify): Promise<H
         )
       },
     )
-    req.on('error', reject)
+    req.on('error', (error) => reject(proxyRefusal(error) ?? error))
     req.end(init.body)
+  })
+}
+
+/**
+ * A proxy that answered CONNECT with anything but 200, in the words the action has always used
+ * (`Proxy response (407) !== 200 when HTTP Tunneling`, as undici said it): Node's own message
+ * quotes the proxy's status line, text from outside. Other errors: undefined.
+ */
+function proxyRefusal(error: Error): Error | undefined {
+  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown }
+  if (code !== 'ERR_PROXY_TUNNEL' || typeof statusCode !== 'number') return undefined
+  return Object.assign(new Error(`Proxy response (${statusCode}) !== 200 when HTTP Tunneling`), {
+    code,
+    statusCode,
   })
 }
 
