@@ -1,4 +1,5 @@
-import { afterAll, afterEach, beforeAll, expect, jest } from '@jest/globals'
+import { afterEach, beforeAll, expect } from '@jest/globals'
+import { expectSilentConsole } from './silent-console.ts'
 import sodium from 'libsodium-wrappers'
 import { GitHubEmulator } from '../../emulator/github.ts'
 import type { GitHubEmulatorOptions, ScopeRef } from '../../emulator/github.ts'
@@ -20,19 +21,10 @@ export function useGitHubEmulators(): (options?: GitHubEmulatorOptions) => Promi
   afterEach(async () => {
     await Promise.all(started.splice(0).map((e) => e.close()))
   })
-  const consoleSpies: jest.Spied<typeof console.log>[] = []
   beforeAll(async () => {
     await sodium.ready
-    for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-      consoleSpies.push(jest.spyOn(console, method))
-    }
   })
-  afterAll(() => {
-    for (const spy of consoleSpies) {
-      expect(spy).not.toHaveBeenCalled()
-      spy.mockRestore()
-    }
-  })
+  expectSilentConsole()
   return async (options?: GitHubEmulatorOptions) => {
     const emulator = await GitHubEmulator.start(options)
     started.push(emulator)

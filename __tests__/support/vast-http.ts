@@ -1,4 +1,5 @@
-import { afterAll, afterEach, beforeAll, expect, jest } from '@jest/globals'
+import { afterEach, expect } from '@jest/globals'
+import { expectSilentConsole } from './silent-console.ts'
 import { VastEmulator } from '../../emulator/vast.ts'
 import type { EmulatorOptions, Permissions } from '../../emulator/vast.ts'
 
@@ -14,18 +15,7 @@ export function useVastEmulators(): (options?: EmulatorOptions) => Promise<VastE
   afterEach(async () => {
     await Promise.all(started.splice(0).map((e) => e.close()))
   })
-  const consoleSpies: jest.Spied<typeof console.log>[] = []
-  beforeAll(() => {
-    for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-      consoleSpies.push(jest.spyOn(console, method))
-    }
-  })
-  afterAll(() => {
-    for (const spy of consoleSpies) {
-      expect(spy).not.toHaveBeenCalled()
-      spy.mockRestore()
-    }
-  })
+  expectSilentConsole()
   return async (options?: EmulatorOptions) => {
     const emulator = await VastEmulator.start(options)
     started.push(emulator)
