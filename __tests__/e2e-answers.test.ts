@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { GitHubEmulator } from '../emulator/github.ts'
+import { describe, expect, it } from '@jest/globals'
 import { formatKeyName, parseKeyName } from '../src/core/key-name.ts'
-import { scenario, shown, type Scenario } from './support/action.ts'
+import { shown, type Scenario } from './support/action.ts'
+import { useScenarios } from './support/e2e.ts'
 
 // Issue 18, findings 4 to 8, through dist/ as the runner runs it: answers from Vast and GitHub
 // are checked before the action acts on them.
@@ -10,18 +10,7 @@ const HOUR = 3_600_000
 const REPO = 'octo-org/gpu-trainer'
 const TOKEN = 'ghs_answers_test_token_0001'
 
-let current: Scenario | undefined
-let github: GitHubEmulator | undefined
-afterEach(async () => {
-  await current?.close()
-  await github?.close()
-  current = undefined
-  github = undefined
-})
-async function start(options?: Parameters<typeof scenario>[0]) {
-  current = await scenario(options)
-  return current
-}
+const { start, startGitHub } = useScenarios()
 
 /** Every DELETE the emulator saw, by key id. */
 const deletedIds = (s: Scenario) =>
@@ -217,7 +206,7 @@ describe('the late-apply window has a margin (finding 7)', () => {
 describe("GitHub's rate limit in the run-aware sweep (finding 8)", () => {
   async function setUp() {
     const s = await start()
-    github = await GitHubEmulator.start()
+    const github = await startGitHub()
     github.addRepository(REPO)
     github.addToken(TOKEN, { secretsWrite: false })
     github.setRun(REPO, 100, [{ status: 'completed', conclusion: 'success' }])

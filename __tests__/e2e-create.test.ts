@@ -1,18 +1,11 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { parseKeyName } from '../src/core/key-name.ts'
-import { keyStatus, scenario, shown, type Scenario } from './support/action.ts'
+import { keyStatus, shown } from './support/action.ts'
+import { useScenarios } from './support/e2e.ts'
 
 // The committed dist/ run as the runner runs it (main, then post) against the Vast emulator.
 
-let current: Scenario | undefined
-async function start(options?: Parameters<typeof scenario>[0]) {
-  current = await scenario(options)
-  return current
-}
-afterEach(async () => {
-  await current?.close()
-  current = undefined
-})
+const { start } = useScenarios()
 
 describe('create mode, end to end', () => {
   it('mints a scoped key that works during the job and is dead after post', async () => {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { RunnerJob } from '../harness/runner.ts'
 import { formatInstanceLabel } from '../src/core/instance-label.ts'
-import { ACTION_YML, scenario, shown, type Scenario } from './support/action.ts'
+import { ACTION_YML, shown, type Scenario } from './support/action.ts'
+import { useScenarios } from './support/e2e.ts'
 import { AUDIENCE, jobClaims, startWorld, TEST_POLICY, type BrokerWorld } from './support/broker.ts'
 
 // Attacks on instances: destroy through dist/: hostile answers from the instance routes (a
@@ -15,15 +16,7 @@ const CONTEXT = {
   GITHUB_JOB: 'train',
 }
 
-let current: Scenario | undefined
-async function start() {
-  current = await scenario({ job: { env: CONTEXT } })
-  return current
-}
-afterEach(async () => {
-  await current?.close()
-  current = undefined
-})
+const { start } = useScenarios({ job: { env: CONTEXT } })
 
 const inputs = (s: Scenario, extra: Record<string, string> = {}) =>
   s.inputs({
@@ -192,8 +185,7 @@ describe('broker mode: the DELETE that ends the key, against a looping listing',
 
 describe('sweep with instances: destroy, against a stale listing', () => {
   it('spares an instance the list shows with an expired label of this repository, but Vast shows with another', async () => {
-    const s = await scenario({ job: { env: { GITHUB_REPOSITORY: CONTEXT.GITHUB_REPOSITORY } } })
-    current = s
+    const s = await start({ job: { env: { GITHUB_REPOSITORY: CONTEXT.GITHUB_REPOSITORY } } })
     const expired = formatInstanceLabel({
       repository: CONTEXT.GITHUB_REPOSITORY,
       runId: '99',
@@ -222,8 +214,7 @@ describe('sweep with instances: destroy, against a stale listing', () => {
 
 describe('sweep with instances: destroy, against a list that names an id twice', () => {
   it('destroys it once and counts it once', async () => {
-    const s = await scenario({ job: { env: { GITHUB_REPOSITORY: CONTEXT.GITHUB_REPOSITORY } } })
-    current = s
+    const s = await start({ job: { env: { GITHUB_REPOSITORY: CONTEXT.GITHUB_REPOSITORY } } })
     const expired = formatInstanceLabel({
       repository: CONTEXT.GITHUB_REPOSITORY,
       runId: '99',

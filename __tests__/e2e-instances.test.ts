@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { formatInstanceLabel } from '../src/core/instance-label.ts'
-import { scenario, shown, type Scenario } from './support/action.ts'
+import { shown, type Scenario } from './support/action.ts'
+import { useScenarios } from './support/e2e.ts'
 
 // instances: destroy, from dist/ against the emulator: the job's later step creates instances with
 // the label the action exported, and the post step destroys exactly those.
@@ -17,15 +18,7 @@ const CONTEXT = {
   GITHUB_JOB: 'train',
 }
 
-let current: Scenario | undefined
-async function start(options: Parameters<typeof scenario>[0] = {}) {
-  current = await scenario({ ...options, job: { env: CONTEXT, ...options.job } })
-  return current
-}
-afterEach(async () => {
-  await current?.close()
-  current = undefined
-})
+const { start } = useScenarios({ job: { env: CONTEXT } })
 
 const inputs = (s: Scenario, extra: Record<string, string> = {}) =>
   s.inputs({

@@ -8,21 +8,14 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { allPermissions } from '../emulator/vast-permissions.ts'
-import { scenario, shown, type Scenario } from './support/action.ts'
+import { shown, type Scenario } from './support/action.ts'
+import { useScenarios } from './support/e2e.ts'
 
 // Cancellation and the CLI/SDK config file, from dist/ against the emulator.
 
-let current: Scenario | undefined
-async function start(options?: Parameters<typeof scenario>[0]) {
-  current = await scenario(options)
-  return current
-}
-afterEach(async () => {
-  await current?.close()
-  current = undefined
-})
+const { start } = useScenarios()
 
 const onlyParent = (s: Scenario) =>
   expect(s.emulator.liveKeys().map((k) => k.id)).toEqual([s.emulator.parentKeyId])

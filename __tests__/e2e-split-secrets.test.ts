@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { GitHubEmulator } from '../emulator/github.ts'
-import { scenario, shown, type Scenario } from './support/action.ts'
+import { describe, expect, it } from '@jest/globals'
+import { shown, type Scenario } from './support/action.ts'
+import { useScenarios } from './support/e2e.ts'
 import { stepProblems } from './support/stream.ts'
 
 // Secrets echoed back cut across lines, and credentials with a stray short line, through dist/ as
@@ -9,20 +9,13 @@ import { stepProblems } from './support/stream.ts'
 const TOKEN = 'ghs_rotationtoken0123456789'
 const REPO = 'octo-org/gpu-trainer'
 
-let current: Scenario | undefined
-let github: GitHubEmulator | undefined
-afterEach(async () => {
-  await current?.close()
-  await github?.close()
-  current = undefined
-  github = undefined
-})
+const { start, startGitHub } = useScenarios()
 
 async function world() {
-  github = await GitHubEmulator.start()
+  const github = await startGitHub()
   github.addRepository(REPO)
   github.addToken(TOKEN, { secretsWrite: true })
-  const s = (current = await scenario({ job: { env: { GITHUB_REPOSITORY: REPO } } }))
+  const s = await start({ job: { env: { GITHUB_REPOSITORY: REPO } } })
   const gh = github
   const inputs = (extra: Record<string, string> = {}) =>
     s.inputs({

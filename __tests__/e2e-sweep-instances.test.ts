@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { GitHubEmulator } from '../emulator/github.ts'
+import { describe, expect, it } from '@jest/globals'
 import { formatInstanceLabel } from '../src/core/instance-label.ts'
-import { scenario, shown, type Scenario } from './support/action.ts'
+import { shown, type Scenario } from './support/action.ts'
+import { useScenarios } from './support/e2e.ts'
 
 // mode: sweep with instances: destroy, from dist/ against the emulators: a scheduled sweep destroys
 // the instances of expired (or, run-aware, finished) jobs of this repository and nothing else.
@@ -10,14 +10,7 @@ const REPO = 'octo-org/gpu-trainer'
 const TOKEN = 'ghs_instances_sweep_token_0001'
 const HOUR = 3_600_000
 
-let current: Scenario | undefined
-let github: GitHubEmulator | undefined
-afterEach(async () => {
-  await current?.close()
-  await github?.close()
-  current = undefined
-  github = undefined
-})
+const { start, startGitHub } = useScenarios()
 
 function label(deadlineMs: number, over: { repository?: string; runId?: string } = {}) {
   return formatInstanceLabel({
@@ -31,8 +24,7 @@ function label(deadlineMs: number, over: { repository?: string; runId?: string }
 }
 
 async function account() {
-  const s = await scenario({ job: { env: { GITHUB_REPOSITORY: REPO } } })
-  current = s
+  const s = await start({ job: { env: { GITHUB_REPOSITORY: REPO } } })
   const add = (l: string | null) => s.emulator.addInstance({ label: l }).id
   const expiredLabel = label(-2 * HOUR)
   const ids = {
@@ -65,13 +57,12 @@ const live = (s: Scenario) => new Set(s.emulator.liveInstances().map((i) => i.id
 
 describe('sweep with instances: destroy', () => {
   it('says the parent key lacks instance_write when Vast refuses a destroy', async () => {
-    const s = await scenario({
+    const s = await start({
       job: { env: { GITHUB_REPOSITORY: REPO } },
       emulator: {
         parentPermissions: { api: { user_read: {}, user_write: {}, misc: {}, instance_read: {} } },
       },
     })
-    current = s
     const id = s.emulator.addInstance({ label: label(-2 * HOUR) }).id
     const result = await sweep(s)
     expect(result.conclusion).toBe('failure')
@@ -136,7 +127,7 @@ describe('sweep with instances: destroy', () => {
 
   it('with github-token, destroys the instances of a completed run before their deadline', async () => {
     const { s, ids } = await account()
-    github = await GitHubEmulator.start()
+    const github = await startGitHub()
     github.addRepository(REPO)
     github.addToken(TOKEN, { secretsWrite: false, actionsRead: true })
     github.setRun(REPO, 500, [{ status: 'completed', conclusion: 'cancelled' }])
@@ -155,10 +146,9 @@ describe('sweep with instances: destroy', () => {
   })
 
   it('fails naming the scopes when the parent key cannot list instances', async () => {
-    const s = await scenario({
+    const s = await start({
       emulator: { parentPermissions: { api: { user_read: {}, user_write: {} } } },
     })
-    current = s
     const result = await sweep(s)
     expect(result.conclusion).toBe('failure')
     expect(shown(result)).toMatch(

@@ -1,14 +1,12 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { formatKeyName } from '../src/core/key-name.ts'
-import { scenario, shown, type Scenario } from './support/action.ts'
+import type { scenario } from './support/action.ts'
+import { shown, type Scenario } from './support/action.ts'
+import { useScenarios } from './support/e2e.ts'
 
 // mode: sweep and mode: delete, from dist/ against the emulator.
 
-let current: Scenario | undefined
-afterEach(async () => {
-  await current?.close()
-  current = undefined
-})
+const { start } = useScenarios()
 
 const HOUR = 3_600_000
 const REPO = 'octo-org/gpu-trainer'
@@ -29,11 +27,10 @@ function managedName(label: string, deadlineOffsetMs: number, repository = REPO)
 /** An account with a bit of everything; returns the ids by role. */
 async function mixedAccount(options: Parameters<typeof scenario>[0] = {}) {
   // The parent key's own name looks managed and long expired: it must still never be touched.
-  const s = await scenario({
+  const s = await start({
     ...options,
     emulator: { parentName: managedName('parent', -100 * HOUR), ...options.emulator },
   })
-  current = s
   const add = (name: string) => s.emulator.addKey({ name, permissions: { api: { misc: {} } } }).id
   const ids = {
     expiredOld: add(managedName('old', -48 * HOUR)),
@@ -155,8 +152,7 @@ describe('sweep', () => {
   })
 
   it('handles an account with 5,000 keys', async () => {
-    const s = await scenario()
-    current = s
+    const s = await start()
     s.emulator.seedKeys(5000, (i) =>
       i % 2 === 0 ? managedName(`k${i}`, -(i + 1) * 60_000) : managedName(`k${i}`, HOUR),
     )
