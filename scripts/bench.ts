@@ -8,7 +8,8 @@
 //   npm run bench -- --only-matrix      only the matrix runs
 //   npm run bench -- --sizes 10,50      the matrix sizes (default 1,3,10,50,200)
 //   npm run bench -- --seed 7           another set of random starts for the spread matrices
-//   npm run bench -- --parts spread     only some matrix figures: together, spread, two, broker
+//   npm run bench -- --parts spread     only some matrix figures: together, spread, two, restarts,
+//                                       broker
 //   npm run bench -- --interval 250     the scaled create interval of the N=200 matrix run, in ms
 //                                       (N=50 uses twice that and N<=10 four times, so the runs
 //                                       take about as long and Node's start-up, which has 2 cores
@@ -42,7 +43,7 @@ const { values: args } = parseArgs({
     'skip-matrix': { type: 'boolean', default: false },
     'only-matrix': { type: 'boolean', default: false },
     sizes: { type: 'string', default: '1,3,10,50,200' },
-    parts: { type: 'string', default: 'together,spread,two,broker' },
+    parts: { type: 'string', default: 'together,spread,two,restarts,broker' },
     seed: { type: 'string', default: '20' },
   },
 })
