@@ -53,6 +53,20 @@ describe('rate limits', () => {
     expect((await api(emu, 'GET', 'auth/apikeys/')).status).toBe(200)
   })
 
+  it('restarts the clock on a refused call too, when asked (Vast does not say which it does)', async () => {
+    const emu = await start({
+      rateLimits: { intervalsMs: { list: 1000 }, refused: 'restarts' },
+      rateClock,
+    })
+    expect((await api(emu, 'GET', 'auth/apikeys/')).status).toBe(200)
+    clock = 100
+    expect((await api(emu, 'GET', 'auth/apikeys/')).status).toBe(429)
+    clock = 1000 // 1000 ms after the accepted call, 900 after the refused one
+    expect((await api(emu, 'GET', 'auth/apikeys/')).status).toBe(429)
+    clock = 2000
+    expect((await api(emu, 'GET', 'auth/apikeys/')).status).toBe(200)
+  })
+
   it('keeps one clock per key, or per user when asked', async () => {
     const byKey = await start({ rateLimits: { scale: 10 }, rateClock })
     const other = byKey.addKey({ name: 'o', permissions: perms(USER_RW) })

@@ -3164,12 +3164,16 @@ function rateLimitIntervals(refusals) {
 }
 /**
  * The wait after the `refusals`-th consecutive 429 on a route whose interval is `intervalMs`:
- * `rateLimitIntervals` intervals, times a jitter of 0.5 to 1.5 so that jobs refused together do
- * not come back together. A Retry-After (`retryAfterMs`) is a floor, never cut short; jobs told
- * the same moment spread over half an interval after it.
+ * `rateLimitIntervals` intervals (never fewer than `floorIntervals`), times a jitter of 0.5 to
+ * 1.5 so that jobs refused together do not come back together. A Retry-After (`retryAfterMs`) is
+ * a floor, never cut short; jobs told the same moment spread over half an interval after it.
+ *
+ * @param floorIntervals the fewest intervals to wait (0: none beyond the table's); a job of a
+ *   matrix past its schedule's horizon passes {@link matrixFloorIntervals} (schedule.ts)
  */
-function rateLimitDelay(refusals, intervalMs, retryAfterMs, random) {
-    const spread = intervalMs * rateLimitIntervals(refusals) * (0.5 + random());
+function rateLimitDelay(refusals, intervalMs, retryAfterMs, random, floorIntervals = 0) {
+    const intervals = Math.max(rateLimitIntervals(refusals), floorIntervals);
+    const spread = intervalMs * intervals * (0.5 + random());
     if (retryAfterMs === undefined)
         return spread;
     return Math.max(spread, retryAfterMs + random() * 0.5 * intervalMs);
@@ -3232,6 +3236,19 @@ const MATRIX_SCHEDULE = {
     /** Past horizon × bound + 2 slots after the first 429, the plain backoff takes over. */
     horizon: 2,
 };
+/**
+ * The fewest intervals a job of a matrix waits between asks once past its schedule's horizon
+ * (on the plain backoff): half its contention bound, at least 2. Whether Vast restarts a route's
+ * clock on a call it refused is not documented (vast-api.md, "Rate limits"). If it does, every ask
+ * within an interval of another holds the route shut for everyone, and `bound` jobs each asking
+ * every 2 intervals (the plain backoff's own floor) would keep it shut for good; at half the bound
+ * the jobs still waiting ask about twice per interval between them at most, and some get through.
+ * Where refused calls do not count, this floor is reached only past the horizon, where it costs
+ * next to nothing (scripts/schedule-sim.ts measures both).
+ */
+function matrixFloorIntervals(place) {
+    return Math.max(2, contentionBound(place) / 2);
+}
 /** How many jobs of the matrix may wait at once: min(total, maxParallel), at least 1. */
 function contentionBound(place) {
     const total = Math.max(1, Math.floor(place.total));
@@ -3430,7 +3447,9 @@ class VastClient {
             }
         }
         backoff.plain += 1;
-        return rateLimitDelay(backoff.plain, intervalMs, retryAfterMs, this.#random);
+        // A job of a matrix past its horizon: never so often that the matrix keeps the route shut.
+        const floor = place && contentionBound(place) > 1 ? matrixFloorIntervals(place) : 0;
+        return rateLimitDelay(backoff.plain, intervalMs, retryAfterMs, this.#random, floor);
     }
     /**
      * Waits for this call's slot on a route that has answered 429: the next free one (5% over the

@@ -1,5 +1,6 @@
 // Vast's documented rate limits: a minimum interval per route and per caller identity, measured
-// from the last call the limiter let through (a refused call does not reset the clock).
+// from the last call the limiter let through (by default a refused call does not reset the clock;
+// Vast does not say, so `refused: 'restarts'` makes every call, refused or not, restart it).
 
 import type { RouteName } from './vast-faults.ts'
 import type { TooManyForm } from './vast-http.ts'
@@ -14,6 +15,12 @@ export type RateLimitSettings =
       form?: TooManyForm
       /** Whose clock a call runs on: the calling key's (default) or its user's. */
       identity?: 'key' | 'user'
+      /**
+       * Whether a refused call restarts the route's clock: 'ignored' (default: the interval runs
+       * from the last call let through) or 'restarts' (from the last call, refused or not).
+       * vast-api.md does not say which Vast does.
+       */
+      refused?: 'ignored' | 'restarts'
     }
 
 export const DOCUMENTED_INTERVALS_MS: Readonly<Partial<Record<RouteName, number>>> = {
@@ -39,6 +46,7 @@ export class RateLimiter {
   readonly identity: 'key' | 'user'
   readonly #intervals: Partial<Record<RouteName, number>>
   readonly #form: TooManyForm
+  readonly #refusedRestarts: boolean
   readonly #lastAccepted = new Map<string, number>()
 
   constructor(settings: RateLimitSettings | undefined) {
@@ -46,6 +54,7 @@ export class RateLimiter {
     this.enabled = settings !== undefined && settings !== false
     this.identity = options.identity ?? 'key'
     this.#form = options.form ?? 'text'
+    this.#refusedRestarts = options.refused === 'restarts'
     const scale = options.scale ?? 1
     if (!(scale >= 0 && Number.isFinite(scale))) throw new RangeError(`bad scale ${scale}`)
     const base = { ...DOCUMENTED_INTERVALS_MS, ...options.intervalsMs }
@@ -55,13 +64,17 @@ export class RateLimiter {
     }
   }
 
-  /** Decides one call; an accepted call starts the route's clock for that identity. */
+  /**
+   * Decides one call; an accepted call starts the route's clock for that identity (a refused one
+   * too, with `refused: 'restarts'`).
+   */
   check(route: RouteName, identity: string, now: number): RateDecision {
     const intervalMs = this.#intervals[route]
     if (!this.enabled || intervalMs === undefined || intervalMs <= 0) return { ok: true }
     const slot = `${route}\u0000${identity}`
     const last = this.#lastAccepted.get(slot)
     if (last !== undefined && now - last < intervalMs) {
+      if (this.#refusedRestarts) this.#lastAccepted.set(slot, now)
       return { ok: false, intervalMs, waitMs: intervalMs - (now - last), form: this.#form }
     }
     this.#lastAccepted.set(slot, now)

@@ -8,7 +8,8 @@
 //   npm run bench -- --only-matrix      only the matrix runs
 //   npm run bench -- --sizes 10,50      the matrix sizes (default 1,3,10,50,200)
 //   npm run bench -- --seed 7           another set of random starts for the spread matrices
-//   npm run bench -- --parts spread     only some matrix figures: together, spread, two, broker
+//   npm run bench -- --parts spread     only some matrix figures: together, spread, two, restarts,
+//                                       broker
 //   npm run bench -- --interval 250     the scaled create interval of the N=200 matrix run, in ms
 //                                       (N=50 uses twice that and N<=10 four times, so the runs
 //                                       take about as long and Node's start-up, which has 2 cores
@@ -25,7 +26,6 @@ import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { VastEmulator } from '../emulator/vast.ts'
-import { formatInstanceLabel } from '../src/core/instance-label.ts'
 import { formatKeyName } from '../src/core/key-name.ts'
 import { STATE } from '../src/action/modes/state.ts'
 import { brokerMatrixFigure } from './bench-broker-matrix.ts'
@@ -44,7 +44,7 @@ const { values: args } = parseArgs({
     'skip-matrix': { type: 'boolean', default: false },
     'only-matrix': { type: 'boolean', default: false },
     sizes: { type: 'string', default: '1,3,10,50,200' },
-    parts: { type: 'string', default: 'together,spread,two,broker' },
+    parts: { type: 'string', default: 'together,spread,two,restarts,broker' },
     seed: { type: 'string', default: '20' },
   },
 })
@@ -149,30 +149,47 @@ const inputs = {
 }
 const url = new URL(emulator.url)
 
-// The floor: nothing but the one request a step needs, with node:http, from the same Node.
-const floorRequest = (method: string, path: string, body: string) => `
+// The floor: nothing but the requests a step needs, in the same order, with node:http, from the
+// same Node: main reads the parent key's id (GET /users/current) and creates; post lists (the
+// key's name checked) and deletes (issue 18). Each request goes after the previous one's answer.
+const floorRequests = (steps: { method: string; path: string; body: string }[]) => `
 import { request } from 'node:http'
-const body = ${JSON.stringify(body)}
-const req = request({ host: ${JSON.stringify(url.hostname)}, port: ${url.port}, method: ${JSON.stringify(method)},
-  path: process.env.FLOOR_PATH ?? ${JSON.stringify(path)},
-  headers: { Authorization: 'Bearer ' + process.env.FLOOR_KEY, 'Content-Type': 'application/json',
-    'Content-Length': String(Buffer.byteLength(body)) } },
-  (res) => {
-    if (res.statusCode !== 200) process.exitCode = 1
-    res.resume()
-  })
-req.end(body)
+const steps = ${JSON.stringify(steps)}
+const send = (i) => {
+  const step = steps[i]
+  if (!step) return
+  const req = request({ host: ${JSON.stringify(url.hostname)}, port: ${url.port}, method: step.method,
+    path: step.path || process.env.FLOOR_PATH,
+    headers: { Authorization: 'Bearer ' + process.env.FLOOR_KEY, 'Content-Type': 'application/json',
+      'Content-Length': String(Buffer.byteLength(step.body)) } },
+    (res) => {
+      if (res.statusCode !== 200) process.exitCode = 1
+      res.resume()
+      res.on('end', () => send(i + 1))
+    })
+  req.end(step.body)
+}
+send(0)
 `
 const empty = writeScript('empty.mjs', '')
 const floorCreate = writeScript(
   'floor-create.mjs',
-  floorRequest(
-    'POST',
-    '/api/v0/auth/apikeys/',
-    JSON.stringify({ name: 'floor', permissions: { api: { misc: {} } } }),
-  ),
+  floorRequests([
+    { method: 'GET', path: '/api/v0/users/current', body: '' },
+    {
+      method: 'POST',
+      path: '/api/v0/auth/apikeys/',
+      body: JSON.stringify({ name: 'floor', permissions: { api: { misc: {} } } }),
+    },
+  ]),
 )
-const floorDelete = writeScript('floor-delete.mjs', floorRequest('DELETE', '', '{}'))
+const floorDelete = writeScript(
+  'floor-delete.mjs',
+  floorRequests([
+    { method: 'GET', path: '/api/v0/auth/apikeys/', body: '' },
+    { method: 'DELETE', path: '', body: '{}' },
+  ]),
+)
 const probeOut = join(work, 'probe.json')
 const mainJs = join(root, 'dist', 'main.js')
 const postJs = join(root, 'dist', 'post.js')
@@ -229,7 +246,7 @@ try {
       met: null,
     })
     report({
-      name: 'start-up: floor, one create with node:http',
+      name: 'start-up: floor, current + create, node:http',
       value: `${m.floorCreate.toFixed(1)} ms`,
       target: '-',
       met: null,
@@ -241,7 +258,7 @@ try {
       met: m.main <= m.floorCreate,
     })
     report({
-      name: 'start-up: floor, one delete with node:http',
+      name: 'start-up: floor, list + delete, node:http',
       value: `${m.floorDelete.toFixed(1)} ms`,
       target: '-',
       met: null,
@@ -448,46 +465,25 @@ try {
     // long 10 instances take, with the default instances-grace. Post has about 50 s in all.
     {
       const vast = await VastEmulator.start({ rateLimits: true })
+      // Post runs with the state a real main step saved (the network fingerprint and the
+      // instance label included): it refuses a hand-made one (issue 18).
       const job = 'bench-instances'
-      const label = formatInstanceLabel({
-        repository: 'octo-org/gpu-trainer',
-        runId: '1234567890',
-        runAttempt: '1',
-        job,
-        expiresAt: new Date(Date.now() + 3_600_000),
-        nonce: '0123456789ab',
-      })
+      const stepInputs = {
+        ...inputs,
+        'admin-api-key': vast.parentKey,
+        'api-url': vast.url,
+        instances: 'destroy',
+      }
+      const mainEnv = { ...stepEnv(stepInputs), GITHUB_JOB: job }
+      const main = await run(mainJs, mainEnv)
+      if (main.code !== 0) throw new Error(`main step failed:\n${main.stdout}${main.stderr}`)
+      const saved = savedState(mainEnv)
+      const label = saved[STATE.instanceLabel] ?? ''
       const count = 10
       for (let i = 0; i < count; i++) vast.addInstance({ label })
-      const name = formatKeyName({
-        label: 'bench',
-        kind: 'job',
-        expiresAt: new Date(Date.now() + 3_600_000),
-        repository: 'octo-org/gpu-trainer',
-        runId: '1234567890',
-        runAttempt: '1',
-        job,
-        nonce: 'e0',
-      })
-      const victim = vast.addKey({ name })
-      const env = stepEnv(
-        { ...inputs, 'admin-api-key': vast.parentKey, 'api-url': vast.url, instances: 'destroy' },
-        {
-          mode: 'create',
-          create: JSON.stringify({
-            apiUrl: vast.url,
-            name,
-            revoke: 'post',
-            cleanupFailure: 'warn',
-            requestTimeoutMs: 30_000,
-            maxAttempts: 5,
-          }),
-          'key-id': String(victim.id),
-          'create-pending': 'false',
-          'instance-label': label,
-        },
-      )
-      env.GITHUB_JOB = job
+      // Vast's intervals start from main's calls: post comes a runner's job later.
+      await new Promise((resolve) => setTimeout(resolve, 3000))
+      const env = { ...stepEnv(stepInputs, saved), GITHUB_JOB: job }
       const post = await run(postJs, env)
       const destroyed = count - vast.liveInstances().length
       await vast.close()

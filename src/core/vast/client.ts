@@ -10,7 +10,12 @@ import {
   type RetryPolicy,
 } from './retry.ts'
 import { messageOf, networkCause, parseJson, scrubMessage } from './answers.ts'
-import { contentionBound, matrixNextAsk, type MatrixPlace } from './schedule.ts'
+import {
+  contentionBound,
+  matrixFloorIntervals,
+  matrixNextAsk,
+  type MatrixPlace,
+} from './schedule.ts'
 import type { FetchLike, HttpResponse } from './transport.ts'
 import { USER_AGENT } from '../version.ts'
 
@@ -226,7 +231,9 @@ export class VastClient {
       }
     }
     backoff.plain += 1
-    return rateLimitDelay(backoff.plain, intervalMs, retryAfterMs, this.#random)
+    // A job of a matrix past its horizon: never so often that the matrix keeps the route shut.
+    const floor = place && contentionBound(place) > 1 ? matrixFloorIntervals(place) : 0
+    return rateLimitDelay(backoff.plain, intervalMs, retryAfterMs, this.#random, floor)
   }
 
   /**

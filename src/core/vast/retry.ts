@@ -67,17 +67,22 @@ export function rateLimitIntervals(refusals: number): number {
 
 /**
  * The wait after the `refusals`-th consecutive 429 on a route whose interval is `intervalMs`:
- * `rateLimitIntervals` intervals, times a jitter of 0.5 to 1.5 so that jobs refused together do
- * not come back together. A Retry-After (`retryAfterMs`) is a floor, never cut short; jobs told
- * the same moment spread over half an interval after it.
+ * `rateLimitIntervals` intervals (never fewer than `floorIntervals`), times a jitter of 0.5 to
+ * 1.5 so that jobs refused together do not come back together. A Retry-After (`retryAfterMs`) is
+ * a floor, never cut short; jobs told the same moment spread over half an interval after it.
+ *
+ * @param floorIntervals the fewest intervals to wait (0: none beyond the table's); a job of a
+ *   matrix past its schedule's horizon passes {@link matrixFloorIntervals} (schedule.ts)
  */
 export function rateLimitDelay(
   refusals: number,
   intervalMs: number,
   retryAfterMs: number | undefined,
   random: () => number,
+  floorIntervals = 0,
 ): number {
-  const spread = intervalMs * rateLimitIntervals(refusals) * (0.5 + random())
+  const intervals = Math.max(rateLimitIntervals(refusals), floorIntervals)
+  const spread = intervalMs * intervals * (0.5 + random())
   if (retryAfterMs === undefined) return spread
   return Math.max(spread, retryAfterMs + random() * 0.5 * intervalMs)
 }

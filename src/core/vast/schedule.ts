@@ -53,6 +53,20 @@ export const MATRIX_SCHEDULE = {
   horizon: 2,
 } as const
 
+/**
+ * The fewest intervals a job of a matrix waits between asks once past its schedule's horizon
+ * (on the plain backoff): half its contention bound, at least 2. Whether Vast restarts a route's
+ * clock on a call it refused is not documented (vast-api.md, "Rate limits"). If it does, every ask
+ * within an interval of another holds the route shut for everyone, and `bound` jobs each asking
+ * every 2 intervals (the plain backoff's own floor) would keep it shut for good; at half the bound
+ * the jobs still waiting ask about twice per interval between them at most, and some get through.
+ * Where refused calls do not count, this floor is reached only past the horizon, where it costs
+ * next to nothing (scripts/schedule-sim.ts measures both).
+ */
+export function matrixFloorIntervals(place: MatrixPlace): number {
+  return Math.max(2, contentionBound(place) / 2)
+}
+
 /** How many jobs of the matrix may wait at once: min(total, maxParallel), at least 1. */
 export function contentionBound(place: MatrixPlace): number {
   const total = Math.max(1, Math.floor(place.total))
