@@ -207,8 +207,6 @@ function reportBrokerInstances(runner: Runner, strict: boolean, instances: unkno
   else if (problem) runner.warning(problem)
 }
 
-/** Asks the runner for an OIDC token with `audience`; masks it before anything else. */
-
 /** Attempts at the runner's token service, and the first wait between two (doubled each time). */
 export const TOKEN_ATTEMPTS = 5
 const TOKEN_FIRST_WAIT_MS = 1000
