@@ -1,7 +1,7 @@
-// Every path of this repository that README.md, SECURITY.md and docs/*.md name (`src/core/…`,
-// `__tests__/x.test.ts`, `harness/runner.ts`, `.ci/run`, in backticks or not) still exists, so a
-// move (issue 22: src/modes -> src/action/modes, broker/ -> src/broker/) cannot leave the docs
-// pointing at files that are gone. CHANGELOG.md is history and keeps the names of its day.
+// Every path of this repository that README.md, CONTRIBUTING.md, SECURITY.md and docs/*.md name
+// (`src/core/…`, `harness/runner.ts`, `.ci/run`, in backticks or not) still exists, so a move
+// (issue 22: src/modes -> src/action/modes, broker/ -> src/broker/) cannot leave the docs pointing
+// at files that are gone. CHANGELOG.md is history and keeps the names of its day.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
@@ -56,6 +56,7 @@ function exists(path: string): boolean {
 
 const docs = [
   'README.md',
+  'CONTRIBUTING.md',
   'SECURITY.md',
   ...readdirSync(join(ROOT, 'docs'))
     .filter((file) => file.endsWith('.md'))
