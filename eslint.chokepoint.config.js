@@ -1,6 +1,8 @@
-// The runner chokepoint (src/action/runner.ts): nothing else under src/ may print. Every way to reach the
-// step's stdout or stderr around it is an error here; eslint.config.js applies this to src/ (except
-// src/action/runner.ts), and __tests__/runner-chokepoint.test.ts lints each bypass to prove it is caught.
+// The runner chokepoint (src/action/runner.ts): nothing else of the action or of src/core/ may print.
+// Every way to reach the step's stdout or stderr around it is an error here; eslint.config.js applies
+// this to src/action/ and src/core/ (except src/action/runner.ts; the broker service prints its own
+// JSON log, src/broker/log.ts), and __tests__/runner-chokepoint.test.ts lints each bypass to prove it
+// is caught.
 const message =
   'Print only through the Runner (src/action/runner.ts): it scrubs secrets and neutralises workflow commands.'
 

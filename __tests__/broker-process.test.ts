@@ -374,6 +374,8 @@ describe('the policy JSON Schema', () => {
     const committed = JSON.parse(
       readFileSync(join(root, 'docs/broker-policy.schema.json'), 'utf8'),
     ) as Record<string, unknown>
+    // Stale after a change to the policy's fields or claims: write it again with
+    // `npm run --silent broker -- --schema > docs/broker-policy.schema.json` and prettier.
     expect(committed).toEqual(policySchema())
     const printed = await new Promise<string>((resolve) => {
       const child = spawn(process.execPath, [main, '--schema'])

@@ -176,7 +176,6 @@ function reportBrokerInstances(runner, strict, instances) {
     else if (problem)
         runner.warning(problem);
 }
-/** Asks the runner for an OIDC token with `audience`; masks it before anything else. */
 /** Attempts at the runner's token service, and the first wait between two (doubled each time). */
 const TOKEN_ATTEMPTS = 5;
 const TOKEN_FIRST_WAIT_MS = 1000;

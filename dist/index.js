@@ -1388,11 +1388,6 @@ function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 /**
- * A preset alone, or names separated by blanks and at most one comma (`instance_read,
- * instance_write`). Read in linear time: one character class, then splits at fixed characters (a
- * single regex with nested blank runs backtracks quadratically: 40,000 blanks took 750 ms).
- */
-/**
  * The names of a list written as a JSON array (`["instance_read"]`) or a YAML sequence
  * (`- instance_read` lines), which `permissions` does not read; undefined for anything else.
  */
@@ -1413,6 +1408,11 @@ function bracketedNames(value) {
     return items.every((item) => item !== undefined) ? items : undefined;
 }
 const EMPTY_ITEM_MESSAGE = 'it is a list with an empty item (a comma at the start or end, or two in a row): write the names separated by commas, like instance_read, instance_write';
+/**
+ * A preset alone, or names separated by blanks and at most one comma (`instance_read,
+ * instance_write`). Read in linear time: one character class, then splits at fixed characters (a
+ * single regex with nested blank runs backtracks quadratically: 40,000 blanks took 750 ms).
+ */
 function nameList(value) {
     if (!/^[\w\s,-]*$/.test(value))
         return undefined;
@@ -4096,6 +4096,15 @@ function compact(text) {
         at.push(i);
     return { text: found ? text.replace(runner_SEPARATORS, '') : text, at };
 }
+/** A number for the {@link SECRET_RUN} units of `text` from `from` (a polynomial, mod 2^32). */
+function runHash(text, from) {
+    let hash = 0;
+    for (let k = from; k < from + SECRET_RUN; k++)
+        hash = (Math.imul(hash, 31) + text.charCodeAt(k)) | 0;
+    return hash;
+}
+/** 31 ** (SECRET_RUN - 1), mod 2^32: what the first unit of a run weighs in its hash. */
+const RUN_LEAD = Array.from({ length: SECRET_RUN - 1 }).reduce((power) => Math.imul(power, 31), 1);
 /**
  * The secrets this step registered, and their removal from text. A value is registered whole,
  * with each of its trimmed lines of {@link MIN_SECRET_LINE} or more characters (as `::add-mask::`
@@ -4107,15 +4116,6 @@ function compact(text) {
  * characters, is matched as if they were not there, and replaced from its first character to its
  * last. Overlapping matches merge into one `***`, as the runner's masker does.
  */
-/** A number for the {@link SECRET_RUN} units of `text` from `from` (a polynomial, mod 2^32). */
-function runHash(text, from) {
-    let hash = 0;
-    for (let k = from; k < from + SECRET_RUN; k++)
-        hash = (Math.imul(hash, 31) + text.charCodeAt(k)) | 0;
-    return hash;
-}
-/** 31 ** (SECRET_RUN - 1), mod 2^32: what the first unit of a run weighs in its hash. */
-const RUN_LEAD = Array.from({ length: SECRET_RUN - 1 }).reduce((power) => Math.imul(power, 31), 1);
 class SecretScrubber {
     #runs = new Set();
     /** The hashes of #runs: most positions of a text are ruled out without a string made. */

@@ -218,17 +218,6 @@ function compact(text: string): { text: string; at: number[] } {
   return { text: found ? text.replace(SEPARATORS, '') : text, at }
 }
 
-/**
- * The secrets this step registered, and their removal from text. A value is registered whole,
- * with each of its trimmed lines of {@link MIN_SECRET_LINE} or more characters (as `::add-mask::`
- * does, less the short lines) and the encoded forms the runner also masks. In text, letter case
- * is ignored, and every run of {@link SECRET_RUN} or more consecutive characters of a form is
- * replaced: a message that quotes a key cut short, or upper-cased, shows `***` too. Forms shorter
- * than that are replaced where they occur whole. Separators ({@link SEPARATOR}) are ignored on
- * both sides: a key echoed cut into lines, or with spaces or zero-width characters between its
- * characters, is matched as if they were not there, and replaced from its first character to its
- * last. Overlapping matches merge into one `***`, as the runner's masker does.
- */
 /** A number for the {@link SECRET_RUN} units of `text` from `from` (a polynomial, mod 2^32). */
 function runHash(text: string, from: number): number {
   let hash = 0
@@ -243,6 +232,17 @@ const RUN_LEAD = Array.from({ length: SECRET_RUN - 1 }).reduce<number>(
   1,
 )
 
+/**
+ * The secrets this step registered, and their removal from text. A value is registered whole,
+ * with each of its trimmed lines of {@link MIN_SECRET_LINE} or more characters (as `::add-mask::`
+ * does, less the short lines) and the encoded forms the runner also masks. In text, letter case
+ * is ignored, and every run of {@link SECRET_RUN} or more consecutive characters of a form is
+ * replaced: a message that quotes a key cut short, or upper-cased, shows `***` too. Forms shorter
+ * than that are replaced where they occur whole. Separators ({@link SEPARATOR}) are ignored on
+ * both sides: a key echoed cut into lines, or with spaces or zero-width characters between its
+ * characters, is matched as if they were not there, and replaced from its first character to its
+ * last. Overlapping matches merge into one `***`, as the runner's masker does.
+ */
 export class SecretScrubber {
   readonly #runs = new Set<string>()
   /** The hashes of #runs: most positions of a text are ruled out without a string made. */

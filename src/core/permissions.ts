@@ -71,11 +71,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * A preset alone, or names separated by blanks and at most one comma (`instance_read,
- * instance_write`). Read in linear time: one character class, then splits at fixed characters (a
- * single regex with nested blank runs backtracks quadratically: 40,000 blanks took 750 ms).
- */
-/**
  * The names of a list written as a JSON array (`["instance_read"]`) or a YAML sequence
  * (`- instance_read` lines), which `permissions` does not read; undefined for anything else.
  */
@@ -98,6 +93,11 @@ function bracketedNames(value: string): string[] | undefined {
 const EMPTY_ITEM_MESSAGE =
   'it is a list with an empty item (a comma at the start or end, or two in a row): write the names separated by commas, like instance_read, instance_write'
 
+/**
+ * A preset alone, or names separated by blanks and at most one comma (`instance_read,
+ * instance_write`). Read in linear time: one character class, then splits at fixed characters (a
+ * single regex with nested blank runs backtracks quadratically: 40,000 blanks took 750 ms).
+ */
 function nameList(value: string): string[] | undefined {
   if (!/^[\w\s,-]*$/.test(value)) return undefined
   const names: string[] = []

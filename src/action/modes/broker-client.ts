@@ -31,7 +31,11 @@ export const BROKER_STATE = {
   keyId: STATE.keyId,
 } as const
 
-export interface BrokerDeps {
+/**
+ * What the action's broker client needs from the runner and the process (not the broker
+ * service's own deps: `BrokerDeps` in src/broker/server.ts).
+ */
+export interface BrokerClientDeps {
   runner: Runner
   env: NodeJS.ProcessEnv
   fetch: FetchLike
@@ -52,7 +56,7 @@ export class BrokerError extends Error {}
 /** Main step. */
 export async function runBrokerCreate(
   settings: CreateSettings & { broker: BrokerSettings },
-  deps: BrokerDeps,
+  deps: BrokerClientDeps,
 ): Promise<void> {
   const { runner } = deps
   if (settings.exportConfig) checkConfigFileFree(deps.configFilePath)
@@ -112,7 +116,7 @@ export async function runBrokerCreate(
  * with (which no other step can change) and a positive key id; otherwise nothing is sent and a
  * warning says what did not match.
  */
-export async function runBrokerPost(deps: BrokerDeps, inputs: PostInputs): Promise<void> {
+export async function runBrokerPost(deps: BrokerClientDeps, inputs: PostInputs): Promise<void> {
   const { runner } = deps
   removeExportedConfig(runner)
   const state = readJson<BrokerState>(runner.getState(BROKER_STATE.broker))
@@ -203,8 +207,6 @@ function reportBrokerInstances(runner: Runner, strict: boolean, instances: unkno
   else if (problem) runner.warning(problem)
 }
 
-/** Asks the runner for an OIDC token with `audience`; masks it before anything else. */
-
 /** Attempts at the runner's token service, and the first wait between two (doubled each time). */
 export const TOKEN_ATTEMPTS = 5
 const TOKEN_FIRST_WAIT_MS = 1000
@@ -218,7 +220,7 @@ const TOKEN_FIRST_WAIT_MS = 1000
  */
 async function requestIdToken(
   audience: string,
-  deps: BrokerDeps,
+  deps: BrokerClientDeps,
   timeoutMs: number,
 ): Promise<Secret> {
   const url = deps.env.ACTIONS_ID_TOKEN_REQUEST_URL
@@ -291,7 +293,7 @@ function saysExpired(data: unknown): boolean {
  * retry after a long 429 would otherwise send one that expired meanwhile).
  */
 async function callBroker(
-  deps: BrokerDeps,
+  deps: BrokerClientDeps,
   state: BrokerState,
   method: 'POST' | 'DELETE',
   path: string,
@@ -358,7 +360,7 @@ async function callBroker(
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN'])
 
 async function send(
-  deps: BrokerDeps,
+  deps: BrokerClientDeps,
   url: string,
   request: {
     method: string

@@ -9,12 +9,11 @@ import type { SecretWriter } from '../github/secrets.ts'
 import { describeLeftAlone, keyTarget, rotationKeys } from './rotation-keys.ts'
 
 /**
- * `dry-run: true` in create and rotate mode: every input is already validated (src/inputs), then
- * the step reaches what a real run would reach before its first change (Vast: the parent key's
- * own identity, `GET /users/current`; rotate also lists the keys and reads the secret's public
- * key and the selected repositories' ids from GitHub) and reports what it would mint, write and
- * retire. It creates, writes and deletes nothing, and saves no state, so the post step has
- * nothing to do.
+ * `dry-run: true` in create and rotate mode: every input is already validated (src/action/inputs/),
+ * then the step reaches what a real run would reach before its first change (Vast: the parent key's
+ * own identity, `GET /users/current`; rotate also lists the keys and reads the secret's public key
+ * and the selected repositories' ids from GitHub) and reports what it would mint, write and retire.
+ * It creates, writes and deletes nothing, and saves no state, so the post step has nothing to do.
  *
  * Outputs: `key-name` (the name a key would get; its `n=` part is drawn again in a real run),
  * `expires-at` (counted from now), `permissions`; rotate also `secret-name` and
