@@ -217,8 +217,8 @@ var plugin_throttling_dist_bundle = __webpack_require__(6856);
 var libsodium_wrappers = __webpack_require__(4768);
 // EXTERNAL MODULE: ./src/core/vast/answers.ts
 var answers = __webpack_require__(8849);
-// EXTERNAL MODULE: ./src/core/vast/transport.ts + 1 modules
-var transport = __webpack_require__(5910);
+// EXTERNAL MODULE: ./src/core/vast/transport.ts + 2 modules
+var transport = __webpack_require__(3112);
 // EXTERNAL MODULE: ./src/action/github/target.ts
 var target = __webpack_require__(9713);
 ;// CONCATENATED MODULE: ./src/action/github/secrets.ts

@@ -1804,7 +1804,7 @@ class VastApiError extends Error {
 
 /***/ }),
 
-/***/ 5910:
+/***/ 3112:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1819,6 +1819,57 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/core/network-fingerprint.ts
 var network_fingerprint = __nccwpck_require__(2172);
+;// CONCATENATED MODULE: ./src/core/node-debug.ts
+/**
+ * `NODE_DEBUG` makes Node print its modules' internals to stderr, from the process's start
+ * (Node reads it once, before any of the action's code runs: nothing can turn it off later).
+ * For its network modules that is the request's headers (`Authorization`, `Proxy-Authorization:
+ * Basic <user:password in base64>`, of which the runner's masks hide only part) and, through a
+ * proxy, the proxy's raw answer to CONNECT, line by line: text from outside on a line of its own,
+ * which the runner reads for workflow commands (`::stop-commands::`, then every later
+ * `::add-mask::` of a minted key is printed as it is). Any step of the job can append
+ * `NODE_DEBUG` to `$GITHUB_ENV` (the runner refuses only NODE_OPTIONS). Source: Node's
+ * `lib/internal/util/debuglog.js` (`initializeDebugEnv`), `lib/https.js` (`onProxyData`).
+ */
+/** The debuglog sets of the modules a request passes through (node:http, https, http2, net, tls). */
+const NETWORK_DEBUG_SETS = ['http', 'https', 'http2', 'net', 'tls'];
+/**
+ * The network sets `value` turns on, matched as Node matches them (comma-separated names, `*` a
+ * wildcard, case-insensitive, every other character literal); [] for unset or empty.
+ */
+function networkDebugSets(value) {
+    if (!value)
+        return [];
+    const pattern = value
+        .replace(/[|\\{}()[\]^$+?.]/g, '\\$&')
+        .replaceAll('*', '.*')
+        .replaceAll(',', '$|^');
+    let regex;
+    try {
+        regex = new RegExp(`^${pattern}$`, 'i');
+    }
+    catch {
+        // Node would throw at start-up on such a value; a process that got here did not see it.
+        return [];
+    }
+    return NETWORK_DEBUG_SETS.filter((set) => regex.test(set));
+}
+/**
+ * Throws, before any request is made, when `NODE_DEBUG` (in `env`, or in this process's own
+ * environment, which is the one Node read) turns on the debug output of a network module.
+ */
+function checkNodeDebug(env) {
+    const sets = [
+        ...new Set([
+            ...networkDebugSets(env['NODE_DEBUG']),
+            ...networkDebugSets(process.env['NODE_DEBUG']),
+        ]),
+    ];
+    if (sets.length === 0)
+        return;
+    throw new Error(`NODE_DEBUG turns on Node's debug output for ${sets.join(', ')}: Node would print this step's requests (their credentials included) and a proxy's answers to the log, so no request is sent; remove NODE_DEBUG from the job's environment (another step may have written it to $GITHUB_ENV)`);
+}
+
 // EXTERNAL MODULE: ./src/core/api-url.ts
 var api_url = __nccwpck_require__(3335);
 ;// CONCATENATED MODULE: ./src/core/proxy-env.ts
@@ -1961,6 +2012,7 @@ function proxySecrets(env) {
 
 
 
+
 /**
  * An answer larger than this once decoded (bytes) is not an answer of any API the action calls;
  * reading stops there, with an `ETOOLARGE` error, rather than fill memory.
@@ -1968,10 +2020,11 @@ function proxySecrets(env) {
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 /**
  * The transport for this environment. Throws when a proxy variable is set and is not an http(s)
- * URL. The proxy is chosen per request from `env` ({@link proxyFor}); one agent per proxy URL
+ * URL, or when NODE_DEBUG would make Node print the requests ({@link checkNodeDebug}). The proxy is chosen per request from `env` ({@link proxyFor}); one agent per proxy URL
  * (and scheme of the target: an http and an https agent).
  */
 function createFetch(env = process.env) {
+    checkNodeDebug(env);
     if (proxyConfigured(env))
         checkProxyVariables(env);
     const agents = new Map();
@@ -3674,8 +3727,8 @@ function outOfTime(error) {
     });
 }
 
-// EXTERNAL MODULE: ./src/core/vast/transport.ts + 1 modules
-var transport = __nccwpck_require__(5910);
+// EXTERNAL MODULE: ./src/core/vast/transport.ts + 2 modules
+var transport = __nccwpck_require__(3112);
 // EXTERNAL MODULE: ./src/core/network-fingerprint.ts
 var network_fingerprint = __nccwpck_require__(2172);
 ;// CONCATENATED MODULE: ./src/action/action.ts

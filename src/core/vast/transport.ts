@@ -27,6 +27,7 @@
 import type { Agent as HttpAgent, request as httpRequest } from 'node:http'
 import type { Readable } from 'node:stream'
 import { extraCaBytes, systemCas } from '../network-fingerprint.ts'
+import { checkNodeDebug } from '../node-debug.ts'
 import { checkProxyVariables, proxyConfigured, proxyFor } from '../proxy-env.ts'
 
 export { proxyConfigured, proxySecrets } from '../proxy-env.ts'
@@ -58,10 +59,11 @@ export const MAX_BODY_BYTES = 32 * 1024 * 1024
 
 /**
  * The transport for this environment. Throws when a proxy variable is set and is not an http(s)
- * URL. The proxy is chosen per request from `env` ({@link proxyFor}); one agent per proxy URL
+ * URL, or when NODE_DEBUG would make Node print the requests ({@link checkNodeDebug}). The proxy is chosen per request from `env` ({@link proxyFor}); one agent per proxy URL
  * (and scheme of the target: an http and an https agent).
  */
 export function createFetch(env: NodeJS.ProcessEnv = process.env): Promise<FetchLike> {
+  checkNodeDebug(env)
   if (proxyConfigured(env)) checkProxyVariables(env)
   const agents = new Map<string, Promise<HttpAgent>>()
   let verify: Promise<Verify> | undefined
