@@ -510,6 +510,9 @@ function noAnswerCause(error) {
         .replace(/\/\/[^/\s@]*@/g, '//***@')
         .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
         .slice(0, 200);
+    // The transport's own refusal, before sending: its words are the action's.
+    if (code === 'ESETUP')
+        return said;
     if (/^Headers\.|header/i.test(said)) {
         // The value is not quoted: it is the token's.
         return 'a request header could not be sent: github-token holds a character an HTTP header cannot carry';
@@ -576,7 +579,7 @@ function redirectStatus(error) {
     return typeof status === 'number' ? status : undefined;
 }
 /** Failures no retry can mend (the transport's and Node's wording). */
-const FINAL_FAILURE = /ETOOLARGE|EENCODING|ERR_INVALID_CHAR|Proxy response \(\d+\)|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i;
+const FINAL_FAILURE = /ESETUP|ETOOLARGE|EENCODING|ERR_INVALID_CHAR|Proxy response \(\d+\)|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i;
 /** The messages and codes along an error's causes, on one line. */
 function causeText(error) {
     const parts = [];

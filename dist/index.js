@@ -1815,7 +1815,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Wm: () => (/* reexport */ proxySecrets)
 });
 
-// UNUSED EXPORTS: MAX_BODY_BYTES, readBody, trustedCas
+// UNUSED EXPORTS: MAX_BODY_BYTES, readBody, setupError, trustedCas
 
 // EXTERNAL MODULE: ./src/core/network-fingerprint.ts
 var network_fingerprint = __nccwpck_require__(2172);
@@ -1932,6 +1932,10 @@ function checkProxyVariables(env) {
         if (value && !/^https?:$/.test(safeProtocol(value))) {
             throw new Error(`${name} is not a proxy URL: write it with its scheme, like http://proxy.example.com:3128`);
         }
+        if (value && !decodable(value)) {
+            // Node decodes them for Proxy-Authorization, and would throw at the first request.
+            throw new Error(`${name} holds a user name or password that is not valid percent-encoding: write % as %25, like http://user:p%25ss@proxy.example.com:3128`);
+        }
     }
 }
 /** @actions/http-client's checkBypass, loopback excepted (handled first). */
@@ -1950,6 +1954,18 @@ function bypassed(target, noProxy) {
         }
     }
     return false;
+}
+/** Whether a proxy URL's user name and password decode (decodeURIComponent, as Node does). */
+function decodable(value) {
+    try {
+        const { username, password } = new URL(value);
+        decodeURIComponent(username);
+        decodeURIComponent(password);
+        return true;
+    }
+    catch {
+        return false;
+    }
 }
 function safeProtocol(value) {
     try {
@@ -2041,11 +2057,18 @@ function createFetch(env = process.env) {
         }
         else {
             const key = `${target.protocol} ${proxy}`;
-            agent = agents.get(key) ?? proxyAgent(secure, proxy, tls);
+            agent = agents.get(key) ?? proxyAgent(secure, proxy, tls).catch(refuseProxy(env, proxy));
             agents.set(key, agent);
         }
         return nodeFetch(target, init, await agent, secure ? tls : undefined);
     });
+}
+/**
+ * An error of the transport's own, made before anything is sent (code `ESETUP`): no retry can
+ * mend it, and its message is the action's own text (no outside text, no proxy credentials).
+ */
+function setupError(message) {
+    return Object.assign(new Error(message), { code: 'ESETUP' });
 }
 /**
  * The CAs every TLS connection trusts when `NODE_EXTRA_CA_CERTS` is set or Node uses the system's
@@ -2069,6 +2092,19 @@ async function trustedCas(env) {
         ...(system ?? []),
         ...(extra?.includes('-----BEGIN CERTIFICATE-----') ? [extra] : []),
     ];
+}
+/**
+ * An agent for `proxy` that could not be made, as a {@link setupError} naming the variable that
+ * holds it: Node's own message may quote the proxy URL, credentials included.
+ */
+function refuseProxy(env, proxy) {
+    return (error) => {
+        if (error.code === 'ESETUP')
+            throw error;
+        const name = PROXY_VARIABLES.find((n) => env[n]?.trim() === proxy) ?? 'the proxy variable';
+        const { code, name: kind } = error;
+        throw setupError(`Node cannot use the proxy in ${name} (${typeof code === 'string' ? code : String(kind)}); nothing was sent`);
+    };
 }
 /** Whether a proxy URL (checked by checkProxyVariables) is an https proxy, in any case. */
 const isHttps = (proxy) => new URL(proxy).protocol === 'https:';
@@ -2128,7 +2164,7 @@ function verifyProxy(agent, tls) {
     const options = config
         ?.proxyConnectionOptions;
     if (!config || typeof options !== 'object' || options === null) {
-        throw new Error(`this Node (${process.version}) cannot be told to verify an https proxy's certificate: write the proxy URL with http://, or use Node 24`);
+        throw setupError(`this Node (${process.version}) cannot be told to verify an https proxy's certificate: write the proxy URL with http://, or use Node 24`);
     }
     ;
     config.proxyConnectionOptions = { ...options, ...tls };
@@ -3622,19 +3658,23 @@ class VastClient {
             // certificate that does not verify (it will not verify on the next try either).
             const proxyRefused = /^Proxy /i.test(message);
             const untrusted = CERTIFICATE_CODES.test(code);
-            const final = proxyRefused || untrusted;
+            // The transport's own refusal, made before sending (src/core/vast/transport.ts setupError).
+            const setup = code === 'ESETUP';
+            const final = proxyRefused || untrusted || setup;
             throw new errors/* VastApiError */.h({
                 operation,
                 kind: 'network',
                 retryable: !final,
                 ambiguous: !final && !NOT_SENT_CODES.has(code),
-                detail: proxyRefused
-                    ? `the proxy refused the request: ${message}`
-                    : untrusted
-                        ? `network error ${code}: the server's TLS certificate is not trusted; check the URL, or give Node a private CA with NODE_EXTRA_CA_CERTS`
-                        : DNS_CODES.has(code)
-                            ? `network error ${code}: the host name ${new URL(url).hostname} did not resolve; check api-url`
-                            : `network error ${code}${(code.startsWith('UND_ERR') || ANSWER_CODES.has(code)) && message ? ` (${message})` : ''}`,
+                detail: setup
+                    ? message
+                    : proxyRefused
+                        ? `the proxy refused the request: ${message}`
+                        : untrusted
+                            ? `network error ${code}: the server's TLS certificate is not trusted; check the URL, or give Node a private CA with NODE_EXTRA_CA_CERTS`
+                            : DNS_CODES.has(code)
+                                ? `network error ${code}: the host name ${new URL(url).hostname} did not resolve; check api-url`
+                                : `network error ${code}${(code.startsWith('UND_ERR') || ANSWER_CODES.has(code)) && message ? ` (${message})` : ''}`,
             });
         }
         finally {

@@ -28,7 +28,7 @@ import type { Agent as HttpAgent, request as httpRequest } from 'node:http'
 import type { Readable } from 'node:stream'
 import { extraCaBytes, systemCas } from '../network-fingerprint.ts'
 import { checkNodeDebug } from '../node-debug.ts'
-import { checkProxyVariables, proxyConfigured, proxyFor } from '../proxy-env.ts'
+import { checkProxyVariables, PROXY_VARIABLES, proxyConfigured, proxyFor } from '../proxy-env.ts'
 
 export { proxyConfigured, proxySecrets } from '../proxy-env.ts'
 
@@ -79,11 +79,19 @@ export function createFetch(env: NodeJS.ProcessEnv = process.env): Promise<Fetch
       agent = directAgent(secure, tls)
     } else {
       const key = `${target.protocol} ${proxy}`
-      agent = agents.get(key) ?? proxyAgent(secure, proxy, tls)
+      agent = agents.get(key) ?? proxyAgent(secure, proxy, tls).catch(refuseProxy(env, proxy))
       agents.set(key, agent)
     }
     return nodeFetch(target, init, await agent, secure ? tls : undefined)
   })
+}
+
+/**
+ * An error of the transport's own, made before anything is sent (code `ESETUP`): no retry can
+ * mend it, and its message is the action's own text (no outside text, no proxy credentials).
+ */
+export function setupError(message: string): Error {
+  return Object.assign(new Error(message), { code: 'ESETUP' })
 }
 
 /**
@@ -107,6 +115,21 @@ export async function trustedCas(env: NodeJS.ProcessEnv): Promise<(string | Buff
     ...(system ?? []),
     ...(extra?.includes('-----BEGIN CERTIFICATE-----') ? [extra] : []),
   ]
+}
+
+/**
+ * An agent for `proxy` that could not be made, as a {@link setupError} naming the variable that
+ * holds it: Node's own message may quote the proxy URL, credentials included.
+ */
+function refuseProxy(env: NodeJS.ProcessEnv, proxy: string) {
+  return (error: unknown): never => {
+    if ((error as { code?: unknown }).code === 'ESETUP') throw error
+    const name = PROXY_VARIABLES.find((n) => env[n]?.trim() === proxy) ?? 'the proxy variable'
+    const { code, name: kind } = error as { code?: unknown; name?: unknown }
+    throw setupError(
+      `Node cannot use the proxy in ${name} (${typeof code === 'string' ? code : String(kind)}); nothing was sent`,
+    )
+  }
 }
 
 /** Whether a proxy URL (checked by checkProxyVariables) is an https proxy, in any case. */
@@ -171,7 +194,7 @@ function verifyProxy(agent: HttpAgent, tls: Verify): void {
   const options = (config as { proxyConnectionOptions?: unknown } | undefined)
     ?.proxyConnectionOptions
   if (!config || typeof options !== 'object' || options === null) {
-    throw new Error(
+    throw setupError(
       `this Node (${process.version}) cannot be told to verify an https proxy's certificate: write the proxy URL with http://, or use Node 24`,
     )
   }
