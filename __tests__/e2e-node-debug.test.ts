@@ -4,6 +4,7 @@ import { LoopbackProxy, PROXIED_HOST } from '../emulator/proxy.ts'
 import { TlsFront } from '../emulator/tls.ts'
 import { RunnerJob } from '../harness/runner.ts'
 import { ACTION_YML, scenario, shown } from './support/action.ts'
+import { AUDIENCE, jobClaims, startWorld } from './support/broker.ts'
 import { writeEnv } from './support/network.ts'
 
 // NODE_DEBUG, which any step can append to $GITHUB_ENV, makes Node print a request's headers
@@ -104,4 +105,41 @@ describe('NODE_DEBUG in the job environment', () => {
     expect(s.emulator.liveKeys().map((k) => String(k.id))).toContain(keyId)
     expect(s.leaks()).toEqual([])
   })
+
+  it.each([
+    [{ NODE_DEBUG: 'tls' }, /NODE_DEBUG turns on Node's debug output for tls/],
+    [
+      { HTTPS_PROXY: 'proxy.example:3128' },
+      /network settings changed after the main step \(HTTPS_PROXY\)/,
+    ],
+  ] as [Record<string, string>, RegExp][])(
+    'broker post: a later step writes %j; no OIDC token is asked for, the key left is named',
+    async (lines, said) => {
+      const w = await startWorld()
+      closing.push(w)
+      const job = new RunnerJob({ actionYml: ACTION_YML, env: w.oidc.registerJob(jobClaims()) })
+      closing.push({ close: () => job.cleanup() })
+      const inputs = {
+        'broker-url': w.url,
+        'broker-audience': AUDIENCE,
+        permissions: 'instance-manager',
+        ttl: '1h',
+      }
+      const main = await job.runMain({ inputs })
+      expect(main.conclusion).toBe('success')
+      const keyId = main.outputs['key-id'] ?? ''
+      const issued = w.oidc.issued.length
+      await writeEnv(job, lines)
+      const post = await job.runPost({ inputs })
+      expect(w.oidc.issued.length).toBe(issued)
+      expect(post.rawStderr).not.toMatch(/^(?:HTTPS?|NET|TLS) \d+:/m)
+      const warned = post.annotations
+        .filter((a) => a.level !== 'notice')
+        .map((a) => a.message)
+        .join('\n')
+      expect(warned).toMatch(said)
+      expect(warned).toMatch(new RegExp(`\\b${keyId}\\b`))
+      expect(w.vast.liveKeys().map((k) => String(k.id))).toContain(keyId)
+    },
+  )
 })

@@ -3916,16 +3916,32 @@ async function runMode(settings, environment) {
         }
     }
 }
-/** What create mode with broker-url needs: the runner's environment and a transport. */
-async function brokerDeps(environment, deadline) {
+/**
+ * What create mode with broker-url needs: the runner's environment and a transport. `post`: a
+ * transport that cannot be made (createFetch's refusal: a proxy variable, NODE_DEBUG) becomes the
+ * post step's `networkRefusal`, so that the key left behind is named; main lets it throw.
+ */
+async function brokerDeps(environment, deadline, post = false) {
     const { runner, env, signal } = environment;
+    let fetch;
+    let refusal;
+    try {
+        fetch = await (0,transport/* createFetch */.Hy)(env);
+    }
+    catch (error) {
+        if (!post)
+            throw error;
+        refusal = `${error.message}; the OIDC token was not requested`;
+        fetch = () => Promise.reject(error);
+    }
     return {
         runner,
         env,
-        fetch: await (0,transport/* createFetch */.Hy)(env),
+        fetch,
         configFilePath: (0,config_file/* configFilePath */.ks)(env),
         deadline: () => deadline,
         ...(signal ? { signal } : {}),
+        ...(refusal ? { networkRefusal: refusal } : {}),
     };
 }
 /** What minting a key needs (create and rotate). */
@@ -3963,7 +3979,7 @@ async function runPost(environment) {
         if (mode === 'broker') {
             const { runBrokerPost } = await Promise.all(/* import() */[__nccwpck_require__.e(799), __nccwpck_require__.e(830)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9830));
             return await runBrokerPost({
-                ...(await brokerDeps({ ...environment, signal: budget.signal }, 0)),
+                ...(await brokerDeps({ ...environment, signal: budget.signal }, 0, true)),
                 ...(network.ok
                     ? {}
                     : { networkRefusal: `${network.reason}; the OIDC token was not requested` }),
