@@ -579,7 +579,7 @@ function redirectStatus(error) {
     return typeof status === 'number' ? status : undefined;
 }
 /** Failures no retry can mend (the transport's and Node's wording). */
-const FINAL_FAILURE = /ESETUP|ETOOLARGE|EENCODING|ERR_INVALID_CHAR|Proxy response \(\d+\)|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i;
+const FINAL_FAILURE = /ESETUP|ETOOLARGE|EENCODING|ERR_INVALID_CHAR|Proxy response \(|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i;
 /** The messages and codes along an error's causes, on one line. */
 function causeText(error) {
     const parts = [];

@@ -2196,7 +2196,11 @@ function proxyRefusal(error) {
     const { code, statusCode } = error;
     if (code !== 'ERR_PROXY_TUNNEL' || typeof statusCode !== 'number')
         return undefined;
-    return Object.assign(new Error(`Proxy response (${statusCode}) !== 200 when HTTP Tunneling`), {
+    // A status line that is not `HTTP/1.x NNN` gives NaN, or whatever number Node found in it.
+    const said = Number.isInteger(statusCode) && statusCode >= 100 && statusCode <= 999
+        ? String(statusCode)
+        : 'not HTTP';
+    return Object.assign(new Error(`Proxy response (${said}) !== 200 when HTTP Tunneling`), {
         code,
         statusCode,
     });

@@ -445,7 +445,7 @@ function redirectStatus(error: unknown): number | undefined {
 
 /** Failures no retry can mend (the transport's and Node's wording). */
 const FINAL_FAILURE =
-  /ESETUP|ETOOLARGE|EENCODING|ERR_INVALID_CHAR|Proxy response \(\d+\)|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i
+  /ESETUP|ETOOLARGE|EENCODING|ERR_INVALID_CHAR|Proxy response \(|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i
 
 /** The messages and codes along an error's causes, on one line. */
 function causeText(error: unknown): string {

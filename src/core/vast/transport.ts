@@ -243,7 +243,12 @@ async function nodeFetch(
 function proxyRefusal(error: Error): Error | undefined {
   const { code, statusCode } = error as { code?: unknown; statusCode?: unknown }
   if (code !== 'ERR_PROXY_TUNNEL' || typeof statusCode !== 'number') return undefined
-  return Object.assign(new Error(`Proxy response (${statusCode}) !== 200 when HTTP Tunneling`), {
+  // A status line that is not `HTTP/1.x NNN` gives NaN, or whatever number Node found in it.
+  const said =
+    Number.isInteger(statusCode) && statusCode >= 100 && statusCode <= 999
+      ? String(statusCode)
+      : 'not HTTP'
+  return Object.assign(new Error(`Proxy response (${said}) !== 200 when HTTP Tunneling`), {
     code,
     statusCode,
   })
