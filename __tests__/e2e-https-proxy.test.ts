@@ -13,6 +13,8 @@ import { ACTION_YML, scenario, shown, type Scenario } from './support/action.ts'
 // gives that connection its own TLS options (src/core/vast/transport.ts, verifyProxy).
 
 const closing: { close(): Promise<void> }[] = []
+const errors = (result: { annotations: { level: string; message: string }[] }) =>
+  result.annotations.filter((a) => a.level === 'error').map((a) => a.message)
 const closeAll = async () => {
   for (const c of closing.splice(0).reverse()) await c.close()
 }
@@ -69,5 +71,38 @@ describe('an https proxy', () => {
       expect(s.emulator.requests).toEqual([])
       await closeAll()
     }
+  })
+
+  it('fails closed, before anything is sent, on a Node that keeps no kProxyConfig', async () => {
+    // A preload (the job's env: NODE_OPTIONS; $GITHUB_ENV cannot set it) that takes Node's
+    // internal proxy config off every agent, as a Node that moved it would leave it.
+    const dir = mkdtempSync(join(tmpdir(), 'vsk-no-proxy-config-'))
+    closing.push({ close: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })) })
+    const preload = join(dir, 'drop.cjs')
+    writeFileSync(
+      preload,
+      `for (const mod of [require('node:https'), require('node:http')]) {
+        const Real = mod.Agent
+        mod.Agent = function Agent(options) {
+          const agent = new Real(options)
+          for (const s of Object.getOwnPropertySymbols(agent))
+            if (s.description === 'kProxyConfig') delete agent[s]
+          return agent
+        }
+        mod.Agent.prototype = Real.prototype
+      }
+      require('node:module').syncBuiltinESMExports()
+`,
+    )
+    const { s, job, inputs, proxy } = await world(true, { NODE_OPTIONS: `--require ${preload}` })
+    const main = await job.runMain({ inputs })
+    expect(main.conclusion).toBe('failure')
+    // Said once, in the action's words, and not retried: nothing was sent.
+    expect(errors(main)).toEqual([
+      `Read the current user failed: this Node (${process.version}) cannot be told to verify an https proxy's certificate: write the proxy URL with http://, or use Node 24`,
+    ])
+    expect(proxy.requests).toEqual([])
+    expect(s.emulator.requests).toEqual([])
+    expect(s.emulator.liveKeys().map((k) => k.id)).toEqual([s.emulator.parentKeyId])
   })
 })

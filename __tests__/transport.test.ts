@@ -79,3 +79,48 @@ describe('proxy or direct (generated)', () => {
     ])
   })
 })
+
+describe("a proxy's answer to CONNECT (generated)", () => {
+  it('reaches an error only as its status number, or "not HTTP"', async () => {
+    const { createServer: createNetServer } = await import('node:net')
+    let answer = ''
+    const hostile = createNetServer((socket) => {
+      socket.on('error', () => {})
+      socket.once('data', () => socket.end(answer))
+    })
+    await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}`
+    const outside = fc.string({
+      unit: fc.constantFrom(...'HTTP/1. 0123456789:#[]%\r\nabc'.split(''), '::', '##['),
+      maxLength: 40,
+    })
+    const line = fc.oneof(
+      fc.tuple(fc.integer({ min: 100, max: 999 }), outside).map(([s, t]) => `HTTP/1.1 ${s} ${t}`),
+      outside,
+    )
+    try {
+      await fc.assert(
+        fc.asyncProperty(line, outside, async (status, header) => {
+          answer = `${status}\r\nX-Outside: ${header}\r\n\r\n`
+          const fetch = await createFetch({ HTTPS_PROXY: url })
+          const error = await fetch(`https://${PROXIED_HOST}:1/x`, {
+            method: 'GET',
+            headers: {},
+            signal: AbortSignal.timeout(10_000),
+          }).then(
+            () => undefined,
+            (e: unknown) => e as Error,
+          )
+          if (/^HTTP\/1\.1 200[ \r]/.test(`${status}\r`)) return // a tunnel: TLS then fails
+          expect(error?.message).toMatch(
+            /^Proxy response \((?:[1-9]\d\d|not HTTP)\) !== 200 when HTTP Tunneling$/,
+          )
+          expect(error?.message).not.toMatch(/::|##\[|X-Outside/)
+        }),
+        { numRuns: 60, seed: 11 },
+      )
+    } finally {
+      await new Promise<void>((resolve) => hostile.close(() => resolve()))
+    }
+  })
+})

@@ -217,8 +217,8 @@ var plugin_throttling_dist_bundle = __webpack_require__(6856);
 var libsodium_wrappers = __webpack_require__(4768);
 // EXTERNAL MODULE: ./src/core/vast/answers.ts
 var answers = __webpack_require__(8849);
-// EXTERNAL MODULE: ./src/core/vast/transport.ts + 1 modules
-var transport = __webpack_require__(5910);
+// EXTERNAL MODULE: ./src/core/vast/transport.ts + 2 modules
+var transport = __webpack_require__(3112);
 // EXTERNAL MODULE: ./src/action/github/target.ts
 var target = __webpack_require__(9713);
 ;// CONCATENATED MODULE: ./src/action/github/secrets.ts
@@ -268,7 +268,8 @@ function attemptCounter(attempts) {
             }
             catch (error) {
                 const status = error.status;
-                if (counting && !(typeof status === 'number' && status >= 400 && status < 500)) {
+                const answered = typeof status === 'number' && status >= 400 && status < 500;
+                if (counting && !answered && redirectStatus(error) === undefined) {
                     counting.uncertain++;
                 }
                 throw error;
@@ -433,6 +434,10 @@ class SecretWriter {
             const earlier = attempts.uncertain > 0
                 ? ` An earlier attempt got no answer (or a 5xx), so GitHub may have applied it.`
                 : '';
+            const redirect = redirectStatus(error);
+            if (redirect !== undefined) {
+                throw new GitHubSecretError(`Could not ${what} ${where}: GitHub answered HTTP ${redirect}, a redirect, which the action does not follow (a renamed or moved repository or organisation: name it as it is now; or check github-api-url).${earlier}`, attempts.uncertain === 0 && attempts.sent > 0);
+            }
             // Octokit reports a request that got no answer (refused connection, proxy, a header that
             // could not be sent) as status 500 without a response: not GitHub's 500.
             if (typeof status !== 'number' || error.response === undefined) {
@@ -505,6 +510,9 @@ function noAnswerCause(error) {
         .replace(/\/\/[^/\s@]*@/g, '//***@')
         .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
         .slice(0, 200);
+    // The transport's own refusal, before sending: its words are the action's.
+    if (code === 'ESETUP')
+        return said;
     if (/^Headers\.|header/i.test(said)) {
         // The value is not quoted: it is the token's.
         return 'a request header could not be sent: github-token holds a character an HTTP header cannot carry';
@@ -529,19 +537,16 @@ function octokitFetch(send) {
         if (body !== undefined && body !== null && typeof body !== 'string') {
             throw new TypeError('the GitHub client sent a body that is not text');
         }
+        let answer;
+        let text;
         try {
-            const answer = await send(url, {
+            answer = await send(url, {
                 method: init?.method ?? 'GET',
                 headers: Object.fromEntries(new Headers(init?.headers).entries()),
                 body: body ?? undefined,
                 signal: init?.signal ?? new AbortController().signal,
             });
-            const text = await answer.text();
-            const empty = [101, 103, 204, 205, 304].includes(answer.status);
-            return new Response(empty ? null : text, {
-                status: answer.status < 200 || answer.status > 599 ? 502 : answer.status,
-                headers: [...(answer.headers.entries?.() ?? [])],
-            });
+            text = await answer.text();
         }
         catch (error) {
             // A request that cannot be sent (a header value refused), a proxy's refusal, a certificate
@@ -552,10 +557,29 @@ function octokitFetch(send) {
                 throw error;
             throw Object.assign(new Error(causeText(error)), { name: 'AbortError', cause: error });
         }
+        // Octokit reads every status below 400 but 304 as success: a redirect (GitHub's answer for a
+        // renamed or moved repository: 301 to a GET, 307 to a PUT) would pass for a written secret.
+        // Not followed (the token would go where the answer says), and final: named AbortError.
+        if (answer.status >= 300 && answer.status < 400 && answer.status !== 304) {
+            throw Object.assign(new Error(`GitHub answered HTTP ${answer.status}, a redirect`), {
+                name: 'AbortError',
+                redirectStatus: answer.status,
+            });
+        }
+        const empty = [101, 103, 204, 205, 304].includes(answer.status);
+        return new Response(empty ? null : text, {
+            status: answer.status < 200 || answer.status > 599 ? 502 : answer.status,
+            headers: [...(answer.headers.entries?.() ?? [])],
+        });
     };
 }
+/** The status of a redirect {@link octokitFetch} refused (a 3xx but 304), or undefined. */
+function redirectStatus(error) {
+    const status = error?.redirectStatus;
+    return typeof status === 'number' ? status : undefined;
+}
 /** Failures no retry can mend (the transport's and Node's wording). */
-const FINAL_FAILURE = /ETOOLARGE|EENCODING|ERR_INVALID_CHAR|Proxy response \(\d+\)|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i;
+const FINAL_FAILURE = /ESETUP|ETOOLARGE|EENCODING|ERR_INVALID_CHAR|Proxy response \(|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i;
 /** The messages and codes along an error's causes, on one line. */
 function causeText(error) {
     const parts = [];

@@ -209,6 +209,9 @@ async function requestIdToken(audience, deps, timeoutMs) {
         catch (error) {
             if (deps.signal?.aborted || /no time left/.test(error.message))
                 throw error;
+            // Nothing was sent, and a retry would refuse the same way (send's setup error).
+            if (error.setup === true)
+                throw error;
             failure = error.message;
         }
         if (response) {
@@ -330,6 +333,10 @@ async function send(deps, url, request) {
         const code = error?.code ??
             error?.cause?.code;
         const named = typeof code === 'string' ? code : (error?.name ?? 'error');
+        // The transport's own refusal, before sending (setupError): its words are the action's.
+        if (named === 'ESETUP') {
+            throw Object.assign(new BrokerError(`could not reach ${request.what}: ${error.message}`), { setup: true });
+        }
         // A name that does not resolve is most often a typo in the URL: say which name.
         const unresolved = DNS_CODES.has(named)
             ? `: the host name ${new URL(url).hostname} did not resolve`

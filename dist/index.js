@@ -1804,7 +1804,7 @@ class VastApiError extends Error {
 
 /***/ }),
 
-/***/ 5910:
+/***/ 3112:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1815,10 +1815,61 @@ __nccwpck_require__.d(__webpack_exports__, {
   Wm: () => (/* reexport */ proxySecrets)
 });
 
-// UNUSED EXPORTS: MAX_BODY_BYTES, readBody, trustedCas
+// UNUSED EXPORTS: MAX_BODY_BYTES, readBody, setupError, trustedCas
 
 // EXTERNAL MODULE: ./src/core/network-fingerprint.ts
 var network_fingerprint = __nccwpck_require__(2172);
+;// CONCATENATED MODULE: ./src/core/node-debug.ts
+/**
+ * `NODE_DEBUG` makes Node print its modules' internals to stderr, from the process's start
+ * (Node reads it once, before any of the action's code runs: nothing can turn it off later).
+ * For its network modules that is the request's headers (`Authorization`, `Proxy-Authorization:
+ * Basic <user:password in base64>`, of which the runner's masks hide only part) and, through a
+ * proxy, the proxy's raw answer to CONNECT, line by line: text from outside on a line of its own,
+ * which the runner reads for workflow commands (`::stop-commands::`, then every later
+ * `::add-mask::` of a minted key is printed as it is). Any step of the job can append
+ * `NODE_DEBUG` to `$GITHUB_ENV` (the runner refuses only NODE_OPTIONS). Source: Node's
+ * `lib/internal/util/debuglog.js` (`initializeDebugEnv`), `lib/https.js` (`onProxyData`).
+ */
+/** The debuglog sets of the modules a request passes through (node:http, https, http2, net, tls). */
+const NETWORK_DEBUG_SETS = ['http', 'https', 'http2', 'net', 'tls'];
+/**
+ * The network sets `value` turns on, matched as Node matches them (comma-separated names, `*` a
+ * wildcard, case-insensitive, every other character literal); [] for unset or empty.
+ */
+function networkDebugSets(value) {
+    if (!value)
+        return [];
+    const pattern = value
+        .replace(/[|\\{}()[\]^$+?.]/g, '\\$&')
+        .replaceAll('*', '.*')
+        .replaceAll(',', '$|^');
+    let regex;
+    try {
+        regex = new RegExp(`^${pattern}$`, 'i');
+    }
+    catch {
+        // Node would throw at start-up on such a value; a process that got here did not see it.
+        return [];
+    }
+    return NETWORK_DEBUG_SETS.filter((set) => regex.test(set));
+}
+/**
+ * Throws, before any request is made, when `NODE_DEBUG` (in `env`, or in this process's own
+ * environment, which is the one Node read) turns on the debug output of a network module.
+ */
+function checkNodeDebug(env) {
+    const sets = [
+        ...new Set([
+            ...networkDebugSets(env['NODE_DEBUG']),
+            ...networkDebugSets(process.env['NODE_DEBUG']),
+        ]),
+    ];
+    if (sets.length === 0)
+        return;
+    throw new Error(`NODE_DEBUG turns on Node's debug output for ${sets.join(', ')}: Node would print this step's requests (their credentials included) and a proxy's answers to the log, so no request is sent; remove NODE_DEBUG from the job's environment (another step may have written it to $GITHUB_ENV)`);
+}
+
 // EXTERNAL MODULE: ./src/core/api-url.ts
 var api_url = __nccwpck_require__(3335);
 ;// CONCATENATED MODULE: ./src/core/proxy-env.ts
@@ -1881,6 +1932,10 @@ function checkProxyVariables(env) {
         if (value && !/^https?:$/.test(safeProtocol(value))) {
             throw new Error(`${name} is not a proxy URL: write it with its scheme, like http://proxy.example.com:3128`);
         }
+        if (value && !decodable(value)) {
+            // Node decodes them for Proxy-Authorization, and would throw at the first request.
+            throw new Error(`${name} holds a user name or password that is not valid percent-encoding: write % as %25, like http://user:p%25ss@proxy.example.com:3128`);
+        }
     }
 }
 /** @actions/http-client's checkBypass, loopback excepted (handled first). */
@@ -1899,6 +1954,18 @@ function bypassed(target, noProxy) {
         }
     }
     return false;
+}
+/** Whether a proxy URL's user name and password decode (decodeURIComponent, as Node does). */
+function decodable(value) {
+    try {
+        const { username, password } = new URL(value);
+        decodeURIComponent(username);
+        decodeURIComponent(password);
+        return true;
+    }
+    catch {
+        return false;
+    }
 }
 function safeProtocol(value) {
     try {
@@ -1961,6 +2028,7 @@ function proxySecrets(env) {
 
 
 
+
 /**
  * An answer larger than this once decoded (bytes) is not an answer of any API the action calls;
  * reading stops there, with an `ETOOLARGE` error, rather than fill memory.
@@ -1968,10 +2036,11 @@ function proxySecrets(env) {
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 /**
  * The transport for this environment. Throws when a proxy variable is set and is not an http(s)
- * URL. The proxy is chosen per request from `env` ({@link proxyFor}); one agent per proxy URL
+ * URL, or when NODE_DEBUG would make Node print the requests ({@link checkNodeDebug}). The proxy is chosen per request from `env` ({@link proxyFor}); one agent per proxy URL
  * (and scheme of the target: an http and an https agent).
  */
 function createFetch(env = process.env) {
+    checkNodeDebug(env);
     if (proxyConfigured(env))
         checkProxyVariables(env);
     const agents = new Map();
@@ -1988,11 +2057,18 @@ function createFetch(env = process.env) {
         }
         else {
             const key = `${target.protocol} ${proxy}`;
-            agent = agents.get(key) ?? proxyAgent(secure, proxy, tls);
+            agent = agents.get(key) ?? proxyAgent(secure, proxy, tls).catch(refuseProxy(env, proxy));
             agents.set(key, agent);
         }
         return nodeFetch(target, init, await agent, secure ? tls : undefined);
     });
+}
+/**
+ * An error of the transport's own, made before anything is sent (code `ESETUP`): no retry can
+ * mend it, and its message is the action's own text (no outside text, no proxy credentials).
+ */
+function setupError(message) {
+    return Object.assign(new Error(message), { code: 'ESETUP' });
 }
 /**
  * The CAs every TLS connection trusts when `NODE_EXTRA_CA_CERTS` is set or Node uses the system's
@@ -2016,6 +2092,19 @@ async function trustedCas(env) {
         ...(system ?? []),
         ...(extra?.includes('-----BEGIN CERTIFICATE-----') ? [extra] : []),
     ];
+}
+/**
+ * An agent for `proxy` that could not be made, as a {@link setupError} naming the variable that
+ * holds it: Node's own message may quote the proxy URL, credentials included.
+ */
+function refuseProxy(env, proxy) {
+    return (error) => {
+        if (error.code === 'ESETUP')
+            throw error;
+        const name = PROXY_VARIABLES.find((n) => env[n]?.trim() === proxy) ?? 'the proxy variable';
+        const { code, name: kind } = error;
+        throw setupError(`Node cannot use the proxy in ${name} (${typeof code === 'string' ? code : String(kind)}); nothing was sent`);
+    };
 }
 /** Whether a proxy URL (checked by checkProxyVariables) is an https proxy, in any case. */
 const isHttps = (proxy) => new URL(proxy).protocol === 'https:';
@@ -2075,7 +2164,7 @@ function verifyProxy(agent, tls) {
     const options = config
         ?.proxyConnectionOptions;
     if (!config || typeof options !== 'object' || options === null) {
-        throw new Error(`this Node (${process.version}) cannot be told to verify an https proxy's certificate: write the proxy URL with http://, or use Node 24`);
+        throw setupError(`this Node (${process.version}) cannot be told to verify an https proxy's certificate: write the proxy URL with http://, or use Node 24`);
     }
     ;
     config.proxyConnectionOptions = { ...options, ...tls };
@@ -2107,7 +2196,11 @@ function proxyRefusal(error) {
     const { code, statusCode } = error;
     if (code !== 'ERR_PROXY_TUNNEL' || typeof statusCode !== 'number')
         return undefined;
-    return Object.assign(new Error(`Proxy response (${statusCode}) !== 200 when HTTP Tunneling`), {
+    // A status line that is not `HTTP/1.x NNN` gives NaN, or whatever number Node found in it.
+    const said = Number.isInteger(statusCode) && statusCode >= 100 && statusCode <= 999
+        ? String(statusCode)
+        : 'not HTTP';
+    return Object.assign(new Error(`Proxy response (${said}) !== 200 when HTTP Tunneling`), {
         code,
         statusCode,
     });
@@ -3588,19 +3681,23 @@ class VastClient {
             // certificate that does not verify (it will not verify on the next try either).
             const proxyRefused = /^Proxy /i.test(message);
             const untrusted = CERTIFICATE_CODES.test(code);
-            const final = proxyRefused || untrusted;
+            // The transport's own refusal, made before sending (src/core/vast/transport.ts setupError).
+            const setup = code === 'ESETUP';
+            const final = proxyRefused || untrusted || setup;
             throw new errors/* VastApiError */.h({
                 operation,
                 kind: 'network',
                 retryable: !final,
                 ambiguous: !final && !NOT_SENT_CODES.has(code),
-                detail: proxyRefused
-                    ? `the proxy refused the request: ${message}`
-                    : untrusted
-                        ? `network error ${code}: the server's TLS certificate is not trusted; check the URL, or give Node a private CA with NODE_EXTRA_CA_CERTS`
-                        : DNS_CODES.has(code)
-                            ? `network error ${code}: the host name ${new URL(url).hostname} did not resolve; check api-url`
-                            : `network error ${code}${(code.startsWith('UND_ERR') || ANSWER_CODES.has(code)) && message ? ` (${message})` : ''}`,
+                detail: setup
+                    ? message
+                    : proxyRefused
+                        ? `the proxy refused the request: ${message}`
+                        : untrusted
+                            ? `network error ${code}: the server's TLS certificate is not trusted; check the URL, or give Node a private CA with NODE_EXTRA_CA_CERTS`
+                            : DNS_CODES.has(code)
+                                ? `network error ${code}: the host name ${new URL(url).hostname} did not resolve; check api-url`
+                                : `network error ${code}${(code.startsWith('UND_ERR') || ANSWER_CODES.has(code)) && message ? ` (${message})` : ''}`,
             });
         }
         finally {
@@ -3693,8 +3790,8 @@ function outOfTime(error) {
     });
 }
 
-// EXTERNAL MODULE: ./src/core/vast/transport.ts + 1 modules
-var transport = __nccwpck_require__(5910);
+// EXTERNAL MODULE: ./src/core/vast/transport.ts + 2 modules
+var transport = __nccwpck_require__(3112);
 // EXTERNAL MODULE: ./src/core/network-fingerprint.ts
 var network_fingerprint = __nccwpck_require__(2172);
 ;// CONCATENATED MODULE: ./src/action/action.ts
@@ -3842,16 +3939,32 @@ async function runMode(settings, environment) {
         }
     }
 }
-/** What create mode with broker-url needs: the runner's environment and a transport. */
-async function brokerDeps(environment, deadline) {
+/**
+ * What create mode with broker-url needs: the runner's environment and a transport. `post`: a
+ * transport that cannot be made (createFetch's refusal: a proxy variable, NODE_DEBUG) becomes the
+ * post step's `networkRefusal`, so that the key left behind is named; main lets it throw.
+ */
+async function brokerDeps(environment, deadline, post = false) {
     const { runner, env, signal } = environment;
+    let fetch;
+    let refusal;
+    try {
+        fetch = await (0,transport/* createFetch */.Hy)(env);
+    }
+    catch (error) {
+        if (!post)
+            throw error;
+        refusal = `${error.message}; the OIDC token was not requested`;
+        fetch = () => Promise.reject(error);
+    }
     return {
         runner,
         env,
-        fetch: await (0,transport/* createFetch */.Hy)(env),
+        fetch,
         configFilePath: (0,config_file/* configFilePath */.ks)(env),
         deadline: () => deadline,
         ...(signal ? { signal } : {}),
+        ...(refusal ? { networkRefusal: refusal } : {}),
     };
 }
 /** What minting a key needs (create and rotate). */
@@ -3889,7 +4002,7 @@ async function runPost(environment) {
         if (mode === 'broker') {
             const { runBrokerPost } = await Promise.all(/* import() */[__nccwpck_require__.e(799), __nccwpck_require__.e(830)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9830));
             return await runBrokerPost({
-                ...(await brokerDeps({ ...environment, signal: budget.signal }, 0)),
+                ...(await brokerDeps({ ...environment, signal: budget.signal }, 0, true)),
                 ...(network.ok
                     ? {}
                     : { networkRefusal: `${network.reason}; the OIDC token was not requested` }),

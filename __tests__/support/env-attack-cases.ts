@@ -116,6 +116,11 @@ function networkLine(withCa: boolean): fc.Arbitrary<EnvLine> {
     }),
     fc.constant<EnvLine>({ name: 'NODE_OPTIONS', value: lit('--require=/nonexistent/x.js') }),
     fc.constant<EnvLine>({ name: 'NODE_PENDING_DEPRECATION', value: lit('1') }),
+    // Node's debug output of its network modules (src/core/node-debug.ts).
+    fc.record({
+      name: fc.constant('NODE_DEBUG'),
+      value: fc.constantFrom<Sym>(lit('http'), lit('HTTPS,fs'), lit('*'), lit('n*t,tls')),
+    }),
     // Set by the runner after the env context: a line naming them changes nothing.
     fc.record({
       name: fc.constantFrom('INPUT_API-URL', 'INPUT_BROKER-URL', 'GITHUB_API_URL'),

@@ -255,6 +255,14 @@ async function attack(
         }
       }
     }
+    // 1b. Node printed none of its debug output (request headers, a proxy's raw answers).
+    for (const [step, result] of [
+      ['main', main],
+      ['post', post],
+    ] as const) {
+      const line = /^(?:HTTPS?|NET|TLS|HTTP2) \d+: .*/m.exec(result.rawStdout + result.rawStderr)
+      if (line) problems.push(`${step} printed Node's debug output: ${line[0].slice(0, 80)}`)
+    }
     // 2. Post deletes only what main created.
     for (const id of afterMainLive) {
       if (afterPost.has(id) || created.includes(id)) continue

@@ -27,7 +27,7 @@ import { CANCEL_CLEANUP_BUDGET_MS, GraceBudget } from './signals.ts'
 import { VastClient, type ClientOptions } from '../core/vast/client.ts'
 import { VastApiError } from '../core/vast/errors.ts'
 import { DEFAULT_RETRY } from '../core/vast/retry.ts'
-import { createFetch, proxySecrets } from '../core/vast/transport.ts'
+import { createFetch, proxySecrets, type FetchLike } from '../core/vast/transport.ts'
 import { checkNetwork, NETWORK_STATE, networkFingerprint } from '../core/network-fingerprint.ts'
 
 /**
@@ -206,16 +206,30 @@ async function runMode(settings: Settings, environment: Environment): Promise<vo
   }
 }
 
-/** What create mode with broker-url needs: the runner's environment and a transport. */
-async function brokerDeps(environment: Environment, deadline: number) {
+/**
+ * What create mode with broker-url needs: the runner's environment and a transport. `post`: a
+ * transport that cannot be made (createFetch's refusal: a proxy variable, NODE_DEBUG) becomes the
+ * post step's `networkRefusal`, so that the key left behind is named; main lets it throw.
+ */
+async function brokerDeps(environment: Environment, deadline: number, post = false) {
   const { runner, env, signal } = environment
+  let fetch: FetchLike
+  let refusal: string | undefined
+  try {
+    fetch = await createFetch(env)
+  } catch (error) {
+    if (!post) throw error
+    refusal = `${(error as Error).message}; the OIDC token was not requested`
+    fetch = () => Promise.reject(error)
+  }
   return {
     runner,
     env,
-    fetch: await createFetch(env),
+    fetch,
     configFilePath: configFilePath(env),
     deadline: () => deadline,
     ...(signal ? { signal } : {}),
+    ...(refusal ? { networkRefusal: refusal } : {}),
   }
 }
 
@@ -263,7 +277,7 @@ export async function runPost(environment: Environment & { budget?: GraceBudget 
       const { runBrokerPost } = await import('./modes/broker-client.ts')
       return await runBrokerPost(
         {
-          ...(await brokerDeps({ ...environment, signal: budget.signal }, 0)),
+          ...(await brokerDeps({ ...environment, signal: budget.signal }, 0, true)),
           ...(network.ok
             ? {}
             : { networkRefusal: `${network.reason}; the OIDC token was not requested` }),

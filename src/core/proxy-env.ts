@@ -63,6 +63,12 @@ export function checkProxyVariables(env: NodeJS.ProcessEnv): void {
         `${name} is not a proxy URL: write it with its scheme, like http://proxy.example.com:3128`,
       )
     }
+    if (value && !decodable(value)) {
+      // Node decodes them for Proxy-Authorization, and would throw at the first request.
+      throw new Error(
+        `${name} holds a user name or password that is not valid percent-encoding: write % as %25, like http://user:p%25ss@proxy.example.com:3128`,
+      )
+    }
   }
 }
 
@@ -84,6 +90,18 @@ function bypassed(target: URL, noProxy: string): boolean {
     }
   }
   return false
+}
+
+/** Whether a proxy URL's user name and password decode (decodeURIComponent, as Node does). */
+function decodable(value: string): boolean {
+  try {
+    const { username, password } = new URL(value)
+    decodeURIComponent(username)
+    decodeURIComponent(password)
+    return true
+  } catch {
+    return false
+  }
 }
 
 function safeProtocol(value: string): string {

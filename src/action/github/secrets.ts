@@ -5,7 +5,7 @@ import sodium from 'libsodium-wrappers'
 import type { SecretTarget } from '../inputs/index.ts'
 import type { Secret } from '../../core/secret.ts'
 import { networkCause } from '../../core/vast/answers.ts'
-import { proxyConfigured, type FetchLike } from '../../core/vast/transport.ts'
+import { proxyConfigured, type FetchLike, type HttpResponse } from '../../core/vast/transport.ts'
 import { describeTarget } from './target.ts'
 
 /**
@@ -73,7 +73,8 @@ function attemptCounter(attempts: () => Attempts | undefined) {
         return await request(options)
       } catch (error) {
         const status = (error as { status?: unknown }).status
-        if (counting && !(typeof status === 'number' && status >= 400 && status < 500)) {
+        const answered = typeof status === 'number' && status >= 400 && status < 500
+        if (counting && !answered && redirectStatus(error) === undefined) {
           counting.uncertain++
         }
         throw error
@@ -278,6 +279,13 @@ export class SecretWriter {
         attempts.uncertain > 0
           ? ` An earlier attempt got no answer (or a 5xx), so GitHub may have applied it.`
           : ''
+      const redirect = redirectStatus(error)
+      if (redirect !== undefined) {
+        throw new GitHubSecretError(
+          `Could not ${what} ${where}: GitHub answered HTTP ${redirect}, a redirect, which the action does not follow (a renamed or moved repository or organisation: name it as it is now; or check github-api-url).${earlier}`,
+          attempts.uncertain === 0 && attempts.sent > 0,
+        )
+      }
       // Octokit reports a request that got no answer (refused connection, proxy, a header that
       // could not be sent) as status 500 without a response: not GitHub's 500.
       if (typeof status !== 'number' || (error as { response?: unknown }).response === undefined) {
@@ -367,6 +375,8 @@ function noAnswerCause(error: unknown): string {
     .replace(/\/\/[^/\s@]*@/g, '//***@')
     .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
     .slice(0, 200)
+  // The transport's own refusal, before sending: its words are the action's.
+  if (code === 'ESETUP') return said
   if (/^Headers\.|header/i.test(said)) {
     // The value is not quoted: it is the token's.
     return 'a request header could not be sent: github-token holds a character an HTTP header cannot carry'
@@ -392,19 +402,16 @@ function octokitFetch(send: FetchLike): typeof fetch {
     if (body !== undefined && body !== null && typeof body !== 'string') {
       throw new TypeError('the GitHub client sent a body that is not text')
     }
+    let answer: HttpResponse
+    let text: string
     try {
-      const answer = await send(url, {
+      answer = await send(url, {
         method: init?.method ?? 'GET',
         headers: Object.fromEntries(new Headers(init?.headers).entries()),
         body: body ?? undefined,
         signal: init?.signal ?? new AbortController().signal,
       })
-      const text = await answer.text()
-      const empty = [101, 103, 204, 205, 304].includes(answer.status)
-      return new Response(empty ? null : text, {
-        status: answer.status < 200 || answer.status > 599 ? 502 : answer.status,
-        headers: [...(answer.headers.entries?.() ?? [])],
-      })
+      text = await answer.text()
     } catch (error) {
       // A request that cannot be sent (a header value refused), a proxy's refusal, a certificate
       // that does not verify or an answer past the size cap fails the same way on every try.
@@ -413,12 +420,32 @@ function octokitFetch(send: FetchLike): typeof fetch {
       if (!FINAL_FAILURE.test(causeText(error))) throw error
       throw Object.assign(new Error(causeText(error)), { name: 'AbortError', cause: error })
     }
+    // Octokit reads every status below 400 but 304 as success: a redirect (GitHub's answer for a
+    // renamed or moved repository: 301 to a GET, 307 to a PUT) would pass for a written secret.
+    // Not followed (the token would go where the answer says), and final: named AbortError.
+    if (answer.status >= 300 && answer.status < 400 && answer.status !== 304) {
+      throw Object.assign(new Error(`GitHub answered HTTP ${answer.status}, a redirect`), {
+        name: 'AbortError',
+        redirectStatus: answer.status,
+      })
+    }
+    const empty = [101, 103, 204, 205, 304].includes(answer.status)
+    return new Response(empty ? null : text, {
+      status: answer.status < 200 || answer.status > 599 ? 502 : answer.status,
+      headers: [...(answer.headers.entries?.() ?? [])],
+    })
   }
+}
+
+/** The status of a redirect {@link octokitFetch} refused (a 3xx but 304), or undefined. */
+function redirectStatus(error: unknown): number | undefined {
+  const status = (error as { redirectStatus?: unknown } | null)?.redirectStatus
+  return typeof status === 'number' ? status : undefined
 }
 
 /** Failures no retry can mend (the transport's and Node's wording). */
 const FINAL_FAILURE =
-  /ETOOLARGE|EENCODING|ERR_INVALID_CHAR|Proxy response \(\d+\)|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i
+  /ESETUP|ETOOLARGE|EENCODING|ERR_INVALID_CHAR|Proxy response \(|Proxy Authentication Required|Headers\.|invalid header|ByteString|certificate|CERT_|SELF_SIGNED/i
 
 /** The messages and codes along an error's causes, on one line. */
 function causeText(error: unknown): string {

@@ -245,6 +245,8 @@ async function requestIdToken(
       })
     } catch (error) {
       if (deps.signal?.aborted || /no time left/.test((error as Error).message)) throw error
+      // Nothing was sent, and a retry would refuse the same way (send's setup error).
+      if ((error as { setup?: unknown }).setup === true) throw error
       failure = (error as Error).message
     }
     if (response) {
@@ -388,6 +390,13 @@ async function send(
       (error as { code?: unknown; cause?: { code?: unknown } })?.code ??
       (error as { cause?: { code?: unknown } })?.cause?.code
     const named = typeof code === 'string' ? code : ((error as Error)?.name ?? 'error')
+    // The transport's own refusal, before sending (setupError): its words are the action's.
+    if (named === 'ESETUP') {
+      throw Object.assign(
+        new BrokerError(`could not reach ${request.what}: ${(error as Error).message}`),
+        { setup: true },
+      )
+    }
     // A name that does not resolve is most often a typo in the URL: say which name.
     const unresolved = DNS_CODES.has(named)
       ? `: the host name ${new URL(url).hostname} did not resolve`

@@ -371,19 +371,23 @@ export class VastClient {
       // certificate that does not verify (it will not verify on the next try either).
       const proxyRefused = /^Proxy /i.test(message)
       const untrusted = CERTIFICATE_CODES.test(code)
-      const final = proxyRefused || untrusted
+      // The transport's own refusal, made before sending (src/core/vast/transport.ts setupError).
+      const setup = code === 'ESETUP'
+      const final = proxyRefused || untrusted || setup
       throw new VastApiError({
         operation,
         kind: 'network',
         retryable: !final,
         ambiguous: !final && !NOT_SENT_CODES.has(code),
-        detail: proxyRefused
-          ? `the proxy refused the request: ${message}`
-          : untrusted
-            ? `network error ${code}: the server's TLS certificate is not trusted; check the URL, or give Node a private CA with NODE_EXTRA_CA_CERTS`
-            : DNS_CODES.has(code)
-              ? `network error ${code}: the host name ${new URL(url).hostname} did not resolve; check api-url`
-              : `network error ${code}${(code.startsWith('UND_ERR') || ANSWER_CODES.has(code)) && message ? ` (${message})` : ''}`,
+        detail: setup
+          ? message
+          : proxyRefused
+            ? `the proxy refused the request: ${message}`
+            : untrusted
+              ? `network error ${code}: the server's TLS certificate is not trusted; check the URL, or give Node a private CA with NODE_EXTRA_CA_CERTS`
+              : DNS_CODES.has(code)
+                ? `network error ${code}: the host name ${new URL(url).hostname} did not resolve; check api-url`
+                : `network error ${code}${(code.startsWith('UND_ERR') || ANSWER_CODES.has(code)) && message ? ` (${message})` : ''}`,
       })
     } finally {
       clearTimeout(timer)

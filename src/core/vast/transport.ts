@@ -27,7 +27,8 @@
 import type { Agent as HttpAgent, request as httpRequest } from 'node:http'
 import type { Readable } from 'node:stream'
 import { extraCaBytes, systemCas } from '../network-fingerprint.ts'
-import { checkProxyVariables, proxyConfigured, proxyFor } from '../proxy-env.ts'
+import { checkNodeDebug } from '../node-debug.ts'
+import { checkProxyVariables, PROXY_VARIABLES, proxyConfigured, proxyFor } from '../proxy-env.ts'
 
 export { proxyConfigured, proxySecrets } from '../proxy-env.ts'
 
@@ -58,10 +59,11 @@ export const MAX_BODY_BYTES = 32 * 1024 * 1024
 
 /**
  * The transport for this environment. Throws when a proxy variable is set and is not an http(s)
- * URL. The proxy is chosen per request from `env` ({@link proxyFor}); one agent per proxy URL
+ * URL, or when NODE_DEBUG would make Node print the requests ({@link checkNodeDebug}). The proxy is chosen per request from `env` ({@link proxyFor}); one agent per proxy URL
  * (and scheme of the target: an http and an https agent).
  */
 export function createFetch(env: NodeJS.ProcessEnv = process.env): Promise<FetchLike> {
+  checkNodeDebug(env)
   if (proxyConfigured(env)) checkProxyVariables(env)
   const agents = new Map<string, Promise<HttpAgent>>()
   let verify: Promise<Verify> | undefined
@@ -77,11 +79,19 @@ export function createFetch(env: NodeJS.ProcessEnv = process.env): Promise<Fetch
       agent = directAgent(secure, tls)
     } else {
       const key = `${target.protocol} ${proxy}`
-      agent = agents.get(key) ?? proxyAgent(secure, proxy, tls)
+      agent = agents.get(key) ?? proxyAgent(secure, proxy, tls).catch(refuseProxy(env, proxy))
       agents.set(key, agent)
     }
     return nodeFetch(target, init, await agent, secure ? tls : undefined)
   })
+}
+
+/**
+ * An error of the transport's own, made before anything is sent (code `ESETUP`): no retry can
+ * mend it, and its message is the action's own text (no outside text, no proxy credentials).
+ */
+export function setupError(message: string): Error {
+  return Object.assign(new Error(message), { code: 'ESETUP' })
 }
 
 /**
@@ -105,6 +115,21 @@ export async function trustedCas(env: NodeJS.ProcessEnv): Promise<(string | Buff
     ...(system ?? []),
     ...(extra?.includes('-----BEGIN CERTIFICATE-----') ? [extra] : []),
   ]
+}
+
+/**
+ * An agent for `proxy` that could not be made, as a {@link setupError} naming the variable that
+ * holds it: Node's own message may quote the proxy URL, credentials included.
+ */
+function refuseProxy(env: NodeJS.ProcessEnv, proxy: string) {
+  return (error: unknown): never => {
+    if ((error as { code?: unknown }).code === 'ESETUP') throw error
+    const name = PROXY_VARIABLES.find((n) => env[n]?.trim() === proxy) ?? 'the proxy variable'
+    const { code, name: kind } = error as { code?: unknown; name?: unknown }
+    throw setupError(
+      `Node cannot use the proxy in ${name} (${typeof code === 'string' ? code : String(kind)}); nothing was sent`,
+    )
+  }
 }
 
 /** Whether a proxy URL (checked by checkProxyVariables) is an https proxy, in any case. */
@@ -169,7 +194,7 @@ function verifyProxy(agent: HttpAgent, tls: Verify): void {
   const options = (config as { proxyConnectionOptions?: unknown } | undefined)
     ?.proxyConnectionOptions
   if (!config || typeof options !== 'object' || options === null) {
-    throw new Error(
+    throw setupError(
       `this Node (${process.version}) cannot be told to verify an https proxy's certificate: write the proxy URL with http://, or use Node 24`,
     )
   }
@@ -218,7 +243,12 @@ async function nodeFetch(
 function proxyRefusal(error: Error): Error | undefined {
   const { code, statusCode } = error as { code?: unknown; statusCode?: unknown }
   if (code !== 'ERR_PROXY_TUNNEL' || typeof statusCode !== 'number') return undefined
-  return Object.assign(new Error(`Proxy response (${statusCode}) !== 200 when HTTP Tunneling`), {
+  // A status line that is not `HTTP/1.x NNN` gives NaN, or whatever number Node found in it.
+  const said =
+    Number.isInteger(statusCode) && statusCode >= 100 && statusCode <= 999
+      ? String(statusCode)
+      : 'not HTTP'
+  return Object.assign(new Error(`Proxy response (${said}) !== 200 when HTTP Tunneling`), {
     code,
     statusCode,
   })
