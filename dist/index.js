@@ -2116,6 +2116,15 @@ const VERIFY = { rejectUnauthorized: true };
  * opts out.
  */
 const NO_ENV_PROXY = { proxyEnv: null };
+/**
+ * A direct agent keeps a connection open for the next request, for at most 1 s after its last
+ * answer (the agent's `timeout` closes an idle free socket; it never ends a request in flight).
+ * A sweep sends thousands of requests: a connection each kept its peak memory far above what
+ * one reused connection needs (`npm run bench`, "sweep: peak RSS"). Servers keep idle connections
+ * open for seconds (Node's default is 5 s), so a connection reused within 1 s is not one the
+ * server is closing; idle sockets are unreferenced and never keep the step's process alive.
+ */
+const REUSE = { keepAlive: true, timeout: 1000 };
 let httpAgent;
 let httpsAgent;
 const caAgents = new WeakMap();
@@ -2124,14 +2133,14 @@ async function directAgent(secure, tls) {
     // Only the module the scheme needs is loaded (https loads tls).
     if (!secure) {
         const http = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
-        return (httpAgent ??= new http.Agent(NO_ENV_PROXY));
+        return (httpAgent ??= new http.Agent({ ...REUSE, ...NO_ENV_PROXY }));
     }
     const https = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23));
     if (!tls.ca)
-        return (httpsAgent ??= new https.Agent({ ...VERIFY, ...NO_ENV_PROXY }));
+        return (httpsAgent ??= new https.Agent({ ...REUSE, ...VERIFY, ...NO_ENV_PROXY }));
     let own = caAgents.get(tls);
     if (!own)
-        caAgents.set(tls, (own = new https.Agent({ ...tls, ...NO_ENV_PROXY })));
+        caAgents.set(tls, (own = new https.Agent({ ...REUSE, ...tls, ...NO_ENV_PROXY })));
     return own;
 }
 /**

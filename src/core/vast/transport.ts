@@ -146,6 +146,16 @@ type Verify = { rejectUnauthorized: true; ca?: (string | Buffer)[] }
  */
 const NO_ENV_PROXY = { proxyEnv: null } as unknown as { proxyEnv: undefined }
 
+/**
+ * A direct agent keeps a connection open for the next request, for at most 1 s after its last
+ * answer (the agent's `timeout` closes an idle free socket; it never ends a request in flight).
+ * A sweep sends thousands of requests: a connection each kept its peak memory far above what
+ * one reused connection needs (`npm run bench`, "sweep: peak RSS"). Servers keep idle connections
+ * open for seconds (Node's default is 5 s), so a connection reused within 1 s is not one the
+ * server is closing; idle sockets are unreferenced and never keep the step's process alive.
+ */
+const REUSE = { keepAlive: true, timeout: 1000 } as const
+
 let httpAgent: HttpAgent | undefined
 let httpsAgent: HttpAgent | undefined
 const caAgents = new WeakMap<Verify, HttpAgent>()
@@ -155,12 +165,12 @@ async function directAgent(secure: boolean, tls: Verify): Promise<HttpAgent> {
   // Only the module the scheme needs is loaded (https loads tls).
   if (!secure) {
     const http = await import('node:http')
-    return (httpAgent ??= new http.Agent(NO_ENV_PROXY))
+    return (httpAgent ??= new http.Agent({ ...REUSE, ...NO_ENV_PROXY }))
   }
   const https = await import('node:https')
-  if (!tls.ca) return (httpsAgent ??= new https.Agent({ ...VERIFY, ...NO_ENV_PROXY }))
+  if (!tls.ca) return (httpsAgent ??= new https.Agent({ ...REUSE, ...VERIFY, ...NO_ENV_PROXY }))
   let own = caAgents.get(tls)
-  if (!own) caAgents.set(tls, (own = new https.Agent({ ...tls, ...NO_ENV_PROXY })))
+  if (!own) caAgents.set(tls, (own = new https.Agent({ ...REUSE, ...tls, ...NO_ENV_PROXY })))
   return own
 }
 
