@@ -220,7 +220,7 @@ async function brokerDeps(environment: Environment, deadline: number, post = fal
   } catch (error) {
     if (!post) throw error
     refusal = `${(error as Error).message}; the OIDC token was not requested`
-    fetch = () => Promise.reject(error)
+    fetch = () => Promise.reject(error as Error)
   }
   return {
     runner,
