@@ -3964,7 +3964,8 @@ async function brokerDeps(environment, deadline, post = false) {
         if (!post)
             throw error;
         refusal = `${error.message}; the OIDC token was not requested`;
-        fetch = () => Promise.reject(error);
+        const failure = error instanceof Error ? error : new Error(String(error));
+        fetch = () => Promise.reject(failure);
     }
     return {
         runner,

@@ -220,7 +220,8 @@ async function brokerDeps(environment: Environment, deadline: number, post = fal
   } catch (error) {
     if (!post) throw error
     refusal = `${(error as Error).message}; the OIDC token was not requested`
-    fetch = () => Promise.reject(error as Error)
+    const failure = error instanceof Error ? error : new Error(String(error))
+    fetch = () => Promise.reject(failure)
   }
   return {
     runner,
