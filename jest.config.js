@@ -35,6 +35,6 @@ export default {
   coverageReporters: ['text-summary', 'json-summary'],
   // The floor: just under the figures measured the day it was set (docs/development.md, "Coverage").
   coverageThreshold: {
-    global: { statements: 65, branches: 83, functions: 78, lines: 65 },
+    global: { statements: 67, branches: 85, functions: 80, lines: 67 },
   },
 }

@@ -7,7 +7,7 @@ import { Secret } from '../core/secret.ts'
  * The runner's side of a JavaScript action, reduced to what this action uses, and the one place
  * where the action's text reaches the runner.
  *
- * `@actions/core` does the same job, but importing it loads its OIDC HTTP client and a second
+ * `@actions/core` does the same job, but importing it loads its OIDC HTTP client and with it a
  * copy of undici (about 1 MB) before the first line runs; the protocol itself is small and
  * documented (workflow commands on stdout, file commands in GITHUB_OUTPUT/STATE/ENV and the step
  * summary), so it lives here. `__tests__/runner-conformance.test.ts` drives the same calls through

@@ -359,7 +359,7 @@ function isRateLimit(error: unknown): boolean {
 
 /**
  * Why a request got no answer, on one line: the error code and message found under Octokit's
- * error (as src/vast/answers.ts networkCause finds them: credentials in a proxy URL dropped), or
+ * error (as src/core/vast/answers.ts networkCause finds them: credentials in a proxy URL dropped), or
  * the action's own reason (the budget ran out, the step was cancelled).
  */
 function noAnswerCause(error: unknown): string {
