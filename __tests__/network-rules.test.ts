@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { promisify } from 'node:util'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -159,6 +161,53 @@ describe('the size cap holds after decoding, on both paths', () => {
     )
     expect(proxy.requests.length - before).toBe(path === 'proxy' ? 1 : 0)
   })
+
+  it.each(['direct', 'proxy'] as const)(
+    '%s, no Content-Encoding: a plain answer past the cap is cut too, and its connection closed',
+    async (path) => {
+      // Streams 1 MiB chunks, up to twice the cap, for as long as the client reads.
+      let closed!: () => void
+      const gone = new Promise<void>((resolve) => (closed = resolve))
+      const server: Server = createServer((req, res) => {
+        req.resume()
+        res.writeHead(200, { 'Content-Type': 'application/json' })
+        const chunk = Buffer.alloc(1024 * 1024, 0x20)
+        let sent = 0
+        const more = (): void => {
+          while (sent < 64 && res.write(chunk)) sent++
+          if (sent >= 64) res.end()
+        }
+        res.on('drain', more)
+        res.on('close', closed)
+        more()
+      })
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      try {
+        const port = (server.address() as AddressInfo).port
+        const [env, url] =
+          path === 'proxy'
+            ? [{ HTTP_PROXY: proxy.url }, `http://${PROXIED_HOST}:${port}/x`]
+            : [{}, `http://127.0.0.1:${port}/x`]
+        const fetch = await createFetch(env)
+        const error = await fetch(url, {
+          method: 'GET',
+          headers: {},
+          signal: AbortSignal.timeout(60_000),
+        }).then(
+          () => undefined,
+          (caught: unknown) => caught as { code?: string; message?: string },
+        )
+        expect(error?.code).toBe('ETOOLARGE')
+        expect(error?.message).toBe('the answer is larger than 32 MiB; stopped reading it')
+        // The client hung up before the server had sent it all (through the proxy, the proxy's
+        // own connection to the server is the proxy's affair).
+        if (path === 'direct') await gone
+      } finally {
+        server.closeAllConnections()
+        await new Promise<void>((resolve) => server.close(() => resolve()))
+      }
+    },
+  )
 
   it('memory stays bounded: a process that reads a bomb on each path peaks far below it', async () => {
     // A fresh Node process, so its peak resident size is the reads' alone.

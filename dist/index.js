@@ -2053,7 +2053,7 @@ function createFetch(env = process.env) {
         const tls = secure || (proxy && isHttps(proxy)) ? await tlsOptions() : VERIFY;
         let agent;
         if (!proxy) {
-            agent = directAgent(secure, tls);
+            agent = Promise.resolve(directAgent(secure, tls));
         }
         else {
             const key = `${target.protocol} ${proxy}`;
@@ -2129,13 +2129,14 @@ let httpAgent;
 let httpsAgent;
 const caAgents = new WeakMap();
 /** The shared agent of a direct request (one of its own for explicit CAs). */
-async function directAgent(secure, tls) {
+function directAgent(secure, tls) {
     // Only the module the scheme needs is loaded (https loads tls).
+    // process.getBuiltinModule: no ES namespace object built on every request.
     if (!secure) {
-        const http = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
+        const http = process.getBuiltinModule('node:http');
         return (httpAgent ??= new http.Agent({ ...REUSE, ...NO_ENV_PROXY }));
     }
-    const https = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23));
+    const https = process.getBuiltinModule('node:https');
     if (!tls.ca)
         return (httpsAgent ??= new https.Agent({ ...REUSE, ...VERIFY, ...NO_ENV_PROXY }));
     let own = caAgents.get(tls);
@@ -2180,7 +2181,9 @@ function verifyProxy(agent, tls) {
 }
 /** One request with node:http or node:https and `agent`; `tls` for an https target. */
 async function nodeFetch(target, init, agent, tls) {
-    const { request } = (tls ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23)));
+    // process.getBuiltinModule: the module itself, loaded on first use (node:https loads TLS), with
+    // no ES namespace object built for every request.
+    const { request } = process.getBuiltinModule(tls ? 'node:https' : 'node:http');
     // Node sends DELETE without chunked framing: a body needs its length said.
     const headers = init.body === undefined
         ? init.headers
@@ -2239,6 +2242,8 @@ async function readBody(source, contentEncoding) {
         .split(',')
         .map((coding) => coding.trim().toLowerCase())
         .filter((coding) => coding && coding !== 'identity');
+    if (codings.length === 0)
+        return readPlain(source);
     const { pipeline } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 6466, 23));
     const said = codings.join(', ');
     const decoders = codings.length > 0 ? await decodersFor([...codings].reverse()) : [];
@@ -2280,6 +2285,30 @@ async function readBody(source, contentEncoding) {
                 cause: error,
             });
         }
+        throw error;
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+/**
+ * A body with no Content-Encoding: read as it comes, cut at {@link MAX_BODY_BYTES} (`ETOOLARGE`,
+ * the stream destroyed). No stream pipeline: a sweep reads thousands of small answers, and a
+ * pipeline costs each one its own abort controller and exception (Node's `pipeline` aborts it
+ * when done).
+ */
+async function readPlain(source) {
+    const chunks = [];
+    let size = 0;
+    try {
+        for await (const chunk of source) {
+            size += chunk.length;
+            if (size > MAX_BODY_BYTES) {
+                throw Object.assign(new Error(`the answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB; stopped reading it`), { code: 'ETOOLARGE' });
+            }
+            chunks.push(chunk);
+        }
+    }
+    catch (error) {
+        source.destroy();
         throw error;
     }
     return Buffer.concat(chunks).toString('utf8');

@@ -11,6 +11,12 @@
 //   node scripts/schedule-sim.ts --frontier       also every job asking every g intervals, for
 //                                                 g = 1, 2, 3, 5, 10, 20: what the spread target
 //                                                 costs in 429s when a job cannot tell N from a 429
+//   node scripts/schedule-sim.ts --eager          also a share f of each matrix's jobs (spread
+//                                                 through the indices) asking every g intervals
+//                                                 while the rest keep the schedule: the median
+//                                                 of 429s bounds only half the jobs, so can the
+//                                                 other half buy the spread target? (no: they
+//                                                 take the booked slots of the rest)
 //   node scripts/schedule-sim.ts --trials 20      more random starts per figure
 
 import { parseArgs } from 'node:util'
@@ -41,6 +47,20 @@ const realRetry: Retry = (place, state, intervalMs, random) => {
   const floor = contentionBound(place) > 1 ? matrixFloorIntervals(place) : 0
   return rateLimitDelay(state.plain, intervalMs, undefined, random, floor)
 }
+
+/**
+ * A share `share` of the jobs (spread evenly through the indices) asks again every `gap` intervals
+ * (jittered x0.5 to x1.5); the others follow the schedule as a matrix of their own.
+ */
+const eagerRetry =
+  (share: number, gap: number): Retry =>
+  (place, state, intervalMs, random) => {
+    const eager = Math.floor(place.total * share)
+    const before = (i: number) => Math.floor((i * eager) / place.total)
+    if (before(place.index + 1) > before(place.index)) return intervalMs * gap * (0.5 + random())
+    const rest = { index: place.index - before(place.index), total: place.total - eager }
+    return realRetry(rest, state, intervalMs, random)
+  }
 
 /** Every job asks again every `gap` intervals (jittered x0.5 to x1.5), whatever it knows. */
 const uniformRetry =
@@ -97,6 +117,7 @@ const { values: args } = parseArgs({
     trials: { type: 'string', default: '8' },
     jitter: { type: 'string', default: '0.05' },
     frontier: { type: 'boolean', default: false },
+    eager: { type: 'boolean', default: false },
   },
 })
 const trials = Number(args.trials)
@@ -145,5 +166,16 @@ figures('the schedule (schedule.ts, retry.ts)', realRetry, true)
 if (args.frontier) {
   for (const gap of [1, 2, 3, 5, 10, 20]) {
     figures(`every job asks every ${gap} intervals`, uniformRetry(gap), false)
+  }
+}
+if (args.eager) {
+  for (const share of [0.3, 0.45]) {
+    for (const gap of [1.2, 3]) {
+      figures(
+        `${share * 100}% of the jobs ask every ${gap} intervals`,
+        eagerRetry(share, gap),
+        false,
+      )
+    }
   }
 }

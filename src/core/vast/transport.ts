@@ -76,7 +76,7 @@ export function createFetch(env: NodeJS.ProcessEnv = process.env): Promise<Fetch
     const tls = secure || (proxy && isHttps(proxy)) ? await tlsOptions() : VERIFY
     let agent: Promise<HttpAgent>
     if (!proxy) {
-      agent = directAgent(secure, tls)
+      agent = Promise.resolve(directAgent(secure, tls))
     } else {
       const key = `${target.protocol} ${proxy}`
       agent = agents.get(key) ?? proxyAgent(secure, proxy, tls).catch(refuseProxy(env, proxy))
@@ -161,13 +161,14 @@ let httpsAgent: HttpAgent | undefined
 const caAgents = new WeakMap<Verify, HttpAgent>()
 
 /** The shared agent of a direct request (one of its own for explicit CAs). */
-async function directAgent(secure: boolean, tls: Verify): Promise<HttpAgent> {
+function directAgent(secure: boolean, tls: Verify): HttpAgent {
   // Only the module the scheme needs is loaded (https loads tls).
+  // process.getBuiltinModule: no ES namespace object built on every request.
   if (!secure) {
-    const http = await import('node:http')
+    const http = process.getBuiltinModule('node:http')
     return (httpAgent ??= new http.Agent({ ...REUSE, ...NO_ENV_PROXY }))
   }
-  const https = await import('node:https')
+  const https = process.getBuiltinModule('node:https')
   if (!tls.ca) return (httpsAgent ??= new https.Agent({ ...REUSE, ...VERIFY, ...NO_ENV_PROXY }))
   let own = caAgents.get(tls)
   if (!own) caAgents.set(tls, (own = new https.Agent({ ...REUSE, ...tls, ...NO_ENV_PROXY })))
@@ -218,7 +219,9 @@ async function nodeFetch(
   agent: HttpAgent,
   tls: Verify | undefined,
 ): Promise<HttpResponse> {
-  const { request } = (tls ? await import('node:https') : await import('node:http')) as {
+  // process.getBuiltinModule: the module itself, loaded on first use (node:https loads TLS), with
+  // no ES namespace object built for every request.
+  const { request } = process.getBuiltinModule(tls ? 'node:https' : 'node:http') as {
     request: typeof httpRequest
   }
   // Node sends DELETE without chunked framing: a body needs its length said.
@@ -301,6 +304,7 @@ export async function readBody(
     .split(',')
     .map((coding) => coding.trim().toLowerCase())
     .filter((coding) => coding && coding !== 'identity')
+  if (codings.length === 0) return readPlain(source)
   const { pipeline } = await import('node:stream/promises')
   const said = codings.join(', ')
   const decoders = codings.length > 0 ? await decodersFor([...codings].reverse()) : []
@@ -344,6 +348,35 @@ export async function readBody(
         cause: error,
       })
     }
+    throw error
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/**
+ * A body with no Content-Encoding: read as it comes, cut at {@link MAX_BODY_BYTES} (`ETOOLARGE`,
+ * the stream destroyed). No stream pipeline: a sweep reads thousands of small answers, and a
+ * pipeline costs each one its own abort controller and exception (Node's `pipeline` aborts it
+ * when done).
+ */
+async function readPlain(source: Readable): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      size += chunk.length
+      if (size > MAX_BODY_BYTES) {
+        throw Object.assign(
+          new Error(
+            `the answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB; stopped reading it`,
+          ),
+          { code: 'ETOOLARGE' },
+        )
+      }
+      chunks.push(chunk)
+    }
+  } catch (error) {
+    source.destroy()
     throw error
   }
   return Buffer.concat(chunks).toString('utf8')
