@@ -26,6 +26,10 @@ export default {
   // A bound against hangs only, never a speed target: generous, so a loaded machine cannot fail a test
   testTimeout: 120_000,
   maxConcurrency: 4,
+  // Two test files at a time, whatever the cores: most files wait on child processes and loopback
+  // servers, so Jest's default on 2 cores (one worker) left a core idle. The whole suite took 13 min
+  // with one worker and 6 with two (docs/development.md, "Tests that never fail by chance").
+  maxWorkers: 2,
   reporters: ['default', '<rootDir>/scripts/jest-totals.js'],
   // V8's own counters over src/, the code that runs in Jest's process. The e2e tests run dist/ in
   // child processes, which these counters do not see (docs/development.md, "Coverage").
