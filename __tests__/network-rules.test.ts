@@ -122,6 +122,18 @@ describe('the network fingerprint', () => {
   })
 })
 
+/** What a GET of `url` with the transport for `env` failed with; undefined when it did not. */
+async function fetchError(
+  env: NodeJS.ProcessEnv,
+  url: string,
+): Promise<{ code?: string; message?: string } | undefined> {
+  const fetch = await createFetch(env)
+  return fetch(url, { method: 'GET', headers: {}, signal: AbortSignal.timeout(60_000) }).then(
+    () => undefined,
+    (caught: unknown) => caught as { code?: string; message?: string },
+  )
+}
+
 describe('the size cap holds after decoding, on both paths', () => {
   let proxy: LoopbackProxy
   const servers = new Map<Encoding, BombServer>()
@@ -146,15 +158,7 @@ describe('the size cap holds after decoding, on both paths', () => {
         ? [{ HTTP_PROXY: proxy.url }, `http://${PROXIED_HOST}:${port}/x`]
         : [{}, `${server.url}/x`]
     const before = proxy.requests.length
-    const fetch = await createFetch(env)
-    const error = await fetch(url, {
-      method: 'GET',
-      headers: {},
-      signal: AbortSignal.timeout(60_000),
-    }).then(
-      () => undefined,
-      (caught: unknown) => caught as { code?: string; message?: string },
-    )
+    const error = await fetchError(env, url)
     expect(error?.code).toBe('ETOOLARGE')
     expect(error?.message).toBe(
       `the answer is larger than 32 MiB once decoded (Content-Encoding: ${encoding}); stopped reading it`,
@@ -188,15 +192,7 @@ describe('the size cap holds after decoding, on both paths', () => {
           path === 'proxy'
             ? [{ HTTP_PROXY: proxy.url }, `http://${PROXIED_HOST}:${port}/x`]
             : [{}, `http://127.0.0.1:${port}/x`]
-        const fetch = await createFetch(env)
-        const error = await fetch(url, {
-          method: 'GET',
-          headers: {},
-          signal: AbortSignal.timeout(60_000),
-        }).then(
-          () => undefined,
-          (caught: unknown) => caught as { code?: string; message?: string },
-        )
+        const error = await fetchError(env, url)
         expect(error?.code).toBe('ETOOLARGE')
         expect(error?.message).toBe('the answer is larger than 32 MiB; stopped reading it')
         // The client hung up before the server had sent it all (through the proxy, the proxy's

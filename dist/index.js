@@ -2242,13 +2242,22 @@ async function readBody(source, contentEncoding) {
         .split(',')
         .map((coding) => coding.trim().toLowerCase())
         .filter((coding) => coding && coding !== 'identity');
-    if (codings.length === 0)
-        return readPlain(source);
+    // No encoding: read as it comes, with no stream pipeline. A sweep reads thousands of small
+    // answers, and a pipeline costs each one an abort controller and an exception (Node's
+    // `pipeline` aborts its own when done).
+    if (codings.length === 0) {
+        try {
+            return await collect(source, '');
+        }
+        catch (error) {
+            source.destroy();
+            throw error;
+        }
+    }
     const { pipeline } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 6466, 23));
     const said = codings.join(', ');
-    const decoders = codings.length > 0 ? await decodersFor([...codings].reverse()) : [];
-    const chunks = [];
-    let size = 0;
+    const decoders = await decodersFor([...codings].reverse());
+    let text = '';
     let raw = 0;
     try {
         await pipeline([
@@ -2261,13 +2270,7 @@ async function readBody(source, contentEncoding) {
             },
             ...decoders,
             async (input) => {
-                for await (const chunk of input) {
-                    size += chunk.length;
-                    if (size > MAX_BODY_BYTES) {
-                        throw Object.assign(new Error(`the answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB${codings.length > 0 ? ` once decoded (Content-Encoding: ${said})` : ''}; stopped reading it`), { code: 'ETOOLARGE' });
-                    }
-                    chunks.push(chunk);
-                }
+                text = await collect(input, ` once decoded (Content-Encoding: ${said})`);
             },
         ]);
     }
@@ -2287,29 +2290,21 @@ async function readBody(source, contentEncoding) {
         }
         throw error;
     }
-    return Buffer.concat(chunks).toString('utf8');
+    return text;
 }
 /**
- * A body with no Content-Encoding: read as it comes, cut at {@link MAX_BODY_BYTES} (`ETOOLARGE`,
- * the stream destroyed). No stream pipeline: a sweep reads thousands of small answers, and a
- * pipeline costs each one its own abort controller and exception (Node's `pipeline` aborts it
- * when done).
+ * Every chunk of `input` as UTF-8 text; an `ETOOLARGE` error once more than
+ * {@link MAX_BODY_BYTES} have come (`how` says of what, in its message), before that chunk is kept.
  */
-async function readPlain(source) {
+async function collect(input, how) {
     const chunks = [];
     let size = 0;
-    try {
-        for await (const chunk of source) {
-            size += chunk.length;
-            if (size > MAX_BODY_BYTES) {
-                throw Object.assign(new Error(`the answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB; stopped reading it`), { code: 'ETOOLARGE' });
-            }
-            chunks.push(chunk);
+    for await (const chunk of input) {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+            throw Object.assign(new Error(`the answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB${how}; stopped reading it`), { code: 'ETOOLARGE' });
         }
-    }
-    catch (error) {
-        source.destroy();
-        throw error;
+        chunks.push(chunk);
     }
     return Buffer.concat(chunks).toString('utf8');
 }

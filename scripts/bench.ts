@@ -231,12 +231,12 @@ try {
     }
     for (let i = 0; i < RUNS; i++) {
       times.empty.push((await run(empty, stepEnv({}))).ms)
-      times.floorCreate.push(
-        await floorMs(floorCreate, { ...stepEnv({}), FLOOR_KEY: emulator.parentKey }),
-      )
-      times.floorCreateRequire.push(
-        await floorMs(floorCreateRequire, { ...stepEnv({}), FLOOR_KEY: emulator.parentKey }),
-      )
+      for (const [script, series] of [
+        [floorCreate, times.floorCreate],
+        [floorCreateRequire, times.floorCreateRequire],
+      ] as const) {
+        series.push(await floorMs(script, { ...stepEnv({}), FLOOR_KEY: emulator.parentKey }))
+      }
       const mainEnv = stepEnv(inputs)
       const main = await run(mainJs, mainEnv)
       if (main.code !== 0) throw new Error(`main step failed:\n${main.stdout}`)

@@ -304,12 +304,21 @@ export async function readBody(
     .split(',')
     .map((coding) => coding.trim().toLowerCase())
     .filter((coding) => coding && coding !== 'identity')
-  if (codings.length === 0) return readPlain(source)
+  // No encoding: read as it comes, with no stream pipeline. A sweep reads thousands of small
+  // answers, and a pipeline costs each one an abort controller and an exception (Node's
+  // `pipeline` aborts its own when done).
+  if (codings.length === 0) {
+    try {
+      return await collect(source, '')
+    } catch (error) {
+      source.destroy()
+      throw error
+    }
+  }
   const { pipeline } = await import('node:stream/promises')
   const said = codings.join(', ')
-  const decoders = codings.length > 0 ? await decodersFor([...codings].reverse()) : []
-  const chunks: Buffer[] = []
-  let size = 0
+  const decoders = await decodersFor([...codings].reverse())
+  let text = ''
   let raw = 0
   try {
     await (pipeline as unknown as (streams: unknown[]) => Promise<void>)([
@@ -322,18 +331,7 @@ export async function readBody(
       },
       ...decoders,
       async (input: AsyncIterable<Buffer>) => {
-        for await (const chunk of input) {
-          size += chunk.length
-          if (size > MAX_BODY_BYTES) {
-            throw Object.assign(
-              new Error(
-                `the answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB${codings.length > 0 ? ` once decoded (Content-Encoding: ${said})` : ''}; stopped reading it`,
-              ),
-              { code: 'ETOOLARGE' },
-            )
-          }
-          chunks.push(chunk)
-        }
+        text = await collect(input, ` once decoded (Content-Encoding: ${said})`)
       },
     ])
   } catch (error) {
@@ -350,34 +348,27 @@ export async function readBody(
     }
     throw error
   }
-  return Buffer.concat(chunks).toString('utf8')
+  return text
 }
 
 /**
- * A body with no Content-Encoding: read as it comes, cut at {@link MAX_BODY_BYTES} (`ETOOLARGE`,
- * the stream destroyed). No stream pipeline: a sweep reads thousands of small answers, and a
- * pipeline costs each one its own abort controller and exception (Node's `pipeline` aborts it
- * when done).
+ * Every chunk of `input` as UTF-8 text; an `ETOOLARGE` error once more than
+ * {@link MAX_BODY_BYTES} have come (`how` says of what, in its message), before that chunk is kept.
  */
-async function readPlain(source: Readable): Promise<string> {
+async function collect(input: AsyncIterable<Buffer>, how: string): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
-  try {
-    for await (const chunk of source as AsyncIterable<Buffer>) {
-      size += chunk.length
-      if (size > MAX_BODY_BYTES) {
-        throw Object.assign(
-          new Error(
-            `the answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB; stopped reading it`,
-          ),
-          { code: 'ETOOLARGE' },
-        )
-      }
-      chunks.push(chunk)
+  for await (const chunk of input) {
+    size += chunk.length
+    if (size > MAX_BODY_BYTES) {
+      throw Object.assign(
+        new Error(
+          `the answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB${how}; stopped reading it`,
+        ),
+        { code: 'ETOOLARGE' },
+      )
     }
-  } catch (error) {
-    source.destroy()
-    throw error
+    chunks.push(chunk)
   }
   return Buffer.concat(chunks).toString('utf8')
 }
